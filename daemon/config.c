@@ -1,0 +1,342 @@
+/*
+ * config.c - see config.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/config.h"
+#include "daemon/log.h"
+
+static const char *role_names[ROLE_COUNT] = {
+	"anonymous", "kiosk", "employer", "staff"
+};
+
+const char *
+role_name(enum role r)
+{
+	return role_names[r];
+}
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->listen.host, "127.0.0.1");
+	c->listen.port = 7474;
+	strcpy(c->redis.host, "127.0.0.1");
+	c->redis.port = 6379;
+	strcpy(c->key_prefix, "jm:");
+	c->max_line_bytes = 1024 * 1024;
+	c->anon_max_line_bytes = 4096;
+	c->max_batch = 100;
+	c->max_connections = 1024;
+	c->redis_timeout_ms = 2000;
+	c->stream_maxlen = 100000;
+	c->max_hello_failures = 3;
+	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
+	c->log_level = LOG_INFO;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->tokens);
+	c->tokens = NULL;
+	c->ntokens = 0;
+}
+
+static int
+parse_hostport(const char *s, struct hostport *hp)
+{
+	const char *colon;
+	char *end;
+	size_t hl;
+	long port;
+
+	if (s[0] == '[') {		/* [v6]:port */
+		const char *rb = strchr(s, ']');
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		hl = (size_t)(rb - s - 1);
+		if (hl == 0 || hl >= sizeof(hp->host))
+			return -1;
+		memcpy(hp->host, s + 1, hl);
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return -1;
+		hl = (size_t)(colon - s);
+		if (hl == 0 || hl >= sizeof(hp->host))
+			return -1;
+		memcpy(hp->host, s, hl);
+	}
+	hp->host[hl] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 1 ||
+	    port > 65535)
+		return -1;
+	hp->port = (int)port;
+	return 0;
+}
+
+static int
+parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int
+parse_hex32(const char *s, unsigned char out[32])
+{
+	if (strlen(s) != 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		unsigned v = 0;
+		for (int k = 0; k < 2; k++) {
+			char ch = s[2 * i + k];
+			v <<= 4;
+			if (ch >= '0' && ch <= '9')
+				v |= (unsigned)(ch - '0');
+			else if (ch >= 'a' && ch <= 'f')
+				v |= (unsigned)(ch - 'a' + 10);
+			else if (ch >= 'A' && ch <= 'F')
+				v |= (unsigned)(ch - 'A' + 10);
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+static bool
+valid_employer_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > ID_MAX)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    *s == '-'))
+			return false;
+	return true;
+}
+
+static int
+add_token(struct config *c, const char *who, const char *hex, char *why,
+    size_t whylen)
+{
+	struct token t, *nt;
+
+	memset(&t, 0, sizeof(t));
+	if (strcmp(who, "kiosk") == 0)
+		t.role = ROLE_KIOSK;
+	else if (strcmp(who, "staff") == 0)
+		t.role = ROLE_STAFF;
+	else if (strncmp(who, "employer:", 9) == 0) {
+		if (!valid_employer_id(who + 9)) {
+			snprintf(why, whylen, "bad employer id in '%s'", who);
+			return -1;
+		}
+		t.role = ROLE_EMPLOYER;
+		strcpy(t.employer_id, who + 9);
+	} else {
+		snprintf(why, whylen, "token role must be kiosk, staff or "
+		    "employer:ID");
+		return -1;
+	}
+	if (parse_hex32(hex, t.digest) == -1) {
+		snprintf(why, whylen, "token digest must be 64 hex digits "
+		    "(SHA-256; see 'jobmatch hash-token')");
+		return -1;
+	}
+	for (size_t i = 0; i < c->ntokens; i++)
+		if (memcmp(c->tokens[i].digest, t.digest, 32) == 0) {
+			snprintf(why, whylen, "the same token is configured "
+			    "twice");
+			return -1;
+		}
+	if ((nt = realloc(c->tokens, (c->ntokens + 1) * sizeof(*nt))) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	c->tokens = nt;
+	c->tokens[c->ntokens++] = t;
+	return 0;
+}
+
+static int
+copy_str(char *dst, size_t dstlen, const char *s)
+{
+	if (strlen(s) == 0 || strlen(s) >= dstlen)
+		return -1;
+	strcpy(dst, s);
+	return 0;
+}
+
+/* Applies one directive; returns 0 or -1 with why filled. */
+static int
+apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
+{
+	const char *k = argv[0];
+	size_t n;
+
+#define NEED(count) do {						\
+	if (argc != (count) + 1) {					\
+		snprintf(why, whylen, "'%s' takes %d value%s", k,	\
+		    (count), (count) == 1 ? "" : "s");			\
+		return -1;						\
+	}								\
+} while (0)
+#define BAD(msg) do { snprintf(why, whylen, "%s: %s", k, msg); return -1; } \
+	while (0)
+
+	if (strcmp(k, "listen") == 0) {
+		NEED(1);
+		if (parse_hostport(argv[1], &c->listen) == -1)
+			BAD("expected HOST:PORT");
+	} else if (strcmp(k, "unix_socket") == 0) {
+		NEED(1);
+		if (copy_str(c->unix_socket, sizeof(c->unix_socket), argv[1]))
+			BAD("path empty or too long");
+	} else if (strcmp(k, "redis") == 0) {
+		NEED(1);
+		if (argv[1][0] == '/') {
+			if (copy_str(c->redis_socket, sizeof(c->redis_socket),
+			    argv[1]))
+				BAD("path too long");
+		} else if (parse_hostport(argv[1], &c->redis) == -1)
+			BAD("expected IP:PORT or a unix socket path");
+	} else if (strcmp(k, "redis_db") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 0, 15, &n) == -1)
+			BAD("expected 0 to 15");
+		c->redis_db = (int)n;
+	} else if (strcmp(k, "key_prefix") == 0) {
+		NEED(1);
+		if (copy_str(c->key_prefix, sizeof(c->key_prefix), argv[1]))
+			BAD("empty or longer than 63 bytes");
+	} else if (strcmp(k, "max_line_bytes") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
+		    &c->max_line_bytes) == -1)
+			BAD("expected 256 to 1G");
+	} else if (strcmp(k, "anon_max_line_bytes") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
+		    &c->anon_max_line_bytes) == -1)
+			BAD("expected 256 to 1G");
+	} else if (strcmp(k, "max_batch") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &c->max_batch) == -1)
+			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "max_connections") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 1000000, &c->max_connections) == -1)
+			BAD("expected 1 to 1000000");
+	} else if (strcmp(k, "redis_timeout_ms") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 10, 600000, &n) == -1)
+			BAD("expected 10 to 600000");
+		c->redis_timeout_ms = (int)n;
+	} else if (strcmp(k, "stream_maxlen") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 100, 100000000, &c->stream_maxlen) ==
+		    -1)
+			BAD("expected 100 to 100000000");
+	} else if (strcmp(k, "max_hello_failures") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100, &n) == -1)
+			BAD("expected 1 to 100");
+		c->max_hello_failures = (int)n;
+	} else if (strcmp(k, "token") == 0) {
+		NEED(2);
+		return add_token(c, argv[1], argv[2], why, whylen);
+	} else if (strcmp(k, "rules_file") == 0) {
+		NEED(1);
+		if (copy_str(c->rules_file, sizeof(c->rules_file), argv[1]))
+			BAD("path too long");
+	} else if (strcmp(k, "towns_file") == 0) {
+		NEED(1);
+		if (copy_str(c->towns_file, sizeof(c->towns_file), argv[1]))
+			BAD("path too long");
+	} else if (strcmp(k, "log_level") == 0) {
+		NEED(1);
+		if ((c->log_level = log_level_parse(argv[1])) < 0)
+			BAD("expected debug, info, warn or error");
+	} else {
+		snprintf(why, whylen, "unknown key '%s'", k);
+		return -1;
+	}
+	return 0;
+#undef NEED
+#undef BAD
+}
+
+int
+config_load(struct config *c, const char *file, char *err, size_t errlen)
+{
+	char line[4096], why[256], *argv[8];
+	FILE *fp;
+	int lineno = 0, rc = 0;
+
+	if ((fp = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		int argc = 0;
+		char *p, *save = NULL;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			snprintf(err, errlen, "%s:%d: line too long", file,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		for (p = strtok_r(line, " \t\r\n", &save); p != NULL &&
+		    argc < 8; p = strtok_r(NULL, " \t\r\n", &save))
+			argv[argc++] = p;
+		if (argc == 0)
+			continue;
+		if (apply(c, argv, argc, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", file);
+		rc = -1;
+	}
+	fclose(fp);
+	return rc;
+}

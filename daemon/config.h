@@ -1,0 +1,63 @@
+/*
+ * config.h - the configuration file: one "key value..." per line, "#"
+ * comments, unknown keys refused. Parsed into a fresh struct that is only
+ * used once it validated whole.
+ */
+#ifndef JM_CONFIG_H
+#define JM_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "matcher/model.h"
+
+enum role { ROLE_ANON, ROLE_KIOSK, ROLE_EMPLOYER, ROLE_STAFF, ROLE_COUNT };
+#define ROLE_BIT(r) (1u << (r))
+
+struct token {
+	enum role	 role;
+	char		 employer_id[ID_MAX + 1];	/* employer role */
+	unsigned char	 digest[32];			/* SHA-256 */
+};
+
+struct hostport {
+	char	host[256];
+	int	port;
+};
+
+struct config {
+	struct hostport	 listen;
+	char		 unix_socket[108];
+	struct hostport	 redis;
+	char		 redis_socket[108];	/* "redis /path" instead */
+	int		 redis_db;
+	char		 key_prefix[64];
+	size_t		 max_line_bytes;
+	size_t		 anon_max_line_bytes;
+	size_t		 max_batch;
+	size_t		 max_connections;
+	int		 redis_timeout_ms;
+	size_t		 stream_maxlen;
+	int		 max_hello_failures;
+	struct token	*tokens;
+	size_t		 ntokens;
+	char		 rules_file[PATH_MAX];
+	char		 towns_file[PATH_MAX];
+	int		 log_level;
+};
+
+/* Fills c with the defaults. */
+void	config_defaults(struct config *c);
+/*
+ * Reads file into c (which config_defaults prepared). Returns 0, or -1 with
+ * "file:line: reason" in err.
+ */
+int	config_load(struct config *c, const char *file, char *err,
+	    size_t errlen);
+void	config_free(struct config *c);
+
+const char *role_name(enum role r);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * conn.c - see conn.h.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "daemon/conn.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
+#include "daemon/server.h"
+#include "proto/frame.h"
+#include "proto/rpc.h"
+
+struct slot {
+	TAILQ_ENTRY(slot)	 entry;
+	struct conn		*conn;		/* NULL once the conn closed */
+	json_t			**resp;		/* n entries, NULL = none */
+	size_t			 n, filled;
+	bool			 batch, sealed;
+};
+
+static void	slot_free(struct slot *s);
+static void	conn_flush(struct conn *c);
+
+/* ---- slots and requests ---------------------------------------------- */
+
+struct slot *
+slot_new(struct conn *c, size_t n, bool batch)
+{
+	struct slot *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (s->resp = calloc(n, sizeof(*s->resp))) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->conn = c;
+	s->n = n;
+	s->batch = batch;
+	TAILQ_INSERT_TAIL(&c->slots, s, entry);
+	c->nslots++;
+	return s;
+}
+
+static void
+slot_free(struct slot *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		json_decref(s->resp[i]);
+	free(s->resp);
+	free(s);
+}
+
+static bool
+slot_done(const struct slot *s)
+{
+	return s->sealed && s->filled == s->n;
+}
+
+/* Called whenever the slot may have become complete. */
+static void
+slot_check(struct slot *s)
+{
+	if (!slot_done(s))
+		return;
+	if (s->conn == NULL)
+		slot_free(s);
+	else
+		conn_flush(s->conn);
+}
+
+void
+slot_put(struct slot *s, size_t index, json_t *resp)
+{
+	s->resp[index] = resp;
+	s->filled++;
+	slot_check(s);
+}
+
+void
+slot_seal(struct slot *s)
+{
+	s->sealed = true;
+	slot_check(s);
+}
+
+struct req *
+req_new(struct slot *s, size_t index, json_t *id, const struct conn *c)
+{
+	struct req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->slot = s;
+	r->index = index;
+	r->id = id != NULL ? json_incref(id) : NULL;
+	r->role = c->role;
+	memcpy(r->employer_id, c->employer_id, sizeof(r->employer_id));
+	return r;
+}
+
+struct conn *
+req_conn(const struct req *r)
+{
+	return r->slot->conn;
+}
+
+void
+req_reply(struct req *r, json_t *resp)
+{
+	struct slot *s = r->slot;
+	size_t index = r->index;
+
+	if (r->id == NULL) {		/* a notification: no response */
+		json_decref(resp);
+		resp = NULL;
+	} else if (resp == NULL)
+		resp = rpc_error(r->id, RPC_INTERNAL_ERROR, "internal error",
+		    NULL);
+	if (r->close_after && s->conn != NULL && s->conn->state == CONN_OPEN)
+		s->conn->state = CONN_DRAINING;
+	if (r->ctx_free != NULL)
+		r->ctx_free(r->ctx);
+	json_decref(r->id);
+	free(r);
+	slot_put(s, index, resp);
+}
+
+void
+req_result(struct req *r, json_t *result)
+{
+	req_reply(r, result != NULL ? rpc_result(r->id, result) : NULL);
+}
+
+void
+req_error(struct req *r, int code, const char *message, json_t *data)
+{
+	req_reply(r, rpc_error(r->id, code, message, data));
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+/* Serialises a complete slot into the output buffer. */
+static void
+slot_write(struct conn *c, struct slot *s)
+{
+	json_t *out = NULL;
+	char *line;
+	size_t len;
+
+	if (s->batch) {
+		if ((out = json_array()) == NULL)
+			return;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->resp[i] != NULL)
+				json_array_append(out, s->resp[i]);
+		if (json_array_size(out) == 0) {
+			json_decref(out);
+			return;		/* all notifications */
+		}
+	} else if (s->resp[0] != NULL)
+		out = json_incref(s->resp[0]);
+	if (out == NULL)
+		return;
+	if ((line = rpc_dump(out, &len)) != NULL) {
+		bufferevent_write(c->bev, line, len);
+		free(line);
+	} else
+		log_warnx("conn %llu: cannot serialise a response",
+		    (unsigned long long)c->id);
+	json_decref(out);
+}
+
+static void
+maybe_finish(struct conn *c)
+{
+	if (c->state == CONN_DRAINING && TAILQ_EMPTY(&c->slots) &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c, "done");
+}
+
+/* Writes every complete slot at the head of the queue, in order. */
+static void
+conn_flush(struct conn *c)
+{
+	struct slot *s;
+
+	while ((s = TAILQ_FIRST(&c->slots)) != NULL && slot_done(s)) {
+		TAILQ_REMOVE(&c->slots, s, entry);
+		c->nslots--;
+		if (c->state != CONN_CLOSED)
+			slot_write(c, s);
+		slot_free(s);
+	}
+	if (c->state == CONN_DRAINING)
+		bufferevent_disable(c->bev, EV_READ);
+	maybe_finish(c);
+}
+
+/* ---- input ----------------------------------------------------------- */
+
+static void
+line_too_long(struct conn *c, size_t max)
+{
+	char msg[96];
+	struct slot *s;
+
+	snprintf(msg, sizeof(msg), "line too long (the limit is %zu bytes)",
+	    max);
+	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
+	c->state = CONN_DRAINING;
+	if ((s = slot_new(c, 1, false)) == NULL) {
+		conn_close(c, "out of memory");
+		return;
+	}
+	s->sealed = true;
+	slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, msg, NULL));
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (c->state == CONN_OPEN) {
+		size_t len = evbuffer_get_length(in), max, linelen, used;
+		struct evbuffer_ptr start, nl;
+		const char *data;
+
+		if (len == 0)
+			break;
+		max = c->role == ROLE_ANON ? server.cfg.anon_max_line_bytes :
+		    server.cfg.max_line_bytes;
+		evbuffer_ptr_set(in, &start, c->scanned, EVBUFFER_PTR_SET);
+		nl = evbuffer_search(in, "\n", 1, &start);
+		if (nl.pos < 0) {
+			c->scanned = len;
+			if (len > max + 1)
+				line_too_long(c, max);
+			break;
+		}
+		c->scanned = 0;
+		data = (const char *)evbuffer_pullup(in, nl.pos + 1);
+		if (data == NULL) {
+			conn_close(c, "out of memory");
+			return;
+		}
+		if (frame_next(data, (size_t)nl.pos + 1, max, &linelen,
+		    &used) != FRAME_LINE) {
+			line_too_long(c, max);
+			break;
+		}
+		if (linelen > 0)
+			methods_dispatch(c, data, linelen);
+		evbuffer_drain(in, used);
+	}
+	if (c->state == CONN_DRAINING)
+		conn_flush(c);
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	maybe_finish(arg);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		/* The peer sent all it will: answer what it asked, then go. */
+		if (c->state == CONN_OPEN) {
+			read_cb(c->bev, c);
+			if (c->state == CONN_OPEN)
+				c->state = CONN_DRAINING;
+		}
+		conn_flush(c);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR)
+		conn_close(c, evutil_socket_error_to_string(
+		    EVUTIL_SOCKET_ERROR()));
+}
+
+/* ---- lifecycle ------------------------------------------------------- */
+
+static void
+conn_free(struct conn *c)
+{
+	struct slot *s;
+
+	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
+		TAILQ_REMOVE(&c->slots, s, entry);
+		s->conn = NULL;
+		if (slot_done(s))
+			slot_free(s);
+		/* else: freed by its last request's reply */
+	}
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	free(c);
+}
+
+void
+conn_close(struct conn *c, const char *reason)
+{
+	if (c->state == CONN_CLOSED)
+		return;
+	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
+	c->state = CONN_CLOSED;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_REMOVE(&server.conns, c, entry);
+	server.nconns--;
+	TAILQ_INSERT_TAIL(&server.closed, c, entry);
+	event_active(server.reaper, EV_TIMEOUT, 0);
+}
+
+static void
+reap_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn *c;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	while ((c = TAILQ_FIRST(&server.closed)) != NULL) {
+		TAILQ_REMOVE(&server.closed, c, entry);
+		conn_free(c);
+	}
+}
+
+void
+conn_free_all(void)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&server.conns)) != NULL)
+		conn_close(c, "shutdown");
+	reap_cb(-1, 0, NULL);
+	if (server.reaper != NULL) {
+		event_free(server.reaper);
+		server.reaper = NULL;
+	}
+}
+
+static void
+peer_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
+	} else
+		snprintf(buf, len, "unix");
+}
+
+static void
+accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct conn *c;
+
+	(void)lis;
+	(void)salen;
+	(void)arg;
+	if (server.stopping || server.nconns >= server.cfg.max_connections) {
+		static const char busy[] = "{\"jsonrpc\":\"2.0\",\"id\":null,"
+		    "\"error\":{\"code\":-32005,\"message\":"
+		    "\"too many connections\"}}\n";
+		ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+		(void)w;
+		evutil_closesocket(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->id = ++server.next_conn_id;
+	c->role = ROLE_ANON;
+	TAILQ_INIT(&c->slots);
+	peer_name(sa, c->peer, sizeof(c->peer));
+	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&server.conns, c, entry);
+	server.nconns++;
+	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
+	    c->peer);
+}
+
+static void
+accept_error_cb(struct evconnlistener *lis, void *arg)
+{
+	(void)lis;
+	(void)arg;
+	log_warn("accept");
+}
+
+static struct evconnlistener *
+listen_tcp(const struct hostport *hp)
+{
+	struct evutil_addrinfo hints, *ai = NULL;
+	struct evconnlistener *lis;
+	char port[16];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE;
+	snprintf(port, sizeof(port), "%d", hp->port);
+	if ((rc = evutil_getaddrinfo(hp->host, port, &hints, &ai)) != 0) {
+		log_error("listen %s:%d: %s", hp->host, hp->port,
+		    evutil_gai_strerror(rc));
+		return NULL;
+	}
+	lis = evconnlistener_new_bind(server.base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    512, ai->ai_addr, (int)ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	if (lis == NULL)
+		log_error("listen %s:%d: %s", hp->host, hp->port,
+		    strerror(errno));
+	return lis;
+}
+
+static struct evconnlistener *
+listen_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	struct evconnlistener *lis;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_error("unix_socket %s: path too long", path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	(void)unlink(path);		/* a stale socket from a past run */
+	lis = evconnlistener_new_bind(server.base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64,
+	    (struct sockaddr *)&sun, sizeof(sun));
+	if (lis == NULL) {
+		log_error("unix_socket %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	(void)chmod(path, 0660);
+	return lis;
+}
+
+int
+conn_listen(void)
+{
+	TAILQ_INIT(&server.conns);
+	TAILQ_INIT(&server.closed);
+	if ((server.reaper = event_new(server.base, -1, 0, reap_cb, NULL)) ==
+	    NULL)
+		return -1;
+	if ((server.tcp = listen_tcp(&server.cfg.listen)) == NULL)
+		return -1;
+	evconnlistener_set_error_cb(server.tcp, accept_error_cb);
+	log_info("listening on %s:%d", server.cfg.listen.host,
+	    server.cfg.listen.port);
+	if (server.cfg.unix_socket[0] != '\0') {
+		if ((server.unix_lis = listen_unix(server.cfg.unix_socket)) ==
+		    NULL)
+			return -1;
+		evconnlistener_set_error_cb(server.unix_lis, accept_error_cb);
+		log_info("listening on %s", server.cfg.unix_socket);
+	}
+	return 0;
+}
+
+void
+conn_unlisten(void)
+{
+	if (server.tcp != NULL)
+		evconnlistener_free(server.tcp);
+	if (server.unix_lis != NULL) {
+		evconnlistener_free(server.unix_lis);
+		(void)unlink(server.cfg.unix_socket);
+	}
+	server.tcp = server.unix_lis = NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * conn.h - client connections: listeners, newline framing, in-order replies.
+ *
+ * Every request line becomes one slot in its connection's queue; a slot
+ * holds the responses of its requests (one, or one per batch item) and is
+ * written once all of them are in, and only after every earlier slot. A
+ * request (struct req) points to its slot, never to the connection: when the
+ * connection closes, its slots are detached and free themselves when their
+ * last request answers, so a late Redis reply never touches a freed conn.
+ */
+#ifndef JM_CONN_H
+#define JM_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <jansson.h>
+
+#include "daemon/config.h"
+
+struct slot;
+
+enum conn_state {
+	CONN_OPEN,	/* reading requests */
+	CONN_DRAINING,	/* no more reading: close once replies are out */
+	CONN_CLOSED	/* on the closed list, freed from the loop */
+};
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	uint64_t		 id;
+	struct bufferevent	*bev;
+	enum conn_state		 state;
+	char			 peer[80];	/* address, for logs */
+	enum role		 role;
+	char			 employer_id[ID_MAX + 1];	/* employer */
+	int			 hello_failures;
+	size_t			 scanned;	/* input bytes known to hold
+						   no newline */
+	TAILQ_HEAD(, slot)	 slots;		/* replies owed, in order */
+	size_t			 nslots;
+};
+
+/* A request being served. The handler answers it exactly once. */
+struct req {
+	struct slot	*slot;
+	size_t		 index;		/* in the slot's responses */
+	json_t		*id;		/* owned; NULL for a notification */
+	const char	*method;	/* static name from the method table */
+	enum role	 role;		/* the caller, when it asked */
+	char		 employer_id[ID_MAX + 1];
+	void		*ctx;		/* the handler's state, and its free */
+	void		(*ctx_free)(void *);
+	bool		 close_after;	/* close the connection after reply */
+};
+
+/* Opens the listeners of the config. Returns 0 or -1 (logged). */
+int	conn_listen(void);
+/* Stops accepting. */
+void	conn_unlisten(void);
+/* Frees every connection at once (shutdown). */
+void	conn_free_all(void);
+
+/* Marks c closed and schedules its freeing; safe inside callbacks. */
+void	conn_close(struct conn *c, const char *reason);
+
+/* A slot of n responses at the tail of c's queue (batch: an array). */
+struct slot *slot_new(struct conn *c, size_t n, bool batch);
+/* Stores a response that needs no request (an invalid batch item). */
+void	slot_put(struct slot *s, size_t index, json_t *resp);
+/* Closes the slot for new requests; it is written when all have answered. */
+void	slot_seal(struct slot *s);
+/* A request answering into s at index; id is borrowed (copied). */
+struct req *req_new(struct slot *s, size_t index, json_t *id,
+	    const struct conn *c);
+
+/* Answers r (resp stolen; NULL = internal error) and frees r. */
+void	req_reply(struct req *r, json_t *resp);
+void	req_result(struct req *r, json_t *result);
+void	req_error(struct req *r, int code, const char *message, json_t *data);
+
+/* The connection r came from, or NULL if it has closed since. */
+struct conn *req_conn(const struct req *r);
+
+#endif

@@ -1,0 +1,808 @@
+/*
+ * methods.c - see methods.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/auth.h"
+#include "daemon/conn.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
+#include "daemon/server.h"
+#include "proto/codec.h"
+#include "proto/params.h"
+#include "proto/rpc.h"
+
+#define ROLES_ANY	(ROLE_BIT(ROLE_ANON) | ROLE_BIT(ROLE_KIOSK) | \
+			 ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
+#define ROLES_USERS	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_EMPLOYER) | \
+			 ROLE_BIT(ROLE_STAFF))
+#define ROLES_READ	ROLES_USERS
+#define ROLES_WRITE	(ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
+#define ROLES_MATCH	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_STAFF))
+#define ROLES_STAFF	ROLE_BIT(ROLE_STAFF)
+
+#define TOKEN_MAX	256
+#define REASON_MAX	500
+#define LIST_LIMIT_MAX	100
+#define LIST_LIMIT_DEF	20
+#define CURSOR_MAX	(2 * ID_MAX + 1)
+
+typedef void method_fn(struct req *r, json_t *params);
+
+struct method {
+	const char	*name;
+	unsigned	 roles;
+	method_fn	*fn;
+};
+
+static method_fn m_hello, m_ping, m_vocab, m_employer_put, m_employer_get,
+    m_job_post, m_job_get, m_job_close, m_job_list, m_match;
+
+static const struct method methods[] = {
+	{ "hello",		ROLES_ANY,	m_hello },
+	{ "ping",		ROLES_ANY,	m_ping },
+	{ "vocab",		ROLES_USERS,	m_vocab },
+	{ "employer.put",	ROLES_STAFF,	m_employer_put },
+	{ "employer.get",	ROLES_STAFF,	m_employer_get },
+	{ "job.post",		ROLES_WRITE,	m_job_post },
+	{ "job.get",		ROLES_READ,	m_job_get },
+	{ "job.close",		ROLES_WRITE,	m_job_close },
+	{ "job.list",		ROLES_READ,	m_job_list },
+	{ "match",		ROLES_MATCH,	m_match },
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+reply_perr(struct req *r, const struct perr *e)
+{
+	req_reply(r, rpc_error_field(r->id, e->field, e->reason));
+}
+
+static void
+reply_unauthorized(struct req *r, const char *why)
+{
+	req_error(r, RPC_UNAUTHORIZED, why, NULL);
+}
+
+/* Answers a store failure with the protocol's error. */
+static void
+reply_store(struct req *r, const struct store_res *res, const char *what)
+{
+	char msg[256];
+
+	switch (res->status) {
+	case STORE_DOWN:
+		req_error(r, RPC_STORE_UNAVAILABLE, "store unavailable",
+		    json_pack("{s:b}", "applied", 0));
+		break;
+	case STORE_UNKNOWN:
+		req_error(r, RPC_STORE_UNAVAILABLE,
+		    "store did not confirm in time",
+		    json_pack("{s:s}", "applied", "unknown"));
+		break;
+	case STORE_FAILED:
+		snprintf(msg, sizeof(msg), "store refused the request: %s",
+		    res->error != NULL ? res->error : "error");
+		req_error(r, RPC_STORE_UNAVAILABLE, msg,
+		    json_pack("{s:b}", "applied", 0));
+		break;
+	case STORE_NOT_FOUND:
+		snprintf(msg, sizeof(msg), "%s not found", what);
+		req_error(r, RPC_NOT_FOUND, msg, NULL);
+		break;
+	case STORE_NO_EMPLOYER:
+		req_error(r, RPC_NOT_FOUND, "employer not registered",
+		    json_pack("{s:s}", "field", "job.employer_id"));
+		break;
+	case STORE_CONFLICT:
+		req_error(r, RPC_CONFLICT, "version conflict",
+		    json_pack("{s:I}", "current_version",
+		    (json_int_t)res->version));
+		break;
+	default:
+		req_reply(r, NULL);
+		break;
+	}
+}
+
+/* An employer caller may only name its own employer. */
+static bool
+own_employer(const struct req *r, const char *employer_id)
+{
+	return r->role != ROLE_EMPLOYER ||
+	    strcmp(r->employer_id, employer_id) == 0;
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Parses a stored document and adds the store's fields to it. */
+static json_t *
+stored_view(const struct store_rec *rec, bool job)
+{
+	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+
+	if (o == NULL || !json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "version", json_integer(rec->version));
+	if (job) {
+		json_object_set_new(o, "posted_at",
+		    json_integer(rec->posted_at));
+		json_object_set_new(o, "updated_at",
+		    json_integer(rec->updated_at));
+		json_object_set_new(o, "status",
+		    json_string(rec->closed ? "closed" : "open"));
+	}
+	return o;
+}
+
+/* ---- the mirror ------------------------------------------------------- */
+
+static void
+mirror_put_job(const struct job *j)
+{
+	if (matcher_put_job(server.matcher, j) == -1 ||
+	    (server.loading != NULL &&
+	    matcher_put_job(server.loading, j) == -1))
+		log_warnx("mirror: out of memory adding a posting");
+}
+
+static void
+mirror_put_employer(const struct employer *e)
+{
+	if (matcher_put_employer(server.matcher, e) == -1 ||
+	    (server.loading != NULL &&
+	    matcher_put_employer(server.loading, e) == -1))
+		log_warnx("mirror: out of memory adding an employer");
+}
+
+static void
+load_begin(void *arg)
+{
+	(void)arg;
+	matcher_free(server.loading);
+	server.loading = matcher_new(&server.towns, server.rules);
+	if (server.loading == NULL)
+		log_warnx("mirror: out of memory");
+}
+
+static void
+load_employer(const struct store_rec *rec, void *arg)
+{
+	struct employer e;
+	struct perr pe;
+	json_t *o;
+
+	(void)arg;
+	if (server.loading == NULL)
+		return;
+	employer_init(&e);
+	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	if (o == NULL ||
+	    codec_employer_decode(o, "employer", &server.towns, &e, &pe) == -1)
+		log_warnx("mirror: skipping a stored employer that does not "
+		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+	else if (matcher_put_employer(server.loading, &e) == -1)
+		log_warnx("mirror: out of memory");
+	json_decref(o);
+	employer_clear(&e);
+}
+
+static void
+load_job(const struct store_rec *rec, void *arg)
+{
+	const struct mjob *have;
+	struct job j;
+	struct perr pe;
+	json_t *o;
+
+	(void)arg;
+	if (server.loading == NULL)
+		return;
+	job_init(&j);
+	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	if (o == NULL ||
+	    codec_job_decode(o, "job", &server.towns, &j, &pe) == -1) {
+		log_warnx("mirror: skipping a stored posting that does not "
+		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+	} else {
+		j.version = rec->version;
+		j.status = JOB_OPEN;
+		/* A write that raced the load may already be newer. */
+		have = matcher_job(server.loading, j.employer_id, j.id);
+		if ((have == NULL || have->version < j.version) &&
+		    matcher_put_job(server.loading, &j) == -1)
+			log_warnx("mirror: out of memory");
+	}
+	json_decref(o);
+	job_clear(&j);
+}
+
+static void
+load_end(bool complete, void *arg)
+{
+	(void)arg;
+	if (server.loading == NULL)
+		return;
+	if (!complete) {
+		log_warnx("mirror: load interrupted; matching goes on from "
+		    "the previous mirror (%zu postings)",
+		    matcher_njobs(server.matcher));
+		matcher_free(server.loading);
+		server.loading = NULL;
+		return;
+	}
+	matcher_free(server.matcher);
+	server.matcher = server.loading;
+	server.loading = NULL;
+	log_info("mirror: %zu open postings", matcher_njobs(server.matcher));
+}
+
+static void
+store_down(void *arg)
+{
+	(void)arg;
+	log_warnx("store: down; writes fail with -32004, matches go on from "
+	    "the mirror (%zu postings)", matcher_njobs(server.matcher));
+}
+
+const struct store_hooks methods_store_hooks = {
+	load_begin, load_employer, load_job, load_end, store_down, NULL
+};
+
+/* ---- hello, ping, vocab ----------------------------------------------- */
+
+static json_t *
+method_names(enum role role)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < sizeof(methods) / sizeof(*methods);
+	    i++)
+		if (methods[i].roles & ROLE_BIT(role))
+			json_array_append_new(a, json_string(methods[i].name));
+	return a;
+}
+
+static void
+m_hello(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "token", NULL };
+	struct conn *c = req_conn(r);
+	const struct token *t;
+	json_t *tok, *res;
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1)
+		return reply_perr(r, &pe);
+	tok = json_object_get(params, "token");
+	if (tok != NULL && !json_is_string(tok)) {
+		pv_fail(&pe, "", "token", "must be a string");
+		return reply_perr(r, &pe);
+	}
+	if (tok != NULL && json_string_length(tok) > TOKEN_MAX) {
+		pv_fail(&pe, "", "token", "longer than %d bytes", TOKEN_MAX);
+		return reply_perr(r, &pe);
+	}
+	if (c == NULL)
+		return req_reply(r, NULL);
+	if (tok != NULL) {
+		t = auth_find(&server.cfg, json_string_value(tok),
+		    json_string_length(tok));
+		if (t == NULL) {
+			c->hello_failures++;
+			log_info("conn %llu: hello with an unknown token from "
+			    "%s (%d)", (unsigned long long)c->id, c->peer,
+			    c->hello_failures);
+			if (c->hello_failures >= server.cfg.max_hello_failures)
+				r->close_after = true;
+			return req_error(r, RPC_UNAUTHORIZED, "invalid token",
+			    NULL);
+		}
+		c->role = t->role;
+		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
+		log_info("conn %llu: %s is %s%s%s", (unsigned long long)c->id,
+		    c->peer, role_name(c->role),
+		    c->role == ROLE_EMPLOYER ? " " : "",
+		    c->role == ROLE_EMPLOYER ? c->employer_id : "");
+	}
+	res = json_pack("{s:s, s:s, s:i, s:s, s:o}", "server", "jobmatchd",
+	    "version", JM_VERSION, "protocol", 1, "role", role_name(c->role),
+	    "methods", method_names(c->role));
+	if (res != NULL && c->role == ROLE_EMPLOYER)
+		json_object_set_new(res, "employer_id",
+		    json_string(c->employer_id));
+	req_result(r, res);
+}
+
+static void
+m_ping(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { NULL };
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1)
+		return reply_perr(r, &pe);
+	req_result(r, json_pack("{s:b, s:I}", "pong", 1, "time",
+	    (json_int_t)time(NULL)));
+}
+
+static void
+m_vocab(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { NULL };
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1)
+		return reply_perr(r, &pe);
+	req_result(r, codec_vocab(&server.towns));
+}
+
+/* ---- employers -------------------------------------------------------- */
+
+static void
+employer_ctx_free(void *p)
+{
+	employer_clear(p);
+	free(p);
+}
+
+static void
+employer_put_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct employer *e = r->ctx;
+
+	if (res->status != STORE_OK)
+		return reply_store(r, res, "employer");
+	e->version = res->version;
+	mirror_put_employer(e);
+	req_result(r, json_pack("{s:s, s:I, s:b}", "id", e->id, "version",
+	    (json_int_t)res->version, "created", res->created));
+}
+
+static void
+m_employer_put(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "employer", NULL };
+	struct employer *e;
+	struct perr pe;
+	json_t *doc;
+	char *s;
+
+	if (pv_object(params, "", keys, &pe) == -1)
+		return reply_perr(r, &pe);
+	if (json_object_get(params, "employer") == NULL) {
+		pv_fail(&pe, "", "employer", "is required");
+		return reply_perr(r, &pe);
+	}
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return req_reply(r, NULL);
+	employer_init(e);
+	r->ctx = e;
+	r->ctx_free = employer_ctx_free;
+	if (codec_employer_decode(json_object_get(params, "employer"),
+	    "employer", &server.towns, e, &pe) == -1)
+		return reply_perr(r, &pe);
+	doc = codec_employer_encode(e, &server.towns);
+	s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (s == NULL)
+		return req_reply(r, NULL);
+	store_put_employer(server.store, e->id, s, employer_put_done, r);
+	free(s);
+}
+
+static void
+get_done(const struct store_res *res, void *arg, bool job, const char *what)
+{
+	struct req *r = arg;
+
+	if (res->status != STORE_OK)
+		return reply_store(r, res, what);
+	req_result(r, stored_view(&res->recs[0], job));
+}
+
+static void
+employer_get_done(const struct store_res *res, void *arg)
+{
+	get_done(res, arg, false, "employer");
+}
+
+static void
+m_employer_get(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "id", NULL };
+	const char *id = NULL;
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "id", true, false, &id, &pe) == -1)
+		return reply_perr(r, &pe);
+	store_get_employer(server.store, id, employer_get_done, r);
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+static void
+job_ctx_free(void *p)
+{
+	job_clear(p);
+	free(p);
+}
+
+static void
+job_post_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct job *j = r->ctx;
+
+	if (res->status != STORE_OK)
+		return reply_store(r, res, "job");
+	j->version = res->version;
+	j->status = JOB_OPEN;
+	mirror_put_job(j);
+	req_result(r, json_pack("{s:s, s:I, s:b}", "id", j->id, "version",
+	    (json_int_t)res->version, "created", res->created));
+}
+
+static void
+m_job_post(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "job", "expected_version", NULL };
+	struct job_write w;
+	struct job *j;
+	struct perr pe;
+	json_t *doc;
+	char dis[128] = "", *s;
+	int town;
+
+	if (pv_object(params, "", keys, &pe) == -1)
+		return reply_perr(r, &pe);
+	memset(&w, 0, sizeof(w));
+	w.expected_version = -1;
+	if (pv_int(params, "", "expected_version", false, 0, INT64_MAX,
+	    &w.expected_version, NULL, &pe) == -1)
+		return reply_perr(r, &pe);
+	if (json_object_get(params, "job") == NULL) {
+		pv_fail(&pe, "", "job", "is required");
+		return reply_perr(r, &pe);
+	}
+	if ((j = malloc(sizeof(*j))) == NULL)
+		return req_reply(r, NULL);
+	job_init(j);
+	r->ctx = j;
+	r->ctx_free = job_ctx_free;
+	if (codec_job_decode(json_object_get(params, "job"), "job",
+	    &server.towns, j, &pe) == -1)
+		return reply_perr(r, &pe);
+	if (!own_employer(r, j->employer_id))
+		return reply_unauthorized(r,
+		    "an employer may only post its own jobs");
+
+	if (j->dis_any)
+		strcpy(dis, "any");
+	for (int i = 0; i < DIS_COUNT; i++)
+		if (j->dis_mask & 1u << i) {
+			if (dis[0] != '\0')
+				strcat(dis, " ");
+			strcat(dis, vocab_id(VOCAB_DISABILITY, i));
+		}
+	if (j->has_location) {
+		w.lat = j->lat;
+		w.lon = j->lon;
+		town = j->town >= 0 ? j->town :
+		    towns_nearest(&server.towns, j->lat, j->lon);
+	} else {
+		town = j->town;
+		w.lat = server.towns.v[town].lat;
+		w.lon = server.towns.v[town].lon;
+	}
+	doc = codec_job_encode(j, &server.towns);
+	s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (s == NULL)
+		return req_reply(r, NULL);
+	w.employer_id = j->employer_id;
+	w.id = j->id;
+	w.doc = s;
+	w.dis = dis;
+	w.town = town >= 0 ? server.towns.v[town].code : "";
+	store_put_job(server.store, &w, job_post_done, r);
+	free(s);
+}
+
+/* Reads and checks {id, employer_id} of job.get and job.close. */
+static int
+job_key(struct req *r, json_t *params, const char *const keys[],
+    const char **emp, const char **id)
+{
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "id", true, true, id, &pe) == -1 ||
+	    pv_id(params, "", "employer_id", true, false, emp, &pe) == -1) {
+		reply_perr(r, &pe);
+		return -1;
+	}
+	if (!own_employer(r, *emp)) {
+		reply_unauthorized(r, "an employer may only touch its own jobs");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+job_get_done(const struct store_res *res, void *arg)
+{
+	get_done(res, arg, true, "job");
+}
+
+static void
+m_job_get(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "id", "employer_id", NULL };
+	const char *emp = NULL, *id = NULL;
+
+	if (job_key(r, params, keys, &emp, &id) == 0)
+		store_get_job(server.store, emp, id, job_get_done, r);
+}
+
+struct close_ctx {
+	char	employer_id[ID_MAX + 1];
+	char	id[ID_MAX + 1];
+};
+
+static void
+job_close_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct close_ctx *cc = r->ctx;
+
+	if (res->status != STORE_OK)
+		return reply_store(r, res, "job");
+	(void)matcher_remove_job(server.matcher, cc->employer_id, cc->id);
+	if (server.loading != NULL)
+		(void)matcher_remove_job(server.loading, cc->employer_id,
+		    cc->id);
+	req_result(r, json_pack("{s:s, s:s, s:I}", "id", cc->id, "status",
+	    "closed", "version", (json_int_t)res->version));
+}
+
+static void
+m_job_close(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "id", "employer_id", "reason",
+	    NULL };
+	const char *emp = NULL, *id = NULL, *reason = "";
+	struct close_ctx *cc;
+	struct perr pe;
+
+	if (job_key(r, params, keys, &emp, &id) == -1)
+		return;
+	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1)
+		return reply_perr(r, &pe);
+	if ((cc = malloc(sizeof(*cc))) == NULL)
+		return req_reply(r, NULL);
+	strcpy(cc->employer_id, emp);
+	strcpy(cc->id, id);
+	r->ctx = cc;
+	r->ctx_free = free;
+	store_close_job(server.store, emp, id, reason, job_close_done, r);
+}
+
+static void
+job_list_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	json_t *jobs;
+
+	if (res->status != STORE_OK)
+		return reply_store(r, res, "job");
+	if ((jobs = json_array()) == NULL)
+		return req_reply(r, NULL);
+	for (size_t i = 0; i < res->nrecs; i++) {
+		json_t *o = stored_view(&res->recs[i], true);
+		if (o != NULL)
+			json_array_append_new(jobs, o);
+	}
+	req_result(r, json_pack("{s:o, s:s?}", "jobs", jobs, "next_cursor",
+	    res->next_cursor));
+}
+
+static void
+m_job_list(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "employer_id", "town", "status",
+	    "cursor", "limit", NULL };
+	struct job_list_query q;
+	struct perr pe;
+	int64_t limit = LIST_LIMIT_DEF;
+	int town;
+
+	memset(&q, 0, sizeof(q));
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "employer_id", false, false, &q.employer_id,
+	    &pe) == -1 ||
+	    pv_str(params, "", "town", false, TOWN_CODE_MAX, &q.town, &pe) == -1 ||
+	    pv_str(params, "", "status", false, 16, &q.status, &pe) == -1 ||
+	    pv_str(params, "", "cursor", false, CURSOR_MAX, &q.cursor,
+	    &pe) == -1 ||
+	    pv_int(params, "", "limit", false, 1, LIST_LIMIT_MAX, &limit, NULL,
+	    &pe) == -1)
+		return reply_perr(r, &pe);
+	if (q.town != NULL && (town = towns_find(&server.towns, q.town)) < 0) {
+		pv_fail(&pe, "", "town", "unknown town code");
+		return reply_perr(r, &pe);
+	}
+	if (q.status != NULL && strcmp(q.status, "open") != 0 &&
+	    strcmp(q.status, "closed") != 0) {
+		pv_fail(&pe, "", "status", "must be open or closed");
+		return reply_perr(r, &pe);
+	}
+	if (q.cursor != NULL) {
+		for (const char *p = q.cursor; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' ||
+			    *p == '_' || *p == '-' || *p == ':')) {
+				pv_fail(&pe, "", "cursor", "not a cursor of "
+				    "this method");
+				return reply_perr(r, &pe);
+			}
+		if (q.cursor[0] == '\0')
+			q.cursor = NULL;
+	}
+	if (r->role == ROLE_EMPLOYER) {
+		if (q.employer_id == NULL)
+			q.employer_id = r->employer_id;
+		else if (!own_employer(r, q.employer_id))
+			return reply_unauthorized(r,
+			    "an employer may only list its own jobs");
+	}
+	q.limit = (size_t)limit;
+	store_list_jobs(server.store, &q, job_list_done, r);
+}
+
+/* ---- match ------------------------------------------------------------ */
+
+static void
+m_match(struct req *r, json_t *params)
+{
+	struct match_params mp;
+	struct match_query q;
+	struct match_result res;
+	struct perr pe;
+	json_t *results;
+	int64_t t0 = mono_us();
+
+	codec_match_init(&mp);
+	if (codec_match_decode(params, &server.towns, &mp, &pe) == -1) {
+		codec_match_clear(&mp);
+		return reply_perr(r, &pe);
+	}
+	q.profile = &mp.profile;
+	q.filters = &mp.filters;
+	q.limit = mp.limit;
+	q.offset = mp.offset;
+	q.now = (int64_t)time(NULL);
+	if (matcher_match(server.matcher, &q, &res) == -1 ||
+	    (results = json_array()) == NULL) {
+		codec_match_clear(&mp);
+		return req_reply(r, NULL);
+	}
+	for (size_t i = 0; i < res.n; i++)
+		json_array_append_new(results,
+		    codec_hit(&res.hits[i], &server.towns, mp.explain));
+	codec_match_clear(&mp);
+	req_result(r, json_pack("{s:o, s:I, s:I}", "results", results,
+	    "candidates", (json_int_t)res.candidates, "took_us",
+	    (json_int_t)(mono_us() - t0)));
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static const struct method *
+find_method(const char *name)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(*methods); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	return NULL;
+}
+
+/* Serves one request object into slot s at index i. */
+static void
+dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
+{
+	static json_t *empty;
+	const struct method *m;
+	struct rpc_req rr;
+	struct req *r;
+
+	rpc_check(reqobj, &rr);
+	if (rr.error != 0) {
+		slot_put(s, i, rpc_error(rr.id, rr.error, rr.message, NULL));
+		return;
+	}
+	if ((r = req_new(s, i, rr.id, c)) == NULL) {
+		slot_put(s, i, rpc_error(rr.id, RPC_INTERNAL_ERROR,
+		    "out of memory", NULL));
+		return;
+	}
+	if ((m = find_method(rr.method)) == NULL)
+		return req_error(r, RPC_METHOD_NOT_FOUND, "method not found",
+		    NULL);
+	r->method = m->name;
+	if (!(m->roles & ROLE_BIT(r->role)))
+		return reply_unauthorized(r, r->role == ROLE_ANON ?
+		    "call hello with a token first" :
+		    "this role may not call this method");
+	if (rr.params != NULL && !json_is_object(rr.params))
+		return req_reply(r, rpc_error_field(r->id, "params",
+		    "must be an object"));
+	if (rr.params == NULL) {
+		if (empty == NULL)
+			empty = json_object();
+		rr.params = empty;
+	}
+	log_debug("conn %llu: %s", (unsigned long long)c->id, m->name);
+	m->fn(r, rr.params);
+}
+
+void
+methods_dispatch(struct conn *c, const char *line, size_t len)
+{
+	char err[256];
+	struct slot *s;
+	json_t *root;
+	size_t n;
+
+	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
+		if ((s = slot_new(c, 1, false)) == NULL)
+			return conn_close(c, "out of memory");
+		slot_put(s, 0, rpc_error(NULL, RPC_PARSE_ERROR, err, NULL));
+		return slot_seal(s);
+	}
+	if (!json_is_array(root)) {
+		if ((s = slot_new(c, 1, false)) == NULL) {
+			json_decref(root);
+			return conn_close(c, "out of memory");
+		}
+		dispatch_one(c, s, 0, root);
+		json_decref(root);
+		return slot_seal(s);
+	}
+	n = json_array_size(root);
+	if (n == 0 || n > server.cfg.max_batch) {
+		snprintf(err, sizeof(err), n == 0 ? "empty batch" :
+		    "batch larger than %zu requests", server.cfg.max_batch);
+		if ((s = slot_new(c, 1, false)) == NULL) {
+			json_decref(root);
+			return conn_close(c, "out of memory");
+		}
+		slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, err, NULL));
+		json_decref(root);
+		return slot_seal(s);
+	}
+	if ((s = slot_new(c, n, true)) == NULL) {
+		json_decref(root);
+		return conn_close(c, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		dispatch_one(c, s, i, json_array_get(root, i));
+	json_decref(root);
+	slot_seal(s);
+}

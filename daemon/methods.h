@@ -1,0 +1,22 @@
+/*
+ * methods.h - the JSON-RPC methods: envelope handling, roles, and each
+ * method's handler. Handlers validate with proto/, match with matcher/ and
+ * write through the store.
+ */
+#ifndef JM_METHODS_H
+#define JM_METHODS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "daemon/store.h"
+
+struct conn;
+
+/* Serves one request line (len bytes, no line end) of connection c. */
+void	methods_dispatch(struct conn *c, const char *line, size_t len);
+
+/* The store's hooks that keep the mirror in step with Redis. */
+extern const struct store_hooks methods_store_hooks;
+
+#endif

@@ -1,0 +1,815 @@
+/*
+ * store.c - see store.h.
+ *
+ * hiredis 0.14 has no timeouts and no reconnect: this module owns the
+ * context pointer (NULL while down), a reconnect timer with backoff, and a
+ * timer per command. hiredis calls every command's callback exactly once,
+ * with a NULL reply when the link drops, and frees the context itself after
+ * a failed connect or a disconnect.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <hiredis/adapters/libevent.h>
+
+#include "daemon/log.h"
+#include "daemon/store.h"
+
+#define BACKOFF_MIN_MS	100
+#define BACKOFF_MAX_MS	5000
+#define LOAD_BATCH	500
+
+enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
+
+struct store {
+	struct event_base	*base;
+	const struct config	*cfg;
+	struct store_hooks	 hooks;
+	redisAsyncContext	*ac;		/* NULL while down */
+	enum store_state	 state;
+	struct event		*reconnect;
+	int			 backoff_ms;
+	unsigned		 gen;		/* connection generation */
+	bool			 freeing;
+};
+
+enum op_kind { OP_PING, OP_SELECT, OP_WRITE, OP_GET, OP_LIST, OP_LOAD_EMPLOYERS,
+	OP_LOAD_EMPLOYER, OP_LOAD_JOBS, OP_LOAD_JOB, OP_LOAD_END };
+
+/* One command in flight. Freed by the hiredis callback, always. */
+struct op {
+	struct store	*st;
+	enum op_kind	 kind;
+	unsigned	 gen;
+	store_cb	*cb;
+	void		*arg;
+	struct event	*timer;
+	bool		 answered;	/* cb was called (timeout) */
+	long		 offset;	/* load: position of the batch */
+};
+
+/* ---- scripts --------------------------------------------------------- */
+
+static const char script_put_employer[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'employer:'..id\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'updated_at', ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
+"redis.call('ZADD', p..'employers', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'employer.put', 'employer', id, 'version', v)\n"
+"return {v, created}\n";
+
+static const char script_put_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"if redis.call('EXISTS', p..'employer:'..emp) == 0 then return {-2, 0} end\n"
+"local key = p..'job:'..emp..':'..id\n"
+"local member = emp..':'..id\n"
+"local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"if ARGV[9] ~= '' and tonumber(ARGV[9]) ~= cur then return {-3, cur} end\n"
+"local old = redis.call('HGET', key, 'dis')\n"
+"if old then for t in string.gmatch(old, '%S+') do\n"
+"  redis.call('SREM', p..'jobs:dis:'..t, member) end end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', key, 'doc', ARGV[4], 'version', v, 'updated_at',\n"
+"  ARGV[10], 'status', 'open', 'dis', ARGV[5], 'town', ARGV[6])\n"
+"redis.call('HSETNX', key, 'posted_at', ARGV[10])\n"
+"redis.call('HDEL', key, 'reason')\n"
+"for t in string.gmatch(ARGV[5], '%S+') do\n"
+"  redis.call('SADD', p..'jobs:dis:'..t, member) end\n"
+"redis.call('GEOADD', p..'jobs:geo', ARGV[8], ARGV[7], member)\n"
+"redis.call('SADD', p..'jobs:open', member)\n"
+"redis.call('ZADD', p..'jobs:emp:'..emp, 0, id)\n"
+"redis.call('ZADD', p..'jobs:all', 0, member)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[11], '*',\n"
+"  'op', 'job.post', 'employer', emp, 'id', id, 'version', v)\n"
+"if cur == 0 then return {v, 1} end\n"
+"return {v, 0}\n";
+
+static const char script_close_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"local key = p..'job:'..emp..':'..id\n"
+"if redis.call('EXISTS', key) == 0 then return {-1, 0} end\n"
+"local member = emp..':'..id\n"
+"if redis.call('HGET', key, 'status') == 'closed' then\n"
+"  return {tonumber(redis.call('HGET', key, 'version')), 0} end\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'status', 'closed', 'updated_at', ARGV[5],\n"
+"  'reason', ARGV[4])\n"
+"local dis = redis.call('HGET', key, 'dis')\n"
+"if dis then for t in string.gmatch(dis, '%S+') do\n"
+"  redis.call('SREM', p..'jobs:dis:'..t, member) end end\n"
+"redis.call('ZREM', p..'jobs:geo', member)\n"
+"redis.call('SREM', p..'jobs:open', member)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"  'op', 'job.close', 'employer', emp, 'id', id, 'version', v)\n"
+"return {v, 1}\n";
+
+/*
+ * Lists postings in id order from a cursor, filtering by town and status;
+ * looks at no more than ARGV[8] postings per call, so a sparse filter gives
+ * short pages with a cursor rather than a long script.
+ */
+static const char script_list_jobs[] =
+"local p, emp, cursor = ARGV[1], ARGV[2], ARGV[3]\n"
+"local limit, town, status = tonumber(ARGV[4]), ARGV[5], ARGV[6]\n"
+"local zkey = p..'jobs:all'\n"
+"if emp ~= '' then zkey = p..'jobs:emp:'..emp end\n"
+"local start = '-'\n"
+"if cursor ~= '' then start = '('..cursor end\n"
+"local out, n, seen, last = {}, 0, 0, nil\n"
+"local maxseen = tonumber(ARGV[7])\n"
+"while n < limit and seen < maxseen do\n"
+"  local batch = redis.call('ZRANGEBYLEX', zkey, start, '+', 'LIMIT', 0, 100)\n"
+"  if #batch == 0 then last = nil break end\n"
+"  for _, m in ipairs(batch) do\n"
+"    seen = seen + 1\n"
+"    last = m\n"
+"    local key = p..'job:'..m\n"
+"    if emp ~= '' then key = p..'job:'..emp..':'..m end\n"
+"    local h = redis.call('HMGET', key, 'doc', 'version', 'posted_at',\n"
+"      'updated_at', 'status', 'town')\n"
+"    if h[1] and (status == '' or h[5] == status) and\n"
+"       (town == '' or h[6] == town) then\n"
+"      n = n + 1\n"
+"      for i = 1, 5 do out[#out + 1] = h[i] end\n"
+"    end\n"
+"    if n >= limit or seen >= maxseen then break end\n"
+"  end\n"
+"  if n < limit and seen < maxseen and #batch < 100 then last = nil break end\n"
+"  start = '('..last\n"
+"end\n"
+"if last and #redis.call('ZRANGEBYLEX', zkey, '('..last, '+', 'LIMIT', 0, 1)\n"
+"   == 0 then last = nil end\n"
+"table.insert(out, 1, last or '')\n"
+"return out\n";
+
+/* ---- plumbing -------------------------------------------------------- */
+
+static void	schedule_reconnect(struct store *st);
+static void	connect_now(struct store *st);
+static void	load_start(struct store *st);
+
+static void
+op_free(struct op *op)
+{
+	if (op->timer != NULL)
+		event_free(op->timer);
+	free(op);
+}
+
+static void
+answer(struct op *op, const struct store_res *res)
+{
+	if (op->answered || op->cb == NULL)
+		return;
+	op->answered = true;
+	if (op->timer != NULL)
+		evtimer_del(op->timer);
+	op->cb(res, op->arg);
+}
+
+static void
+answer_status(struct op *op, enum store_status s)
+{
+	struct store_res res;
+
+	memset(&res, 0, sizeof(res));
+	res.status = s;
+	answer(op, &res);
+}
+
+static void
+op_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct op *op = arg;
+
+	(void)fd;
+	(void)ev;
+	log_warnx("redis: no reply within %d ms", op->st->cfg->redis_timeout_ms);
+	answer_status(op, STORE_UNKNOWN);
+}
+
+static void	on_reply(redisAsyncContext *ac, void *reply, void *privdata);
+
+/* Sends a command; on failure answers STORE_DOWN at once. */
+static void
+send_argv(struct store *st, struct op *op, int argc, const char **argv,
+    const size_t *lens)
+{
+	op->st = st;
+	op->gen = st->gen;
+	if (st->ac == NULL) {
+		answer_status(op, STORE_DOWN);
+		op_free(op);
+		return;
+	}
+	if (op->cb != NULL) {
+		struct timeval tv = {
+			st->cfg->redis_timeout_ms / 1000,
+			(st->cfg->redis_timeout_ms % 1000) * 1000
+		};
+		if ((op->timer = evtimer_new(st->base, op_timeout, op)) == NULL) {
+			answer_status(op, STORE_DOWN);
+			op_free(op);
+			return;
+		}
+		evtimer_add(op->timer, &tv);
+	}
+	if (redisAsyncCommandArgv(st->ac, on_reply, op, argc, argv, lens) !=
+	    REDIS_OK) {
+		answer_status(op, STORE_DOWN);
+		op_free(op);
+	}
+}
+
+static struct op *
+op_new(enum op_kind kind, store_cb *cb, void *arg)
+{
+	struct op *op = calloc(1, sizeof(*op));
+
+	if (op == NULL) {
+		if (cb != NULL) {
+			struct store_res res;
+			memset(&res, 0, sizeof(res));
+			res.status = STORE_DOWN;
+			cb(&res, arg);
+		}
+		return NULL;
+	}
+	op->kind = kind;
+	op->cb = cb;
+	op->arg = arg;
+	return op;
+}
+
+/* Sends argv (NUL-terminated strings). */
+static void
+send_strs(struct store *st, struct op *op, int argc, const char **argv)
+{
+	size_t lens[24];
+
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	send_argv(st, op, argc, argv, lens);
+}
+
+static int64_t
+reply_int(const redisReply *r)
+{
+	if (r == NULL)
+		return 0;
+	if (r->type == REDIS_REPLY_INTEGER)
+		return r->integer;
+	if (r->type == REDIS_REPLY_STRING)
+		return strtoll(r->str, NULL, 10);
+	return 0;
+}
+
+static const char *
+reply_str(const redisReply *r)
+{
+	return r != NULL && r->type == REDIS_REPLY_STRING ? r->str : NULL;
+}
+
+/* Fills rec from five replies: doc, version, posted_at, updated_at, status.
+ * Returns false when the record does not exist. */
+static bool
+fill_rec(struct store_rec *rec, redisReply **e)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (e[0] == NULL || e[0]->type != REDIS_REPLY_STRING)
+		return false;
+	rec->doc = e[0]->str;
+	rec->doclen = e[0]->len;
+	rec->version = reply_int(e[1]);
+	rec->posted_at = reply_int(e[2]);
+	rec->updated_at = reply_int(e[3]);
+	rec->closed = reply_str(e[4]) != NULL &&
+	    strcmp(reply_str(e[4]), "closed") == 0;
+	return true;
+}
+
+static void
+handle_write(struct op *op, redisReply *r)
+{
+	struct store_res res;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		answer(op, &res);
+		return;
+	}
+	res.version = reply_int(r->element[0]);
+	res.created = reply_int(r->element[1]) == 1;
+	switch (res.version) {
+	case -1:
+		res.status = STORE_NOT_FOUND;
+		break;
+	case -2:
+		res.status = STORE_NO_EMPLOYER;
+		break;
+	case -3:
+		res.status = STORE_CONFLICT;
+		res.version = reply_int(r->element[1]);
+		res.created = false;
+		break;
+	default:
+		res.status = STORE_OK;
+	}
+	answer(op, &res);
+}
+
+static void
+handle_get(struct op *op, redisReply *r)
+{
+	struct store_res res;
+	struct store_rec rec;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 5) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+	} else if (!fill_rec(&rec, r->element))
+		res.status = STORE_NOT_FOUND;
+	else {
+		res.recs = &rec;
+		res.nrecs = 1;
+	}
+	answer(op, &res);
+}
+
+static void
+handle_list(struct op *op, redisReply *r)
+{
+	struct store_res res;
+	size_t n;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    (r->elements - 1) % 5 != 0) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		answer(op, &res);
+		return;
+	}
+	n = (r->elements - 1) / 5;
+	if (n > 0 && (res.recs = calloc(n, sizeof(*res.recs))) == NULL) {
+		res.status = STORE_FAILED;
+		res.error = "out of memory";
+		answer(op, &res);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fill_rec(&res.recs[res.nrecs], r->element + 1 + i * 5))
+			res.nrecs++;
+	res.next_cursor = reply_str(r->element[0]);
+	if (res.next_cursor != NULL && res.next_cursor[0] == '\0')
+		res.next_cursor = NULL;
+	answer(op, &res);
+	free(res.recs);
+}
+
+static void handle_load(struct store *st, struct op *op, redisReply *r);
+
+static void
+on_reply(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	struct op *op = privdata;
+	redisReply *r = reply;
+	struct store *st = op->st;
+
+	(void)ac;
+	if (r == NULL || st->freeing) {		/* link lost, or the context freed */
+		answer_status(op, STORE_UNKNOWN);
+		op_free(op);
+		return;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		struct store_res res;
+		memset(&res, 0, sizeof(res));
+		res.status = STORE_FAILED;
+		res.error = r->str;
+		if (op->kind != OP_WRITE && op->kind != OP_GET &&
+		    op->kind != OP_LIST)
+			log_warnx("redis: %s", r->str);
+		answer(op, &res);
+		if (op->kind >= OP_LOAD_EMPLOYERS && op->gen == st->gen &&
+		    st->state == ST_LOADING) {
+			/* A load that cannot finish: drop the link, retry. */
+			redisAsyncDisconnect(st->ac);
+		}
+		op_free(op);
+		return;
+	}
+	switch (op->kind) {
+	case OP_PING:
+		if (op->gen == st->gen && st->state == ST_CONNECTING) {
+			log_info("redis: connected");
+			st->backoff_ms = BACKOFF_MIN_MS;
+			load_start(st);
+		}
+		break;
+	case OP_WRITE:
+		handle_write(op, r);
+		break;
+	case OP_GET:
+		handle_get(op, r);
+		break;
+	case OP_LIST:
+		handle_list(op, r);
+		break;
+	case OP_SELECT:
+		break;
+	default:
+		if (op->gen == st->gen)
+			handle_load(st, op, r);
+		break;
+	}
+	op_free(op);
+}
+
+/* ---- loading the mirror ---------------------------------------------- */
+
+static void
+send_load(struct store *st, enum op_kind kind, long offset, int argc,
+    const char **argv)
+{
+	struct op *op = op_new(kind, NULL, NULL);
+
+	if (op == NULL)
+		return;
+	op->offset = offset;
+	send_strs(st, op, argc, argv);
+}
+
+static void
+load_employers_from(struct store *st, long offset)
+{
+	char key[128], from[32], to[32];
+	const char *argv[] = { "ZRANGE", key, from, to };
+
+	snprintf(key, sizeof(key), "%semployers", st->cfg->key_prefix);
+	snprintf(from, sizeof(from), "%ld", offset);
+	snprintf(to, sizeof(to), "%ld", offset + LOAD_BATCH - 1);
+	send_load(st, OP_LOAD_EMPLOYERS, offset, 4, argv);
+}
+
+static void
+load_jobs_from(struct store *st, const char *cursor)
+{
+	char key[128], count[16];
+	const char *argv[] = { "SSCAN", key, cursor, "COUNT", count };
+
+	snprintf(key, sizeof(key), "%sjobs:open", st->cfg->key_prefix);
+	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
+	send_load(st, OP_LOAD_JOBS, 0, 5, argv);
+}
+
+static void
+load_start(struct store *st)
+{
+	st->state = ST_LOADING;
+	if (st->hooks.load_begin != NULL)
+		st->hooks.load_begin(st->hooks.arg);
+	load_employers_from(st, 0);
+}
+
+static void
+handle_load(struct store *st, struct op *op, redisReply *r)
+{
+	char key[256];
+	struct store_rec rec;
+
+	switch (op->kind) {
+	case OP_LOAD_EMPLOYERS:
+		if (r->type != REDIS_REPLY_ARRAY)
+			break;
+		for (size_t i = 0; i < r->elements; i++) {
+			const char *argv[] = { "HMGET", key, "doc", "version",
+			    "created_at", "updated_at", "status" };
+			if (reply_str(r->element[i]) == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%semployer:%s",
+			    st->cfg->key_prefix, r->element[i]->str);
+			send_load(st, OP_LOAD_EMPLOYER, 0, 7, argv);
+		}
+		if (r->elements == LOAD_BATCH)
+			load_employers_from(st, op->offset + LOAD_BATCH);
+		else
+			load_jobs_from(st, "0");
+		break;
+	case OP_LOAD_EMPLOYER:
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+		    fill_rec(&rec, r->element) && st->hooks.load_employer)
+			st->hooks.load_employer(&rec, st->hooks.arg);
+		break;
+	case OP_LOAD_JOBS:
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    reply_str(r->element[0]) == NULL ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY)
+			break;
+		for (size_t i = 0; i < r->element[1]->elements; i++) {
+			redisReply *m = r->element[1]->element[i];
+			const char *argv[] = { "HMGET", key, "doc", "version",
+			    "posted_at", "updated_at", "status" };
+			if (reply_str(m) == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%sjob:%s",
+			    st->cfg->key_prefix, m->str);
+			send_load(st, OP_LOAD_JOB, 0, 7, argv);
+		}
+		if (strcmp(r->element[0]->str, "0") != 0)
+			load_jobs_from(st, r->element[0]->str);
+		else {
+			const char *argv[] = { "PING" };
+			send_load(st, OP_LOAD_END, 0, 1, argv);
+		}
+		break;
+	case OP_LOAD_JOB:
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+		    fill_rec(&rec, r->element) && !rec.closed &&
+		    st->hooks.load_job)
+			st->hooks.load_job(&rec, st->hooks.arg);
+		break;
+	case OP_LOAD_END:
+		st->state = ST_READY;
+		log_info("redis: mirror loaded");
+		if (st->hooks.load_end != NULL)
+			st->hooks.load_end(true, st->hooks.arg);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- connection ------------------------------------------------------ */
+
+static void
+went_down(struct store *st)
+{
+	bool loading = st->state == ST_LOADING;
+
+	st->ac = NULL;
+	st->state = ST_DOWN;
+	st->gen++;
+	if (loading && st->hooks.load_end != NULL)
+		st->hooks.load_end(false, st->hooks.arg);
+	if (st->hooks.down != NULL)
+		st->hooks.down(st->hooks.arg);
+	schedule_reconnect(st);
+}
+
+static void
+on_connect(const redisAsyncContext *ac, int status)
+{
+	struct store *st = ac->data;
+
+	if (status == REDIS_OK || st->freeing)
+		return;
+	log_warnx("redis: cannot connect: %s", ac->errstr);
+	went_down(st);
+}
+
+static void
+on_disconnect(const redisAsyncContext *ac, int status)
+{
+	struct store *st = ac->data;
+
+	if (st->freeing)
+		return;
+	if (status != REDIS_OK)
+		log_warnx("redis: connection lost: %s", ac->errstr);
+	else
+		log_warnx("redis: disconnected");
+	went_down(st);
+}
+
+static void
+reconnect_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	connect_now(arg);
+}
+
+static void
+schedule_reconnect(struct store *st)
+{
+	struct timeval tv = { st->backoff_ms / 1000,
+	    (st->backoff_ms % 1000) * 1000 };
+
+	if (st->freeing || evtimer_pending(st->reconnect, NULL))
+		return;
+	evtimer_add(st->reconnect, &tv);
+	st->backoff_ms *= 2;
+	if (st->backoff_ms > BACKOFF_MAX_MS)
+		st->backoff_ms = BACKOFF_MAX_MS;
+}
+
+static void
+connect_now(struct store *st)
+{
+	const struct config *c = st->cfg;
+	redisAsyncContext *ac;
+	char db[16];
+
+	if (c->redis_socket[0] != '\0')
+		ac = redisAsyncConnectUnix(c->redis_socket);
+	else
+		ac = redisAsyncConnect(c->redis.host, c->redis.port);
+	if (ac == NULL || ac->err) {
+		log_warnx("redis: cannot connect: %s",
+		    ac != NULL ? ac->errstr : "out of memory");
+		if (ac != NULL)
+			redisAsyncFree(ac);
+		schedule_reconnect(st);
+		return;
+	}
+	ac->data = st;
+	if (redisLibeventAttach(ac, st->base) != REDIS_OK) {
+		redisAsyncFree(ac);
+		schedule_reconnect(st);
+		return;
+	}
+	redisAsyncSetConnectCallback(ac, on_connect);
+	redisAsyncSetDisconnectCallback(ac, on_disconnect);
+	st->ac = ac;
+	st->gen++;
+	st->state = ST_CONNECTING;
+	if (c->redis_db != 0) {
+		const char *argv[] = { "SELECT", db };
+		snprintf(db, sizeof(db), "%d", c->redis_db);
+		send_load(st, OP_SELECT, 0, 2, argv);
+	}
+	/* The first reply proves the link; then the mirror is loaded. */
+	const char *ping[] = { "PING" };
+	send_load(st, OP_PING, 0, 1, ping);
+}
+
+struct store *
+store_new(struct event_base *base, const struct config *cfg,
+    const struct store_hooks *hooks)
+{
+	struct store *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return NULL;
+	st->base = base;
+	st->cfg = cfg;
+	st->hooks = *hooks;
+	st->backoff_ms = BACKOFF_MIN_MS;
+	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+store_start(struct store *st)
+{
+	connect_now(st);
+}
+
+void
+store_free(struct store *st)
+{
+	if (st == NULL)
+		return;
+	st->freeing = true;
+	if (st->ac != NULL)
+		redisAsyncFree(st->ac);	/* calls back every op with NULL */
+	event_free(st->reconnect);
+	free(st);
+}
+
+bool
+store_connected(const struct store *st)
+{
+	return st->state == ST_LOADING || st->state == ST_READY;
+}
+
+bool
+store_loaded(const struct store *st)
+{
+	return st->state == ST_READY;
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static void
+now_str(char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", (long long)time(NULL));
+}
+
+void
+store_put_employer(struct store *st, const char *id, const char *doc,
+    store_cb *cb, void *arg)
+{
+	char now[32], maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_put_employer, "0",
+	    st->cfg->key_prefix, id, doc, now, maxlen };
+
+	if (op == NULL)
+		return;
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_strs(st, op, 8, argv);
+}
+
+void
+store_get_employer(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	char key[256];
+	struct op *op = op_new(OP_GET, cb, arg);
+	const char *argv[] = { "HMGET", key, "doc", "version", "created_at",
+	    "updated_at", "status" };
+
+	if (op == NULL)
+		return;
+	snprintf(key, sizeof(key), "%semployer:%s", st->cfg->key_prefix, id);
+	send_strs(st, op, 7, argv);
+}
+
+void
+store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
+    void *arg)
+{
+	char lat[32], lon[32], ev[32], now[32], maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_put_job, "0",
+	    st->cfg->key_prefix, w->employer_id, w->id, w->doc, w->dis,
+	    w->town, lat, lon, ev, now, maxlen };
+
+	if (op == NULL)
+		return;
+	snprintf(lat, sizeof(lat), "%.7f", w->lat);
+	snprintf(lon, sizeof(lon), "%.7f", w->lon);
+	if (w->expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, w->expected_version);
+	else
+		ev[0] = '\0';
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_strs(st, op, 14, argv);
+}
+
+void
+store_close_job(struct store *st, const char *employer_id, const char *id,
+    const char *reason, store_cb *cb, void *arg)
+{
+	char now[32], maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_close_job, "0",
+	    st->cfg->key_prefix, employer_id, id, reason, now, maxlen };
+
+	if (op == NULL)
+		return;
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_strs(st, op, 9, argv);
+}
+
+void
+store_get_job(struct store *st, const char *employer_id, const char *id,
+    store_cb *cb, void *arg)
+{
+	char key[256];
+	struct op *op = op_new(OP_GET, cb, arg);
+	const char *argv[] = { "HMGET", key, "doc", "version", "posted_at",
+	    "updated_at", "status" };
+
+	if (op == NULL)
+		return;
+	snprintf(key, sizeof(key), "%sjob:%s:%s", st->cfg->key_prefix,
+	    employer_id, id);
+	send_strs(st, op, 7, argv);
+}
+
+void
+store_list_jobs(struct store *st, const struct job_list_query *q,
+    store_cb *cb, void *arg)
+{
+	char limit[32];
+	struct op *op = op_new(OP_LIST, cb, arg);
+	const char *argv[] = { "EVAL", script_list_jobs, "0",
+	    st->cfg->key_prefix, q->employer_id ? q->employer_id : "",
+	    q->cursor ? q->cursor : "", limit, q->town ? q->town : "",
+	    q->status ? q->status : "", "1000" };
+
+	if (op == NULL)
+		return;
+	snprintf(limit, sizeof(limit), "%zu", q->limit);
+	send_strs(st, op, 10, argv);
+}

@@ -1,0 +1,116 @@
+/*
+ * store.h - Redis, the system of record, spoken to asynchronously (hiredis on
+ * the daemon's libevent loop). The only module that knows hiredis.
+ *
+ * Every call answers through its callback exactly once: at once with
+ * STORE_DOWN when Redis is not connected (nothing was sent), or later with
+ * the outcome, or with STORE_UNKNOWN when Redis did not confirm within
+ * redis_timeout_ms or the link dropped after the command was sent.
+ * Writes are single Lua scripts: the record, its index entries and its
+ * change-stream entry are applied together or not at all.
+ *
+ * Keys (prefix p, default "jm:"):
+ *   p job:EMP:ID       hash: doc, version, posted_at, updated_at, status,
+ *                      town, dis (space-separated types), reason
+ *   p jobs:geo         GEO set of open postings, member "EMP:ID"
+ *   p jobs:dis:TYPE    set of open postings open to TYPE ("any" too)
+ *   p jobs:open        set of open postings
+ *   p jobs:emp:EMP     sorted set (score 0) of the employer's posting ids
+ *   p jobs:all         sorted set (score 0) of every "EMP:ID"
+ *   p employer:ID      hash: doc, version, created_at, updated_at
+ *   p employers        sorted set (score 0) of employer ids
+ *   p changes          stream, one entry per write, MAXLEN ~ stream_maxlen
+ */
+#ifndef JM_STORE_H
+#define JM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "daemon/config.h"
+
+enum store_status {
+	STORE_OK,
+	STORE_DOWN,		/* not connected: nothing was sent */
+	STORE_UNKNOWN,		/* sent, not confirmed (timeout, link lost) */
+	STORE_FAILED,		/* Redis refused it: nothing was applied */
+	STORE_NOT_FOUND,	/* the record does not exist */
+	STORE_CONFLICT,		/* expected_version differs */
+	STORE_NO_EMPLOYER,	/* job for an unregistered employer */
+};
+
+/* One record read from Redis. Strings are valid during the callback. */
+struct store_rec {
+	const char	*doc;
+	size_t		 doclen;
+	int64_t		 version, posted_at, updated_at;
+	bool		 closed;
+};
+
+struct store_res {
+	enum store_status	 status;
+	const char		*error;		/* Redis's words, STORE_FAILED */
+	int64_t			 version;	/* written, or current */
+	bool			 created;
+	struct store_rec	*recs;		/* reads */
+	size_t			 nrecs;
+	const char		*next_cursor;	/* job list; NULL at the end */
+};
+
+/* res and everything it points to are valid during the call only. */
+typedef void store_cb(const struct store_res *res, void *arg);
+
+struct store_hooks {
+	void	(*load_begin)(void *arg);
+	void	(*load_employer)(const struct store_rec *rec, void *arg);
+	void	(*load_job)(const struct store_rec *rec, void *arg);
+	/* complete is false when the link dropped before the end. */
+	void	(*load_end)(bool complete, void *arg);
+	void	(*down)(void *arg);
+	void	*arg;
+};
+
+struct job_write {
+	const char	*employer_id, *id;
+	const char	*doc;			/* the posting's JSON */
+	const char	*dis;			/* "visual hearing" or "any" */
+	const char	*town;			/* effective town code, or "" */
+	double		 lat, lon;
+	int64_t		 expected_version;	/* -1: none */
+};
+
+struct job_list_query {
+	const char	*employer_id;		/* NULL: all employers */
+	const char	*town;			/* NULL: any */
+	const char	*status;		/* "open", "closed" or NULL */
+	const char	*cursor;		/* NULL: from the start */
+	size_t		 limit;
+};
+
+struct store;
+
+struct store	*store_new(struct event_base *base, const struct config *cfg,
+		    const struct store_hooks *hooks);
+/* Connects (and keeps reconnecting with backoff until store_free). */
+void		 store_start(struct store *st);
+void		 store_free(struct store *st);
+bool		 store_connected(const struct store *st);
+bool		 store_loaded(const struct store *st);
+
+void	store_put_employer(struct store *st, const char *id, const char *doc,
+	    store_cb *cb, void *arg);
+void	store_get_employer(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
+void	store_put_job(struct store *st, const struct job_write *w,
+	    store_cb *cb, void *arg);
+void	store_close_job(struct store *st, const char *employer_id,
+	    const char *id, const char *reason, store_cb *cb, void *arg);
+void	store_get_job(struct store *st, const char *employer_id,
+	    const char *id, store_cb *cb, void *arg);
+void	store_list_jobs(struct store *st, const struct job_list_query *q,
+	    store_cb *cb, void *arg);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * model.h - the domain records as plain C data: postings, employers, a
+ * seeker's profile and the filters of a match. proto/ fills them from JSON;
+ * the matcher indexes and scores them.
+ */
+#ifndef JM_MODEL_H
+#define JM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "matcher/vocab.h"
+
+#define ID_MAX		64	/* bytes of a job or employer id */
+#define TITLE_MAX	200	/* characters of a title or a name */
+#define DESC_MAX	8000	/* characters of a description */
+#define SKILLS_MAX	50	/* skills of a posting or a profile */
+#define SKILL_MAX	64	/* characters of one skill */
+#define OPENINGS_MAX	10000
+
+enum job_status { JOB_OPEN, JOB_CLOSED };
+
+struct job {
+	char		 id[ID_MAX + 1];
+	char		 employer_id[ID_MAX + 1];
+	char		*title;
+	char		*description;		/* may be NULL */
+	char		**skills;
+	size_t		 nskills;
+	uint8_t		 dis_mask;		/* 1 << enum disability */
+	bool		 dis_any;		/* accessible_for ["any"] */
+	uint8_t		 grades_mask;		/* 1 << grade; 0 = all */
+	uint32_t	 accom_mask;		/* 1 << accommodation */
+	int		 employment;		/* enum employment */
+	bool		 has_location;
+	double		 lat, lon;
+	int		 town;			/* index in towns, or -1 */
+	bool		 remote;
+	bool		 has_salary;
+	int64_t		 salary_min, salary_max;
+	int64_t		 openings;
+	int64_t		 expires_at;		/* unix seconds; 0 = never */
+	/* Kept by the store, not given by clients. */
+	int64_t		 version;
+	int64_t		 posted_at, updated_at;
+	enum job_status	 status;
+};
+
+struct employer {
+	char		 id[ID_MAX + 1];
+	char		*name;
+	int		 type;			/* enum employer_type */
+	int		 town;			/* index in towns */
+	int64_t		 headcount;		/* -1 = not given */
+	int64_t		 disabled_employees;
+	int64_t		 severe_disabled_employees;
+	int64_t		 avg_annual_salary;
+	int64_t		 version;
+};
+
+struct profile {
+	int		 disability;		/* enum disability */
+	int		 grade;			/* 1..4 */
+	char		**skills;
+	size_t		 nskills;
+	double		 lat, lon;
+	double		 max_distance_km;	/* 0 = the rules' default */
+	uint32_t	 needs_mask;		/* accommodations required */
+	uint32_t	 flags_mask;		/* 1 << enum seeker_flag */
+};
+
+struct filters {
+	uint32_t	 employment_mask;	/* 0 = any */
+	uint32_t	 employer_mask;		/* 0 = any */
+	int64_t		 min_salary;		/* 0 = none */
+};
+
+void	job_init(struct job *j);
+void	job_clear(struct job *j);		/* frees what j owns */
+void	employer_init(struct employer *e);
+void	employer_clear(struct employer *e);
+void	profile_init(struct profile *p);
+void	profile_clear(struct profile *p);
+
+/* Frees an array of n strings and the array. */
+void	strv_free(char **v, size_t n);
+
+/* Number of code points in valid UTF-8 text s of len bytes, or -1 when s is
+ * not valid UTF-8 (overlong forms, surrogates and NUL are refused). */
+long	utf8_count(const char *s, size_t len);
+
+/* Great-circle distance in km (haversine, mean earth radius). */
+double	geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+#endif

@@ -1,0 +1,621 @@
+/*
+ * codec.c - see codec.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/codec.h"
+
+static int
+decode_location(json_t *obj, const char *path, const char *key, double *lat,
+    double *lon, bool *present, struct perr *e)
+{
+	static const char *const keys[] = { "lat", "lon", NULL };
+	char sub[PATH_MAX_LEN];
+	json_t *v = json_object_get(obj, key);
+
+	*present = false;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	pv_join(sub, path, key);
+	if (pv_object(v, sub, keys, e) == -1 ||
+	    pv_num(v, sub, "lat", true, -90, 90, lat, NULL, e) == -1 ||
+	    pv_num(v, sub, "lon", true, -180, 180, lon, NULL, e) == -1)
+		return -1;
+	*present = true;
+	return 0;
+}
+
+static int
+decode_town(json_t *obj, const char *path, const struct towns *towns,
+    int *town, struct perr *e)
+{
+	const char *code = NULL;
+
+	if (pv_str(obj, path, "town", false, TOWN_CODE_MAX, &code, e) == -1)
+		return -1;
+	if (code == NULL)
+		return 0;
+	if ((*town = towns_find(towns, code)) < 0)
+		return pv_fail(e, path, "town", "unknown town code");
+	return 0;
+}
+
+static int
+decode_accessible_for(json_t *obj, const char *path, struct job *j,
+    struct perr *e)
+{
+	char sub[PATH_MAX_LEN], idx[PATH_MAX_LEN + 24];
+	json_t *v = json_object_get(obj, "accessible_for"), *item;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return pv_fail(e, path, "accessible_for", "is required");
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return pv_fail(e, path, "accessible_for",
+		    "must be a non-empty array");
+	if (json_array_size(v) > DIS_COUNT)
+		return pv_fail(e, path, "accessible_for", "more than %d items",
+		    DIS_COUNT);
+	pv_join(sub, path, "accessible_for");
+	json_array_foreach(v, i, item) {
+		int k;
+		snprintf(idx, sizeof(idx), "%s[%zu]", sub, i);
+		if (!json_is_string(item))
+			return pv_fail(e, idx, NULL, "must be a string");
+		if (strcmp(json_string_value(item), "any") == 0) {
+			if (json_array_size(v) != 1)
+				return pv_fail(e, idx, NULL,
+				    "\"any\" must stand alone");
+			j->dis_any = true;
+			continue;
+		}
+		if ((k = vocab_lookup(VOCAB_DISABILITY,
+		    json_string_value(item))) < 0)
+			return pv_fail(e, idx, NULL, "not a disability type");
+		j->dis_mask |= (uint8_t)(1u << k);
+	}
+	return 0;
+}
+
+static int
+decode_grades(json_t *obj, const char *path, uint8_t *mask, struct perr *e)
+{
+	char sub[PATH_MAX_LEN], idx[PATH_MAX_LEN + 24];
+	json_t *v = json_object_get(obj, "grades"), *item;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > GRADE_MAX)
+		return pv_fail(e, path, "grades",
+		    "must be an array of 1 to %d grades", GRADE_MAX);
+	pv_join(sub, path, "grades");
+	json_array_foreach(v, i, item) {
+		json_int_t g;
+		snprintf(idx, sizeof(idx), "%s[%zu]", sub, i);
+		if (!json_is_integer(item) ||
+		    (g = json_integer_value(item)) < GRADE_MIN || g > GRADE_MAX)
+			return pv_fail(e, idx, NULL,
+			    "must be an integer from 1 to 4");
+		*mask |= (uint8_t)(1u << g);
+	}
+	return 0;
+}
+
+static int
+decode_salary(json_t *obj, const char *path, struct job *j, struct perr *e)
+{
+	static const char *const keys[] = { "min", "max", NULL };
+	char sub[PATH_MAX_LEN];
+	json_t *v = json_object_get(obj, "salary");
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	pv_join(sub, path, "salary");
+	if (pv_object(v, sub, keys, e) == -1 ||
+	    pv_int(v, sub, "min", true, 0, MONEY_MAX, &j->salary_min, NULL,
+	    e) == -1 ||
+	    pv_int(v, sub, "max", true, 0, MONEY_MAX, &j->salary_max, NULL,
+	    e) == -1)
+		return -1;
+	if (j->salary_min > j->salary_max)
+		return pv_fail(e, sub, "min", "must not exceed max");
+	j->has_salary = true;
+	return 0;
+}
+
+/* Copies a validated string into a fixed buffer or a new allocation. */
+static int
+dup_into(char **dst, const char *s, const char *path, const char *key,
+    struct perr *e)
+{
+	if (s == NULL)
+		return 0;
+	if ((*dst = strdup(s)) == NULL)
+		return pv_fail(e, path, key, "out of memory");
+	return 0;
+}
+
+int
+codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
+    struct job *j, struct perr *e)
+{
+	static const char *const keys[] = { "id", "employer_id", "title",
+	    "description", "skills", "accessible_for", "grades",
+	    "accommodations", "employment_type", "location", "town", "remote",
+	    "salary", "openings", "expires_at", NULL };
+	const char *id = NULL, *emp = NULL, *title = NULL, *desc = NULL;
+	const char *etype = NULL;
+
+	if (pv_object(obj, path, keys, e) == -1 ||
+	    pv_id(obj, path, "id", true, true, &id, e) == -1 ||
+	    pv_id(obj, path, "employer_id", true, false, &emp, e) == -1 ||
+	    pv_str(obj, path, "title", true, TITLE_MAX, &title, e) == -1 ||
+	    pv_str(obj, path, "description", false, DESC_MAX, &desc,
+	    e) == -1 ||
+	    pv_str_list(obj, path, "skills", SKILLS_MAX, SKILL_MAX,
+	    &j->skills, &j->nskills, e) == -1 ||
+	    decode_accessible_for(obj, path, j, e) == -1 ||
+	    decode_grades(obj, path, &j->grades_mask, e) == -1 ||
+	    pv_enum_list(obj, path, "accommodations", false,
+	    VOCAB_ACCOMMODATION, ACCOM_COUNT, &j->accom_mask, NULL, e) == -1 ||
+	    pv_str(obj, path, "employment_type", true, 32, &etype, e) == -1)
+		return -1;
+	if ((j->employment = vocab_lookup(VOCAB_EMPLOYMENT, etype)) < 0)
+		return pv_fail(e, path, "employment_type",
+		    "not an employment type");
+	if (decode_location(obj, path, "location", &j->lat, &j->lon,
+	    &j->has_location, e) == -1 ||
+	    decode_town(obj, path, towns, &j->town, e) == -1)
+		return -1;
+	if (!j->has_location && j->town < 0)
+		return pv_fail(e, path, "location",
+		    "location or town is required");
+	if (pv_bool(obj, path, "remote", &j->remote, e) == -1 ||
+	    decode_salary(obj, path, j, e) == -1 ||
+	    pv_int(obj, path, "openings", false, 1, OPENINGS_MAX, &j->openings,
+	    NULL, e) == -1 ||
+	    pv_int(obj, path, "expires_at", false, 0, TIME_MAX, &j->expires_at,
+	    NULL, e) == -1)
+		return -1;
+	memcpy(j->id, id, strlen(id) + 1);
+	memcpy(j->employer_id, emp, strlen(emp) + 1);
+	if (dup_into(&j->title, title, path, "title", e) == -1 ||
+	    dup_into(&j->description, desc, path, "description", e) == -1)
+		return -1;
+	return 0;
+}
+
+/* An array of the identifiers whose bits are set in mask. */
+static json_t *
+mask_array(enum vocab_kind kind, uint32_t mask)
+{
+	json_t *a = json_array();
+	size_t n;
+
+	(void)vocab_entries(kind, &n);
+	for (size_t i = 0; a != NULL && i < n; i++)
+		if (mask & 1u << i)
+			json_array_append_new(a,
+			    json_string(vocab_id(kind, (int)i)));
+	return a;
+}
+
+static json_t *
+strv_array(char **v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+salary_json(bool has, int64_t min, int64_t max)
+{
+	if (!has)
+		return json_null();
+	return json_pack("{s:I, s:I}", "min", (json_int_t)min, "max",
+	    (json_int_t)max);
+}
+
+json_t *
+codec_job_encode(const struct job *j, const struct towns *towns)
+{
+	json_t *o = json_object(), *g;
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_string(j->id));
+	json_object_set_new(o, "employer_id", json_string(j->employer_id));
+	json_object_set_new(o, "title", json_string(j->title));
+	if (j->description != NULL)
+		json_object_set_new(o, "description",
+		    json_string(j->description));
+	json_object_set_new(o, "skills", strv_array(j->skills, j->nskills));
+	if (j->dis_any)
+		json_object_set_new(o, "accessible_for",
+		    json_pack("[s]", "any"));
+	else
+		json_object_set_new(o, "accessible_for",
+		    mask_array(VOCAB_DISABILITY, j->dis_mask));
+	if (j->grades_mask != 0 && (g = json_array()) != NULL) {
+		for (int i = GRADE_MIN; i <= GRADE_MAX; i++)
+			if (j->grades_mask & 1u << i)
+				json_array_append_new(g, json_integer(i));
+		json_object_set_new(o, "grades", g);
+	}
+	json_object_set_new(o, "accommodations",
+	    mask_array(VOCAB_ACCOMMODATION, j->accom_mask));
+	json_object_set_new(o, "employment_type",
+	    json_string(vocab_id(VOCAB_EMPLOYMENT, j->employment)));
+	if (j->has_location)
+		json_object_set_new(o, "location", json_pack("{s:f, s:f}",
+		    "lat", j->lat, "lon", j->lon));
+	if (j->town >= 0)
+		json_object_set_new(o, "town",
+		    json_string(towns->v[j->town].code));
+	if (j->remote)
+		json_object_set_new(o, "remote", json_true());
+	if (j->has_salary)
+		json_object_set_new(o, "salary",
+		    salary_json(true, j->salary_min, j->salary_max));
+	json_object_set_new(o, "openings", json_integer(j->openings));
+	if (j->expires_at != 0)
+		json_object_set_new(o, "expires_at",
+		    json_integer(j->expires_at));
+	return o;
+}
+
+int
+codec_employer_decode(json_t *obj, const char *path,
+    const struct towns *towns, struct employer *emp, struct perr *e)
+{
+	static const char *const keys[] = { "id", "name", "type", "town",
+	    "headcount", "disabled_employees", "severe_disabled_employees",
+	    "avg_annual_salary", NULL };
+	const char *id = NULL, *name = NULL, *type = NULL;
+
+	if (pv_object(obj, path, keys, e) == -1 ||
+	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
+	    pv_str(obj, path, "name", true, TITLE_MAX, &name, e) == -1 ||
+	    pv_str(obj, path, "type", true, 32, &type, e) == -1)
+		return -1;
+	if ((emp->type = vocab_lookup(VOCAB_EMPLOYER, type)) < 0)
+		return pv_fail(e, path, "type", "not an employer type");
+	if (json_object_get(obj, "town") == NULL)
+		return pv_fail(e, path, "town", "is required");
+	if (decode_town(obj, path, towns, &emp->town, e) == -1 ||
+	    pv_int(obj, path, "headcount", false, 0, COUNT_MAX,
+	    &emp->headcount, NULL, e) == -1 ||
+	    pv_int(obj, path, "disabled_employees", false, 0, COUNT_MAX,
+	    &emp->disabled_employees, NULL, e) == -1 ||
+	    pv_int(obj, path, "severe_disabled_employees", false, 0, COUNT_MAX,
+	    &emp->severe_disabled_employees, NULL, e) == -1 ||
+	    pv_int(obj, path, "avg_annual_salary", false, 0, MONEY_MAX,
+	    &emp->avg_annual_salary, NULL, e) == -1)
+		return -1;
+	if (emp->town < 0)
+		return pv_fail(e, path, "town", "is required");
+	if (emp->headcount >= 0 && emp->disabled_employees > emp->headcount)
+		return pv_fail(e, path, "disabled_employees",
+		    "must not exceed headcount");
+	if (emp->severe_disabled_employees >= 0 &&
+	    emp->severe_disabled_employees > emp->disabled_employees)
+		return pv_fail(e, path, "severe_disabled_employees",
+		    "must not exceed disabled_employees");
+	memcpy(emp->id, id, strlen(id) + 1);
+	return dup_into(&emp->name, name, path, "name", e);
+}
+
+json_t *
+codec_employer_encode(const struct employer *emp, const struct towns *towns)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", emp->id,
+	    "name", emp->name, "type", vocab_id(VOCAB_EMPLOYER, emp->type),
+	    "town", towns->v[emp->town].code);
+
+	if (o == NULL)
+		return NULL;
+	if (emp->headcount >= 0)
+		json_object_set_new(o, "headcount",
+		    json_integer(emp->headcount));
+	if (emp->disabled_employees >= 0)
+		json_object_set_new(o, "disabled_employees",
+		    json_integer(emp->disabled_employees));
+	if (emp->severe_disabled_employees >= 0)
+		json_object_set_new(o, "severe_disabled_employees",
+		    json_integer(emp->severe_disabled_employees));
+	if (emp->avg_annual_salary >= 0)
+		json_object_set_new(o, "avg_annual_salary",
+		    json_integer(emp->avg_annual_salary));
+	return o;
+}
+
+void
+codec_match_init(struct match_params *mp)
+{
+	memset(mp, 0, sizeof(*mp));
+	profile_init(&mp->profile);
+	mp->limit = MATCH_LIMIT_DEFAULT;
+}
+
+void
+codec_match_clear(struct match_params *mp)
+{
+	profile_clear(&mp->profile);
+}
+
+static int
+decode_profile(json_t *obj, const char *path, const struct towns *towns,
+    struct profile *p, struct perr *e)
+{
+	static const char *const keys[] = { "disability", "skills",
+	    "location", "town", "max_distance_km", "needs", "flags", NULL };
+	static const char *const dkeys[] = { "type", "grade", NULL };
+	char sub[PATH_MAX_LEN];
+	const char *type = NULL;
+	json_t *d;
+	int64_t grade = 0;
+	int town = -1;
+	bool hasloc;
+
+	if (pv_object(obj, path, keys, e) == -1)
+		return -1;
+	if ((d = json_object_get(obj, "disability")) == NULL ||
+	    json_is_null(d))
+		return pv_fail(e, path, "disability", "is required");
+	pv_join(sub, path, "disability");
+	if (pv_object(d, sub, dkeys, e) == -1 ||
+	    pv_str(d, sub, "type", true, 32, &type, e) == -1)
+		return -1;
+	if ((p->disability = vocab_lookup(VOCAB_DISABILITY, type)) < 0)
+		return pv_fail(e, sub, "type", "not a disability type");
+	if (pv_int(d, sub, "grade", true, GRADE_MIN, GRADE_MAX, &grade, NULL,
+	    e) == -1)
+		return -1;
+	p->grade = (int)grade;
+	if (pv_str_list(obj, path, "skills", SKILLS_MAX, SKILL_MAX, &p->skills,
+	    &p->nskills, e) == -1 ||
+	    decode_location(obj, path, "location", &p->lat, &p->lon, &hasloc,
+	    e) == -1 ||
+	    decode_town(obj, path, towns, &town, e) == -1)
+		return -1;
+	if (!hasloc) {
+		if (town < 0)
+			return pv_fail(e, path, "location",
+			    "location or town is required");
+		p->lat = towns->v[town].lat;
+		p->lon = towns->v[town].lon;
+	}
+	if (pv_num(obj, path, "max_distance_km", false, 0, 20038,
+	    &p->max_distance_km, NULL, e) == -1)
+		return -1;
+	if (json_object_get(obj, "max_distance_km") != NULL &&
+	    !json_is_null(json_object_get(obj, "max_distance_km")) &&
+	    p->max_distance_km <= 0)
+		return pv_fail(e, path, "max_distance_km",
+		    "must be greater than 0");
+	return pv_enum_list(obj, path, "needs", false, VOCAB_ACCOMMODATION,
+	    ACCOM_COUNT, &p->needs_mask, NULL, e) == -1 ||
+	    pv_enum_list(obj, path, "flags", false, VOCAB_FLAG, FLAG_COUNT,
+	    &p->flags_mask, NULL, e) == -1 ? -1 : 0;
+}
+
+static int
+decode_filters(json_t *obj, const char *path, struct filters *f,
+    struct perr *e)
+{
+	static const char *const keys[] = { "employment_types",
+	    "employer_types", "min_salary", NULL };
+
+	if (obj == NULL || json_is_null(obj))
+		return 0;
+	return pv_object(obj, path, keys, e) == -1 ||
+	    pv_enum_list(obj, path, "employment_types", false,
+	    VOCAB_EMPLOYMENT, EMP_COUNT, &f->employment_mask, NULL, e) == -1 ||
+	    pv_enum_list(obj, path, "employer_types", false, VOCAB_EMPLOYER,
+	    ET_COUNT, &f->employer_mask, NULL, e) == -1 ||
+	    pv_int(obj, path, "min_salary", false, 0, MONEY_MAX,
+	    &f->min_salary, NULL, e) == -1 ? -1 : 0;
+}
+
+int
+codec_match_decode(json_t *params, const struct towns *towns,
+    struct match_params *mp, struct perr *e)
+{
+	static const char *const keys[] = { "profile", "limit", "offset",
+	    "explain", "filters", NULL };
+	int64_t limit = MATCH_LIMIT_DEFAULT, offset = 0;
+	json_t *prof;
+
+	if (pv_object(params, "", keys, e) == -1)
+		return -1;
+	if ((prof = json_object_get(params, "profile")) == NULL ||
+	    json_is_null(prof))
+		return pv_fail(e, "", "profile", "is required");
+	if (decode_profile(prof, "profile", towns, &mp->profile, e) == -1 ||
+	    pv_int(params, "", "limit", false, 1, MATCH_LIMIT_MAX, &limit,
+	    NULL, e) == -1 ||
+	    pv_int(params, "", "offset", false, 0, MATCH_OFFSET_MAX, &offset,
+	    NULL, e) == -1 ||
+	    pv_bool(params, "", "explain", &mp->explain, e) == -1 ||
+	    decode_filters(json_object_get(params, "filters"), "filters",
+	    &mp->filters, e) == -1)
+		return -1;
+	mp->limit = (size_t)limit;
+	mp->offset = (size_t)offset;
+	return 0;
+}
+
+json_t *
+codec_hit(const struct match_hit *h, const struct towns *towns, bool explain)
+{
+	const struct mjob *mj = h->job;
+	json_t *job, *o, *x, *fired;
+
+	job = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o, s:b}",
+	    "id", mj->id, "employer_id", mj->emp->id,
+	    "employer_name", mj->emp->name, "title", mj->title,
+	    "town", mj->town >= 0 ? towns->v[mj->town].code : NULL,
+	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, mj->employment),
+	    "salary", salary_json(mj->has_salary, mj->salary_min,
+	    mj->salary_max),
+	    "accommodations", mask_array(VOCAB_ACCOMMODATION, mj->accom_mask),
+	    "remote", mj->remote);
+	if (job == NULL)
+		return NULL;
+	o = json_pack("{s:o, s:f, s:f}", "job", job, "score", h->score,
+	    "distance_km", h->distance_km);
+	if (o == NULL || !explain)
+		return o;
+	if ((fired = json_array()) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	for (int i = 0; i < POLICY_COUNT; i++)
+		if (h->policy_fired & 1u << i)
+			json_array_append_new(fired,
+			    json_string(matcher_policy_name(i)));
+	x = json_pack("{s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f}}",
+	    "skills", h->part[COMP_SKILLS],
+	    "distance", h->part[COMP_DISTANCE],
+	    "policy", h->part[COMP_POLICY], "rules", fired,
+	    "components", "skills", h->comp[COMP_SKILLS],
+	    "distance", h->comp[COMP_DISTANCE],
+	    "policy", h->comp[COMP_POLICY]);
+	if (x == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "explain", x);
+	return o;
+}
+
+static int
+decode_synonyms(json_t *obj, struct rules_spec *spec, struct perr *e)
+{
+	static const char *const keys[] = { "term", "pattern", NULL };
+	char idx[PATH_MAX_LEN + 24];
+	json_t *v = json_object_get(obj, "synonyms"), *item;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > 1000)
+		return pv_fail(e, "synonyms", NULL,
+		    "must be an array of at most 1000 items");
+	if (json_array_size(v) == 0)
+		return 0;
+	if ((spec->syn = calloc(json_array_size(v), sizeof(*spec->syn))) ==
+	    NULL)
+		return pv_fail(e, "synonyms", NULL, "out of memory");
+	json_array_foreach(v, i, item) {
+		const char *term = NULL, *pat = NULL;
+		snprintf(idx, sizeof(idx), "synonyms[%zu]", i);
+		if (pv_object(item, idx, keys, e) == -1 ||
+		    pv_str(item, idx, "term", true, SKILL_MAX, &term, e) == -1 ||
+		    pv_str(item, idx, "pattern", true, 4096, &pat, e) == -1)
+			return -1;
+		if ((spec->syn[i].term = strdup(term)) == NULL ||
+		    (spec->syn[i].pattern = strdup(pat)) == NULL) {
+			free(spec->syn[i].term);
+			return pv_fail(e, idx, NULL, "out of memory");
+		}
+		spec->nsyn++;
+	}
+	return 0;
+}
+
+int
+codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
+{
+	static const char *const keys[] = { "version", "description",
+	    "weights", "distance", "synonyms", NULL };
+	static const char *const wkeys[] = { "skills", "distance", "policy",
+	    NULL };
+	static const char *const dkeys[] = { "shape", "scale_km", "max_km",
+	    NULL };
+	const char *desc = NULL, *shape = NULL;
+	json_t *w, *d;
+
+	if (pv_object(obj, "", keys, e) == -1 ||
+	    pv_int(obj, "", "version", false, 0, INT64_MAX, &spec->version,
+	    NULL, e) == -1 ||
+	    pv_str(obj, "", "description", false, 2000, &desc, e) == -1)
+		return -1;
+	if ((w = json_object_get(obj, "weights")) != NULL &&
+	    (pv_object(w, "weights", wkeys, e) == -1 ||
+	    pv_num(w, "weights", "skills", false, 0, 100, &spec->w_skills,
+	    NULL, e) == -1 ||
+	    pv_num(w, "weights", "distance", false, 0, 100, &spec->w_distance,
+	    NULL, e) == -1 ||
+	    pv_num(w, "weights", "policy", false, 0, 100, &spec->w_policy,
+	    NULL, e) == -1))
+		return -1;
+	if ((d = json_object_get(obj, "distance")) != NULL) {
+		if (pv_object(d, "distance", dkeys, e) == -1 ||
+		    pv_str(d, "distance", "shape", false, 16, &shape, e) == -1 ||
+		    pv_num(d, "distance", "scale_km", false, 0.001, 20038,
+		    &spec->scale_km, NULL, e) == -1 ||
+		    pv_num(d, "distance", "max_km", false, 0.001, 20038,
+		    &spec->max_km, NULL, e) == -1)
+			return -1;
+		if (shape != NULL) {
+			if (strcmp(shape, "exp") == 0)
+				spec->shape = DECAY_EXP;
+			else if (strcmp(shape, "linear") == 0)
+				spec->shape = DECAY_LINEAR;
+			else if (strcmp(shape, "gauss") == 0)
+				spec->shape = DECAY_GAUSS;
+			else
+				return pv_fail(e, "distance", "shape",
+				    "must be exp, linear or gauss");
+		}
+	}
+	return decode_synonyms(obj, spec, e);
+}
+
+static json_t *
+vocab_kind_json(enum vocab_kind kind)
+{
+	const struct vocab_entry *v;
+	json_t *a = json_array();
+	size_t n;
+
+	v = vocab_entries(kind, &n);
+	for (size_t i = 0; a != NULL && i < n; i++) {
+		json_t *id = kind == VOCAB_GRADE ?
+		    json_integer((json_int_t)i + 1) : json_string(v[i].id);
+		json_array_append_new(a, json_pack("{s:o, s:s}", "id", id,
+		    "label", v[i].label));
+	}
+	return a;
+}
+
+json_t *
+codec_vocab(const struct towns *towns)
+{
+	json_t *o = json_object(), *t = json_array();
+
+	if (o == NULL || t == NULL) {
+		json_decref(o);
+		json_decref(t);
+		return NULL;
+	}
+	for (int k = 0; k < VOCAB_NKINDS; k++)
+		json_object_set_new(o, vocab_kind_name((enum vocab_kind)k),
+		    vocab_kind_json((enum vocab_kind)k));
+	for (size_t i = 0; i < towns->n; i++)
+		json_array_append_new(t, json_pack("{s:s, s:s, s:s, s:f, s:f}",
+		    "code", towns->v[i].code, "name", towns->v[i].name,
+		    "kind", towns->v[i].kind, "lat", towns->v[i].lat,
+		    "lon", towns->v[i].lon));
+	json_object_set_new(o, "towns", t);
+	return o;
+}

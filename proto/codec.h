@@ -1,0 +1,61 @@
+/*
+ * codec.h - JSON to and from the domain records of matcher/model.h, with the
+ * validation PROTOCOL.md asks of every field. Decoders fill a record the
+ * caller initialised and owns (free it with its *_clear even on error);
+ * encoders return a new JSON value (NULL when out of memory).
+ */
+#ifndef JM_CODEC_H
+#define JM_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "matcher/matcher.h"
+#include "matcher/model.h"
+#include "matcher/rules.h"
+#include "matcher/towns.h"
+#include "proto/params.h"
+
+#define MATCH_LIMIT_MAX		100
+#define MATCH_LIMIT_DEFAULT	10
+#define MATCH_OFFSET_MAX	10000
+#define TIME_MAX		4102444800LL	/* 2100-01-01 */
+#define MONEY_MAX		100000000LL	/* yuan */
+#define COUNT_MAX		10000000LL	/* staff, employees */
+
+/* A posting as a client sends it (path names it in errors, e.g. "job"). */
+int	 codec_job_decode(json_t *obj, const char *path,
+	    const struct towns *towns, struct job *j, struct perr *e);
+/* The posting's own fields, as stored; no version or timestamps. */
+json_t	*codec_job_encode(const struct job *j, const struct towns *towns);
+
+int	 codec_employer_decode(json_t *obj, const char *path,
+	    const struct towns *towns, struct employer *emp, struct perr *e);
+json_t	*codec_employer_encode(const struct employer *emp,
+	    const struct towns *towns);
+
+struct match_params {
+	struct profile	 profile;
+	struct filters	 filters;
+	size_t		 limit, offset;
+	bool		 explain;
+};
+void	 codec_match_init(struct match_params *mp);
+void	 codec_match_clear(struct match_params *mp);
+/* The params of the match method. */
+int	 codec_match_decode(json_t *params, const struct towns *towns,
+	    struct match_params *mp, struct perr *e);
+/* One result of a match. */
+json_t	*codec_hit(const struct match_hit *h, const struct towns *towns,
+	    bool explain);
+
+/* A rule set document; spec must come from rules_spec_defaults(). */
+int	 codec_rules_decode(json_t *obj, struct rules_spec *spec,
+	    struct perr *e);
+
+/* The answer of the vocab method. */
+json_t	*codec_vocab(const struct towns *towns);
+
+#endif

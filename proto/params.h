@@ -1,0 +1,66 @@
+/*
+ * params.h - typed, bounded access to the fields of a params object. Every
+ * check names the offending field by its dotted path ("job.salary.min",
+ * "profile.needs[2]") so the daemon can answer -32602 with error.data.field.
+ */
+#ifndef JM_PARAMS_H
+#define JM_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "matcher/vocab.h"
+
+#define PATH_MAX_LEN 160
+
+struct perr {
+	char	field[PATH_MAX_LEN];
+	char	reason[200];
+};
+
+/* Sets e to field path[.key] and a printf-style reason; returns -1. */
+int	pv_fail(struct perr *e, const char *path, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Joins path and key ("a" + "b" = "a.b"; "" + "b" = "b") into out. */
+void	pv_join(char *out, const char *path, const char *key);
+
+/* obj must be an object whose keys are all in allowed (NULL-terminated). */
+int	pv_object(json_t *obj, const char *path, const char *const allowed[],
+	    struct perr *e);
+
+/*
+ * Field getters. Each returns 0 and sets *present (when given) to whether
+ * the key was there, or -1 and fills e. A required field that is absent (or
+ * null) fails; an optional one leaves *out alone.
+ */
+int	pv_str(json_t *obj, const char *path, const char *key, bool required,
+	    size_t maxchars, const char **out, struct perr *e);
+int	pv_id(json_t *obj, const char *path, const char *key, bool required,
+	    bool colon, const char **out, struct perr *e);
+int	pv_int(json_t *obj, const char *path, const char *key, bool required,
+	    int64_t min, int64_t max, int64_t *out, bool *present,
+	    struct perr *e);
+int	pv_num(json_t *obj, const char *path, const char *key, bool required,
+	    double min, double max, double *out, bool *present, struct perr *e);
+int	pv_bool(json_t *obj, const char *path, const char *key, bool *out,
+	    struct perr *e);
+
+/* An array of at most maxn identifiers of kind, as a bitmask. */
+int	pv_enum_list(json_t *obj, const char *path, const char *key,
+	    bool required, enum vocab_kind kind, size_t maxn, uint32_t *mask,
+	    bool *present, struct perr *e);
+
+/* An array of at most maxn strings of at most maxchars each, copied. */
+int	pv_str_list(json_t *obj, const char *path, const char *key,
+	    size_t maxn, size_t maxchars, char ***out, size_t *n,
+	    struct perr *e);
+
+/* Checks that s (len bytes) is valid UTF-8 of at most maxchars. */
+int	pv_text(const char *s, size_t len, size_t maxchars, const char *path,
+	    const char *key, struct perr *e);
+
+#endif

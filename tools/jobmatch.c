@@ -1,0 +1,601 @@
+/*
+ * jobmatch - the command-line client of jobmatchd.
+ *
+ *   jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] call METHOD [JSON]
+ *   jobmatch [...] load FILE.jsonl
+ *   jobmatch [...] match --type T --grade G (--town CODE | --at LAT,LON) ...
+ *   jobmatch hash-token [TOKEN]
+ *
+ * The token may also come from JOBMATCH_TOKEN, the address from
+ * JOBMATCH_ADDR, so that neither shows in the process list.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "proto/rpc.h"
+
+#define WINDOW 64		/* requests in flight while loading */
+
+static int sock = -1;
+static char rbuf[1 << 16];
+static size_t rlen;
+static char *line;		/* the last line read */
+static size_t linecap;
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "jobmatch: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+"usage: jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] COMMAND ...\n"
+"  call METHOD [JSON]        call one method, print its result\n"
+"  load FILE.jsonl           send every line {\"method\":..,\"params\":..}\n"
+"  match OPTIONS             find posts for a profile (see below)\n"
+"  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
+"match options: --type T --grade G (--town CODE | --at LAT,LON)\n"
+"  [--skills A,B] [--needs A,B] [--flags A,B] [--max-km N] [--limit N]\n"
+"  [--offset N] [--employment-types A,B] [--employer-types A,B]\n"
+"  [--min-salary N] [--explain] [--json]\n"
+"environment: JOBMATCH_ADDR (default 127.0.0.1:7474), JOBMATCH_TOKEN\n");
+	exit(2);
+}
+
+static void
+connect_to(const char *addr, const char *path)
+{
+	if (path != NULL) {
+		struct sockaddr_un sun;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(path) >= sizeof(sun.sun_path))
+			die("%s: path too long", path);
+		strcpy(sun.sun_path, path);
+		if ((sock = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+		    connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+			die("%s: %s", path, strerror(errno));
+		return;
+	}
+	char host[256], *colon;
+	struct addrinfo hints, *res, *ai;
+	int rc;
+
+	if (strlen(addr) >= sizeof(host))
+		die("%s: address too long", addr);
+	strcpy(host, addr);
+	if ((colon = strrchr(host, ':')) == NULL)
+		die("%s: expected HOST:PORT", addr);
+	*colon = '\0';
+	if (host[0] == '[' && colon[-1] == ']') {
+		colon[-1] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
+		die("%s: %s", addr, gai_strerror(rc));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((sock = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
+			continue;
+		if (connect(sock, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(sock);
+		sock = -1;
+	}
+	freeaddrinfo(res);
+	if (sock == -1)
+		die("cannot connect to %s: %s", addr, strerror(errno));
+}
+
+static void
+send_all(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(sock, buf, len, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die("send: %s", strerror(errno));
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+send_request(json_int_t id, const char *method, json_t *params)
+{
+	json_t *req = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", id,
+	    "method", method);
+	char *buf;
+	size_t len;
+
+	if (req == NULL)
+		die("out of memory");
+	if (params != NULL)
+		json_object_set(req, "params", params);
+	if ((buf = rpc_dump(req, &len)) == NULL)
+		die("cannot encode the request");
+	send_all(buf, len);
+	free(buf);
+	json_decref(req);
+}
+
+/* Reads one response line and parses it. */
+static json_t *
+read_response(void)
+{
+	size_t used = 0;
+	json_t *resp;
+	json_error_t je;
+
+	for (;;) {
+		char *nl = memchr(rbuf, '\n', rlen);
+		if (nl != NULL) {
+			size_t l = (size_t)(nl - rbuf);
+			if (used + l + 1 > linecap) {
+				linecap = used + l + 1;
+				if ((line = realloc(line, linecap)) == NULL)
+					die("out of memory");
+			}
+			memcpy(line + used, rbuf, l);
+			used += l;
+			memmove(rbuf, nl + 1, rlen - l - 1);
+			rlen -= l + 1;
+			break;
+		}
+		if (rlen == sizeof(rbuf)) {	/* a long line: keep it */
+			if (used + rlen > linecap) {
+				linecap = (used + rlen) * 2;
+				if ((line = realloc(line, linecap)) == NULL)
+					die("out of memory");
+			}
+			memcpy(line + used, rbuf, rlen);
+			used += rlen;
+			rlen = 0;
+		}
+		ssize_t n = recv(sock, rbuf + rlen, sizeof(rbuf) - rlen, 0);
+		if (n == 0)
+			die("the server closed the connection");
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			die("recv: %s", strerror(errno));
+		}
+		rlen += (size_t)n;
+	}
+	if ((resp = json_loadb(line, used, 0, &je)) == NULL)
+		die("bad response: %s", je.text);
+	return resp;
+}
+
+/* Prints an error response to stderr as "code message (field: reason)". */
+static void
+print_error(const char *where, json_t *err)
+{
+	json_t *data = json_object_get(err, "data");
+	const char *field = json_string_value(json_object_get(data, "field"));
+
+	fprintf(stderr, "%s%s%d %s", where ? where : "", where ? ": " : "",
+	    (int)json_integer_value(json_object_get(err, "code")),
+	    json_string_value(json_object_get(err, "message")));
+	if (field != NULL)
+		fprintf(stderr, " (%s)", field);
+	fputc('\n', stderr);
+}
+
+/* One call, waited for. Returns the result (owned) or exits. */
+static json_t *
+call(const char *method, json_t *params)
+{
+	json_t *resp, *res, *err;
+
+	send_request(1, method, params);
+	resp = read_response();
+	if ((err = json_object_get(resp, "error")) != NULL) {
+		print_error(method, err);
+		exit(1);
+	}
+	res = json_incref(json_object_get(resp, "result"));
+	json_decref(resp);
+	return res;
+}
+
+static void
+hello(const char *token)
+{
+	json_t *p, *r;
+
+	if (token == NULL || token[0] == '\0')
+		return;
+	p = json_pack("{s:s}", "token", token);
+	r = call("hello", p);
+	json_decref(p);
+	json_decref(r);
+}
+
+static int
+cmd_call(int argc, char **argv)
+{
+	json_t *params = NULL, *res;
+	json_error_t je;
+	char *out;
+
+	if (argc < 1 || argc > 2)
+		usage();
+	if (argc == 2 && (params = json_loads(argv[1], 0, &je)) == NULL)
+		die("params: %s", je.text);
+	res = call(argv[0], params);
+	out = json_dumps(res, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	printf("%s\n", out != NULL ? out : "null");
+	free(out);
+	json_decref(res);
+	json_decref(params);
+	return 0;
+}
+
+static int
+cmd_load(int argc, char **argv)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0, sent = 0, answered = 0, failed = 0;
+
+	if (argc != 1)
+		usage();
+	if (strcmp(argv[0], "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(argv[0], "r")) == NULL)
+		die("%s: %s", argv[0], strerror(errno));
+
+	for (;;) {
+		json_t *resp, *err;
+
+		n = getline(&buf, &cap, fp);
+		if (n != -1) {
+			json_t *o, *method;
+			json_error_t je;
+
+			lineno++;
+			while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+				buf[--n] = '\0';
+			if (n == 0)
+				continue;
+			o = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES,
+			    &je);
+			method = json_object_get(o, "method");
+			if (o == NULL || !json_is_string(method)) {
+				fprintf(stderr, "%s:%ld: %s\n", argv[0], lineno,
+				    o == NULL ? je.text :
+				    "expected {\"method\": ..., \"params\": ...}");
+				failed++;
+				json_decref(o);
+				continue;
+			}
+			send_request(lineno, json_string_value(method),
+			    json_object_get(o, "params"));
+			json_decref(o);
+			sent++;
+			if (sent - answered < WINDOW)
+				continue;
+		} else if (answered == sent)
+			break;
+		/* Read one answer (the window is full, or at the end). */
+		resp = read_response();
+		answered++;
+		if ((err = json_object_get(resp, "error")) != NULL) {
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%lld", argv[0],
+			    (long long)json_integer_value(
+			    json_object_get(resp, "id")));
+			print_error(where, err);
+			failed++;
+		}
+		json_decref(resp);
+	}
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
+	printf("%s: %ld request%s, %ld failed\n", argv[0], sent,
+	    sent == 1 ? "" : "s", failed);
+	return failed ? 1 : 0;
+}
+
+/* "a,b,c" as a JSON array of strings. */
+static json_t *
+csv_array(const char *s)
+{
+	json_t *a = json_array();
+	char *copy = strdup(s), *tok, *save = NULL;
+
+	if (a == NULL || copy == NULL)
+		die("out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(tok));
+	free(copy);
+	return a;
+}
+
+static long
+num_arg(const char *name, const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end != '\0')
+		die("--%s: expected a number", name);
+	return v;
+}
+
+static void
+print_hit(size_t rank, json_t *hit)
+{
+	json_t *job = json_object_get(hit, "job"), *sal, *x;
+	const char *emp = json_string_value(json_object_get(job,
+	    "employer_name"));
+
+	printf("%2zu. %.3f %6.1f km  %s · %s  [%s/%s]\n", rank,
+	    json_number_value(json_object_get(hit, "score")),
+	    json_number_value(json_object_get(hit, "distance_km")),
+	    emp != NULL ? emp : json_string_value(json_object_get(job,
+	    "employer_id")),
+	    json_string_value(json_object_get(job, "title")),
+	    json_string_value(json_object_get(job, "employer_id")),
+	    json_string_value(json_object_get(job, "id")));
+	printf("      %s", json_string_value(json_object_get(job,
+	    "employment_type")));
+	if (json_is_object(sal = json_object_get(job, "salary")))
+		printf(", %lld-%lld 元/月",
+		    json_integer_value(json_object_get(sal, "min")),
+		    json_integer_value(json_object_get(sal, "max")));
+	if (json_is_true(json_object_get(job, "remote")))
+		printf(", remote");
+	printf("\n");
+	if ((x = json_object_get(hit, "explain")) != NULL) {
+		json_t *rules = json_object_get(x, "rules"), *v;
+		size_t i;
+
+		printf("      skills %.3f + distance %.3f + policy %.3f",
+		    json_number_value(json_object_get(x, "skills")),
+		    json_number_value(json_object_get(x, "distance")),
+		    json_number_value(json_object_get(x, "policy")));
+		json_array_foreach(rules, i, v)
+			printf("%s%s", i == 0 ? "  (" : ", ",
+			    json_string_value(v));
+		printf("%s\n", json_array_size(rules) ? ")" : "");
+	}
+}
+
+static int
+cmd_match(int argc, char **argv)
+{
+	enum { O_TYPE = 1, O_GRADE, O_TOWN, O_AT, O_SKILLS, O_NEEDS, O_FLAGS,
+	    O_MAXKM, O_LIMIT, O_OFFSET, O_ETYPES, O_EMPTYPES, O_MINSAL,
+	    O_EXPLAIN, O_JSON };
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "grade", required_argument, NULL, O_GRADE },
+		{ "town", required_argument, NULL, O_TOWN },
+		{ "at", required_argument, NULL, O_AT },
+		{ "skills", required_argument, NULL, O_SKILLS },
+		{ "needs", required_argument, NULL, O_NEEDS },
+		{ "flags", required_argument, NULL, O_FLAGS },
+		{ "max-km", required_argument, NULL, O_MAXKM },
+		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "offset", required_argument, NULL, O_OFFSET },
+		{ "employment-types", required_argument, NULL, O_ETYPES },
+		{ "employer-types", required_argument, NULL, O_EMPTYPES },
+		{ "min-salary", required_argument, NULL, O_MINSAL },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "json", no_argument, NULL, O_JSON },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t *profile = json_object(), *dis = json_object();
+	json_t *params = json_object(), *filters = json_object(), *res, *v;
+	bool as_json = false;
+	size_t i;
+	int ch;
+
+	if (profile == NULL || dis == NULL || params == NULL || filters == NULL)
+		die("out of memory");
+	optind = 0;
+	argv--;
+	argc++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		double lat, lon;
+		switch (ch) {
+		case O_TYPE:
+			json_object_set_new(dis, "type", json_string(optarg));
+			break;
+		case O_GRADE:
+			json_object_set_new(dis, "grade",
+			    json_integer(num_arg("grade", optarg)));
+			break;
+		case O_TOWN:
+			json_object_set_new(profile, "town",
+			    json_string(optarg));
+			break;
+		case O_AT:
+			if (sscanf(optarg, "%lf,%lf", &lat, &lon) != 2)
+				die("--at: expected LAT,LON");
+			json_object_set_new(profile, "location",
+			    json_pack("{s:f, s:f}", "lat", lat, "lon", lon));
+			break;
+		case O_SKILLS:
+			json_object_set_new(profile, "skills",
+			    csv_array(optarg));
+			break;
+		case O_NEEDS:
+			json_object_set_new(profile, "needs",
+			    csv_array(optarg));
+			break;
+		case O_FLAGS:
+			json_object_set_new(profile, "flags",
+			    csv_array(optarg));
+			break;
+		case O_MAXKM:
+			json_object_set_new(profile, "max_distance_km",
+			    json_real(atof(optarg)));
+			break;
+		case O_LIMIT:
+			json_object_set_new(params, "limit",
+			    json_integer(num_arg("limit", optarg)));
+			break;
+		case O_OFFSET:
+			json_object_set_new(params, "offset",
+			    json_integer(num_arg("offset", optarg)));
+			break;
+		case O_ETYPES:
+			json_object_set_new(filters, "employment_types",
+			    csv_array(optarg));
+			break;
+		case O_EMPTYPES:
+			json_object_set_new(filters, "employer_types",
+			    csv_array(optarg));
+			break;
+		case O_MINSAL:
+			json_object_set_new(filters, "min_salary",
+			    json_integer(num_arg("min-salary", optarg)));
+			break;
+		case O_EXPLAIN:
+			json_object_set_new(params, "explain", json_true());
+			break;
+		case O_JSON:
+			as_json = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	json_object_set_new(profile, "disability", dis);
+	json_object_set_new(params, "profile", profile);
+	if (json_object_size(filters) > 0)
+		json_object_set_new(params, "filters", filters);
+	else
+		json_decref(filters);
+	res = call("match", params);
+	json_decref(params);
+	if (as_json) {
+		char *out = json_dumps(res, JSON_INDENT(2) |
+		    JSON_REAL_PRECISION(12));
+		printf("%s\n", out != NULL ? out : "null");
+		free(out);
+	} else {
+		printf("%lld posts fit; best %zu (in %lld us):\n",
+		    json_integer_value(json_object_get(res, "candidates")),
+		    json_array_size(json_object_get(res, "results")),
+		    json_integer_value(json_object_get(res, "took_us")));
+		json_array_foreach(json_object_get(res, "results"), i, v)
+			print_hit(i + 1, v);
+	}
+	json_decref(res);
+	return 0;
+}
+
+static int
+cmd_hash_token(int argc, char **argv)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char *buf = NULL;
+	size_t cap = 0;
+	const char *tok;
+	size_t len;
+
+	if (argc > 1)
+		usage();
+	if (argc == 1)
+		tok = argv[0];
+	else {
+		ssize_t n = getline(&buf, &cap, stdin);
+		if (n <= 0)
+			die("no token on standard input");
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		tok = buf;
+	}
+	len = strlen(tok);
+	if (len == 0)
+		die("empty token");
+	if (EVP_Digest(tok, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		die("SHA-256 failed");
+	for (unsigned i = 0; i < mdlen; i++)
+		printf("%02x", md[i]);
+	printf("\n");
+	free(buf);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *addr = getenv("JOBMATCH_ADDR"), *path = NULL;
+	const char *token = getenv("JOBMATCH_TOKEN");
+	int ch, rc;
+
+	if (addr == NULL || addr[0] == '\0')
+		addr = "127.0.0.1:7474";
+	while ((ch = getopt(argc, argv, "+a:u:t:h")) != -1) {
+		switch (ch) {
+		case 'a':
+			addr = optarg;
+			break;
+		case 'u':
+			path = optarg;
+			break;
+		case 't':
+			token = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "hash-token") == 0)
+		return cmd_hash_token(argc - 1, argv + 1);
+
+	connect_to(addr, path);
+	hello(token);
+	if (strcmp(argv[0], "call") == 0)
+		rc = cmd_call(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "load") == 0)
+		rc = cmd_load(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "match") == 0)
+		rc = cmd_match(argc - 1, argv + 1);
+	else
+		usage();
+	close(sock);
+	free(line);
+	return rc;
+}
