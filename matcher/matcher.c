@@ -506,7 +506,9 @@ matcher_match(struct matcher *m, const struct match_query *q,
 		h->score = h->part[COMP_SKILLS] + h->part[COMP_DISTANCE] +
 		    h->part[COMP_POLICY];
 	}
-	qsort(m->hits, n, sizeof(*m->hits), hit_cmp);
+	/* m->hits is still NULL while the mirror has been empty. */
+	if (n > 1)
+		qsort(m->hits, n, sizeof(*m->hits), hit_cmp);
 	out->candidates = n;
 	if (q->offset < n) {
 		out->hits = m->hits + q->offset;

@@ -50,6 +50,7 @@ towns_parse(struct towns *t, const char *buf, size_t len, char *err,
 	char *copy, *line, *next, *f[MAX_FIELDS];
 	int col[NCOLS], lineno = 0, nf;
 	size_t cap = 0;
+	bool header = false;
 
 	memset(t, 0, sizeof(*t));
 	if ((copy = malloc(len + 1)) == NULL) {
@@ -69,21 +70,24 @@ towns_parse(struct towns *t, const char *buf, size_t len, char *err,
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		nf = split_tabs(line, f);
-		if (lineno == 1) {
+		/* The header is the first line that is not blank or a comment. */
+		if (!header) {
 			for (int c = 0; c < NCOLS; c++) {
 				col[c] = -1;
 				for (int i = 0; i < nf; i++)
 					if (strcmp(f[i], colnames[c]) == 0)
 						col[c] = i;
 				if (col[c] < 0) {
-					snprintf(err, errlen, "line 1: no column "
-					    "'%s' in the header", colnames[c]);
+					snprintf(err, errlen, "line %d: no column "
+					    "'%s' in the header", lineno,
+					    colnames[c]);
 					goto fail;
 				}
 			}
+			header = true;
 			continue;
 		}
-		if (lineno > 1 && t->v == NULL && cap == 0) {
+		if (t->v == NULL) {
 			cap = 32;
 			if ((t->v = calloc(cap, sizeof(*t->v))) == NULL)
 				goto oom;

@@ -8,9 +8,11 @@
 
 #include "proto/codec.h"
 
+/* Reads {lat, lon}; |lat| is bounded by maxlat (Redis's GEO sets index
+ * latitudes up to 85.05112878 degrees only). */
 static int
-decode_location(json_t *obj, const char *path, const char *key, double *lat,
-    double *lon, bool *present, struct perr *e)
+decode_location(json_t *obj, const char *path, const char *key,
+    double maxlat, double *lat, double *lon, bool *present, struct perr *e)
 {
 	static const char *const keys[] = { "lat", "lon", NULL };
 	char sub[PATH_MAX_LEN];
@@ -21,7 +23,7 @@ decode_location(json_t *obj, const char *path, const char *key, double *lat,
 		return 0;
 	pv_join(sub, path, key);
 	if (pv_object(v, sub, keys, e) == -1 ||
-	    pv_num(v, sub, "lat", true, -90, 90, lat, NULL, e) == -1 ||
+	    pv_num(v, sub, "lat", true, -maxlat, maxlat, lat, NULL, e) == -1 ||
 	    pv_num(v, sub, "lon", true, -180, 180, lon, NULL, e) == -1)
 		return -1;
 	*present = true;
@@ -168,8 +170,8 @@ codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
 	if ((j->employment = vocab_lookup(VOCAB_EMPLOYMENT, etype)) < 0)
 		return pv_fail(e, path, "employment_type",
 		    "not an employment type");
-	if (decode_location(obj, path, "location", &j->lat, &j->lon,
-	    &j->has_location, e) == -1 ||
+	if (decode_location(obj, path, "location", GEO_LAT_MAX, &j->lat,
+	    &j->lon, &j->has_location, e) == -1 ||
 	    decode_town(obj, path, towns, &j->town, e) == -1)
 		return -1;
 	if (!j->has_location && j->town < 0)
@@ -306,7 +308,10 @@ codec_employer_decode(json_t *obj, const char *path,
 		return pv_fail(e, path, "disabled_employees",
 		    "must not exceed headcount");
 	if (emp->severe_disabled_employees >= 0 &&
-	    emp->severe_disabled_employees > emp->disabled_employees)
+	    emp->disabled_employees < 0)
+		return pv_fail(e, path, "severe_disabled_employees",
+		    "requires disabled_employees");
+	if (emp->severe_disabled_employees > emp->disabled_employees)
 		return pv_fail(e, path, "severe_disabled_employees",
 		    "must not exceed disabled_employees");
 	memcpy(emp->id, id, strlen(id) + 1);
@@ -382,7 +387,7 @@ decode_profile(json_t *obj, const char *path, const struct towns *towns,
 	p->grade = (int)grade;
 	if (pv_str_list(obj, path, "skills", SKILLS_MAX, SKILL_MAX, &p->skills,
 	    &p->nskills, e) == -1 ||
-	    decode_location(obj, path, "location", &p->lat, &p->lon, &hasloc,
+	    decode_location(obj, path, "location", 90, &p->lat, &p->lon, &hasloc,
 	    e) == -1 ||
 	    decode_town(obj, path, towns, &town, e) == -1)
 		return -1;
