@@ -1,6 +1,7 @@
 /*
  * config.c - see config.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -190,6 +191,15 @@ add_token(struct config *c, const char *who, const char *hex, char *why,
 	return 0;
 }
 
+static bool
+numeric_host(const char *h)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, h, buf) == 1 ||
+	    inet_pton(AF_INET6, h, buf) == 1;
+}
+
 static int
 copy_str(char *dst, size_t dstlen, const char *s)
 {
@@ -230,8 +240,10 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			if (copy_str(c->redis_socket, sizeof(c->redis_socket),
 			    argv[1]))
 				BAD("path too long");
-		} else if (parse_hostport(argv[1], &c->redis) == -1)
-			BAD("expected IP:PORT or a unix socket path");
+		} else if (parse_hostport(argv[1], &c->redis) == -1 ||
+		    !numeric_host(c->redis.host))
+			BAD("expected IP:PORT or a unix socket path (a host "
+			    "name would block the loop to resolve)");
 	} else if (strcmp(k, "redis_db") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 0, 15, &n) == -1)
