@@ -35,6 +35,8 @@ struct store {
 	struct event		*reconnect;
 	int			 backoff_ms;
 	unsigned		 gen;		/* connection generation */
+	unsigned		 refused_gen;	/* a link that never came up */
+	bool			 reload;	/* load again after this load */
 	bool			 freeing;
 };
 
@@ -157,6 +159,7 @@ static const char script_list_jobs[] =
 static void	schedule_reconnect(struct store *st);
 static void	connect_now(struct store *st);
 static void	load_start(struct store *st);
+static void	resync(struct store *st);
 
 static void
 op_free(struct op *op)
@@ -391,10 +394,18 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 
 	(void)ac;
 	if (r == NULL || st->freeing) {		/* link lost, or the context freed */
-		answer_status(op, STORE_UNKNOWN);
+		/* Nothing queued on a link that never came up was sent. */
+		answer_status(op, op->gen == st->refused_gen ? STORE_DOWN :
+		    STORE_UNKNOWN);
 		op_free(op);
 		return;
 	}
+	/*
+	 * A write answered "unknown" at its timeout has reached Redis after
+	 * all: the mirror may no longer be what Redis holds.
+	 */
+	if (op->kind == OP_WRITE && op->answered && op->gen == st->gen)
+		resync(st);
 	if (r->type == REDIS_REPLY_ERROR) {
 		struct store_res res;
 		memset(&res, 0, sizeof(res));
@@ -404,9 +415,14 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		    op->kind != OP_LIST)
 			log_warnx("redis: %s", r->str);
 		answer(op, &res);
-		if (op->kind >= OP_LOAD_EMPLOYERS && op->gen == st->gen &&
-		    st->state == ST_LOADING) {
-			/* A load that cannot finish: drop the link, retry. */
+		if (op->kind != OP_WRITE && op->kind != OP_GET &&
+		    op->kind != OP_LIST && op->gen == st->gen &&
+		    (st->state == ST_CONNECTING || st->state == ST_LOADING)) {
+			/*
+			 * A link that cannot prove itself (a PING answered
+			 * -LOADING while Redis reads its data) or a load that
+			 * cannot finish: drop the link, retry.
+			 */
 			redisAsyncDisconnect(st->ac);
 		}
 		op_free(op);
@@ -485,6 +501,17 @@ load_start(struct store *st)
 	load_employers_from(st, 0);
 }
 
+/* Loads the mirror again: now, or once the load in progress is done. */
+static void
+resync(struct store *st)
+{
+	if (st->state == ST_READY) {
+		log_info("redis: reloading the mirror after a late reply");
+		load_start(st);
+	} else if (st->state == ST_LOADING)
+		st->reload = true;
+}
+
 static void
 handle_load(struct store *st, struct op *op, redisReply *r)
 {
@@ -547,6 +574,10 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 		log_info("redis: mirror loaded");
 		if (st->hooks.load_end != NULL)
 			st->hooks.load_end(true, st->hooks.arg);
+		if (st->reload) {
+			st->reload = false;
+			resync(st);
+		}
 		break;
 	default:
 		break;
@@ -559,13 +590,16 @@ static void
 went_down(struct store *st)
 {
 	bool loading = st->state == ST_LOADING;
+	bool was_up = loading || st->state == ST_READY;
 
 	st->ac = NULL;
 	st->state = ST_DOWN;
+	st->reload = false;		/* the next link loads anyway */
 	st->gen++;
 	if (loading && st->hooks.load_end != NULL)
 		st->hooks.load_end(false, st->hooks.arg);
-	if (st->hooks.down != NULL)
+	/* Told once per outage; each failed attempt logs its own line. */
+	if (was_up && st->hooks.down != NULL)
 		st->hooks.down(st->hooks.arg);
 	schedule_reconnect(st);
 }
@@ -578,6 +612,7 @@ on_connect(const redisAsyncContext *ac, int status)
 	if (status == REDIS_OK || st->freeing)
 		return;
 	log_warnx("redis: cannot connect: %s", ac->errstr);
+	st->refused_gen = st->gen;
 	went_down(st);
 }
 

@@ -5,7 +5,9 @@
  * Every call answers through its callback exactly once: at once with
  * STORE_DOWN when Redis is not connected (nothing was sent), or later with
  * the outcome, or with STORE_UNKNOWN when Redis did not confirm within
- * redis_timeout_ms or the link dropped after the command was sent.
+ * redis_timeout_ms or the link dropped after the command was sent. When
+ * the reply to such a write comes after all, the mirror is loaded again
+ * (through the hooks), since it may no longer be what Redis holds.
  * Writes are single Lua scripts: the record, its index entries and its
  * change-stream entry are applied together or not at all.
  *
@@ -69,7 +71,7 @@ struct store_hooks {
 	void	(*load_job)(const struct store_rec *rec, void *arg);
 	/* complete is false when the link dropped before the end. */
 	void	(*load_end)(bool complete, void *arg);
-	void	(*down)(void *arg);
+	void	(*down)(void *arg);		/* once, when a link drops */
 	void	*arg;
 };
 

@@ -130,17 +130,37 @@ rpc_error_field(json_t *id, const char *field, const char *reason)
 	    json_pack("{s:s, s:s}", "field", field, "reason", reason));
 }
 
+/* Whether resp (a response or a batch of them) echoes a non-integer id. */
+static bool
+has_real_id(const json_t *resp)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(resp))
+		return json_is_real(json_object_get(resp, "id"));
+	json_array_foreach(resp, i, v)
+		if (json_is_real(json_object_get(v, "id")))
+			return true;
+	return false;
+}
+
 char *
 rpc_dump(const json_t *resp, size_t *len)
 {
-	size_t n = json_dumpb(resp, NULL, 0, JSON_COMPACT |
-	    JSON_REAL_PRECISION(12));
+	/*
+	 * Twelve significant digits print scores and coordinates as people
+	 * expect (0.966, not 0.96599999999999997). A fractional id must come
+	 * back as the same number, which takes all 17.
+	 */
+	size_t flags = JSON_COMPACT |
+	    JSON_REAL_PRECISION(has_real_id(resp) ? 17 : 12);
+	size_t n = json_dumpb(resp, NULL, 0, flags);
 	char *buf;
 
 	if (n == 0 || (buf = malloc(n + 1)) == NULL)
 		return NULL;
-	if (json_dumpb(resp, buf, n, JSON_COMPACT |
-	    JSON_REAL_PRECISION(12)) != n) {
+	if (json_dumpb(resp, buf, n, flags) != n) {
 		free(buf);
 		return NULL;
 	}

@@ -453,6 +453,24 @@ test_dump(void **state)
 	    "盲人按摩师", "a", 1, 2)),
 	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"title\":"
 	    "\"盲人按摩师\",\"a\":[1,2]}}\n");
+	/* Scores print with 12 digits; a fractional id keeps all of its. */
+	assert_dump(rpc_result(id, json_pack("{s:f}", "score", 0.966)),
+	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"score\":0.966}}\n");
+	{
+		json_t *rid = json_real(3.141592653589793), *back;
+		json_t *resp = rpc_result(rid, json_null());
+		char *line = rpc_dump(resp, &len);
+
+		assert_non_null(line);
+		back = json_loadb(line, len, 0, NULL);
+		assert_non_null(back);
+		assert_true(json_real_value(json_object_get(back, "id")) ==
+		    3.141592653589793);
+		json_decref(back);
+		json_decref(resp);
+		json_decref(rid);
+		free(line);
+	}
 	/* A string holding a newline is escaped: still one line. */
 	arr = json_pack("{s:s}", "m", "a\nb");
 	s = rpc_dump(arr, &len);

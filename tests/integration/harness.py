@@ -1,0 +1,709 @@
+"""
+harness.py - shared helpers of the integration tests: a real redis-server on
+a free port, the real jobmatchd and jobmatch binaries, raw sockets.
+
+Environment (set by tests/CMakeLists.txt):
+  JOBMATCHD      the daemon binary
+  JOBMATCH       the client binary
+  JM_SOURCE_DIR  the repository root (data/ is read from there)
+
+Nothing here asserts on timing: waits poll with generous timeouts that only
+keep a broken build from hanging the test run.
+"""
+import atexit
+import ctypes
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Plain tokens; the daemon's config holds their SHA-256 digests.
+TOKENS = {
+    "kiosk": "kiosk-token-1",
+    "staff": "staff-token-1",
+    "employer:emp-a": "emp-a-token-1",
+    "employer:emp-b": "emp-b-token-1",
+}
+KIOSK = TOKENS["kiosk"]
+STAFF = TOKENS["staff"]
+EMP_A = TOKENS["employer:emp-a"]
+EMP_B = TOKENS["employer:emp-b"]
+
+# JSON-RPC and application error codes of PROTOCOL.md.
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+UNAUTHORIZED = -32001
+NOT_FOUND = -32002
+CONFLICT = -32003
+STORE_UNAVAILABLE = -32004
+BUSY = -32005
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class HarnessError(Exception):
+    """The test environment is broken (not a failed expectation)."""
+
+
+def _env_path(name, fallback):
+    v = os.environ.get(name)
+    if v:
+        return v
+    if fallback is not None and os.path.exists(fallback):
+        return fallback
+    raise HarnessError(
+        "environment variable %s is not set (run the tests through ctest, "
+        "or set JOBMATCHD, JOBMATCH and JM_SOURCE_DIR)" % name)
+
+
+SOURCE_DIR = _env_path("JM_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
+# No guessing for the binaries: a stale build would test the wrong code.
+JOBMATCHD = _env_path("JOBMATCHD", None)
+JOBMATCH = _env_path("JOBMATCH", None)
+DATA_DIR = os.path.join(SOURCE_DIR, "data")
+
+for _p in (JOBMATCHD, JOBMATCH):
+    if not os.access(_p, os.X_OK):
+        raise HarnessError("%s is not an executable" % _p)
+if shutil.which("redis-server") is None:
+    raise HarnessError("redis-server is not in PATH; the integration tests "
+                       "need a real Redis")
+
+
+# ---- child processes -------------------------------------------------------
+
+_children = []
+_daemons = []       # every Daemon of this process, for logs on failure
+
+
+def _die_with_parent():
+    """In the child: SIGKILL it when the test process dies (Linux), so that
+    a test killed by ctest's timeout leaves no redis-server behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def spawn(args, **kw):
+    p = subprocess.Popen(args, preexec_fn=_die_with_parent, **kw)
+    _children.append(p)
+    return p
+
+
+@atexit.register
+def _reap_children():
+    for p in _children:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(pred, timeout=20.0, interval=0.05, what="condition"):
+    """Polls pred() until it returns a true value, which is returned.
+    Raises AssertionError naming `what` after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while True:
+        try:
+            v = pred()
+            if v:
+                return v
+            last_exc = None
+        except (OSError, ConnectionError) as e:
+            last_exc = e
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s%s" % (
+                timeout, what,
+                " (last error: %r)" % last_exc if last_exc else ""))
+        time.sleep(interval)
+
+
+def tail(path, n=50):
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").splitlines()
+    except OSError as e:
+        return "(cannot read %s: %s)" % (path, e)
+    return "\n".join(lines[-n:])
+
+
+# ---- Redis ------------------------------------------------------------------
+
+class RespError(Exception):
+    """An error reply of Redis."""
+
+
+class _PortTaken(Exception):
+    """Another process bound the port free_port() chose."""
+
+
+def _resp_encode(args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        if isinstance(a, str):
+            a = a.encode()
+        elif isinstance(a, (int, float)):
+            a = str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+class _RespReader:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("redis closed the connection")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n + 2:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("redis closed the connection")
+            self.buf += chunk
+        data, self.buf = self.buf[:n], self.buf[n + 2:]
+        return data
+
+    def read(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            raise RespError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            return None if n < 0 else self._exact(n)
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self.read() for _ in range(n)]
+        raise ConnectionError("bad RESP line %r" % line)
+
+
+class Redis:
+    """A private redis-server: loopback only, a fresh directory, AOF with
+    fsync on every write, so that what it acknowledged survives SIGKILL."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="jm-redis-")
+        self.port = free_port()
+        self.log = os.path.join(self.dir, "redis.log")
+        self.proc = None
+        self.started = False        # once started, the port is kept
+
+    def start(self, timeout=20.0, extra_args=(), loading_ok=False):
+        """Starts redis-server (again: same port, same directory) and waits
+        until PING answers PONG (or, with loading_ok, -LOADING too)."""
+        for attempt in range(5):
+            try:
+                return self._start(timeout, extra_args, loading_ok)
+            except _PortTaken:
+                if self.started:
+                    raise HarnessError("port %d was taken while Redis was "
+                                       "down" % self.port)
+                self.port = free_port()     # lost a race for the port
+        raise HarnessError("no free port for redis-server")
+
+    def _start(self, timeout, extra_args, loading_ok):
+        if self.proc is not None and self.proc.poll() is None:
+            raise HarnessError("redis-server is already running")
+        log_offset = os.path.getsize(self.log) \
+            if os.path.exists(self.log) else 0
+        args = ["redis-server",
+                "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", self.dir,
+                "--appendonly", "yes", "--appendfsync", "always",
+                "--save", "",
+                "--enable-debug-command", "local",
+                "--daemonize", "no",
+                "--logfile", self.log] + list(extra_args)
+        self.proc = spawn(args, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                with open(self.log, "rb") as f:
+                    f.seek(log_offset)
+                    if b"Address already in use" in f.read():
+                        raise _PortTaken()
+                raise HarnessError("redis-server exited with %s:\n%s" % (
+                    self.proc.returncode, tail(self.log)))
+            try:
+                if self.cmd("PING", timeout=2.0) == "PONG":
+                    self.started = True
+                    return self
+            except RespError as e:
+                if loading_ok and str(e).startswith("LOADING"):
+                    self.started = True
+                    return self
+            except (OSError, ConnectionError):
+                pass        # not listening yet
+            if time.monotonic() > deadline:
+                self.kill()
+                raise HarnessError("redis-server did not answer PING:\n%s"
+                                   % tail(self.log))
+            time.sleep(0.05)
+
+    def cmd(self, *args, timeout=DEFAULT_TIMEOUT, db=0):
+        """One command on a fresh connection (to database db); returns the
+        decoded reply (bulk strings as bytes). Raises RespError on an error
+        reply."""
+        with socket.create_connection(("127.0.0.1", self.port),
+                                      timeout=timeout) as s:
+            rd = _RespReader(s)
+            if db != 0:
+                s.sendall(_resp_encode(("SELECT", db)))
+                rd.read()
+            s.sendall(_resp_encode(args))
+            return rd.read()
+
+    def connect(self, timeout=DEFAULT_TIMEOUT):
+        """A raw connection for a command whose reply comes later."""
+        return socket.create_connection(("127.0.0.1", self.port),
+                                        timeout=timeout)
+
+    def stop(self, timeout=20.0):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise HarnessError("redis-server ignored SIGTERM")
+
+    def kill(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.kill()
+        self.proc.wait()
+
+    def cleanup(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- the daemon -------------------------------------------------------------
+
+class Daemon:
+    """jobmatchd with a config of its own in a temp dir, stderr logged."""
+
+    def __init__(self, redis_port, extra=(), tokens=True):
+        self.dir = tempfile.mkdtemp(prefix="jm-daemon-")
+        self.port = free_port()
+        self.redis_port = redis_port
+        self.config = os.path.join(self.dir, "jobmatchd.conf")
+        self.log = os.path.join(self.dir, "jobmatchd.log")
+        self.proc = None
+        self.log_offset = 0         # where the current run's log starts
+        self.extra = list(extra)
+        self.tokens = tokens
+        self.saved_tail = None
+        self.write_config()
+        _daemons.append(self)
+
+    def write_config(self):
+        lines = [
+            "# written by tests/integration/harness.py",
+            "listen 127.0.0.1:%d" % self.port,
+            "redis 127.0.0.1:%d" % self.redis_port,
+            "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
+            "rules_file %s" % os.path.join(DATA_DIR, "rules.default.json"),
+            "log_level debug",
+        ]
+        if self.tokens:
+            for who, tok in TOKENS.items():
+                lines.append("token %s %s" % (who, digest(tok)))
+        lines.extend(self.extra)
+        with open(self.config, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    @property
+    def addr(self):
+        return "127.0.0.1:%d" % self.port
+
+    def log_text(self, whole=False):
+        try:
+            with open(self.log, "rb") as f:
+                if not whole:
+                    f.seek(self.log_offset)
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, n=50):
+        return tail(self.log, n)
+
+    def fail(self, msg):
+        raise AssertionError("%s\n--- last lines of %s ---\n%s" % (
+            msg, self.log, self.log_tail()))
+
+    def start(self, wait_loaded=True, timeout=20.0):
+        """Starts the daemon; waits until it answers ping and, unless
+        wait_loaded is false, until it loaded its mirror from Redis."""
+        for attempt in range(5):
+            try:
+                return self._start(wait_loaded, timeout)
+            except _PortTaken:
+                self.port = free_port()     # lost a race for the port
+                self.write_config()
+        raise HarnessError("no free port for jobmatchd")
+
+    def _start(self, wait_loaded, timeout):
+        if self.proc is not None and self.proc.poll() is None:
+            raise HarnessError("jobmatchd is already running")
+        self.log_offset = os.path.getsize(self.log) \
+            if os.path.exists(self.log) else 0
+        logf = open(self.log, "ab")
+        try:
+            self.proc = spawn([JOBMATCHD, "-c", self.config],
+                              stdin=subprocess.DEVNULL, stdout=logf,
+                              stderr=logf)
+        finally:
+            logf.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                if "Address already in use" in self.log_text():
+                    self.proc = None
+                    raise _PortTaken()
+                self.fail("jobmatchd exited at start with %s" %
+                          self.proc.returncode)
+            try:
+                with Client(self.port, timeout=2.0) as c:
+                    r = c.call("ping")
+                    if r.get("result", {}).get("pong") is True:
+                        break
+            except (OSError, ConnectionError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                self.fail("jobmatchd did not answer ping")
+            time.sleep(0.05)
+        if wait_loaded:
+            # the last line a completed load logs
+            self.wait_log(re.compile(r"^info mirror: \d+ open postings$",
+                                     re.M),
+                          timeout=max(1.0, deadline - time.monotonic()))
+        return self
+
+    def wait_log(self, text, count=1, timeout=20.0):
+        """Waits until text (a string or a compiled regex) appears count
+        times in this run's log."""
+        if isinstance(text, str):
+            n = lambda: self.log_text().count(text)
+        else:
+            n = lambda: len(text.findall(self.log_text()))
+        try:
+            wait_until(lambda: n() >= count, timeout=timeout,
+                       what="%r in the daemon log" % (text,))
+        except AssertionError as e:
+            self.fail(str(e))
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=10.0):
+        """SIGTERM; the daemon must exit with status 0 within timeout."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is not None:
+            rc, self.proc = self.proc.returncode, None
+            self.fail("jobmatchd had already exited with %s" % rc)
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            self.fail("jobmatchd did not exit within %.0f s of SIGTERM"
+                      % timeout)
+        self.proc = None
+        if rc != 0:
+            self.fail("jobmatchd exited with status %s after SIGTERM" % rc)
+
+    def restart(self, wait_loaded=True):
+        self.stop()
+        return self.start(wait_loaded=wait_loaded)
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def cleanup(self):
+        self.kill()
+        if os.path.exists(self.log):
+            self.saved_tail = self.log_tail()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def client(self, token=None, timeout=DEFAULT_TIMEOUT):
+        c = Client(self.port, timeout=timeout)
+        if token is not None:
+            c.hello(token)
+        return c
+
+
+# ---- a client connection ----------------------------------------------------
+
+_AUTO = object()
+NO_ID = object()
+
+
+def request(method, params=None, id=NO_ID):
+    """A request object; without an id it is a notification."""
+    o = {"jsonrpc": "2.0", "method": method}
+    if id is not NO_ID:
+        o["id"] = id
+    if params is not None:
+        o["params"] = params
+    return o
+
+
+def notification(method, params=None):
+    return request(method, params, id=NO_ID)
+
+
+def line(obj):
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            + "\n").encode()
+
+
+class Client:
+    """One TCP connection speaking the line protocol. Every read has a
+    timeout: nothing waits forever."""
+
+    def __init__(self, port=None, timeout=DEFAULT_TIMEOUT, host="127.0.0.1",
+                 unix_path=None):
+        self.timeout = timeout
+        if unix_path is not None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            try:
+                self.sock.connect(unix_path)
+            except OSError:
+                self.sock.close()
+                raise
+        else:
+            self.sock = socket.create_connection((host, port),
+                                                 timeout=timeout)
+        self.buf = b""
+        self.next_id = 1
+        self.eof = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send_raw(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def send(self, obj):
+        self.send_raw(line(obj))
+
+    def read_line(self, timeout=None):
+        """The next line (bytes, without its newline), or None at EOF.
+        Raises socket.timeout when nothing came within timeout."""
+        self.sock.settimeout(self.timeout if timeout is None else timeout)
+        while b"\n" not in self.buf:
+            if self.eof:
+                return None
+            try:
+                chunk = self.sock.recv(65536)
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                self.eof = True
+                if self.buf:
+                    rest, self.buf = self.buf, b""
+                    raise AssertionError("partial line before EOF: %r"
+                                         % rest[:200])
+                return None
+            self.buf += chunk
+        ln, self.buf = self.buf.split(b"\n", 1)
+        return ln
+
+    def read_json(self, timeout=None):
+        ln = self.read_line(timeout)
+        if ln is None:
+            raise AssertionError("the daemon closed the connection instead "
+                                 "of answering")
+        try:
+            return json.loads(ln.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            raise AssertionError("response is not UTF-8 JSON (%s): %r"
+                                 % (e, ln[:300]))
+
+    def call(self, method, params=None, id=_AUTO):
+        """Sends one request and returns the parsed response. id defaults
+        to a fresh integer; the response must echo it."""
+        if id is _AUTO:
+            id = self.next_id
+            self.next_id += 1
+        req = {"jsonrpc": "2.0", "id": id, "method": method}
+        if params is not None:
+            req["params"] = params
+        self.send(req)
+        resp = self.read_json()
+        if not isinstance(resp, dict) or resp.get("id", _AUTO) != id:
+            raise AssertionError("response to %s (id %r) does not echo its "
+                                 "id: %r" % (method, id, resp))
+        return resp
+
+    def result(self, method, params=None):
+        """call() that must succeed; returns the result."""
+        resp = self.call(method, params)
+        if "error" in resp or "result" not in resp:
+            raise AssertionError("%s %s failed: %r" % (
+                method, json.dumps(params, ensure_ascii=False)[:300], resp))
+        return resp["result"]
+
+    def error(self, method, params=None, code=None):
+        """call() that must fail (with code, when given); returns error."""
+        resp = self.call(method, params)
+        if "error" not in resp:
+            raise AssertionError("%s %s should have failed%s, got %r" % (
+                method, json.dumps(params, ensure_ascii=False)[:300],
+                " with %d" % code if code is not None else "", resp))
+        if code is not None and resp["error"].get("code") != code:
+            raise AssertionError("%s should have failed with %d, got %r" % (
+                method, code, resp["error"]))
+        return resp["error"]
+
+    def hello(self, token):
+        return self.result("hello", {"token": token})
+
+    def wait_closed(self, timeout=DEFAULT_TIMEOUT):
+        """True when the daemon closed the connection (reads EOF) with no
+        further line; fails if a line comes instead."""
+        ln = self.read_line(timeout)
+        if ln is not None:
+            raise AssertionError("expected the connection to close, got %r"
+                                 % ln[:300])
+        return True
+
+
+# ---- the client binary ------------------------------------------------------
+
+def run_jobmatch(args, token=None, addr=None, input=None, timeout=60,
+                 env_extra=None):
+    """Runs the jobmatch binary; returns CompletedProcess (text)."""
+    env = dict(os.environ)
+    env.pop("JOBMATCH_TOKEN", None)
+    env.pop("JOBMATCH_ADDR", None)
+    if token is not None:
+        env["JOBMATCH_TOKEN"] = token
+    if env_extra:
+        env.update(env_extra)
+    argv = [JOBMATCH]
+    if addr is not None:
+        argv += ["-a", addr]
+    return subprocess.run(argv + list(args), env=env, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def run_daemon(args, timeout=30):
+    return subprocess.run([JOBMATCHD] + list(args), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def read_jsonl(name):
+    with open(os.path.join(DATA_DIR, name), encoding="utf-8") as f:
+        return [json.loads(ln) for ln in f if ln.strip()]
+
+
+# ---- test case base ---------------------------------------------------------
+
+class Env:
+    """A Redis and a daemon started together; stop() checks a clean exit."""
+
+    def __init__(self, extra=(), wait_loaded=True):
+        self.redis = Redis()
+        self.daemon = None
+        try:
+            self.redis.start()
+            self.daemon = Daemon(self.redis.port, extra=extra)
+            self.daemon.start(wait_loaded=wait_loaded)
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def stop(self):
+        """Stops both; raises if the daemon did not exit cleanly."""
+        try:
+            if self.daemon is not None:
+                self.daemon.stop()
+        finally:
+            self.cleanup()
+
+    def cleanup(self):
+        if self.daemon is not None:
+            self.daemon.cleanup()
+        self.redis.cleanup()
+
+
+def main():
+    """unittest.main() with verbose output; exit status 0 only on success
+    (an unexpected success counts as a failure)."""
+    import unittest
+    prog = unittest.main(verbosity=2, exit=False)
+    res = prog.result
+    ok = res.wasSuccessful() and not res.unexpectedSuccesses
+    if res.testsRun == 0:
+        print("no tests ran", file=sys.stderr)
+        ok = False
+    if not ok:
+        for i, d in enumerate(_daemons):
+            text = d.saved_tail if d.saved_tail is not None else \
+                d.log_tail()
+            print("\n--- jobmatchd #%d (port %d): last 50 lines of its log ---"
+                  "\n%s" % (i + 1, d.port, text), file=sys.stderr)
+    sys.exit(0 if ok else 1)

@@ -1,0 +1,323 @@
+"""
+test_cli.py - the command lines: jobmatchd's config check and the jobmatch
+client (hash-token, call, load, match).
+"""
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import harness as h
+
+GUIXI = "500231001000"
+
+
+class ConfigCheckTest(unittest.TestCase):
+    """jobmatchd --check-config: no Redis needed."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="jm-cli-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def write(self, lines, name="jobmatchd.conf"):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    def base(self):
+        return [
+            "# jobmatchd test configuration",
+            "",
+            "listen 127.0.0.1:%d" % h.free_port(),
+            "redis 127.0.0.1:%d" % h.free_port(),
+            "towns_file %s" % os.path.join(h.DATA_DIR, "towns.tsv"),
+            "rules_file %s" % os.path.join(h.DATA_DIR, "rules.default.json"),
+            "token kiosk %s" % h.digest(h.KIOSK),
+            "token staff %s   # the federation's staff" % h.digest(h.STAFF),
+            "token employer:emp-a %s" % h.digest(h.EMP_A),
+        ]
+
+    def check(self, path, *opts):
+        return h.run_daemon(list(opts or ["--check-config"]) + ["-c", path])
+
+    def assert_bad(self, lines, lineno, words):
+        path = self.write(lines)
+        r = self.check(path)
+        self.assertEqual(r.returncode, 1, "accepted a bad config:\n%s%s"
+                         % (r.stdout, r.stderr))
+        self.assertIn("%s:%d:" % (path, lineno), r.stderr,
+                      "the message does not name file and line: %r"
+                      % r.stderr)
+        for w in words:
+            self.assertIn(w, r.stderr)
+
+    def test_good_config(self):
+        path = self.write(self.base())
+        for opt in ("--check-config", "-n"):
+            r = self.check(path, opt)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("configuration OK", r.stdout)
+            self.assertIn(path, r.stdout)
+        # the harness's own daemon config is good too
+        d = h.Daemon(h.free_port(), extra=["max_line_bytes 4096",
+                                           "max_batch 10"])
+        self.addCleanup(d.cleanup)
+        r = self.check(d.config)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_unknown_key(self):
+        lines = self.base()
+        lines.insert(4, "colour blue")
+        self.assert_bad(lines, 5, ["unknown key", "colour"])
+
+    def test_bad_token_digest(self):
+        lines = self.base()
+        lines.insert(3, "token kiosk 12345")
+        self.assert_bad(lines, 4, ["digest"])
+        lines = self.base()
+        lines.append("token staff " + "g" * 64)
+        self.assert_bad(lines, len(lines), ["digest"])
+
+    def test_other_bad_lines(self):
+        cases = [
+            ("token janitor " + h.digest("x"), ["kiosk, staff"]),
+            ("token employer:bad/id " + h.digest("x"), ["employer id"]),
+            ("token kiosk " + h.digest(h.STAFF), ["twice"]),
+            ("listen localhost", ["HOST:PORT"]),
+            ("listen 127.0.0.1:99999", ["HOST:PORT"]),
+            ("max_line_bytes 10", ["max_line_bytes"]),
+            ("max_batch", ["takes 1 value"]),
+            ("log_level loud", ["log_level"]),
+            ("redis_db 16", ["redis_db"]),
+        ]
+        for bad, words in cases:
+            with self.subTest(line=bad):
+                lines = self.base()
+                lines.append(bad)
+                self.assert_bad(lines, len(lines), words)
+
+    def test_missing_files(self):
+        lines = self.base()
+        lines[4] = "towns_file %s" % os.path.join(self.dir, "none.tsv")
+        path = self.write(lines)
+        r = self.check(path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("none.tsv", r.stderr)
+        r = self.check(os.path.join(self.dir, "missing.conf"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing.conf", r.stderr)
+
+    def test_bad_rules_file(self):
+        rules = os.path.join(self.dir, "rules.json")
+        with open(rules, "w") as f:
+            json.dump({"synonyms": [{"term": "x", "pattern": "(unclosed"}]},
+                      f)
+        lines = self.base()
+        lines[5] = "rules_file " + rules
+        r = self.check(self.write(lines))
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("rules.json", r.stderr)
+        self.assertIn("synonyms[0]", r.stderr)
+
+    def test_usage(self):
+        r = h.run_daemon([])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("usage", r.stderr)
+        r = h.run_daemon(["--version"])
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^jobmatchd \d+\.\d+\.\d+")
+
+
+class ClientTest(unittest.TestCase):
+    """The jobmatch binary against a running daemon."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env()
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+        cls.dir = tempfile.mkdtemp(prefix="jm-cli-")
+        cls.addClassCleanup(shutil.rmtree, cls.dir, True)
+
+    def jm(self, args, token=None, **kw):
+        return h.run_jobmatch(args, token=token, addr=self.d.addr, **kw)
+
+    def write(self, name, lines):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    def staff(self):
+        c = self.d.client(h.STAFF)
+        self.addCleanup(c.close)
+        return c
+
+    def test_hash_token(self):
+        r = h.run_jobmatch(["hash-token", "abc"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(),
+                         hashlib.sha256(b"abc").hexdigest())
+        self.assertEqual(r.stdout.strip(), "ba7816bf8f01cfea414140de5dae2223"
+                         "b00361a396177a9cb410ff61f20015ad")
+        r = h.run_jobmatch(["hash-token"], input="员工令牌\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(),
+                         hashlib.sha256("员工令牌".encode()).hexdigest())
+        r = h.run_jobmatch(["hash-token"], input="")
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_call_ping(self):
+        r = self.jm(["call", "ping"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertIs(out["pong"], True)
+        self.assertIn('"pong"', r.stdout)
+        # the address from the environment
+        r = h.run_jobmatch(["call", "ping"],
+                           env_extra={"JOBMATCH_ADDR": self.d.addr})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIs(json.loads(r.stdout)["pong"], True)
+
+    def test_call_with_token_and_params(self):
+        r = self.jm(["call", "vocab"])
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("-32001", r.stderr)
+        r = self.jm(["-t", h.KIOSK, "call", "vocab"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("towns", json.loads(r.stdout))
+        r = self.jm(["call", "match", json.dumps({"profile": {
+            "disability": {"type": "visual", "grade": 1}, "town": GUIXI}})],
+            token=h.KIOSK)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("results", json.loads(r.stdout))
+        r = self.jm(["call", "match", "{not json"], token=h.KIOSK)
+        self.assertEqual(r.returncode, 2)
+        r = self.jm(["call", "match", "{}"], token=h.KIOSK)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("-32602", r.stderr)
+        self.assertIn("(profile)", r.stderr)
+        r = self.jm(["call", "hello"], token="not-a-token")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("-32001", r.stderr)
+
+    def test_cannot_connect(self):
+        r = h.run_jobmatch(["call", "ping"],
+                           addr="127.0.0.1:%d" % h.free_port())
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot connect", r.stderr)
+
+    def test_large_response(self):
+        # a response line longer than the client's 64 KiB read buffer
+        s = self.staff()
+        s.result("employer.put", {"employer": {
+            "id": "emp-big", "name": "大单位", "type": "soe", "town": GUIXI}})
+        desc = "岗位说明很长。" * 300
+        for i in range(60):
+            s.result("job.post", {"job": {
+                "id": "big-%02d" % i, "employer_id": "emp-big",
+                "title": "长描述岗位 %d" % i, "description": desc,
+                "accessible_for": ["any"], "employment_type": "full_time",
+                "town": GUIXI}})
+        r = self.jm(["call", "job.list", json.dumps({
+            "employer_id": "emp-big", "limit": 100})], token=h.STAFF)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(len(r.stdout.encode()), 3 * 65536)
+        jobs = json.loads(r.stdout)["jobs"]
+        self.assertEqual(len(jobs), 60)
+        self.assertTrue(all(j["description"] == desc for j in jobs))
+
+    def test_load_reports_bad_lines(self):
+        emp = {"method": "employer.put", "params": {"employer": {
+            "id": "emp-load", "name": "载入单位", "type": "private",
+            "town": GUIXI}}}
+
+        def post(id, **kw):
+            j = {"id": id, "employer_id": "emp-load", "title": "载入 " + id,
+                 "accessible_for": ["hearing"],
+                 "employment_type": "part_time", "town": GUIXI}
+            j.update(kw)
+            return json.dumps({"method": "job.post", "params": {"job": j}},
+                              ensure_ascii=False)
+        lines = [
+            json.dumps(emp, ensure_ascii=False),            # 1 good
+            "this is not JSON",                             # 2 bad
+            post("ld-1"),                                   # 3 good
+            json.dumps({"params": {}}),                     # 4 no method
+            post("ld-bad", employment_type="gig"),          # 5 refused
+            "",                                             # 6 empty
+            post("ld-2"),                                   # 7 good
+        ]
+        path = self.write("bad.jsonl", lines)
+        r = self.jm(["load", path], token=h.STAFF)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        for n in (2, 4, 5):
+            self.assertIn("%s:%d:" % (path, n), r.stderr)
+        for n in (1, 3, 6, 7):
+            self.assertNotIn("%s:%d:" % (path, n), r.stderr)
+        self.assertIn("job.employment_type", r.stderr)
+        self.assertIn("4 requests, 3 failed", r.stdout)
+        s = self.staff()
+        for id in ("ld-1", "ld-2"):
+            self.assertEqual(s.result("job.get", {
+                "id": id, "employer_id": "emp-load"})["status"], "open")
+        s.error("job.get", {"id": "ld-bad", "employer_id": "emp-load"},
+                h.NOT_FOUND)
+
+    def test_load_many_pipelined(self):
+        lines = [json.dumps({"method": "employer.put", "params": {
+            "employer": {"id": "emp-many", "name": "多岗位单位",
+                         "type": "community", "town": GUIXI}}})]
+        for i in range(300):
+            lines.append(json.dumps({"method": "job.post", "params": {
+                "job": {"id": "m-%03d" % i, "employer_id": "emp-many",
+                        "title": "批量岗位 %d" % i,
+                        "accessible_for": ["physical"],
+                        "employment_type": "flexible", "town": GUIXI}}},
+                ensure_ascii=False))
+        path = self.write("many.jsonl", lines)
+        r = self.jm(["load", path], token=h.STAFF)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("301 requests, 0 failed", r.stdout)
+        self.assertEqual(self.env.redis.cmd("ZCARD", "jm:jobs:emp:emp-many"),
+                         300)
+        # from standard input, as a kiosk: every write refused
+        r = self.jm(["load", "-"], token=h.KIOSK,
+                    input="\n".join(lines[:5]) + "\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.count("-32001"), 5, r.stderr)
+        self.assertIn("5 requests, 5 failed", r.stdout)
+
+    def test_match_command(self):
+        s = self.staff()
+        s.result("employer.put", {"employer": {
+            "id": "emp-m", "name": "按摩店", "type": "private",
+            "town": GUIXI}})
+        s.result("job.post", {"job": {
+            "id": "cli-1", "employer_id": "emp-m", "title": "盲人保健按摩师",
+            "skills": ["按摩"], "accessible_for": ["visual"],
+            "employment_type": "full_time", "town": GUIXI,
+            "salary": {"min": 3000, "max": 5000}}})
+        r = self.jm(["match", "--type", "visual", "--grade", "1", "--town",
+                     GUIXI, "--skills", "推拿", "--explain", "--limit", "3"],
+                    token=h.KIOSK)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("盲人保健按摩师", r.stdout)
+        self.assertIn("按摩店", r.stdout)
+        self.assertIn("3000-5000", r.stdout)
+        self.assertIn("massage_for_visual", r.stdout)
+        r = self.jm(["match", "--type", "visual", "--grade", "1", "--town",
+                     GUIXI, "--json", "--limit", "100"], token=h.KIOSK)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        ids = [x["job"]["id"] for x in json.loads(r.stdout)["results"]]
+        self.assertIn("cli-1", ids)
+        r = self.jm(["match", "--type", "visual"], token=h.KIOSK)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("-32602", r.stderr)
+
+
+if __name__ == "__main__":
+    h.main()
