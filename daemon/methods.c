@@ -285,19 +285,25 @@ m_hello(struct req *r, json_t *params)
 	json_t *tok, *res;
 	struct perr pe;
 
-	if (pv_object(params, "", keys, &pe) == -1)
-		return reply_perr(r, &pe);
+	if (pv_object(params, "", keys, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	tok = json_object_get(params, "token");
 	if (tok != NULL && !json_is_string(tok)) {
 		pv_fail(&pe, "", "token", "must be a string");
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
 	if (tok != NULL && json_string_length(tok) > TOKEN_MAX) {
 		pv_fail(&pe, "", "token", "longer than %d bytes", TOKEN_MAX);
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
-	if (c == NULL)
-		return req_reply(r, NULL);
+	if (c == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	if (tok != NULL) {
 		t = auth_find(&server.cfg, json_string_value(tok),
 		    json_string_length(tok));
@@ -308,8 +314,9 @@ m_hello(struct req *r, json_t *params)
 			    c->hello_failures);
 			if (c->hello_failures >= server.cfg.max_hello_failures)
 				r->close_after = true;
-			return req_error(r, RPC_UNAUTHORIZED, "invalid token",
+			req_error(r, RPC_UNAUTHORIZED, "invalid token",
 			    NULL);
+			return;
 		}
 		c->role = t->role;
 		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
@@ -333,8 +340,10 @@ m_ping(struct req *r, json_t *params)
 	static const char *const keys[] = { NULL };
 	struct perr pe;
 
-	if (pv_object(params, "", keys, &pe) == -1)
-		return reply_perr(r, &pe);
+	if (pv_object(params, "", keys, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	req_result(r, json_pack("{s:b, s:I}", "pong", 1, "time",
 	    (json_int_t)time(NULL)));
 }
@@ -345,8 +354,10 @@ m_vocab(struct req *r, json_t *params)
 	static const char *const keys[] = { NULL };
 	struct perr pe;
 
-	if (pv_object(params, "", keys, &pe) == -1)
-		return reply_perr(r, &pe);
+	if (pv_object(params, "", keys, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	req_result(r, codec_vocab(&server.towns));
 }
 
@@ -365,8 +376,10 @@ employer_put_done(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct employer *e = r->ctx;
 
-	if (res->status != STORE_OK)
-		return reply_store(r, res, "employer");
+	if (res->status != STORE_OK) {
+		reply_store(r, res, "employer");
+		return;
+	}
 	e->version = res->version;
 	mirror_put_employer(e);
 	req_result(r, json_pack("{s:s, s:I, s:b}", "id", e->id, "version",
@@ -382,25 +395,34 @@ m_employer_put(struct req *r, json_t *params)
 	json_t *doc;
 	char *s;
 
-	if (pv_object(params, "", keys, &pe) == -1)
-		return reply_perr(r, &pe);
+	if (pv_object(params, "", keys, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	if (json_object_get(params, "employer") == NULL) {
 		pv_fail(&pe, "", "employer", "is required");
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
-	if ((e = malloc(sizeof(*e))) == NULL)
-		return req_reply(r, NULL);
+	if ((e = malloc(sizeof(*e))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	employer_init(e);
 	r->ctx = e;
 	r->ctx_free = employer_ctx_free;
 	if (codec_employer_decode(json_object_get(params, "employer"),
-	    "employer", &server.towns, e, &pe) == -1)
-		return reply_perr(r, &pe);
+	    "employer", &server.towns, e, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	doc = codec_employer_encode(e, &server.towns);
 	s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
-	if (s == NULL)
-		return req_reply(r, NULL);
+	if (s == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	store_put_employer(server.store, e->id, s, employer_put_done, r);
 	free(s);
 }
@@ -410,8 +432,10 @@ get_done(const struct store_res *res, void *arg, bool job, const char *what)
 {
 	struct req *r = arg;
 
-	if (res->status != STORE_OK)
-		return reply_store(r, res, what);
+	if (res->status != STORE_OK) {
+		reply_store(r, res, what);
+		return;
+	}
 	req_result(r, stored_view(&res->recs[0], job));
 }
 
@@ -429,8 +453,10 @@ m_employer_get(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "id", true, false, &id, &pe) == -1)
-		return reply_perr(r, &pe);
+	    pv_id(params, "", "id", true, false, &id, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	store_get_employer(server.store, id, employer_get_done, r);
 }
 
@@ -449,8 +475,10 @@ job_post_done(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct job *j = r->ctx;
 
-	if (res->status != STORE_OK)
-		return reply_store(r, res, "job");
+	if (res->status != STORE_OK) {
+		reply_store(r, res, "job");
+		return;
+	}
 	j->version = res->version;
 	j->status = JOB_OPEN;
 	mirror_put_job(j);
@@ -469,28 +497,39 @@ m_job_post(struct req *r, json_t *params)
 	char dis[128] = "", *s;
 	int town;
 
-	if (pv_object(params, "", keys, &pe) == -1)
-		return reply_perr(r, &pe);
+	if (pv_object(params, "", keys, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	memset(&w, 0, sizeof(w));
 	w.expected_version = -1;
 	if (pv_int(params, "", "expected_version", false, 0, INT64_MAX,
-	    &w.expected_version, NULL, &pe) == -1)
-		return reply_perr(r, &pe);
+	    &w.expected_version, NULL, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
 	if (json_object_get(params, "job") == NULL) {
 		pv_fail(&pe, "", "job", "is required");
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
-	if ((j = malloc(sizeof(*j))) == NULL)
-		return req_reply(r, NULL);
+	if ((j = malloc(sizeof(*j))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	job_init(j);
 	r->ctx = j;
 	r->ctx_free = job_ctx_free;
 	if (codec_job_decode(json_object_get(params, "job"), "job",
-	    &server.towns, j, &pe) == -1)
-		return reply_perr(r, &pe);
-	if (!own_employer(r, j->employer_id))
-		return reply_unauthorized(r,
+	    &server.towns, j, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
+	if (!own_employer(r, j->employer_id)) {
+		reply_unauthorized(r,
 		    "an employer may only post its own jobs");
+		return;
+	}
 
 	if (j->dis_any)
 		strcpy(dis, "any");
@@ -513,8 +552,10 @@ m_job_post(struct req *r, json_t *params)
 	doc = codec_job_encode(j, &server.towns);
 	s = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
-	if (s == NULL)
-		return req_reply(r, NULL);
+	if (s == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	w.employer_id = j->employer_id;
 	w.id = j->id;
 	w.doc = s;
@@ -571,8 +612,10 @@ job_close_done(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct close_ctx *cc = r->ctx;
 
-	if (res->status != STORE_OK)
-		return reply_store(r, res, "job");
+	if (res->status != STORE_OK) {
+		reply_store(r, res, "job");
+		return;
+	}
 	(void)matcher_remove_job(server.matcher, cc->employer_id, cc->id);
 	if (server.loading != NULL)
 		(void)matcher_remove_job(server.loading, cc->employer_id,
@@ -592,10 +635,14 @@ m_job_close(struct req *r, json_t *params)
 
 	if (job_key(r, params, keys, &emp, &id) == -1)
 		return;
-	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1)
-		return reply_perr(r, &pe);
-	if ((cc = malloc(sizeof(*cc))) == NULL)
-		return req_reply(r, NULL);
+	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
+	if ((cc = malloc(sizeof(*cc))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	strcpy(cc->employer_id, emp);
 	strcpy(cc->id, id);
 	r->ctx = cc;
@@ -609,10 +656,14 @@ job_list_done(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	json_t *jobs;
 
-	if (res->status != STORE_OK)
-		return reply_store(r, res, "job");
-	if ((jobs = json_array()) == NULL)
-		return req_reply(r, NULL);
+	if (res->status != STORE_OK) {
+		reply_store(r, res, "job");
+		return;
+	}
+	if ((jobs = json_array()) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
 	for (size_t i = 0; i < res->nrecs; i++) {
 		json_t *o = stored_view(&res->recs[i], true);
 		if (o != NULL)
@@ -630,7 +681,6 @@ m_job_list(struct req *r, json_t *params)
 	struct job_list_query q;
 	struct perr pe;
 	int64_t limit = LIST_LIMIT_DEF;
-	int town;
 
 	memset(&q, 0, sizeof(q));
 	if (pv_object(params, "", keys, &pe) == -1 ||
@@ -641,16 +691,20 @@ m_job_list(struct req *r, json_t *params)
 	    pv_str(params, "", "cursor", false, CURSOR_MAX, &q.cursor,
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, LIST_LIMIT_MAX, &limit, NULL,
-	    &pe) == -1)
-		return reply_perr(r, &pe);
-	if (q.town != NULL && (town = towns_find(&server.towns, q.town)) < 0) {
+	    &pe) == -1) {
+		reply_perr(r, &pe);
+		return;
+	}
+	if (q.town != NULL && towns_find(&server.towns, q.town) < 0) {
 		pv_fail(&pe, "", "town", "unknown town code");
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
 	if (q.status != NULL && strcmp(q.status, "open") != 0 &&
 	    strcmp(q.status, "closed") != 0) {
 		pv_fail(&pe, "", "status", "must be open or closed");
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
 	if (q.cursor != NULL) {
 		for (const char *p = q.cursor; *p != '\0'; p++)
@@ -660,7 +714,8 @@ m_job_list(struct req *r, json_t *params)
 			    *p == '_' || *p == '-' || *p == ':')) {
 				pv_fail(&pe, "", "cursor", "not a cursor of "
 				    "this method");
-				return reply_perr(r, &pe);
+				reply_perr(r, &pe);
+				return;
 			}
 		if (q.cursor[0] == '\0')
 			q.cursor = NULL;
@@ -668,9 +723,11 @@ m_job_list(struct req *r, json_t *params)
 	if (r->role == ROLE_EMPLOYER) {
 		if (q.employer_id == NULL)
 			q.employer_id = r->employer_id;
-		else if (!own_employer(r, q.employer_id))
-			return reply_unauthorized(r,
+		else if (!own_employer(r, q.employer_id)) {
+			reply_unauthorized(r,
 			    "an employer may only list its own jobs");
+			return;
+		}
 	}
 	q.limit = (size_t)limit;
 	store_list_jobs(server.store, &q, job_list_done, r);
@@ -691,7 +748,8 @@ m_match(struct req *r, json_t *params)
 	codec_match_init(&mp);
 	if (codec_match_decode(params, &server.towns, &mp, &pe) == -1) {
 		codec_match_clear(&mp);
-		return reply_perr(r, &pe);
+		reply_perr(r, &pe);
+		return;
 	}
 	q.profile = &mp.profile;
 	q.filters = &mp.filters;
@@ -701,7 +759,8 @@ m_match(struct req *r, json_t *params)
 	if (matcher_match(server.matcher, &q, &res) == -1 ||
 	    (results = json_array()) == NULL) {
 		codec_match_clear(&mp);
-		return req_reply(r, NULL);
+		req_reply(r, NULL);
+		return;
 	}
 	for (size_t i = 0; i < res.n; i++)
 		json_array_append_new(results,
@@ -742,17 +801,23 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 		    "out of memory", NULL));
 		return;
 	}
-	if ((m = find_method(rr.method)) == NULL)
-		return req_error(r, RPC_METHOD_NOT_FOUND, "method not found",
+	if ((m = find_method(rr.method)) == NULL) {
+		req_error(r, RPC_METHOD_NOT_FOUND, "method not found",
 		    NULL);
+		return;
+	}
 	r->method = m->name;
-	if (!(m->roles & ROLE_BIT(r->role)))
-		return reply_unauthorized(r, r->role == ROLE_ANON ?
+	if (!(m->roles & ROLE_BIT(r->role))) {
+		reply_unauthorized(r, r->role == ROLE_ANON ?
 		    "call hello with a token first" :
 		    "this role may not call this method");
-	if (rr.params != NULL && !json_is_object(rr.params))
-		return req_reply(r, rpc_error_field(r->id, "params",
+		return;
+	}
+	if (rr.params != NULL && !json_is_object(rr.params)) {
+		req_reply(r, rpc_error_field(r->id, "params",
 		    "must be an object"));
+		return;
+	}
 	if (rr.params == NULL) {
 		if (empty == NULL)
 			empty = json_object();
@@ -771,19 +836,24 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	size_t n;
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
-		if ((s = slot_new(c, 1, false)) == NULL)
-			return conn_close(c, "out of memory");
+		if ((s = slot_new(c, 1, false)) == NULL) {
+			conn_close(c, "out of memory");
+			return;
+		}
 		slot_put(s, 0, rpc_error(NULL, RPC_PARSE_ERROR, err, NULL));
-		return slot_seal(s);
+		slot_seal(s);
+		return;
 	}
 	if (!json_is_array(root)) {
 		if ((s = slot_new(c, 1, false)) == NULL) {
 			json_decref(root);
-			return conn_close(c, "out of memory");
+			conn_close(c, "out of memory");
+			return;
 		}
 		dispatch_one(c, s, 0, root);
 		json_decref(root);
-		return slot_seal(s);
+		slot_seal(s);
+		return;
 	}
 	n = json_array_size(root);
 	if (n == 0 || n > server.cfg.max_batch) {
@@ -791,15 +861,18 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 		    "batch larger than %zu requests", server.cfg.max_batch);
 		if ((s = slot_new(c, 1, false)) == NULL) {
 			json_decref(root);
-			return conn_close(c, "out of memory");
+			conn_close(c, "out of memory");
+			return;
 		}
 		slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, err, NULL));
 		json_decref(root);
-		return slot_seal(s);
+		slot_seal(s);
+		return;
 	}
 	if ((s = slot_new(c, n, true)) == NULL) {
 		json_decref(root);
-		return conn_close(c, "out of memory");
+		conn_close(c, "out of memory");
+		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		dispatch_one(c, s, i, json_array_get(root, i));
