@@ -68,6 +68,24 @@ class ConfigCheckTest(unittest.TestCase):
         r = self.check(d.config)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_example_config(self):
+        # The shipped example is a valid config once its data files are
+        # where it says (here: the source tree's data/).
+        with open(os.path.join(h.SOURCE_DIR, "jobmatchd.conf.example")) as f:
+            lines = f.read().split("\n")
+        out = []
+        for line in lines:
+            if line.startswith("towns_file "):
+                line = "towns_file %s" % os.path.join(h.DATA_DIR, "towns.tsv")
+            elif line.startswith("rules_file "):
+                line = "rules_file %s" % os.path.join(h.DATA_DIR,
+                                                      "rules.default.json")
+            out.append(line)
+        r = self.check(self.write(out))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sum(1 for l in out if l.startswith(("towns_file",
+                                                            "rules_file"))), 2)
+
     def test_unknown_key(self):
         lines = self.base()
         lines.insert(4, "colour blue")
