@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,11 @@ config_defaults(struct config *c)
 	c->max_connections = 1024;
 	c->redis_timeout_ms = 2000;
 	c->stream_maxlen = 100000;
+	c->rules_history = 50;
+	c->rules_poll_ms = 500;
 	c->max_hello_failures = 3;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
+	regex_limits_defaults(&c->regex);
 	c->log_level = LOG_INFO;
 }
 
@@ -281,11 +285,53 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 100, 100000000, &c->stream_maxlen) ==
 		    -1)
 			BAD("expected 100 to 100000000");
+	} else if (strcmp(k, "rules_history") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &c->rules_history) == -1)
+			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "rules_poll_ms") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 50, 60000, &n) == -1)
+			BAD("expected 50 to 60000");
+		c->rules_poll_ms = (int)n;
 	} else if (strcmp(k, "max_hello_failures") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 100, &n) == -1)
 			BAD("expected 1 to 100");
 		c->max_hello_failures = (int)n;
+	} else if (strncmp(k, "regex_", 6) == 0) {
+		static const struct {
+			const char	*key;
+			size_t		 off, min, max;
+		} rk[] = {
+#define RK(name, field, lo, hi) \
+	{ name, offsetof(struct regex_limits, field), lo, hi }
+			RK("regex_match_limit", match_limit, 100, 100000000),
+			RK("regex_depth_limit", depth_limit, 10, 10000000),
+			RK("regex_heap_limit_kb", heap_limit_kb, 64, 1048576),
+			RK("regex_jit_stack_kb", jit_stack_kb, 32, 65536),
+			RK("regex_max_pattern", max_pattern_len, 16, 65536),
+			RK("regex_max_parens", max_parens, 1, 250),
+			RK("regex_max_subject", max_subject_len, 16, 1048576),
+			RK("regex_budget", budget, 1, 10000000),
+#undef RK
+		};
+		size_t i;
+		for (i = 0; i < sizeof(rk) / sizeof(*rk); i++)
+			if (strcmp(k, rk[i].key) == 0)
+				break;
+		if (i == sizeof(rk) / sizeof(*rk)) {
+			snprintf(why, whylen, "unknown key '%s'", k);
+			return -1;
+		}
+		NEED(1);
+		if (parse_size(argv[1], rk[i].min, rk[i].max, &n) == -1) {
+			snprintf(why, whylen, "%s: expected %zu to %zu", k,
+			    rk[i].min, rk[i].max);
+			return -1;
+		}
+		*(uint32_t *)(void *)((char *)&c->regex + rk[i].off) =
+		    (uint32_t)n;
 	} else if (strcmp(k, "token") == 0) {
 		NEED(2);
 		return add_token(c, argv[1], argv[2], why, whylen);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "matcher/model.h"
+#include "matcher/rules.h"
 
 enum role { ROLE_ANON, ROLE_KIOSK, ROLE_EMPLOYER, ROLE_STAFF, ROLE_COUNT };
 #define ROLE_BIT(r) (1u << (r))
@@ -40,11 +41,14 @@ struct config {
 	size_t		 max_connections;
 	int		 redis_timeout_ms;
 	size_t		 stream_maxlen;
+	size_t		 rules_history;		/* versions kept in Redis */
+	int		 rules_poll_ms;		/* how often to look */
 	int		 max_hello_failures;
 	struct token	*tokens;
 	size_t		 ntokens;
 	char		 rules_file[PATH_MAX];
 	char		 towns_file[PATH_MAX];
+	struct regex_limits regex;		/* regex_* keys */
 	int		 log_level;
 };
 

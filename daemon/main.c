@@ -14,6 +14,8 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/ruleset.h"
+#include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "proto/codec.h"
@@ -86,57 +88,6 @@ load_towns(struct towns *t, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-/*
- * Loads the rule set of the config (the built-in defaults when no
- * rules_file is set) and compiles it. Returns it, or NULL with err.
- */
-static struct rules *
-load_rules(const struct config *c, const struct regex_limits *lim, char *err,
-    size_t errlen)
-{
-	struct rules_spec spec;
-	struct rules *r = NULL;
-	struct perr pe;
-	json_error_t je;
-	json_t *doc;
-	char why[256];
-
-	rules_spec_defaults(&spec);
-	if (c->rules_file[0] != '\0') {
-		doc = json_load_file(c->rules_file, JSON_REJECT_DUPLICATES, &je);
-		if (doc == NULL) {
-			snprintf(err, errlen, "%s:%d: %s", c->rules_file,
-			    je.line, je.text);
-			return NULL;
-		}
-		if (codec_rules_decode(doc, &spec, &pe) == -1) {
-			snprintf(err, errlen, "%s: %s: %s", c->rules_file,
-			    pe.field[0] ? pe.field : "(top)", pe.reason);
-			json_decref(doc);
-			rules_spec_clear(&spec);
-			return NULL;
-		}
-		json_decref(doc);
-	}
-	if (rules_compile(&r, &spec, lim, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "%s: %s", c->rules_file[0] ?
-		    c->rules_file : "rules", why);
-		rules_spec_clear(&spec);
-		return NULL;
-	}
-	return r;
-}
-
-static void
-regex_limits_of(const struct config *c, struct regex_limits *lim)
-{
-	(void)c;
-	lim->match_limit = 100000;
-	lim->depth_limit = 1000;
-	lim->max_pattern_len = 4096;
-	lim->max_subject_len = 1024;
-}
-
 static void
 on_stop(evutil_socket_t sig, short ev, void *arg)
 {
@@ -155,30 +106,11 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
 {
-	char err[512];
-	struct rules *r;
-
 	(void)sig;
 	(void)ev;
 	(void)arg;
-	if ((r = load_rules(&server.cfg, &server.regex, err, sizeof(err))) ==
-	    NULL) {
-		log_warnx("SIGHUP: rules not reloaded: %s", err);
-		return;
-	}
-	if (matcher_set_rules(server.matcher, r) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_set_rules(server.loading, r) == -1)) {
-		/* Out of memory: go back to the rules in use. */
-		(void)matcher_set_rules(server.matcher, server.rules);
-		rules_free(r);
-		log_warnx("SIGHUP: rules not reloaded: out of memory");
-		return;
-	}
-	rules_free(server.rules);
-	server.rules = r;
-	log_info("SIGHUP: rules reloaded (version %lld)",
-	    (long long)rules_spec_of(r)->version);
+	log_info("SIGHUP: reloading the rules file");
+	ruleset_reload_file();
 }
 
 int
@@ -192,7 +124,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *file = NULL;
-	char err[512];
+	struct rules *rules;
+	char err[512], *rules_doc;
 	bool check = false;
 	int ch;
 
@@ -221,15 +154,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
-	regex_limits_of(&server.cfg, &server.regex);
-	if ((server.rules = load_rules(&server.cfg, &server.regex, err,
-	    sizeof(err))) == NULL) {
+	if (ruleset_load_file(&rules, &rules_doc, err, sizeof(err)) == -1) {
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
 	if (check) {
 		printf("jobmatchd: %s: configuration OK\n", file);
-		rules_free(server.rules);
+		rules_free(rules);
+		free(rules_doc);
 		towns_free(&server.towns);
 		config_free(&server.cfg);
 		return 0;
@@ -242,9 +174,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((server.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((server.matcher = matcher_new(&server.towns, server.rules)) ==
-	    NULL)
+	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
 		fatalx("out of memory");
+	ruleset_start(rules, rules_doc);
 	if (conn_listen() == -1)
 		return 1;
 	server.sig_int = evsignal_new(server.base, SIGINT, on_stop, NULL);
@@ -270,7 +202,9 @@ main(int argc, char **argv)
 	store_free(server.store);
 	matcher_free(server.loading);
 	matcher_free(server.matcher);
-	rules_free(server.rules);
+	seekers_free(server.seekers_loading);
+	seekers_free(server.seekers);
+	ruleset_stop();
 	event_free(server.sig_int);
 	event_free(server.sig_term);
 	event_free(server.sig_hup);

@@ -10,6 +10,8 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/ruleset.h"
+#include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "proto/codec.h"
 #include "proto/params.h"
@@ -39,7 +41,7 @@ struct method {
 };
 
 static method_fn m_hello, m_ping, m_vocab, m_employer_put, m_employer_get,
-    m_job_post, m_job_get, m_job_close, m_job_list, m_match;
+    m_job_post, m_job_get, m_job_close, m_job_list, m_match, m_stats;
 
 static const struct method methods[] = {
 	{ "hello",		ROLES_ANY,	m_hello },
@@ -52,12 +54,23 @@ static const struct method methods[] = {
 	{ "job.close",		ROLES_WRITE,	m_job_close },
 	{ "job.list",		ROLES_READ,	m_job_list },
 	{ "match",		ROLES_MATCH,	m_match },
+	{ "rules.get",		ROLES_STAFF,	m_rules_get },
+	{ "rules.set",		ROLES_STAFF,	m_rules_set },
+	{ "rules.validate",	ROLES_STAFF,	m_rules_validate },
+	{ "rules.explain",	ROLES_STAFF,	m_rules_explain },
+	{ "rules.history",	ROLES_STAFF,	m_rules_history },
+	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback },
+	{ "stats",		ROLES_STAFF,	m_stats },
+	{ "seeker.put",		ROLES_STAFF,	m_seeker_put },
+	{ "seeker.get",		ROLES_STAFF,	m_seeker_get },
+	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete },
+	{ "job.candidates",	ROLES_STAFF,	m_job_candidates },
 };
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static void
-reply_perr(struct req *r, const struct perr *e)
+void
+methods_reply_perr(struct req *r, const struct perr *e)
 {
 	req_reply(r, rpc_error_field(r->id, e->field, e->reason));
 }
@@ -68,9 +81,9 @@ reply_unauthorized(struct req *r, const char *why)
 	req_error(r, RPC_UNAUTHORIZED, why, NULL);
 }
 
-/* Answers a store failure with the protocol's error. */
-static void
-reply_store(struct req *r, const struct store_res *res, const char *what)
+void
+methods_reply_store(struct req *r, const struct store_res *res,
+    const char *what)
 {
 	char msg[256];
 
@@ -176,6 +189,7 @@ load_begin(void *arg)
 	server.loading = matcher_new(&server.towns, server.rules);
 	if (server.loading == NULL)
 		log_warnx("mirror: out of memory");
+	seekers_load_begin();
 }
 
 static void
@@ -234,6 +248,7 @@ static void
 load_end(bool complete, void *arg)
 {
 	(void)arg;
+	seekers_load_end(complete);
 	if (server.loading == NULL)
 		return;
 	if (!complete) {
@@ -248,6 +263,7 @@ load_end(bool complete, void *arg)
 	server.matcher = server.loading;
 	server.loading = NULL;
 	log_info("mirror: %zu open postings", matcher_njobs(server.matcher));
+	ruleset_poll_now();
 }
 
 static void
@@ -259,7 +275,12 @@ store_down(void *arg)
 }
 
 const struct store_hooks methods_store_hooks = {
-	load_begin, load_employer, load_job, load_end, store_down, NULL
+	.load_begin = load_begin,
+	.load_employer = load_employer,
+	.load_seeker = seekers_load,
+	.load_job = load_job,
+	.load_end = load_end,
+	.down = store_down,
 };
 
 /* ---- hello, ping, vocab ----------------------------------------------- */
@@ -286,18 +307,18 @@ m_hello(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	tok = json_object_get(params, "token");
 	if (tok != NULL && !json_is_string(tok)) {
 		pv_fail(&pe, "", "token", "must be a string");
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (tok != NULL && json_string_length(tok) > TOKEN_MAX) {
 		pv_fail(&pe, "", "token", "longer than %d bytes", TOKEN_MAX);
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (c == NULL) {
@@ -341,7 +362,7 @@ m_ping(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	req_result(r, json_pack("{s:b, s:I}", "pong", 1, "time",
@@ -355,7 +376,7 @@ m_vocab(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	req_result(r, codec_vocab(&server.towns));
@@ -377,7 +398,7 @@ employer_put_done(const struct store_res *res, void *arg)
 	struct employer *e = r->ctx;
 
 	if (res->status != STORE_OK) {
-		reply_store(r, res, "employer");
+		methods_reply_store(r, res, "employer");
 		return;
 	}
 	e->version = res->version;
@@ -396,12 +417,12 @@ m_employer_put(struct req *r, json_t *params)
 	char *s;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (json_object_get(params, "employer") == NULL) {
 		pv_fail(&pe, "", "employer", "is required");
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if ((e = malloc(sizeof(*e))) == NULL) {
@@ -413,7 +434,7 @@ m_employer_put(struct req *r, json_t *params)
 	r->ctx_free = employer_ctx_free;
 	if (codec_employer_decode(json_object_get(params, "employer"),
 	    "employer", &server.towns, e, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	doc = codec_employer_encode(e, &server.towns);
@@ -433,7 +454,7 @@ get_done(const struct store_res *res, void *arg, bool job, const char *what)
 	struct req *r = arg;
 
 	if (res->status != STORE_OK) {
-		reply_store(r, res, what);
+		methods_reply_store(r, res, what);
 		return;
 	}
 	req_result(r, stored_view(&res->recs[0], job));
@@ -454,7 +475,7 @@ m_employer_get(struct req *r, json_t *params)
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "id", true, false, &id, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	store_get_employer(server.store, id, employer_get_done, r);
@@ -476,7 +497,7 @@ job_post_done(const struct store_res *res, void *arg)
 	struct job *j = r->ctx;
 
 	if (res->status != STORE_OK) {
-		reply_store(r, res, "job");
+		methods_reply_store(r, res, "job");
 		return;
 	}
 	j->version = res->version;
@@ -498,19 +519,19 @@ m_job_post(struct req *r, json_t *params)
 	int town;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	memset(&w, 0, sizeof(w));
 	w.expected_version = -1;
 	if (pv_int(params, "", "expected_version", false, 0, INT64_MAX,
 	    &w.expected_version, NULL, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (json_object_get(params, "job") == NULL) {
 		pv_fail(&pe, "", "job", "is required");
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if ((j = malloc(sizeof(*j))) == NULL) {
@@ -522,7 +543,7 @@ m_job_post(struct req *r, json_t *params)
 	r->ctx_free = job_ctx_free;
 	if (codec_job_decode(json_object_get(params, "job"), "job",
 	    &server.towns, j, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (!own_employer(r, j->employer_id)) {
@@ -575,7 +596,7 @@ job_key(struct req *r, json_t *params, const char *const keys[],
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "id", true, true, id, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, emp, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return -1;
 	}
 	if (!own_employer(r, *emp)) {
@@ -613,7 +634,7 @@ job_close_done(const struct store_res *res, void *arg)
 	struct close_ctx *cc = r->ctx;
 
 	if (res->status != STORE_OK) {
-		reply_store(r, res, "job");
+		methods_reply_store(r, res, "job");
 		return;
 	}
 	(void)matcher_remove_job(server.matcher, cc->employer_id, cc->id);
@@ -636,7 +657,7 @@ m_job_close(struct req *r, json_t *params)
 	if (job_key(r, params, keys, &emp, &id) == -1)
 		return;
 	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if ((cc = malloc(sizeof(*cc))) == NULL) {
@@ -657,7 +678,7 @@ job_list_done(const struct store_res *res, void *arg)
 	json_t *jobs;
 
 	if (res->status != STORE_OK) {
-		reply_store(r, res, "job");
+		methods_reply_store(r, res, "job");
 		return;
 	}
 	if ((jobs = json_array()) == NULL) {
@@ -692,18 +713,18 @@ m_job_list(struct req *r, json_t *params)
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, LIST_LIMIT_MAX, &limit, NULL,
 	    &pe) == -1) {
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (q.town != NULL && towns_find(&server.towns, q.town) < 0) {
 		pv_fail(&pe, "", "town", "unknown town code");
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (q.status != NULL && strcmp(q.status, "open") != 0 &&
 	    strcmp(q.status, "closed") != 0) {
 		pv_fail(&pe, "", "status", "must be open or closed");
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
 	if (q.cursor != NULL) {
@@ -714,7 +735,7 @@ m_job_list(struct req *r, json_t *params)
 			    *p == '_' || *p == '-' || *p == ':')) {
 				pv_fail(&pe, "", "cursor", "not a cursor of "
 				    "this method");
-				reply_perr(r, &pe);
+				methods_reply_perr(r, &pe);
 				return;
 			}
 		if (q.cursor[0] == '\0')
@@ -738,24 +759,39 @@ m_job_list(struct req *r, json_t *params)
 static void
 m_match(struct req *r, json_t *params)
 {
+	const struct seeker *sk = NULL;
 	struct match_params mp;
 	struct match_query q;
 	struct match_result res;
 	struct perr pe;
-	json_t *results;
+	json_t *results, *sid;
 	int64_t t0 = mono_us();
 
+	if ((sid = json_object_get(params, "seeker_id")) != NULL &&
+	    !json_is_null(sid) && r->role != ROLE_STAFF) {
+		reply_unauthorized(r,
+		    "only staff may match a registered seeker");
+		return;
+	}
 	codec_match_init(&mp);
 	if (codec_match_decode(params, &server.towns, &mp, &pe) == -1) {
 		codec_match_clear(&mp);
-		reply_perr(r, &pe);
+		methods_reply_perr(r, &pe);
 		return;
 	}
-	q.profile = &mp.profile;
+	if (mp.seeker_id[0] != '\0' &&
+	    (sk = seekers_find(mp.seeker_id)) == NULL) {
+		codec_match_clear(&mp);
+		req_error(r, RPC_NOT_FOUND, "seeker not found",
+		    json_pack("{s:s}", "field", "seeker_id"));
+		return;
+	}
+	q.profile = sk != NULL ? &sk->profile : &mp.profile;
 	q.filters = &mp.filters;
 	q.limit = mp.limit;
 	q.offset = mp.offset;
 	q.now = (int64_t)time(NULL);
+	q.regex_budget = server.cfg.regex.budget;
 	if (matcher_match(server.matcher, &q, &res) == -1 ||
 	    (results = json_array()) == NULL) {
 		codec_match_clear(&mp);
@@ -764,11 +800,43 @@ m_match(struct req *r, json_t *params)
 	}
 	for (size_t i = 0; i < res.n; i++)
 		json_array_append_new(results,
-		    codec_hit(&res.hits[i], &server.towns, mp.explain));
+		    codec_hit(&res.hits[i], &server.towns, server.rules,
+		    mp.explain));
 	codec_match_clear(&mp);
-	req_result(r, json_pack("{s:o, s:I, s:I}", "results", results,
-	    "candidates", (json_int_t)res.candidates, "took_us",
+	req_result(r, json_pack("{s:o, s:I, s:I, s:I}", "results", results,
+	    "candidates", (json_int_t)res.candidates, "rules_version",
+	    (json_int_t)rules_version(server.rules), "took_us",
 	    (json_int_t)(mono_us() - t0)));
+}
+
+/* ---- stats ------------------------------------------------------------ */
+
+static void
+m_stats(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { NULL };
+	const struct rules_stats *rs = rules_stats_of(server.rules);
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	req_result(r, json_pack("{s:I, s:{s:I, s:b}, s:{s:b, s:b}, "
+	    "s:{s:I, s:I, s:{s:I, s:I, s:I}}}",
+	    "connections", (json_int_t)server.nconns,
+	    "mirror", "postings", (json_int_t)matcher_njobs(server.matcher),
+	    "reloading", server.loading != NULL,
+	    "store", "connected", store_connected(server.store),
+	    "loaded", store_loaded(server.store),
+	    "rules", "version", (json_int_t)rules_version(server.rules),
+	    "count", (json_int_t)rules_spec_of(server.rules)->nrules,
+	    "regex", "runs", (json_int_t)(rs->matches +
+	    server.regex_past.matches),
+	    "limit_hits", (json_int_t)(rs->limit_hits +
+	    server.regex_past.limit_hits),
+	    "budget_spent", (json_int_t)(rs->budget_out +
+	    server.regex_past.budget_out)));
 }
 
 /* ---- dispatch --------------------------------------------------------- */

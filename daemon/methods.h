@@ -16,6 +16,16 @@ struct conn;
 /* Serves one request line (len bytes, no line end) of connection c. */
 void	methods_dispatch(struct conn *c, const char *line, size_t len);
 
+struct perr;
+struct req;
+
+/* Answers -32602 naming e's field. */
+void	methods_reply_perr(struct req *r, const struct perr *e);
+/* Answers a store failure with the protocol's error; what names the record
+ * ("job", "seeker") in "not found". */
+void	methods_reply_store(struct req *r, const struct store_res *res,
+	    const char *what);
+
 /* The store's hooks that keep the mirror in step with Redis. */
 extern const struct store_hooks methods_store_hooks;
 

@@ -17,16 +17,28 @@
 #include "matcher/towns.h"
 
 struct conn;
+struct seekers;
 TAILQ_HEAD(conn_list, conn);
 
 struct server {
 	struct event_base	*base;
 	struct config		 cfg;
 	struct towns		 towns;
-	struct regex_limits	 regex;
 	struct rules		*rules;		/* used by both mirrors */
+	char			*rules_doc;	/* its JSON, as stored */
+	char			*rules_file_doc;	/* rules_file as last read */
+	struct event		*rules_poll;	/* looks at Redis's version */
+	bool			 rules_polling;	/* a look is under way */
+	int64_t			 rules_refused;	/* a stored version we refused */
+	bool			 rules_local_only;	/* SIGHUP installed the
+						   file while Redis was down:
+						   Redis's version wins when
+						   it is back */
+	struct rules_stats	 regex_past;	/* of rule sets replaced */
 	struct matcher		*matcher;	/* what matches read */
 	struct matcher		*loading;	/* being rebuilt, or NULL */
+	struct seekers		*seekers;	/* registered seekers */
+	struct seekers		*seekers_loading;	/* being rebuilt */
 	struct store		*store;
 	struct evconnlistener	*tcp, *unix_lis;
 	struct conn_list	 conns;		/* open or draining */

@@ -40,8 +40,10 @@ struct store {
 	bool			 freeing;
 };
 
-enum op_kind { OP_PING, OP_SELECT, OP_WRITE, OP_GET, OP_LIST, OP_LOAD_EMPLOYERS,
-	OP_LOAD_EMPLOYER, OP_LOAD_JOBS, OP_LOAD_JOB, OP_LOAD_END };
+enum op_kind { OP_PING, OP_SELECT, OP_WRITE, OP_GET, OP_LIST, OP_RULES,
+	OP_LOAD_EMPLOYERS,
+	OP_LOAD_EMPLOYER, OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS,
+	OP_LOAD_JOB, OP_LOAD_END };
 
 /* One command in flight. Freed by the hiredis callback, always. */
 struct op {
@@ -154,12 +156,56 @@ static const char script_list_jobs[] =
 "table.insert(out, 1, last or '')\n"
 "return out\n";
 
+/*
+ * The rule set: the active one in p rules {doc, version, updated_at}, every
+ * version in p rules:history (version -> doc) and p rules:history:at
+ * (version -> time), the oldest dropped beyond ARGV[6] versions.
+ */
+static const char script_rules_set[] =
+"local p = ARGV[1]\n"
+"local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
+"if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= cur then return {-3, cur} end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', p..'rules', 'doc', ARGV[2], 'version', v,\n"
+"  'updated_at', ARGV[4])\n"
+"redis.call('HSET', p..'rules:history', v, ARGV[2])\n"
+"redis.call('HSET', p..'rules:history:at', v, ARGV[4])\n"
+"local old = v - tonumber(ARGV[6])\n"
+"if old >= 1 then\n"
+"  redis.call('HDEL', p..'rules:history', old)\n"
+"  redis.call('HDEL', p..'rules:history:at', old) end\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'rules.set', 'version', v)\n"
+"return {v, 1}\n";
+
+/* Versions newest first: doc, version, time for each; ARGV[3] picks one. */
+static const char script_rules_history[] =
+"local p, limit, only = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
+"local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
+"local out = {}\n"
+"local from, to = cur, 1\n"
+"if only ~= '' then from = tonumber(only) to = from end\n"
+"for v = from, to, -1 do\n"
+"  local doc = redis.call('HGET', p..'rules:history', v)\n"
+"  if doc then\n"
+"    out[#out + 1] = doc\n"
+"    out[#out + 1] = tostring(v)\n"
+"    out[#out + 1] = redis.call('HGET', p..'rules:history:at', v) or '0'\n"
+"    if #out >= 3 * limit then break end\n"
+"  elseif only == '' and #out > 0 then break end\n"
+"end\n"
+"return out\n";
+
 /* ---- plumbing -------------------------------------------------------- */
 
 static void	schedule_reconnect(struct store *st);
 static void	connect_now(struct store *st);
 static void	load_start(struct store *st);
 static void	resync(struct store *st);
+static void	load_jobs_from(struct store *st, const char *cursor);
+static void	load_seekers_from(struct store *st, const char *after);
+static void	handle_load_seekers(struct store *st, struct op *op,
+		    redisReply *r);
 
 static void
 op_free(struct op *op)
@@ -383,6 +429,41 @@ handle_list(struct op *op, redisReply *r)
 	free(res.recs);
 }
 
+/* Rule sets: doc, version, time for each. */
+static void
+handle_rules(struct op *op, redisReply *r)
+{
+	struct store_res res;
+	size_t n;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 3 != 0) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		answer(op, &res);
+		return;
+	}
+	n = r->elements / 3;
+	if (n > 0 && (res.recs = calloc(n, sizeof(*res.recs))) == NULL) {
+		res.status = STORE_FAILED;
+		res.error = "out of memory";
+		answer(op, &res);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct store_rec *rec = &res.recs[res.nrecs];
+		if (reply_str(r->element[3 * i]) == NULL)
+			continue;
+		rec->doc = r->element[3 * i]->str;
+		rec->doclen = r->element[3 * i]->len;
+		rec->version = reply_int(r->element[3 * i + 1]);
+		rec->updated_at = reply_int(r->element[3 * i + 2]);
+		res.nrecs++;
+	}
+	answer(op, &res);
+	free(res.recs);
+}
+
 static void handle_load(struct store *st, struct op *op, redisReply *r);
 
 static void
@@ -412,7 +493,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		res.status = STORE_FAILED;
 		res.error = r->str;
 		if (op->kind != OP_WRITE && op->kind != OP_GET &&
-		    op->kind != OP_LIST)
+		    op->kind != OP_LIST && op->kind != OP_RULES)
 			log_warnx("redis: %s", r->str);
 		answer(op, &res);
 		if (op->kind != OP_WRITE && op->kind != OP_GET &&
@@ -444,6 +525,9 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		break;
 	case OP_LIST:
 		handle_list(op, r);
+		break;
+	case OP_RULES:
+		handle_rules(op, r);
 		break;
 	case OP_SELECT:
 		break;
@@ -534,7 +618,11 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 		if (r->elements == LOAD_BATCH)
 			load_employers_from(st, op->offset + LOAD_BATCH);
 		else
-			load_jobs_from(st, "0");
+			load_seekers_from(st, NULL);
+		break;
+	case OP_LOAD_SEEKERS:
+	case OP_LOAD_SEEKER:
+		handle_load_seekers(st, op, r);
 		break;
 	case OP_LOAD_EMPLOYER:
 		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
@@ -750,6 +838,60 @@ now_str(char *buf, size_t len)
 }
 
 void
+store_rules_get(struct store *st, store_cb *cb, void *arg)
+{
+	char key[128];
+	struct op *op = op_new(OP_GET, cb, arg);
+	const char *argv[] = { "HMGET", key, "doc", "version", "updated_at",
+	    "updated_at", "status" };
+
+	if (op == NULL)
+		return;
+	snprintf(key, sizeof(key), "%srules", st->cfg->key_prefix);
+	send_strs(st, op, 7, argv);
+}
+
+void
+store_rules_set(struct store *st, const char *doc, int64_t expected_version,
+    store_cb *cb, void *arg)
+{
+	char ev[32], now[32], maxlen[32], hist[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_rules_set, "0",
+	    st->cfg->key_prefix, doc, ev, now, maxlen, hist };
+
+	if (op == NULL)
+		return;
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	else
+		ev[0] = '\0';
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	snprintf(hist, sizeof(hist), "%zu", st->cfg->rules_history);
+	send_strs(st, op, 9, argv);
+}
+
+void
+store_rules_history(struct store *st, size_t limit, int64_t only,
+    store_cb *cb, void *arg)
+{
+	char lim[32], one[32];
+	struct op *op = op_new(OP_RULES, cb, arg);
+	const char *argv[] = { "EVAL", script_rules_history, "0",
+	    st->cfg->key_prefix, lim, one };
+
+	if (op == NULL)
+		return;
+	snprintf(lim, sizeof(lim), "%zu", limit);
+	if (only > 0)
+		snprintf(one, sizeof(one), "%" PRId64, only);
+	else
+		one[0] = '\0';
+	send_strs(st, op, 6, argv);
+}
+
+void
 store_put_employer(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
@@ -849,4 +991,129 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
 		return;
 	snprintf(limit, sizeof(limit), "%zu", q->limit);
 	send_strs(st, op, 10, argv);
+}
+
+/* ---- registered seekers ---------------------------------------------- */
+
+/*
+ * A seeker's record is personal data: the change stream only learns that
+ * seeker ID was written or deleted, never what it holds.
+ */
+static const char script_put_seeker[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'seeker:'..id\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'updated_at', ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
+"redis.call('ZADD', p..'seekers', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'seeker.put', 'id', id)\n"
+"return {v, created}\n";
+
+static const char script_delete_seeker[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'seeker:'..id\n"
+"if redis.call('EXISTS', key) == 0 then return {-1, 0} end\n"
+"local v = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"redis.call('DEL', key)\n"
+"redis.call('ZREM', p..'seekers', id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
+"  'op', 'seeker.delete', 'id', id)\n"
+"return {v, 0}\n";
+
+/*
+ * Reads the next batch of seeker ids after member after (NULL: from the
+ * start). By value, not by position: a seeker deleted while the mirror
+ * loads must not make the next batch skip one.
+ */
+static void
+load_seekers_from(struct store *st, const char *after)
+{
+	char key[128], from[ID_MAX + 2], count[16];
+	const char *argv[] = { "ZRANGEBYLEX", key, from, "+", "LIMIT", "0",
+	    count };
+
+	snprintf(key, sizeof(key), "%sseekers", st->cfg->key_prefix);
+	if (after != NULL)
+		snprintf(from, sizeof(from), "(%s", after);
+	else
+		snprintf(from, sizeof(from), "-");
+	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
+	send_load(st, OP_LOAD_SEEKERS, 0, 7, argv);
+}
+
+/* A batch of seeker ids (then their records), or one seeker's record. */
+static void
+handle_load_seekers(struct store *st, struct op *op, redisReply *r)
+{
+	char key[256];
+	struct store_rec rec;
+	const char *last = NULL;
+
+	if (op->kind == OP_LOAD_SEEKER) {
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+		    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL)
+			st->hooks.load_seeker(&rec, st->hooks.arg);
+		return;
+	}
+	if (r->type == REDIS_REPLY_ARRAY)
+		for (size_t i = 0; i < r->elements; i++) {
+			const char *argv[] = { "HMGET", key, "doc", "version",
+			    "created_at", "updated_at", "status" };
+			if ((last = reply_str(r->element[i])) == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%sseeker:%s",
+			    st->cfg->key_prefix, last);
+			send_load(st, OP_LOAD_SEEKER, 0, 7, argv);
+		}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
+	    last != NULL)
+		load_seekers_from(st, last);
+	else
+		load_jobs_from(st, "0");
+}
+
+void
+store_put_seeker(struct store *st, const char *id, const char *doc,
+    store_cb *cb, void *arg)
+{
+	char now[32], maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_put_seeker, "0",
+	    st->cfg->key_prefix, id, doc, now, maxlen };
+
+	if (op == NULL)
+		return;
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_strs(st, op, 8, argv);
+}
+
+void
+store_get_seeker(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	char key[256];
+	struct op *op = op_new(OP_GET, cb, arg);
+	const char *argv[] = { "HMGET", key, "doc", "version", "created_at",
+	    "updated_at", "status" };
+
+	if (op == NULL)
+		return;
+	snprintf(key, sizeof(key), "%sseeker:%s", st->cfg->key_prefix, id);
+	send_strs(st, op, 7, argv);
+}
+
+void
+store_delete_seeker(struct store *st, const char *id, store_cb *cb,
+    void *arg)
+{
+	char maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { "EVAL", script_delete_seeker, "0",
+	    st->cfg->key_prefix, id, maxlen };
+
+	if (op == NULL)
+		return;
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_strs(st, op, 6, argv);
 }

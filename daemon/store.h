@@ -21,6 +21,12 @@
  *   p jobs:all         sorted set (score 0) of every "EMP:ID"
  *   p employer:ID      hash: doc, version, created_at, updated_at
  *   p employers        sorted set (score 0) of employer ids
+ *   p seeker:ID        hash: doc, version, created_at, updated_at (personal
+ *                      data: never in the change stream, never logged)
+ *   p seekers          sorted set (score 0) of seeker ids
+ *   p rules            hash: doc, version, updated_at (the active rule set)
+ *   p rules:history    hash: version -> doc, the last rules_history ones
+ *   p rules:history:at hash: version -> unix time it was stored
  *   p changes          stream, one entry per write, MAXLEN ~ stream_maxlen
  */
 #ifndef JM_STORE_H
@@ -68,6 +74,8 @@ typedef void store_cb(const struct store_res *res, void *arg);
 struct store_hooks {
 	void	(*load_begin)(void *arg);
 	void	(*load_employer)(const struct store_rec *rec, void *arg);
+	/* After the employers, before the postings. */
+	void	(*load_seeker)(const struct store_rec *rec, void *arg);
 	void	(*load_job)(const struct store_rec *rec, void *arg);
 	/* complete is false when the link dropped before the end. */
 	void	(*load_end)(bool complete, void *arg);
@@ -102,6 +110,18 @@ void		 store_free(struct store *st);
 bool		 store_connected(const struct store *st);
 bool		 store_loaded(const struct store *st);
 
+/* The active rule set: recs[0] = {doc, version, updated_at}, or
+ * STORE_NOT_FOUND when none was ever stored. */
+void	store_rules_get(struct store *st, store_cb *cb, void *arg);
+/* Stores doc as the next version when expected_version (-1: any) is the
+ * current one: res.version; STORE_CONFLICT with the current one. */
+void	store_rules_set(struct store *st, const char *doc,
+	    int64_t expected_version, store_cb *cb, void *arg);
+/* Stored versions newest first, at most limit (or only version only, when
+ * only > 0): recs[i] = {doc, version, updated_at}. */
+void	store_rules_history(struct store *st, size_t limit, int64_t only,
+	    store_cb *cb, void *arg);
+
 void	store_put_employer(struct store *st, const char *id, const char *doc,
 	    store_cb *cb, void *arg);
 void	store_get_employer(struct store *st, const char *id, store_cb *cb,
@@ -114,5 +134,18 @@ void	store_get_job(struct store *st, const char *employer_id,
 	    const char *id, store_cb *cb, void *arg);
 void	store_list_jobs(struct store *st, const struct job_list_query *q,
 	    store_cb *cb, void *arg);
+
+/*
+ * Registered seekers. put is an upsert (res.version, res.created); get
+ * answers recs[0] = {doc, version, posted_at = created_at, updated_at};
+ * delete removes the record and its index entry (STORE_NOT_FOUND when there
+ * is none). The change stream records only the operation and the id.
+ */
+void	store_put_seeker(struct store *st, const char *id, const char *doc,
+	    store_cb *cb, void *arg);
+void	store_get_seeker(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
+void	store_delete_seeker(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
 
 #endif

@@ -4,9 +4,12 @@
  * Postings sit in one array of pointers (order irrelevant, removal swaps
  * with the last) and in a map from "employer:id". Skills are interned: the
  * canonical form of each skill (after the rule set's synonyms) gets a small
- * integer, so coverage is a comparison of integers. A match is a scan with
- * cheap bitmask filters first and the distance last; survivors are scored
- * into a buffer the matcher reuses, then sorted.
+ * integer, so coverage is a comparison of integers. The rule set's
+ * conditions on a posting are evaluated when the posting enters the mirror
+ * (or the rules or its employer change) and kept as bits; a match evaluates
+ * the seeker's conditions once, then scans the postings with the cheap
+ * bitmask filters first, the distance next and the rules last, scores the
+ * survivors into a buffer the matcher reuses, and sorts them.
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,7 +19,8 @@
 #include "matcher/matcher.h"
 #include "matcher/strmap.h"
 
-#define CANON_MAX 512
+#define CANON_MAX	512
+#define SUBJECT_ITEMS	(2 * SKILLS_MAX)
 
 struct matcher {
 	const struct towns	*towns;
@@ -26,20 +30,22 @@ struct matcher {
 	struct strmap		 bykey;		/* "employer:id" -> mjob */
 	struct strmap		 employers;	/* id -> memployer */
 	struct strmap		 skills;	/* canonical -> id + 1 */
-	uint32_t		 nskill_terms;
+	char			**terms;	/* id -> canonical */
+	uint32_t		 nskill_terms, capterms;
 	struct match_hit	*hits;		/* reused between matches */
 	size_t			 caphits;
+	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
 };
 
-static const char *policy_names[POLICY_COUNT] = {
-	"public_welfare_first", "graduates_to_public_sector",
-	"sheltered_for_severe", "massage_for_visual", "rural_employment_base",
+static const char *filter_names[FC_COUNT] = {
+	"open", "disability", "grade", "needs", "distance", "employment_types",
+	"employer_types", "min_salary",
 };
 
 const char *
-matcher_policy_name(int policy)
+matcher_filter_name(int check)
 {
-	return policy_names[policy];
+	return filter_names[check];
 }
 
 struct matcher *
@@ -63,6 +69,7 @@ mjob_free(struct mjob *mj)
 	if (mj == NULL)
 		return;
 	free(mj->title);
+	free(mj->description);
 	strv_free(mj->skills, mj->nskills);
 	free(mj->skill_ids);
 	free(mj);
@@ -79,6 +86,17 @@ free_employer(const char *key, void *val, void *arg)
 	free(e);
 }
 
+static void
+free_terms(struct matcher *m)
+{
+	for (uint32_t i = 0; i < m->nskill_terms; i++)
+		free(m->terms[i]);
+	free(m->terms);
+	m->terms = NULL;
+	m->nskill_terms = m->capterms = 0;
+	strmap_free(&m->skills);
+}
+
 void
 matcher_free(struct matcher *m)
 {
@@ -90,7 +108,7 @@ matcher_free(struct matcher *m)
 	strmap_free(&m->bykey);
 	strmap_each(&m->employers, free_employer, NULL);
 	strmap_free(&m->employers);
-	strmap_free(&m->skills);
+	free_terms(m);
 	free(m->hits);
 	free(m);
 }
@@ -107,25 +125,32 @@ static int64_t
 skill_id(struct matcher *m, const char *canon, bool add)
 {
 	uintptr_t v = (uintptr_t)strmap_get(&m->skills, canon);
+	char *t;
 
 	if (v != 0)
 		return (int64_t)(v - 1);
 	if (!add)
 		return -1;
-	if (strmap_put(&m->skills, canon,
-	    (void *)(uintptr_t)(m->nskill_terms + 1)) == -1)
+	if (m->nskill_terms == m->capterms) {
+		uint32_t ncap = m->capterms ? m->capterms * 2 : 64;
+		char **nt = realloc(m->terms, ncap * sizeof(*nt));
+		if (nt == NULL)
+			return -1;
+		m->terms = nt;
+		m->capterms = ncap;
+	}
+	if ((t = strdup(canon)) == NULL)
 		return -1;
+	if (strmap_put(&m->skills, canon,
+	    (void *)(uintptr_t)(m->nskill_terms + 1)) == -1) {
+		free(t);
+		return -1;
+	}
+	m->terms[m->nskill_terms] = t;
 	return m->nskill_terms++;
 }
 
-static bool
-is_massage_term(const char *canon)
-{
-	return strcmp(canon, "massage") == 0 || strstr(canon, "按摩") != NULL ||
-	    strstr(canon, "推拿") != NULL;
-}
-
-/* Derives the canonical skill ids and the massage flag of mj. */
+/* Derives the canonical, distinct skill ids of mj. */
 static int
 derive_skills(struct matcher *m, struct mjob *mj)
 {
@@ -136,8 +161,6 @@ derive_skills(struct matcher *m, struct mjob *mj)
 	if (mj->nskills > 0 &&
 	    (ids = calloc(mj->nskills, sizeof(*ids))) == NULL)
 		return -1;
-	mj->massage = strstr(mj->title, "按摩") != NULL ||
-	    strstr(mj->title, "推拿") != NULL;
 	for (size_t i = 0; i < mj->nskills; i++) {
 		const char *c = rules_canon_skill(m->rules, mj->skills[i], buf,
 		    sizeof(buf));
@@ -146,8 +169,6 @@ derive_skills(struct matcher *m, struct mjob *mj)
 
 		if (c[0] == '\0')
 			continue;
-		if (is_massage_term(c))
-			mj->massage = true;
 		if ((id = skill_id(m, c, true)) < 0) {
 			free(ids);
 			return -1;
@@ -163,29 +184,140 @@ derive_skills(struct matcher *m, struct mjob *mj)
 	return 0;
 }
 
+/* The values of a posting's fields, for the rules. */
+static void
+job_subject(int field, const void *obj, struct rule_subject *s)
+{
+	const struct mjob *mj = obj;
+	const struct matcher *m = mj->emp->matcher;
+	const char *f = rule_fields[field].name;
+	size_t n = 0;
+
+	s->present = true;
+	if (strcmp(f, "job.title") == 0)
+		s->text = mj->title;
+	else if (strcmp(f, "job.description") == 0) {
+		s->text = mj->description;
+		s->present = mj->description != NULL;
+	} else if (strcmp(f, "job.skills") == 0) {
+		/* Raw as posted, and canonical after the synonyms. */
+		for (size_t i = 0; i < mj->nskills && n < SUBJECT_ITEMS; i++)
+			((struct matcher *)m)->scratch[n++] = mj->skills[i];
+		for (size_t i = 0; i < mj->nskill_ids && n < SUBJECT_ITEMS; i++)
+			((struct matcher *)m)->scratch[n++] =
+			    m->terms[mj->skill_ids[i]];
+		s->list = m->scratch;
+		s->nlist = n;
+	} else if (strcmp(f, "job.employment_type") == 0)
+		s->bits = 1u << mj->employment;
+	else if (strcmp(f, "job.employer_type") == 0)
+		s->bits = mj->emp->type >= 0 ? 1u << mj->emp->type : 0;
+	else if (strcmp(f, "job.employer_id") == 0)
+		s->text = mj->emp->id;
+	else if (strcmp(f, "job.employer_name") == 0) {
+		s->text = mj->emp->name;
+		s->present = mj->emp->name != NULL;
+	} else if (strcmp(f, "job.accessible_for") == 0)
+		s->bits = mj->dis_mask;
+	else if (strcmp(f, "job.accommodations") == 0)
+		s->bits = mj->accom_mask;
+	else if (strcmp(f, "job.town") == 0) {
+		s->text = mj->town >= 0 ? m->towns->v[mj->town].code : NULL;
+		s->present = mj->town >= 0;
+	} else if (strcmp(f, "job.town_kind") == 0) {
+		int k = mj->town >= 0 ? rules_value_lookup(FV_TOWN_KIND,
+		    m->towns->v[mj->town].kind) : -1;
+		s->bits = k >= 0 ? 1u << k : 0;
+	} else if (strcmp(f, "job.remote") == 0)
+		s->bits = 1u << (mj->remote ? 1 : 0);
+	else if (strcmp(f, "job.salary.min") == 0) {
+		s->num = (double)mj->salary_min;
+		s->present = mj->has_salary;
+	} else if (strcmp(f, "job.salary.max") == 0) {
+		s->num = (double)mj->salary_max;
+		s->present = mj->has_salary;
+	} else if (strcmp(f, "job.openings") == 0)
+		s->num = (double)mj->openings;
+	else
+		s->present = false;
+}
+
+/* A seeker, as the rules see it. */
+struct seeker_view {
+	struct matcher		*m;
+	const struct profile	*p;
+	int			 town;		/* given or nearest */
+	const char		*skills[SUBJECT_ITEMS];
+	size_t			 nskills;
+};
+
+static void
+seeker_subject(int field, const void *obj, struct rule_subject *s)
+{
+	const struct seeker_view *v = obj;
+	const struct profile *p = v->p;
+	const char *f = rule_fields[field].name;
+
+	s->present = true;
+	if (strcmp(f, "seeker.disability.type") == 0)
+		s->bits = 1u << p->disability;
+	else if (strcmp(f, "seeker.disability.grade") == 0)
+		s->num = p->grade;
+	else if (strcmp(f, "seeker.skills") == 0) {
+		s->list = v->skills;
+		s->nlist = v->nskills;
+	} else if (strcmp(f, "seeker.flags") == 0)
+		s->bits = p->flags_mask;
+	else if (strcmp(f, "seeker.needs") == 0)
+		s->bits = p->needs_mask;
+	else if (strcmp(f, "seeker.town") == 0) {
+		s->text = v->town >= 0 ? v->m->towns->v[v->town].code : NULL;
+		s->present = v->town >= 0;
+	} else if (strcmp(f, "seeker.town_kind") == 0) {
+		int k = v->town >= 0 ? rules_value_lookup(FV_TOWN_KIND,
+		    v->m->towns->v[v->town].kind) : -1;
+		s->bits = k >= 0 ? 1u << k : 0;
+	} else
+		s->present = false;
+}
+
+static void
+eval_job_rules(struct matcher *m, struct mjob *mj)
+{
+	rules_eval_job(m->rules, job_subject, mj, mj->rule_bits);
+}
+
 int
 matcher_set_rules(struct matcher *m, struct rules *rules)
 {
 	struct rules *old = m->rules;
-	struct strmap oldskills = m->skills;
-	uint32_t oldn = m->nskill_terms;
+	struct matcher saved = *m;
 
 	m->rules = rules;
 	strmap_init(&m->skills);
-	m->nskill_terms = 0;
+	m->terms = NULL;
+	m->nskill_terms = m->capterms = 0;
 	for (size_t i = 0; i < m->njobs; i++) {
 		if (derive_skills(m, m->jobs[i]) == -1) {
 			/* Undo: derive again under the old rules. */
-			strmap_free(&m->skills);
-			m->skills = oldskills;
-			m->nskill_terms = oldn;
+			free_terms(m);
+			m->skills = saved.skills;
+			m->terms = saved.terms;
+			m->nskill_terms = saved.nskill_terms;
+			m->capterms = saved.capterms;
 			m->rules = old;
-			for (size_t k = 0; k <= i; k++)
+			for (size_t k = 0; k <= i; k++) {
 				(void)derive_skills(m, m->jobs[k]);
+				eval_job_rules(m, m->jobs[k]);
+			}
 			return -1;
 		}
+		eval_job_rules(m, m->jobs[i]);
 	}
-	strmap_free(&oldskills);
+	strmap_free(&saved.skills);
+	for (uint32_t i = 0; i < saved.nskill_terms; i++)
+		free(saved.terms[i]);
+	free(saved.terms);
 	return 0;
 }
 
@@ -200,6 +332,7 @@ employer_slot(struct matcher *m, const char *id)
 		return NULL;
 	strncpy(e->id, id, ID_MAX);
 	e->type = -1;
+	e->matcher = m;
 	if (strmap_put(&m->employers, id, e) == -1) {
 		free(e);
 		return NULL;
@@ -211,13 +344,20 @@ int
 matcher_put_employer(struct matcher *m, const struct employer *e)
 {
 	struct memployer *me = employer_slot(m, e->id);
+	bool changed;
 	char *name;
 
 	if (me == NULL || (name = strdup(e->name)) == NULL)
 		return -1;
+	changed = me->name == NULL || strcmp(me->name, name) != 0 ||
+	    me->type != e->type;
 	free(me->name);
 	me->name = name;
 	me->type = e->type;
+	/* Rules may look at the employer's name and type. */
+	for (size_t i = 0; changed && i < m->njobs; i++)
+		if (m->jobs[i]->emp == me)
+			eval_job_rules(m, m->jobs[i]);
 	return 0;
 }
 
@@ -249,7 +389,9 @@ mjob_new(struct matcher *m, const struct job *j)
 	make_key(mj->key, j->employer_id, j->id);
 	mj->id = mj->key + strlen(j->employer_id) + 1;
 	if ((mj->emp = employer_slot(m, j->employer_id)) == NULL ||
-	    (mj->title = strdup(j->title)) == NULL)
+	    (mj->title = strdup(j->title)) == NULL ||
+	    (j->description != NULL &&
+	    (mj->description = strdup(j->description)) == NULL))
 		goto fail;
 	if (j->nskills > 0) {
 		if ((mj->skills = calloc(j->nskills, sizeof(char *))) == NULL)
@@ -282,9 +424,9 @@ mjob_new(struct matcher *m, const struct job *j)
 		mj->lat = m->towns->v[j->town].lat;
 		mj->lon = m->towns->v[j->town].lon;
 	}
-	mj->rural = mj->town >= 0 && m->towns->v[mj->town].rural;
 	if (derive_skills(m, mj) == -1)
 		goto fail;
+	eval_job_rules(m, mj);
 	return mj;
 fail:
 	mjob_free(mj);
@@ -359,48 +501,6 @@ matcher_njobs(const struct matcher *m)
 	return m->njobs;
 }
 
-/* Which of the plan's priorities apply to this seeker and post. */
-static uint32_t
-policy_of(const struct profile *p, const struct mjob *mj)
-{
-	uint32_t fired = 0, fl = p->flags_mask;
-	int et = mj->emp != NULL ? mj->emp->type : -1;
-
-	if (mj->employment == EMP_PUBLIC_WELFARE &&
-	    (fl & (1u << FLAG_ZERO_EMPLOYMENT | 1u << FLAG_LOW_INCOME)))
-		fired |= 1u << POLICY_PUBLIC_WELFARE;
-	if ((fl & 1u << FLAG_GRADUATE) &&
-	    (et == ET_AGENCY || et == ET_INSTITUTION || et == ET_SOE))
-		fired |= 1u << POLICY_GRADUATE;
-	if ((mj->employment == EMP_SHELTERED || et == ET_SHELTERED_WORKSHOP) &&
-	    (p->disability == DIS_INTELLECTUAL || p->disability == DIS_MENTAL ||
-	    (p->disability == DIS_PHYSICAL && p->grade <= 2)))
-		fired |= 1u << POLICY_SHELTERED;
-	if (p->disability == DIS_VISUAL && mj->massage)
-		fired |= 1u << POLICY_MASSAGE;
-	if ((fl & 1u << FLAG_RURAL) && mj->rural)
-		fired |= 1u << POLICY_RURAL;
-	return fired;
-}
-
-/*
- * The policy component: the sum of the strengths of the priorities that
- * apply, capped at 1. Living in the countryside is a weaker reason on its
- * own than the plan's targeted groups, so it counts half.
- */
-static double
-policy_strength(uint32_t fired)
-{
-	static const double strength[POLICY_COUNT] = { 1.0, 1.0, 1.0, 1.0,
-	    0.5 };
-	double s = 0;
-
-	for (int i = 0; i < POLICY_COUNT; i++)
-		if (fired & 1u << i)
-			s += strength[i];
-	return s > 1.0 ? 1.0 : s;
-}
-
 /* Rounds a score part to 1e-6 so that parts and sums print exactly. */
 static double
 round6(double v)
@@ -423,90 +523,194 @@ hit_cmp(const void *a, const void *b)
 	return strcmp(x->job->emp->id, y->job->emp->id);
 }
 
+/* Everything a match computes once per request. */
+struct prepared {
+	struct seeker_view	 view;
+	uint32_t		 want[SKILLS_MAX];	/* seeker's skill ids */
+	size_t			 nwant;
+	uint64_t		 seeker_bits[RULE_WORDS];
+	double			 maxkm;
+	char			 canon[SKILLS_MAX][CANON_MAX];
+};
+
+static void
+prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
+{
+	const struct profile *p = q->profile;
+	uint32_t budget = q->regex_budget;
+
+	pr->view.m = m;
+	pr->view.p = p;
+	pr->view.town = p->town >= 0 ? p->town :
+	    towns_nearest(m->towns, p->lat, p->lon);
+	pr->view.nskills = 0;
+	pr->nwant = 0;
+	for (size_t i = 0; i < p->nskills && i < SKILLS_MAX; i++) {
+		const char *c = rules_canon_skill(m->rules, p->skills[i],
+		    pr->canon[i], CANON_MAX);
+		int64_t id = skill_id(m, c, false);
+
+		pr->view.skills[pr->view.nskills++] = p->skills[i];
+		pr->view.skills[pr->view.nskills++] = c;
+		if (id >= 0)
+			pr->want[pr->nwant++] = (uint32_t)id;
+	}
+	rules_eval_seeker(m->rules, seeker_subject, &pr->view, pr->seeker_bits,
+	    &budget);
+	pr->maxkm = p->max_distance_km > 0 ? p->max_distance_km :
+	    rules_spec_of(m->rules)->max_km;
+}
+
+/* Runs the hard filters that need no rule; fills pass[] up to the first
+ * failure and returns whether all passed. */
+static bool
+hard_filters(const struct match_query *q, const struct prepared *pr,
+    const struct mjob *mj, double d, bool pass[FC_COUNT], bool all)
+{
+	const struct profile *p = q->profile;
+	const struct filters *f = q->filters;
+	bool ok = true;
+
+#define CHECK(i, cond) do {						\
+	pass[i] = (cond);						\
+	if (!pass[i]) {							\
+		ok = false;						\
+		if (!all)						\
+			return false;					\
+	}								\
+} while (0)
+	CHECK(FC_DISABILITY, mj->dis_mask & 1u << p->disability);
+	CHECK(FC_GRADE, mj->grades_mask == 0 ||
+	    (mj->grades_mask & 1u << p->grade));
+	CHECK(FC_NEEDS, (p->needs_mask & mj->accom_mask) == p->needs_mask);
+	CHECK(FC_OPEN, mj->openings >= 1 &&
+	    (mj->expires_at == 0 || mj->expires_at > q->now));
+	CHECK(FC_EMPLOYMENT, f->employment_mask == 0 ||
+	    (f->employment_mask & 1u << mj->employment));
+	CHECK(FC_EMPLOYER, f->employer_mask == 0 || (mj->emp->type >= 0 &&
+	    (f->employer_mask & 1u << mj->emp->type)));
+	CHECK(FC_SALARY, f->min_salary <= 0 ||
+	    (mj->has_salary && mj->salary_max >= f->min_salary));
+	CHECK(FC_DISTANCE, mj->remote || d <= pr->maxkm);
+#undef CHECK
+	return ok;
+}
+
+static bool
+bit(const uint64_t *bits, size_t i)
+{
+	return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+/*
+ * Applies the rules to a posting that passed the hard filters: returns the
+ * index of the exclude or require rule that leaves it out, or -1 with the
+ * boosts summed into *boost and their rules marked in fired.
+ */
+static int
+apply_rules(const struct rules *r, const struct prepared *pr,
+    const struct mjob *mj, double d, double *boost,
+    uint64_t fired[RULE_WORDS])
+{
+	const struct rules_spec *rs = rules_spec_of(r);
+
+	*boost = 0;
+	memset(fired, 0, RULE_WORDS * sizeof(*fired));
+	for (size_t i = 0; i < rs->nrules; i++) {
+		bool seeker = bit(pr->seeker_bits, i);
+		bool job = bit(mj->rule_bits, i) && rules_eval_pair(r, i, d);
+
+		switch (rs->rules[i].action) {
+		case RULE_EXCLUDE:
+			if (seeker && job)
+				return (int)i;
+			break;
+		case RULE_REQUIRE:
+			if (seeker && !job)
+				return (int)i;
+			break;
+		default:
+			if (seeker && job) {
+				*boost += rs->rules[i].boost;
+				fired[i / 64] |= 1ULL << (i % 64);
+			}
+			break;
+		}
+	}
+	return -1;
+}
+
+/* Scores a posting that passed every filter. */
+static void
+score(const struct matcher *m, const struct prepared *pr,
+    const struct mjob *mj, double d, double boost, struct match_hit *h)
+{
+	const struct rules_spec *rs = rules_spec_of(m->rules);
+	double cov;
+
+	h->job = mj;
+	h->distance_km = round(d * 1000) / 1000;
+	if (mj->nskill_ids == 0)
+		cov = 1.0;
+	else {
+		size_t have = 0;
+		for (size_t a = 0; a < mj->nskill_ids; a++)
+			for (size_t b = 0; b < pr->nwant; b++)
+				if (mj->skill_ids[a] == pr->want[b]) {
+					have++;
+					break;
+				}
+		cov = (double)have / mj->nskill_ids;
+	}
+	h->comp[COMP_SKILLS] = cov;
+	h->comp[COMP_DISTANCE] = mj->remote ? 1.0 :
+	    rules_distance_score(m->rules, d);
+	h->comp[COMP_POLICY] = boost;
+	h->part[COMP_SKILLS] = round6(rs->w_skills * h->comp[COMP_SKILLS]);
+	h->part[COMP_DISTANCE] = round6(rs->w_distance *
+	    h->comp[COMP_DISTANCE]);
+	h->part[COMP_POLICY] = round6(boost);
+	h->score = h->part[COMP_SKILLS] + h->part[COMP_DISTANCE] +
+	    h->part[COMP_POLICY];
+}
+
 int
 matcher_match(struct matcher *m, const struct match_query *q,
     struct match_result *out)
 {
-	const struct profile *p = q->profile;
-	const struct filters *f = q->filters;
-	const struct rules_spec *rs = rules_spec_of(m->rules);
-	double maxkm = p->max_distance_km > 0 ? p->max_distance_km : rs->max_km;
-	uint32_t want[SKILLS_MAX];
-	size_t nwant = 0, n = 0;
-	char buf[CANON_MAX];
+	struct prepared *pr = malloc(sizeof(*pr));
+	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < p->nskills && nwant < SKILLS_MAX; i++) {
-		int64_t id = skill_id(m,
-		    rules_canon_skill(m->rules, p->skills[i], buf, sizeof(buf)),
-		    false);
-		if (id >= 0)
-			want[nwant++] = (uint32_t)id;
-	}
+	if (pr == NULL)
+		return -1;
 	if (m->caphits < m->njobs) {
 		struct match_hit *nh = realloc(m->hits,
 		    m->njobs * sizeof(*nh));
-		if (nh == NULL)
+		if (nh == NULL) {
+			free(pr);
 			return -1;
+		}
 		m->hits = nh;
 		m->caphits = m->njobs;
 	}
-
+	prepare(m, q, pr);
 	for (size_t i = 0; i < m->njobs; i++) {
 		const struct mjob *mj = m->jobs[i];
-		struct match_hit *h;
-		double d, cov;
+		bool pass[FC_COUNT];
+		uint64_t fired[RULE_WORDS];
+		double d, boost;
 
-		if (!(mj->dis_mask & 1u << p->disability))
+		d = geo_distance_km(q->profile->lat, q->profile->lon, mj->lat,
+		    mj->lon);
+		if (!hard_filters(q, pr, mj, d, pass, false) ||
+		    apply_rules(m->rules, pr, mj, d, &boost, fired) >= 0)
 			continue;
-		if (mj->grades_mask != 0 && !(mj->grades_mask & 1u << p->grade))
-			continue;
-		if ((p->needs_mask & mj->accom_mask) != p->needs_mask)
-			continue;
-		if (mj->openings < 1 ||
-		    (mj->expires_at != 0 && mj->expires_at <= q->now))
-			continue;
-		if (f->employment_mask != 0 &&
-		    !(f->employment_mask & 1u << mj->employment))
-			continue;
-		if (f->employer_mask != 0 && (mj->emp->type < 0 ||
-		    !(f->employer_mask & 1u << mj->emp->type)))
-			continue;
-		if (f->min_salary > 0 &&
-		    (!mj->has_salary || mj->salary_max < f->min_salary))
-			continue;
-		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
-		if (!mj->remote && d > maxkm)
-			continue;
-
-		h = &m->hits[n++];
-		h->job = mj;
-		h->distance_km = round(d * 1000) / 1000;
-		if (mj->nskill_ids == 0)
-			cov = 1.0;
-		else {
-			size_t have = 0;
-			for (size_t a = 0; a < mj->nskill_ids; a++)
-				for (size_t b = 0; b < nwant; b++)
-					if (mj->skill_ids[a] == want[b]) {
-						have++;
-						break;
-					}
-			cov = (double)have / mj->nskill_ids;
-		}
-		h->comp[COMP_SKILLS] = cov;
-		h->comp[COMP_DISTANCE] = mj->remote ? 1.0 :
-		    rules_distance_score(m->rules, d);
-		h->policy_fired = policy_of(p, mj);
-		h->comp[COMP_POLICY] = policy_strength(h->policy_fired);
-		h->part[COMP_SKILLS] = round6(rs->w_skills * h->comp[COMP_SKILLS]);
-		h->part[COMP_DISTANCE] =
-		    round6(rs->w_distance * h->comp[COMP_DISTANCE]);
-		h->part[COMP_POLICY] = round6(rs->w_policy * h->comp[COMP_POLICY]);
-		h->score = h->part[COMP_SKILLS] + h->part[COMP_DISTANCE] +
-		    h->part[COMP_POLICY];
+		score(m, pr, mj, d, boost, &m->hits[n]);
+		memcpy(m->hits[n].fired, fired, sizeof(fired));
+		n++;
 	}
-	/* m->hits is still NULL while the mirror has been empty. */
+	free(pr);
 	if (n > 1)
 		qsort(m->hits, n, sizeof(*m->hits), hit_cmp);
 	out->candidates = n;
@@ -515,4 +719,63 @@ matcher_match(struct matcher *m, const struct match_query *q,
 		out->n = n - q->offset < q->limit ? n - q->offset : q->limit;
 	}
 	return 0;
+}
+
+void
+matcher_explain(struct matcher *m, const struct match_query *q,
+    const char *employer_id, const char *id, struct match_explain *out)
+{
+	const struct rules_spec *rs = rules_spec_of(m->rules);
+	struct prepared *pr;
+	const struct mjob *mj;
+	double d, boost = 0;
+	uint64_t fired[RULE_WORDS];
+	bool filtered;
+
+	memset(out, 0, sizeof(*out));
+	out->excluded_by = -1;
+	if ((mj = matcher_job(m, employer_id, id)) == NULL ||
+	    (pr = malloc(sizeof(*pr))) == NULL)
+		return;
+	out->job = mj;
+	prepare(m, q, pr);
+	d = geo_distance_km(q->profile->lat, q->profile->lon, mj->lat, mj->lon);
+	filtered = !hard_filters(q, pr, mj, d, out->pass, true);
+	out->missing_needs = q->profile->needs_mask & ~mj->accom_mask;
+	out->hit.distance_km = round(d * 1000) / 1000;
+	if (!filtered)
+		out->excluded_by = apply_rules(m->rules, pr, mj, d, &boost,
+		    fired);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		bool seeker = bit(pr->seeker_bits, i);
+		bool job = bit(mj->rule_bits, i);
+		bool pair = rules_eval_pair(m->rules, i, d);
+
+		if (filtered) {
+			out->verdict[i] = RV_NOT_EVALUATED;
+			continue;
+		}
+		if (!seeker) {
+			out->verdict[i] = RV_SEEKER;
+			out->failed[i] = rules_failed_cond(m->rules, i,
+			    SIDE_SEEKER, seeker_subject, &pr->view, d);
+		} else if (!job) {
+			out->verdict[i] = rs->rules[i].action == RULE_REQUIRE ?
+			    RV_FIRED : RV_JOB;
+			out->failed[i] = rules_failed_cond(m->rules, i,
+			    SIDE_JOB, job_subject, mj, d);
+		} else if (!pair) {
+			out->verdict[i] = rs->rules[i].action == RULE_REQUIRE ?
+			    RV_FIRED : RV_PAIR;
+			out->failed[i] = "distance_km";
+		} else
+			out->verdict[i] = rs->rules[i].action == RULE_REQUIRE ?
+			    RV_REQUIRE_MET : RV_FIRED;
+	}
+	if (!filtered && out->excluded_by < 0) {
+		out->matched = true;
+		score(m, pr, mj, d, boost, &out->hit);
+		memcpy(out->hit.fired, fired, sizeof(fired));
+	}
+	free(pr);
 }

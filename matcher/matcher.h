@@ -4,9 +4,10 @@
  * The daemon feeds the mirror with every posting and employer it loads from
  * or writes to the store; a match then touches no network. A match applies
  * the hard filters (open, not expired, disability type and grade, every
- * needed accommodation, distance unless remote, the request's filters),
- * scores the survivors (skills coverage, distance decay, the plan's policy
- * priorities, each weighted by the rule set) and returns the top of them
+ * needed accommodation, distance unless remote, the request's filters, the
+ * rule set's exclude and require rules), scores the survivors (weighted
+ * skills coverage and distance decay, plus the boosts of the rules that
+ * fire, the plan's priorities among them) and returns the top of them
  * ordered by score, distance and id.
  *
  * Not thread-safe: one thread owns a matcher.
@@ -22,23 +23,14 @@
 #include "matcher/rules.h"
 #include "matcher/towns.h"
 
-/* The plan's priorities, in the order of their bits in policy_fired. */
-enum policy {
-	POLICY_PUBLIC_WELFARE,	/* public-welfare posts for poor households */
-	POLICY_GRADUATE,	/* graduates to agencies, institutions, SOEs */
-	POLICY_SHELTERED,	/* sheltered posts for severe disabilities */
-	POLICY_MASSAGE,		/* massage posts for visual disability */
-	POLICY_RURAL,		/* rural seekers to rural employment bases */
-	POLICY_COUNT
-};
-const char *matcher_policy_name(int policy);
-
+/* Parts of a score: two weighted components and the rules' boosts. */
 enum component { COMP_SKILLS, COMP_DISTANCE, COMP_POLICY, COMP_COUNT };
 
 struct memployer {
 	char		 id[ID_MAX + 1];
 	char		*name;		/* NULL until the employer is known */
 	int		 type;		/* enum employer_type, or -1 */
+	struct matcher	*matcher;	/* the mirror it belongs to */
 };
 
 /* A posting as the mirror keeps it. Read-only outside matcher.c. */
@@ -47,13 +39,14 @@ struct mjob {
 	const char	*id;			/* points into key */
 	struct memployer *emp;
 	char		*title;
+	char		*description;		/* may be NULL */
 	char		**skills;		/* as posted */
 	uint32_t	*skill_ids;		/* canonical, distinct */
 	uint16_t	 nskills, nskill_ids;
 	uint8_t		 dis_mask;		/* DIS_ALL_MASK for "any" */
 	uint8_t		 grades_mask;		/* 0 = all */
 	uint8_t		 employment;
-	bool		 remote, massage, rural;
+	bool		 remote;
 	bool		 has_salary;
 	uint32_t	 accom_mask;
 	int		 town;			/* given or nearest; -1 */
@@ -62,6 +55,8 @@ struct mjob {
 	int64_t		 salary_min, salary_max;
 	int64_t		 openings, expires_at, version;
 	size_t		 slot;			/* index in the jobs array */
+	uint64_t	 rule_bits[RULE_WORDS];	/* rules whose conditions on
+						   the posting hold */
 };
 
 struct match_query {
@@ -69,15 +64,16 @@ struct match_query {
 	const struct filters	*filters;
 	size_t			 limit, offset;
 	int64_t			 now;		/* unix seconds */
+	uint32_t		 regex_budget;	/* pattern matches allowed */
 };
 
 struct match_hit {
 	const struct mjob	*job;
 	double			 score;		/* sum of parts */
 	double			 distance_km;
-	double			 comp[COMP_COUNT];	/* components in [0,1] */
+	double			 comp[COMP_COUNT];	/* components; boosts */
 	double			 part[COMP_COUNT];	/* weight x component */
-	uint32_t		 policy_fired;		/* 1 << enum policy */
+	uint64_t		 fired[RULE_WORDS];	/* boost rules fired */
 };
 
 struct match_result {
@@ -121,5 +117,33 @@ size_t		 matcher_njobs(const struct matcher *m);
  */
 int		 matcher_match(struct matcher *m, const struct match_query *q,
 		    struct match_result *out);
+
+/* Why one posting scored as it did, or was left out. */
+enum filter_check { FC_OPEN, FC_DISABILITY, FC_GRADE, FC_NEEDS, FC_DISTANCE,
+	FC_EMPLOYMENT, FC_EMPLOYER, FC_SALARY, FC_COUNT };
+enum rule_verdict {
+	RV_FIRED,		/* boost added, or the posting excluded */
+	RV_SEEKER,		/* a condition on the seeker failed */
+	RV_JOB,			/* a condition on the posting failed */
+	RV_PAIR,		/* the distance condition failed */
+	RV_REQUIRE_MET,		/* require: the posting meets it */
+	RV_NOT_EVALUATED	/* an earlier filter left the posting out */
+};
+struct match_explain {
+	const struct mjob	*job;		/* NULL: no such open posting */
+	bool			 pass[FC_COUNT];
+	uint32_t		 missing_needs;	/* accommodations not offered */
+	int			 excluded_by;	/* rule index, or -1 */
+	bool			 matched;	/* would be in the results */
+	struct match_hit	 hit;		/* the score, when matched */
+	int			 verdict[RULES_MAX];
+	const char		*failed[RULES_MAX];	/* condition's field */
+};
+const char	*matcher_filter_name(int check);
+
+/* Explains how posting employer_id/id fares for q's seeker. */
+void		 matcher_explain(struct matcher *m, const struct match_query *q,
+		    const char *employer_id, const char *id,
+		    struct match_explain *out);
 
 #endif

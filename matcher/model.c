@@ -48,6 +48,7 @@ profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->disability = -1;
+	p->town = -1;
 }
 
 void
@@ -55,6 +56,21 @@ profile_clear(struct profile *p)
 {
 	strv_free(p->skills, p->nskills);
 	profile_init(p);
+}
+
+void
+seeker_init(struct seeker *s)
+{
+	memset(s, 0, sizeof(*s));
+	profile_init(&s->profile);
+}
+
+void
+seeker_clear(struct seeker *s)
+{
+	free(s->name);
+	profile_clear(&s->profile);
+	seeker_init(s);
 }
 
 void

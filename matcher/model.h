@@ -65,6 +65,7 @@ struct profile {
 	char		**skills;
 	size_t		 nskills;
 	double		 lat, lon;
+	int		 town;			/* index in towns, or -1 */
 	double		 max_distance_km;	/* 0 = the rules' default */
 	uint32_t	 needs_mask;		/* accommodations required */
 	uint32_t	 flags_mask;		/* 1 << enum seeker_flag */
@@ -76,12 +77,25 @@ struct filters {
 	int64_t		 min_salary;		/* 0 = none */
 };
 
+#define SEEKER_NAME_MAX	100	/* characters of a seeker's name */
+
+/* A registered job seeker: personal data, never logged. The id is an opaque
+ * number the staff assign, never a personal identifier. */
+struct seeker {
+	char		 id[ID_MAX + 1];
+	char		*name;			/* may be NULL */
+	struct profile	 profile;
+	int64_t		 version;		/* kept by the store */
+};
+
 void	job_init(struct job *j);
 void	job_clear(struct job *j);		/* frees what j owns */
 void	employer_init(struct employer *e);
 void	employer_clear(struct employer *e);
 void	profile_init(struct profile *p);
 void	profile_clear(struct profile *p);
+void	seeker_init(struct seeker *s);
+void	seeker_clear(struct seeker *s);
 
 /* Frees an array of n strings and the array. */
 void	strv_free(char **v, size_t n);

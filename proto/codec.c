@@ -356,12 +356,17 @@ codec_match_clear(struct match_params *mp)
 	profile_clear(&mp->profile);
 }
 
+/* The members of a seeker's profile: a match's inline profile, and a
+ * registered seeker besides its id and name. */
+#define PROFILE_KEYS	"disability", "skills", "location", "town", \
+	"max_distance_km", "needs", "flags"
+
+/* Reads a profile whose members must all be in keys (NULL: the caller
+ * checked them). */
 static int
-decode_profile(json_t *obj, const char *path, const struct towns *towns,
-    struct profile *p, struct perr *e)
+decode_profile(json_t *obj, const char *path, const char *const keys[],
+    const struct towns *towns, struct profile *p, struct perr *e)
 {
-	static const char *const keys[] = { "disability", "skills",
-	    "location", "town", "max_distance_km", "needs", "flags", NULL };
 	static const char *const dkeys[] = { "type", "grade", NULL };
 	char sub[PATH_MAX_LEN];
 	const char *type = NULL;
@@ -370,7 +375,7 @@ decode_profile(json_t *obj, const char *path, const struct towns *towns,
 	int town = -1;
 	bool hasloc;
 
-	if (pv_object(obj, path, keys, e) == -1)
+	if (keys != NULL && pv_object(obj, path, keys, e) == -1)
 		return -1;
 	if ((d = json_object_get(obj, "disability")) == NULL ||
 	    json_is_null(d))
@@ -391,6 +396,7 @@ decode_profile(json_t *obj, const char *path, const struct towns *towns,
 	    e) == -1 ||
 	    decode_town(obj, path, towns, &town, e) == -1)
 		return -1;
+	p->town = town;
 	if (!hasloc) {
 		if (town < 0)
 			return pv_fail(e, path, "location",
@@ -410,6 +416,53 @@ decode_profile(json_t *obj, const char *path, const struct towns *towns,
 	    ACCOM_COUNT, &p->needs_mask, NULL, e) == -1 ||
 	    pv_enum_list(obj, path, "flags", false, VOCAB_FLAG, FLAG_COUNT,
 	    &p->flags_mask, NULL, e) == -1 ? -1 : 0;
+}
+
+int
+codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
+    struct seeker *s, struct perr *e)
+{
+	static const char *const keys[] = { "id", "name", PROFILE_KEYS, NULL };
+	const char *id = NULL, *name = NULL;
+
+	if (pv_object(obj, path, keys, e) == -1 ||
+	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
+	    pv_str(obj, path, "name", false, SEEKER_NAME_MAX, &name, e) == -1 ||
+	    decode_profile(obj, path, NULL, towns, &s->profile, e) == -1)
+		return -1;
+	memcpy(s->id, id, strlen(id) + 1);
+	return dup_into(&s->name, name, path, "name", e);
+}
+
+json_t *
+codec_seeker_encode(const struct seeker *s, const struct towns *towns)
+{
+	const struct profile *p = &s->profile;
+	json_t *o;
+
+	if ((o = json_pack("{s:s}", "id", s->id)) == NULL)
+		return NULL;
+	if (s->name != NULL)
+		json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "disability", json_pack("{s:s, s:i}", "type",
+	    vocab_id(VOCAB_DISABILITY, p->disability), "grade", p->grade));
+	json_object_set_new(o, "skills", strv_array(p->skills, p->nskills));
+	/* decode_profile puts a profile given by town alone at the town's
+	 * centre: a location there would say nothing more. */
+	if (p->town < 0 || p->lat != towns->v[p->town].lat ||
+	    p->lon != towns->v[p->town].lon)
+		json_object_set_new(o, "location", json_pack("{s:f, s:f}",
+		    "lat", p->lat, "lon", p->lon));
+	if (p->town >= 0)
+		json_object_set_new(o, "town",
+		    json_string(towns->v[p->town].code));
+	if (p->max_distance_km > 0)
+		json_object_set_new(o, "max_distance_km",
+		    json_real(p->max_distance_km));
+	json_object_set_new(o, "needs",
+	    mask_array(VOCAB_ACCOMMODATION, p->needs_mask));
+	json_object_set_new(o, "flags", mask_array(VOCAB_FLAG, p->flags_mask));
+	return o;
 }
 
 static int
@@ -434,17 +487,29 @@ int
 codec_match_decode(json_t *params, const struct towns *towns,
     struct match_params *mp, struct perr *e)
 {
-	static const char *const keys[] = { "profile", "limit", "offset",
-	    "explain", "filters", NULL };
+	static const char *const keys[] = { "profile", "seeker_id", "limit",
+	    "offset", "explain", "filters", NULL };
+	static const char *const pkeys[] = { PROFILE_KEYS, NULL };
 	int64_t limit = MATCH_LIMIT_DEFAULT, offset = 0;
+	const char *sid = NULL;
 	json_t *prof;
 
-	if (pv_object(params, "", keys, e) == -1)
+	if (pv_object(params, "", keys, e) == -1 ||
+	    pv_id(params, "", "seeker_id", false, false, &sid, e) == -1)
 		return -1;
-	if ((prof = json_object_get(params, "profile")) == NULL ||
+	if ((prof = json_object_get(params, "profile")) != NULL &&
 	    json_is_null(prof))
-		return pv_fail(e, "", "profile", "is required");
-	if (decode_profile(prof, "profile", towns, &mp->profile, e) == -1 ||
+		prof = NULL;
+	if (prof != NULL && sid != NULL)
+		return pv_fail(e, "", "seeker_id",
+		    "give a profile or a seeker_id, not both");
+	if (prof == NULL && sid == NULL)
+		return pv_fail(e, "", "profile",
+		    "is required (or a seeker_id)");
+	if (sid != NULL)
+		memcpy(mp->seeker_id, sid, strlen(sid) + 1);
+	if ((prof != NULL && decode_profile(prof, "profile", pkeys, towns,
+	    &mp->profile, e) == -1) ||
 	    pv_int(params, "", "limit", false, 1, MATCH_LIMIT_MAX, &limit,
 	    NULL, e) == -1 ||
 	    pv_int(params, "", "offset", false, 0, MATCH_OFFSET_MAX, &offset,
@@ -458,13 +523,11 @@ codec_match_decode(json_t *params, const struct towns *towns,
 	return 0;
 }
 
-json_t *
-codec_hit(const struct match_hit *h, const struct towns *towns, bool explain)
+/* The posting as a match result shows it. */
+static json_t *
+hit_job(const struct mjob *mj, const struct towns *towns)
 {
-	const struct mjob *mj = h->job;
-	json_t *job, *o, *x, *fired;
-
-	job = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o, s:b}",
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o, s:b}",
 	    "id", mj->id, "employer_id", mj->emp->id,
 	    "employer_name", mj->emp->name, "title", mj->title,
 	    "town", mj->town >= 0 ? towns->v[mj->town].code : NULL,
@@ -473,32 +536,138 @@ codec_hit(const struct match_hit *h, const struct towns *towns, bool explain)
 	    mj->salary_max),
 	    "accommodations", mask_array(VOCAB_ACCOMMODATION, mj->accom_mask),
 	    "remote", mj->remote);
-	if (job == NULL)
+}
+
+json_t *
+codec_hit(const struct match_hit *h, const struct towns *towns,
+    const struct rules *rules, bool explain)
+{
+	const struct rules_spec *rs = rules_spec_of(rules);
+	json_t *job, *o, *x, *fired, *boosts;
+
+	if ((job = hit_job(h->job, towns)) == NULL)
 		return NULL;
 	o = json_pack("{s:o, s:f, s:f}", "job", job, "score", h->score,
 	    "distance_km", h->distance_km);
 	if (o == NULL || !explain)
 		return o;
-	if ((fired = json_array()) == NULL) {
-		json_decref(o);
-		return NULL;
-	}
-	for (int i = 0; i < POLICY_COUNT; i++)
-		if (h->policy_fired & 1u << i)
+	fired = json_array();
+	boosts = json_object();
+	for (size_t i = 0; fired != NULL && boosts != NULL && i < rs->nrules;
+	    i++)
+		if ((h->fired[i / 64] >> (i % 64)) & 1) {
 			json_array_append_new(fired,
-			    json_string(matcher_policy_name(i)));
-	x = json_pack("{s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f}}",
+			    json_string(rs->rules[i].name));
+			json_object_set_new(boosts, rs->rules[i].name,
+			    json_real(rs->rules[i].boost));
+		}
+	x = json_pack("{s:f, s:f, s:f, s:o*, s:o*, s:{s:f, s:f}}",
 	    "skills", h->part[COMP_SKILLS],
 	    "distance", h->part[COMP_DISTANCE],
-	    "policy", h->part[COMP_POLICY], "rules", fired,
+	    "policy", h->part[COMP_POLICY], "rules", fired, "boosts", boosts,
 	    "components", "skills", h->comp[COMP_SKILLS],
-	    "distance", h->comp[COMP_DISTANCE],
-	    "policy", h->comp[COMP_POLICY]);
+	    "distance", h->comp[COMP_DISTANCE]);
 	if (x == NULL) {
 		json_decref(o);
 		return NULL;
 	}
 	json_object_set_new(o, "explain", x);
+	return o;
+}
+
+static const char *
+action_name(int action)
+{
+	return action == RULE_EXCLUDE ? "exclude" :
+	    action == RULE_REQUIRE ? "require" : "boost";
+}
+
+/* One rule's line in an explanation. */
+static json_t *
+explain_rule(const struct rule_spec *r, int verdict, const char *failed)
+{
+	static const char *const results[] = { "fired", "skipped", "skipped",
+	    "skipped", "met", "not_evaluated" };
+	char why[160];
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:s}", "name", r->name, "action",
+	    action_name(r->action), "result", results[verdict]);
+	if (o == NULL)
+		return NULL;
+	if (r->action == RULE_BOOST)
+		json_object_set_new(o, "boost", json_real(r->boost));
+	switch (verdict) {
+	case RV_FIRED:
+		snprintf(why, sizeof(why), "%s",
+		    r->action == RULE_BOOST ? "every condition holds" :
+		    r->action == RULE_EXCLUDE ? "every condition holds: the "
+		    "posting is left out" : "the seeker's conditions hold and "
+		    "the posting's do not: the posting is left out");
+		if (r->action == RULE_REQUIRE && failed != NULL) {
+			size_t l = strlen(why);
+			snprintf(why + l, sizeof(why) - l, " (%s)", failed);
+		}
+		break;
+	case RV_SEEKER:
+		snprintf(why, sizeof(why), "the seeker's %s does not match",
+		    failed != NULL ? failed : "condition");
+		break;
+	case RV_JOB:
+		snprintf(why, sizeof(why), "the posting's %s does not match",
+		    failed != NULL ? failed : "condition");
+		break;
+	case RV_PAIR:
+		snprintf(why, sizeof(why), "distance_km is out of range");
+		break;
+	case RV_REQUIRE_MET:
+		snprintf(why, sizeof(why), "the posting meets the requirement");
+		break;
+	default:
+		snprintf(why, sizeof(why), "a hard filter left the posting out "
+		    "first");
+		break;
+	}
+	json_object_set_new(o, "why", json_string(why));
+	return o;
+}
+
+json_t *
+codec_explain(const struct match_explain *x, const struct towns *towns,
+    const struct rules *rules)
+{
+	const struct rules_spec *rs = rules_spec_of(rules);
+	json_t *o, *filters, *list;
+
+	if (x->job == NULL)
+		return NULL;
+	filters = json_array();
+	for (int i = 0; filters != NULL && i < FC_COUNT; i++)
+		json_array_append_new(filters, json_pack("{s:s, s:b}", "name",
+		    matcher_filter_name(i), "pass", x->pass[i]));
+	list = json_array();
+	for (size_t i = 0; list != NULL && i < rs->nrules; i++)
+		json_array_append_new(list, explain_rule(&rs->rules[i],
+		    x->verdict[i], x->failed[i]));
+	o = json_pack("{s:o, s:b, s:f, s:o, s:o, s:o, s:s?, s:I}",
+	    "job", hit_job(x->job, towns), "matched", x->matched,
+	    "distance_km", x->hit.distance_km,
+	    "filters", filters,
+	    "missing_needs", mask_array(VOCAB_ACCOMMODATION, x->missing_needs),
+	    "rules", list,
+	    "excluded_by", x->excluded_by >= 0 ?
+	    rs->rules[x->excluded_by].name : NULL,
+	    "rules_version", (json_int_t)rules_version(rules));
+	if (o == NULL || !x->matched)
+		return o;
+	json_object_set_new(o, "score", json_real(x->hit.score));
+	json_object_set_new(o, "components", json_pack(
+	    "{s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:{s:f}}",
+	    "skills", "value", x->hit.comp[COMP_SKILLS], "weight",
+	    rs->w_skills, "part", x->hit.part[COMP_SKILLS],
+	    "distance", "value", x->hit.comp[COMP_DISTANCE], "weight",
+	    rs->w_distance, "part", x->hit.part[COMP_DISTANCE],
+	    "policy", "part", x->hit.part[COMP_POLICY]));
 	return o;
 }
 
@@ -537,30 +706,188 @@ decode_synonyms(json_t *obj, struct rules_spec *spec, struct perr *e)
 	return 0;
 }
 
+/* One condition of a rule's "when": the value's type depends on the field. */
+static int
+decode_cond(const char *path, const char *name, json_t *v,
+    struct cond_spec *c, struct perr *e)
+{
+	static const char *const nkeys[] = { "min", "max", NULL };
+	char sub[PATH_MAX_LEN], idx[PATH_MAX_LEN + 24];
+	const struct rule_field *f;
+	json_t *item;
+	size_t i;
+	int fi;
+
+	if ((fi = rules_field_lookup(name)) < 0)
+		return pv_fail(e, path, name, "unknown field");
+	f = &rule_fields[fi];
+	c->field = fi;
+	pv_join(sub, path, name);
+	switch (f->kind) {
+	case FK_TEXT:
+		if (!json_is_string(v))
+			return pv_fail(e, sub, NULL, "must be a PCRE2 pattern "
+			    "(a string)");
+		if (pv_text(json_string_value(v), json_string_length(v), 4096,
+		    sub, NULL, e) == -1)
+			return -1;
+		if (json_string_length(v) == 0)
+			return pv_fail(e, sub, NULL, "must not be empty");
+		if ((c->pattern = strdup(json_string_value(v))) == NULL)
+			return pv_fail(e, sub, NULL, "out of memory");
+		return 0;
+	case FK_NUMBER:
+		if (pv_object(v, sub, nkeys, e) == -1 ||
+		    pv_num(v, sub, "min", false, -1e12, 1e12, &c->min,
+		    &c->has_min, e) == -1 ||
+		    pv_num(v, sub, "max", false, -1e12, 1e12, &c->max,
+		    &c->has_max, e) == -1)
+			return -1;
+		if (!c->has_min && !c->has_max)
+			return pv_fail(e, sub, NULL, "needs min, max or both");
+		if (c->has_min && c->has_max && c->min > c->max)
+			return pv_fail(e, sub, "min", "must not exceed max");
+		return 0;
+	default:
+		break;
+	}
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > 32)
+		return pv_fail(e, sub, NULL, "must be an array of 1 to 32 "
+		    "allowed values");
+	json_array_foreach(v, i, item) {
+		int k;
+		snprintf(idx, sizeof(idx), "%s[%zu]", sub, i);
+		if (f->values == FV_BOOL) {
+			if (!json_is_boolean(item))
+				return pv_fail(e, idx, NULL,
+				    "must be true or false");
+			k = json_is_true(item) ? 1 : 0;
+		} else if (!json_is_string(item))
+			return pv_fail(e, idx, NULL, "must be a string");
+		else if (f->values == FV_TOWN_KIND)
+			k = rules_value_lookup(FV_TOWN_KIND,
+			    json_string_value(item));
+		else
+			k = vocab_lookup((enum vocab_kind)f->values,
+			    json_string_value(item));
+		if (k < 0)
+			return pv_fail(e, idx, NULL, "not an allowed value of "
+			    "%s", name);
+		c->mask |= 1u << k;
+	}
+	return 0;
+}
+
+static int
+decode_rule(json_t *obj, const char *path, struct rule_spec *r,
+    struct perr *e)
+{
+	static const char *const keys[] = { "name", "description", "when",
+	    "then", NULL };
+	static const char *const tkeys[] = { "boost", NULL };
+	char sub[PATH_MAX_LEN];
+	const char *name = NULL, *desc = NULL, *key;
+	json_t *when, *then, *v;
+
+	if (pv_object(obj, path, keys, e) == -1 ||
+	    pv_id(obj, path, "name", true, false, &name, e) == -1 ||
+	    pv_str(obj, path, "description", false, 2000, &desc, e) == -1)
+		return -1;
+	if ((r->name = strdup(name)) == NULL)
+		return pv_fail(e, path, "name", "out of memory");
+	if ((then = json_object_get(obj, "then")) == NULL)
+		return pv_fail(e, path, "then", "is required");
+	pv_join(sub, path, "then");
+	if (json_is_string(then) &&
+	    strcmp(json_string_value(then), "exclude") == 0)
+		r->action = RULE_EXCLUDE;
+	else if (json_is_string(then) &&
+	    strcmp(json_string_value(then), "require") == 0)
+		r->action = RULE_REQUIRE;
+	else if (json_is_object(then)) {
+		if (pv_object(then, sub, tkeys, e) == -1 ||
+		    pv_num(then, sub, "boost", true, -10, 10, &r->boost, NULL,
+		    e) == -1)
+			return -1;
+		r->action = RULE_BOOST;
+	} else
+		return pv_fail(e, sub, NULL, "must be \"exclude\", \"require\" "
+		    "or {\"boost\": x}");
+	when = json_object_get(obj, "when");
+	if (when == NULL || json_is_null(when))
+		return 0;
+	pv_join(sub, path, "when");
+	if (!json_is_object(when))
+		return pv_fail(e, sub, NULL, "must be an object");
+	if (json_object_size(when) > CONDS_MAX)
+		return pv_fail(e, sub, NULL, "more than %d conditions",
+		    CONDS_MAX);
+	if (json_object_size(when) == 0)
+		return 0;
+	if ((r->conds = calloc(json_object_size(when), sizeof(*r->conds))) ==
+	    NULL)
+		return pv_fail(e, sub, NULL, "out of memory");
+	json_object_foreach(when, key, v) {
+		if (decode_cond(sub, key, v, &r->conds[r->nconds], e) == -1) {
+			free(r->conds[r->nconds].pattern);
+			return -1;
+		}
+		r->nconds++;
+	}
+	return 0;
+}
+
+static int
+decode_rules(json_t *obj, struct rules_spec *spec, struct perr *e)
+{
+	char idx[PATH_MAX_LEN + 24];
+	json_t *v = json_object_get(obj, "rules"), *item;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > RULES_MAX)
+		return pv_fail(e, "rules", NULL,
+		    "must be an array of at most %d rules", RULES_MAX);
+	if (json_array_size(v) == 0)
+		return 0;
+	if ((spec->rules = calloc(json_array_size(v), sizeof(*spec->rules))) ==
+	    NULL)
+		return pv_fail(e, "rules", NULL, "out of memory");
+	json_array_foreach(v, i, item) {
+		snprintf(idx, sizeof(idx), "rules[%zu]", i);
+		spec->nrules++;		/* so that a failure frees it */
+		if (decode_rule(item, idx, &spec->rules[i], e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
 {
 	static const char *const keys[] = { "version", "description",
-	    "weights", "distance", "synonyms", NULL };
-	static const char *const wkeys[] = { "skills", "distance", "policy",
-	    NULL };
+	    "weights", "distance", "synonyms", "rules", NULL };
+	static const char *const wkeys[] = { "skills", "distance", NULL };
 	static const char *const dkeys[] = { "shape", "scale_km", "max_km",
 	    NULL };
 	const char *desc = NULL, *shape = NULL;
+	int64_t version = 0;
 	json_t *w, *d;
 
 	if (pv_object(obj, "", keys, e) == -1 ||
-	    pv_int(obj, "", "version", false, 0, INT64_MAX, &spec->version,
-	    NULL, e) == -1 ||
+	    pv_int(obj, "", "version", false, 0, INT64_MAX, &version, NULL,
+	    e) == -1 ||
 	    pv_str(obj, "", "description", false, 2000, &desc, e) == -1)
 		return -1;
+	if (desc != NULL && (spec->description = strdup(desc)) == NULL)
+		return pv_fail(e, "", "description", "out of memory");
 	if ((w = json_object_get(obj, "weights")) != NULL &&
 	    (pv_object(w, "weights", wkeys, e) == -1 ||
 	    pv_num(w, "weights", "skills", false, 0, 100, &spec->w_skills,
 	    NULL, e) == -1 ||
 	    pv_num(w, "weights", "distance", false, 0, 100, &spec->w_distance,
-	    NULL, e) == -1 ||
-	    pv_num(w, "weights", "policy", false, 0, 100, &spec->w_policy,
 	    NULL, e) == -1))
 		return -1;
 	if ((d = json_object_get(obj, "distance")) != NULL) {
@@ -583,7 +910,9 @@ codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
 				    "must be exp, linear or gauss");
 		}
 	}
-	return decode_synonyms(obj, spec, e);
+	if (decode_synonyms(obj, spec, e) == -1)
+		return -1;
+	return decode_rules(obj, spec, e);
 }
 
 static json_t *

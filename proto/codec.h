@@ -37,8 +37,17 @@ int	 codec_employer_decode(json_t *obj, const char *path,
 json_t	*codec_employer_encode(const struct employer *emp,
 	    const struct towns *towns);
 
+/* A registered seeker: the fields of a match's profile, plus id and name. */
+int	 codec_seeker_decode(json_t *obj, const char *path,
+	    const struct towns *towns, struct seeker *s, struct perr *e);
+/* The seeker as stored: normalised, no version. */
+json_t	*codec_seeker_encode(const struct seeker *s,
+	    const struct towns *towns);
+
 struct match_params {
 	struct profile	 profile;
+	char		 seeker_id[ID_MAX + 1];	/* instead of the profile;
+						   "" when inline */
 	struct filters	 filters;
 	size_t		 limit, offset;
 	bool		 explain;
@@ -48,11 +57,15 @@ void	 codec_match_clear(struct match_params *mp);
 /* The params of the match method. */
 int	 codec_match_decode(json_t *params, const struct towns *towns,
 	    struct match_params *mp, struct perr *e);
-/* One result of a match. */
+/* One result of a match; explain adds the parts and the rules fired. */
 json_t	*codec_hit(const struct match_hit *h, const struct towns *towns,
-	    bool explain);
+	    const struct rules *rules, bool explain);
+/* The answer of rules.explain for one posting (NULL: none such). */
+json_t	*codec_explain(const struct match_explain *x,
+	    const struct towns *towns, const struct rules *rules);
 
-/* A rule set document; spec must come from rules_spec_defaults(). */
+/* A rule set document; spec must come from rules_spec_defaults(). The
+ * document's own "version", if any, is ignored: the store numbers them. */
 int	 codec_rules_decode(json_t *obj, struct rules_spec *spec,
 	    struct perr *e);
 

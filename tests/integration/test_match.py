@@ -1,11 +1,12 @@
 """
 test_match.py - matching against the sample data loaded with the real
-`jobmatch load`. The hard filters are checked against an independent model
-of PROTOCOL.md written here from the same data files (exact candidate sets),
-and every result against the posting itself (job.get).
+`jobmatch load`, plus a few postings that exercise every default rule.
+Candidate sets, scores, the rules that fire and the order are checked
+against an independent model (rules_model.py) that evaluates
+data/rules.default.json itself, and every result against the posting
+itself (job.get).
 """
 import json
-import math
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import time
 import unittest
 
 import harness as h
+import rules_model as rm
 
 GUIXI = "500231001000"      # 桂溪街道, the county seat
 GUIYANG = "500231002000"    # 桂阳街道
@@ -22,150 +24,14 @@ CHENGXI = "500231109000"    # 澄溪镇
 BAIJIA = "500231117000"     # 白家镇, far south
 SHAPING = "500231102000"    # 沙坪镇, far north
 
-RULES = json.load(open(os.path.join(h.DATA_DIR, "rules.default.json"),
-                       encoding="utf-8"))
-W = RULES["weights"]
-SCALE_KM = RULES["distance"]["scale_km"]
-MAX_KM = RULES["distance"]["max_km"]
-SYNONYMS = [(s["term"], re.compile(s["pattern"], re.IGNORECASE))
-            for s in RULES["synonyms"]]
-
-
-def load_towns():
-    towns = {}
-    with open(os.path.join(h.DATA_DIR, "towns.tsv"), encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        for ln in f:
-            if not ln.strip():
-                continue
-            row = dict(zip(header, ln.rstrip("\n").split("\t")))
-            if row["kind"] == "county":
-                continue
-            towns[row["code"]] = (float(row["lat"]), float(row["lon"]),
-                                  row["kind"])
-    return towns
-
-
-TOWNS = load_towns()
-
-
-def haversine(lat1, lon1, lat2, lon2):
-    r, rad = 6371.0088, math.pi / 180
-    dlat, dlon = (lat2 - lat1) * rad, (lon2 - lon1) * rad
-    a = (math.sin(dlat / 2) ** 2 + math.cos(lat1 * rad) *
-         math.cos(lat2 * rad) * math.sin(dlon / 2) ** 2)
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
-
-
-def position(o):
-    """lat, lon of a job or profile: its location, else its town centre."""
-    if o.get("location"):
-        return o["location"]["lat"], o["location"]["lon"]
-    t = TOWNS[o["town"]]
-    return t[0], t[1]
-
-
-def normalise(s):
-    """As the rules do: trim, fold inner white space, ASCII lower case."""
-    ws = " \t\n\v\f\r"
-    out, space = [], False
-    for ch in s.lstrip(ws):
-        if ch in ws:
-            space = True
-            continue
-        if space:
-            out.append(" ")
-        space = False
-        out.append(ch.lower() if "A" <= ch <= "Z" else ch)
-    return "".join(out)
-
-
-def nearest_town(lat, lon):
-    k = math.cos(lat * math.pi / 180)
-    return min(TOWNS, key=lambda c: (TOWNS[c][0] - lat) ** 2 +
-               ((TOWNS[c][1] - lon) * k) ** 2)
-
-
-def canon(skill):
-    s = normalise(skill)
-    for term, pat in SYNONYMS:
-        if pat.search(s):
-            return normalise(term)
-    return s
-
-
-def coverage(job_skills, seeker_skills):
-    want = {canon(s) for s in seeker_skills}
-    have = [c for c in dict.fromkeys(canon(s) for s in job_skills) if c]
-    if not have:
-        return 1.0
-    return sum(1 for c in have if c in want) / len(have)
-
-
-def is_massage(job):
-    return ("按摩" in job["title"] or "推拿" in job["title"] or
-            any(c == "massage" or "按摩" in c or "推拿" in c
-                for c in (canon(s) for s in job.get("skills", []))))
-
-
-class Model:
-    """What PROTOCOL.md says a match must return, from the postings."""
-
-    def __init__(self, jobs, employers):
-        self.jobs = {(j["employer_id"], j["id"]): j for j in jobs}
-        self.employers = {e["id"]: e for e in employers}
-
-    def put(self, j):
-        self.jobs[(j["employer_id"], j["id"])] = j
-
-    def remove(self, emp, id):
-        self.jobs.pop((emp, id), None)
-
-    def candidates(self, profile, filters=None, now=None):
-        """(sure, borderline): the keys that must match, and those too near
-        the distance limit for floating point to decide."""
-        filters = filters or {}
-        now = time.time() if now is None else now
-        dtype, grade = profile["disability"]["type"], \
-            profile["disability"]["grade"]
-        needs = set(profile.get("needs", []))
-        maxkm = profile.get("max_distance_km", MAX_KM)
-        plat, plon = position(profile)
-        sure, border = set(), set()
-        for key, j in self.jobs.items():
-            acc = j["accessible_for"]
-            if "any" not in acc and dtype not in acc:
-                continue
-            if j.get("grades") and grade not in j["grades"]:
-                continue
-            if not needs <= set(j.get("accommodations", [])):
-                continue
-            if j.get("openings", 1) < 1:
-                continue
-            if j.get("expires_at") and j["expires_at"] <= now + 5:
-                if j["expires_at"] > now - 5:
-                    border.add(key)
-                continue
-            et = filters.get("employment_types")
-            if et and j["employment_type"] not in et:
-                continue
-            emt = filters.get("employer_types")
-            if emt and self.employers.get(
-                    j["employer_id"], {}).get("type") not in emt:
-                continue
-            ms = filters.get("min_salary")
-            if ms and (not j.get("salary") or j["salary"]["max"] < ms):
-                continue
-            d = haversine(plat, plon, *position(j))
-            if not j.get("remote"):
-                if abs(d - maxkm) < 1e-6:
-                    border.add(key)
-                    continue
-                if d > maxkm:
-                    continue
-            sure.add(key)
-        return sure, border
-
+# data/rules.default.json, as the test daemons load it (rules_file), read
+# and evaluated by the model itself: a change of the default rules changes
+# what these tests expect.
+RULES = rm.Rules()
+RULES_DOC = RULES.doc
+MAX_KM = RULES.max_km
+Model = rm.Model
+haversine, position = rm.haversine, rm.position
 
 PROFILES = [
     {"disability": {"type": "visual", "grade": 2}, "town": GUIXI,
@@ -197,6 +63,35 @@ PROFILES = [
      "skills": ["电商"], "needs": ["captioning", "visual_alerts"]},
 ]
 
+# Postings of emp-t, besides the sample data, that the default rules act on:
+# the sample data never offers a driving post to visual seekers nor a
+# telephone post to hearing ones, and has no sheltered post a grade 1
+# physical seeker can reach. With them every default rule fires or leaves a
+# posting out for some profile of PROFILES (test_model_profiles checks it).
+TEST_EMPLOYER = {"id": "emp-t", "name": "测试用人单位", "type": "community",
+                 "town": GUIXI}
+PROBES = [
+    # no_driving_for_visual: PROFILES[0] (visual) must not see it, PROFILES[2]
+    # (hearing, 2.5 km away) must
+    {"id": "probe-drive", "title": "社区送餐车司机（测试）",
+     "skills": ["驾驶", "送餐"], "accessible_for": ["visual", "hearing",
+                                                "physical"],
+     "employment_type": "full_time", "town": GUIXI},
+    # no_voice_phone_for_deaf: PROFILES[2], [3] (hearing) and [4] (speech)
+    # must not see it, PROFILES[0] (visual) must
+    {"id": "probe-hotline", "title": "心理援助热线接线员（测试）",
+     "skills": ["普通话", "沟通"],
+     "accessible_for": ["hearing", "speech", "visual"],
+     "employment_type": "part_time", "town": GUIYANG},
+    # sheltered_for_severe_physical for PROFILES[5] (physical, grade 1),
+    # sheltered_for_intellectual_mental for PROFILES[7] and [8]
+    {"id": "probe-shelter", "title": "辅助性就业手工坊（测试）",
+     "skills": ["手工"],
+     "accessible_for": ["physical", "intellectual", "mental", "multiple"],
+     "accommodations": ["step_free_access", "elevator", "job_coach"],
+     "employment_type": "sheltered", "town": GUIXI},
+]
+
 
 class MatchTest(unittest.TestCase):
 
@@ -218,10 +113,12 @@ class MatchTest(unittest.TestCase):
                 "employers.jsonl")])
         cls.kiosk = cls.d.client(h.KIOSK)
         cls.staff = cls.d.client(h.STAFF)
-        cls.staff.result("employer.put", {"employer": {
-            "id": "emp-t", "name": "测试用人单位", "type": "community",
-            "town": GUIXI}})
-        cls.model.employers["emp-t"] = {"id": "emp-t", "type": "community"}
+        cls.staff.result("employer.put", {"employer": TEST_EMPLOYER})
+        cls.model.employers["emp-t"] = TEST_EMPLOYER
+        for j in PROBES:
+            j = dict(j, employer_id="emp-t")
+            cls.staff.result("job.post", {"job": j})
+            cls.model.put(j)
 
     @classmethod
     def tearDownClass(cls):
@@ -278,13 +175,37 @@ class MatchTest(unittest.TestCase):
             self.assertIsInstance(x["distance_km"], (int, float))
             self.assertGreaterEqual(x["distance_km"], 0)
             if explain:
+                self.assertEqual(set(x), {"job", "score", "distance_km",
+                                          "explain"}, x)
                 e = x["explain"]
+                self.assertEqual(set(e), {"skills", "distance", "policy",
+                                          "rules", "boosts", "components"},
+                                 e)
+                self.assertEqual(set(e["components"]),
+                                 {"skills", "distance"}, e)
+                for c in e["components"].values():
+                    self.assertGreaterEqual(c, 0)
+                    self.assertLessEqual(c, 1)
                 total = e["skills"] + e["distance"] + e["policy"]
                 self.assertLessEqual(abs(total - x["score"]), 1e-9,
                                      "explain parts do not add up: %r" % x)
+                # rules: the boost rules that fired, in rule-set order;
+                # boosts: each one's boost; policy: their sum
                 self.assertIsInstance(e["rules"], list)
+                self.assertEqual(len(e["rules"]), len(set(e["rules"])), e)
+                order = [r["name"] for r in RULES.rules]
+                for name in e["rules"]:
+                    self.assertIn(name, RULES.by_name, e)
+                    self.assertEqual(RULES.by_name[name]["action"], "boost",
+                                     e)
+                self.assertEqual(e["rules"], sorted(e["rules"],
+                                                    key=order.index), e)
+                self.assertEqual(e["boosts"], {
+                    n: RULES.by_name[n]["boost"] for n in e["rules"]}, e)
+                self.assertLessEqual(abs(e["policy"] - rm.round6(
+                    sum(e["boosts"][n] for n in e["rules"]))), 1e-9, e)
             else:
-                self.assertNotIn("explain", x)
+                self.assertEqual(set(x), {"job", "score", "distance_km"}, x)
 
     def assert_ordered(self, results):
         for a, b in zip(results, results[1:]):
@@ -326,10 +247,11 @@ class MatchTest(unittest.TestCase):
                         not any(massage[first_other:]),
                         "massage posts are not first: %r" % [
                             (x["job"]["title"], x["score"]) for x in res])
+        ev = self.model.evaluate(p)
         for x in res:
             key = (x["job"]["employer_id"], x["job"]["id"])
             self.assertEqual("massage_for_visual" in x["explain"]["rules"],
-                             is_massage(self.model.jobs[key]),
+                             "massage_for_visual" in ev[key]["fired"],
                              x["job"]["title"])
 
     def test_rule_not_fired_for_other_types(self):
@@ -338,43 +260,83 @@ class MatchTest(unittest.TestCase):
             self.assertNotIn("massage_for_visual", x["explain"]["rules"])
 
     def test_model_profiles(self):
-        """Candidate sets equal the model's; every part is as the rules say;
-        order and sums hold."""
+        """Candidate sets equal the model's (hard filters, then the rules'
+        exclusions); every part, every fired rule and the order are as the
+        model of the rule set says; every default rule is exercised."""
+        exercised, complete = set(), 0
         for i, p in enumerate(PROFILES):
             with self.subTest(profile=i):
+                r = self.match(p, limit=1)
+                self.assertIsInstance(r.get("rules_version"), int, r)
                 res = self.match_all(p)
                 self.assert_well_formed(res)
                 self.assert_ordered(res)
                 got = self.keys(res)
                 self.assertEqual(len(got), len(set(got)), "duplicates")
-                sure, border = self.model.candidates(p)
+                ev = self.model.evaluate(p)
+                sure = {k for k, v in ev.items() if v["status"] == "match"}
+                border = {k for k, v in ev.items() if v["status"] == "border"}
                 self.assertEqual(set(got) - border, sure,
                                  "profile %d: candidates differ from the "
                                  "model" % i)
+                for k, v in ev.items():
+                    if v["status"] == "excluded":
+                        exercised.add(v["rule"])
+                        self.assertNotIn(k, got, "profile %d: %s should be "
+                                         "left out by %s" % (i, k, v["rule"]))
                 plat, plon = position(p)
                 for x in res:
                     key = (x["job"]["employer_id"], x["job"]["id"])
-                    j = self.model.jobs[key]
+                    j, m = self.model.jobs[key], ev[key]
+                    if m["status"] == "border":
+                        continue
                     d = haversine(plat, plon, *position(j))
                     self.assertAlmostEqual(x["distance_km"], d, delta=0.0011)
-                    self.assertEqual(x["job"]["town"], j.get("town") or
-                                     nearest_town(*position(j)),
+                    self.assertEqual(x["job"]["town"], rm.town_of(j),
                                      "town of %s" % (key,))
                     e, c = x["explain"], x["explain"]["components"]
                     self.assertAlmostEqual(
-                        c["skills"], coverage(j.get("skills", []),
-                                              p["skills"]), delta=1e-9,
+                        c["skills"], m["coverage"], delta=1e-9,
                         msg="skills coverage of %s" % (key,))
-                    dist = 1.0 if j.get("remote") else \
-                        math.exp(-d / SCALE_KM)
-                    self.assertAlmostEqual(c["distance"], dist, delta=1e-9,
+                    self.assertAlmostEqual(c["distance"], m["decay"],
+                                           delta=1e-9,
                                            msg="distance of %s" % (key,))
-                    self.assertGreaterEqual(c["policy"], 0)
-                    self.assertLessEqual(c["policy"], 1)
+                    self.assertEqual(e["rules"], m["fired"],
+                                     "rules fired for %s" % (key,))
+                    exercised.update(e["rules"])
+                    weights = {"skills": RULES.w_skills,
+                               "distance": RULES.w_distance}
+                    for part in ("skills", "distance"):
+                        self.assertAlmostEqual(
+                            e[part], weights[part] * c[part], delta=1.01e-6,
+                            msg="%s part of %s" % (part, key))
                     for part in ("skills", "distance", "policy"):
                         self.assertAlmostEqual(
-                            e[part], W[part] * c[part], delta=1.01e-6,
+                            e[part], m["parts"][part], delta=1.01e-6,
                             msg="%s part of %s" % (part, key))
+                    self.assertAlmostEqual(x["score"], m["score"],
+                                           delta=3.1e-6,
+                                           msg="score of %s" % (key,))
+                # the order is the model's, but for ties within rounding
+                for a, b in zip(res, res[1:]):
+                    ka = (a["job"]["employer_id"], a["job"]["id"])
+                    kb = (b["job"]["employer_id"], b["job"]["id"])
+                    if "border" in (ev[ka]["status"], ev[kb]["status"]):
+                        continue
+                    self.assertGreaterEqual(
+                        ev[ka]["score"], ev[kb]["score"] - 6.1e-6,
+                        "profile %d: the model ranks %s (%.6f) above %s "
+                        "(%.6f)" % (i, kb, ev[kb]["score"], ka,
+                                    ev[ka]["score"]))
+                complete += 1
+        if complete < len(PROFILES):
+            return      # a profile failed: what it exercised is unknown
+        for rule in RULES.rules:
+            self.assertIn(rule["name"], exercised,
+                          "the default rule %s never fires (or leaves "
+                          "nothing out) for PROFILES and the postings: add "
+                          "a profile or a probe posting so that the model "
+                          "checks it" % rule["name"])
 
     def test_results_respect_the_posting(self):
         """Each result checked against job.get: open, type, grade, needs,
@@ -618,6 +580,88 @@ class MatchTest(unittest.TestCase):
         r2 = self.match(PROFILES[0], limit=5, explain=False)
         self.assertEqual(self.keys(r["results"]), self.keys(r2["results"]))
 
+    def test_rules_version(self):
+        """Every match result names the version of the rule set it used."""
+        versions = set()
+        for p, kw in ((PROFILES[0], {}), (PROFILES[0], {"explain": True}),
+                      (PROFILES[3], {"limit": 1}),
+                      (PROFILES[2], {"offset": 10000}),
+                      (PROFILES[4], {"filters": {"min_salary": 999999}})):
+            r = self.match(p, **kw)
+            self.assertEqual(set(r), {"results", "candidates",
+                                      "rules_version", "took_us"}, r)
+            self.assertIsInstance(r["rules_version"], int, r)
+            self.assertNotIsInstance(r["rules_version"], bool, r)
+            self.assertGreaterEqual(r["rules_version"], 0, r)
+            versions.add(r["rules_version"])
+        self.assertEqual(len(versions), 1, "the rules changed between "
+                         "matches: %r" % versions)
+        r = h.run_jobmatch(["match", "--type", "visual", "--grade", "2",
+                            "--town", GUIXI, "--json"], token=h.KIOSK,
+                           addr=self.d.addr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["rules_version"],
+                         versions.pop())
+
+    def test_excluded_posts_never_appear(self):
+        """no_driving_for_visual and no_voice_phone_for_deaf: the posting
+        is left out (not merely ranked low) for every profile of the
+        disability types concerned, whatever the grade, filters, paging
+        or skills; other seekers still get it."""
+        base = {"accessible_for": ["any"], "town": GUIYANG}
+        posts = {
+            # "Driver" is driving after the synonyms (job.skills is matched
+            # against the canonical terms too)
+            "t-ex-drive": dict(base, title="货车配送员（测试）",
+                               skills=["Driver", "装卸"],
+                               employment_type="full_time"),
+            "t-ex-hotline": dict(base, title="客服热线话务员（测试）",
+                                 skills=["客服"],
+                                 employment_type="part_time"),
+            "t-ex-phone": dict(base, title="telephone survey interviewer",
+                               skills=["沟通"], employment_type="flexible",
+                               remote=True),
+        }
+        for id, j in posts.items():
+            self.post(dict(j, id=id))
+        excluded_for = {"visual": {"t-ex-drive"},
+                        "hearing": {"t-ex-hotline", "t-ex-phone"},
+                        "speech": {"t-ex-hotline", "t-ex-phone"}}
+        try:
+            for dtype in rm.DISABILITY_TYPES:
+                for grade in (1, 4):
+                    p = {"disability": {"type": dtype, "grade": grade},
+                         "town": GUIYANG, "skills": ["驾驶", "客服", "沟通"],
+                         "max_distance_km": 100}
+                    out = excluded_for.get(dtype, set())
+                    with self.subTest(type=dtype, grade=grade):
+                        ev = self.model.evaluate(p)
+                        for id in posts:
+                            v = ev[("emp-t", id)]
+                            self.assertEqual(v["status"] == "excluded",
+                                             id in out, (id, v))
+                        ids = {x["job"]["id"] for x in self.match_all(p)}
+                        self.assertEqual(ids & set(posts),
+                                         set(posts) - out)
+                        for f in ({"employment_types": ["full_time",
+                                                        "part_time",
+                                                        "flexible"]},
+                                  {"employer_types": ["community"]}):
+                            ids = {x["job"]["id"] for x in
+                                   self.match_all(p, filters=f,
+                                                  explain=False)}
+                            self.assertEqual(ids & set(posts),
+                                             set(posts) - out, f)
+                        # paging never brings them back
+                        seen = set()
+                        for off in range(0, 100, 25):
+                            r = self.match(p, limit=25, offset=off)
+                            seen |= {x["job"]["id"] for x in r["results"]}
+                        self.assertFalse(seen & out, seen & out)
+        finally:
+            for id in posts:
+                self.close(id)
+
     def test_match_writes_nothing(self):
         secret = "隐私标记技能QX7"
         n0 = self.redis.cmd("XLEN", "jm:changes")
@@ -660,13 +704,14 @@ class MatchTest(unittest.TestCase):
 
 
 class RulesReloadTest(unittest.TestCase):
-    """SIGHUP reloads rules_file; a bad file leaves the rules in use."""
+    """SIGHUP reloads rules_file: new synonyms and rules apply to postings
+    already in the mirror; a bad file leaves the rules in use."""
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="jm-rules-")
         self.addCleanup(shutil.rmtree, self.dir, True)
         self.rules = os.path.join(self.dir, "rules.json")
-        self.write_rules(RULES)
+        self.write_rules(RULES_DOC)
         self.env = h.Env(extra=["rules_file " + self.rules])
         self.addCleanup(self.env.stop)
         self.d = self.env.daemon
@@ -688,37 +733,53 @@ class RulesReloadTest(unittest.TestCase):
             json.dump(rules, f, ensure_ascii=False)
         os.replace(tmp, self.rules)
 
-    def hit(self):
+    def match(self):
         r = self.staff.result("match", {"profile": self.profile,
                                         "explain": True})
+        self.assertIsInstance(r.get("rules_version"), int, r)
+        return r
+
+    def hit(self):
+        r = self.match()
         self.assertEqual(len(r["results"]), 1, r)
         return r["results"][0]
 
-    def reload(self, expect):
-        n = self.d.log_text().count(expect)
-        self.d.proc.send_signal(signal.SIGHUP)
-        self.d.wait_log(expect, count=n + 1)
-
     def test_sighup_reloads_rules(self):
-        x = self.hit()
+        r0 = self.match()
+        x = r0["results"][0]
         # 录入 and 打字 share "typing"; 图片标注 and 数据标注 share nothing
         self.assertAlmostEqual(x["explain"]["components"]["skills"], 0.5)
-        rules = json.loads(json.dumps(RULES))
-        rules["version"] = 2
-        rules["weights"] = {"skills": 1.0, "distance": 0.0, "policy": 0.0}
+        self.assertEqual(x["explain"]["rules"], [])
+        rules = json.loads(json.dumps(RULES_DOC))
+        rules["weights"] = {"skills": 1.0, "distance": 0.0}
         rules["synonyms"].append({"term": "labelling",
                                   "pattern": "标注|labell?ing"})
+        # a rule on a term only the new synonym gives the posting
+        rules["rules"].append({"name": "labelling_boost",
+                               "when": {"job.skills": "^labelling$"},
+                               "then": {"boost": 0.25}})
         self.write_rules(rules)
-        self.reload("rules reloaded (version 2)")
-        x = self.hit()
+        self.d.proc.send_signal(signal.SIGHUP)
+        x = h.wait_until(
+            lambda: [x for x in self.match()["results"]
+                     if x["explain"]["rules"] == ["labelling_boost"]],
+            what="the reloaded rules in match results")[0]
         self.assertEqual(x["explain"]["components"]["skills"], 1.0)
-        self.assertEqual(x["score"], 1.0)
         self.assertEqual(x["explain"]["distance"], 0)
+        self.assertEqual(x["explain"]["boosts"], {"labelling_boost": 0.25})
+        self.assertEqual(x["explain"]["policy"], 0.25)
+        self.assertEqual(x["score"], 1.25)
+        v1 = self.match()["rules_version"]
+        self.assertGreaterEqual(v1, r0["rules_version"])
         # a broken file: the rules in use stay
         with open(self.rules, "w") as f:
             f.write('{"synonyms": [{"term": "x", "pattern": "("}]}')
-        self.reload("rules not reloaded")
-        self.assertEqual(self.hit()["score"], 1.0)
+        n = self.d.log_text().count("rules not reloaded")
+        self.d.proc.send_signal(signal.SIGHUP)
+        self.d.wait_log("rules not reloaded", count=n + 1)
+        r = self.match()
+        self.assertEqual(r["results"][0]["score"], 1.25)
+        self.assertEqual(r["rules_version"], v1)
         self.assertTrue(self.d.running())
 
 

@@ -1043,15 +1043,15 @@ test_rules_valid(void **state)
 	struct perr e;
 
 	(void)state;
+	/* The document's own version is read and ignored. */
 	assert_int_equal(decode_rules("{\"version\":3,\"description\":\"测试\","
-	    "\"weights\":{\"skills\":0.6,\"distance\":0.25,\"policy\":0.15},"
+	    "\"weights\":{\"skills\":0.6,\"distance\":0.25},"
 	    "\"distance\":{\"shape\":\"gauss\",\"scale_km\":8,\"max_km\":40},"
 	    "\"synonyms\":[{\"term\":\"massage\",\"pattern\":\"按摩|推拿\"},"
 	    "{\"term\":\"typing\",\"pattern\":\"打字|录入\"}]}", &spec, &e), 0);
-	assert_int_equal(spec.version, 3);
+	assert_string_equal(spec.description, "测试");
 	assert_true(spec.w_skills == 0.6);
 	assert_true(spec.w_distance == 0.25);
-	assert_true(spec.w_policy == 0.15);
 	assert_int_equal(spec.shape, DECAY_GAUSS);
 	assert_true(spec.scale_km == 8);
 	assert_true(spec.max_km == 40);
@@ -1068,11 +1068,19 @@ test_rules_valid(void **state)
 	assert_int_equal(spec.shape, DECAY_LINEAR);
 	assert_true(spec.w_skills == 0.5);
 	assert_true(spec.w_distance == 0.3);
-	assert_true(spec.w_policy == 0.2);
+	assert_null(spec.description);
 	assert_true(spec.scale_km == 10);
 	assert_true(spec.max_km == 30);
 	assert_int_equal(spec.nsyn, 0);
 	assert_null(spec.syn);
+	assert_int_equal(spec.nrules, 0);
+	assert_null(spec.rules);
+	rules_spec_clear(&spec);
+
+	/* An empty list of rules is no rule. */
+	assert_int_equal(decode_rules("{\"rules\":[]}", &spec, &e), 0);
+	assert_int_equal(spec.nrules, 0);
+	assert_null(spec.rules);
 	rules_spec_clear(&spec);
 }
 
@@ -1081,13 +1089,16 @@ test_rules_bad(void **state)
 {
 	(void)state;
 	rules_refused("{\"weight\":{}}", "weight");
-	rules_refused("{\"rules\":[]}", "rules");
+	rules_refused("{\"rule\":[]}", "rule");
+	rules_refused("{\"rules\":{}}", "rules");
 	rules_refused("[]", "");
 	rules_refused("{\"version\":-1}", "version");
 	rules_refused("{\"version\":\"1\"}", "version");
 	rules_refused("{\"weights\":[0.5,0.3,0.2]}", "weights");
 	rules_refused("{\"weights\":{\"skills\":\"high\"}}", "weights.skills");
+	/* The policy weight is gone: boosts are the rules' own. */
 	rules_refused("{\"weights\":{\"policy\":-0.1}}", "weights.policy");
+	rules_refused("{\"weights\":{\"policy\":0.2}}", "weights.policy");
 	rules_refused("{\"weights\":{\"distance\":101}}", "weights.distance");
 	rules_refused("{\"weights\":{\"salary\":1}}", "weights.salary");
 	rules_refused("{\"distance\":\"exp\"}", "distance");

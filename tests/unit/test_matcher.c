@@ -34,7 +34,20 @@ static const char towns_tsv[] =
 
 #define NOW		1700000000LL
 
-static const struct regex_limits limits = { 100000, 1000, 4096, 256 };
+/* The defaults, with room for the tests' longer patterns and matches. */
+static struct regex_limits
+test_limits(void)
+{
+	struct regex_limits lim;
+
+	regex_limits_defaults(&lim);
+	lim.match_limit = 100000;
+	lim.max_pattern_len = 4096;
+	lim.max_subject_len = 256;
+	return lim;
+}
+
+#define BUDGET		1000
 
 struct fx {
 	struct towns	 towns;
@@ -45,37 +58,87 @@ struct fx {
 	struct match_result res;
 };
 
-/* Compiles the default rule set plus the synonyms given as term, pattern
- * pairs (NULL-terminated). */
-static struct rules *
-make_rules(const char *const *syn)
-{
-	struct rules_spec spec;
-	struct rules *r = NULL;
-	char err[256];
-	size_t n = 0;
+/*
+ * The plan's priorities, formerly fixed in C, as rules. A rule's conditions
+ * all hold together, so a priority with alternatives on two fields (a
+ * sheltered post or a sheltered workshop; massage in the title or in the
+ * skills) takes one rule per alternative.
+ */
+enum {
+	R_PUBLIC_WELFARE, R_GRADUATE, R_SHELTERED_POST_IM, R_SHELTERED_SHOP_IM,
+	R_SHELTERED_POST_PHYS, R_SHELTERED_SHOP_PHYS, R_MASSAGE_TITLE,
+	R_MASSAGE_SKILL, R_RURAL, R_COUNT
+};
 
+static const char policy_rules[] =
+    "["
+    "{\"name\":\"public_welfare_first\",\"when\":{"
+    "\"seeker.flags\":[\"zero_employment_household\",\"low_income\"],"
+    "\"job.employment_type\":[\"public_welfare\"]},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"graduates_to_public_sector\",\"when\":{"
+    "\"seeker.flags\":[\"graduate\"],"
+    "\"job.employer_type\":[\"agency\",\"institution\",\"soe\"]},"
+    "\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"sheltered_post_intellectual_mental\",\"when\":{"
+    "\"seeker.disability.type\":[\"intellectual\",\"mental\"],"
+    "\"job.employment_type\":[\"sheltered\"]},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"sheltered_workshop_intellectual_mental\",\"when\":{"
+    "\"seeker.disability.type\":[\"intellectual\",\"mental\"],"
+    "\"job.employer_type\":[\"sheltered_workshop\"]},"
+    "\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"sheltered_post_severe_physical\",\"when\":{"
+    "\"seeker.disability.type\":[\"physical\"],"
+    "\"seeker.disability.grade\":{\"max\":2},"
+    "\"job.employment_type\":[\"sheltered\"]},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"sheltered_workshop_severe_physical\",\"when\":{"
+    "\"seeker.disability.type\":[\"physical\"],"
+    "\"seeker.disability.grade\":{\"max\":2},"
+    "\"job.employer_type\":[\"sheltered_workshop\"]},"
+    "\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"massage_title_for_visual\",\"when\":{"
+    "\"seeker.disability.type\":[\"visual\"],"
+    "\"job.title\":\"按摩|推拿\"},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"massage_skill_for_visual\",\"when\":{"
+    "\"seeker.disability.type\":[\"visual\"],"
+    "\"job.skills\":\"^massage$\"},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"rural_employment_base\",\"when\":{"
+    "\"seeker.flags\":[\"rural\"],"
+    "\"job.town_kind\":[\"town\",\"township\"]},\"then\":{\"boost\":0.1}}"
+    "]";
+
+/* Compiles a rule set of the policy rules and the synonyms given as the
+ * JSON text of an array (NULL for none). */
+static struct rules *
+make_rules(const char *syn)
+{
+	char doc[8192];
+	struct rules_spec spec;
+	struct rules_error err;
+	struct regex_limits lim = test_limits();
+	struct rules *r = NULL;
+	struct perr e;
+	json_error_t je;
+	json_t *o;
+
+	snprintf(doc, sizeof(doc), "{\"synonyms\":%s,\"rules\":%s}",
+	    syn != NULL ? syn : "[]", policy_rules);
+	if ((o = json_loads(doc, 0, &je)) == NULL)
+		fail_msg("bad rules JSON: %s", je.text);
 	rules_spec_defaults(&spec);
-	while (syn != NULL && syn[2 * n] != NULL)
-		n++;
-	if (n > 0) {
-		spec.syn = calloc(n, sizeof(*spec.syn));
-		assert_non_null(spec.syn);
-		for (size_t i = 0; i < n; i++) {
-			spec.syn[i].term = strdup(syn[2 * i]);
-			spec.syn[i].pattern = strdup(syn[2 * i + 1]);
-		}
-		spec.nsyn = n;
-	}
-	if (rules_compile(&r, &spec, &limits, err, sizeof(err)) == -1)
-		fail_msg("rules_compile: %s", err);
+	if (codec_rules_decode(o, &spec, &e) == -1)
+		fail_msg("rules refused: %s: %s", e.field, e.reason);
+	json_decref(o);
+	assert_int_equal(spec.nrules, R_COUNT);
+	if (rules_compile(&r, &spec, &lim, &err) == -1)
+		fail_msg("rules_compile: %s %s %ld: %s", err.rule, err.field,
+		    err.offset, err.reason);
 	assert_int_equal(spec.nsyn, 0);
+	assert_int_equal(spec.nrules, 0);
 	return r;
 }
 
-static const char *const massage_syn[] = {
-	"massage", "按摩|推拿|massage", NULL
-};
+static const char massage_syn[] =
+    "[{\"term\":\"massage\",\"pattern\":\"按摩|推拿|massage\"}]";
 
 static void
 add_employer(struct fx *x, const char *id, const char *name, int type)
@@ -168,7 +231,8 @@ static const char *
 run(struct fx *x, size_t limit, size_t offset)
 {
 	static char ids[1024];
-	struct match_query q = { &x->p, &x->f, limit, offset, NOW };
+	struct match_query q = { &x->p, &x->f, limit, offset, NOW,
+	    BUDGET };
 
 	assert_int_equal(matcher_match(x->m, &q, &x->res), 0);
 	ids[0] = '\0';
@@ -488,41 +552,55 @@ test_score_distance(void **state)
 	assert_true(h->comp[COMP_DISTANCE] == 1.0);
 }
 
-/* Runs and returns the policy bits fired for job id (which must match). */
-static uint32_t
+/* ---- the plan's priorities, as rules ------------------------------------ */
+
+/* Runs and returns the rules fired for job id (which must match). */
+static uint64_t
 fired(struct fx *x, const char *id)
 {
 	run_all(x);
-	return hit(x, id)->policy_fired;
+	assert_int_equal(hit(x, id)->fired[1], 0);
+	return hit(x, id)->fired[0];
+}
+
+#define BIT(r)	(1ULL << (r))
+
+/* Whether rule r's conditions on posting e1/id hold. */
+static bool
+job_bit(struct fx *x, const char *id, int r)
+{
+	return (matcher_job(x->m, "e1", id)->rule_bits[0] >> r) & 1;
 }
 
 static void
 test_policy_public_welfare(void **state)
 {
 	struct fx *x = *state;
-	const uint32_t bit = 1u << POLICY_PUBLIC_WELFARE;
+	const uint64_t bit = BIT(R_PUBLIC_WELFARE);
 
 	put(x, "{\"id\":\"pw\",\"employment_type\":\"public_welfare\"}");
 	put(x, "{\"id\":\"ft\"}");
 	x->p.flags_mask = 1u << FLAG_LOW_INCOME;
 	assert_int_equal(fired(x, "pw"), bit);
-	assert_true(hit(x, "pw")->comp[COMP_POLICY] == 1.0);
+	assert_true(hit(x, "pw")->comp[COMP_POLICY] == 0.2);
 	assert_true(hit(x, "pw")->part[COMP_POLICY] == 0.2);
 	assert_int_equal(fired(x, "ft"), 0);
 	assert_true(hit(x, "ft")->comp[COMP_POLICY] == 0.0);
+	assert_true(hit(x, "ft")->part[COMP_POLICY] == 0.0);
 	x->p.flags_mask = 1u << FLAG_ZERO_EMPLOYMENT;
 	assert_int_equal(fired(x, "pw"), bit);
 	x->p.flags_mask = 1u << FLAG_GRADUATE | 1u << FLAG_RURAL;
 	assert_int_equal(fired(x, "pw"), 0);
 	x->p.flags_mask = 0;
 	assert_int_equal(fired(x, "pw"), 0);
+	assert_true(hit(x, "pw")->part[COMP_POLICY] == 0.0);
 }
 
 static void
 test_policy_graduate(void **state)
 {
 	struct fx *x = *state;
-	const uint32_t bit = 1u << POLICY_GRADUATE;
+	const uint64_t bit = BIT(R_GRADUATE);
 
 	put(x, "{\"id\":\"gov\",\"employer_id\":\"gov\"}");
 	put(x, "{\"id\":\"inst\",\"employer_id\":\"inst\"}");
@@ -543,23 +621,23 @@ static void
 test_policy_sheltered(void **state)
 {
 	struct fx *x = *state;
-	const uint32_t bit = 1u << POLICY_SHELTERED;
 
 	put(x, "{\"id\":\"sh\",\"employment_type\":\"sheltered\"}");
 	put(x, "{\"id\":\"ws\",\"employer_id\":\"shw\"}");
 	put(x, "{\"id\":\"ft\"}");
 	x->p.disability = DIS_INTELLECTUAL;
 	x->p.grade = 4;
-	assert_int_equal(fired(x, "sh"), bit);
-	assert_int_equal(fired(x, "ws"), bit);
+	assert_int_equal(fired(x, "sh"), BIT(R_SHELTERED_POST_IM));
+	assert_int_equal(fired(x, "ws"), BIT(R_SHELTERED_SHOP_IM));
 	assert_int_equal(fired(x, "ft"), 0);
 	x->p.disability = DIS_MENTAL;
-	assert_int_equal(fired(x, "sh"), bit);
+	assert_int_equal(fired(x, "sh"), BIT(R_SHELTERED_POST_IM));
 	x->p.disability = DIS_PHYSICAL;
 	x->p.grade = 2;
-	assert_int_equal(fired(x, "sh"), bit);
+	assert_int_equal(fired(x, "sh"), BIT(R_SHELTERED_POST_PHYS));
 	x->p.grade = 1;
-	assert_int_equal(fired(x, "ws"), bit);
+	assert_int_equal(fired(x, "ws"), BIT(R_SHELTERED_SHOP_PHYS));
+	assert_true(hit(x, "ws")->part[COMP_POLICY] == 0.2);
 	/* Near misses: a milder physical disability, a severe other one. */
 	x->p.grade = 3;
 	assert_int_equal(fired(x, "sh"), 0);
@@ -573,7 +651,6 @@ static void
 test_policy_massage(void **state)
 {
 	struct fx *x = *state;
-	const uint32_t bit = 1u << POLICY_MASSAGE;
 
 	put(x, "{\"id\":\"title\",\"title\":\"盲人按摩师\"}");
 	put(x, "{\"id\":\"skill\",\"title\":\"理疗岗\","
@@ -581,11 +658,16 @@ test_policy_massage(void **state)
 	put(x, "{\"id\":\"clerk\",\"title\":\"文员\",\"skills\":[\"打字\"]}");
 	x->p.disability = DIS_VISUAL;
 	x->p.grade = 1;
-	assert_int_equal(fired(x, "title"), bit);
-	assert_int_equal(fired(x, "skill"), bit);
+	assert_int_equal(fired(x, "title"), BIT(R_MASSAGE_TITLE));
+	assert_int_equal(fired(x, "skill"), BIT(R_MASSAGE_SKILL));
 	assert_int_equal(fired(x, "clerk"), 0);
-	assert_true(matcher_job(x->m, "e1", "skill")->massage);
-	assert_false(matcher_job(x->m, "e1", "clerk")->massage);
+	/* The posting's side is decided when it enters the mirror. */
+	assert_true(job_bit(x, "title", R_MASSAGE_TITLE));
+	assert_false(job_bit(x, "title", R_MASSAGE_SKILL));
+	assert_true(job_bit(x, "skill", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "skill", R_MASSAGE_TITLE));
+	assert_false(job_bit(x, "clerk", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "clerk", R_MASSAGE_TITLE));
 	x->p.disability = DIS_HEARING;
 	assert_int_equal(fired(x, "title"), 0);
 	assert_int_equal(fired(x, "skill"), 0);
@@ -595,7 +677,7 @@ static void
 test_policy_rural(void **state)
 {
 	struct fx *x = *state;
-	const uint32_t bit = 1u << POLICY_RURAL;
+	const uint64_t bit = BIT(R_RURAL);
 
 	put(x, "{\"id\":\"town\",\"town\":\"" XINMIN "\"}");
 	put(x, "{\"id\":\"near\",\"location\":{\"lat\":30.26,\"lon\":107.41}}");
@@ -603,8 +685,8 @@ test_policy_rural(void **state)
 	put(x, "{\"id\":\"plain\"}");
 	x->p.flags_mask = 1u << FLAG_RURAL;
 	assert_int_equal(fired(x, "town"), bit);
-	/* Rural counts half. */
-	assert_true(hit(x, "town")->comp[COMP_POLICY] == 0.5);
+	/* Rural counts half of the others. */
+	assert_true(hit(x, "town")->comp[COMP_POLICY] == 0.1);
 	assert_true(hit(x, "town")->part[COMP_POLICY] == 0.1);
 	/* A location alone lies in its nearest town. */
 	assert_int_equal(fired(x, "near"), bit);
@@ -617,20 +699,22 @@ test_policy_rural(void **state)
 }
 
 static void
-test_policy_cap(void **state)
+test_policy_sum(void **state)
 {
 	struct fx *x = *state;
 	const struct match_hit *h;
 
-	/* Public welfare (1) and rural (0.5) together are capped at 1. */
+	/* Public welfare (0.2) and rural (0.1) add up: no cap any more. */
 	put(x, "{\"id\":\"pw\",\"employment_type\":\"public_welfare\","
 	    "\"town\":\"" XINMIN "\"}");
 	x->p.flags_mask = 1u << FLAG_LOW_INCOME | 1u << FLAG_RURAL;
 	assert_int_equal(fired(x, "pw"),
-	    1u << POLICY_PUBLIC_WELFARE | 1u << POLICY_RURAL);
+	    BIT(R_PUBLIC_WELFARE) | BIT(R_RURAL));
 	h = hit(x, "pw");
-	assert_true(h->comp[COMP_POLICY] == 1.0);
-	assert_true(h->part[COMP_POLICY] == 0.2);
+	assert_true(h->comp[COMP_POLICY] == 0.2 + 0.1);
+	assert_true(h->part[COMP_POLICY] == 0.3);
+	assert_true(h->score == h->part[COMP_SKILLS] +
+	    h->part[COMP_DISTANCE] + 0.3);
 }
 
 static void
@@ -639,10 +723,10 @@ test_explain_parts(void **state)
 	struct fx *x = *state;
 	char *skills[] = { "推拿" };
 	const struct match_hit *h;
-	json_t *o, *ex;
+	json_t *o, *ex, *v;
 	double d;
 
-	put(x, "{\"id\":\"m\",\"title\":\"按摩师\",\"skills\":[\"按摩\","
+	put(x, "{\"id\":\"m\",\"title\":\"理疗师\",\"skills\":[\"按摩\","
 	    "\"驾驶\",\"打字\"],\"town\":\"" SHAPING "\"}");
 	x->p.disability = DIS_VISUAL;
 	x->p.skills = skills;
@@ -657,22 +741,29 @@ test_explain_parts(void **state)
 	assert_true(h->score == 0.166667 + h->part[COMP_DISTANCE] + 0.2);
 
 	/* The same in the answer of match. */
-	o = codec_hit(h, &x->towns, true);
+	o = codec_hit(h, &x->towns, x->rules, true);
 	assert_non_null(o);
 	ex = json_object_get(o, "explain");
 	assert_true(json_real_value(json_object_get(ex, "skills")) +
 	    json_real_value(json_object_get(ex, "distance")) +
 	    json_real_value(json_object_get(ex, "policy")) ==
 	    json_real_value(json_object_get(o, "score")));
+	assert_true(json_real_value(json_object_get(ex, "policy")) == 0.2);
 	assert_int_equal(json_array_size(json_object_get(ex, "rules")), 1);
 	assert_string_equal(json_string_value(json_array_get(
-	    json_object_get(ex, "rules"), 0)), "massage_for_visual");
+	    json_object_get(ex, "rules"), 0)), "massage_skill_for_visual");
+	v = json_object_get(ex, "boosts");
+	assert_int_equal(json_object_size(v), 1);
+	assert_true(json_real_value(json_object_get(v,
+	    "massage_skill_for_visual")) == 0.2);
+	assert_true(json_real_value(json_object_get(json_object_get(ex,
+	    "components"), "skills")) == 1.0 / 3);
 	assert_string_equal(json_string_value(json_object_get(
 	    json_object_get(o, "job"), "town")), SHAPING);
 	assert_string_equal(json_string_value(json_object_get(
 	    json_object_get(o, "job"), "employer_name")), "民营一厂");
 	json_decref(o);
-	o = codec_hit(h, &x->towns, false);
+	o = codec_hit(h, &x->towns, x->rules, false);
 	assert_null(json_object_get(o, "explain"));
 	json_decref(o);
 	x->p.skills = NULL;
@@ -818,9 +909,8 @@ static void
 test_set_rules(void **state)
 {
 	struct fx *x = *state;
-	static const char *const tuina_syn[] = {
-		"massage", "按摩|推拿|massage|tuina", NULL
-	};
+	static const char tuina_syn[] = "[{\"term\":\"massage\","
+	    "\"pattern\":\"按摩|推拿|massage|tuina\"}]";
 	struct rules *plain = make_rules(NULL), *tuina = make_rules(tuina_syn);
 	char *skills[] = { "massage" };
 
@@ -831,7 +921,8 @@ test_set_rules(void **state)
 	run_all(x);
 	assert_true(hit(x, "a")->comp[COMP_SKILLS] == 1.0);
 	assert_true(hit(x, "b")->comp[COMP_SKILLS] == 0.0);
-	assert_false(matcher_job(x->m, "e1", "b")->massage);
+	assert_true(job_bit(x, "a", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "b", R_MASSAGE_SKILL));
 
 	/* Without synonyms, 推拿 and massage are different skills. */
 	assert_int_equal(matcher_set_rules(x->m, plain), 0);
@@ -839,14 +930,21 @@ test_set_rules(void **state)
 	run_all(x);
 	assert_true(hit(x, "a")->comp[COMP_SKILLS] == 0.0);
 	assert_true(hit(x, "b")->comp[COMP_SKILLS] == 0.0);
-	assert_true(matcher_job(x->m, "e1", "a")->massage);
+	/* ... and the rules' conditions on the postings are evaluated
+	 * again: 推拿 is no longer massage. */
+	assert_false(job_bit(x, "a", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "b", R_MASSAGE_SKILL));
 
 	/* With tuina, b's skill is massage too: coverage and policy follow. */
 	assert_int_equal(matcher_set_rules(x->m, tuina), 0);
 	run_all(x);
 	assert_true(hit(x, "a")->comp[COMP_SKILLS] == 1.0);
 	assert_true(hit(x, "b")->comp[COMP_SKILLS] == 1.0);
-	assert_true(matcher_job(x->m, "e1", "b")->massage);
+	assert_true(job_bit(x, "a", R_MASSAGE_SKILL));
+	assert_true(job_bit(x, "b", R_MASSAGE_SKILL));
+	x->p.disability = DIS_VISUAL;
+	assert_int_equal(fired(x, "b"), BIT(R_MASSAGE_SKILL));
+	x->p.disability = DIS_PHYSICAL;
 	/* A posting put now is derived under the new rules. */
 	put(x, "{\"id\":\"c\",\"skills\":[\"TUINA\"]}");
 	run_all(x);
@@ -857,7 +955,9 @@ test_set_rules(void **state)
 	assert_true(hit(x, "a")->comp[COMP_SKILLS] == 1.0);
 	assert_true(hit(x, "b")->comp[COMP_SKILLS] == 0.0);
 	assert_true(hit(x, "c")->comp[COMP_SKILLS] == 0.0);
-	assert_false(matcher_job(x->m, "e1", "b")->massage);
+	assert_true(job_bit(x, "a", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "b", R_MASSAGE_SKILL));
+	assert_false(job_bit(x, "c", R_MASSAGE_SKILL));
 	x->p.skills = NULL;
 	rules_free(plain);
 	rules_free(tuina);
@@ -869,8 +969,9 @@ static void
 test_rules_compile_error(void **state)
 {
 	struct rules_spec spec;
+	struct regex_limits lim = test_limits();
 	struct rules *r = NULL;
-	char err[256] = "";
+	struct rules_error err;
 
 	(void)state;
 	rules_spec_defaults(&spec);
@@ -881,31 +982,33 @@ test_rules_compile_error(void **state)
 	spec.syn[1].term = strdup("broken");
 	spec.syn[1].pattern = strdup("(abc");
 	spec.nsyn = 2;
-	assert_int_equal(rules_compile(&r, &spec, &limits, err, sizeof(err)),
-	    -1);
+	assert_int_equal(rules_compile(&r, &spec, &lim, &err), -1);
 	assert_null(r);
-	assert_string_equal(err, "synonyms[1] (broken): pattern offset 4: "
-	    "missing closing parenthesis");
+	assert_string_equal(err.rule, "synonyms[1] (broken)");
+	assert_string_equal(err.field, "pattern");
+	assert_int_equal(err.offset, 4);
+	assert_string_equal(err.reason, "missing closing parenthesis");
 	/* spec is untouched. */
 	assert_int_equal(spec.nsyn, 2);
 	assert_string_equal(spec.syn[1].pattern, "(abc");
 
 	free(spec.syn[0].pattern);
 	spec.syn[0].pattern = strdup("x{2,1}");
-	assert_int_equal(rules_compile(&r, &spec, &limits, err, sizeof(err)),
-	    -1);
-	assert_memory_equal(err, "synonyms[0] (ok): pattern offset 5: ", 36);
+	assert_int_equal(rules_compile(&r, &spec, &lim, &err), -1);
+	assert_null(r);
+	assert_string_equal(err.rule, "synonyms[0] (ok)");
+	assert_string_equal(err.field, "pattern");
+	assert_int_equal(err.offset, 5);
+	assert_int_equal(spec.nsyn, 2);
 	rules_spec_clear(&spec);
 }
 
 static void
 test_rules_canon(void **state)
 {
-	static const char *const syn[] = {
-		"massage", "按摩|推拿|massage",
-		"data entry", "^(打字|录入|data entry)$",
-		NULL
-	};
+	static const char syn[] = "["
+	    "{\"term\":\"massage\",\"pattern\":\"按摩|推拿|massage\"},"
+	    "{\"term\":\"data entry\",\"pattern\":\"^(打字|录入|data entry)$\"}]";
 	struct rules *r = make_rules(syn);
 	char buf[64];
 
@@ -924,7 +1027,8 @@ test_rules_canon(void **state)
 	assert_string_equal(rules_canon_skill(r, "  Welding  ", buf,
 	    sizeof(buf)), "welding");
 	assert_string_equal(rules_canon_skill(r, "   ", buf, sizeof(buf)), "");
-	assert_int_equal(rules_limit_hits(r), 0);
+	assert_int_equal(rules_stats_of(r)->limit_hits, 0);
+	assert_int_equal(rules_stats_of(r)->budget_out, 0);
 	rules_free(r);
 }
 
@@ -933,8 +1037,9 @@ test_rules_distance_score(void **state)
 {
 	struct fx *x = *state;
 	struct rules_spec spec;
+	struct regex_limits lim = test_limits();
+	struct rules_error err;
 	struct rules *r;
-	char err[200];
 
 	assert_true(rules_distance_score(x->rules, 0) == 1.0);
 	assert_true(rules_distance_score(x->rules, 10) == exp(-1.0));
@@ -943,8 +1048,7 @@ test_rules_distance_score(void **state)
 	rules_spec_defaults(&spec);
 	spec.shape = DECAY_LINEAR;
 	spec.scale_km = 20;
-	assert_int_equal(rules_compile(&r, &spec, &limits, err, sizeof(err)),
-	    0);
+	assert_int_equal(rules_compile(&r, &spec, &lim, &err), 0);
 	assert_true(rules_distance_score(r, 5) == 0.75);
 	assert_true(rules_distance_score(r, 20) == 0.0);
 	assert_true(rules_distance_score(r, 35) == 0.0);
@@ -953,8 +1057,7 @@ test_rules_distance_score(void **state)
 	rules_spec_defaults(&spec);
 	spec.shape = DECAY_GAUSS;
 	spec.scale_km = 4;
-	assert_int_equal(rules_compile(&r, &spec, &limits, err, sizeof(err)),
-	    0);
+	assert_int_equal(rules_compile(&r, &spec, &lim, &err), 0);
 	assert_true(rules_distance_score(r, 4) == exp(-0.5));
 	assert_true(rules_distance_score(r, 0) == 1.0);
 	assert_true(rules_spec_of(r)->scale_km == 4);
@@ -1164,7 +1267,7 @@ main(void)
 		T(test_policy_sheltered),
 		T(test_policy_massage),
 		T(test_policy_rural),
-		T(test_policy_cap),
+		T(test_policy_sum),
 		T(test_explain_parts),
 		T(test_order_ties),
 		T(test_order_distance),

@@ -1,0 +1,661 @@
+/*
+ * ruleset.c - see ruleset.h.
+ *
+ * Redis holds the shared rule set (p rules, with its history). Every daemon
+ * looks at its version every rules_poll_ms and installs a newer one, so a
+ * rules.set through any daemon reaches all of them within that time. A
+ * daemon started with a rules_file stores it as version 1 when Redis has no
+ * rule set yet; SIGHUP stores the file again as the next version when its
+ * content changed. A rule set that does not validate is never installed:
+ * the one in use stays.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "daemon/conn.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
+#include "daemon/ruleset.h"
+#include "daemon/server.h"
+#include "daemon/store.h"
+#include "proto/codec.h"
+#include "proto/rpc.h"
+
+#define FILE_MAX	(4 * 1024 * 1024)
+#define HISTORY_MAX	100
+#define BUILTIN_DOC	"{}"
+
+
+/*
+ * Decodes and compiles a rule set document. Returns the rule set, or NULL
+ * with a message and the error's data ({rule?, field, offset?, reason}) in
+ * *data (owned by the caller).
+ */
+static struct rules *
+compile_doc(json_t *doc, char *msg, size_t msglen, json_t **data)
+{
+	struct rules_spec spec;
+	struct rules_error re;
+	struct rules *r = NULL;
+	struct perr pe;
+
+	*data = NULL;
+	rules_spec_defaults(&spec);
+	if (codec_rules_decode(doc, &spec, &pe) == -1) {
+		snprintf(msg, msglen, "invalid rule set: %s: %s",
+		    pe.field[0] ? pe.field : "(document)", pe.reason);
+		*data = json_pack("{s:s, s:s}", "field", pe.field, "reason",
+		    pe.reason);
+		rules_spec_clear(&spec);
+		return NULL;
+	}
+	if (rules_compile(&r, &spec, &server.cfg.regex, &re) == -1) {
+		snprintf(msg, msglen, "invalid rule set: %s%s%s: %s", re.rule,
+		    re.rule[0] ? ": " : "", re.field, re.reason);
+		*data = json_pack("{s:s, s:s, s:s}", "rule", re.rule, "field",
+		    re.field, "reason", re.reason);
+		if (*data != NULL && re.offset >= 0)
+			json_object_set_new(*data, "offset",
+			    json_integer(re.offset));
+		rules_spec_clear(&spec);
+		return NULL;
+	}
+	return r;
+}
+
+static struct rules *
+compile_text(const char *text, size_t len, char *msg, size_t msglen,
+    json_t **data)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	struct rules *r;
+
+	if (doc == NULL) {
+		snprintf(msg, msglen, "line %d: %s", je.line, je.text);
+		*data = NULL;
+		return NULL;
+	}
+	r = compile_doc(doc, msg, msglen, data);
+	json_decref(doc);
+	return r;
+}
+
+static char *
+read_all(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_END) == -1 ||
+	    (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) == -1) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		if (fp != NULL)
+			fclose(fp);
+		return NULL;
+	}
+	if (n > FILE_MAX || (buf = malloc((size_t)n + 1)) == NULL) {
+		snprintf(err, errlen, "%s: too large", path);
+		fclose(fp);
+		return NULL;
+	}
+	*len = fread(buf, 1, (size_t)n, fp);
+	buf[*len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+int
+ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
+{
+	const char *path = server.cfg.rules_file;
+	char msg[512];
+	json_t *data;
+	size_t len;
+	char *text;
+
+	if (path[0] == '\0') {
+		text = strdup(BUILTIN_DOC);
+		len = strlen(BUILTIN_DOC);
+	} else if ((text = read_all(path, &len, err, errlen)) == NULL)
+		return -1;
+	if (text == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((*out = compile_text(text, len, msg, sizeof(msg), &data)) ==
+	    NULL) {
+		snprintf(err, errlen, "%s: %s", path[0] ? path : "rules", msg);
+		json_decref(data);
+		free(text);
+		return -1;
+	}
+	*doc = text;
+	return 0;
+}
+
+/* Makes r (with its document) the rule set every match uses from now. */
+static void
+install(struct rules *r, const char *doc, int64_t version)
+{
+	char *copy = strdup(doc);
+
+	rules_set_version(r, version);
+	if (copy == NULL || matcher_set_rules(server.matcher, r) == -1 ||
+	    (server.loading != NULL &&
+	    matcher_set_rules(server.loading, r) == -1)) {
+		(void)matcher_set_rules(server.matcher, server.rules);
+		rules_free(r);
+		free(copy);
+		log_warnx("rules: version %lld not installed: out of memory",
+		    (long long)version);
+		return;
+	}
+	/* Counters of pattern runs outlive the rule set that made them. */
+	server.regex_past.matches += rules_stats_of(server.rules)->matches;
+	server.regex_past.limit_hits +=
+	    rules_stats_of(server.rules)->limit_hits;
+	server.regex_past.budget_out +=
+	    rules_stats_of(server.rules)->budget_out;
+	rules_free(server.rules);
+	free(server.rules_doc);
+	server.rules = r;
+	server.rules_doc = copy;
+	server.rules_local_only = false;
+	log_info("rules: version %lld in use (%zu rules)", (long long)version,
+	    rules_spec_of(r)->nrules);
+}
+
+/* ---- following Redis ------------------------------------------------- */
+
+static void	schedule_poll(void);
+
+static void
+seeded(const struct store_res *res, void *arg)
+{
+	char *doc = arg;
+	struct rules *r;
+	char msg[512];
+	json_t *data;
+
+	server.rules_polling = false;
+	if (res->status == STORE_OK &&
+	    (r = compile_text(doc, strlen(doc), msg, sizeof(msg), &data)) !=
+	    NULL)
+		install(r, doc, res->version);
+	else if (res->status != STORE_OK && res->status != STORE_CONFLICT)
+		log_warnx("rules: cannot store the rules file in Redis");
+	free(doc);
+}
+
+static void
+polled(const struct store_res *res, void *arg)
+{
+	const struct store_rec *rec;
+	struct rules *r;
+	char msg[512];
+	json_t *data;
+
+	(void)arg;
+	server.rules_polling = false;
+	if (res->status == STORE_NOT_FOUND) {
+		/* Nothing shared yet: the rules file becomes version 1. */
+		char *doc;
+		if (server.cfg.rules_file[0] == '\0' ||
+		    server.rules_file_doc == NULL ||
+		    (doc = strdup(server.rules_file_doc)) == NULL)
+			return;
+		server.rules_polling = true;
+		store_rules_set(server.store, doc, 0, seeded, doc);
+		return;
+	}
+	if (res->status != STORE_OK)
+		return;
+	rec = &res->recs[0];
+	if ((rec->version == rules_version(server.rules) && !server.rules_local_only) ||
+	    rec->version == server.rules_refused)
+		return;
+	if ((r = compile_text(rec->doc, rec->doclen, msg, sizeof(msg),
+	    &data)) == NULL) {
+		log_warnx("rules: stored version %lld refused, keeping version "
+		    "%lld: %s", (long long)rec->version,
+		    (long long)rules_version(server.rules), msg);
+		server.rules_refused = rec->version;
+		json_decref(data);
+		return;
+	}
+	install(r, rec->doc, rec->version);
+}
+
+void
+ruleset_poll_now(void)
+{
+	if (server.rules_polling || !store_connected(server.store))
+		return;
+	server.rules_polling = true;
+	store_rules_get(server.store, polled, NULL);
+}
+
+static void
+poll_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	ruleset_poll_now();
+	schedule_poll();
+}
+
+static void
+schedule_poll(void)
+{
+	struct timeval tv = { server.cfg.rules_poll_ms / 1000,
+	    (server.cfg.rules_poll_ms % 1000) * 1000 };
+
+	evtimer_add(server.rules_poll, &tv);
+}
+
+void
+ruleset_start(struct rules *r, char *doc)
+{
+	server.rules = r;
+	server.rules_doc = doc;
+	server.rules_file_doc = server.cfg.rules_file[0] ? strdup(doc) : NULL;
+	if ((server.rules_poll = evtimer_new(server.base, poll_cb, NULL)) ==
+	    NULL)
+		fatalx("out of memory");
+	schedule_poll();
+}
+
+void
+ruleset_stop(void)
+{
+	if (server.rules_poll != NULL)
+		event_free(server.rules_poll);
+	server.rules_poll = NULL;
+	rules_free(server.rules);
+	free(server.rules_doc);
+	free(server.rules_file_doc);
+	server.rules = NULL;
+	server.rules_doc = server.rules_file_doc = NULL;
+}
+
+struct hup_ctx {
+	struct rules	*r;
+	char		*doc;
+};
+
+static void
+hup_stored(const struct store_res *res, void *arg)
+{
+	struct hup_ctx *hc = arg;
+
+	if (res->status != STORE_OK) {
+		/* Not stored: the next SIGHUP tries the same file again. */
+		log_warnx("SIGHUP: the rules file was not stored (%s); the "
+		    "rules in use stay", res->status == STORE_CONFLICT ?
+		    "another change came first" : "Redis unavailable");
+		rules_free(hc->r);
+		free(hc->doc);
+		free(hc);
+		return;
+	}
+	free(server.rules_file_doc);
+	server.rules_file_doc = hc->doc;
+	install(hc->r, hc->doc, res->version);
+	free(hc);
+}
+
+void
+ruleset_reload_file(void)
+{
+	char err[512], *doc;
+	struct hup_ctx *hc;
+	struct rules *r;
+
+	if (server.cfg.rules_file[0] == '\0')
+		return;
+	if (ruleset_load_file(&r, &doc, err, sizeof(err)) == -1) {
+		log_warnx("SIGHUP: rules not reloaded: %s", err);
+		return;
+	}
+	if (server.rules_file_doc != NULL &&
+	    strcmp(doc, server.rules_file_doc) == 0) {
+		log_info("SIGHUP: %s unchanged", server.cfg.rules_file);
+		rules_free(r);
+		free(doc);
+		return;
+	}
+	/*
+	 * server.rules_file_doc is the file as last stored: until this one is,
+	 * a SIGHUP reads it as changed and tries again.
+	 */
+	if (!store_connected(server.store)) {
+		/* This daemon alone; Redis's version wins when it is back. */
+		log_warnx("SIGHUP: Redis unavailable: %s in use here only",
+		    server.cfg.rules_file);
+		install(r, doc, rules_version(server.rules));
+		server.rules_local_only = true;
+		free(doc);
+		return;
+	}
+	if ((hc = calloc(1, sizeof(*hc))) == NULL) {
+		log_warnx("SIGHUP: rules not reloaded: out of memory");
+		rules_free(r);
+		free(doc);
+		return;
+	}
+	hc->r = r;
+	hc->doc = doc;
+	store_rules_set(server.store, doc, rules_version(server.rules),
+	    hup_stored, hc);
+}
+
+/* ---- methods ----------------------------------------------------------- */
+
+static json_t *
+doc_json(const char *doc, size_t len)
+{
+	json_t *o = json_loadb(doc, len, 0, NULL);
+
+	return o != NULL ? o : json_object();
+}
+
+void
+m_rules_get(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { NULL };
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	req_result(r, json_pack("{s:o, s:I}", "rules",
+	    doc_json(server.rules_doc, strlen(server.rules_doc)), "version",
+	    (json_int_t)rules_version(server.rules)));
+}
+
+void
+m_rules_validate(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "rules", NULL };
+	struct rules *compiled;
+	struct perr pe;
+	char msg[512];
+	json_t *data, *doc;
+
+	if (pv_object(params, "", keys, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if ((doc = json_object_get(params, "rules")) == NULL) {
+		pv_fail(&pe, "", "rules", "is required");
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if ((compiled = compile_doc(doc, msg, sizeof(msg), &data)) != NULL) {
+		rules_free(compiled);
+		req_result(r, json_pack("{s:b, s:[]}", "ok", 1, "errors"));
+		return;
+	}
+	if (data != NULL)
+		json_object_set_new(data, "message", json_string(msg));
+	req_result(r, json_pack("{s:b, s:[o*]}", "ok", 0, "errors", data));
+}
+
+struct set_ctx {
+	struct rules	*compiled;
+	char		*doc;
+	int64_t		 restored;	/* rollback: the version restored */
+};
+
+static void
+set_ctx_free(void *p)
+{
+	struct set_ctx *sc = p;
+
+	rules_free(sc->compiled);
+	free(sc->doc);
+	free(sc);
+}
+
+static void
+set_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct set_ctx *sc = r->ctx;
+	json_t *out;
+
+	if (res->status != STORE_OK) {
+		methods_reply_store(r, res, "rule set version");
+		return;
+	}
+	install(sc->compiled, sc->doc, res->version);
+	sc->compiled = NULL;
+	out = json_pack("{s:I}", "version", (json_int_t)res->version);
+	if (out != NULL && sc->restored > 0)
+		json_object_set_new(out, "restored",
+		    json_integer(sc->restored));
+	req_result(r, out);
+}
+
+/* Validates doc for rules.set / rules.rollback; answers -32006 if bad. */
+static struct set_ctx *
+prepare_set(struct req *r, json_t *doc)
+{
+	struct set_ctx *sc;
+	char msg[512];
+	json_t *data;
+
+	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
+		req_reply(r, NULL);
+		return NULL;
+	}
+	r->ctx = sc;
+	r->ctx_free = set_ctx_free;
+	if ((sc->compiled = compile_doc(doc, msg, sizeof(msg), &data)) ==
+	    NULL) {
+		req_error(r, RPC_RULE_ERROR, msg, data);
+		return NULL;
+	}
+	if ((sc->doc = json_dumps(doc, JSON_COMPACT)) == NULL) {
+		req_reply(r, NULL);
+		return NULL;
+	}
+	return sc;
+}
+
+void
+m_rules_set(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "rules", "expected_version", NULL };
+	struct set_ctx *sc;
+	struct perr pe;
+	int64_t expected = -1;
+	json_t *doc;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_int(params, "", "expected_version", true, 0, INT64_MAX,
+	    &expected, NULL, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if ((doc = json_object_get(params, "rules")) == NULL) {
+		pv_fail(&pe, "", "rules", "is required");
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if ((sc = prepare_set(r, doc)) != NULL)
+		store_rules_set(server.store, sc->doc, expected, set_done, r);
+}
+
+static json_t *
+history_entry(const struct store_rec *rec)
+{
+	return json_pack("{s:I, s:I, s:o}", "version", (json_int_t)rec->version,
+	    "updated_at", (json_int_t)rec->updated_at, "rules",
+	    doc_json(rec->doc, rec->doclen));
+}
+
+static void
+history_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	json_t *list;
+
+	if (res->status != STORE_OK) {
+		methods_reply_store(r, res, "rule set version");
+		return;
+	}
+	if ((list = json_array()) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	for (size_t i = 0; i < res->nrecs; i++)
+		json_array_append_new(list, history_entry(&res->recs[i]));
+	req_result(r, json_pack("{s:o, s:I}", "versions", list, "current",
+	    (json_int_t)rules_version(server.rules)));
+}
+
+void
+m_rules_history(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "limit", NULL };
+	struct perr pe;
+	int64_t limit = 20;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_int(params, "", "limit", false, 1, HISTORY_MAX, &limit, NULL,
+	    &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	store_rules_history(server.store, (size_t)limit, 0, history_done, r);
+}
+
+struct rollback_ctx {
+	int64_t		 version, expected;
+};
+
+static void
+rollback_found(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct rollback_ctx rc = *(struct rollback_ctx *)r->ctx;
+	struct set_ctx *sc;
+	json_t *doc;
+
+	if (res->status == STORE_OK && res->nrecs == 0) {
+		req_error(r, RPC_NOT_FOUND, "no such rule set version in the "
+		    "history", NULL);
+		return;
+	}
+	if (res->status != STORE_OK) {
+		methods_reply_store(r, res, "rule set version");
+		return;
+	}
+	free(r->ctx);
+	r->ctx = NULL;
+	r->ctx_free = NULL;
+	doc = json_loadb(res->recs[0].doc, res->recs[0].doclen, 0, NULL);
+	if (doc == NULL) {
+		req_error(r, RPC_RULE_ERROR, "the stored version is not JSON",
+		    NULL);
+		return;
+	}
+	sc = prepare_set(r, doc);
+	json_decref(doc);
+	if (sc == NULL)
+		return;
+	sc->restored = rc.version;
+	store_rules_set(server.store, sc->doc, rc.expected, set_done, r);
+}
+
+void
+m_rules_rollback(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "version", "expected_version",
+	    NULL };
+	struct rollback_ctx *rc;
+	struct perr pe;
+
+	if ((rc = calloc(1, sizeof(*rc))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	rc->expected = -1;
+	r->ctx = rc;
+	r->ctx_free = free;
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_int(params, "", "version", true, 1, INT64_MAX, &rc->version,
+	    NULL, &pe) == -1 ||
+	    pv_int(params, "", "expected_version", false, 0, INT64_MAX,
+	    &rc->expected, NULL, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	store_rules_history(server.store, 1, rc->version, rollback_found, r);
+}
+
+void
+m_rules_explain(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "profile", "job_id",
+	    "employer_id", "filters", NULL };
+	struct match_params mp;
+	struct match_query q;
+	struct match_explain *x;
+	const char *id = NULL, *emp = NULL;
+	struct perr pe;
+	json_t *mparams, *out;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "job_id", true, true, &id, &pe) == -1 ||
+	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	/* The profile and filters, checked exactly as match checks them. */
+	mparams = json_pack("{s:O?, s:O?}", "profile",
+	    json_object_get(params, "profile"), "filters",
+	    json_object_get(params, "filters"));
+	codec_match_init(&mp);
+	if (mparams == NULL ||
+	    codec_match_decode(mparams, &server.towns, &mp, &pe) == -1) {
+		json_decref(mparams);
+		codec_match_clear(&mp);
+		if (mparams == NULL)
+			req_reply(r, NULL);
+		else
+			methods_reply_perr(r, &pe);
+		return;
+	}
+	json_decref(mparams);
+	memset(&q, 0, sizeof(q));
+	q.profile = &mp.profile;
+	q.filters = &mp.filters;
+	q.limit = 1;
+	q.now = (int64_t)time(NULL);
+	q.regex_budget = server.cfg.regex.budget;
+	if ((x = malloc(sizeof(*x))) == NULL) {
+		codec_match_clear(&mp);
+		req_reply(r, NULL);
+		return;
+	}
+	matcher_explain(server.matcher, &q, emp, id, x);
+	codec_match_clear(&mp);
+	if (x->job == NULL) {
+		free(x);
+		req_error(r, RPC_NOT_FOUND, "no such open job", NULL);
+		return;
+	}
+	out = codec_explain(x, &server.towns, server.rules);
+	free(x);
+	req_result(r, out);
+}

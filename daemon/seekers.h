@@ -1,0 +1,49 @@
+/*
+ * seekers.h - registered job seekers (staff only): the methods seeker.put,
+ * seeker.get, seeker.delete and job.candidates, and the daemon's mirror of
+ * the seekers that match {seeker_id} and job.candidates read.
+ *
+ * A seeker's record is personal data. Redis holds it (the system of record)
+ * and the mirror a decoded copy; it is never logged (method names and ids
+ * only, at debug level) and never written to the change stream. A seeker id
+ * is an opaque number the staff assign, never a personal identifier.
+ */
+#ifndef JM_SEEKERS_H
+#define JM_SEEKERS_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "daemon/store.h"
+#include "matcher/model.h"
+
+struct req;
+struct seekers;		/* a mirror: id -> struct seeker */
+
+/* Frees a mirror and every seeker in it; NULL is fine. */
+void	seekers_free(struct seekers *ss);
+
+/* The seeker id in the current mirror (server.seekers), or NULL. Valid
+ * until control returns to the event loop. */
+const struct seeker *seekers_find(const char *id);
+
+/*
+ * The load of the mirror, called from the store's hooks: begin starts a new
+ * mirror (server.seekers_loading) beside the current one, seekers_load (the
+ * load_seeker hook itself; arg is unused) puts each stored seeker into it
+ * unless a newer version is there, and end swaps it in when the load
+ * completed or drops it when it did not. This daemon's own writes meanwhile
+ * go to both.
+ */
+void	seekers_load_begin(void);
+void	seekers_load(const struct store_rec *rec, void *arg);
+void	seekers_load_end(bool complete);
+
+/* The methods' handlers; the method table lets staff only call them. */
+void	m_seeker_put(struct req *r, json_t *params);
+void	m_seeker_get(struct req *r, json_t *params);
+void	m_seeker_delete(struct req *r, json_t *params);
+void	m_job_candidates(struct req *r, json_t *params);
+
+#endif
