@@ -596,6 +596,19 @@ resync(struct store *st)
 		st->reload = true;
 }
 
+/*
+ * A load step got a reply of the wrong shape: the load cannot finish on
+ * this link, so drop it; the reconnect loads again from the start.
+ */
+static void
+load_failed(struct store *st, const char *what)
+{
+	log_warnx("redis: unexpected reply while loading %s; reconnecting",
+	    what);
+	if (st->ac != NULL)
+		redisAsyncDisconnect(st->ac);
+}
+
 static void
 handle_load(struct store *st, struct op *op, redisReply *r)
 {
@@ -604,8 +617,10 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 
 	switch (op->kind) {
 	case OP_LOAD_EMPLOYERS:
-		if (r->type != REDIS_REPLY_ARRAY)
+		if (r->type != REDIS_REPLY_ARRAY) {
+			load_failed(st, "employers");
 			break;
+		}
 		for (size_t i = 0; i < r->elements; i++) {
 			const char *argv[] = { "HMGET", key, "doc", "version",
 			    "created_at", "updated_at", "status" };
@@ -632,8 +647,10 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 	case OP_LOAD_JOBS:
 		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 		    reply_str(r->element[0]) == NULL ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY)
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			load_failed(st, "postings");
 			break;
+		}
 		for (size_t i = 0; i < r->element[1]->elements; i++) {
 			redisReply *m = r->element[1]->element[i];
 			const char *argv[] = { "HMGET", key, "doc", "version",

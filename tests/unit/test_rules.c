@@ -2202,8 +2202,11 @@ test_default_no_voice_phone_for_deaf(void **state)
 	put(x, "{'id':'en','title':'hotline operator'}");
 	put(x, "{'id':'cc','title':'call centre agent'}");
 	put(x, "{'id':'pack','title':'包装工','description':'无需接听电话'}");
+	put(x, "{'id':'up','title':'Hotline Operator'}");
+	/* Wiring (接线工) is factory work that suits deaf workers. */
+	put(x, "{'id':'wire','title':'电器接线工'}");
 	x->p.disability = DIS_HEARING;
-	assert_string_equal(run(x), "pack");
+	assert_string_equal(run(x), "pack,wire");
 	ex = explain(x, "hot");
 	assert_false(ex->matched);
 	assert_int_equal(ex->excluded_by, r);
@@ -2212,9 +2215,9 @@ test_default_no_voice_phone_for_deaf(void **state)
 	assert_true(ex->matched);
 	verdict(ex, r, RV_JOB, "job.title");
 	x->p.disability = DIS_SPEECH;
-	assert_string_equal(run(x), "pack");
+	assert_string_equal(run(x), "pack,wire");
 	x->p.disability = DIS_VISUAL;
-	assert_string_equal(run(x), "cc,en,hot,op,pack,tel");
+	assert_string_equal(run(x), "cc,en,hot,op,pack,tel,up,wire");
 	assert_int_equal(fired(x, "hot"), 0);
 }
 
