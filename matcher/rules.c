@@ -65,6 +65,7 @@ struct rules {
 	struct rule		*rules;		/* one per rule spec */
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
+	pcre2_match_context	*probe_ctx;	/* probe_limit() */
 	pcre2_jit_stack		*jit;
 	uint32_t		 max_subject;
 	struct rules_stats	 stats;
@@ -149,6 +150,7 @@ free_compiled(struct rules *r, size_t nsyn, size_t nrules)
 	free(r->rules);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
+	pcre2_match_context_free(r->probe_ctx);
 	pcre2_jit_stack_free(r->jit);
 }
 
@@ -313,10 +315,30 @@ limit_error(int rc)
 }
 
 /*
+ * The match limit of the probes: four steps per byte of the longest
+ * subject, which a pattern that works in linear time needs at most, but
+ * never more than the real limit. PCRE2 applies its limit afresh at every
+ * start position, so a pattern that stays just under the real one at each
+ * of them ((?:a|a){1,12}!! on "aaa...a!": 4096 ways at each) would run for
+ * tens of milliseconds without ever failing; on a probe it fails.
+ */
+static uint32_t
+probe_limit(const struct regex_limits *lim)
+{
+	uint64_t l = 4ULL * lim->max_subject_len;
+
+	if (l < 100)
+		l = 100;
+	return l < lim->match_limit ? (uint32_t)l : lim->match_limit;
+}
+
+/*
  * Runs the compiled pattern over hostile subjects of the longest length a
  * match will ever see: each literal character of the pattern repeated, with
  * and without a character that cannot continue it, pairs of them, and a few
  * generic fillers. Returns false when any probe hits a limit.
+ *
+ * The probe's match limit is tighter than the real one (see probe_limit).
  */
 static bool
 probe(struct rules *r, const pcre2_code *re, const char *pat)
@@ -356,7 +378,7 @@ probe(struct rules *r, const pcre2_code *re, const char *pat)
 				snprintf(tail, sizeof(tail), "%.*s!", (int)dn, d);
 			sl = fill(buf, len, c, n, tail);
 			rc = pcre2_match(re, (PCRE2_SPTR)buf, sl, 0, 0, r->md,
-			    r->mctx);
+			    r->probe_ctx);
 			ok = !limit_error(rc);
 		}
 	}
@@ -420,6 +442,7 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 	    (r->syn = calloc(spec->nsyn + 1, sizeof(*r->syn))) == NULL ||
 	    (r->rules = calloc(spec->nrules + 1, sizeof(*r->rules))) == NULL ||
 	    (r->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    (r->probe_ctx = pcre2_match_context_create(NULL)) == NULL ||
 	    (r->md = pcre2_match_data_create(4, NULL)) == NULL ||
 	    (cctx = pcre2_compile_context_create(NULL)) == NULL)
 		goto oom;
@@ -430,6 +453,11 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 	    lim->jit_stack_kb * 1024 > 32 * 1024 ? lim->jit_stack_kb * 1024 :
 	    32 * 1024, NULL)) != NULL)
 		pcre2_jit_stack_assign(r->mctx, NULL, r->jit);
+	pcre2_set_match_limit(r->probe_ctx, probe_limit(lim));
+	pcre2_set_depth_limit(r->probe_ctx, lim->depth_limit);
+	pcre2_set_heap_limit(r->probe_ctx, lim->heap_limit_kb);
+	if (r->jit != NULL)
+		pcre2_jit_stack_assign(r->probe_ctx, NULL, r->jit);
 	pcre2_set_max_pattern_length(cctx, lim->max_pattern_len);
 	pcre2_set_parens_nest_limit(cctx, lim->max_parens);
 	r->max_subject = lim->max_subject_len;
