@@ -908,14 +908,15 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
 	send_strs(st, op, 6, argv);
 }
 
-void
-store_put_employer(struct store *st, const char *id, const char *doc,
-    store_cb *cb, void *arg)
+/* Runs a registry write script (employer, seeker): id, doc, now, maxlen. */
+static void
+put_record(struct store *st, const char *script, const char *id,
+    const char *doc, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_put_employer, "0",
-	    st->cfg->key_prefix, id, doc, now, maxlen };
+	const char *argv[] = { "EVAL", script, "0", st->cfg->key_prefix, id,
+	    doc, now, maxlen };
 
 	if (op == NULL)
 		return;
@@ -924,8 +925,10 @@ store_put_employer(struct store *st, const char *id, const char *doc,
 	send_strs(st, op, 8, argv);
 }
 
-void
-store_get_employer(struct store *st, const char *id, store_cb *cb, void *arg)
+/* Reads a registry record (prefix KIND:ID). */
+static void
+get_record(struct store *st, const char *kind, const char *id, store_cb *cb,
+    void *arg)
 {
 	char key[256];
 	struct op *op = op_new(OP_GET, cb, arg);
@@ -934,8 +937,21 @@ store_get_employer(struct store *st, const char *id, store_cb *cb, void *arg)
 
 	if (op == NULL)
 		return;
-	snprintf(key, sizeof(key), "%semployer:%s", st->cfg->key_prefix, id);
+	snprintf(key, sizeof(key), "%s%s:%s", st->cfg->key_prefix, kind, id);
 	send_strs(st, op, 7, argv);
+}
+
+void
+store_put_employer(struct store *st, const char *id, const char *doc,
+    store_cb *cb, void *arg)
+{
+	put_record(st, script_put_employer, id, doc, cb, arg);
+}
+
+void
+store_get_employer(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	get_record(st, "employer", id, cb, arg);
 }
 
 void
@@ -1094,30 +1110,13 @@ void
 store_put_seeker(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
-	char now[32], maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_put_seeker, "0",
-	    st->cfg->key_prefix, id, doc, now, maxlen };
-
-	if (op == NULL)
-		return;
-	now_str(now, sizeof(now));
-	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_strs(st, op, 8, argv);
+	put_record(st, script_put_seeker, id, doc, cb, arg);
 }
 
 void
 store_get_seeker(struct store *st, const char *id, store_cb *cb, void *arg)
 {
-	char key[256];
-	struct op *op = op_new(OP_GET, cb, arg);
-	const char *argv[] = { "HMGET", key, "doc", "version", "created_at",
-	    "updated_at", "status" };
-
-	if (op == NULL)
-		return;
-	snprintf(key, sizeof(key), "%sseeker:%s", st->cfg->key_prefix, id);
-	send_strs(st, op, 7, argv);
+	get_record(st, "seeker", id, cb, arg);
 }
 
 void
