@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,12 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	c->role = ROLE_ANON;
 	TAILQ_INIT(&c->slots);
 	peer_name(sa, c->peer, sizeof(c->peer));
+	/* Replies are whole lines: send them now, not after a delayed ACK. */
+	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+		int one = 1;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+	}
 	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		evutil_closesocket(fd);

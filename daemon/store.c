@@ -271,6 +271,9 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 			op_free(op);
 			return;
 		}
+		/* The loop's cached time is stale after a long callback (a
+		 * rule set's evaluation): time the command from now. */
+		event_base_update_cache_time(st->base);
 		evtimer_add(op->timer, &tv);
 	}
 	if (redisAsyncCommandArgv(st->ac, on_reply, op, argc, argv, lens) !=

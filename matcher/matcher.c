@@ -546,8 +546,9 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 	pr->view.nskills = 0;
 	pr->nwant = 0;
 	for (size_t i = 0; i < p->nskills && i < SKILLS_MAX; i++) {
-		const char *c = rules_canon_skill(m->rules, p->skills[i],
-		    pr->canon[i], CANON_MAX);
+		/* The seeker's synonyms are paid from the request's budget. */
+		const char *c = rules_canon_skill_budget(m->rules, p->skills[i],
+		    pr->canon[i], CANON_MAX, &budget);
 		int64_t id = skill_id(m, c, false);
 
 		pr->view.skills[pr->view.nskills++] = p->skills[i];

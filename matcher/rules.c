@@ -596,16 +596,31 @@ match_text(struct rules *r, const pcre2_code *re, const char *text)
 }
 
 const char *
-rules_canon_skill(struct rules *r, const char *skill, char *buf,
-    size_t buflen)
+rules_canon_skill_budget(struct rules *r, const char *skill, char *buf,
+    size_t buflen, uint32_t *budget)
 {
 	normalise(skill, buf, buflen);
-	for (size_t i = 0; i < r->spec.nsyn; i++)
+	for (size_t i = 0; i < r->spec.nsyn; i++) {
+		if (budget != NULL) {
+			if (*budget == 0) {
+				r->stats.budget_out++;
+				break;
+			}
+			(*budget)--;
+		}
 		if (match_text(r, r->syn[i], buf)) {
 			normalise(r->spec.syn[i].term, buf, buflen);
 			break;
 		}
+	}
 	return buf;
+}
+
+const char *
+rules_canon_skill(struct rules *r, const char *skill, char *buf,
+    size_t buflen)
+{
+	return rules_canon_skill_budget(r, skill, buf, buflen, NULL);
 }
 
 double

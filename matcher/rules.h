@@ -137,6 +137,11 @@ void	rules_set_version(struct rules *r, int64_t version);
 const char *rules_canon_skill(struct rules *r, const char *skill, char *buf,
 	    size_t buflen);
 
+/* The same, paying each synonym's pattern run from *budget (a request's);
+ * with the budget spent the skill keeps its normalised form. */
+const char *rules_canon_skill_budget(struct rules *r, const char *skill,
+	    char *buf, size_t buflen, uint32_t *budget);
+
 /* The distance component in [0, 1] for a distance in km. */
 double	rules_distance_score(const struct rules *r, double km);
 

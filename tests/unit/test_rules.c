@@ -1519,6 +1519,35 @@ test_eval_budget(void **state)
 	x->p.skills = NULL;
 }
 
+/* A seeker's synonyms are pattern runs too, paid from the same budget. */
+static void
+test_eval_budget_synonyms(void **state)
+{
+	struct fx *x = *state;
+	char *sk[] = { "推拿" };
+	const struct match_hit *h;
+	uint64_t out;
+
+	use(x, "{'synonyms':[{'term':'massage','pattern':'按摩|推拿'}]}");
+	put(x, "{'id':'m','skills':['按摩']}");
+	x->p.skills = sk;
+	x->p.nskills = 1;
+	x->budget = 1;
+	(void)run(x);
+	h = hit(x, "m");
+	assert_non_null(h);
+	assert_true(h->comp[COMP_SKILLS] == 1.0);
+	out = stats(x)->budget_out;
+	x->budget = 0;		/* 推拿 stays 推拿: it covers nothing */
+	(void)run(x);
+	h = hit(x, "m");
+	assert_non_null(h);
+	assert_true(h->comp[COMP_SKILLS] == 0.0);
+	assert_int_equal(stats(x)->budget_out, out + 1);
+	x->p.skills = NULL;
+	x->p.nskills = 0;
+}
+
 static void
 test_eval_subject_cap(void **state)
 {
@@ -2302,6 +2331,7 @@ main(void)
 		T(test_eval_employer_type),
 		T(test_eval_set_rules),
 		T(test_eval_budget),
+		T(test_eval_budget_synonyms),
 		T(test_eval_subject_cap),
 		T(test_eval_limit_hits),
 		T(test_eval_max_km),
