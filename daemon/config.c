@@ -314,6 +314,8 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			RK("regex_max_parens", max_parens, 1, 250),
 			RK("regex_max_subject", max_subject_len, 16, 1048576),
 			RK("regex_budget", budget, 1, 10000000),
+			RK("regex_time_us", time_us, 100, 10000000),
+			RK("regex_install_ms", install_ms, 10, 600000),
 #undef RK
 		};
 		size_t i;

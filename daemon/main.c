@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -88,6 +89,16 @@ load_towns(struct towns *t, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* The clock that bounds the rules' pattern time. */
+static uint64_t
+clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void
 on_stop(evutil_socket_t sig, short ev, void *arg)
 {
@@ -154,6 +165,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
+	server.cfg.regex.clock_us = clock_us;
 	if (ruleset_load_file(&rules, &rules_doc, err, sizeof(err)) == -1) {
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;

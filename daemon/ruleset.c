@@ -144,16 +144,23 @@ static void
 install(struct rules *r, const char *doc, int64_t version)
 {
 	char *copy = strdup(doc);
+	int rc = copy == NULL ? -1 : 0;
 
 	rules_set_version(r, version);
-	if (copy == NULL || matcher_set_rules(server.matcher, r) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_set_rules(server.loading, r) == -1)) {
+	if (rc == 0)
+		rc = matcher_set_rules(server.matcher, r);
+	if (rc == 0 && server.loading != NULL &&
+	    (rc = matcher_set_rules(server.loading, r)) != 0)
 		(void)matcher_set_rules(server.matcher, server.rules);
+	if (rc != 0) {
 		rules_free(r);
 		free(copy);
-		log_warnx("rules: version %lld not installed: out of memory",
-		    (long long)version);
+		if (rc == -2)
+			server.rules_refused = version;
+		log_warnx("rules: version %lld not installed: %s",
+		    (long long)version, rc == -2 ? "evaluating its patterns "
+		    "on the postings took longer than regex_install_ms" :
+		    "out of memory");
 		return;
 	}
 	/* Counters of pattern runs outlive the rule set that made them. */
@@ -462,6 +469,17 @@ prepare_set(struct req *r, json_t *doc)
 	if ((sc->compiled = compile_doc(doc, msg, sizeof(msg), &data)) ==
 	    NULL) {
 		req_error(r, RPC_RULE_ERROR, msg, data);
+		return NULL;
+	}
+	/* What the probes did not catch, the postings themselves may. */
+	if (matcher_try_rules(server.matcher, sc->compiled) == -1) {
+		snprintf(msg, sizeof(msg), "invalid rule set: too costly: "
+		    "evaluating its patterns on the %zu open postings takes "
+		    "longer than regex_install_ms (%u ms)",
+		    matcher_njobs(server.matcher),
+		    server.cfg.regex.install_ms);
+		req_error(r, RPC_RULE_ERROR, msg, json_pack("{s:s, s:s}",
+		    "field", "rules", "reason", "too costly on the postings"));
 		return NULL;
 	}
 	if ((sc->doc = json_dumps(doc, JSON_COMPACT)) == NULL) {

@@ -288,17 +288,43 @@ eval_job_rules(struct matcher *m, struct mjob *mj)
 }
 
 int
+matcher_try_rules(struct matcher *m, struct rules *rules)
+{
+	char buf[CANON_MAX];
+	uint64_t bits[RULE_WORDS];
+	bool late;
+
+	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
+	for (size_t i = 0; i < m->njobs && !rules_deadline_passed(rules);
+	    i++) {
+		const struct mjob *mj = m->jobs[i];
+		for (size_t k = 0; k < mj->nskills; k++)
+			(void)rules_canon_skill(rules, mj->skills[k], buf,
+			    sizeof(buf));
+		rules_eval_job(rules, job_subject, mj, bits);
+	}
+	late = rules_deadline_passed(rules);
+	rules_deadline(rules, 0);
+	return late ? -1 : 0;
+}
+
+int
 matcher_set_rules(struct matcher *m, struct rules *rules)
 {
 	struct rules *old = m->rules;
 	struct matcher saved = *m;
+	bool late = false;
 
 	m->rules = rules;
 	strmap_init(&m->skills);
 	m->terms = NULL;
 	m->nskill_terms = m->capterms = 0;
+	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
 	for (size_t i = 0; i < m->njobs; i++) {
-		if (derive_skills(m, m->jobs[i]) == -1) {
+		if (rules_deadline_passed(rules))
+			late = true;
+		if (late || derive_skills(m, m->jobs[i]) == -1) {
+			rules_deadline(rules, 0);
 			/* Undo: derive again under the old rules. */
 			free_terms(m);
 			m->skills = saved.skills;
@@ -306,13 +332,29 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 			m->nskill_terms = saved.nskill_terms;
 			m->capterms = saved.capterms;
 			m->rules = old;
-			for (size_t k = 0; k <= i; k++) {
+			for (size_t k = 0; k <= i && k < m->njobs; k++) {
 				(void)derive_skills(m, m->jobs[k]);
 				eval_job_rules(m, m->jobs[k]);
 			}
-			return -1;
+			return late ? -2 : -1;
 		}
 		eval_job_rules(m, m->jobs[i]);
+	}
+	late = rules_deadline_passed(rules);
+	rules_deadline(rules, 0);
+	if (late) {
+		/* The last posting ran out of time: undo all of it. */
+		free_terms(m);
+		m->skills = saved.skills;
+		m->terms = saved.terms;
+		m->nskill_terms = saved.nskill_terms;
+		m->capterms = saved.capterms;
+		m->rules = old;
+		for (size_t k = 0; k < m->njobs; k++) {
+			(void)derive_skills(m, m->jobs[k]);
+			eval_job_rules(m, m->jobs[k]);
+		}
+		return -2;
 	}
 	strmap_free(&saved.skills);
 	for (uint32_t i = 0; i < saved.nskill_terms; i++)
@@ -424,9 +466,14 @@ mjob_new(struct matcher *m, const struct job *j)
 		mj->lat = m->towns->v[j->town].lat;
 		mj->lon = m->towns->v[j->town].lon;
 	}
-	if (derive_skills(m, mj) == -1)
+	/* One posting's patterns get a request's time. */
+	rules_deadline(m->rules, rules_limits(m->rules)->time_us);
+	if (derive_skills(m, mj) == -1) {
+		rules_deadline(m->rules, 0);
 		goto fail;
+	}
 	eval_job_rules(m, mj);
+	rules_deadline(m->rules, 0);
 	return mj;
 fail:
 	mjob_free(mj);
@@ -539,6 +586,9 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 	const struct profile *p = q->profile;
 	uint32_t budget = q->regex_budget;
 
+	/* The seeker's patterns (synonyms, conditions) get a request's time. */
+	rules_deadline(m->rules, rules_limits(m->rules)->time_us);
+
 	pr->view.m = m;
 	pr->view.p = p;
 	pr->view.town = p->town >= 0 ? p->town :
@@ -558,6 +608,7 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 	}
 	rules_eval_seeker(m->rules, seeker_subject, &pr->view, pr->seeker_bits,
 	    &budget);
+	rules_deadline(m->rules, 0);
 	pr->maxkm = p->max_distance_km > 0 ? p->max_distance_km :
 	    rules_spec_of(m->rules)->max_km;
 }

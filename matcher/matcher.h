@@ -90,9 +90,13 @@ struct matcher	*matcher_new(const struct towns *towns, struct rules *rules);
 void		 matcher_free(struct matcher *m);
 
 /* Replaces the (borrowed) rule set and re-derives every posting's canonical
- * skills. Returns 0, or -1 when out of memory (nothing changed). */
+ * skills and rule bits, within the rule set's install_ms. Returns 0; -1 when
+ * out of memory, -2 when it ran out of time (then nothing changed). */
 int		 matcher_set_rules(struct matcher *m, struct rules *rules);
 struct rules	*matcher_rules(struct matcher *m);
+/* Evaluates rules on every posting without installing them: 0 when it fits
+ * in the rule set's install_ms, -1 when it does not. */
+int		 matcher_try_rules(struct matcher *m, struct rules *rules);
 
 /* Adds or updates an employer's name and type. Returns 0 or -1 (memory). */
 int		 matcher_put_employer(struct matcher *m,

@@ -69,6 +69,11 @@ struct rules {
 	pcre2_jit_stack		*jit;
 	uint32_t		 max_subject;
 	struct rules_stats	 stats;
+	struct regex_limits	 lim;
+	uint64_t		(*clock_us)(void);
+	uint64_t		 deadline;	/* clock_us() time; 0: none */
+	bool			 expired;
+	uint32_t		 ticks;		/* callouts since a look */
 };
 
 int
@@ -103,6 +108,9 @@ regex_limits_defaults(struct regex_limits *lim)
 	lim->max_parens = 32;
 	lim->max_subject_len = 512;
 	lim->budget = 1000;
+	lim->time_us = 20000;
+	lim->install_ms = 1000;
+	lim->clock_us = NULL;
 }
 
 void
@@ -311,7 +319,49 @@ static bool
 limit_error(int rc)
 {
 	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+	    rc == PCRE2_ERROR_CALLOUT;
+}
+
+/*
+ * Called by PCRE2 at every item of every pattern (PCRE2_AUTO_CALLOUT):
+ * every 64th call looks at the clock, and past the deadline abandons the
+ * match. This bounds the time of a run that no step limit can (PCRE2's
+ * limit restarts at every start position).
+ */
+static int
+guard(pcre2_callout_block *cb, void *arg)
+{
+	struct rules *r = arg;
+
+	(void)cb;
+	if (r->deadline == 0 || (++r->ticks & 63) != 0)
+		return 0;
+	if (r->clock_us() < r->deadline)
+		return 0;
+	r->expired = true;
+	return PCRE2_ERROR_CALLOUT;
+}
+
+void
+rules_deadline(struct rules *r, uint64_t budget_us)
+{
+	r->expired = false;
+	r->ticks = 0;
+	r->deadline = r->clock_us != NULL && budget_us > 0 ?
+	    r->clock_us() + budget_us : 0;
+}
+
+bool
+rules_deadline_passed(const struct rules *r)
+{
+	return r->expired;
+}
+
+const struct regex_limits *
+rules_limits(const struct rules *r)
+{
+	return &r->lim;
 }
 
 /*
@@ -404,7 +454,8 @@ compile_one(struct rules *r, const char *pat, uint32_t extra,
 		return NULL;
 	}
 	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C | extra, &ec,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C |
+	    (r->clock_us != NULL ? PCRE2_AUTO_CALLOUT : 0) | extra, &ec,
 	    &eoff, cctx);
 	if (re == NULL) {
 		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof(msg));
@@ -461,6 +512,10 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 	pcre2_set_max_pattern_length(cctx, lim->max_pattern_len);
 	pcre2_set_parens_nest_limit(cctx, lim->max_parens);
 	r->max_subject = lim->max_subject_len;
+	r->lim = *lim;
+	r->clock_us = lim->clock_us;
+	if (r->clock_us != NULL)
+		pcre2_set_callout(r->mctx, guard, r);
 
 	for (; nsyn < spec->nsyn; nsyn++) {
 		snprintf(rname, sizeof(rname), "synonyms[%zu] (%s)", nsyn,
@@ -587,6 +642,10 @@ match_text(struct rules *r, const pcre2_code *re, const char *text)
 		len = r->max_subject;
 		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
 			len--;
+	}
+	if (r->expired) {
+		r->stats.budget_out++;
+		return false;
 	}
 	r->stats.matches++;
 	rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, r->md, r->mctx);

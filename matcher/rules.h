@@ -97,6 +97,11 @@ struct regex_limits {
 	uint32_t	max_parens;		/* parenthesis nesting */
 	uint32_t	max_subject_len;	/* bytes of a subject tried */
 	uint32_t	budget;			/* pattern matches per request */
+	uint32_t	time_us;		/* pattern time per request */
+	uint32_t	install_ms;		/* evaluating a new rule set */
+	/* The clock that bounds pattern time, in microseconds; NULL: none.
+	 * The matcher reads no clock it is not given. */
+	uint64_t	(*clock_us)(void);
 };
 void	regex_limits_defaults(struct regex_limits *lim);
 
@@ -177,6 +182,19 @@ bool	rules_has_side(const struct rules *r, size_t i, int side);
  * its field name, or NULL when all hold. Uses no budget. */
 const char *rules_failed_cond(struct rules *r, size_t i, int side,
 	    rule_subject_fn *fn, const void *obj, double distance_km);
+
+/*
+ * Bounds the pattern time of what follows to budget_us from now (0: lifts
+ * the bound). Every pattern run is compiled with automatic callouts that
+ * look at the clock, so even a pattern that never reaches a PCRE2 limit
+ * stops at the deadline; from then on pattern runs count as not matching
+ * (limit_hits, then budget_out). Without a clock this does nothing.
+ */
+void	rules_deadline(struct rules *r, uint64_t budget_us);
+/* Whether the current deadline has passed. */
+bool	rules_deadline_passed(const struct rules *r);
+/* The limits the rule set was compiled with. */
+const struct regex_limits *rules_limits(const struct rules *r);
 
 struct rules_stats {
 	uint64_t	limit_hits;	/* matches stopped by a PCRE2 limit */

@@ -905,5 +905,83 @@ class RegexLimitsTest(RulesTestBase):
         wait_version(self.sb, v2, "B on version %d" % v2)
 
 
+
+# ---------------------------------------------------------------------------
+
+# Accepted by every probe (it only bites where Han and Latin alternate), but
+# each step is a lookahead that scans the text: on 222 postings of "中a中a..."
+# it took seconds, under every step limit.
+SLOW_PATTERN = (r"(?=\p{Han}\p{Latin}|\p{Latin}\p{Han})((?!\X*+0)(?!\X*+1)"
+                r"(?!\X*+2)(?!\X*+3)(?!\X*+4)(?!\X*+5)(?!\X*+6)(?!\X*+7)"
+                r"(?!\X*+8)(?!\X*+9))(?:(?1){1}){2}\d")
+
+
+class RegexTimeTest(RulesTestBase):
+    """Time bounds that step limits cannot give: regex_install_ms refuses a
+    rule set too slow on the postings; regex_time_us bounds a request."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = h.Redis()
+        cls.addClassCleanup(cls.redis.cleanup)
+        cls.redis.start()
+        cls.d = h.Daemon(cls.redis.port, extra=["regex_install_ms 50",
+                                                "regex_time_us 2000"])
+        cls.addClassCleanup(cls.d.cleanup)
+        cls.d.start()
+        cls.s = cls.d.client(h.STAFF)
+        cls.addClassCleanup(cls.s.close)
+        wait_version(cls.s, 1, "version 1")
+        cls.s.result("employer.put", {"employer": {
+            "id": "emp-slow", "name": "慢", "type": "private",
+            "town": GUIXI}})
+        for k in range(200):
+            cls.s.result("job.post", {"job": {
+                "id": "slow-%d" % k, "employer_id": "emp-slow",
+                "title": "岗位 %d" % k, "description": "中a" * 300,
+                "accessible_for": ["any"], "employment_type": "full_time",
+                "town": GUIXI}})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.close()
+        cls.d.stop()
+
+    def test_too_slow_on_the_postings_is_refused(self):
+        v = rules_version(self.s)
+        r = self.s.call("rules.set", {"expected_version": v, "rules": {
+            "rules": [{"name": "slow", "when": {"job.description":
+                                                 SLOW_PATTERN},
+                       "then": {"boost": 0.1}}]}})
+        self.assertIn("error", r, r)
+        self.assertEqual(r["error"]["code"], -32006, r)
+        self.assertIn("too costly", r["error"]["message"])
+        self.assertEqual(r["error"]["data"]["field"], "rules", r)
+        self.assertEqual(rules_version(self.s), v)
+        # the same pattern on a field no posting has text for is fine
+        r = self.s.result("rules.set", {"expected_version": v, "rules": {
+            "rules": [{"name": "slow", "when": {"job.employer_name":
+                                                 SLOW_PATTERN},
+                       "then": {"boost": 0.1}}]}})
+        self.assertEqual(r, {"version": v + 1})
+
+    def test_request_time_is_bounded(self):
+        v = rules_version(self.s)
+        self.s.result("rules.set", {"expected_version": v, "rules": {
+            "rules": [{"name": "slow_seeker", "when": {"seeker.skills":
+                                                        SLOW_PATTERN},
+                       "then": {"boost": 0.1}}]}})
+        before = self.s.result("stats")["rules"]["regex"]
+        prof = {"disability": {"type": "hearing", "grade": 3},
+                "town": GUIXI, "skills": [("中a" * 40)[:64]] * 50}
+        res = self.s.result("match", {"profile": prof, "limit": 1,
+                                      "explain": True})
+        # an answer, with the slow rule counted as not matching
+        self.assertEqual(res["results"][0]["explain"]["rules"], [], res)
+        after = self.s.result("stats")["rules"]["regex"]
+        self.assertGreater(after["limit_hits"], before["limit_hits"])
+        self.assertGreater(after["budget_spent"], before["budget_spent"])
+
+
 if __name__ == "__main__":
     h.main()

@@ -1548,6 +1548,103 @@ test_eval_budget_synonyms(void **state)
 	x->p.nskills = 0;
 }
 
+/* A clock that moves one millisecond every time it is read. */
+static uint64_t fake_us;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_us += 1000;
+}
+
+/*
+ * The deadline stops pattern runs that no step limit stops: with a clock
+ * given, the first look past it (every 64 items) abandons the run, and the
+ * runs after it are not started.
+ */
+static void
+test_deadline_request(void **state)
+{
+	struct fx *x = *state;
+	struct regex_limits lim;
+	char skill[80], *sk[] = { skill, skill, skill };
+	const char *doc = "{'rules':[{'name':'long','when':"
+	    "{'seeker.skills':'(?:a|b|c|d)+x'},'then':{'boost':0.5}}]}";
+
+	memset(skill, 0, sizeof(skill));
+	for (int i = 0; i < 63; i++)
+		skill[i] = "abcd"[i % 4];
+	skill[63] = 'x';
+	put(x, "{'id':'p'}");
+	x->p.skills = sk;
+	x->p.nskills = 3;
+
+	/* No clock: the rule fires. */
+	use(x, doc);
+	(void)run(x);
+	assert_true(policy(x, "p") == 0.5);
+
+	/* A clock, and one look's worth of time: the first run is cut. */
+	regex_limits_defaults(&lim);
+	lim.clock_us = fake_clock;
+	lim.time_us = 1000;
+	use_rules(x, compile_lim(doc, &lim));
+	(void)run(x);
+	assert_true(policy(x, "p") == 0.0);
+	assert_true(stats(x)->limit_hits >= 1);
+	assert_true(stats(x)->budget_out >= 1);
+
+	/* Plenty of time: it fires again. */
+	lim.time_us = 10000000;
+	use_rules(x, compile_lim(doc, &lim));
+	(void)run(x);
+	assert_true(policy(x, "p") == 0.5);
+	assert_int_equal(stats(x)->limit_hits, 0);
+	x->p.skills = NULL;
+	x->p.nskills = 0;
+}
+
+/* A rule set whose postings' patterns overrun install_ms is not installed. */
+static void
+test_deadline_install(void **state)
+{
+	struct fx *x = *state;
+	struct regex_limits lim;
+	struct rules *r, *before;
+	char title[120];
+	const char *doc = "{'rules':[{'name':'long','when':"
+	    "{'job.title':'(?:a|b|c|d)+x'},'then':{'boost':0.5}}]}";
+
+	memset(title, 0, sizeof(title));
+	for (int i = 0; i < 63; i++)
+		title[i] = "abcd"[i % 4];
+	title[63] = 'x';
+	for (int k = 0; k < 3; k++) {
+		char over[200];
+		snprintf(over, sizeof(over), "{'id':'t%d','title':'%s'}", k,
+		    title);
+		put(x, over);
+	}
+	before = matcher_rules(x->m);
+	regex_limits_defaults(&lim);
+	lim.clock_us = fake_clock;
+	lim.install_ms = 1;
+	r = compile_lim(doc, &lim);
+	assert_int_equal(matcher_try_rules(x->m, r), -1);
+	assert_int_equal(matcher_set_rules(x->m, r), -2);
+	assert_ptr_equal(matcher_rules(x->m), before);
+	(void)run(x);
+	assert_true(policy(x, "t0") == 0.0);
+	rules_free(r);
+	/* With the time it needs, both succeed and the rule fires. */
+	lim.install_ms = 100000;
+	r = compile_lim(doc, &lim);
+	assert_int_equal(matcher_try_rules(x->m, r), 0);
+	use_rules(x, r);
+	(void)run(x);
+	assert_true(policy(x, "t0") == 0.5);
+}
+
 static void
 test_eval_subject_cap(void **state)
 {
@@ -2332,6 +2429,8 @@ main(void)
 		T(test_eval_set_rules),
 		T(test_eval_budget),
 		T(test_eval_budget_synonyms),
+		T(test_deadline_request),
+		T(test_deadline_install),
 		T(test_eval_subject_cap),
 		T(test_eval_limit_hits),
 		T(test_eval_max_km),
