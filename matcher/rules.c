@@ -399,8 +399,10 @@ probe(struct rules *r, const pcre2_code *re, const char *pat)
 	char *buf = malloc(len + 8);
 	bool ok = true;
 
-	if (buf == NULL)
+	if (buf == NULL || r->expired) {
+		free(buf);
 		return false;
+	}
 	for (const char *p = pat; *p != '\0' && nchars < 8;) {
 		size_t n = u8len((unsigned char)*p);
 		if ((n > 1 || isalnum((unsigned char)*p)) &&
@@ -466,9 +468,11 @@ compile_one(struct rules *r, const char *pat, uint32_t extra,
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	if (!probe(r, re, pat)) {
 		pcre2_code_free(re);
-		set_err(err, rule, field, -1, "too costly: the pattern hits a "
-		    "PCRE2 limit on a probe subject (nested or overlapping "
-		    "repeats such as (a+)+)");
+		set_err(err, rule, field, -1, r->expired ?
+		    "too costly: validating the rule set takes longer than "
+		    "regex_install_ms" :
+		    "too costly: the pattern hits a PCRE2 limit on a probe "
+		    "subject (nested or overlapping repeats such as (a+)+)");
 		return NULL;
 	}
 	return re;
@@ -514,8 +518,12 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 	r->max_subject = lim->max_subject_len;
 	r->lim = *lim;
 	r->clock_us = lim->clock_us;
-	if (r->clock_us != NULL)
+	if (r->clock_us != NULL) {
 		pcre2_set_callout(r->mctx, guard, r);
+		/* Probing every pattern of a large set takes time too. */
+		pcre2_set_callout(r->probe_ctx, guard, r);
+	}
+	rules_deadline(r, 1000ULL * lim->install_ms);
 
 	for (; nsyn < spec->nsyn; nsyn++) {
 		snprintf(rname, sizeof(rname), "synonyms[%zu] (%s)", nsyn,
@@ -560,6 +568,7 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 		}
 	}
 	pcre2_compile_context_free(cctx);
+	rules_deadline(r, 0);
 	r->spec = *spec;
 	memset(spec, 0, sizeof(*spec));
 	*out = r;

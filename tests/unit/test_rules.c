@@ -1548,13 +1548,13 @@ test_eval_budget_synonyms(void **state)
 	x->p.nskills = 0;
 }
 
-/* A clock that moves one millisecond every time it is read. */
-static uint64_t fake_us;
+/* A clock that moves fake_step microseconds every time it is read. */
+static uint64_t fake_us, fake_step = 1000;
 
 static uint64_t
 fake_clock(void)
 {
-	return fake_us += 1000;
+	return fake_us += fake_step;
 }
 
 /*
@@ -1629,7 +1629,22 @@ test_deadline_install(void **state)
 	regex_limits_defaults(&lim);
 	lim.clock_us = fake_clock;
 	lim.install_ms = 1;
+	/* Validating takes time too: with the clock running it is refused. */
+	{
+		struct rules_spec spec;
+		struct rules_error err;
+		struct perr e;
+		struct rules *none = NULL;
+
+		assert_int_equal(decode(doc, &spec, &e), 0);
+		assert_int_equal(rules_compile(&none, &spec, &lim, &err), -1);
+		assert_string_equal(err.reason, "too costly: validating the "
+		    "rule set takes longer than regex_install_ms");
+		rules_spec_clear(&spec);
+	}
+	fake_step = 0;		/* the clock stands still while compiling */
 	r = compile_lim(doc, &lim);
+	fake_step = 1000;
 	assert_int_equal(matcher_try_rules(x->m, r), -1);
 	assert_int_equal(matcher_set_rules(x->m, r), -2);
 	assert_ptr_equal(matcher_rules(x->m), before);
