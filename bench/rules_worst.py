@@ -362,7 +362,7 @@ def catalogue():
         ("amp_max", "seeker.skills", amp(28, 30),
          "amplifier 28x30 behind the Han+Latin+Greek gate"),
         ("amp_max_syn", "synonyms", amp(28, 30),
-         "amp_max as a synonym (no budget)"),
+         "amp_max as a synonym"),
         ("amp_job", "job.description", amp(1, 2, gate=GATE_MIXED),
          "amplifier 1x2 on the postings' Han+Latin texts"),
     ]
@@ -761,7 +761,10 @@ def main_run(argv):
                       proc_status(pid, "VmHWM")))
 
     # ---- what the measured costs imply at full strength (estimates)
-    say("\n== Estimates from the figures above (not measured)")
+    say("\n== Estimates from the figures above (not measured). They are what"
+        "\n   these costs would add up to WITHOUT the daemon's time bounds:"
+        "\n   regex_time_us caps a request's pattern time, regex_install_ms a"
+        "\n   rule set's evaluation (see the Results table for what happens).")
     amp_m = cat.get("amp_max", (None, float("nan")))[1]
     syn_m = cat.get("amp_max_syn", (None, float("nan")))[1]
     run_ms = (amp_m - base_ms) / 2          # two runs per skill

@@ -109,7 +109,7 @@ regex_limits_defaults(struct regex_limits *lim)
 	lim->max_subject_len = 512;
 	lim->budget = 1000;
 	lim->time_us = 20000;
-	lim->install_ms = 1000;
+	lim->install_ms = 2000;
 	lim->clock_us = NULL;
 }
 
