@@ -1,0 +1,170 @@
+/*
+ * store_scripts.c - the Lua scripts of the store. Each write is one script:
+ * its checks first, then the record, its index entries and its
+ * change-stream entry, which Redis applies atomically. ARGV[1] is always
+ * the key prefix.
+ */
+#include "daemon/store_scripts.h"
+
+const char script_put_employer[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'employer:'..id\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'updated_at', ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
+"redis.call('ZADD', p..'employers', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'employer.put', 'employer', id, 'version', v)\n"
+"return {v, created}\n";
+
+const char script_put_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"if redis.call('EXISTS', p..'employer:'..emp) == 0 then return {-2, 0} end\n"
+"local key = p..'job:'..emp..':'..id\n"
+"local member = emp..':'..id\n"
+"local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"if ARGV[9] ~= '' and tonumber(ARGV[9]) ~= cur then return {-3, cur} end\n"
+"-- GEOADD is the one write that can refuse its input: it goes first, so\n"
+"-- that a refusal leaves nothing half-written.\n"
+"redis.call('GEOADD', p..'jobs:geo', ARGV[8], ARGV[7], member)\n"
+"local old = redis.call('HGET', key, 'dis')\n"
+"if old then for t in string.gmatch(old, '%S+') do\n"
+"  redis.call('SREM', p..'jobs:dis:'..t, member) end end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', key, 'doc', ARGV[4], 'version', v, 'updated_at',\n"
+"  ARGV[10], 'status', 'open', 'dis', ARGV[5], 'town', ARGV[6])\n"
+"redis.call('HSETNX', key, 'posted_at', ARGV[10])\n"
+"redis.call('HDEL', key, 'reason')\n"
+"for t in string.gmatch(ARGV[5], '%S+') do\n"
+"  redis.call('SADD', p..'jobs:dis:'..t, member) end\n"
+"redis.call('SADD', p..'jobs:open', member)\n"
+"redis.call('ZADD', p..'jobs:emp:'..emp, 0, id)\n"
+"redis.call('ZADD', p..'jobs:all', 0, member)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[11], '*',\n"
+"  'op', 'job.post', 'employer', emp, 'id', id, 'version', v)\n"
+"if cur == 0 then return {v, 1} end\n"
+"return {v, 0}\n";
+
+const char script_close_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"local key = p..'job:'..emp..':'..id\n"
+"if redis.call('EXISTS', key) == 0 then return {-1, 0} end\n"
+"local member = emp..':'..id\n"
+"if redis.call('HGET', key, 'status') == 'closed' then\n"
+"  return {tonumber(redis.call('HGET', key, 'version')), 0} end\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'status', 'closed', 'updated_at', ARGV[5],\n"
+"  'reason', ARGV[4])\n"
+"local dis = redis.call('HGET', key, 'dis')\n"
+"if dis then for t in string.gmatch(dis, '%S+') do\n"
+"  redis.call('SREM', p..'jobs:dis:'..t, member) end end\n"
+"redis.call('ZREM', p..'jobs:geo', member)\n"
+"redis.call('SREM', p..'jobs:open', member)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"  'op', 'job.close', 'employer', emp, 'id', id, 'version', v)\n"
+"return {v, 1}\n";
+
+/*
+ * Lists postings in id order from a cursor, filtering by town and status;
+ * looks at no more than ARGV[8] postings per call, so a sparse filter gives
+ * short pages with a cursor rather than a long script.
+ */
+const char script_list_jobs[] =
+"local p, emp, cursor = ARGV[1], ARGV[2], ARGV[3]\n"
+"local limit, town, status = tonumber(ARGV[4]), ARGV[5], ARGV[6]\n"
+"local zkey = p..'jobs:all'\n"
+"if emp ~= '' then zkey = p..'jobs:emp:'..emp end\n"
+"local start = '-'\n"
+"if cursor ~= '' then start = '('..cursor end\n"
+"local out, n, seen, last = {}, 0, 0, nil\n"
+"local maxseen = tonumber(ARGV[7])\n"
+"while n < limit and seen < maxseen do\n"
+"  local batch = redis.call('ZRANGEBYLEX', zkey, start, '+', 'LIMIT', 0, 100)\n"
+"  if #batch == 0 then last = nil break end\n"
+"  for _, m in ipairs(batch) do\n"
+"    seen = seen + 1\n"
+"    last = m\n"
+"    local key = p..'job:'..m\n"
+"    if emp ~= '' then key = p..'job:'..emp..':'..m end\n"
+"    local h = redis.call('HMGET', key, 'doc', 'version', 'posted_at',\n"
+"      'updated_at', 'status', 'town')\n"
+"    if h[1] and (status == '' or h[5] == status) and\n"
+"       (town == '' or h[6] == town) then\n"
+"      n = n + 1\n"
+"      for i = 1, 5 do out[#out + 1] = h[i] end\n"
+"    end\n"
+"    if n >= limit or seen >= maxseen then break end\n"
+"  end\n"
+"  if n < limit and seen < maxseen and #batch < 100 then last = nil break end\n"
+"  start = '('..last\n"
+"end\n"
+"if last and #redis.call('ZRANGEBYLEX', zkey, '('..last, '+', 'LIMIT', 0, 1)\n"
+"   == 0 then last = nil end\n"
+"table.insert(out, 1, last or '')\n"
+"return out\n";
+
+/*
+ * The rule set: the active one in p rules {doc, version, updated_at}, every
+ * version in p rules:history (version -> doc) and p rules:history:at
+ * (version -> time), the oldest dropped beyond ARGV[6] versions.
+ */
+const char script_rules_set[] =
+"local p = ARGV[1]\n"
+"local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
+"if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= cur then return {-3, cur} end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', p..'rules', 'doc', ARGV[2], 'version', v,\n"
+"  'updated_at', ARGV[4])\n"
+"redis.call('HSET', p..'rules:history', v, ARGV[2])\n"
+"redis.call('HSET', p..'rules:history:at', v, ARGV[4])\n"
+"local old = v - tonumber(ARGV[6])\n"
+"if old >= 1 then\n"
+"  redis.call('HDEL', p..'rules:history', old)\n"
+"  redis.call('HDEL', p..'rules:history:at', old) end\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'rules.set', 'version', v)\n"
+"return {v, 1}\n";
+
+/* Versions newest first: doc, version, time for each; ARGV[3] picks one. */
+const char script_rules_history[] =
+"local p, limit, only = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
+"local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
+"local out = {}\n"
+"local from, to = cur, 1\n"
+"if only ~= '' then from = tonumber(only) to = from end\n"
+"for v = from, to, -1 do\n"
+"  local doc = redis.call('HGET', p..'rules:history', v)\n"
+"  if doc then\n"
+"    out[#out + 1] = doc\n"
+"    out[#out + 1] = tostring(v)\n"
+"    out[#out + 1] = redis.call('HGET', p..'rules:history:at', v) or '0'\n"
+"    if #out >= 3 * limit then break end\n"
+"  elseif only == '' and #out > 0 then break end\n"
+"end\n"
+"return out\n";
+
+/*
+ * A seeker's record is personal data: the change stream only learns that
+ * seeker ID was written or deleted, never what it holds.
+ */
+const char script_put_seeker[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'seeker:'..id\n"
+"local v = redis.call('HINCRBY', key, 'version', 1)\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'updated_at', ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
+"redis.call('ZADD', p..'seekers', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'op', 'seeker.put', 'id', id)\n"
+"return {v, created}\n";
+
+const char script_delete_seeker[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'seeker:'..id\n"
+"if redis.call('EXISTS', key) == 0 then return {-1, 0} end\n"
+"local v = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"redis.call('DEL', key)\n"
+"redis.call('ZREM', p..'seekers', id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
+"  'op', 'seeker.delete', 'id', id)\n"
+"return {v, 0}\n";
