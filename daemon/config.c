@@ -40,6 +40,8 @@ config_defaults(struct config *c)
 	c->rules_history = 50;
 	c->rules_poll_ms = 500;
 	c->max_hello_failures = 3;
+	c->idle_timeout_s = 300;
+	c->anon_idle_timeout_s = 10;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
 	regex_limits_defaults(&c->regex);
 	c->log_level = LOG_INFO;
@@ -294,6 +296,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 50, 60000, &n) == -1)
 			BAD("expected 50 to 60000");
 		c->rules_poll_ms = (int)n;
+	} else if (strcmp(k, "idle_timeout_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 86400, &n) == -1)
+			BAD("expected 1 to 86400");
+		c->idle_timeout_s = (int)n;
+	} else if (strcmp(k, "anon_idle_timeout_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 86400, &n) == -1)
+			BAD("expected 1 to 86400");
+		c->anon_idle_timeout_s = (int)n;
 	} else if (strcmp(k, "max_hello_failures") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 100, &n) == -1)

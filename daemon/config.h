@@ -44,6 +44,8 @@ struct config {
 	size_t		 rules_history;		/* versions kept in Redis */
 	int		 rules_poll_ms;		/* how often to look */
 	int		 max_hello_failures;
+	int		 idle_timeout_s;	/* after hello */
+	int		 anon_idle_timeout_s;	/* before hello */
 	struct token	*tokens;
 	size_t		 ntokens;
 	char		 rules_file[PATH_MAX];

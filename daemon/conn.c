@@ -296,9 +296,28 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_flush(c);
 		return;
 	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
+		/* Quiet while it waits for our answers is not idle. */
+		if (c->nslots > 0 && c->state == CONN_OPEN) {
+			bufferevent_enable(c->bev, EV_READ);
+			return;
+		}
+		log_debug("conn %llu: idle", (unsigned long long)c->id);
+		conn_close(c, "idle");
+		return;
+	}
 	if (what & BEV_EVENT_ERROR)
 		conn_close(c, evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
+}
+
+void
+conn_set_idle(struct conn *c)
+{
+	struct timeval tv = { c->role == ROLE_ANON ?
+	    server.cfg.anon_idle_timeout_s : server.cfg.idle_timeout_s, 0 };
+
+	bufferevent_set_timeouts(c->bev, &tv, NULL);
 }
 
 /* ---- lifecycle ------------------------------------------------------- */
@@ -418,6 +437,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		return;
 	}
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	conn_set_idle(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&server.conns, c, entry);
 	server.nconns++;

@@ -63,6 +63,10 @@ void	conn_unlisten(void);
 /* Frees every connection at once (shutdown). */
 void	conn_free_all(void);
 
+/* Arms c's idle timer for its role: anon_idle_timeout_s before hello,
+ * idle_timeout_s after. A connection that owes answers is never idle. */
+void	conn_set_idle(struct conn *c);
+
 /* Marks c closed and schedules its freeing; safe inside callbacks. */
 void	conn_close(struct conn *c, const char *reason);
 

@@ -341,6 +341,7 @@ m_hello(struct req *r, json_t *params)
 		}
 		c->role = t->role;
 		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
+		conn_set_idle(c);
 		log_info("conn %llu: %s is %s%s%s", (unsigned long long)c->id,
 		    c->peer, role_name(c->role),
 		    c->role == ROLE_EMPLOYER ? " " : "",

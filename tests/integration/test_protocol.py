@@ -639,6 +639,34 @@ class ConnectionLimitTest(unittest.TestCase):
         self.assertIs(c4.result("ping")["pong"], True)
 
 
+class IdleTimeoutTest(unittest.TestCase):
+    """anon_idle_timeout_s 1 before hello, idle_timeout_s 30 after."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["anon_idle_timeout_s 1", "idle_timeout_s 30"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+
+    def test_anonymous_idle_is_closed(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        self.assertIs(c.result("ping")["pong"], True)
+        # nothing more is sent: the daemon closes it, without a word
+        c.wait_closed()
+
+    def test_authenticated_gets_the_longer_timeout(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        c.hello(h.STAFF)
+        time.sleep(2.5)         # beyond the anonymous limit
+        self.assertIs(c.result("ping")["pong"], True)
+        # and the daemon still serves new connections
+        c2 = h.Client(self.d.port)
+        self.addCleanup(c2.close)
+        self.assertIs(c2.result("ping")["pong"], True)
+
+
 class UnixSocketTest(unittest.TestCase):
     """The optional unix stream socket speaks the same protocol."""
 
