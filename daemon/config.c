@@ -41,6 +41,8 @@ config_defaults(struct config *c)
 	c->rules_poll_ms = 500;
 	c->max_hello_failures = 3;
 	c->idle_timeout_s = 300;
+	c->max_pending = 1024;
+	c->max_output_bytes = 4 * 1024 * 1024;
 	c->anon_idle_timeout_s = 10;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
 	regex_limits_defaults(&c->regex);
@@ -296,6 +298,15 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 50, 60000, &n) == -1)
 			BAD("expected 50 to 60000");
 		c->rules_poll_ms = (int)n;
+	} else if (strcmp(k, "max_pending") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 1000000, &c->max_pending) == -1)
+			BAD("expected 1 to 1000000");
+	} else if (strcmp(k, "max_output_bytes") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 4096, 1024u * 1024 * 1024,
+		    &c->max_output_bytes) == -1)
+			BAD("expected 4k to 1G");
 	} else if (strcmp(k, "idle_timeout_s") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 86400, &n) == -1)

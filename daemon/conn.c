@@ -36,6 +36,8 @@ struct slot {
 
 static void	slot_free(struct slot *s);
 static void	conn_flush(struct conn *c);
+static void	read_cb(struct bufferevent *bev, void *arg);
+static void	resume(struct conn *c);
 
 /* ---- slots and requests ---------------------------------------------- */
 
@@ -209,6 +211,35 @@ conn_flush(struct conn *c)
 	if (c->state == CONN_DRAINING)
 		bufferevent_disable(c->bev, EV_READ);
 	maybe_finish(c);
+	resume(c);
+}
+
+/*
+ * Whether c owes so much that it must not read more: max_pending requests
+ * not yet answered, or max_output_bytes of answers the peer has not read.
+ * A client that pipelines without reading is then held back by TCP
+ * instead of by the daemon's memory.
+ */
+static bool
+backlogged(const struct conn *c)
+{
+	return c->nslots >= server.cfg.max_pending ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	    server.cfg.max_output_bytes;
+}
+
+/* Reads again once a paused connection's backlog has gone. */
+static void
+resume(struct conn *c)
+{
+	if (!c->paused || c->state != CONN_OPEN || backlogged(c))
+		return;
+	c->paused = false;
+	bufferevent_enable(c->bev, EV_READ);
+	/* Lines already buffered get no new read event: serve them now
+	 * (unless read_cb is below us and will go on by itself). */
+	if (!c->in_read)
+		read_cb(c->bev, c);
 }
 
 /* ---- input ----------------------------------------------------------- */
@@ -237,6 +268,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
+	c->in_read = true;
 	while (c->state == CONN_OPEN) {
 		size_t len = evbuffer_get_length(in), max, linelen, used;
 		struct evbuffer_ptr start, nl;
@@ -244,6 +276,11 @@ read_cb(struct bufferevent *bev, void *arg)
 
 		if (len == 0)
 			break;
+		if (backlogged(c)) {
+			c->paused = true;
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
 		max = c->role == ROLE_ANON ? server.cfg.anon_max_line_bytes :
 		    server.cfg.max_line_bytes;
 		evbuffer_ptr_set(in, &start, c->scanned, EVBUFFER_PTR_SET);
@@ -257,6 +294,7 @@ read_cb(struct bufferevent *bev, void *arg)
 		c->scanned = 0;
 		data = (const char *)evbuffer_pullup(in, nl.pos + 1);
 		if (data == NULL) {
+			c->in_read = false;
 			conn_close(c, "out of memory");
 			return;
 		}
@@ -269,6 +307,7 @@ read_cb(struct bufferevent *bev, void *arg)
 			methods_dispatch(c, data, linelen);
 		evbuffer_drain(in, used);
 	}
+	c->in_read = false;
 	if (c->state == CONN_DRAINING)
 		conn_flush(c);
 }
@@ -278,6 +317,8 @@ write_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
 	maybe_finish(arg);
+	if (((struct conn *)arg)->state == CONN_OPEN)
+		resume(arg);
 }
 
 static void
@@ -294,6 +335,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 				c->state = CONN_DRAINING;
 		}
 		conn_flush(c);
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
+		conn_close(c, "the peer does not read its answers");
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
@@ -317,7 +362,8 @@ conn_set_idle(struct conn *c)
 	struct timeval tv = { c->role == ROLE_ANON ?
 	    server.cfg.anon_idle_timeout_s : server.cfg.idle_timeout_s, 0 };
 
-	bufferevent_set_timeouts(c->bev, &tv, NULL);
+	/* Reading: silence; writing: answers the peer does not take. */
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
 }
 
 /* ---- lifecycle ------------------------------------------------------- */

@@ -39,6 +39,8 @@ struct conn {
 	int			 hello_failures;
 	size_t			 scanned;	/* input bytes known to hold
 						   no newline */
+	bool			 paused;	/* not reading: owes too much */
+	bool			 in_read;	/* inside read_cb */
 	TAILQ_HEAD(, slot)	 slots;		/* replies owed, in order */
 	size_t			 nslots;
 };

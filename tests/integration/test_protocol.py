@@ -4,10 +4,12 @@ envelope, hello and roles at the door, limits. Real Redis, real daemon.
 """
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -665,6 +667,57 @@ class IdleTimeoutTest(unittest.TestCase):
         c2 = h.Client(self.d.port)
         self.addCleanup(c2.close)
         self.assertIs(c2.result("ping")["pong"], True)
+
+
+class BackpressureTest(unittest.TestCase):
+    """max_pending 64, max_output_bytes 64k: a client that pipelines 10,000
+    requests and does not read is held back by TCP, not by the daemon's
+    memory; when it reads, every answer comes, in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["max_pending 64", "max_output_bytes 64k"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+
+    def served(self, conn_id):
+        """How many vocab requests of connection conn_id the daemon has
+        taken in (its debug log names each one)."""
+        with open(self.d.log, "rb") as f:
+            return f.read().count(b"conn %d: vocab" % conn_id)
+
+    def test_pipelined_without_reading(self):
+        n = 10000
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        c.hello(h.STAFF)
+        conn_id = int(re.findall(rb"conn (\d+): hello",
+                                 open(self.d.log, "rb").read())[-1])
+        payload = b"".join(line({"jsonrpc": "2.0", "id": i,
+                                 "method": "vocab"}) for i in range(n))
+        t = threading.Thread(target=c.sock.sendall, args=(payload,),
+                             daemon=True)
+        t.start()
+        # The answers (4 KB each, 40 MB in all) fill the sockets' buffers;
+        # then the daemon stops taking requests in instead of buffering
+        # answers without end. Wait until the count stops growing.
+        last = -1
+        while self.served(conn_id) != last:
+            last = self.served(conn_id)
+            time.sleep(0.5)
+        self.assertLess(last, n // 2, "the daemon took in every request "
+                        "of a client that does not read")
+        # ...while other clients are served
+        o = h.Client(self.d.port)
+        self.addCleanup(o.close)
+        self.assertIs(o.result("ping")["pong"], True)
+        # now read: every answer, in order
+        for i in range(n):
+            r = c.read_json()
+            self.assertEqual(r["id"], i)
+            self.assertIn("result", r)
+        t.join(10.0)
+        self.assertEqual(self.served(conn_id), n)
 
 
 class UnixSocketTest(unittest.TestCase):
