@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/model.h"
 #include "proto/rpc.h"
 
 int
@@ -18,6 +19,12 @@ rpc_parse(const char *line, size_t len, json_t **root, char *err,
 	if (*root == NULL) {
 		snprintf(err, errlen, "parse error at byte %d: %s",
 		    je.position, je.text);
+		/* jansson quotes the input near the error, maybe half a
+		 * character of it: keep the message valid UTF-8. */
+		if (utf8_count(err, strlen(err)) < 0)
+			for (char *p = err; *p != '\0'; p++)
+				if ((unsigned char)*p >= 0x80)
+					*p = '?';
 		return RPC_PARSE_ERROR;
 	}
 	return 0;
@@ -113,7 +120,9 @@ rpc_error(json_t *id, int code, const char *message, json_t *data)
 		return NULL;
 	}
 	json_object_set_new(e, "code", json_integer(code));
-	json_object_set_new(e, "message", json_string(message));
+	/* A message that is not valid UTF-8 must not vanish from the reply. */
+	if (json_object_set_new(e, "message", json_string(message)) == -1)
+		json_object_set_new(e, "message", json_string("error"));
 	if (data != NULL)
 		json_object_set_new(e, "data", data);
 	json_object_set_new(o, "error", e);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/model.h"
 #include "proto/rpc.h"
 
 /* Parses a NUL-terminated JSON text that the test knows to be valid. */
@@ -94,6 +95,29 @@ test_parse_errors(void **state)
 		assert_null(root);
 		assert_memory_equal(err, "parse error at byte ", 20);
 	}
+}
+
+/* jansson quotes the input near an error, maybe half a character of it;
+ * the message stays valid UTF-8, and an error never loses its message. */
+static void
+test_parse_error_message_utf8(void **state)
+{
+	static const char in[] = "[\"\\\xf0\x9f\x8c\x80\"]";
+	char err[256];
+	json_t *root, *resp;
+
+	(void)state;
+	assert_int_equal(rpc_parse(in, sizeof(in) - 1, &root, err, sizeof(err)),
+	    RPC_PARSE_ERROR);
+	assert_true(utf8_count(err, strlen(err)) > 0);
+	resp = rpc_error(NULL, RPC_PARSE_ERROR, err, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    resp, "error"), "message")), err);
+	json_decref(resp);
+	resp = rpc_error(NULL, RPC_PARSE_ERROR, "bad \xf0", NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    resp, "error"), "message")), "error");
+	json_decref(resp);
 }
 
 static void
@@ -498,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_parse_valid),
 		cmocka_unit_test(test_parse_scalars),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_error_message_utf8),
 		cmocka_unit_test(test_parse_trailing_garbage),
 		cmocka_unit_test(test_parse_nul),
 		cmocka_unit_test(test_parse_duplicate_keys),
