@@ -41,6 +41,7 @@ config_defaults(struct config *c)
 	c->rules_poll_ms = 500;
 	c->max_hello_failures = 3;
 	c->idle_timeout_s = 300;
+	c->line_timeout_s = 30;
 	c->max_pending = 1024;
 	c->max_output_bytes = 4 * 1024 * 1024;
 	c->anon_idle_timeout_s = 10;
@@ -307,6 +308,11 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 4096, 1024u * 1024 * 1024,
 		    &c->max_output_bytes) == -1)
 			BAD("expected 4k to 1G");
+	} else if (strcmp(k, "line_timeout_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 86400, &n) == -1)
+			BAD("expected 1 to 86400");
+		c->line_timeout_s = (int)n;
 	} else if (strcmp(k, "idle_timeout_s") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 86400, &n) == -1)

@@ -45,6 +45,7 @@ struct config {
 	int		 rules_poll_ms;		/* how often to look */
 	int		 max_hello_failures;
 	int		 idle_timeout_s;	/* after hello */
+	int		 line_timeout_s;	/* a whole line, from its first byte */
 	size_t		 max_pending;		/* requests owed per conn */
 	size_t		 max_output_bytes;	/* unread output per conn */
 	int		 anon_idle_timeout_s;	/* before hello */

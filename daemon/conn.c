@@ -244,16 +244,16 @@ resume(struct conn *c)
 
 /* ---- input ----------------------------------------------------------- */
 
+/* Answers -32600 with msg (id null) after what is owed, then closes. */
 static void
-line_too_long(struct conn *c, size_t max)
+refuse_line(struct conn *c, const char *msg)
 {
-	char msg[96];
 	struct slot *s;
 
-	snprintf(msg, sizeof(msg), "line too long (the limit is %zu bytes)",
-	    max);
 	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
 	c->state = CONN_DRAINING;
+	if (c->line_timer != NULL)
+		evtimer_del(c->line_timer);
 	if ((s = slot_new(c, 1, false)) == NULL) {
 		conn_close(c, "out of memory");
 		return;
@@ -263,10 +263,40 @@ line_too_long(struct conn *c, size_t max)
 }
 
 static void
+line_too_long(struct conn *c, size_t max)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "line too long (the limit is %zu bytes)",
+	    max);
+	refuse_line(c, msg);
+}
+
+/* A line begun line_timeout_s ago is still not finished (a client that
+ * drips a byte at a time would never trip the idle timer). */
+static void
+line_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn *c = arg;
+	char msg[96];
+
+	(void)fd;
+	(void)ev;
+	if (c->state != CONN_OPEN)
+		return;
+	snprintf(msg, sizeof(msg), "line not finished within %d s",
+	    server.cfg.line_timeout_s);
+	refuse_line(c, msg);
+	conn_flush(c);
+}
+
+static void
 read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+
+	bool consumed = false;
 
 	c->in_read = true;
 	while (c->state == CONN_OPEN) {
@@ -306,8 +336,20 @@ read_cb(struct bufferevent *bev, void *arg)
 		if (linelen > 0)
 			methods_dispatch(c, data, linelen);
 		evbuffer_drain(in, used);
+		consumed = true;
 	}
 	c->in_read = false;
+	/* A line's clock starts at its first byte: the line left over, if
+	 * any, is a new one when a line was just taken. */
+	if (c->state == CONN_OPEN) {
+		if (consumed || c->paused || evbuffer_get_length(in) == 0)
+			evtimer_del(c->line_timer);
+		if (!c->paused && evbuffer_get_length(in) > 0 &&
+		    !evtimer_pending(c->line_timer, NULL)) {
+			struct timeval tv = { server.cfg.line_timeout_s, 0 };
+			evtimer_add(c->line_timer, &tv);
+		}
+	}
 	if (c->state == CONN_DRAINING)
 		conn_flush(c);
 }
@@ -382,6 +424,8 @@ conn_free(struct conn *c)
 	}
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
+	if (c->line_timer != NULL)
+		event_free(c->line_timer);
 	free(c);
 }
 
@@ -392,6 +436,7 @@ conn_close(struct conn *c, const char *reason)
 		return;
 	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
 	c->state = CONN_CLOSED;
+	evtimer_del(c->line_timer);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_REMOVE(&server.conns, c, entry);
 	server.nconns--;
@@ -477,8 +522,14 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		    sizeof(one));
 	}
 	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		evutil_closesocket(fd);
+	c->line_timer = evtimer_new(server.base, line_timeout, c);
+	if (c->bev == NULL || c->line_timer == NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			evutil_closesocket(fd);
+		if (c->line_timer != NULL)
+			event_free(c->line_timer);
 		free(c);
 		return;
 	}

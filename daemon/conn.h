@@ -32,6 +32,7 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	uint64_t		 id;
 	struct bufferevent	*bev;
+	struct event		*line_timer;	/* a line begun, not finished */
 	enum conn_state		 state;
 	char			 peer[80];	/* address, for logs */
 	enum role		 role;

@@ -669,6 +669,59 @@ class IdleTimeoutTest(unittest.TestCase):
         self.assertIs(c2.result("ping")["pong"], True)
 
 
+class LineTimeoutTest(unittest.TestCase):
+    """line_timeout_s 1: a line must be whole a second after its first
+    byte, however steadily its bytes drip in."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["line_timeout_s 1", "idle_timeout_s 30"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+
+    def test_dripping_line_is_refused(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        c.hello(h.STAFF)
+        req = line(request("ping", id=1))
+        got = None
+        for i in range(len(req) - 1):      # never the newline
+            try:
+                c.send_raw(req[i:i + 1])
+            except OSError:
+                break                       # closed: good
+            time.sleep(0.2)
+            c.sock.setblocking(False)
+            try:
+                chunk = c.sock.recv(4096)
+            except BlockingIOError:
+                chunk = None
+            finally:
+                c.sock.setblocking(True)
+            if chunk:
+                got = chunk
+                break
+        self.assertIsNotNone(got, "a dripping line was never refused")
+        r = json.loads(got.split(b"\n")[0])
+        self.assertEqual(r["error"]["code"], -32600, r)
+        self.assertIn("not finished", r["error"]["message"])
+        self.assertIsNone(r["id"])
+        # the daemon goes on serving
+        o = h.Client(self.d.port)
+        self.addCleanup(o.close)
+        self.assertIs(o.result("ping")["pong"], True)
+
+    def test_whole_lines_keep_the_clock_fresh(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        c.hello(h.STAFF)
+        # a line every 0.4 s for 2 s: each is whole well within its second
+        for i in range(5):
+            c.send(request("ping", id=i))
+            self.assertEqual(c.read_json()["id"], i)
+            time.sleep(0.4)
+
+
 class BackpressureTest(unittest.TestCase):
     """max_pending 64, max_output_bytes 64k: a client that pipelines 10,000
     requests and does not read is held back by TCP, not by the daemon's
