@@ -542,12 +542,48 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	    c->peer);
 }
 
+/*
+ * Out of file descriptors, a listener would report the same error at once
+ * on every turn of the loop: stop accepting for ACCEPT_PAUSE_MS instead of
+ * spinning, and let the kernel's backlog hold the callers meanwhile.
+ */
+#define ACCEPT_PAUSE_MS	100
+
+static void
+accept_resume(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (server.stopping)
+		return;
+	if (server.tcp != NULL)
+		evconnlistener_enable(server.tcp);
+	if (server.unix_lis != NULL)
+		evconnlistener_enable(server.unix_lis);
+}
+
 static void
 accept_error_cb(struct evconnlistener *lis, void *arg)
 {
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+
 	(void)lis;
 	(void)arg;
-	log_warn("accept");
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
+		log_warn("accept");
+		return;
+	}
+	if (evtimer_pending(server.accept_pause, NULL))
+		return;
+	log_warnx("accept: %s: not accepting for %d ms",
+	    evutil_socket_error_to_string(err), ACCEPT_PAUSE_MS);
+	if (server.tcp != NULL)
+		evconnlistener_disable(server.tcp);
+	if (server.unix_lis != NULL)
+		evconnlistener_disable(server.unix_lis);
+	evtimer_add(server.accept_pause, &tv);
 }
 
 static struct evconnlistener *
@@ -609,7 +645,8 @@ conn_listen(void)
 	TAILQ_INIT(&server.conns);
 	TAILQ_INIT(&server.closed);
 	if ((server.reaper = event_new(server.base, -1, 0, reap_cb, NULL)) ==
-	    NULL)
+	    NULL || (server.accept_pause = evtimer_new(server.base,
+	    accept_resume, NULL)) == NULL)
 		return -1;
 	if ((server.tcp = listen_tcp(&server.cfg.listen)) == NULL)
 		return -1;
@@ -629,6 +666,10 @@ conn_listen(void)
 void
 conn_unlisten(void)
 {
+	if (server.accept_pause != NULL) {
+		event_free(server.accept_pause);
+		server.accept_pause = NULL;
+	}
 	if (server.tcp != NULL)
 		evconnlistener_free(server.tcp);
 	if (server.unix_lis != NULL) {

@@ -44,6 +44,7 @@ struct server {
 	struct conn_list	 conns;		/* open or draining */
 	struct conn_list	 closed;	/* to free from the loop */
 	struct event		*reaper;
+	struct event		*accept_pause;	/* out of descriptors: wait */
 	size_t			 nconns;
 	uint64_t		 next_conn_id;
 	struct event		*sig_int, *sig_term, *sig_hup;

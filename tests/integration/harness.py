@@ -324,7 +324,8 @@ class Redis:
 class Daemon:
     """jobmatchd with a config of its own in a temp dir, stderr logged."""
 
-    def __init__(self, redis_port, extra=(), tokens=True):
+    def __init__(self, redis_port, extra=(), tokens=True, prefix=()):
+        self.prefix = list(prefix)  # e.g. ["prlimit", "--nofile=40:40"]
         self.dir = tempfile.mkdtemp(prefix="jm-daemon-")
         self.port = free_port()
         self.redis_port = redis_port
@@ -392,7 +393,7 @@ class Daemon:
             if os.path.exists(self.log) else 0
         logf = open(self.log, "ab")
         try:
-            self.proc = spawn([JOBMATCHD, "-c", self.config],
+            self.proc = spawn(self.prefix + [JOBMATCHD, "-c", self.config],
                               stdin=subprocess.DEVNULL, stdout=logf,
                               stderr=logf)
         finally:

@@ -722,6 +722,43 @@ class LineTimeoutTest(unittest.TestCase):
             time.sleep(0.4)
 
 
+@unittest.skipUnless(shutil.which("prlimit"), "prlimit (util-linux) missing")
+class OutOfDescriptorsTest(unittest.TestCase):
+    """A daemon allowed 40 file descriptors: when accept() fails with
+    EMFILE it stops accepting for a while instead of spinning, and serves
+    the callers waiting in the backlog once descriptors are free."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = h.Redis()
+        cls.addClassCleanup(cls.redis.cleanup)
+        cls.redis.start()
+        cls.d = h.Daemon(cls.redis.port, prefix=["prlimit", "--nofile=40:40"])
+        cls.addClassCleanup(cls.d.cleanup)
+        cls.d.start()
+
+    def test_emfile_pauses_then_serves(self):
+        held = []
+        for _ in range(60):
+            c = h.Client(self.d.port)
+            held.append(c)
+            self.addCleanup(c.close)
+        def paused():
+            with open(self.d.log, "rb") as f:
+                return b"not accepting for" in f.read()
+        self.assertTrue(h.wait_until(paused, timeout=10,
+                                     what="the EMFILE pause in the log"))
+        # free descriptors: the ones waiting in the backlog get in
+        for c in held[:40]:
+            c.close()
+        for c in held[40:]:
+            self.assertIs(c.result("ping")["pong"], True)
+        n = h.Client(self.d.port)
+        self.addCleanup(n.close)
+        self.assertIs(n.result("ping")["pong"], True)
+        self.assertIsNone(self.d.proc.poll(), "the daemon died")
+
+
 class BackpressureTest(unittest.TestCase):
     """max_pending 64, max_output_bytes 64k: a client that pipelines 10,000
     requests and does not read is held back by TCP, not by the daemon's
