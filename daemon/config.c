@@ -43,6 +43,7 @@ config_defaults(struct config *c)
 	c->idle_timeout_s = 300;
 	c->line_timeout_s = 30;
 	c->max_pending = 1024;
+	c->max_request_rate = 10000;
 	c->max_output_bytes = 4 * 1024 * 1024;
 	c->anon_idle_timeout_s = 10;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
@@ -299,6 +300,11 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 50, 60000, &n) == -1)
 			BAD("expected 50 to 60000");
 		c->rules_poll_ms = (int)n;
+	} else if (strcmp(k, "max_request_rate") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 10000000, &c->max_request_rate) ==
+		    -1)
+			BAD("expected 1 to 10000000");
 	} else if (strcmp(k, "max_pending") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 1000000, &c->max_pending) == -1)

@@ -47,6 +47,7 @@ struct config {
 	int		 idle_timeout_s;	/* after hello */
 	int		 line_timeout_s;	/* a whole line, from its first byte */
 	size_t		 max_pending;		/* requests owed per conn */
+	size_t		 max_request_rate;	/* per conn, per second */
 	size_t		 max_output_bytes;	/* unread output per conn */
 	int		 anon_idle_timeout_s;	/* before hello */
 	struct token	*tokens;

@@ -41,6 +41,8 @@ struct conn {
 	size_t			 scanned;	/* input bytes known to hold
 						   no newline */
 	bool			 paused;	/* not reading: owes too much */
+	double			 rate_tokens;	/* requests it may still make */
+	int64_t			 rate_at;	/* when they were counted, us */
 	bool			 in_read;	/* inside read_cb */
 	TAILQ_HEAD(, slot)	 slots;		/* replies owed, in order */
 	size_t			 nslots;

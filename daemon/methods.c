@@ -851,6 +851,31 @@ find_method(const char *name)
 	return NULL;
 }
 
+/*
+ * A token bucket per connection: max_request_rate requests a second, in
+ * bursts of as many. Every request counts, notifications and batch items
+ * too.
+ */
+static bool
+rate_allows(struct conn *c)
+{
+	double rate = (double)server.cfg.max_request_rate;
+	int64_t now = mono_us();
+
+	if (c->rate_at == 0)
+		c->rate_tokens = rate;
+	else {
+		c->rate_tokens += (double)(now - c->rate_at) * rate / 1e6;
+		if (c->rate_tokens > rate)
+			c->rate_tokens = rate;
+	}
+	c->rate_at = now;
+	if (c->rate_tokens < 1.0)
+		return false;
+	c->rate_tokens -= 1.0;
+	return true;
+}
+
 /* Serves one request object into slot s at index i. */
 static void
 dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
@@ -868,6 +893,12 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	if ((r = req_new(s, i, rr.id, c)) == NULL) {
 		slot_put(s, i, rpc_error(rr.id, RPC_INTERNAL_ERROR,
 		    "out of memory", NULL));
+		return;
+	}
+	if (!rate_allows(c)) {
+		req_error(r, RPC_BUSY, "request rate limit: retry later",
+		    json_pack("{s:I}", "max_request_rate",
+		    (json_int_t)server.cfg.max_request_rate));
 		return;
 	}
 	if ((m = find_method(rr.method)) == NULL) {

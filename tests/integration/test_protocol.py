@@ -759,6 +759,42 @@ class OutOfDescriptorsTest(unittest.TestCase):
         self.assertIsNone(self.d.proc.poll(), "the daemon died")
 
 
+class RequestRateTest(unittest.TestCase):
+    """max_request_rate 50: a burst of 50, then 50 a second."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["max_request_rate 50"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+
+    def test_over_the_rate_is_busy(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        c.hello(h.STAFF)        # one of the 50
+        n = 200
+        c.send_raw(b"".join(line(request("ping", id=i)) for i in range(n)))
+        ok = busy = 0
+        for i in range(n):
+            r = c.read_json()
+            self.assertEqual(r["id"], i)        # every one, in order
+            if "result" in r:
+                ok += 1
+            else:
+                self.assertEqual(r["error"]["code"], -32005, r)
+                self.assertEqual(r["error"]["data"]["max_request_rate"], 50)
+                busy += 1
+        self.assertGreaterEqual(ok, 45, "the burst was not allowed")
+        self.assertGreater(busy, 0, "no request was over the rate")
+        self.assertEqual(ok + busy, n)
+        # the bucket fills again, and other connections have their own
+        o = h.Client(self.d.port)
+        self.addCleanup(o.close)
+        self.assertIs(o.result("ping")["pong"], True)
+        time.sleep(1.1)
+        self.assertIs(c.result("ping")["pong"], True)
+
+
 class BackpressureTest(unittest.TestCase):
     """max_pending 64, max_output_bytes 64k: a client that pipelines 10,000
     requests and does not read is held back by TCP, not by the daemon's
@@ -766,7 +802,8 @@ class BackpressureTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.env = h.Env(extra=["max_pending 64", "max_output_bytes 64k"])
+        cls.env = h.Env(extra=["max_pending 64", "max_output_bytes 64k",
+                               "max_request_rate 1000000"])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
 
