@@ -40,6 +40,8 @@ config_defaults(struct config *c)
 	c->rules_history = 50;
 	c->rules_poll_ms = 500;
 	c->max_hello_failures = 3;
+	c->hello_fail_limit = 10;
+	c->hello_pause_s = 60;
 	c->idle_timeout_s = 300;
 	c->line_timeout_s = 30;
 	c->max_pending = 1024;
@@ -329,6 +331,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->anon_idle_timeout_s = (int)n;
+	} else if (strcmp(k, "hello_fail_limit") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &n) == -1)
+			BAD("expected 1 to 100000");
+		c->hello_fail_limit = (int)n;
+	} else if (strcmp(k, "hello_pause_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 86400, &n) == -1)
+			BAD("expected 1 to 86400");
+		c->hello_pause_s = (int)n;
 	} else if (strcmp(k, "max_hello_failures") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 100, &n) == -1)

@@ -44,6 +44,8 @@ struct config {
 	size_t		 rules_history;		/* versions kept in Redis */
 	int		 rules_poll_ms;		/* how often to look */
 	int		 max_hello_failures;
+	int		 hello_fail_limit;	/* per address, then a pause */
+	int		 hello_pause_s;
 	int		 idle_timeout_s;	/* after hello */
 	int		 line_timeout_s;	/* a whole line, from its first byte */
 	size_t		 max_pending;		/* requests owed per conn */

@@ -515,6 +515,9 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	c->role = ROLE_ANON;
 	TAILQ_INIT(&c->slots);
 	peer_name(sa, c->peer, sizeof(c->peer));
+	snprintf(c->addr, sizeof(c->addr), "%s", c->peer);
+	if (strrchr(c->addr, ':') != NULL && sa->sa_family != AF_UNIX)
+		*strrchr(c->addr, ':') = '\0';
 	/* Replies are whole lines: send them now, not after a delayed ACK. */
 	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
 		int one = 1;

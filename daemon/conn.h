@@ -34,7 +34,8 @@ struct conn {
 	struct bufferevent	*bev;
 	struct event		*line_timer;	/* a line begun, not finished */
 	enum conn_state		 state;
-	char			 peer[80];	/* address, for logs */
+	char			 peer[80];	/* address:port, for logs */
+	char			 addr[64];	/* address alone (or "unix") */
 	enum role		 role;
 	char			 employer_id[ID_MAX + 1];	/* employer */
 	int			 hello_failures;

@@ -211,6 +211,7 @@ main(int argc, char **argv)
 
 	conn_unlisten();
 	conn_free_all();
+	methods_free_hello_fails();
 	store_free(server.store);
 	matcher_free(server.loading);
 	matcher_free(server.matcher);

@@ -297,6 +297,112 @@ method_names(enum role role)
 	return a;
 }
 
+/*
+ * Failed hellos per address: hello_fail_limit of them within hello_pause_s
+ * pause the address for hello_pause_s, during which its hellos are not
+ * even checked. The table is bounded: past HELLO_TABLE_MAX addresses the
+ * stale ones go, and if that is not enough, all of them.
+ */
+#define HELLO_TABLE_MAX 10000
+
+struct hello_fail {
+	int		 count;
+	int64_t		 since;		/* first failure counted, us */
+	int64_t		 until;		/* paused until, us; 0: not paused */
+};
+
+static void
+free_fail(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(val);
+}
+
+struct prune {
+	const char	*keys[64];
+	size_t		 n;
+	int64_t		 now;
+};
+
+static void
+find_stale(const char *key, void *val, void *arg)
+{
+	struct prune *p = arg;
+	struct hello_fail *f = val;
+	int64_t window = (int64_t)server.cfg.hello_pause_s * 1000000;
+
+	if (p->n < 64 && f->until < p->now && f->since + window < p->now)
+		p->keys[p->n++] = key;
+}
+
+static void
+prune_fails(int64_t now)
+{
+	struct prune p;
+
+	do {
+		p.n = 0;
+		p.now = now;
+		strmap_each(&server.hello_fails, find_stale, &p);
+		for (size_t i = 0; i < p.n; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "%s", p.keys[i]);
+			free(strmap_del(&server.hello_fails, key));
+		}
+	} while (p.n == 64);
+	if (server.hello_fails.n >= HELLO_TABLE_MAX)
+		methods_free_hello_fails();
+}
+
+void
+methods_free_hello_fails(void)
+{
+	strmap_each(&server.hello_fails, free_fail, NULL);
+	strmap_free(&server.hello_fails);
+}
+
+static bool
+hello_paused(const char *addr)
+{
+	struct hello_fail *f = strmap_get(&server.hello_fails, addr);
+
+	return f != NULL && f->until > mono_us();
+}
+
+static void
+hello_count(const char *addr, bool failed)
+{
+	struct hello_fail *f = strmap_get(&server.hello_fails, addr);
+	int64_t now = mono_us(), window =
+	    (int64_t)server.cfg.hello_pause_s * 1000000;
+
+	if (!failed) {
+		if (f != NULL)
+			free(strmap_del(&server.hello_fails, addr));
+		return;
+	}
+	if (f == NULL) {
+		if (server.hello_fails.n >= HELLO_TABLE_MAX)
+			prune_fails(now);
+		if ((f = calloc(1, sizeof(*f))) == NULL ||
+		    strmap_put(&server.hello_fails, addr, f) == -1) {
+			free(f);
+			return;
+		}
+	}
+	if (f->count == 0 || f->since + window < now) {
+		f->count = 0;
+		f->since = now;
+	}
+	if (++f->count >= server.cfg.hello_fail_limit) {
+		f->until = now + window;
+		f->count = 0;
+		log_warnx("hello: %d failures from %s: paused for %d s",
+		    server.cfg.hello_fail_limit, addr, server.cfg.hello_pause_s);
+	}
+}
+
 static void
 m_hello(struct req *r, json_t *params)
 {
@@ -325,9 +431,16 @@ m_hello(struct req *r, json_t *params)
 		req_reply(r, NULL);
 		return;
 	}
+	if (tok != NULL && hello_paused(c->addr)) {
+		req_error(r, RPC_BUSY, "too many failed hellos from this "
+		    "address: retry later", json_pack("{s:i}", "retry_after_s",
+		    server.cfg.hello_pause_s));
+		return;
+	}
 	if (tok != NULL) {
 		t = auth_find(&server.cfg, json_string_value(tok),
 		    json_string_length(tok));
+		hello_count(c->addr, t == NULL);
 		if (t == NULL) {
 			c->hello_failures++;
 			log_info("conn %llu: hello with an unknown token from "

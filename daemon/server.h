@@ -14,6 +14,7 @@
 #include "daemon/config.h"
 #include "matcher/matcher.h"
 #include "matcher/rules.h"
+#include "matcher/strmap.h"
 #include "matcher/towns.h"
 
 struct conn;
@@ -45,6 +46,7 @@ struct server {
 	struct conn_list	 closed;	/* to free from the loop */
 	struct event		*reaper;
 	struct event		*accept_pause;	/* out of descriptors: wait */
+	struct strmap		 hello_fails;	/* address -> struct hello_fail */
 	size_t			 nconns;
 	uint64_t		 next_conn_id;
 	struct event		*sig_int, *sig_term, *sig_hup;

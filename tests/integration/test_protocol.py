@@ -759,6 +759,43 @@ class OutOfDescriptorsTest(unittest.TestCase):
         self.assertIsNone(self.d.proc.poll(), "the daemon died")
 
 
+class HelloPauseTest(unittest.TestCase):
+    """hello_fail_limit 3, hello_pause_s 2: three wrong tokens from one
+    address pause its hellos, even with a good token, for two seconds."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["hello_fail_limit 3", "hello_pause_s 2",
+                               "max_hello_failures 100"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+
+    def hello(self, c, token):
+        c.send(request("hello", {"token": token}, id=1))
+        return c.read_json()
+
+    def test_failures_pause_the_address(self):
+        c = h.Client(self.d.port)
+        self.addCleanup(c.close)
+        for _ in range(3):
+            r = self.hello(c, "wrong-token")
+            self.assertEqual(r["error"]["code"], -32001, r)
+        r = self.hello(c, h.STAFF)
+        self.assertEqual(r["error"]["code"], -32005, r)
+        self.assertEqual(r["error"]["data"]["retry_after_s"], 2)
+        # the address, not the connection, is paused
+        o = h.Client(self.d.port)
+        self.addCleanup(o.close)
+        self.assertEqual(self.hello(o, h.STAFF)["error"]["code"], -32005)
+        self.assertIs(o.result("ping")["pong"], True)   # still served
+        time.sleep(2.5)
+        self.assertEqual(self.hello(o, h.STAFF)["result"]["role"], "staff")
+        # a success clears the count
+        self.assertEqual(self.hello(c, "wrong-token")["error"]["code"],
+                         -32001)
+        self.assertEqual(self.hello(c, h.STAFF)["result"]["role"], "staff")
+
+
 class RequestRateTest(unittest.TestCase):
     """max_request_rate 50: a burst of 50, then 50 a second."""
 
