@@ -1,0 +1,128 @@
+"""
+test_privacy.py - what jobmatchd keeps of the people it serves: after a
+session with real profiles, registered seekers, every kind of token (good
+and bad) and every error path, at log_level debug, neither the daemon's
+log nor Redis holds a token, a kiosk profile, or a seeker's data beyond
+the seeker record itself (which seeker.delete erases).
+"""
+import os
+import unittest
+
+import harness as h
+
+GUIXI = "500231001000"
+# Distinctive values, so that a stray copy is found by a plain search.
+SECRET_SKILL = "盲文速记术ZQX"
+SECRET_NAME = "测试人员甲ZQX"
+SECRET_SEEKER_SKILL = "手语直播ZQX"
+BAD_TOKEN = "not-a-token-ZQX-7741"
+
+
+class PrivacyTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["log_level debug"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+        cls.redis = cls.env.redis
+
+    def session(self):
+        staff = h.Client(self.d.port)
+        self.addCleanup(staff.close)
+        staff.hello(h.STAFF)
+        staff.result("employer.put", {"employer": {
+            "id": "emp-p", "name": "隐私测试单位", "type": "private",
+            "town": GUIXI}})
+        staff.result("job.post", {"job": {
+            "id": "p1", "employer_id": "emp-p", "title": "速记员",
+            "skills": ["速记"], "accessible_for": ["any"],
+            "employment_type": "full_time", "town": GUIXI}})
+        profile = {"disability": {"type": "visual", "grade": 1},
+                   "skills": [SECRET_SKILL], "town": GUIXI,
+                   "needs": ["screen_reader"], "flags": ["low_income"]}
+        kiosk = h.Client(self.d.port)
+        self.addCleanup(kiosk.close)
+        kiosk.hello(h.KIOSK)
+        for explain in (False, True):
+            kiosk.result("match", {"profile": profile, "explain": explain})
+        # an invalid profile: the error names the field, never the value
+        bad = dict(profile, disability={"type": "visual", "grade": 9})
+        r = kiosk.call("match", {"profile": bad})
+        self.assertEqual(r["error"]["code"], -32602)
+        staff.result("rules.explain", {"profile": profile, "job_id": "p1",
+                                       "employer_id": "emp-p"})
+        # a registered seeker, matched, then erased
+        seeker = {"id": "s-9001", "name": SECRET_NAME,
+                  "disability": {"type": "hearing", "grade": 2},
+                  "skills": [SECRET_SEEKER_SKILL], "town": GUIXI}
+        staff.result("seeker.put", {"seeker": seeker})
+        staff.result("match", {"seeker_id": "s-9001"})
+        staff.result("job.candidates", {"job_id": "p1",
+                                        "employer_id": "emp-p"})
+        staff.result("seeker.delete", {"id": "s-9001"})
+        # wrong tokens, and the good ones again
+        anon = h.Client(self.d.port)
+        self.addCleanup(anon.close)
+        r = anon.call("hello", {"token": BAD_TOKEN})
+        self.assertEqual(r["error"]["code"], -32001)
+        for tok in (h.KIOSK, h.STAFF, h.EMP_A):
+            c = h.Client(self.d.port)
+            self.addCleanup(c.close)
+            c.hello(tok)
+
+    def redis_dump(self):
+        """Every key and every value in Redis, as bytes."""
+        out = []
+        cursor = b"0"
+        while True:
+            cursor, keys = self.redis.cmd("SCAN", cursor, "COUNT", "1000")
+            for k in keys:
+                out.append(k)
+                t = self.redis.cmd("TYPE", k)
+                if isinstance(t, str):
+                    t = t.encode()
+                if t == b"string":
+                    out.append(self.redis.cmd("GET", k) or b"")
+                elif t == b"hash":
+                    out.extend(self.redis.cmd("HGETALL", k))
+                elif t in (b"set",):
+                    out.extend(self.redis.cmd("SMEMBERS", k))
+                elif t == b"zset":
+                    out.extend(self.redis.cmd("ZRANGE", k, "0", "-1"))
+                elif t == b"stream":
+                    for _id, fields in self.redis.cmd("XRANGE", k, "-",
+                                                      "+"):
+                        out.append(_id)
+                        out.extend(fields)
+            if cursor in (b"0", 0, "0"):
+                break
+        return b"\n".join(x if isinstance(x, bytes) else str(x).encode()
+                          for x in out)
+
+    def test_nothing_personal_is_kept(self):
+        self.session()
+        with open(self.d.log, "rb") as f:
+            log = f.read()
+        self.assertIn(b"match", log, "the log is not at debug level")
+        secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
+                   h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
+                   "low_income"]
+        for s in secrets:
+            self.assertFalse(s.encode() in log,
+                             "%r is in the daemon's log" % s)
+        dump = self.redis_dump()
+        # the dump holds values, not only keys: the posting's title
+        self.assertIn("速记员".encode(), dump, "the Redis dump is empty")
+        # (vocabulary words such as low_income stand in the rule set)
+        for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
+                  h.KIOSK, h.STAFF, h.EMP_A):
+            self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
+        # the token digests are in the config only, never in the log
+        for tok in (h.KIOSK, h.STAFF):
+            self.assertFalse(h.digest(tok).encode() in log,
+                             "a token's digest is in the log")
+
+
+if __name__ == "__main__":
+    h.main()
