@@ -4,7 +4,7 @@
 # ctest. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
-./tools/deps.sh
+./tools/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
 
 run() {
@@ -20,4 +20,26 @@ run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-asan -DCMAKE_BUILD_TYPE=Debug -DJM_SANITIZE=ON
+# The libFuzzer targets, briefly (docs/fuzzing.md runs them longer).
+if command -v clang >/dev/null 2>&1; then
+	seconds=${JM_FUZZ_SECONDS:-30}
+	echo "== fuzz ($seconds s a target)"
+	CC=clang cmake -S . -B build-fuzz -DJM_FUZZ=ON -DBUILD_TESTING=OFF \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build-fuzz -j "$jobs" --target fuzz_proto fuzz_rules
+	for t in proto rules; do
+		work=$(mktemp -d)
+		if ! ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" \
+		    -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
+		    "$work" "fuzz/corpus/$t" > "$work.log" 2>&1; then
+			tail -n 60 "$work.log"
+			echo "fuzz_$t failed; the input is in build-fuzz/"
+			exit 1
+		fi
+		echo "fuzz_$t: $(grep -a '^Done' "$work.log")"
+		rm -rf "$work" "$work.log"
+	done
+else
+	echo "== fuzz: skipped (no clang)"
+fi
 echo "== all tests passed"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages jobmatchd needs to build, run and test
-# (tools/packages.txt) when any is missing. Runs apt-get only if needed.
+# (tools/packages.txt; with "test", also tools/packages-test.txt: clang for
+# the fuzz targets) when any is missing. Runs apt-get only if needed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+lists=("$here/packages.txt")
+[ "${1:-}" = test ] && lists+=("$here/packages-test.txt")
 missing=()
 while read -r pkg; do
 	[ -n "$pkg" ] || continue
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$pkg")
-done < "$here/packages.txt"
+done < <(cat "${lists[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "missing packages: ${missing[*]} (run as root to install them)" >&2

@@ -1,0 +1,124 @@
+/*
+ * fuzz_proto.c - libFuzzer target for the protocol: bytes in, responses
+ * out. The input is cut into lines as a connection cuts them; each line is
+ * parsed and checked as a request (or a batch), its params go through the
+ * decoder of every method that takes a record, what decodes is encoded
+ * again, and every response is serialised.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "matcher/model.h"
+#include "matcher/towns.h"
+#include "proto/codec.h"
+#include "proto/frame.h"
+#include "proto/rpc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char towns_tsv[] =
+    "code\tname\tkind\tlat\tlon\n"
+    "500231001000\t桂溪街道\tsubdistrict\t30.3336\t107.3455\n"
+    "500231101000\t新民镇\ttown\t30.3976\t107.3895\n";
+static struct towns towns;
+
+static void
+respond(json_t *resp)
+{
+	size_t len;
+	char *line = rpc_dump(resp, &len);
+
+	free(line);
+	json_decref(resp);
+}
+
+static void
+params(json_t *p)
+{
+	struct match_params mp;
+	struct job j;
+	struct employer e;
+	struct seeker s;
+	struct perr pe;
+
+	codec_match_init(&mp);
+	(void)codec_match_decode(p, &towns, &mp, &pe);
+	codec_match_clear(&mp);
+	job_init(&j);
+	if (codec_job_decode(json_object_get(p, "job"), "job", &towns, &j,
+	    &pe) == 0)
+		json_decref(codec_job_encode(&j, &towns));
+	job_clear(&j);
+	employer_init(&e);
+	if (codec_employer_decode(json_object_get(p, "employer"), "employer",
+	    &towns, &e, &pe) == 0)
+		json_decref(codec_employer_encode(&e, &towns));
+	employer_clear(&e);
+	seeker_init(&s);
+	if (codec_seeker_decode(json_object_get(p, "seeker"), "seeker",
+	    &towns, &s, &pe) == 0)
+		json_decref(codec_seeker_encode(&s, &towns));
+	seeker_clear(&s);
+}
+
+static void
+one(json_t *req)
+{
+	struct rpc_req r;
+
+	rpc_check(req, &r);
+	if (r.error != 0) {
+		respond(rpc_error(r.id, r.error, r.message, NULL));
+		return;
+	}
+	if (r.params != NULL && json_is_object(r.params))
+		params(r.params);
+	respond(rpc_result(r.id, json_string(r.method)));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data;
+	size_t len, used;
+	char err[256];
+
+	if (towns.n == 0 && towns_parse(&towns, towns_tsv,
+	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
+		return 0;
+	while (size > 0) {
+		json_t *root;
+		enum frame_status st = frame_next(p, size, 65536, &len, &used);
+
+		if (st == FRAME_TOO_LONG) {
+			respond(rpc_error(NULL, RPC_INVALID_REQUEST, "too long",
+			    NULL));
+			break;
+		}
+		if (st == FRAME_PARTIAL) {
+			len = size;	/* the last line, without its newline */
+			used = size;
+		}
+		if (len > 0) {
+			if (rpc_parse(p, len, &root, err, sizeof(err)) != 0)
+				respond(rpc_error(NULL, RPC_PARSE_ERROR, err,
+				    NULL));
+			else if (json_is_array(root)) {
+				size_t i;
+				json_t *v;
+				json_array_foreach(root, i, v)
+					one(v);
+				json_decref(root);
+			} else {
+				one(root);
+				json_decref(root);
+			}
+		}
+		p += used;
+		size -= used;
+	}
+	return 0;
+}
