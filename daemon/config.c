@@ -242,6 +242,22 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_hostport(argv[1], &c->listen) == -1)
 			BAD("expected HOST:PORT");
+	} else if (strcmp(k, "listen_tls") == 0) {
+		NEED(1);
+		if (parse_hostport(argv[1], &c->listen_tls) == -1)
+			BAD("expected HOST:PORT");
+	} else if (strcmp(k, "tls_cert") == 0) {
+		NEED(1);
+		if (copy_str(c->tls_cert, sizeof(c->tls_cert), argv[1]))
+			BAD("path too long");
+	} else if (strcmp(k, "tls_key") == 0) {
+		NEED(1);
+		if (copy_str(c->tls_key, sizeof(c->tls_key), argv[1]))
+			BAD("path too long");
+	} else if (strcmp(k, "tls_ca") == 0) {
+		NEED(1);
+		if (copy_str(c->tls_ca, sizeof(c->tls_ca), argv[1]))
+			BAD("path too long");
 	} else if (strcmp(k, "unix_socket") == 0) {
 		NEED(1);
 		if (copy_str(c->unix_socket, sizeof(c->unix_socket), argv[1]))
@@ -442,6 +458,12 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 	}
 	if (rc == 0 && ferror(fp)) {
 		snprintf(err, errlen, "%s: read error", file);
+		rc = -1;
+	}
+	if (rc == 0 && c->listen_tls.port != 0 &&
+	    (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
+		snprintf(err, errlen, "%s: listen_tls needs tls_cert and "
+		    "tls_key", file);
 		rc = -1;
 	}
 	fclose(fp);

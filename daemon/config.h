@@ -30,6 +30,10 @@ struct hostport {
 
 struct config {
 	struct hostport	 listen;
+	struct hostport	 listen_tls;		/* port 0: no TLS listener */
+	char		 tls_cert[PATH_MAX];
+	char		 tls_key[PATH_MAX];
+	char		 tls_ca[PATH_MAX];	/* "": no client certificates */
 	char		 unix_socket[108];
 	struct hostport	 redis;
 	char		 redis_socket[108];	/* "redis /path" instead */

@@ -14,8 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
@@ -497,7 +500,6 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 
 	(void)lis;
 	(void)salen;
-	(void)arg;
 	if (server.stopping || server.nconns >= server.cfg.max_connections) {
 		static const char busy[] = "{\"jsonrpc\":\"2.0\",\"id\":null,"
 		    "\"error\":{\"code\":-32005,\"message\":"
@@ -524,7 +526,16 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	}
-	c->bev = bufferevent_socket_new(server.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (arg != NULL) {		/* the TLS listener */
+		SSL *ssl = SSL_new(arg);
+		c->bev = ssl == NULL ? NULL : bufferevent_openssl_socket_new(
+		    server.base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+		    BEV_OPT_CLOSE_ON_FREE);
+		if (c->bev == NULL && ssl != NULL)
+			SSL_free(ssl);
+	} else
+		c->bev = bufferevent_socket_new(server.base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
 	c->line_timer = evtimer_new(server.base, line_timeout, c);
 	if (c->bev == NULL || c->line_timer == NULL) {
 		if (c->bev != NULL)
@@ -562,6 +573,8 @@ accept_resume(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if (server.tcp != NULL)
 		evconnlistener_enable(server.tcp);
+	if (server.tls != NULL)
+		evconnlistener_enable(server.tls);
 	if (server.unix_lis != NULL)
 		evconnlistener_enable(server.unix_lis);
 }
@@ -584,13 +597,15 @@ accept_error_cb(struct evconnlistener *lis, void *arg)
 	    evutil_socket_error_to_string(err), ACCEPT_PAUSE_MS);
 	if (server.tcp != NULL)
 		evconnlistener_disable(server.tcp);
+	if (server.tls != NULL)
+		evconnlistener_disable(server.tls);
 	if (server.unix_lis != NULL)
 		evconnlistener_disable(server.unix_lis);
 	evtimer_add(server.accept_pause, &tv);
 }
 
 static struct evconnlistener *
-listen_tcp(const struct hostport *hp)
+listen_tcp(const struct hostport *hp, void *tls)
 {
 	struct evutil_addrinfo hints, *ai = NULL;
 	struct evconnlistener *lis;
@@ -607,7 +622,7 @@ listen_tcp(const struct hostport *hp)
 		    evutil_gai_strerror(rc));
 		return NULL;
 	}
-	lis = evconnlistener_new_bind(server.base, accept_cb, NULL,
+	lis = evconnlistener_new_bind(server.base, accept_cb, tls,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    512, ai->ai_addr, (int)ai->ai_addrlen);
 	evutil_freeaddrinfo(ai);
@@ -651,11 +666,20 @@ conn_listen(void)
 	    NULL || (server.accept_pause = evtimer_new(server.base,
 	    accept_resume, NULL)) == NULL)
 		return -1;
-	if ((server.tcp = listen_tcp(&server.cfg.listen)) == NULL)
+	if ((server.tcp = listen_tcp(&server.cfg.listen, NULL)) == NULL)
 		return -1;
 	evconnlistener_set_error_cb(server.tcp, accept_error_cb);
 	log_info("listening on %s:%d", server.cfg.listen.host,
 	    server.cfg.listen.port);
+	if (server.tls_ctx != NULL) {
+		if ((server.tls = listen_tcp(&server.cfg.listen_tls,
+		    server.tls_ctx)) == NULL)
+			return -1;
+		evconnlistener_set_error_cb(server.tls, accept_error_cb);
+		log_info("listening on %s:%d (TLS%s)",
+		    server.cfg.listen_tls.host, server.cfg.listen_tls.port,
+		    server.cfg.tls_ca[0] ? ", client certificates" : "");
+	}
 	if (server.cfg.unix_socket[0] != '\0') {
 		if ((server.unix_lis = listen_unix(server.cfg.unix_socket)) ==
 		    NULL)
@@ -675,9 +699,11 @@ conn_unlisten(void)
 	}
 	if (server.tcp != NULL)
 		evconnlistener_free(server.tcp);
+	if (server.tls != NULL)
+		evconnlistener_free(server.tls);
 	if (server.unix_lis != NULL) {
 		evconnlistener_free(server.unix_lis);
 		(void)unlink(server.cfg.unix_socket);
 	}
-	server.tcp = server.unix_lis = NULL;
+	server.tcp = server.unix_lis = server.tls = NULL;
 }

@@ -19,6 +19,7 @@
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
+#include "daemon/tls.h"
 #include "proto/codec.h"
 
 #define FILE_MAX (16 * 1024 * 1024)
@@ -170,8 +171,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
+	if (server.cfg.listen_tls.port != 0 &&
+	    (server.tls_ctx = tls_ctx_new(&server.cfg, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "jobmatchd: %s\n", err);
+		return 1;
+	}
 	if (check) {
 		printf("jobmatchd: %s: configuration OK\n", file);
+		tls_ctx_free(server.tls_ctx);
 		rules_free(rules);
 		free(rules_doc);
 		towns_free(&server.towns);
@@ -222,6 +230,7 @@ main(int argc, char **argv)
 	event_free(server.sig_term);
 	event_free(server.sig_hup);
 	event_base_free(server.base);
+	tls_ctx_free(server.tls_ctx);
 	towns_free(&server.towns);
 	config_free(&server.cfg);
 	log_info("stopped");

@@ -41,7 +41,8 @@ struct server {
 	struct seekers		*seekers;	/* registered seekers */
 	struct seekers		*seekers_loading;	/* being rebuilt */
 	struct store		*store;
-	struct evconnlistener	*tcp, *unix_lis;
+	struct evconnlistener	*tcp, *unix_lis, *tls;
+	struct ssl_ctx_st	*tls_ctx;	/* with listen_tls */
 	struct conn_list	 conns;		/* open or draining */
 	struct conn_list	 closed;	/* to free from the loop */
 	struct event		*reaper;
