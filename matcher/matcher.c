@@ -313,37 +313,26 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 {
 	struct rules *old = m->rules;
 	struct matcher saved = *m;
-	bool late = false;
+	int rc = 0;
 
 	m->rules = rules;
 	strmap_init(&m->skills);
 	m->terms = NULL;
 	m->nskill_terms = m->capterms = 0;
 	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
-	for (size_t i = 0; i < m->njobs; i++) {
+	for (size_t i = 0; i < m->njobs && rc == 0; i++) {
 		if (rules_deadline_passed(rules))
-			late = true;
-		if (late || derive_skills(m, m->jobs[i]) == -1) {
-			rules_deadline(rules, 0);
-			/* Undo: derive again under the old rules. */
-			free_terms(m);
-			m->skills = saved.skills;
-			m->terms = saved.terms;
-			m->nskill_terms = saved.nskill_terms;
-			m->capterms = saved.capterms;
-			m->rules = old;
-			for (size_t k = 0; k <= i && k < m->njobs; k++) {
-				(void)derive_skills(m, m->jobs[k]);
-				eval_job_rules(m, m->jobs[k]);
-			}
-			return late ? -2 : -1;
-		}
-		eval_job_rules(m, m->jobs[i]);
+			rc = -2;
+		else if (derive_skills(m, m->jobs[i]) == -1)
+			rc = -1;
+		else
+			eval_job_rules(m, m->jobs[i]);
 	}
-	late = rules_deadline_passed(rules);
+	if (rc == 0 && rules_deadline_passed(rules))
+		rc = -2;
 	rules_deadline(rules, 0);
-	if (late) {
-		/* The last posting ran out of time: undo all of it. */
+	if (rc != 0) {
+		/* Out of memory or of time: back to the old rules, whole. */
 		free_terms(m);
 		m->skills = saved.skills;
 		m->terms = saved.terms;
@@ -354,7 +343,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 			(void)derive_skills(m, m->jobs[k]);
 			eval_job_rules(m, m->jobs[k]);
 		}
-		return -2;
+		return rc;
 	}
 	strmap_free(&saved.skills);
 	for (uint32_t i = 0; i < saved.nskill_terms; i++)
