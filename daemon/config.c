@@ -38,7 +38,8 @@ config_defaults(struct config *c)
 	c->redis_timeout_ms = 2000;
 	c->stream_maxlen = 100000;
 	c->rules_history = 50;
-	c->rules_poll_ms = 500;
+	c->stream_block_ms = 5000;
+	c->shutdown_timeout_s = 10;
 	c->max_hello_failures = 3;
 	c->hello_fail_limit = 10;
 	c->hello_pause_s = 60;
@@ -109,9 +110,13 @@ parse_size(const char *s, size_t min, size_t max, size_t *out)
 	if (errno != 0 || end == s)
 		return -1;
 	if (*end == 'k' || *end == 'K') {
+		if (v > ULLONG_MAX / 1024)
+			return -1;
 		v *= 1024;
 		end++;
 	} else if (*end == 'm' || *end == 'M') {
+		if (v > ULLONG_MAX / (1024 * 1024))
+			return -1;
 		v *= 1024 * 1024;
 		end++;
 	}
@@ -246,6 +251,10 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_hostport(argv[1], &c->listen_tls) == -1)
 			BAD("expected HOST:PORT");
+	} else if (strcmp(k, "metrics_listen") == 0) {
+		NEED(1);
+		if (parse_hostport(argv[1], &c->metrics_listen) == -1)
+			BAD("expected HOST:PORT");
 	} else if (strcmp(k, "tls_cert") == 0) {
 		NEED(1);
 		if (copy_str(c->tls_cert, sizeof(c->tls_cert), argv[1]))
@@ -272,6 +281,8 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		    !numeric_host(c->redis.host))
 			BAD("expected IP:PORT or a unix socket path (a host "
 			    "name would block the loop to resolve)");
+		else
+			c->redis_socket[0] = '\0';	/* the last line wins */
 	} else if (strcmp(k, "redis_db") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 0, 15, &n) == -1)
@@ -313,11 +324,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 1, 100000, &c->rules_history) == -1)
 			BAD("expected 1 to 100000");
-	} else if (strcmp(k, "rules_poll_ms") == 0) {
+	} else if (strcmp(k, "stream_block_ms") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 50, 60000, &n) == -1)
-			BAD("expected 50 to 60000");
-		c->rules_poll_ms = (int)n;
+		if (parse_size(argv[1], 100, 600000, &n) == -1)
+			BAD("expected 100 to 600000");
+		c->stream_block_ms = (int)n;
+	} else if (strcmp(k, "shutdown_timeout_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 0, 3600, &n) == -1)
+			BAD("expected 0 to 3600");
+		c->shutdown_timeout_s = (int)n;
 	} else if (strcmp(k, "max_request_rate") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 10000000, &c->max_request_rate) ==
@@ -468,4 +484,35 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 	}
 	fclose(fp);
 	return rc;
+}
+
+/* A field that only a restart changes: keep cur's, and say so. */
+#define KEEP(field, name) do {						\
+	if (memcmp(&next->field, &cur->field, sizeof(cur->field)) != 0) \
+		log_warnx("config: %s changed: restart to apply it", name); \
+	memcpy(&next->field, &cur->field, sizeof(cur->field));		\
+} while (0)
+
+void
+config_reload(struct config *cur, struct config *next)
+{
+	KEEP(listen, "listen");
+	KEEP(listen_tls, "listen_tls");
+	KEEP(tls_cert, "tls_cert");
+	KEEP(tls_key, "tls_key");
+	KEEP(tls_ca, "tls_ca");
+	KEEP(unix_socket, "unix_socket");
+	KEEP(redis, "redis");
+	KEEP(redis_socket, "redis");
+	KEEP(redis_db, "redis_db");
+	KEEP(key_prefix, "key_prefix");
+	KEEP(towns_file, "towns_file");
+	KEEP(metrics_listen, "metrics_listen");
+	/* The active rule set was compiled and is run with these. */
+	next->regex.clock_us = cur->regex.clock_us;
+	KEEP(regex, "a regex_* limit");
+	free(cur->tokens);
+	*cur = *next;
+	next->tokens = NULL;
+	next->ntokens = 0;
 }

@@ -31,6 +31,7 @@ struct hostport {
 struct config {
 	struct hostport	 listen;
 	struct hostport	 listen_tls;		/* port 0: no TLS listener */
+	struct hostport	 metrics_listen;	/* HTTP /metrics; port 0: none */
 	char		 tls_cert[PATH_MAX];
 	char		 tls_key[PATH_MAX];
 	char		 tls_ca[PATH_MAX];	/* "": no client certificates */
@@ -46,7 +47,8 @@ struct config {
 	int		 redis_timeout_ms;
 	size_t		 stream_maxlen;
 	size_t		 rules_history;		/* versions kept in Redis */
-	int		 rules_poll_ms;		/* how often to look */
+	int		 stream_block_ms;	/* one blocking XREAD */
+	int		 shutdown_timeout_s;	/* SIGTERM waits that long */
 	int		 max_hello_failures;
 	int		 hello_fail_limit;	/* per address, then a pause */
 	int		 hello_pause_s;
@@ -73,6 +75,13 @@ void	config_defaults(struct config *c);
 int	config_load(struct config *c, const char *file, char *err,
 	    size_t errlen);
 void	config_free(struct config *c);
+/*
+ * SIGHUP: makes next (a config that loaded whole) the one in use, except
+ * for what only a restart can change (listeners, Redis address, database
+ * and prefix, TLS files, towns, metrics_listen, regex limits), which keeps
+ * its value with a warning when it differs. next is emptied.
+ */
+void	config_reload(struct config *cur, struct config *next);
 
 const char *role_name(enum role r);
 

@@ -25,6 +25,8 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/sd.h"
 #include "daemon/server.h"
 #include "proto/frame.h"
 #include "proto/rpc.h"
@@ -115,6 +117,8 @@ req_new(struct slot *s, size_t index, json_t *id, const struct conn *c)
 	r->id = id != NULL ? json_incref(id) : NULL;
 	r->role = c->role;
 	memcpy(r->employer_id, c->employer_id, sizeof(r->employer_id));
+	r->start_us = metrics_now_us();
+	r->metric = METRICS_INVALID;
 	return r;
 }
 
@@ -130,6 +134,8 @@ req_reply(struct req *r, json_t *resp)
 	struct slot *s = r->slot;
 	size_t index = r->index;
 
+	metrics_request(r->metric, resp == NULL ||
+	    json_object_get(resp, "error") != NULL, r->start_us);
 	if (r->id == NULL) {		/* a notification: no response */
 		json_decref(resp);
 		resp = NULL;
@@ -254,6 +260,7 @@ refuse_line(struct conn *c, const char *msg)
 	struct slot *s;
 
 	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
+	metrics_invalid();
 	c->state = CONN_DRAINING;
 	if (c->line_timer != NULL)
 		evtimer_del(c->line_timer);
@@ -438,6 +445,7 @@ conn_close(struct conn *c, const char *reason)
 	if (c->state == CONN_CLOSED)
 		return;
 	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
+	metrics_conn_closed(reason);
 	c->state = CONN_CLOSED;
 	evtimer_del(c->line_timer);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -458,6 +466,21 @@ reap_cb(evutil_socket_t fd, short ev, void *arg)
 	while ((c = TAILQ_FIRST(&server.closed)) != NULL) {
 		TAILQ_REMOVE(&server.closed, c, entry);
 		conn_free(c);
+	}
+}
+
+void
+conn_drain_all(void)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&server.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_OPEN)
+			c->state = CONN_DRAINING;
+		if (c->line_timer != NULL)
+			evtimer_del(c->line_timer);
+		conn_flush(c);		/* stops reading; closes when done */
 	}
 }
 
@@ -506,6 +529,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		    "\"too many connections\"}}\n";
 		ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
 		(void)w;
+		metrics_conn_refused();
 		evutil_closesocket(fd);
 		return;
 	}
@@ -552,6 +576,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&server.conns, c, entry);
 	server.nconns++;
+	metrics_conn_accepted();
 	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
 	    c->peer);
 }
@@ -595,6 +620,7 @@ accept_error_cb(struct evconnlistener *lis, void *arg)
 		return;
 	log_warnx("accept: %s: not accepting for %d ms",
 	    evutil_socket_error_to_string(err), ACCEPT_PAUSE_MS);
+	metrics_accept_paused();
 	if (server.tcp != NULL)
 		evconnlistener_disable(server.tcp);
 	if (server.tls != NULL)
@@ -657,15 +683,80 @@ listen_unix(const char *path)
 	return lis;
 }
 
+/*
+ * Sockets passed by socket activation (systemd's jobmatchd.socket) replace
+ * listen and unix_socket: a unix socket becomes the unix listener, an
+ * inet one named "tls" (FileDescriptorName=tls) the TLS listener, any
+ * other inet one the plain listener.
+ */
+static int
+listen_passed(const struct sd_fd *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		struct evconnlistener **slot, *lis;
+		void *tls = NULL;
+		const char *kind;
+
+		if (getsockname(fds[i].fd, (struct sockaddr *)&ss, &len) == -1) {
+			log_error("passed socket %d: %s", fds[i].fd,
+			    strerror(errno));
+			return -1;
+		}
+		evutil_make_socket_nonblocking(fds[i].fd);
+		if (ss.ss_family == AF_UNIX) {
+			slot = &server.unix_lis;
+			kind = "unix";
+		} else if (strcmp(fds[i].name, "tls") == 0) {
+			if (server.tls_ctx == NULL) {
+				log_error("passed socket %d is named tls but "
+				    "tls_cert and tls_key are not set",
+				    fds[i].fd);
+				return -1;
+			}
+			slot = &server.tls;
+			tls = server.tls_ctx;
+			kind = "TLS";
+		} else {
+			slot = &server.tcp;
+			kind = "TCP";
+		}
+		if (*slot != NULL) {
+			log_error("more than one passed %s socket", kind);
+			return -1;
+		}
+		lis = evconnlistener_new(server.base, accept_cb, tls,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1,
+		    fds[i].fd);
+		if (lis == NULL) {
+			log_error("passed socket %d: %s", fds[i].fd,
+			    strerror(errno));
+			return -1;
+		}
+		evconnlistener_set_error_cb(lis, accept_error_cb);
+		*slot = lis;
+		log_info("listening on a passed %s socket (fd %d)", kind,
+		    fds[i].fd);
+	}
+	server.passed_sockets = true;
+	return 0;
+}
+
 int
 conn_listen(void)
 {
+	struct sd_fd fds[SD_MAX_FDS];
+	int n;
+
 	TAILQ_INIT(&server.conns);
 	TAILQ_INIT(&server.closed);
 	if ((server.reaper = event_new(server.base, -1, 0, reap_cb, NULL)) ==
 	    NULL || (server.accept_pause = evtimer_new(server.base,
 	    accept_resume, NULL)) == NULL)
 		return -1;
+	if ((n = sd_listen_fds(fds, SD_MAX_FDS)) > 0)
+		return listen_passed(fds, n);
 	if ((server.tcp = listen_tcp(&server.cfg.listen, NULL)) == NULL)
 		return -1;
 	evconnlistener_set_error_cb(server.tcp, accept_error_cb);
@@ -703,7 +794,8 @@ conn_unlisten(void)
 		evconnlistener_free(server.tls);
 	if (server.unix_lis != NULL) {
 		evconnlistener_free(server.unix_lis);
-		(void)unlink(server.cfg.unix_socket);
+		if (!server.passed_sockets)	/* else systemd's to remove */
+			(void)unlink(server.cfg.unix_socket);
 	}
 	server.tcp = server.unix_lis = server.tls = NULL;
 }

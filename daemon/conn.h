@@ -60,12 +60,18 @@ struct req {
 	void		*ctx;		/* the handler's state, and its free */
 	void		(*ctx_free)(void *);
 	bool		 close_after;	/* close the connection after reply */
+	int64_t		 start_us;	/* dispatched (metrics_now_us) */
+	int		 metric;	/* the method's index in the method
+					   table, for metrics.h; -1: none */
 };
 
 /* Opens the listeners of the config. Returns 0 or -1 (logged). */
 int	conn_listen(void);
 /* Stops accepting. */
 void	conn_unlisten(void);
+/* Stops reading from every connection; each closes once it has been sent
+ * the answers it is owed (shutdown). */
+void	conn_drain_all(void);
 /* Frees every connection at once (shutdown). */
 void	conn_free_all(void);
 

@@ -13,10 +13,14 @@
 #include <jansson.h>
 
 #include "daemon/conn.h"
+#include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/mirror.h"
 #include "daemon/ruleset.h"
 #include "daemon/seekers.h"
+#include "daemon/sd.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "daemon/tls.h"
@@ -100,29 +104,120 @@ clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* ---- lifecycle ------------------------------------------------------- */
+
+#define SHUTDOWN_CHECK_MS	20
+
+static const char	*config_path;
+static struct event	*shutdown_timer, *watchdog_timer;
+static uint64_t		 shutdown_deadline;
+
+/*
+ * Stopping: every connection is drained (no more reading, answers still
+ * owed are sent) and Redis's outstanding replies are awaited, for at most
+ * shutdown_timeout_s; then the loop ends.
+ */
+static void
+shutdown_check(evutil_socket_t fd, short ev, void *arg)
+{
+	struct timeval tv = { 0, SHUTDOWN_CHECK_MS * 1000 };
+	size_t pending = store_pending(server.store);
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (server.nconns == 0 && pending == 0) {
+		log_info("shutdown: every request answered");
+		event_base_loopexit(server.base, NULL);
+		return;
+	}
+	if (clock_us() >= shutdown_deadline) {
+		log_warnx("shutdown: %zu connections still owed answers and %zu "
+		    "Redis replies outstanding after %d s; exiting anyway",
+		    server.nconns, pending, server.cfg.shutdown_timeout_s);
+		event_base_loopexit(server.base, NULL);
+		return;
+	}
+	sd_notifyf("STATUS=stopping: %zu connections owed answers, %zu Redis "
+	    "replies outstanding", server.nconns, pending);
+	evtimer_add(shutdown_timer, &tv);
+}
+
 static void
 on_stop(evutil_socket_t sig, short ev, void *arg)
 {
 	(void)ev;
 	(void)arg;
 	if (server.stopping) {
-		log_warnx("second signal: exiting now");
+		log_warnx("signal %d again: exiting now", (int)sig);
 		exit(1);
 	}
-	log_info("signal %d: shutting down", (int)sig);
+	log_info("signal %d: shutting down: no new connections; finishing "
+	    "the requests in flight (at most %d s)", (int)sig,
+	    server.cfg.shutdown_timeout_s);
+	sd_notifyf("STOPPING=1\nSTATUS=stopping");
 	server.stopping = true;
 	conn_unlisten();
-	event_base_loopexit(server.base, NULL);
+	conn_drain_all();		/* /healthz answers 503 meanwhile */
+	shutdown_deadline = clock_us() +
+	    (uint64_t)server.cfg.shutdown_timeout_s * 1000000;
+	shutdown_check(-1, 0, NULL);
 }
 
+/* SIGHUP: the configuration's reloadable parts, then the rules file. */
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
 {
+	struct config next;
+	char err[512];
+
 	(void)sig;
 	(void)ev;
 	(void)arg;
+	if (server.stopping)
+		return;
+	sd_notifyf("RELOADING=1\nSTATUS=reloading the configuration");
+	config_defaults(&next);
+	if (config_load(&next, config_path, err, sizeof(err)) == -1) {
+		log_warnx("SIGHUP: %s; keeping the configuration in use", err);
+		config_free(&next);
+	} else {
+		config_reload(&server.cfg, &next);
+		log_set_level((enum log_level)server.cfg.log_level);
+		log_info("SIGHUP: configuration reloaded (%zu tokens)",
+		    server.cfg.ntokens);
+	}
 	log_info("SIGHUP: reloading the rules file");
 	ruleset_reload_file();
+	sd_notifyf("READY=1\nSTATUS=%s", store_loaded(server.store) ?
+	    "serving" : "waiting for Redis");
+}
+
+static void
+watchdog_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	sd_notifyf("WATCHDOG=1");
+}
+
+/* Pings systemd's watchdog at half its interval, from the loop: a loop
+ * that stops turning stops the pings. */
+static void
+watchdog_start(void)
+{
+	uint64_t usec = sd_watchdog_usec() / 2;
+	struct timeval tv = { (time_t)(usec / 1000000),
+	    (suseconds_t)(usec % 1000000) };
+
+	if (usec == 0)
+		return;
+	if ((watchdog_timer = event_new(server.base, -1, EV_PERSIST,
+	    watchdog_cb, NULL)) == NULL)
+		fatalx("out of memory");
+	event_add(watchdog_timer, &tv);
+	sd_notifyf("WATCHDOG=1");
 }
 
 int
@@ -158,6 +253,7 @@ main(int argc, char **argv)
 	}
 	if (file == NULL || optind != argc)
 		usage();
+	config_path = file;
 
 	config_defaults(&server.cfg);
 	if (config_load(&server.cfg, file, err, sizeof(err)) == -1 ||
@@ -194,10 +290,12 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((server.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	if ((server.metrics = metrics_new()) == NULL)
+		fatalx("out of memory");
 	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
 		fatalx("out of memory");
 	ruleset_start(rules, rules_doc);
-	if (conn_listen() == -1)
+	if (conn_listen() == -1 || http_start() == -1)
 		return 1;
 	server.sig_int = evsignal_new(server.base, SIGINT, on_stop, NULL);
 	server.sig_term = evsignal_new(server.base, SIGTERM, on_stop, NULL);
@@ -208,16 +306,26 @@ main(int argc, char **argv)
 	evsignal_add(server.sig_int, NULL);
 	evsignal_add(server.sig_term, NULL);
 	evsignal_add(server.sig_hup, NULL);
+	if ((shutdown_timer = evtimer_new(server.base, shutdown_check,
+	    NULL)) == NULL)
+		fatalx("out of memory");
+	watchdog_start();
+	sd_notifyf("STATUS=connecting to Redis");
 
 	if ((server.store = store_new(server.base, &server.cfg,
-	    &methods_store_hooks)) == NULL)
+	    &mirror_store_hooks)) == NULL)
 		fatalx("out of memory");
 	store_start(server.store);
 	log_info("jobmatchd %s started", JM_VERSION);
 
 	event_base_dispatch(server.base);
 
+	event_free(shutdown_timer);
+	if (watchdog_timer != NULL)
+		event_free(watchdog_timer);
+
 	conn_unlisten();
+	http_stop();
 	conn_free_all();
 	methods_free_hello_fails();
 	store_free(server.store);
@@ -233,6 +341,8 @@ main(int argc, char **argv)
 	tls_ctx_free(server.tls_ctx);
 	towns_free(&server.towns);
 	config_free(&server.cfg);
+	metrics_free(server.metrics);
+	server.metrics = NULL;
 	log_info("stopped");
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/mirror.h"
 #include "daemon/ruleset.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
@@ -66,6 +68,15 @@ static const struct method methods[] = {
 	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete },
 	{ "job.candidates",	ROLES_STAFF,	m_job_candidates },
 };
+
+_Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
+    "every method needs a bucket in metrics.h");
+
+const char *
+methods_name(size_t i)
+{
+	return i < sizeof(methods) / sizeof(*methods) ? methods[i].name : NULL;
+}
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -160,128 +171,6 @@ stored_view(const struct store_rec *rec, bool job)
 	}
 	return o;
 }
-
-/* ---- the mirror ------------------------------------------------------- */
-
-static void
-mirror_put_job(const struct job *j)
-{
-	if (matcher_put_job(server.matcher, j) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_put_job(server.loading, j) == -1))
-		log_warnx("mirror: out of memory adding a posting");
-}
-
-static void
-mirror_put_employer(const struct employer *e)
-{
-	if (matcher_put_employer(server.matcher, e) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_put_employer(server.loading, e) == -1))
-		log_warnx("mirror: out of memory adding an employer");
-}
-
-static void
-load_begin(void *arg)
-{
-	(void)arg;
-	matcher_free(server.loading);
-	server.loading = matcher_new(&server.towns, server.rules);
-	if (server.loading == NULL)
-		log_warnx("mirror: out of memory");
-	seekers_load_begin();
-}
-
-static void
-load_employer(const struct store_rec *rec, void *arg)
-{
-	struct employer e;
-	struct perr pe;
-	json_t *o;
-
-	(void)arg;
-	if (server.loading == NULL)
-		return;
-	employer_init(&e);
-	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	if (o == NULL ||
-	    codec_employer_decode(o, "employer", &server.towns, &e, &pe) == -1)
-		log_warnx("mirror: skipping a stored employer that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
-	else if (matcher_put_employer(server.loading, &e) == -1)
-		log_warnx("mirror: out of memory");
-	json_decref(o);
-	employer_clear(&e);
-}
-
-static void
-load_job(const struct store_rec *rec, void *arg)
-{
-	const struct mjob *have;
-	struct job j;
-	struct perr pe;
-	json_t *o;
-
-	(void)arg;
-	if (server.loading == NULL)
-		return;
-	job_init(&j);
-	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	if (o == NULL ||
-	    codec_job_decode(o, "job", &server.towns, &j, &pe) == -1) {
-		log_warnx("mirror: skipping a stored posting that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
-	} else {
-		j.version = rec->version;
-		j.status = JOB_OPEN;
-		/* A write that raced the load may already be newer. */
-		have = matcher_job(server.loading, j.employer_id, j.id);
-		if ((have == NULL || have->version < j.version) &&
-		    matcher_put_job(server.loading, &j) == -1)
-			log_warnx("mirror: out of memory");
-	}
-	json_decref(o);
-	job_clear(&j);
-}
-
-static void
-load_end(bool complete, void *arg)
-{
-	(void)arg;
-	seekers_load_end(complete);
-	if (server.loading == NULL)
-		return;
-	if (!complete) {
-		log_warnx("mirror: load interrupted; matching goes on from "
-		    "the previous mirror (%zu postings)",
-		    matcher_njobs(server.matcher));
-		matcher_free(server.loading);
-		server.loading = NULL;
-		return;
-	}
-	matcher_free(server.matcher);
-	server.matcher = server.loading;
-	server.loading = NULL;
-	log_info("mirror: %zu open postings", matcher_njobs(server.matcher));
-	ruleset_poll_now();
-}
-
-static void
-store_down(void *arg)
-{
-	(void)arg;
-	log_warnx("store: down; writes fail with -32004, matches go on from "
-	    "the mirror (%zu postings)", matcher_njobs(server.matcher));
-}
-
-const struct store_hooks methods_store_hooks = {
-	.load_begin = load_begin,
-	.load_employer = load_employer,
-	.load_seeker = seekers_load,
-	.load_job = load_job,
-	.load_end = load_end,
-	.down = store_down,
-};
 
 /* ---- hello, ping, vocab ----------------------------------------------- */
 
@@ -751,10 +640,7 @@ job_close_done(const struct store_res *res, void *arg)
 		methods_reply_store(r, res, "job");
 		return;
 	}
-	(void)matcher_remove_job(server.matcher, cc->employer_id, cc->id);
-	if (server.loading != NULL)
-		(void)matcher_remove_job(server.loading, cc->employer_id,
-		    cc->id);
+	mirror_remove_job(cc->employer_id, cc->id);
 	req_result(r, json_pack("{s:s, s:s, s:I}", "id", cc->id, "status",
 	    "closed", "version", (json_int_t)res->version));
 }
@@ -925,18 +811,41 @@ m_match(struct req *r, json_t *params)
 
 /* ---- stats ------------------------------------------------------------ */
 
+/* Redis and the change stream, as the stats method shows them. */
+static json_t *
+store_json(void)
+{
+	struct store_info si;
+
+	store_info(server.store, &si);
+	return json_pack("{s:b, s:b, s:b, s:b, s:s, s:s, s:I, s:I, s:I, s:I, "
+	    "s:I}",
+	    "connected", si.connected,
+	    "loaded", si.loaded,
+	    "following", si.following,
+	    "emptied", si.emptied,
+	    "run_id", si.run_id,
+	    "stream_id", si.stream_id,
+	    "stream_lag", (json_int_t)si.stream_lag,
+	    "changes", (json_int_t)si.changes,
+	    "loads", (json_int_t)si.loads,
+	    "loaded_at", (json_int_t)si.loaded_at,
+	    "pending", (json_int_t)si.pending);
+}
+
 static void
 m_stats(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { NULL };
 	const struct rules_stats *rs = rules_stats_of(server.rules);
 	struct perr pe;
+	json_t *res;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	req_result(r, json_pack("{s:I, s:{s:I, s:b}, s:{s:b, s:b}, "
+	res = json_pack("{s:I, s:{s:I, s:b}, s:{s:b, s:b}, "
 	    "s:{s:I, s:I, s:{s:I, s:I, s:I}}}",
 	    "connections", (json_int_t)server.nconns,
 	    "mirror", "postings", (json_int_t)matcher_njobs(server.matcher),
@@ -950,7 +859,11 @@ m_stats(struct req *r, json_t *params)
 	    "limit_hits", (json_int_t)(rs->limit_hits +
 	    server.regex_past.limit_hits),
 	    "budget_spent", (json_int_t)(rs->budget_out +
-	    server.regex_past.budget_out)));
+	    server.regex_past.budget_out));
+	if (res != NULL)
+		json_object_set_new(res, "store", store_json());
+	metrics_stats(res);
+	req_result(r, res);
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -1000,21 +913,26 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 
 	rpc_check(reqobj, &rr);
 	if (rr.error != 0) {
+		metrics_invalid();
 		slot_put(s, i, rpc_error(rr.id, rr.error, rr.message, NULL));
 		return;
 	}
 	if ((r = req_new(s, i, rr.id, c)) == NULL) {
+		metrics_invalid();
 		slot_put(s, i, rpc_error(rr.id, RPC_INTERNAL_ERROR,
 		    "out of memory", NULL));
 		return;
 	}
+	/* Counted under its method from here on, refused or not. */
+	if ((m = find_method(rr.method)) != NULL)
+		r->metric = (int)(m - methods);
 	if (!rate_allows(c)) {
 		req_error(r, RPC_BUSY, "request rate limit: retry later",
 		    json_pack("{s:I}", "max_request_rate",
 		    (json_int_t)server.cfg.max_request_rate));
 		return;
 	}
-	if ((m = find_method(rr.method)) == NULL) {
+	if (m == NULL) {
 		req_error(r, RPC_METHOD_NOT_FOUND, "method not found",
 		    NULL);
 		return;
@@ -1053,6 +971,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 			conn_close(c, "out of memory");
 			return;
 		}
+		metrics_invalid();
 		slot_put(s, 0, rpc_error(NULL, RPC_PARSE_ERROR, err, NULL));
 		slot_seal(s);
 		return;
@@ -1077,6 +996,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 			conn_close(c, "out of memory");
 			return;
 		}
+		metrics_invalid();
 		slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, err, NULL));
 		json_decref(root);
 		slot_seal(s);

@@ -26,10 +26,11 @@ void	methods_reply_perr(struct req *r, const struct perr *e);
 void	methods_reply_store(struct req *r, const struct store_res *res,
 	    const char *what);
 
+/* The name of the i-th method of the method table (its metrics bucket), or
+ * NULL past the end. */
+const char *methods_name(size_t i);
+
 /* Frees the table of failed hellos per address (shutdown). */
 void	methods_free_hello_fails(void);
-
-/* The store's hooks that keep the mirror in step with Redis. */
-extern const struct store_hooks methods_store_hooks;
 
 #endif

@@ -2,8 +2,9 @@
  * ruleset.c - see ruleset.h.
  *
  * Redis holds the shared rule set (p rules, with its history). Every daemon
- * looks at its version every rules_poll_ms and installs a newer one, so a
- * rules.set through any daemon reaches all of them within that time. A
+ * reads it again when the change stream says a new version was stored (and
+ * after every load of its mirror) and installs it, so a rules.set through
+ * any daemon reaches all of them as fast as the stream does. A
  * daemon started with a rules_file stores it as version 1 when Redis has no
  * rule set yet; SIGHUP stores the file again as the next version when its
  * content changed. A rule set that does not validate is never installed:
@@ -180,7 +181,7 @@ install(struct rules *r, const char *doc, int64_t version)
 
 /* ---- following Redis ------------------------------------------------- */
 
-static void	schedule_poll(void);
+static void	poll_done(void);
 
 static void
 seeded(const struct store_res *res, void *arg)
@@ -198,18 +199,17 @@ seeded(const struct store_res *res, void *arg)
 	else if (res->status != STORE_OK && res->status != STORE_CONFLICT)
 		log_warnx("rules: cannot store the rules file in Redis");
 	free(doc);
+	poll_done();
 }
 
 static void
-polled(const struct store_res *res, void *arg)
+polled_apply(const struct store_res *res)
 {
 	const struct store_rec *rec;
 	struct rules *r;
 	char msg[512];
 	json_t *data;
 
-	(void)arg;
-	server.rules_polling = false;
 	if (res->status == STORE_NOT_FOUND) {
 		/* Nothing shared yet: the rules file becomes version 1. */
 		char *doc;
@@ -239,32 +239,36 @@ polled(const struct store_res *res, void *arg)
 	install(r, rec->doc, rec->version);
 }
 
+static void
+polled(const struct store_res *res, void *arg)
+{
+	(void)arg;
+	server.rules_polling = false;
+	polled_apply(res);
+	poll_done();
+}
+
+/* A look finished: a version announced meanwhile needs another one. */
+static void
+poll_done(void)
+{
+	if (server.rules_polling || !server.rules_poll_again)
+		return;
+	server.rules_poll_again = false;
+	ruleset_poll_now();
+}
+
 void
 ruleset_poll_now(void)
 {
-	if (server.rules_polling || !store_connected(server.store))
+	if (!store_connected(server.store))
 		return;
+	if (server.rules_polling) {
+		server.rules_poll_again = true;
+		return;
+	}
 	server.rules_polling = true;
 	store_rules_get(server.store, polled, NULL);
-}
-
-static void
-poll_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	(void)fd;
-	(void)ev;
-	(void)arg;
-	ruleset_poll_now();
-	schedule_poll();
-}
-
-static void
-schedule_poll(void)
-{
-	struct timeval tv = { server.cfg.rules_poll_ms / 1000,
-	    (server.cfg.rules_poll_ms % 1000) * 1000 };
-
-	evtimer_add(server.rules_poll, &tv);
 }
 
 void
@@ -273,18 +277,11 @@ ruleset_start(struct rules *r, char *doc)
 	server.rules = r;
 	server.rules_doc = doc;
 	server.rules_file_doc = server.cfg.rules_file[0] ? strdup(doc) : NULL;
-	if ((server.rules_poll = evtimer_new(server.base, poll_cb, NULL)) ==
-	    NULL)
-		fatalx("out of memory");
-	schedule_poll();
 }
 
 void
 ruleset_stop(void)
 {
-	if (server.rules_poll != NULL)
-		event_free(server.rules_poll);
-	server.rules_poll = NULL;
 	rules_free(server.rules);
 	free(server.rules_doc);
 	free(server.rules_file_doc);

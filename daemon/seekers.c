@@ -133,6 +133,12 @@ seekers_find(const char *id)
 	return strmap_get(&server.seekers->byid, id);
 }
 
+size_t
+seekers_count(const struct seekers *ss)
+{
+	return ss != NULL ? ss->byid.n : 0;
+}
+
 void
 seekers_load_begin(void)
 {
@@ -185,6 +191,34 @@ seekers_load_end(bool complete)
 	server.seekers = server.seekers_loading;
 	server.seekers_loading = NULL;
 	log_info("seekers: %zu registered", server.seekers->byid.n);
+}
+
+void
+seekers_apply(const char *id, const struct store_rec *rec)
+{
+	struct seeker s;
+	struct perr pe;
+	json_t *o;
+
+	if (rec == NULL) {
+		mirror_remove(server.seekers, id);
+		mirror_remove(server.seekers_loading, id);
+		return;
+	}
+	seeker_init(&s);
+	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	if (o == NULL ||
+	    codec_seeker_decode(o, "seeker", &server.towns, &s, &pe) == -1)
+		log_warnx("seekers: skipping a changed seeker that does not "
+		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+	else {
+		s.version = rec->version;
+		if (mirror_put(server.seekers, &s) == -1 ||
+		    mirror_put(server.seekers_loading, &s) == -1)
+			log_warnx("seekers: out of memory");
+	}
+	json_decref(o);
+	seeker_clear(&s);
 }
 
 /* ---- helpers ---------------------------------------------------------- */

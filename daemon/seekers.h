@@ -27,6 +27,8 @@ void	seekers_free(struct seekers *ss);
 /* The seeker id in the current mirror (server.seekers), or NULL. Valid
  * until control returns to the event loop. */
 const struct seeker *seekers_find(const char *id);
+/* How many seekers ss holds; 0 for NULL. */
+size_t	seekers_count(const struct seekers *ss);
 
 /*
  * The load of the mirror, called from the store's hooks: begin starts a new
@@ -39,6 +41,9 @@ const struct seeker *seekers_find(const char *id);
 void	seekers_load_begin(void);
 void	seekers_load(const struct store_rec *rec, void *arg);
 void	seekers_load_end(bool complete);
+/* Another daemon wrote seeker id: rec is what Redis holds now, NULL when
+ * it holds nothing (deleted). Goes to both mirrors. */
+void	seekers_apply(const char *id, const struct store_rec *rec);
 
 /* The methods' handlers; the method table lets staff only call them. */
 void	m_seeker_put(struct req *r, json_t *params);

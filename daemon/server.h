@@ -18,6 +18,8 @@
 #include "matcher/towns.h"
 
 struct conn;
+struct http;
+struct metrics;
 struct seekers;
 TAILQ_HEAD(conn_list, conn);
 
@@ -28,8 +30,8 @@ struct server {
 	struct rules		*rules;		/* used by both mirrors */
 	char			*rules_doc;	/* its JSON, as stored */
 	char			*rules_file_doc;	/* rules_file as last read */
-	struct event		*rules_poll;	/* looks at Redis's version */
 	bool			 rules_polling;	/* a look is under way */
+	bool			 rules_poll_again;	/* and another after it */
 	int64_t			 rules_refused;	/* a stored version we refused */
 	bool			 rules_local_only;	/* SIGHUP installed the
 						   file while Redis was down:
@@ -42,6 +44,7 @@ struct server {
 	struct seekers		*seekers_loading;	/* being rebuilt */
 	struct store		*store;
 	struct evconnlistener	*tcp, *unix_lis, *tls;
+	bool			 passed_sockets;	/* socket activation */
 	struct ssl_ctx_st	*tls_ctx;	/* with listen_tls */
 	struct conn_list	 conns;		/* open or draining */
 	struct conn_list	 closed;	/* to free from the loop */
@@ -52,6 +55,8 @@ struct server {
 	uint64_t		 next_conn_id;
 	struct event		*sig_int, *sig_term, *sig_hup;
 	bool			 stopping;
+	struct metrics		*metrics;	/* see metrics.h */
+	struct http		*http;		/* metrics_listen, or NULL */
 };
 
 extern struct server server;

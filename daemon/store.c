@@ -24,8 +24,28 @@
 #define BACKOFF_MIN_MS	100
 #define BACKOFF_MAX_MS	5000
 #define LOAD_BATCH	500
+#define TAIL_BATCH	"500"
+#define STREAM_ID_MAX	48
 
 enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
+
+/* The change stream, followed on a link of its own. */
+struct tail {
+	redisAsyncContext	*ac;		/* NULL while down */
+	bool			 up;		/* PING answered */
+	int			 inflight;	/* commands sent, not answered */
+	struct event		*reconnect;
+	struct event		*timer;		/* the command in flight */
+	int			 backoff_ms;
+	unsigned		 gen;		/* link generation */
+	unsigned		 epoch;		/* bumped when a load moves us */
+	bool			 have_pos;	/* a load said where to start */
+	bool			 lost;		/* waiting for a reload */
+	char			 id[STREAM_ID_MAX];	/* last entry applied */
+	uint64_t		 added;		/* entries-added at id */
+	uint64_t		 lag;
+	uint64_t		 changes;
+};
 
 struct store {
 	struct event_base	*base;
@@ -39,10 +59,18 @@ struct store {
 	unsigned		 refused_gen;	/* a link that never came up */
 	bool			 reload;	/* load again after this load */
 	bool			 freeing;
+	size_t			 pending;	/* commands owed a reply */
+	char			 run_id[48];	/* of the server, "" unknown */
+	size_t			 nloaded;	/* records of the load under way */
+	bool			 had_data;	/* loaded or written something */
+	bool			 emptied;
+	uint64_t		 loads;
+	int64_t			 loaded_at;
+	struct tail		 tail;
 };
 
-enum op_kind { OP_PING, OP_SELECT, OP_WRITE, OP_GET, OP_LIST, OP_RULES,
-	OP_LOAD_EMPLOYERS,
+enum op_kind { OP_PING, OP_SELECT, OP_INFO, OP_WRITE, OP_GET, OP_LIST,
+	OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS,
 	OP_LOAD_EMPLOYER, OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS,
 	OP_LOAD_JOB, OP_LOAD_END };
 
@@ -56,6 +84,7 @@ struct op {
 	struct event	*timer;
 	bool		 answered;	/* cb was called (timeout) */
 	long		 offset;	/* load: position of the batch */
+	bool		 data;		/* a write of records (not rules) */
 };
 
 /* ---- scripts --------------------------------------------------------- */
@@ -70,6 +99,14 @@ static void	load_jobs_from(struct store *st, const char *cursor);
 static void	load_seekers_from(struct store *st, const char *after);
 static void	handle_load_seekers(struct store *st, struct op *op,
 		    redisReply *r);
+static void	send_load(struct store *st, enum op_kind kind, long offset,
+		    int argc, const char **argv);
+static void	tail_set_pos(struct store *st, redisReply *r);
+static void	tail_next(struct store *st);
+static void	tail_connect(struct store *st);
+static redisAsyncContext *open_link(struct store *st);
+static void	tail_timeout(evutil_socket_t fd, short ev, void *arg);
+static void	tail_reconnect_cb(evutil_socket_t fd, short ev, void *arg);
 
 static void
 op_free(struct op *op)
@@ -144,7 +181,9 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 	    REDIS_OK) {
 		answer_status(op, STORE_DOWN);
 		op_free(op);
+		return;
 	}
+	st->pending++;
 }
 
 static struct op *
@@ -164,6 +203,7 @@ op_new(enum op_kind kind, store_cb *cb, void *arg)
 	op->kind = kind;
 	op->cb = cb;
 	op->arg = arg;
+	op->data = kind == OP_WRITE;	/* store_rules_set says otherwise */
 	return op;
 }
 
@@ -242,6 +282,10 @@ handle_write(struct op *op, redisReply *r)
 		break;
 	default:
 		res.status = STORE_OK;
+		if (op->data) {
+			op->st->had_data = true;
+			op->st->emptied = false;
+		}
 	}
 	answer(op, &res);
 }
@@ -333,6 +377,41 @@ handle_rules(struct op *op, redisReply *r)
 
 static void handle_load(struct store *st, struct op *op, redisReply *r);
 
+/*
+ * INFO server's run_id names one run of one Redis server: a new one after a
+ * reconnect means Redis restarted or another server took its place, and
+ * what it holds may differ from what the mirror was built from. The mirror
+ * is loaded again after every reconnect anyway; this says why in the log.
+ */
+static void
+note_run_id(struct store *st, redisReply *r)
+{
+	const char *p, *s = reply_str(r);
+	char id[sizeof(st->run_id)];
+	size_t n;
+
+	if (s == NULL && r->type == REDIS_REPLY_STATUS)
+		s = r->str;
+	if (s == NULL || (p = strstr(s, "run_id:")) == NULL)
+		return;
+	p += strlen("run_id:");
+	n = strcspn(p, "\r\n");
+	if (n == 0 || n >= sizeof(id))
+		return;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	if (st->run_id[0] == '\0')
+		log_info("redis: server run_id %s", id);
+	else if (strcmp(st->run_id, id) != 0)
+		log_warnx("redis: a different server run (run_id %s, was %s): "
+		    "Redis restarted or was replaced; reloading the mirror "
+		    "from what it holds now", id, st->run_id);
+	else
+		log_info("redis: same server run as before; reloading the "
+		    "mirror");
+	memcpy(st->run_id, id, n + 1);
+}
+
 static void
 on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
@@ -341,6 +420,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	struct store *st = op->st;
 
 	(void)ac;
+	st->pending--;
 	if (r == NULL || st->freeing) {		/* link lost, or the context freed */
 		/* Nothing queued on a link that never came up was sent. */
 		answer_status(op, op->gen == st->refused_gen ? STORE_DOWN :
@@ -379,10 +459,16 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	switch (op->kind) {
 	case OP_PING:
 		if (op->gen == st->gen && st->state == ST_CONNECTING) {
+			const char *argv[] = { "INFO", "server" };
 			log_info("redis: connected");
 			st->backoff_ms = BACKOFF_MIN_MS;
+			send_load(st, OP_INFO, 0, 2, argv);
 			load_start(st);
 		}
+		break;
+	case OP_INFO:
+		if (op->gen == st->gen)
+			note_run_id(st, r);
 		break;
 	case OP_WRITE:
 		handle_write(op, r);
@@ -443,12 +529,22 @@ load_jobs_from(struct store *st, const char *cursor)
 	send_load(st, OP_LOAD_JOBS, 0, 5, argv);
 }
 
+/*
+ * A load begins by reading the change stream's position: every write after
+ * it is in the stream, so the tail takes over from there, and every write
+ * before it is in what the load reads.
+ */
 static void
 load_start(struct store *st)
 {
+	const char *argv[] = { "EVAL", script_changes, "0",
+	    st->cfg->key_prefix, "", "0" };
+
 	st->state = ST_LOADING;
+	st->nloaded = 0;
 	if (st->hooks.load_begin != NULL)
 		st->hooks.load_begin(st->hooks.arg);
+	send_load(st, OP_LOAD_POS, 0, 6, argv);
 	load_employers_from(st, 0);
 }
 
@@ -456,11 +552,8 @@ load_start(struct store *st)
 static void
 resync(struct store *st)
 {
-	if (st->state == ST_READY) {
-		log_info("redis: reloading the mirror after a late reply");
-		load_start(st);
-	} else if (st->state == ST_LOADING)
-		st->reload = true;
+	store_reload(st, "a write answered \"unknown\" reached Redis after "
+	    "all");
 }
 
 /*
@@ -483,6 +576,13 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 	struct store_rec rec;
 
 	switch (op->kind) {
+	case OP_LOAD_POS:
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 6) {
+			load_failed(st, "the change stream's position");
+			break;
+		}
+		tail_set_pos(st, r);
+		break;
 	case OP_LOAD_EMPLOYERS:
 		if (r->type != REDIS_REPLY_ARRAY) {
 			load_failed(st, "employers");
@@ -508,8 +608,10 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 		break;
 	case OP_LOAD_EMPLOYER:
 		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-		    fill_rec(&rec, r->element) && st->hooks.load_employer)
+		    fill_rec(&rec, r->element) && st->hooks.load_employer) {
+			st->nloaded++;
 			st->hooks.load_employer(&rec, st->hooks.arg);
+		}
 		break;
 	case OP_LOAD_JOBS:
 		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
@@ -538,17 +640,32 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 	case OP_LOAD_JOB:
 		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
 		    fill_rec(&rec, r->element) && !rec.closed &&
-		    st->hooks.load_job)
+		    st->hooks.load_job) {
+			st->nloaded++;
 			st->hooks.load_job(&rec, st->hooks.arg);
+		}
 		break;
 	case OP_LOAD_END:
 		st->state = ST_READY;
+		st->loads++;
+		st->loaded_at = (int64_t)time(NULL);
 		log_info("redis: mirror loaded");
+		if (st->nloaded == 0 && st->had_data) {
+			st->emptied = true;
+			log_warnx("redis: EMPTY: Redis holds no employers, "
+			    "postings or seekers where there were some. If "
+			    "Redis was replaced or lost its data, restore it "
+			    "from a backup; matches now find nothing "
+			    "(stats: store.emptied)");
+		} else if (st->nloaded > 0) {
+			st->had_data = true;
+			st->emptied = false;
+		}
 		if (st->hooks.load_end != NULL)
 			st->hooks.load_end(true, st->hooks.arg);
-		if (st->reload) {
+		if (st->reload) {	/* asked for during this load */
 			st->reload = false;
-			resync(st);
+			load_start(st);
 		}
 		break;
 	default:
@@ -567,6 +684,7 @@ went_down(struct store *st)
 	st->ac = NULL;
 	st->state = ST_DOWN;
 	st->reload = false;		/* the next link loads anyway */
+	st->tail.have_pos = false;	/* and tells the tail where to start */
 	st->gen++;
 	if (loading && st->hooks.load_end != NULL)
 		st->hooks.load_end(false, st->hooks.arg);
@@ -610,18 +728,25 @@ reconnect_cb(evutil_socket_t fd, short ev, void *arg)
 	connect_now(arg);
 }
 
+/* Arms a reconnect timer after *backoff_ms, and doubles it (to a cap). */
+static void
+backoff(struct event *timer, int *backoff_ms)
+{
+	struct timeval tv = { *backoff_ms / 1000, (*backoff_ms % 1000) * 1000 };
+
+	if (evtimer_pending(timer, NULL))
+		return;
+	evtimer_add(timer, &tv);
+	*backoff_ms *= 2;
+	if (*backoff_ms > BACKOFF_MAX_MS)
+		*backoff_ms = BACKOFF_MAX_MS;
+}
+
 static void
 schedule_reconnect(struct store *st)
 {
-	struct timeval tv = { st->backoff_ms / 1000,
-	    (st->backoff_ms % 1000) * 1000 };
-
-	if (st->freeing || evtimer_pending(st->reconnect, NULL))
-		return;
-	evtimer_add(st->reconnect, &tv);
-	st->backoff_ms *= 2;
-	if (st->backoff_ms > BACKOFF_MAX_MS)
-		st->backoff_ms = BACKOFF_MAX_MS;
+	if (!st->freeing)
+		backoff(st->reconnect, &st->backoff_ms);
 }
 
 static void
@@ -631,21 +756,7 @@ connect_now(struct store *st)
 	redisAsyncContext *ac;
 	char db[16];
 
-	if (c->redis_socket[0] != '\0')
-		ac = redisAsyncConnectUnix(c->redis_socket);
-	else
-		ac = redisAsyncConnect(c->redis.host, c->redis.port);
-	if (ac == NULL || ac->err) {
-		log_warnx("redis: cannot connect: %s",
-		    ac != NULL ? ac->errstr : "out of memory");
-		if (ac != NULL)
-			redisAsyncFree(ac);
-		schedule_reconnect(st);
-		return;
-	}
-	ac->data = st;
-	if (redisLibeventAttach(ac, st->base) != REDIS_OK) {
-		redisAsyncFree(ac);
+	if ((ac = open_link(st)) == NULL) {
 		schedule_reconnect(st);
 		return;
 	}
@@ -676,7 +787,16 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->cfg = cfg;
 	st->hooks = *hooks;
 	st->backoff_ms = BACKOFF_MIN_MS;
-	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL) {
+	st->tail.backoff_ms = BACKOFF_MIN_MS;
+	strcpy(st->tail.id, "0-0");
+	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
+	    (st->tail.reconnect = evtimer_new(base, tail_reconnect_cb,
+	    st)) == NULL ||
+	    (st->tail.timer = evtimer_new(base, tail_timeout, st)) == NULL) {
+		if (st->reconnect != NULL)
+			event_free(st->reconnect);
+		if (st->tail.reconnect != NULL)
+			event_free(st->tail.reconnect);
 		free(st);
 		return NULL;
 	}
@@ -687,6 +807,7 @@ void
 store_start(struct store *st)
 {
 	connect_now(st);
+	tail_connect(st);
 }
 
 void
@@ -697,7 +818,11 @@ store_free(struct store *st)
 	st->freeing = true;
 	if (st->ac != NULL)
 		redisAsyncFree(st->ac);	/* calls back every op with NULL */
+	if (st->tail.ac != NULL)
+		redisAsyncFree(st->tail.ac);
 	event_free(st->reconnect);
+	event_free(st->tail.reconnect);
+	event_free(st->tail.timer);
 	free(st);
 }
 
@@ -746,6 +871,7 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
 
 	if (op == NULL)
 		return;
+	op->data = false;
 	if (expected_version >= 0)
 		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
 	else
@@ -926,8 +1052,10 @@ handle_load_seekers(struct store *st, struct op *op, redisReply *r)
 
 	if (op->kind == OP_LOAD_SEEKER) {
 		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-		    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL)
+		    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL) {
+			st->nloaded++;
 			st->hooks.load_seeker(&rec, st->hooks.arg);
+		}
 		return;
 	}
 	if (r->type == REDIS_REPLY_ARRAY)
@@ -973,4 +1101,424 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 		return;
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
 	send_strs(st, op, 6, argv);
+}
+
+
+/* ---- the change stream ----------------------------------------------- */
+
+enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_READ, TAIL_WAIT };
+
+struct tail_op {
+	struct store	*st;
+	enum tail_kind	 kind;
+	unsigned	 gen, epoch;
+};
+
+/* Compares two stream ids "ms-seq" as numbers. */
+static int
+id_cmp(const char *a, const char *b)
+{
+	unsigned long long am, as = 0, bm, bs = 0;
+	char *end;
+
+	am = strtoull(a, &end, 10);
+	if (*end == '-')
+		as = strtoull(end + 1, NULL, 10);
+	bm = strtoull(b, &end, 10);
+	if (*end == '-')
+		bs = strtoull(end + 1, NULL, 10);
+	if (am != bm)
+		return am < bm ? -1 : 1;
+	return as < bs ? -1 : as > bs;
+}
+
+void
+store_reload(struct store *st, const char *why)
+{
+	log_warnx("redis: %s; loading the mirror again", why);
+	if (st->state == ST_READY)
+		load_start(st);
+	else if (st->state == ST_LOADING)
+		st->reload = true;
+	/* down or connecting: the next link loads anyway */
+}
+
+/* The reply of script_changes at the start of a load: the tail starts
+ * there, whatever it was doing. */
+static void
+tail_set_pos(struct store *st, redisReply *r)
+{
+	struct tail *t = &st->tail;
+	const char *last = reply_str(r->element[0]);
+
+	if (last == NULL || last[0] == '\0')
+		last = "0-0";
+	snprintf(t->id, sizeof(t->id), "%s", last);
+	t->added = (uint64_t)reply_int(r->element[1]);
+	t->lag = 0;
+	t->have_pos = true;
+	t->lost = false;
+	t->epoch++;
+	tail_next(st);
+}
+
+/* Entries after the position are gone: only a new load can tell the
+ * mirror what they did. */
+static void
+tail_lost(struct store *st, const char *why)
+{
+	st->tail.lost = true;
+	store_reload(st, why);
+}
+
+static void	on_tail_reply(redisAsyncContext *ac, void *reply,
+		    void *privdata);
+
+static void
+tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
+    int timeout_ms)
+{
+	struct tail *t = &st->tail;
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	struct tail_op *op;
+	size_t lens[8];
+
+	if ((op = calloc(1, sizeof(*op))) == NULL) {
+		log_warnx("change stream: out of memory");
+		return;
+	}
+	op->st = st;
+	op->kind = kind;
+	op->gen = t->gen;
+	op->epoch = t->epoch;
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	if (redisAsyncCommandArgv(t->ac, on_tail_reply, op, argc, argv,
+	    lens) != REDIS_OK) {
+		free(op);
+		return;
+	}
+	t->inflight++;
+	event_base_update_cache_time(st->base);
+	evtimer_add(t->timer, &tv);
+}
+
+/* Reads what follows the position (with the stream's counters). */
+static void
+tail_next(struct store *st)
+{
+	struct tail *t = &st->tail;
+	const char *argv[] = { "EVAL", script_changes, "0",
+	    st->cfg->key_prefix, t->id, TAIL_BATCH };
+
+	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
+	    t->lost)
+		return;
+	tail_send(st, TAIL_READ, 6, argv, st->cfg->redis_timeout_ms);
+}
+
+/* Waits (blocking XREAD) until something follows the position. */
+static void
+tail_wait(struct store *st)
+{
+	struct tail *t = &st->tail;
+	char ms[16], key[128];
+	const char *argv[] = { "XREAD", "BLOCK", ms, "COUNT", "1", "STREAMS",
+	    key, t->id };
+
+	snprintf(ms, sizeof(ms), "%d", st->cfg->stream_block_ms);
+	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
+	tail_send(st, TAIL_WAIT, 8, argv,
+	    st->cfg->stream_block_ms + st->cfg->redis_timeout_ms);
+}
+
+/* Hands one entry [id, [field, value, ...]] to the change hook. */
+static void
+tail_apply(struct store *st, redisReply *e)
+{
+	struct store_change ch;
+	redisReply *f;
+	const char *id;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    (id = reply_str(e->element[0])) == NULL)
+		return;
+	memset(&ch, 0, sizeof(ch));
+	ch.employer_id = ch.id = "";
+	f = e->element[1];
+	for (size_t i = 0; f->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < f->elements; i += 2) {
+		const char *k = reply_str(f->element[i]);
+		const char *v = reply_str(f->element[i + 1]);
+		if (k == NULL || v == NULL)
+			continue;
+		if (strcmp(k, "op") == 0) {
+			if (strcmp(v, "job.post") == 0)
+				ch.op = CHANGE_JOB_POST;
+			else if (strcmp(v, "job.close") == 0)
+				ch.op = CHANGE_JOB_CLOSE;
+			else if (strcmp(v, "employer.put") == 0)
+				ch.op = CHANGE_EMPLOYER;
+			else if (strcmp(v, "seeker.put") == 0)
+				ch.op = CHANGE_SEEKER_PUT;
+			else if (strcmp(v, "seeker.delete") == 0)
+				ch.op = CHANGE_SEEKER_DELETE;
+			else if (strcmp(v, "rules.set") == 0)
+				ch.op = CHANGE_RULES;
+		} else if (strcmp(k, "employer") == 0)
+			ch.employer_id = v;
+		else if (strcmp(k, "id") == 0)
+			ch.id = v;
+		else if (strcmp(k, "version") == 0)
+			ch.version = strtoll(v, NULL, 10);
+	}
+	/* employer.put names its employer in "employer" */
+	if (ch.op == CHANGE_EMPLOYER && ch.id[0] == '\0')
+		ch.id = ch.employer_id;
+	snprintf(st->tail.id, sizeof(st->tail.id), "%s", id);
+	st->tail.added++;
+	st->tail.changes++;
+	if (st->hooks.change != NULL)
+		st->hooks.change(&ch, st->hooks.arg);
+}
+
+/* script_changes's answer: check that nothing after the position is gone,
+ * then apply what came. */
+static void
+tail_read_done(struct store *st, redisReply *r)
+{
+	struct tail *t = &st->tail;
+	const char *last, *deleted, *first;
+	uint64_t added, len;
+	redisReply *es;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 6 ||
+	    (last = reply_str(r->element[0])) == NULL ||
+	    (deleted = reply_str(r->element[2])) == NULL ||
+	    r->element[3]->type != REDIS_REPLY_ARRAY ||
+	    (first = reply_str(r->element[4])) == NULL) {
+		log_warnx("change stream: unexpected reply; reconnecting");
+		redisAsyncDisconnect(t->ac);
+		return;
+	}
+	added = (uint64_t)reply_int(r->element[1]);
+	len = (uint64_t)reply_int(r->element[5]);
+	es = r->element[3];
+	if (last[0] == '\0') {
+		if (t->added > 0) {
+			tail_lost(st, "the change stream is gone (Redis was "
+			    "emptied or replaced)");
+			return;
+		}
+	} else if (added < t->added) {
+		tail_lost(st, "the change stream started again (Redis was "
+		    "emptied or replaced)");
+		return;
+	} else if ((id_cmp(first, t->id) > 0 && added - t->added > len) ||
+	    id_cmp(deleted, t->id) > 0) {
+		/*
+		 * Trimming removes the oldest entries: when the first left is
+		 * past the position, the stream must still hold every entry
+		 * added since. XDEL leaves holes anywhere: max-deleted-entry-id
+		 * says whether one is past the position.
+		 */
+		tail_lost(st, "changes this daemon had not read were trimmed "
+		    "from the stream (it fell behind by more than "
+		    "stream_maxlen)");
+		return;
+	}
+	t->lag = added > t->added ? added - t->added : 0;
+	for (size_t i = 0; i < es->elements; i++) {
+		tail_apply(st, es->element[i]);
+		if (t->lost || st->freeing)
+			return;		/* a hook asked for a reload */
+	}
+	t->lag = added > t->added ? added - t->added : 0;
+	if (es->elements == (size_t)atoi(TAIL_BATCH))
+		tail_next(st);
+	else
+		tail_wait(st);
+}
+
+static void
+on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	struct tail_op *op = privdata;
+	struct store *st = op->st;
+	struct tail *t = &st->tail;
+	redisReply *r = reply;
+	enum tail_kind kind = op->kind;
+	bool current = op->epoch == t->epoch;
+	unsigned gen = op->gen;
+
+	(void)ac;
+	free(op);
+	if (st->freeing || gen != t->gen)
+		return;
+	if (--t->inflight <= 0) {
+		t->inflight = 0;
+		evtimer_del(t->timer);
+	}
+	if (r == NULL)
+		return;			/* the link went: its callback says */
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warnx("change stream: %s; reconnecting", r->str);
+		redisAsyncDisconnect(t->ac);
+		return;
+	}
+	switch (kind) {
+	case TAIL_PING:
+		t->up = true;
+		t->backoff_ms = BACKOFF_MIN_MS;
+		log_info("change stream: following %schanges",
+		    st->cfg->key_prefix);
+		tail_next(st);
+		break;
+	case TAIL_SELECT:
+		break;
+	case TAIL_READ:
+		if (current)
+			tail_read_done(st, r);
+		else
+			tail_next(st);
+		break;
+	case TAIL_WAIT:
+		/* Something came, or the wait ended: read it with the
+		 * counters (the entries the XREAD saw are read again). */
+		tail_next(st);
+		break;
+	}
+}
+
+/* No answer in time: a stalled or half-open link. Start a new one. */
+static void
+tail_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct store *st = arg;
+
+	(void)fd;
+	(void)ev;
+	if (st->tail.ac == NULL)
+		return;
+	log_warnx("change stream: no reply in time; reconnecting");
+	redisAsyncFree(st->tail.ac);	/* calls on_tail_disconnect */
+}
+
+static void
+tail_went_down(struct store *st)
+{
+	struct tail *t = &st->tail;
+
+	t->ac = NULL;
+	t->up = false;
+	t->inflight = 0;
+	t->gen++;
+	evtimer_del(t->timer);
+	if (!st->freeing)
+		backoff(t->reconnect, &t->backoff_ms);
+}
+
+static void
+on_tail_connect(const redisAsyncContext *ac, int status)
+{
+	struct store *st = ac->data;
+
+	if (status == REDIS_OK || st->freeing)
+		return;
+	log_debug("change stream: cannot connect: %s", ac->errstr);
+	tail_went_down(st);
+}
+
+static void
+on_tail_disconnect(const redisAsyncContext *ac, int status)
+{
+	struct store *st = ac->data;
+
+	if (st->freeing)
+		return;
+	if (st->tail.up)
+		log_warnx("change stream: link lost%s%s",
+		    status != REDIS_OK ? ": " : "",
+		    status != REDIS_OK ? ac->errstr : "");
+	tail_went_down(st);
+}
+
+static void
+tail_reconnect_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	tail_connect(arg);
+}
+
+static redisAsyncContext *
+open_link(struct store *st)
+{
+	const struct config *c = st->cfg;
+	redisAsyncContext *ac;
+
+	if (c->redis_socket[0] != '\0')
+		ac = redisAsyncConnectUnix(c->redis_socket);
+	else
+		ac = redisAsyncConnect(c->redis.host, c->redis.port);
+	if (ac == NULL || ac->err) {
+		log_warnx("redis: cannot connect: %s",
+		    ac != NULL ? ac->errstr : "out of memory");
+		if (ac != NULL)
+			redisAsyncFree(ac);
+		return NULL;
+	}
+	ac->data = st;
+	if (redisLibeventAttach(ac, st->base) != REDIS_OK) {
+		redisAsyncFree(ac);
+		return NULL;
+	}
+	if (c->redis_socket[0] == '\0')
+		(void)redisEnableKeepAlive(&ac->c);
+	return ac;
+}
+
+static void
+tail_connect(struct store *st)
+{
+	struct tail *t = &st->tail;
+	const char *ping[] = { "PING" };
+	char db[16];
+
+	if ((t->ac = open_link(st)) == NULL) {
+		tail_went_down(st);
+		return;
+	}
+	redisAsyncSetConnectCallback(t->ac, on_tail_connect);
+	redisAsyncSetDisconnectCallback(t->ac, on_tail_disconnect);
+	t->gen++;
+	if (st->cfg->redis_db != 0) {
+		const char *argv[] = { "SELECT", db };
+		snprintf(db, sizeof(db), "%d", st->cfg->redis_db);
+		tail_send(st, TAIL_SELECT, 2, argv, st->cfg->redis_timeout_ms);
+	}
+	tail_send(st, TAIL_PING, 1, ping, st->cfg->redis_timeout_ms);
+}
+
+size_t
+store_pending(const struct store *st)
+{
+	return st->pending;
+}
+
+void
+store_info(const struct store *st, struct store_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->connected = store_connected(st);
+	out->loaded = st->state == ST_READY;
+	out->following = st->tail.up && st->tail.have_pos && !st->tail.lost;
+	out->emptied = st->emptied;
+	out->run_id = st->run_id;
+	out->stream_id = st->tail.id;
+	out->stream_lag = st->tail.lag;
+	out->changes = st->tail.changes;
+	out->loads = st->loads;
+	out->loaded_at = st->loaded_at;
+	out->pending = st->pending;
 }

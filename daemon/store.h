@@ -28,6 +28,16 @@
  *   p rules:history    hash: version -> doc, the last rules_history ones
  *   p rules:history:at hash: version -> unix time it was stored
  *   p changes          stream, one entry per write, MAXLEN ~ stream_maxlen
+ *
+ * The change stream is how daemons sharing one Redis see each other's
+ * writes. Each daemon reads it on a second connection of its own (a short
+ * script that reads the stream's counters and the next entries together,
+ * then a blocking XREAD that waits for more) and hands every entry to the
+ * change hook, in order. Loading the mirror starts by reading the stream's
+ * position, so the entries that follow are exactly the writes the load may
+ * have missed. When the entries after the daemon's position are gone
+ * (trimmed while it was stalled or cut off, or the stream itself is gone or
+ * started again), it loads the mirror again instead.
  */
 #ifndef JM_STORE_H
 #define JM_STORE_H
@@ -71,6 +81,24 @@ struct store_res {
 /* res and everything it points to are valid during the call only. */
 typedef void store_cb(const struct store_res *res, void *arg);
 
+/* One entry of the change stream. Strings valid during the call only. */
+enum store_change_op {
+	CHANGE_OTHER,		/* an operation this version does not know */
+	CHANGE_JOB_POST,
+	CHANGE_JOB_CLOSE,
+	CHANGE_EMPLOYER,
+	CHANGE_SEEKER_PUT,
+	CHANGE_SEEKER_DELETE,
+	CHANGE_RULES,
+};
+
+struct store_change {
+	enum store_change_op	 op;
+	const char		*employer_id;	/* "" when none */
+	const char		*id;		/* "" when none */
+	int64_t			 version;	/* 0 when none */
+};
+
 struct store_hooks {
 	void	(*load_begin)(void *arg);
 	void	(*load_employer)(const struct store_rec *rec, void *arg);
@@ -80,6 +108,8 @@ struct store_hooks {
 	/* complete is false when the link dropped before the end. */
 	void	(*load_end)(bool complete, void *arg);
 	void	(*down)(void *arg);		/* once, when a link drops */
+	/* An entry of the change stream, in stream order. */
+	void	(*change)(const struct store_change *ch, void *arg);
 	void	*arg;
 };
 
@@ -109,6 +139,25 @@ void		 store_start(struct store *st);
 void		 store_free(struct store *st);
 bool		 store_connected(const struct store *st);
 bool		 store_loaded(const struct store *st);
+/* Loads the mirror again (now, after the load under way, or when the link
+ * is back), logging why. */
+void		 store_reload(struct store *st, const char *why);
+/* Commands sent whose callback has not been called yet. */
+size_t		 store_pending(const struct store *st);
+
+struct store_info {
+	bool		 connected, loaded;
+	bool		 following;	/* the change stream's link is up */
+	bool		 emptied;	/* found empty where there was data */
+	const char	*run_id;	/* of the Redis server; "" unknown */
+	const char	*stream_id;	/* last change applied; "0-0" */
+	uint64_t	 stream_lag;	/* entries behind, at the last read */
+	uint64_t	 changes;	/* entries read since start */
+	uint64_t	 loads;		/* complete loads of the mirror */
+	int64_t		 loaded_at;	/* unix time of the last one, or 0 */
+	size_t		 pending;	/* see store_pending */
+};
+void		 store_info(const struct store *st, struct store_info *out);
 
 /* The active rule set: recs[0] = {doc, version, updated_at}, or
  * STORE_NOT_FOUND when none was ever stored. */

@@ -168,3 +168,31 @@ const char script_delete_seeker[] =
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
 "  'op', 'seeker.delete', 'id', id)\n"
 "return {v, 0}\n";
+
+/*
+ * The change stream's counters and, when ARGV[2] is an entry id, up to
+ * ARGV[3] entries after it, read together so that nothing can be trimmed
+ * between the two: {last-generated-id, entries-added, max-deleted-entry-id,
+ * entries, recorded-first-entry-id, length}. A stream that does not exist
+ * answers {"", 0, "0-0", {}, "0-0", 0}. (entries-added, max-deleted-entry-id
+ * and recorded-first-entry-id are Redis 7's.)
+ */
+const char script_changes[] =
+"local key = ARGV[1]..'changes'\n"
+"if redis.call('EXISTS', key) == 0 then\n"
+"  return {'', 0, '0-0', {}, '0-0', 0} end\n"
+"local info = redis.call('XINFO', 'STREAM', key)\n"
+"local last, added, deleted, first, len = '0-0', 0, '0-0', '0-0', 0\n"
+"for i = 1, #info, 2 do\n"
+"  local k = info[i]\n"
+"  if k == 'last-generated-id' then last = info[i + 1]\n"
+"  elseif k == 'entries-added' then added = info[i + 1]\n"
+"  elseif k == 'max-deleted-entry-id' then deleted = info[i + 1]\n"
+"  elseif k == 'recorded-first-entry-id' then first = info[i + 1]\n"
+"  elseif k == 'length' then len = info[i + 1] end\n"
+"end\n"
+"local entries = {}\n"
+"if ARGV[2] ~= '' then\n"
+"  entries = redis.call('XRANGE', key, '('..ARGV[2], '+', 'COUNT', ARGV[3])\n"
+"end\n"
+"return {last, added, deleted, entries, first, len}\n";

@@ -537,6 +537,23 @@ matcher_njobs(const struct matcher *m)
 	return m->njobs;
 }
 
+static void
+count_named(const char *key, void *val, void *arg)
+{
+	(void)key;
+	if (((const struct memployer *)val)->name != NULL)
+		(*(size_t *)arg)++;
+}
+
+size_t
+matcher_nemployers(const struct matcher *m)
+{
+	size_t n = 0;
+
+	strmap_each(&m->employers, count_named, &n);
+	return n;
+}
+
 /* Rounds a score part to 1e-6 so that parts and sums print exactly. */
 static double
 round6(double v)

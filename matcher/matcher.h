@@ -113,6 +113,8 @@ int		 matcher_remove_job(struct matcher *m, const char *employer_id,
 const struct mjob *matcher_job(const struct matcher *m,
 		    const char *employer_id, const char *id);
 size_t		 matcher_njobs(const struct matcher *m);
+/* Employers the mirror knows by name (registered ones). O(employers). */
+size_t		 matcher_nemployers(const struct matcher *m);
 
 /*
  * Runs a query. The profile's max_distance_km of 0 means the rule set's

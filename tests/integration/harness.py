@@ -324,8 +324,10 @@ class Redis:
 class Daemon:
     """jobmatchd with a config of its own in a temp dir, stderr logged."""
 
-    def __init__(self, redis_port, extra=(), tokens=True, prefix=()):
+    def __init__(self, redis_port, extra=(), tokens=True, prefix=(),
+                 env=None):
         self.prefix = list(prefix)  # e.g. ["prlimit", "--nofile=40:40"]
+        self.env = env              # extra environment variables
         self.dir = tempfile.mkdtemp(prefix="jm-daemon-")
         self.port = free_port()
         self.redis_port = redis_port
@@ -393,9 +395,13 @@ class Daemon:
             if os.path.exists(self.log) else 0
         logf = open(self.log, "ab")
         try:
+            env = None
+            if self.env:
+                env = dict(os.environ)
+                env.update(self.env)
             self.proc = spawn(self.prefix + [JOBMATCHD, "-c", self.config],
                               stdin=subprocess.DEVNULL, stdout=logf,
-                              stderr=logf)
+                              stderr=logf, env=env)
         finally:
             logf.close()
         deadline = time.monotonic() + timeout

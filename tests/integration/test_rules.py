@@ -614,8 +614,7 @@ class LiveReloadTest(RulesTestBase):
         cls.redis = h.Redis()
         cls.addClassCleanup(cls.redis.cleanup)
         cls.redis.start()
-        cls.a = h.Daemon(cls.redis.port, extra=["rules_file " + cls.path,
-                                                "rules_poll_ms 100"])
+        cls.a = h.Daemon(cls.redis.port, extra=["rules_file " + cls.path])
         cls.addClassCleanup(cls.a.cleanup)
         cls.a.start()
         cls.sa = cls.a.client(h.STAFF)
@@ -623,7 +622,7 @@ class LiveReloadTest(RulesTestBase):
         wait_version(cls.sa, 1, "A's rules file stored as version 1")
         # B loads the postings from Redis when it starts
         post_fixtures(cls.sa)
-        cls.b = h.Daemon(cls.redis.port, extra=["rules_poll_ms 100"])
+        cls.b = h.Daemon(cls.redis.port, extra=[])
         cls.addClassCleanup(cls.b.cleanup)
         cls.b.start()
         cls.sb = cls.b.client(h.STAFF)
@@ -811,16 +810,14 @@ class RegexLimitsTest(RulesTestBase):
         cls.redis = h.Redis()
         cls.addClassCleanup(cls.redis.cleanup)
         cls.redis.start()
-        cls.a = h.Daemon(cls.redis.port, extra=["regex_budget 1",
-                                                "rules_poll_ms 100"])
+        cls.a = h.Daemon(cls.redis.port, extra=["regex_budget 1"])
         cls.addClassCleanup(cls.a.cleanup)
         cls.a.start()
         cls.sa = cls.a.client(h.STAFF)
         cls.addClassCleanup(cls.sa.close)
         wait_version(cls.sa, 1, "version 1")
         post_fixtures(cls.sa)
-        cls.b = h.Daemon(cls.redis.port, extra=["rules_poll_ms 100",
-                                                "regex_max_pattern 100"])
+        cls.b = h.Daemon(cls.redis.port, extra=["regex_max_pattern 100"])
         cls.addClassCleanup(cls.b.cleanup)
         cls.b.start()
         cls.sb = cls.b.client(h.STAFF)

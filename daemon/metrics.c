@@ -1,0 +1,484 @@
+/*
+ * metrics.c - see metrics.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+
+#include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/seekers.h"
+#include "daemon/server.h"
+#include "daemon/store.h"
+
+#define PREFIX	"jobmatchd_"
+
+/* The quantiles reported, in per mille, and their names in stats. */
+static const struct {
+	unsigned	 permille;
+	const char	*name;
+} quantiles[] = {
+	{ 500, "50" }, { 900, "90" }, { 990, "99" }, { 999, "999" },
+};
+
+/*
+ * The "le" bounds of the Prometheus histogram, in us: 25 us doubling up to
+ * 104.8576 s. Each is 25 << k, an exact bucket bound of hist.h (25 lies in
+ * [HIST_SUB, 2 * HIST_SUB)), so the cumulative counts are exact.
+ */
+#define LE_FIRST_US	25
+#define LE_COUNT	23
+
+static const char *const close_names[MC_COUNT] = {
+	"done", "idle", "slow_reader", "shutdown", "error",
+};
+
+struct metrics *
+metrics_new(void)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (m != NULL)
+		m->started_us = metrics_now_us();
+	return m;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	free(m);
+}
+
+int64_t
+metrics_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- recording ------------------------------------------------------- */
+
+static void
+count(struct metrics_method *mm, bool error, uint64_t us)
+{
+	mm->calls++;
+	if (error)
+		mm->errors++;
+	hist_add(&mm->latency, us);
+}
+
+void
+metrics_request(int method, bool error, int64_t start_us)
+{
+	struct metrics *m = server.metrics;
+	int64_t took, now, sec;
+
+	if (m == NULL)
+		return;
+	now = metrics_now_us();
+	took = now - start_us;
+	if (took < 0)
+		took = 0;
+	sec = now / 1000000;
+	if (m->sec_at[sec % 60] != sec) {
+		m->sec_at[sec % 60] = sec;
+		m->sec_n[sec % 60] = 0;
+	}
+	m->sec_n[sec % 60]++;
+	if (method >= 0 && method < METRICS_METHODS)
+		count(&m->method[method], error, (uint64_t)took);
+	else
+		count(&m->invalid, error, (uint64_t)took);
+	count(&m->total, error, (uint64_t)took);
+}
+
+void
+metrics_invalid(void)
+{
+	struct metrics *m = server.metrics;
+
+	if (m == NULL)
+		return;
+	count(&m->invalid, true, 0);
+	count(&m->total, true, 0);
+}
+
+void
+metrics_conn_accepted(void)
+{
+	if (server.metrics != NULL)
+		server.metrics->conns_accepted++;
+}
+
+void
+metrics_conn_refused(void)
+{
+	if (server.metrics != NULL)
+		server.metrics->conns_refused++;
+}
+
+void
+metrics_accept_paused(void)
+{
+	if (server.metrics != NULL)
+		server.metrics->accept_pauses++;
+}
+
+void
+metrics_conn_closed(const char *reason)
+{
+	enum metrics_close mc = MC_ERROR;
+
+	if (server.metrics == NULL)
+		return;
+	if (strcmp(reason, "done") == 0)
+		mc = MC_DONE;
+	else if (strcmp(reason, "idle") == 0)
+		mc = MC_IDLE;
+	else if (strcmp(reason, "the peer does not read its answers") == 0)
+		mc = MC_SLOW_READER;
+	else if (strncmp(reason, "shutdown", 8) == 0)
+		mc = MC_SHUTDOWN;
+	server.metrics->conns_closed[mc]++;
+}
+
+bool
+metrics_ready(const char **why)
+{
+	struct store_info si;
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	if (server.stopping) {
+		*why = "stopping";
+		return false;
+	}
+	if (server.store == NULL) {
+		*why = "starting";
+		return false;
+	}
+	store_info(server.store, &si);
+	if (si.loads == 0) {
+		*why = si.connected ? "loading the mirror from Redis" :
+		    "Redis not reached yet: nothing loaded";
+		return false;
+	}
+	return true;
+}
+
+/* ---- stats ------------------------------------------------------------ */
+
+static int64_t
+uptime_s(const struct metrics *m)
+{
+	return (metrics_now_us() - m->started_us) / 1000000;
+}
+
+/* Requests a second over the last minute (over the uptime, if shorter),
+ * the current second included. */
+static double
+rate_1m(const struct metrics *m)
+{
+	int64_t now = metrics_now_us(), sec = now / 1000000;
+	double span = (double)(now - m->started_us) / 1e6;
+	uint64_t n = 0;
+
+	for (int i = 0; i < 60; i++)
+		if (m->sec_at[i] > sec - 60 && m->sec_at[i] <= sec)
+			n += m->sec_n[i];
+	if (span > 60.0)
+		span = 60.0;
+	if (span < 1.0)
+		span = 1.0;
+	return (double)n / span;
+}
+
+static void
+set_int(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+/* {calls, errors, p50_us, p90_us, p99_us, p999_us} */
+static json_t *
+method_json(const struct metrics_method *mm)
+{
+	json_t *o = json_object();
+	char key[16];
+
+	if (o == NULL)
+		return NULL;
+	set_int(o, "calls", mm->calls);
+	set_int(o, "errors", mm->errors);
+	for (size_t i = 0; i < sizeof(quantiles) / sizeof(*quantiles); i++) {
+		snprintf(key, sizeof(key), "p%s_us", quantiles[i].name);
+		set_int(o, key, hist_quantile(&mm->latency,
+		    quantiles[i].permille));
+	}
+	return o;
+}
+
+void
+metrics_stats(json_t *res)
+{
+	const struct metrics *m = server.metrics;
+	json_t *mirror, *closed, *req, *by, *lat;
+	const char *name;
+	char key[16];
+
+	if (m == NULL || res == NULL)
+		return;
+	if ((mirror = json_object_get(res, "mirror")) != NULL) {
+		set_int(mirror, "employers",
+		    matcher_nemployers(server.matcher));
+		set_int(mirror, "seekers", seekers_count(server.seekers));
+	}
+	set_int(res, "connections_total", m->conns_accepted);
+	set_int(res, "connections_refused", m->conns_refused);
+	set_int(res, "accept_pauses", m->accept_pauses);
+	if ((closed = json_object()) != NULL) {
+		for (int i = 0; i < MC_COUNT; i++)
+			set_int(closed, close_names[i], m->conns_closed[i]);
+		json_object_set_new(res, "connections_closed", closed);
+	}
+	req = json_object();
+	by = json_object();
+	if (req != NULL && by != NULL) {
+		set_int(req, "total", m->total.calls);
+		set_int(req, "errors", m->total.errors);
+		json_object_set_new(req, "rate_1m",
+		    json_real((double)(int64_t)(rate_1m(m) * 100) / 100));
+		for (size_t i = 0; i < METRICS_METHODS &&
+		    (name = methods_name(i)) != NULL; i++)
+			json_object_set_new(by, name,
+			    method_json(&m->method[i]));
+		json_object_set_new(by, METRICS_INVALID_NAME,
+		    method_json(&m->invalid));
+		json_object_set(req, "by_method", by);
+		json_object_set(res, "requests", req);
+	}
+	json_decref(by);
+	json_decref(req);
+	if ((lat = json_object()) != NULL) {
+		for (size_t i = 0; i < sizeof(quantiles) / sizeof(*quantiles);
+		    i++) {
+			snprintf(key, sizeof(key), "p%s", quantiles[i].name);
+			set_int(lat, key, hist_quantile(&m->total.latency,
+			    quantiles[i].permille));
+		}
+		json_object_set_new(res, "latency_us", lat);
+	}
+	set_int(res, "uptime_s", (uint64_t)uptime_s(m));
+	json_object_set_new(res, "version", json_string(JM_VERSION));
+}
+
+/* ---- Prometheus text -------------------------------------------------- */
+
+/* us as a decimal number of seconds, without trailing zeros. */
+static void
+fmt_seconds(char *buf, size_t len, uint64_t us)
+{
+	size_t n;
+
+	snprintf(buf, len, "%" PRIu64 ".%06" PRIu64, us / 1000000,
+	    us % 1000000);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+void
+metrics_family(struct evbuffer *out, const char *type, const char *name,
+    const char *help)
+{
+	evbuffer_add_printf(out, "# HELP " PREFIX "%s %s\n# TYPE " PREFIX
+	    "%s %s\n", name, help, name, type);
+}
+
+void
+metrics_put(struct evbuffer *out, const char *type, const char *name,
+    const char *help, int64_t value)
+{
+	metrics_family(out, type, name, help);
+	evbuffer_add_printf(out, PREFIX "%s %" PRId64 "\n", name, value);
+}
+
+/* The number of methods with a bucket of their own. */
+static size_t
+nmethods(void)
+{
+	size_t n = 0;
+
+	while (n < METRICS_METHODS && methods_name(n) != NULL)
+		n++;
+	return n;
+}
+
+/* Bucket i of n + 1: the methods in table order, then "(invalid)". */
+static const struct metrics_method *
+bucket(const struct metrics *m, size_t i, size_t n, const char **name)
+{
+	*name = i < n ? methods_name(i) : METRICS_INVALID_NAME;
+	return i < n ? &m->method[i] : &m->invalid;
+}
+
+static void
+write_requests(struct evbuffer *out, const struct metrics *m)
+{
+	size_t n = nmethods();
+	char le[32], sum[32];
+	const char *name;
+
+	metrics_family(out, "counter", "requests_total",
+	    "Requests answered, by method (batch items one by one).");
+	for (size_t i = 0; i <= n; i++) {
+		const struct metrics_method *mm = bucket(m, i, n, &name);
+		evbuffer_add_printf(out, PREFIX "requests_total{method=\"%s\"} %"
+		    PRIu64 "\n", name, mm->calls);
+	}
+	metrics_family(out, "counter", "request_errors_total",
+	    "Requests answered with a JSON-RPC error, by method.");
+	for (size_t i = 0; i <= n; i++) {
+		const struct metrics_method *mm = bucket(m, i, n, &name);
+		evbuffer_add_printf(out, PREFIX "request_errors_total{method="
+		    "\"%s\"} %" PRIu64 "\n", name, mm->errors);
+	}
+	metrics_family(out, "histogram", "request_duration_seconds",
+	    "Time from dispatch to answer, Redis round trips included.");
+	for (size_t i = 0; i <= n; i++) {
+		const struct metrics_method *mm = bucket(m, i, n, &name);
+
+		for (int k = 0; k < LE_COUNT; k++) {
+			uint64_t bound = (uint64_t)LE_FIRST_US << k;
+			fmt_seconds(le, sizeof(le), bound);
+			evbuffer_add_printf(out, PREFIX
+			    "request_duration_seconds_bucket{method=\"%s\","
+			    "le=\"%s\"} %" PRIu64 "\n", name, le,
+			    hist_count_below(&mm->latency, bound));
+		}
+		fmt_seconds(sum, sizeof(sum), mm->latency.sum_us);
+		evbuffer_add_printf(out, PREFIX
+		    "request_duration_seconds_bucket{method=\"%s\","
+		    "le=\"+Inf\"} %" PRIu64 "\n"
+		    PREFIX "request_duration_seconds_sum{method=\"%s\"} %s\n"
+		    PREFIX "request_duration_seconds_count{method=\"%s\"} %"
+		    PRIu64 "\n", name, mm->latency.count, name, sum, name,
+		    mm->latency.count);
+	}
+}
+
+/* Redis and the change stream (store_info). */
+static void
+write_store(struct evbuffer *out)
+{
+	struct store_info si;
+
+	if (server.store == NULL)
+		return;
+	store_info(server.store, &si);
+	metrics_put(out, "gauge", "redis_following",
+	    "1 while the change stream is being followed.", si.following);
+	metrics_put(out, "gauge", "redis_emptied",
+	    "1 when Redis was found empty where it held records before "
+	    "(replaced or lost its data; see the log).", si.emptied);
+	metrics_put(out, "gauge", "redis_pending",
+	    "Redis commands sent and not answered yet.",
+	    (int64_t)si.pending);
+	metrics_put(out, "gauge", "stream_lag",
+	    "Change-stream entries not applied yet, at the last read.",
+	    (int64_t)si.stream_lag);
+	metrics_put(out, "counter", "stream_changes_total",
+	    "Change-stream entries applied.", (int64_t)si.changes);
+	metrics_put(out, "counter", "mirror_loads_total",
+	    "Complete loads of the mirror from Redis.", (int64_t)si.loads);
+	metrics_put(out, "gauge", "mirror_loaded_timestamp_seconds",
+	    "Unix time of the last complete load of the mirror.",
+	    si.loaded_at);
+}
+
+void
+metrics_write(struct evbuffer *out)
+{
+	const struct metrics *m = server.metrics;
+	const struct rules_stats *rs;
+
+	if (m == NULL)
+		return;
+	metrics_family(out, "gauge", "build_info",
+	    "The running version; always 1.");
+	evbuffer_add_printf(out, PREFIX "build_info{version=\"%s\"} 1\n",
+	    JM_VERSION);
+	metrics_put(out, "gauge", "uptime_seconds",
+	    "Seconds since the daemon started.", uptime_s(m));
+
+	metrics_put(out, "gauge", "connections",
+	    "Client connections open now.", (int64_t)server.nconns);
+	metrics_put(out, "counter", "connections_accepted_total",
+	    "Client connections accepted.", (int64_t)m->conns_accepted);
+	metrics_put(out, "counter", "connections_refused_total",
+	    "Client connections refused at max_connections or while stopping.",
+	    (int64_t)m->conns_refused);
+	metrics_put(out, "counter", "accept_pauses_total",
+	    "Times accepting paused for lack of file descriptors.",
+	    (int64_t)m->accept_pauses);
+	metrics_family(out, "counter", "connections_closed_total",
+	    "Client connections closed, by reason.");
+	for (int i = 0; i < MC_COUNT; i++)
+		evbuffer_add_printf(out, PREFIX "connections_closed_total{"
+		    "reason=\"%s\"} %" PRIu64 "\n", close_names[i],
+		    m->conns_closed[i]);
+
+	write_requests(out, m);
+
+	metrics_put(out, "gauge", "mirror_postings",
+	    "Open postings in the mirror matches read.",
+	    (int64_t)matcher_njobs(server.matcher));
+	metrics_put(out, "gauge", "mirror_employers",
+	    "Registered employers in the mirror.",
+	    (int64_t)matcher_nemployers(server.matcher));
+	metrics_put(out, "gauge", "mirror_seekers",
+	    "Registered job seekers in the mirror.",
+	    (int64_t)seekers_count(server.seekers));
+	metrics_put(out, "gauge", "mirror_reloading",
+	    "1 while the mirror is being loaded again from Redis.",
+	    server.loading != NULL);
+	metrics_put(out, "gauge", "ready",
+	    "1 when /healthz answers 200: the mirror was loaded from Redis "
+	    "at least once and the daemon is not stopping.",
+	    metrics_ready(NULL));
+
+	rs = rules_stats_of(server.rules);
+	metrics_put(out, "gauge", "rules_version",
+	    "Version of the rule set in use.",
+	    (int64_t)rules_version(server.rules));
+	metrics_put(out, "gauge", "rules_count",
+	    "Rules in the rule set in use.",
+	    (int64_t)rules_spec_of(server.rules)->nrules);
+	metrics_put(out, "counter", "regex_runs_total",
+	    "Pattern runs of the rules.",
+	    (int64_t)(rs->matches + server.regex_past.matches));
+	metrics_put(out, "counter", "regex_limit_hits_total",
+	    "Pattern runs stopped by a PCRE2 limit.",
+	    (int64_t)(rs->limit_hits + server.regex_past.limit_hits));
+	metrics_put(out, "counter", "regex_budget_spent_total",
+	    "Requests whose pattern budget ran out.",
+	    (int64_t)(rs->budget_out + server.regex_past.budget_out));
+
+	metrics_put(out, "gauge", "redis_connected",
+	    "1 while the link to Redis is up.",
+	    store_connected(server.store));
+	metrics_put(out, "gauge", "redis_loaded",
+	    "1 while the link is up and the mirror was loaded over it.",
+	    store_loaded(server.store));
+	write_store(out);
+}

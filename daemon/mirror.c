@@ -1,0 +1,298 @@
+/*
+ * mirror.c - see mirror.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daemon/log.h"
+#include "daemon/mirror.h"
+#include "daemon/ruleset.h"
+#include "daemon/sd.h"
+#include "daemon/seekers.h"
+#include "daemon/server.h"
+#include "proto/codec.h"
+
+void
+mirror_put_job(const struct job *j)
+{
+	if (matcher_put_job(server.matcher, j) == -1 ||
+	    (server.loading != NULL &&
+	    matcher_put_job(server.loading, j) == -1))
+		log_warnx("mirror: out of memory adding a posting");
+}
+
+void
+mirror_put_employer(const struct employer *e)
+{
+	if (matcher_put_employer(server.matcher, e) == -1 ||
+	    (server.loading != NULL &&
+	    matcher_put_employer(server.loading, e) == -1))
+		log_warnx("mirror: out of memory adding an employer");
+}
+
+/*
+ * Decodes a stored record into e or j (initialised). Returns 0, or -1 after
+ * logging why it was skipped (the field's path only: never a value).
+ */
+static int
+decode_employer(const struct store_rec *rec, struct employer *e)
+{
+	struct perr pe;
+	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	int rc = -1;
+
+	if (o == NULL ||
+	    codec_employer_decode(o, "employer", &server.towns, e, &pe) == -1)
+		log_warnx("mirror: skipping a stored employer that does not "
+		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+	else {
+		e->version = rec->version;
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
+static int
+decode_job(const struct store_rec *rec, struct job *j)
+{
+	struct perr pe;
+	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	int rc = -1;
+
+	if (o == NULL ||
+	    codec_job_decode(o, "job", &server.towns, j, &pe) == -1)
+		log_warnx("mirror: skipping a stored posting that does not "
+		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+	else {
+		j->version = rec->version;
+		j->status = JOB_OPEN;
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
+static void
+load_begin(void *arg)
+{
+	(void)arg;
+	matcher_free(server.loading);
+	server.loading = matcher_new(&server.towns, server.rules);
+	if (server.loading == NULL)
+		log_warnx("mirror: out of memory");
+	seekers_load_begin();
+}
+
+static void
+load_employer(const struct store_rec *rec, void *arg)
+{
+	struct employer e;
+
+	(void)arg;
+	if (server.loading == NULL)
+		return;
+	employer_init(&e);
+	if (decode_employer(rec, &e) == 0 &&
+	    matcher_put_employer(server.loading, &e) == -1)
+		log_warnx("mirror: out of memory");
+	employer_clear(&e);
+}
+
+static void
+load_job(const struct store_rec *rec, void *arg)
+{
+	const struct mjob *have;
+	struct job j;
+
+	(void)arg;
+	if (server.loading == NULL)
+		return;
+	job_init(&j);
+	if (decode_job(rec, &j) == 0) {
+		/* A write that raced the load may already be newer. */
+		have = matcher_job(server.loading, j.employer_id, j.id);
+		if ((have == NULL || have->version < j.version) &&
+		    matcher_put_job(server.loading, &j) == -1)
+			log_warnx("mirror: out of memory");
+	}
+	job_clear(&j);
+}
+
+static void
+load_end(bool complete, void *arg)
+{
+	(void)arg;
+	seekers_load_end(complete);
+	if (server.loading == NULL)
+		return;
+	if (!complete) {
+		log_warnx("mirror: load interrupted; matching goes on from "
+		    "the previous mirror (%zu postings)",
+		    matcher_njobs(server.matcher));
+		matcher_free(server.loading);
+		server.loading = NULL;
+		return;
+	}
+	matcher_free(server.matcher);
+	server.matcher = server.loading;
+	server.loading = NULL;
+	log_info("mirror: %zu open postings", matcher_njobs(server.matcher));
+	/* systemd: ready once the mirror holds what Redis holds */
+	sd_notifyf("READY=1\nSTATUS=serving %zu open postings",
+	    matcher_njobs(server.matcher));
+	ruleset_poll_now();
+}
+
+static void
+store_down(void *arg)
+{
+	(void)arg;
+	log_warnx("store: down; writes fail with -32004, matches go on from "
+	    "the mirror (%zu postings)", matcher_njobs(server.matcher));
+	sd_notifyf("STATUS=Redis down: matching from the mirror (%zu "
+	    "postings), writes refused", matcher_njobs(server.matcher));
+}
+
+void
+mirror_remove_job(const char *employer_id, const char *id)
+{
+	(void)matcher_remove_job(server.matcher, employer_id, id);
+	if (server.loading != NULL)
+		(void)matcher_remove_job(server.loading, employer_id, id);
+}
+
+/* ---- other daemons' writes -------------------------------------------- */
+
+/*
+ * A change names a record; what it holds now is read on the store's main
+ * link and put into the mirror as it is. Replies on that link come in the
+ * order Redis ran the commands, so a record read after this daemon's own
+ * write is at least as new as that write, and the mirror always ends as
+ * the last reply left it.
+ */
+struct fetch {
+	char	employer_id[ID_MAX + 1];
+	char	id[ID_MAX + 1];
+};
+
+static struct fetch *
+fetch_new(const struct store_change *ch)
+{
+	struct fetch *f;
+
+	if (strlen(ch->employer_id) > ID_MAX || strlen(ch->id) > ID_MAX ||
+	    (f = malloc(sizeof(*f))) == NULL)
+		return NULL;
+	strcpy(f->employer_id, ch->employer_id);
+	strcpy(f->id, ch->id);
+	return f;
+}
+
+/* A record could not be read: the mirror may miss a change. */
+static bool
+fetch_failed(const struct store_res *res)
+{
+	if (res->status == STORE_OK || res->status == STORE_NOT_FOUND)
+		return false;
+	if (res->status != STORE_DOWN)	/* down: the next link reloads */
+		store_reload(server.store, "a changed record could not be "
+		    "read");
+	return true;
+}
+
+static void
+job_fetched(const struct store_res *res, void *arg)
+{
+	struct fetch *f = arg;
+	const struct store_rec *rec = res->nrecs > 0 ? &res->recs[0] : NULL;
+	struct job j;
+
+	if (fetch_failed(res))
+		goto out;
+	if (rec == NULL || rec->closed) {
+		mirror_remove_job(f->employer_id, f->id);
+		goto out;
+	}
+	job_init(&j);
+	if (decode_job(rec, &j) == 0)
+		mirror_put_job(&j);
+	job_clear(&j);
+out:
+	free(f);
+}
+
+static void
+employer_fetched(const struct store_res *res, void *arg)
+{
+	struct employer e;
+
+	free(arg);
+	if (fetch_failed(res) || res->nrecs == 0)
+		return;
+	employer_init(&e);
+	if (decode_employer(&res->recs[0], &e) == 0)
+		mirror_put_employer(&e);
+	employer_clear(&e);
+}
+
+static void
+seeker_fetched(const struct store_res *res, void *arg)
+{
+	struct fetch *f = arg;
+
+	if (!fetch_failed(res))
+		seekers_apply(f->id, res->nrecs > 0 ? &res->recs[0] : NULL);
+	free(f);
+}
+
+static void
+on_change(const struct store_change *ch, void *arg)
+{
+	const struct mjob *have;
+	struct fetch *f;
+
+	(void)arg;
+	if (ch->op == CHANGE_RULES) {
+		if (ch->version != rules_version(server.rules))
+			ruleset_poll_now();
+		return;
+	}
+	if (ch->op == CHANGE_OTHER || ch->id[0] == '\0')
+		return;
+	if (ch->op == CHANGE_JOB_POST || ch->op == CHANGE_JOB_CLOSE) {
+		/* This daemon's own write, or one it has already read. */
+		have = matcher_job(server.matcher, ch->employer_id, ch->id);
+		if (have != NULL && have->version >= ch->version)
+			return;
+	}
+	if ((f = fetch_new(ch)) == NULL) {
+		store_reload(server.store, "out of memory following a change");
+		return;
+	}
+	switch (ch->op) {
+	case CHANGE_JOB_POST:
+	case CHANGE_JOB_CLOSE:
+		store_get_job(server.store, f->employer_id, f->id, job_fetched,
+		    f);
+		break;
+	case CHANGE_EMPLOYER:
+		store_get_employer(server.store, f->id, employer_fetched, f);
+		break;
+	default:
+		store_get_seeker(server.store, f->id, seeker_fetched, f);
+		break;
+	}
+}
+
+const struct store_hooks mirror_store_hooks = {
+	.load_begin = load_begin,
+	.load_employer = load_employer,
+	.load_seeker = seekers_load,
+	.load_job = load_job,
+	.load_end = load_end,
+	.down = store_down,
+	.change = on_change,
+};

@@ -1,0 +1,23 @@
+/*
+ * mirror.h - the daemon's in-memory copy of what Redis holds (postings,
+ * employers; seekers.c keeps the seekers): loaded through the store's
+ * hooks, changed by this daemon's own writes as Redis confirms them, and by
+ * the writes of other daemons as the change stream reports them.
+ *
+ * While a load is under way (server.loading), every change goes to both
+ * the mirror in use and the one being built.
+ */
+#ifndef JM_MIRROR_H
+#define JM_MIRROR_H
+
+#include "daemon/store.h"
+#include "matcher/model.h"
+
+void	mirror_put_job(const struct job *j);
+void	mirror_remove_job(const char *employer_id, const char *id);
+void	mirror_put_employer(const struct employer *e);
+
+/* The store's hooks that keep the mirror in step with Redis. */
+extern const struct store_hooks mirror_store_hooks;
+
+#endif

@@ -1,0 +1,197 @@
+"""
+test_cluster.py - several daemons on one Redis: each follows the change
+stream, so a write through any of them (posting, close, employer, seeker,
+rule set) reaches the others' mirrors, and a daemon that fell behind the
+stream's trimmed history loads its mirror again instead of missing changes.
+"""
+import json
+import os
+import re
+import signal
+import unittest
+
+import harness as h
+
+GUIXI = "500231001000"
+TOWNS = ["500231001000", "500231002000", "500231101000", "500231102000"]
+PROFILES = [
+    {"disability": {"type": "physical", "grade": 3}, "town": GUIXI,
+     "skills": ["客服"], "max_distance_km": 200},
+    {"disability": {"type": "hearing", "grade": 2}, "town": TOWNS[1],
+     "skills": ["数据录入", "客服"], "max_distance_km": 200},
+    {"disability": {"type": "visual", "grade": 1}, "town": TOWNS[2],
+     "skills": ["按摩"], "max_distance_km": 200},
+]
+
+
+def job(id, emp, n=0, **kw):
+    j = {"id": id, "employer_id": emp, "title": "岗位 " + id,
+         "skills": [["客服", "数据录入", "按摩"][n % 3]],
+         "accessible_for": [["physical", "hearing", "visual"][n % 3],
+                            "physical"],
+         "employment_type": "full_time", "town": TOWNS[n % len(TOWNS)]}
+    j.update(kw)
+    return j
+
+
+def employer(id, type="private"):
+    return {"id": id, "name": "单位 " + id, "type": type, "town": GUIXI}
+
+
+def view(kiosk, profile):
+    """What a match shows, without what may differ between daemons."""
+    r = kiosk.result("match", {"profile": profile, "limit": 100})
+    return [(x["job"]["employer_id"], x["job"]["id"], x["job"]["title"],
+             x["job"].get("version"), round(x["score"], 9))
+            for x in r["results"]]
+
+
+class TwoDaemons(unittest.TestCase):
+
+    def setUp(self):
+        self.redis = h.Redis()
+        self.addCleanup(self.redis.cleanup)
+        self.redis.start()
+        # stream_maxlen at its least, so that trimming is easy to cause
+        self.a = h.Daemon(self.redis.port, extra=["stream_maxlen 100"])
+        self.addCleanup(self.a.cleanup)
+        self.a.start()
+        self.b = h.Daemon(self.redis.port)
+        self.addCleanup(self.b.cleanup)
+        self.b.start()
+        self.sa = self.client(self.a, h.STAFF)
+        self.sb = self.client(self.b, h.STAFF)
+        self.ka = self.client(self.a, h.KIOSK)
+        self.kb = self.client(self.b, h.KIOSK)
+
+    def client(self, d, token):
+        c = d.client(token)
+        self.addCleanup(c.close)
+        return c
+
+    def same_everywhere(self, what="both daemons to match alike"):
+        """Waits until A and B answer every profile alike; returns A's."""
+        got = {}
+
+        def alike():
+            got["a"] = [view(self.ka, p) for p in PROFILES]
+            got["b"] = [view(self.kb, p) for p in PROFILES]
+            return got["a"] == got["b"]
+        try:
+            h.wait_until(alike, timeout=20, what=what)
+        except AssertionError as e:
+            self.fail("%s\nA: %r\nB: %r" % (e, got["a"], got["b"]))
+        return got["a"]
+
+    def test_writes_through_both_daemons(self):
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        self.sb.result("employer.put", {"employer": employer("emp-b",
+                                                             "soe")})
+        for i in range(12):
+            self.sa.result("job.post", {"job": job("a-%d" % i, "emp-a", i)})
+            self.sb.result("job.post", {"job": job("b-%d" % i, "emp-b", i)})
+        # updates and closes of the other daemon's postings
+        self.sb.result("job.post", {"job": job("a-0", "emp-a", 0,
+                                               title="改过的 a-0")})
+        self.sa.result("job.close", {"id": "b-1", "employer_id": "emp-b"})
+        self.sb.result("job.close", {"id": "a-2", "employer_id": "emp-a"})
+        # closed, then posted again through the other daemon
+        self.sa.result("job.close", {"id": "b-3", "employer_id": "emp-b"})
+        self.sb.result("job.post", {"job": job("b-3", "emp-b", 3)})
+        res = self.same_everywhere()
+        ids = {(e, i) for r in res for (e, i, *_rest) in r}
+        self.assertIn(("emp-a", "a-0"), ids)
+        self.assertNotIn(("emp-b", "b-1"), ids)
+        self.assertNotIn(("emp-a", "a-2"), ids)
+        self.assertIn(("emp-b", "b-3"), ids)
+        titles = {i: t for r in res for (e, i, t, *_rest) in r}
+        self.assertEqual(titles["a-0"], "改过的 a-0")
+        # and a third daemon started now loads the same
+        c = h.Daemon(self.redis.port)
+        self.addCleanup(c.cleanup)
+        c.start()
+        kc = self.client(c, h.KIOSK)
+        self.assertEqual([view(kc, p) for p in PROFILES], res)
+
+    def test_employer_change_reaches_the_other(self):
+        # the employer's type is part of a posting's score (rules on
+        # employer.type); an update through B must reach A's mirror
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        self.sa.result("job.post", {"job": job("e-1", "emp-a")})
+        self.same_everywhere()
+        self.sb.result("employer.put", {"employer": dict(
+            employer("emp-a", "sheltered_workshop"), name="改名单位")})
+        h.wait_until(lambda: any(
+            x["job"]["id"] == "e-1" and
+            x["job"].get("employer_name") == "改名单位"
+            for x in self.ka.result("match", {"profile": PROFILES[0],
+                                              "limit": 100})["results"]),
+            what="A to see the employer's new name")
+        self.same_everywhere()
+
+    def test_seekers_and_rules_reach_the_other(self):
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        self.sa.result("job.post", {"job": job("s-1", "emp-a")})
+        seeker = dict(PROFILES[0], id="900001")
+        self.sa.result("seeker.put", {"seeker": seeker})
+        h.wait_until(lambda: "result" in self.sb.call(
+            "match", {"seeker_id": "900001"}),
+            what="B to know the seeker written through A")
+        self.sb.result("seeker.delete", {"id": "900001"})
+        h.wait_until(lambda: self.sa.call(
+            "match", {"seeker_id": "900001"}).get("error", {}).get(
+                "code") == h.NOT_FOUND,
+            what="A to forget the seeker deleted through B")
+        # a rule set stored through B is in use on A
+        cur = self.sa.result("rules.get")
+        doc = cur["rules"]
+        doc["weights"] = dict(doc.get("weights", {}), skills=0.9)
+        v = self.sb.result("rules.set", {"rules": doc,
+                                         "expected_version": cur["version"]})
+        h.wait_until(lambda: self.ka.result("match", {
+            "profile": PROFILES[0]})["rules_version"] == v["version"],
+            what="A to use the rule set stored through B")
+
+    def test_a_stalled_daemon_reloads_after_trimming(self):
+        # B stops (SIGSTOP) while A writes far more than the stream keeps:
+        # when B runs again the entries after its position are gone, and it
+        # must load its mirror again rather than miss them.
+        self.redis.cmd("CONFIG", "SET", "stream-node-max-entries", "10")
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        for i in range(5):
+            self.sa.result("job.post", {"job": job("t-%d" % i, "emp-a", i)})
+        self.same_everywhere()
+        self.b.proc.send_signal(signal.SIGSTOP)
+        try:
+            for i in range(5, 400):
+                self.sa.result("job.post",
+                               {"job": job("t-%d" % i, "emp-a", i)})
+            for i in range(0, 400, 7):
+                self.sa.result("job.close", {"id": "t-%d" % i,
+                                             "employer_id": "emp-a"})
+        finally:
+            self.b.proc.send_signal(signal.SIGCONT)
+        self.assertLess(self.redis.cmd("XLEN", "jm:changes"), 400)
+        self.b.wait_log("trimmed from the stream")
+        res = self.same_everywhere()
+        ids = {i for r in res for (_, i, *_rest) in r}
+        self.assertIn("t-398", ids)
+        self.assertNotIn("t-399", ids)
+        self.assertNotIn("t-7", ids)
+
+    def test_stream_reports_in_stats(self):
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        self.sa.result("job.post", {"job": job("x-1", "emp-a")})
+        last = self.redis.cmd("XREVRANGE", "jm:changes", "+", "-",
+                              "COUNT", "1")[0][0].decode()
+        h.wait_until(lambda: self.sb.result("stats")["store"].get(
+            "stream_id") == last, what="B's stream position to reach %s"
+            % last)
+        st = self.sb.result("stats")["store"]
+        self.assertTrue(st["following"], st)
+        self.assertEqual(st["stream_lag"], 0, st)
+        self.assertGreaterEqual(st["changes"], 2, st)
+
+
+if __name__ == "__main__":
+    h.main()

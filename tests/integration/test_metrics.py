@@ -1,0 +1,554 @@
+"""
+test_metrics.py - observability: the counters and latency percentiles of
+the stats method, and the monitoring listener (metrics_listen) with its
+Prometheus text on /metrics and its /healthz. Real Redis, real daemon, real
+HTTP through http.client.
+"""
+import http.client
+import json
+import math
+import re
+import socket
+import unittest
+
+import harness as h
+from harness import line, notification, request
+
+GUIXI = "500231001000"
+PROFILE = {"disability": {"type": "visual", "grade": 2}, "town": GUIXI,
+           "skills": ["推拿"]}
+SEEKER_NAME = "指标测试姓名丁"
+QUANTILES = ("p50", "p90", "p99", "p999")
+
+SAMPLE_RE = re.compile(
+    r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"')
+
+
+def job(id, **kw):
+    j = {"id": id, "employer_id": "emp-a", "title": "指标岗位 " + id,
+         "accessible_for": ["any"], "employment_type": "full_time",
+         "town": GUIXI, "skills": ["推拿"]}
+    j.update(kw)
+    return j
+
+
+def http_get(port, path, method="GET", body=None, headers=None):
+    """(status, headers dict with lower-case names, body bytes)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+    finally:
+        c.close()
+
+
+def parse_labels(text):
+    """'a="x",b="y"' -> {"a": "x", "b": "y"}; the whole text must parse."""
+    labels, pos = {}, 0
+    while pos < len(text):
+        m = LABEL_RE.match(text, pos)
+        if m is None:
+            raise AssertionError("bad labels %r" % text)
+        if m.group(1) in labels:
+            raise AssertionError("label %s twice in %r" % (m.group(1), text))
+        labels[m.group(1)] = m.group(2)
+        pos = m.end()
+        if pos < len(text):
+            if text[pos] != ",":
+                raise AssertionError("bad labels %r" % text)
+            pos += 1
+    return labels
+
+
+def parse_exposition(text):
+    """Parses Prometheus text format 0.0.4 strictly. Returns (types,
+    samples): types maps a family name to its TYPE, samples is a list of
+    (name, labels dict, float value)."""
+    types, helps, samples, seen_samples = {}, {}, [], set()
+    if not text.endswith("\n"):
+        raise AssertionError("the exposition must end with a newline")
+    for ln in text.split("\n")[:-1]:
+        if ln.startswith("#"):
+            parts = ln.split(None, 3)
+            if len(parts) >= 3 and parts[1] in ("HELP", "TYPE"):
+                name = parts[2]
+                if parts[1] == "TYPE":
+                    if name in types:
+                        raise AssertionError("TYPE of %s twice" % name)
+                    if name in seen_samples:
+                        raise AssertionError("TYPE of %s after its samples"
+                                             % name)
+                    if len(parts) != 4 or parts[3] not in (
+                            "counter", "gauge", "histogram", "summary",
+                            "untyped"):
+                        raise AssertionError("bad TYPE line %r" % ln)
+                    types[name] = parts[3]
+                else:
+                    if name in helps:
+                        raise AssertionError("HELP of %s twice" % name)
+                    helps[name] = parts[3] if len(parts) == 4 else ""
+            continue
+        m = SAMPLE_RE.match(ln)
+        if m is None:
+            raise AssertionError("not a comment or a sample: %r" % ln)
+        name, labels, value = m.group(1), m.group(2), m.group(3)
+        labels = parse_labels(labels) if labels else {}
+        try:
+            v = float(value)
+        except ValueError:
+            raise AssertionError("bad value in %r" % ln)
+        samples.append((name, labels, v))
+        seen_samples.add(family_of(name, types))
+    return types, samples
+
+
+def family_of(name, types):
+    """The family a sample belongs to (histograms add suffixes)."""
+    for suffix in ("_bucket", "_sum", "_count"):
+        base = name[:-len(suffix)]
+        if name.endswith(suffix) and types.get(base) in ("histogram",
+                                                         "summary"):
+            return base
+    return name
+
+
+class MetricsTest(unittest.TestCase):
+    """One daemon with metrics_listen; every count is checked as a
+    difference between two stats calls, so what the harness did before
+    (its pings) does not matter."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mport = h.free_port()
+        cls.env = h.Env(extra=["metrics_listen 127.0.0.1:%d" % cls.mport])
+        cls.addClassCleanup(cls.env.stop)
+        cls.d = cls.env.daemon
+        cls.staff = cls.d.client(h.STAFF)
+        cls.addClassCleanup(cls.staff.close)
+        cls.staff.result("employer.put", {"employer": {
+            "id": "emp-a", "name": "指标甲公司", "type": "private",
+            "town": GUIXI}})
+        cls.staff.result("employer.put", {"employer": {
+            "id": "emp-b", "name": "指标乙公司", "type": "soe",
+            "town": GUIXI}})
+        cls.staff.result("job.post", {"job": job("m-1")})
+        cls.staff.result("seeker.put", {"seeker": {
+            "id": "sk-m1", "name": SEEKER_NAME,
+            "disability": {"type": "visual", "grade": 2},
+            "skills": ["推拿"], "town": GUIXI}})
+
+    def stats(self):
+        return self.staff.result("stats")
+
+    def settle(self, n):
+        """Waits until n client connections are open: the daemon sees
+        earlier tests' closes a moment after they happen."""
+        h.wait_until(lambda: self.stats()["connections"] == n,
+                     what="%d open connections" % n)
+
+    def metrics(self):
+        status, hdrs, body = http_get(self.mport, "/metrics")
+        self.assertEqual(status, 200, body[:300])
+        self.assertEqual(hdrs.get("content-type", "").split(";")[0:2],
+                         ["text/plain", " version=0.0.4"], hdrs)
+        text = body.decode("utf-8")
+        return text, parse_exposition(text)
+
+    # ---- stats ------------------------------------------------------------
+
+    def test_stats_counts(self):
+        before = self.stats()
+        k = self.d.client()
+        self.addCleanup(k.close)
+        k.hello(h.KIOSK)                                    # hello
+        for _ in range(5):                                  # match x5
+            self.assertIn("results", k.result("match", {"profile": PROFILE}))
+        bad = dict(PROFILE, disability={"type": "visual", "grade": 7})
+        k.error("match", {"profile": bad}, h.INVALID_PARAMS)  # match error
+        k.send_raw(b'{"jsonrpc":"2.0","id":1,"method":\n')  # parse error
+        self.assertEqual(k.read_json()["error"]["code"], h.PARSE_ERROR)
+        k.error("no.such.method", None, h.METHOD_NOT_FOUND)  # (invalid)
+        k.error("job.post", {"job": job("m-k")}, h.UNAUTHORIZED)
+        k.error("stats", None, h.UNAUTHORIZED)               # kiosk: no
+        k.send(notification("ping"))                        # ping, no answer
+        k.result("ping")                                    # ping
+        k.send([request("ping", id=50), {"jsonrpc": "2.0", "id": 51}])
+        batch = k.read_json()                               # ping, (invalid)
+        self.assertEqual([r["id"] for r in batch], [50, 51])
+        self.assertEqual(batch[1]["error"]["code"], h.INVALID_REQUEST)
+        self.staff.result("job.post", {"job": job("m-2")})   # job.post
+        after = self.stats()
+
+        want = {                         # method: (calls, errors) added
+            "hello": (1, 0),
+            "match": (6, 1),
+            "job.post": (2, 1),
+            "stats": (2, 1),             # `before` itself, and the kiosk's
+            "ping": (3, 0),
+            "(invalid)": (3, 3),
+        }
+        b, a = before["requests"]["by_method"], after["requests"]["by_method"]
+        self.assertEqual(set(a), set(b))
+        self.assertIn("(invalid)", a)
+        for name in ("hello", "ping", "vocab", "match", "job.post",
+                     "job.candidates", "stats", "rules.set"):
+            self.assertIn(name, a)
+        for name in a:
+            calls, errors = want.get(name, (0, 0))
+            with self.subTest(method=name):
+                self.assertEqual(a[name]["calls"] - b[name]["calls"], calls,
+                                 (b[name], a[name]))
+                self.assertEqual(a[name]["errors"] - b[name]["errors"],
+                                 errors, (b[name], a[name]))
+        self.assertEqual(after["requests"]["total"] -
+                         before["requests"]["total"],
+                         sum(c for c, _ in want.values()))
+        self.assertEqual(after["requests"]["errors"] -
+                         before["requests"]["errors"],
+                         sum(e for _, e in want.values()))
+
+    def test_stats_consistent(self):
+        k = self.d.client(h.KIOSK)
+        self.addCleanup(k.close)
+        for _ in range(3):
+            k.result("match", {"profile": PROFILE})
+        st = self.stats()
+        req = st["requests"]
+        by = req["by_method"]
+        self.assertEqual(req["total"], sum(m["calls"] for m in by.values()))
+        self.assertEqual(req["errors"], sum(m["errors"] for m in by.values()))
+        # at least the three matches of this last minute, at most every
+        # request over at least one second
+        self.assertIsInstance(req["rate_1m"], float)
+        self.assertGreater(req["rate_1m"], 0)
+        self.assertLessEqual(req["rate_1m"], req["total"])
+        for name, m in by.items():
+            with self.subTest(method=name):
+                self.assertEqual(set(m), {"calls", "errors", "p50_us",
+                                          "p90_us", "p99_us", "p999_us"})
+                self.assertLessEqual(m["errors"], m["calls"])
+                qs = [m[q + "_us"] for q in QUANTILES]
+                self.assertEqual(qs, sorted(qs), m)
+                if m["calls"] == 0:
+                    self.assertEqual(qs, [0, 0, 0, 0])
+                else:
+                    self.assertGreaterEqual(qs[0], 1)   # a bucket's bound
+        lat = st["latency_us"]
+        self.assertEqual(set(lat), set(QUANTILES))
+        qs = [lat[q] for q in QUANTILES]
+        self.assertEqual(qs, sorted(qs), lat)
+        self.assertGreaterEqual(qs[0], 1)
+        # the overall p99.9 is at least every method's p50
+        self.assertGreaterEqual(lat["p999"], max(
+            m["p50_us"] for m in by.values()))
+
+    def test_stats_shape(self):
+        st = self.stats()
+        out = h.run_daemon(["--version"])
+        self.assertEqual(st["version"], out.stdout.split()[-1])
+        # the members that were there before are still there, as they were
+        self.assertIsInstance(st["connections"], int)
+        self.assertGreaterEqual(st["connections"], 1)
+        self.assertIsInstance(st["mirror"]["postings"], int)
+        self.assertIs(st["mirror"]["reloading"], False)
+        self.assertEqual(st["store"]["connected"], True)
+        self.assertEqual(st["store"]["loaded"], True)
+        self.assertIsInstance(st["rules"]["version"], int)
+        self.assertIsInstance(st["rules"]["regex"]["runs"], int)
+        # and the new ones
+        self.assertEqual(st["mirror"]["employers"], 2)
+        self.assertEqual(st["mirror"]["seekers"], 1)
+        self.assertGreaterEqual(st["mirror"]["postings"], 1)
+        self.assertIsInstance(st["uptime_s"], int)
+        self.assertGreaterEqual(st["uptime_s"], 0)
+        self.assertGreaterEqual(st["connections_total"], st["connections"])
+        self.assertEqual(st["connections_refused"], 0)
+        self.assertEqual(st["accept_pauses"], 0)
+        self.assertEqual(set(st["connections_closed"]),
+                         {"done", "idle", "slow_reader", "shutdown", "error"})
+        # no personal data anywhere in it
+        text = json.dumps(st, ensure_ascii=False)
+        self.assertNotIn(SEEKER_NAME, text)
+        self.assertNotIn("sk-m1", text)
+
+    def test_connection_counts(self):
+        self.settle(1)                  # the staff connection alone
+        before = self.stats()
+        c = self.d.client()
+        c.result("ping")
+        mid = self.stats()
+        self.assertEqual(mid["connections_total"] -
+                         before["connections_total"], 1)
+        self.assertEqual(mid["connections"] - before["connections"], 1)
+        c.close()
+        h.wait_until(lambda: self.stats()["connections"] ==
+                     before["connections"], what="the connection closed")
+        after = self.stats()
+        self.assertEqual(after["connections_closed"]["done"] -
+                         before["connections_closed"]["done"], 1)
+
+    # ---- /metrics ---------------------------------------------------------
+
+    def test_metrics_exposition(self):
+        k = self.d.client(h.KIOSK)
+        self.addCleanup(k.close)
+        for _ in range(4):
+            k.result("match", {"profile": PROFILE})
+        k.error("nope", None, h.METHOD_NOT_FOUND)
+        self.settle(2)
+        st = self.stats()
+        text, (types, samples) = self.metrics()
+
+        for name, t in types.items():
+            self.assertTrue(name.startswith("jobmatchd_"), name)
+        for name, labels, v in samples:
+            self.assertTrue(name.startswith("jobmatchd_"), name)
+            self.assertIn(family_of(name, types), types,
+                          "%s has no TYPE line" % name)
+            if types[family_of(name, types)] == "counter":
+                self.assertGreaterEqual(v, 0, name)
+        values = {}
+        for name, labels, v in samples:
+            key = (name, tuple(sorted(labels.items())))
+            self.assertNotIn(key, values, "sample %r twice" % (key,))
+            values[key] = v
+
+        def one(name, **labels):
+            return values[(name, tuple(sorted(labels.items())))]
+
+        # types
+        for name, t in [("jobmatchd_connections", "gauge"),
+                        ("jobmatchd_connections_accepted_total", "counter"),
+                        ("jobmatchd_connections_refused_total", "counter"),
+                        ("jobmatchd_requests_total", "counter"),
+                        ("jobmatchd_request_errors_total", "counter"),
+                        ("jobmatchd_request_duration_seconds", "histogram"),
+                        ("jobmatchd_mirror_postings", "gauge"),
+                        ("jobmatchd_mirror_employers", "gauge"),
+                        ("jobmatchd_mirror_seekers", "gauge"),
+                        ("jobmatchd_rules_version", "gauge"),
+                        ("jobmatchd_redis_connected", "gauge"),
+                        ("jobmatchd_redis_loaded", "gauge"),
+                        ("jobmatchd_uptime_seconds", "gauge"),
+                        ("jobmatchd_build_info", "gauge")]:
+            self.assertEqual(types.get(name), t, name)
+
+        # counters agree with stats (the stats call itself is counted by
+        # the time /metrics is read; HTTP requests are not RPC requests)
+        by = st["requests"]["by_method"]
+        for name, m in by.items():
+            extra = 1 if name == "stats" else 0
+            with self.subTest(method=name):
+                self.assertEqual(one("jobmatchd_requests_total",
+                                     method=name), m["calls"] + extra)
+                self.assertEqual(one("jobmatchd_request_errors_total",
+                                     method=name), m["errors"])
+        methods = {lb["method"] for n, lb, v in samples
+                   if n == "jobmatchd_requests_total"}
+        self.assertEqual(methods, set(by))
+        self.assertEqual(one("jobmatchd_connections"), st["connections"])
+        self.assertEqual(one("jobmatchd_connections_accepted_total"),
+                         st["connections_total"])
+        self.assertEqual(one("jobmatchd_connections_refused_total"),
+                         st["connections_refused"])
+        self.assertEqual(one("jobmatchd_mirror_postings"),
+                         st["mirror"]["postings"])
+        self.assertEqual(one("jobmatchd_mirror_employers"), 2)
+        self.assertEqual(one("jobmatchd_mirror_seekers"), 1)
+        self.assertEqual(one("jobmatchd_rules_version"),
+                         st["rules"]["version"])
+        self.assertEqual(one("jobmatchd_redis_connected"), 1)
+        self.assertEqual(one("jobmatchd_redis_loaded"), 1)
+        self.assertEqual(one("jobmatchd_ready"), 1)
+        # Redis and the change stream, as stats has them
+        sst = self.stats()["store"]
+        self.assertEqual(one("jobmatchd_redis_following"), 1)
+        self.assertEqual(one("jobmatchd_redis_emptied"), 0)
+        self.assertEqual(one("jobmatchd_stream_lag"), sst["stream_lag"])
+        self.assertEqual(one("jobmatchd_stream_changes_total"),
+                         sst["changes"])
+        self.assertGreaterEqual(sst["changes"], 4)  # its own writes
+        self.assertEqual(one("jobmatchd_mirror_loads_total"), sst["loads"])
+        self.assertEqual(one("jobmatchd_mirror_loaded_timestamp_seconds"),
+                         sst["loaded_at"])
+        self.assertEqual(one("jobmatchd_build_info", version=st["version"]),
+                         1)
+        self.assertGreaterEqual(one("jobmatchd_uptime_seconds"),
+                                st["uptime_s"])
+
+        # the histogram: cumulative buckets per method, +Inf == _count ==
+        # the method's requests
+        hist = {}
+        for name, labels, v in samples:
+            if name == "jobmatchd_request_duration_seconds_bucket":
+                hist.setdefault(labels["method"], []).append(
+                    (float(labels["le"]), v))
+                self.assertEqual(set(labels), {"method", "le"})
+        self.assertEqual(set(hist), set(by))
+        for method, buckets in hist.items():
+            with self.subTest(method=method):
+                les = [le for le, _ in buckets]
+                self.assertEqual(les, sorted(les), "le out of order")
+                self.assertEqual(len(set(les)), len(les))
+                self.assertTrue(math.isinf(les[-1]))
+                counts = [v for _, v in buckets]
+                self.assertEqual(counts, sorted(counts), "not cumulative")
+                count = one("jobmatchd_request_duration_seconds_count",
+                            method=method)
+                self.assertEqual(counts[-1], count)
+                self.assertEqual(count, one("jobmatchd_requests_total",
+                                            method=method))
+                s = one("jobmatchd_request_duration_seconds_sum",
+                        method=method)
+                self.assertGreaterEqual(s, 0)
+                # every value is below the largest finite bound that holds
+                # them all, and the sum is below count x that bound
+                finite = [(le, v) for le, v in buckets if not math.isinf(le)]
+                if count and finite[-1][1] == count:
+                    top = next(le for le, v in finite if v == count)
+                    self.assertLessEqual(s, count * top + 1e-9)
+        self.assertGreaterEqual(
+            one("jobmatchd_request_duration_seconds_count", method="match"),
+            4)
+
+        # nothing personal, no token
+        for secret in (SEEKER_NAME, "sk-m1", h.STAFF, h.KIOSK,
+                       h.digest(h.STAFF)):
+            self.assertNotIn(secret, text)
+
+    def test_head_metrics(self):
+        status, hdrs, body = http_get(self.mport, "/metrics", "HEAD")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"")
+        self.assertTrue(hdrs["content-type"].startswith(
+            "text/plain; version=0.0.4"), hdrs)
+        status, hdrs, body = http_get(self.mport, "/healthz", "HEAD")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"")
+
+    def test_healthz_ok(self):
+        status, hdrs, body = http_get(self.mport, "/healthz")
+        self.assertEqual((status, body), (200, b"ok\n"))
+        self.assertTrue(hdrs["content-type"].startswith("text/plain"))
+        # a query string does not change the path
+        status, _, body = http_get(self.mport, "/healthz?verbose=1")
+        self.assertEqual((status, body), (200, b"ok\n"))
+
+    def test_not_found(self):
+        for path in ("/", "/metric", "/metrics/", "/healthz/x", "/stats",
+                     "/../metrics"):
+            with self.subTest(path=path):
+                status, _, _ = http_get(self.mport, path)
+                self.assertEqual(status, 404)
+
+    def test_method_not_allowed(self):
+        for method, body in (("POST", None), ("POST", b"x=1"), ("PUT", b"1"),
+                             ("DELETE", None), ("OPTIONS", None),
+                             ("PATCH", b"{}")):
+            for path in ("/metrics", "/healthz"):
+                with self.subTest(method=method, path=path):
+                    status, hdrs, _ = http_get(self.mport, path, method,
+                                               body)
+                    self.assertEqual(status, 405)
+                    self.assertEqual(hdrs.get("allow"), "GET, HEAD")
+
+    def test_http_bounds(self):
+        # headers beyond the limit are refused, and the server goes on
+        status, _, _ = http_get(self.mport, "/metrics",
+                                headers={"X-Big": "a" * 20000})
+        self.assertGreaterEqual(status, 400)
+        # a body beyond the limit is refused unread
+        status, _, _ = http_get(self.mport, "/metrics", "POST",
+                                b"x" * 100000)
+        self.assertIn(status, (405, 413))
+        # garbage is not HTTP
+        with socket.create_connection(("127.0.0.1", self.mport),
+                                      timeout=10) as s:
+            s.sendall(b"\x00\x01 not http at all\r\n\r\n")
+            data = s.recv(4096)
+            self.assertTrue(data == b"" or data.startswith(b"HTTP/1.1 4"),
+                            data[:100])
+        status, _, body = http_get(self.mport, "/healthz")
+        self.assertEqual((status, body), (200, b"ok\n"))
+        # the protocol's port is not the HTTP one
+        with self.d.client() as c:
+            self.assertIs(c.result("ping")["pong"], True)
+
+
+class MetricsNotReadyTest(unittest.TestCase):
+    """A daemon whose Redis is not there yet: /healthz is 503 until Redis
+    comes and the mirror is loaded; connections beyond max_connections are
+    counted as refused."""
+
+    def test_healthz_follows_the_first_load(self):
+        redis = h.Redis()            # a port chosen, nothing listening yet
+        self.addCleanup(redis.cleanup)
+        mport = h.free_port()
+        d = h.Daemon(redis.port, extra=[
+            "metrics_listen 127.0.0.1:%d" % mport, "max_connections 1"])
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        self.addCleanup(d.stop)
+
+        status, hdrs, body = http_get(mport, "/healthz")
+        self.assertEqual(status, 503, body)
+        text = body.decode()
+        self.assertTrue(text.endswith("\n") and text.count("\n") == 1, text)
+        self.assertGreater(len(text.strip()), 0)
+        _, (types, samples) = self.metrics(mport)
+        vals = {n: v for n, lb, v in samples if not lb}
+        self.assertEqual(vals["jobmatchd_ready"], 0)
+        self.assertEqual(vals["jobmatchd_redis_connected"], 0)
+        self.assertEqual(vals["jobmatchd_redis_loaded"], 0)
+
+        # max_connections 1: a second connection is refused, and counted
+        # (once the harness's own ping connection is gone)
+        h.wait_until(lambda: self.gauge(mport, "jobmatchd_connections") == 0,
+                     what="no client connection open")
+        with d.client() as c1:
+            c1.result("ping")
+            with h.Client(d.port) as c2:
+                self.assertEqual(c2.read_json()["error"]["code"], h.BUSY)
+                c2.wait_closed()
+            _, (types, samples) = self.metrics(mport)
+            vals = {n: v for n, lb, v in samples if not lb}
+            self.assertEqual(vals["jobmatchd_connections_refused_total"], 1)
+            self.assertEqual(vals["jobmatchd_connections"], 1)
+
+        redis.start()
+        h.wait_until(lambda: http_get(mport, "/healthz")[0] == 200,
+                     what="/healthz to answer 200 once Redis is up")
+        self.assertEqual(http_get(mport, "/healthz")[2], b"ok\n")
+
+    def gauge(self, port, name):
+        _, (types, samples) = self.metrics(port)
+        return next(v for n, lb, v in samples if n == name and not lb)
+
+    def metrics(self, port):
+        status, _, body = http_get(port, "/metrics")
+        self.assertEqual(status, 200)
+        text = body.decode()
+        return text, parse_exposition(text)
+
+    def test_metrics_listen_in_check_config(self):
+        d = h.Daemon(1, extra=["metrics_listen 127.0.0.1:0"])
+        self.addCleanup(d.cleanup)
+        out = h.run_daemon(["-n", "-c", d.config])
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("metrics_listen", out.stderr)
+        for good in ("127.0.0.1:9100", "[::1]:9100"):
+            d.extra = ["metrics_listen " + good]
+            d.write_config()
+            out = h.run_daemon(["-n", "-c", d.config])
+            self.assertEqual(out.returncode, 0, out.stderr)
+        d.extra = ["metrics_listen localhost"]
+        d.write_config()
+        out = h.run_daemon(["-n", "-c", d.config])
+        self.assertEqual(out.returncode, 1)
+
+
+if __name__ == "__main__":
+    h.main()
