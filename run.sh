@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs jobmatchd on 127.0.0.1:7474 with
-# a private Redis (loopback, AOF on, data in ./var/) and the county's sample
-# employers and postings; prints one sample match; stays in the foreground
-# until Ctrl-C, then stops both. Running it again reuses ./var/ (postings are
-# upserts keyed by id, so the sample data is never duplicated).
+# a private Redis (loopback, data/redis.conf: AOF on; data in ./var/) and
+# the county's sample employers and postings; prints one sample match;
+# stays in the foreground until Ctrl-C, then stops both. Running it again
+# reuses ./var/ (postings are upserts keyed by id, so the sample data is
+# never duplicated).
 #
 # Environment: JM_LISTEN (127.0.0.1:7474), JM_REDIS_PORT (6380).
 set -euo pipefail
@@ -71,8 +72,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$var/redis" \
-	--appendonly yes --appendfsync everysec --save '' \
+# data/redis.conf is the persistence jobmatchd wants (AOF, noeviction);
+# the address, the directory and the files are this run's.
+redis-server "$top/data/redis.conf" --bind 127.0.0.1 --port "$redis_port" \
+	--dir "$var/redis" --save '' \
 	--pidfile "$var/redis.pid" --logfile "$var/redis.log" &
 redis_pid=$!
 for _ in $(seq 100); do

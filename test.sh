@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds jobmatchd twice (optimised, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs every test of both builds through
-# ctest. Exits non-zero on any failure.
+# ctest; checks the systemd units (tools/check-units.sh); runs the fuzz
+# targets briefly. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./tools/deps.sh test
@@ -20,6 +21,9 @@ run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-asan -DCMAKE_BUILD_TYPE=Debug -DJM_SANITIZE=ON
+# The systemd units: systemd-analyze verify, and the service's exposure.
+echo "== systemd units"
+./tools/check-units.sh build
 # The libFuzzer targets, briefly (docs/fuzzing.md runs them longer).
 if command -v clang >/dev/null 2>&1; then
 	seconds=${JM_FUZZ_SECONDS:-30}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages jobmatchd needs to build, run and test
 # (tools/packages.txt; with "test", also tools/packages-test.txt: clang for
-# the fuzz targets) when any is missing. Runs apt-get only if needed.
+# the fuzz targets; systemd, procps (/bin/kill) and man-db for
+# tools/check-units.sh; groff and mandoc for the manual-page checks) when
+# any is missing. Runs apt-get only if needed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 lists=("$here/packages.txt")
