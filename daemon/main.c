@@ -159,6 +159,7 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	server.stopping = true;
 	conn_unlisten();
 	conn_drain_all();		/* /healthz answers 503 meanwhile */
+	store_quiesce(server.store);	/* no more tail reads or reloads */
 	shutdown_deadline = clock_us() +
 	    (uint64_t)server.cfg.shutdown_timeout_s * 1000000;
 	shutdown_check(-1, 0, NULL);
@@ -189,8 +190,11 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	}
 	log_info("SIGHUP: reloading the rules file");
 	ruleset_reload_file();
-	sd_notifyf("READY=1\nSTATUS=%s", store_loaded(server.store) ?
-	    "serving" : "waiting for Redis");
+	if (store_loaded(server.store))
+		sd_notifyf("READY=1\nSTATUS=serving %zu open postings",
+		    matcher_njobs(server.matcher));
+	else
+		sd_notifyf("STATUS=waiting for Redis");
 }
 
 static void

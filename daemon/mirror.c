@@ -104,20 +104,17 @@ load_employer(const struct store_rec *rec, void *arg)
 static void
 load_job(const struct store_rec *rec, void *arg)
 {
-	const struct mjob *have;
 	struct job j;
 
 	(void)arg;
 	if (server.loading == NULL)
 		return;
 	job_init(&j);
-	if (decode_job(rec, &j) == 0) {
-		/* A write that raced the load may already be newer. */
-		have = matcher_job(server.loading, j.employer_id, j.id);
-		if ((have == NULL || have->version < j.version) &&
-		    matcher_put_job(server.loading, &j) == -1)
-			log_warnx("mirror: out of memory");
-	}
+	/* What Redis held when it ran this read, which is after every
+	 * reply the new mirror has had (store.h): put it as it is. */
+	if (decode_job(rec, &j) == 0 &&
+	    matcher_put_job(server.loading, &j) == -1)
+		log_warnx("mirror: out of memory");
 	job_clear(&j);
 }
 

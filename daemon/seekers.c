@@ -150,7 +150,6 @@ seekers_load_begin(void)
 void
 seekers_load(const struct store_rec *rec, void *arg)
 {
-	const struct seeker *have;
 	struct seeker s;
 	struct perr pe;
 	json_t *o;
@@ -167,10 +166,9 @@ seekers_load(const struct store_rec *rec, void *arg)
 		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
 	else {
 		s.version = rec->version;
-		/* A write that raced the load may already be newer. */
-		have = strmap_get(&server.seekers_loading->byid, s.id);
-		if ((have == NULL || have->version < s.version) &&
-		    mirror_put(server.seekers_loading, &s) == -1)
+		/* What Redis held when it ran this read, after every reply
+		 * the new mirror has had: put it as it is. */
+		if (mirror_put(server.seekers_loading, &s) == -1)
 			log_warnx("seekers: out of memory");
 	}
 	json_decref(o);

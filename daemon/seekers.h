@@ -34,7 +34,8 @@ size_t	seekers_count(const struct seekers *ss);
  * The load of the mirror, called from the store's hooks: begin starts a new
  * mirror (server.seekers_loading) beside the current one, seekers_load (the
  * load_seeker hook itself; arg is unused) puts each stored seeker into it
- * unless a newer version is there, and end swaps it in when the load
+ * as read (store.h: a load's replies come in order with everything else
+ * after its start), and end swaps it in when the load
  * completed or drops it when it did not. This daemon's own writes meanwhile
  * go to both.
  */

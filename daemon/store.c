@@ -61,6 +61,9 @@ struct store {
 	bool			 freeing;
 	size_t			 pending;	/* commands owed a reply */
 	char			 run_id[48];	/* of the server, "" unknown */
+	int			 redis_major;	/* its version; 0 unknown */
+	struct event		*connect_timer;	/* the link must prove itself */
+	bool			 quiet;		/* stopping: no tail, no reload */
 	size_t			 nloaded;	/* records of the load under way */
 	bool			 had_data;	/* loaded or written something */
 	bool			 emptied;
@@ -106,6 +109,8 @@ static void	tail_next(struct store *st);
 static void	tail_connect(struct store *st);
 static redisAsyncContext *open_link(struct store *st);
 static void	tail_timeout(evutil_socket_t fd, short ev, void *arg);
+static void	tail_went_down(struct store *st);
+static void	went_down(struct store *st);
 static void	tail_reconnect_cb(evutil_socket_t fd, short ev, void *arg);
 
 static void
@@ -392,6 +397,15 @@ note_run_id(struct store *st, redisReply *r)
 
 	if (s == NULL && r->type == REDIS_REPLY_STATUS)
 		s = r->str;
+	if (s != NULL && (p = strstr(s, "redis_version:")) != NULL) {
+		int major = atoi(p + strlen("redis_version:"));
+		if (major < 7 && major != st->redis_major)
+			log_warnx("redis: version %d: following the change "
+			    "stream needs Redis 7 or later; this daemon will "
+			    "not see other daemons' writes until its next "
+			    "reload", major);
+		st->redis_major = major;
+	}
 	if (s == NULL || (p = strstr(s, "run_id:")) == NULL)
 		return;
 	p += strlen("run_id:");
@@ -410,6 +424,15 @@ note_run_id(struct store *st, redisReply *r)
 		log_info("redis: same server run as before; reloading the "
 		    "mirror");
 	memcpy(st->run_id, id, n + 1);
+}
+
+/* One record's read during a load: a key of the wrong type (an error
+ * reply) is skipped like a record that does not validate. */
+static bool
+record_load(const struct op *op)
+{
+	return op->kind == OP_LOAD_EMPLOYER || op->kind == OP_LOAD_SEEKER ||
+	    op->kind == OP_LOAD_JOB;
 }
 
 static void
@@ -441,10 +464,12 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		res.error = r->str;
 		if (op->kind != OP_WRITE && op->kind != OP_GET &&
 		    op->kind != OP_LIST && op->kind != OP_RULES)
-			log_warnx("redis: %s", r->str);
+			log_warnx("redis: %s%s", r->str, record_load(op) ?
+			    " (skipping that record)" : "");
 		answer(op, &res);
 		if (op->kind != OP_WRITE && op->kind != OP_GET &&
-		    op->kind != OP_LIST && op->gen == st->gen &&
+		    op->kind != OP_LIST && !record_load(op) &&
+		    op->gen == st->gen &&
 		    (st->state == ST_CONNECTING || st->state == ST_LOADING)) {
 			/*
 			 * A link that cannot prove itself (a PING answered
@@ -461,7 +486,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		if (op->gen == st->gen && st->state == ST_CONNECTING) {
 			const char *argv[] = { "INFO", "server" };
 			log_info("redis: connected");
-			st->backoff_ms = BACKOFF_MIN_MS;
+			evtimer_del(st->connect_timer);
 			send_load(st, OP_INFO, 0, 2, argv);
 			load_start(st);
 		}
@@ -542,8 +567,6 @@ load_start(struct store *st)
 
 	st->state = ST_LOADING;
 	st->nloaded = 0;
-	if (st->hooks.load_begin != NULL)
-		st->hooks.load_begin(st->hooks.arg);
 	send_load(st, OP_LOAD_POS, 0, 6, argv);
 	load_employers_from(st, 0);
 }
@@ -581,6 +604,15 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 			load_failed(st, "the change stream's position");
 			break;
 		}
+		/*
+		 * The new mirror starts here, not when the load was asked
+		 * for: every reply that reaches it from now on (the load's
+		 * reads, this daemon's writes, the tail's reads) is of a
+		 * command Redis ran after the position, in the order it ran
+		 * them, and the tail covers every change after it.
+		 */
+		if (st->hooks.load_begin != NULL)
+			st->hooks.load_begin(st->hooks.arg);
 		tail_set_pos(st, r);
 		break;
 	case OP_LOAD_EMPLOYERS:
@@ -647,6 +679,9 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 		break;
 	case OP_LOAD_END:
 		st->state = ST_READY;
+		/* Only a link that could load counts as back: one that drops
+		 * at every load must not reconnect ten times a second. */
+		st->backoff_ms = BACKOFF_MIN_MS;
 		st->loads++;
 		st->loaded_at = (int64_t)time(NULL);
 		log_info("redis: mirror loaded");
@@ -720,6 +755,40 @@ on_disconnect(const redisAsyncContext *ac, int status)
 	went_down(st);
 }
 
+/*
+ * Frees a link that did not answer in time. hiredis calls the disconnect
+ * callback only for a link whose TCP connect completed; for one still
+ * connecting, it calls nothing, so gone() is called here instead.
+ */
+static void
+drop_link(struct store *st, redisAsyncContext *ac,
+    void (*gone)(struct store *))
+{
+	bool connected = (ac->c.flags & REDIS_CONNECTED) != 0;
+
+	redisAsyncFree(ac);		/* calls back every command with NULL */
+	if (!connected)
+		gone(st);
+}
+
+/* A new link must answer its PING within redis_timeout_ms: a connect that
+ * hangs (a host that drops packets) is tried again instead. */
+static void
+connect_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct store *st = arg;
+
+	(void)fd;
+	(void)ev;
+	if (st->state != ST_CONNECTING || st->ac == NULL)
+		return;
+	log_warnx("redis: no answer within %d ms of connecting; trying again",
+	    st->cfg->redis_timeout_ms);
+	if ((st->ac->c.flags & REDIS_CONNECTED) == 0)
+		st->refused_gen = st->gen;	/* nothing was sent */
+	drop_link(st, st->ac, went_down);
+}
+
 static void
 reconnect_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -765,6 +834,11 @@ connect_now(struct store *st)
 	st->ac = ac;
 	st->gen++;
 	st->state = ST_CONNECTING;
+	{
+		struct timeval tv = { c->redis_timeout_ms / 1000,
+		    (c->redis_timeout_ms % 1000) * 1000 };
+		evtimer_add(st->connect_timer, &tv);
+	}
 	if (c->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", c->redis_db);
@@ -790,11 +864,15 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->tail.backoff_ms = BACKOFF_MIN_MS;
 	strcpy(st->tail.id, "0-0");
 	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
+	    (st->connect_timer = evtimer_new(base, connect_timeout, st)) ==
+	    NULL ||
 	    (st->tail.reconnect = evtimer_new(base, tail_reconnect_cb,
 	    st)) == NULL ||
 	    (st->tail.timer = evtimer_new(base, tail_timeout, st)) == NULL) {
 		if (st->reconnect != NULL)
 			event_free(st->reconnect);
+		if (st->connect_timer != NULL)
+			event_free(st->connect_timer);
 		if (st->tail.reconnect != NULL)
 			event_free(st->tail.reconnect);
 		free(st);
@@ -821,6 +899,7 @@ store_free(struct store *st)
 	if (st->tail.ac != NULL)
 		redisAsyncFree(st->tail.ac);
 	event_free(st->reconnect);
+	event_free(st->connect_timer);
 	event_free(st->tail.reconnect);
 	event_free(st->tail.timer);
 	free(st);
@@ -1135,6 +1214,8 @@ id_cmp(const char *a, const char *b)
 void
 store_reload(struct store *st, const char *why)
 {
+	if (st->freeing || st->quiet)
+		return;
 	log_warnx("redis: %s; loading the mirror again", why);
 	if (st->state == ST_READY)
 		load_start(st);
@@ -1212,7 +1293,7 @@ tail_next(struct store *st)
 	    st->cfg->key_prefix, t->id, TAIL_BATCH };
 
 	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
-	    t->lost)
+	    t->lost || st->redis_major < 7 || st->quiet)
 		return;
 	tail_send(st, TAIL_READ, 6, argv, st->cfg->redis_timeout_ms);
 }
@@ -1314,17 +1395,19 @@ tail_read_done(struct store *st, redisReply *r)
 		tail_lost(st, "the change stream started again (Redis was "
 		    "emptied or replaced)");
 		return;
-	} else if ((id_cmp(first, t->id) > 0 && added - t->added > len) ||
-	    id_cmp(deleted, t->id) > 0) {
+	} else if (((len == 0 || id_cmp(first, t->id) > 0) &&
+	    added - t->added > len) || id_cmp(deleted, t->id) > 0) {
 		/*
 		 * Trimming removes the oldest entries: when the first left is
 		 * past the position, the stream must still hold every entry
-		 * added since. XDEL leaves holes anywhere: max-deleted-entry-id
-		 * says whether one is past the position.
+		 * added since (a stream trimmed to nothing reports its
+		 * first entry as 0-0). XDEL leaves holes anywhere:
+		 * max-deleted-entry-id says whether one is past the
+		 * position.
 		 */
-		tail_lost(st, "changes this daemon had not read were trimmed "
-		    "from the stream (it fell behind by more than "
-		    "stream_maxlen)");
+		tail_lost(st, "changes this daemon had not read are gone from "
+		    "the stream (trimmed: it fell behind by more than "
+		    "stream_maxlen; or deleted)");
 		return;
 	}
 	t->lag = added > t->added ? added - t->added : 0;
@@ -1401,7 +1484,7 @@ tail_timeout(evutil_socket_t fd, short ev, void *arg)
 	if (st->tail.ac == NULL)
 		return;
 	log_warnx("change stream: no reply in time; reconnecting");
-	redisAsyncFree(st->tail.ac);	/* calls on_tail_disconnect */
+	drop_link(st, st->tail.ac, tail_went_down);
 }
 
 static void
@@ -1414,7 +1497,7 @@ tail_went_down(struct store *st)
 	t->inflight = 0;
 	t->gen++;
 	evtimer_del(t->timer);
-	if (!st->freeing)
+	if (!st->freeing && !st->quiet)
 		backoff(t->reconnect, &t->backoff_ms);
 }
 
@@ -1436,7 +1519,7 @@ on_tail_disconnect(const redisAsyncContext *ac, int status)
 
 	if (st->freeing)
 		return;
-	if (st->tail.up)
+	if (st->tail.up && !st->quiet)
 		log_warnx("change stream: link lost%s%s",
 		    status != REDIS_OK ? ": " : "",
 		    status != REDIS_OK ? ac->errstr : "");
@@ -1498,6 +1581,20 @@ tail_connect(struct store *st)
 		tail_send(st, TAIL_SELECT, 2, argv, st->cfg->redis_timeout_ms);
 	}
 	tail_send(st, TAIL_PING, 1, ping, st->cfg->redis_timeout_ms);
+}
+
+void
+store_quiesce(struct store *st)
+{
+	st->quiet = true;
+	st->reload = false;
+	if (st->tail.ac != NULL) {
+		redisAsyncContext *ac = st->tail.ac;
+		st->tail.ac = NULL;
+		redisAsyncFree(ac);
+	}
+	evtimer_del(st->tail.reconnect);
+	evtimer_del(st->tail.timer);
 }
 
 size_t

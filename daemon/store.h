@@ -35,7 +35,11 @@
  * then a blocking XREAD that waits for more) and hands every entry to the
  * change hook, in order. Loading the mirror starts by reading the stream's
  * position, so the entries that follow are exactly the writes the load may
- * have missed. When the entries after the daemon's position are gone
+ * have missed; load_begin is called when that position arrives, so every
+ * reply that reaches the new mirror (the load's reads, this daemon's
+ * writes, the reads of changed records) is of a command Redis ran after
+ * it, in the order Redis ran them. When the entries after the daemon's
+ * position are gone
  * (trimmed while it was stalled or cut off, or the stream itself is gone or
  * started again), it loads the mirror again instead.
  */
@@ -100,6 +104,7 @@ struct store_change {
 };
 
 struct store_hooks {
+	/* A load starts: what follows until load_end is a fresh copy. */
 	void	(*load_begin)(void *arg);
 	void	(*load_employer)(const struct store_rec *rec, void *arg);
 	/* After the employers, before the postings. */
@@ -142,6 +147,9 @@ bool		 store_loaded(const struct store *st);
 /* Loads the mirror again (now, after the load under way, or when the link
  * is back), logging why. */
 void		 store_reload(struct store *st, const char *why);
+/* Stopping: stops following the change stream and loading the mirror
+ * again; commands still work. */
+void		 store_quiesce(struct store *st);
 /* Commands sent whose callback has not been called yet. */
 size_t		 store_pending(const struct store *st);
 

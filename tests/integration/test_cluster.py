@@ -4,10 +4,10 @@ stream, so a write through any of them (posting, close, employer, seeker,
 rule set) reaches the others' mirrors, and a daemon that fell behind the
 stream's trimmed history loads its mirror again instead of missing changes.
 """
-import json
-import os
-import re
+import select
 import signal
+import socket
+import threading
 import unittest
 
 import harness as h
@@ -44,6 +44,69 @@ def view(kiosk, profile):
     return [(x["job"]["employer_id"], x["job"]["id"], x["job"]["title"],
              x["job"].get("version"), round(x["score"], 9))
             for x in r["results"]]
+
+
+class HoldingProxy:
+    """A TCP proxy in front of Redis that can hold the replies of a
+    daemon's links: "main" (the link that sends INFO) and "tail" (the one
+    that sends XREAD)."""
+
+    def __init__(self, redis_port):
+        self.redis_port = redis_port
+        self.lis = socket.socket()
+        self.lis.bind(("127.0.0.1", 0))
+        self.lis.listen(16)
+        self.port = self.lis.getsockname()[1]
+        self.hold = False
+        self.released = set()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.closed = True
+        self.lis.close()
+
+    def release(self, role):
+        self.released.add(role)
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                c, _ = self.lis.accept()
+            except OSError:
+                return
+            s = socket.create_connection(("127.0.0.1", self.redis_port))
+            threading.Thread(target=self._pump, args=(c, s),
+                             daemon=True).start()
+
+    def _pump(self, c, s):
+        role, held = None, b""
+        try:
+            while not self.closed:
+                r, _, _ = select.select([c, s], [], [], 0.01)
+                if c in r:
+                    d = c.recv(65536)
+                    if not d:
+                        return
+                    if role is None and b"$4\r\nINFO\r\n" in d:
+                        role = "main"
+                    if role is None and b"XREAD" in d:
+                        role = "tail"
+                    s.sendall(d)
+                if s in r:
+                    d = s.recv(65536)
+                    if not d:
+                        return
+                    held += d
+                if held and not (self.hold and
+                                 role not in self.released):
+                    c.sendall(held)
+                    held = b""
+        except OSError:
+            return
+        finally:
+            c.close()
+            s.close()
 
 
 class TwoDaemons(unittest.TestCase):
@@ -172,12 +235,75 @@ class TwoDaemons(unittest.TestCase):
         finally:
             self.b.proc.send_signal(signal.SIGCONT)
         self.assertLess(self.redis.cmd("XLEN", "jm:changes"), 400)
-        self.b.wait_log("trimmed from the stream")
+        self.b.wait_log("gone from the stream (trimmed")
         res = self.same_everywhere()
         ids = {i for r in res for (_, i, *_rest) in r}
         self.assertIn("t-398", ids)
         self.assertNotIn("t-399", ids)
         self.assertNotIn("t-7", ids)
+
+    def test_trimmed_to_nothing(self):
+        # XTRIM MAXLEN 0 leaves a stream whose first entry reads 0-0: the
+        # entries B had not read are gone all the same
+        self.sa.result("employer.put", {"employer": employer("emp-a")})
+        self.sa.result("job.post", {"job": job("z-1", "emp-a")})
+        self.same_everywhere()
+        self.b.proc.send_signal(signal.SIGSTOP)
+        try:
+            self.sa.result("job.post", {"job": job("z-2", "emp-a")})
+            self.sa.result("job.close", {"id": "z-1",
+                                         "employer_id": "emp-a"})
+            self.assertGreater(self.redis.cmd("XTRIM", "jm:changes",
+                                              "MAXLEN", "0"), 0)
+        finally:
+            self.b.proc.send_signal(signal.SIGCONT)
+        self.b.wait_log("gone from the stream")
+        res = self.same_everywhere()
+        self.assertEqual({i for (_, i, *_r) in res[0]}, {"z-2"})
+
+    def test_reload_with_a_reply_in_flight(self):
+        # A's reload must not keep what a reply of a command Redis ran
+        # before the reload's position says. A proxy holds A's replies to
+        # put the events in this order: A's edit of X runs in Redis (its
+        # reply held), B closes X, an entry disappears from the stream
+        # (XDEL), A's tail notices and A starts a reload whose position
+        # comes after the held reply. X is closed in Redis: A must not
+        # match it.
+        px = HoldingProxy(self.redis.port)
+        self.addCleanup(px.close)
+        c = h.Daemon(self.redis.port, extra=["redis_timeout_ms 20000"])
+        self.addCleanup(c.cleanup)
+        c.redis_port = px.port
+        c.write_config()
+        c.start()
+        kc = self.client(c, h.KIOSK)
+        self.sb.result("employer.put", {"employer": employer("emp-a")})
+        self.sb.result("job.post", {"job": job("X", "emp-a")})
+
+        def ids(k):
+            return {x["job"]["id"] for x in k.result("match", {
+                "profile": PROFILES[0], "limit": 100})["results"]}
+        h.wait_until(lambda: ids(kc) == {"X"}, what="C to see X")
+        sc = self.client(c, h.STAFF)
+        px.hold = True
+        sc.send(h.request("job.post", {"job": job("X", "emp-a",
+                                                  title="C 改的")}, id=7))
+        h.wait_until(lambda: self.redis.cmd(
+            "HGET", "jm:job:emp-a:X", "version") == b"2",
+            what="C's edit to run in Redis")
+        self.sb.result("job.close", {"id": "X", "employer_id": "emp-a"})
+        last = self.redis.cmd("XREVRANGE", "jm:changes", "+", "-",
+                              "COUNT", "1")[0][0]
+        self.assertEqual(self.redis.cmd("XDEL", "jm:changes", last), 1)
+        px.release("tail")
+        c.wait_log("gone from the stream")
+        px.release("main")
+        self.assertEqual(sc.read_json()["result"]["version"], 2)
+        c.wait_log("redis: mirror loaded", count=2)
+        self.assertEqual(self.redis.cmd("HGET", "jm:job:emp-a:X",
+                                        "status"), b"closed")
+        h.wait_until(lambda: ids(kc) == set() and ids(self.kb) == set(),
+                     what="no daemon to match the closed X")
 
     def test_stream_reports_in_stats(self):
         self.sa.result("employer.put", {"employer": employer("emp-a")})

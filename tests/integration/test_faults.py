@@ -186,6 +186,27 @@ class RestartTest(Base):
         self.assertTrue(self.staff.result("stats")["store"]["emptied"])
 
 
+class WrongTypeTest(Base):
+
+    def test_a_key_of_the_wrong_type_is_skipped(self):
+        self.staff.result("job.post", {"job": job("good")})
+        self.redis.cmd("ZADD", "jm:employers", 0, "bad")
+        self.redis.cmd("SET", "jm:employer:bad", "not a hash")
+        self.redis.cmd("SADD", "jm:jobs:open", "bad:1")
+        self.redis.cmd("SET", "jm:job:bad:1", "not a hash")
+        self.staff.close()
+        self.kiosk.close()
+        self.d.restart()                # loads, skipping both records
+        self.staff = self.client(h.STAFF)
+        self.kiosk = self.client(h.KIOSK)
+        st = self.staff.result("stats")["store"]
+        self.assertEqual(st["loads"], 1, st)
+        log = self.d.log_text()
+        self.assertEqual(log.count("(skipping that record)"), 2, log)
+        self.assertEqual(log.count("redis: connected"), 1)
+        self.assertEqual(self.matched(), {"good"})
+
+
 class SlowTest(Base):
     extra = ("redis_timeout_ms 300",)
 
