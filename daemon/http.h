@@ -8,7 +8,10 @@
  *
  * GET and HEAD only (405 otherwise), 404 for any other path. It serves
  * numbers and method names, never a record, a profile or a token; there is
- * no authentication, so bind it to loopback or a monitoring network.
+ * no authentication, so bind it to loopback or a monitoring network. A
+ * client gets 10 s for each exchange and shares 64 connections with the
+ * others (see http.c): a slow one cannot hold the listener or the daemon's
+ * descriptors.
  */
 #ifndef JM_HTTP_H
 #define JM_HTTP_H

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -201,6 +202,23 @@ rate_1m(const struct metrics *m)
 	return (double)n / span;
 }
 
+/* The process's resident set (Linux: /proc/self/statm), or 0. */
+static uint64_t
+rss_bytes(void)
+{
+	unsigned long long size, resident;
+	FILE *fp = fopen("/proc/self/statm", "r");
+	int n;
+
+	if (fp == NULL)
+		return 0;
+	n = fscanf(fp, "%llu %llu", &size, &resident);
+	fclose(fp);
+	if (n != 2)
+		return 0;
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 static void
 set_int(json_t *o, const char *key, uint64_t v)
 {
@@ -277,6 +295,8 @@ metrics_stats(json_t *res)
 		json_object_set_new(res, "latency_us", lat);
 	}
 	set_int(res, "uptime_s", (uint64_t)uptime_s(m));
+	json_object_set_new(res, "memory", json_pack("{s:I}", "rss_bytes",
+	    (json_int_t)rss_bytes()));
 	json_object_set_new(res, "version", json_string(JM_VERSION));
 }
 
@@ -418,6 +438,8 @@ metrics_write(struct evbuffer *out)
 	    "The running version; always 1.");
 	evbuffer_add_printf(out, PREFIX "build_info{version=\"%s\"} 1\n",
 	    JM_VERSION);
+	metrics_put(out, "gauge", "resident_memory_bytes",
+	    "The daemon's resident set size.", (int64_t)rss_bytes());
 	metrics_put(out, "gauge", "uptime_seconds",
 	    "Seconds since the daemon started.", uptime_s(m));
 

@@ -8,7 +8,9 @@ import http.client
 import json
 import math
 import re
+import select
 import socket
+import time
 import unittest
 
 import harness as h
@@ -19,6 +21,11 @@ PROFILE = {"disability": {"type": "visual", "grade": 2}, "town": GUIXI,
            "skills": ["推拿"]}
 SEEKER_NAME = "指标测试姓名丁"
 QUANTILES = ("p50", "p90", "p99", "p999")
+
+# daemon/http.c: the listener's cap on connections, and the time it gives
+# one exchange however slowly it trickles in
+HTTP_MAX_CONNS = 64
+HTTP_DEADLINE_S = 10
 
 SAMPLE_RE = re.compile(
     r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
@@ -43,6 +50,55 @@ def http_get(port, path, method="GET", body=None, headers=None):
         return r.status, {k.lower(): v for k, v in r.getheaders()}, data
     finally:
         c.close()
+
+
+def read_head(s, buf):
+    """Reads from s until buf (a bytearray, kept between calls) holds a
+    whole header block; removes it from buf and returns (status, headers
+    dict with lower-case names). What follows stays in buf."""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            raise AssertionError("EOF in headers after %r" % bytes(buf))
+        buf += d
+    head, _, rest = bytes(buf).partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 "):
+        raise AssertionError("not an answer: %r" % head[:100])
+    buf[:] = rest
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs = {}
+    for ln in lines[1:]:
+        k, _, v = ln.partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    return status, hdrs
+
+
+def read_body(s, buf, n):
+    """The next n bytes of s, buf first."""
+    while len(buf) < n:
+        d = s.recv(65536)
+        if not d:
+            raise AssertionError("EOF in a body")
+        buf += d
+    body = bytes(buf[:n])
+    del buf[:n]
+    return body
+
+
+def closed_unanswered(s):
+    """True once the server closed s (EOF or reset) without a byte; False
+    while it is open. Never blocks."""
+    if not select.select([s], [], [], 0)[0]:
+        return False
+    try:
+        d = s.recv(4096)
+    except ConnectionResetError:
+        return True
+    if d:
+        raise AssertionError("an answer on a connection that sent no "
+                             "request: %r" % d[:100])
+    return True
 
 
 def parse_labels(text):
@@ -429,6 +485,146 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(body, b"")
 
+    def test_head_raw(self):
+        # on the wire: HEAD's answer is its header block and nothing else,
+        # with the length a GET has, so that the connection goes on with
+        # the next answer
+        for path, status in (("/healthz", 200), ("/metrics", 200),
+                             ("/nope", 404)):
+            with self.subTest(path=path), socket.create_connection(
+                    ("127.0.0.1", self.mport), timeout=10) as s:
+                buf = bytearray()
+                req = "%s " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"
+                s.sendall((req % "HEAD").encode())
+                st, hdrs = read_head(s, buf)
+                self.assertEqual(st, status)
+                head_len = int(hdrs["content-length"])
+                s.sendall((req % "GET").encode())
+                # what follows HEAD's header block is the GET's answer
+                st, hdrs = read_head(s, buf)
+                self.assertEqual(st, status)
+                body = read_body(s, buf, int(hdrs["content-length"]))
+                if path == "/metrics":
+                    self.assertGreater(head_len, 0)
+                    self.assertTrue(body.startswith(b"# HELP "), body[:50])
+                else:
+                    self.assertEqual(head_len, len(body))
+                # the last one closes: nothing after its header block
+                s.sendall((req % "HEAD").replace(
+                    "\r\n\r\n", "\r\nConnection: close\r\n\r\n").encode())
+                st, hdrs = read_head(s, buf)
+                self.assertEqual(st, status)
+                self.assertEqual(hdrs.get("connection"), "close")
+                while True:
+                    d = s.recv(65536)
+                    if not d:
+                        break
+                    buf += d
+                self.assertEqual(bytes(buf), b"")
+
+    def test_slow_clients(self):
+        # clients that send their request line a byte every 2 s (each
+        # byte restarting evhttp's own timeout) neither keep the listener
+        # nor its descriptors: beyond HTTP_MAX_CONNS they are closed at
+        # once, and every one HTTP_DEADLINE_S after it came; meanwhile a
+        # client asking on one kept-alive connection every 2 s is answered
+        # each time, until an answer past the deadline closes it
+        line = b"GET /metrics HTTP/1.1"
+        log = self.d.log_text()
+        refused = log.count("metrics_listen: refused ")
+        expired = log.count("connections that took over")
+        slow = []                                   # [socket, bytes sent]
+        self.addCleanup(lambda: [s.close() for s, _ in slow])
+        keep = socket.create_connection(("127.0.0.1", self.mport),
+                                        timeout=10)
+        self.addCleanup(keep.close)
+        kbuf = bytearray()
+        kept = []                                   # its answers' headers
+
+        def ask():
+            keep.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            st, hdrs = read_head(keep, kbuf)
+            body = read_body(keep, kbuf, int(hdrs["content-length"]))
+            self.assertEqual((st, body), (200, b"ok\n"))
+            kept.append(hdrs)
+
+        def open_slow(n):
+            for _ in range(n):
+                s = socket.create_connection(("127.0.0.1", self.mport),
+                                             timeout=10)
+                s.sendall(line[:1])
+                slow.append([s, 1])
+
+        ask()
+        open_slow(HTTP_MAX_CONNS - 5)
+        # while they hang, the others are answered
+        status, _, body = http_get(self.mport, "/healthz")
+        self.assertEqual((status, body), (200, b"ok\n"))
+        open_slow(4 + 8)                            # 8 beyond the cap
+        # so is the protocol, on its own port
+        with self.d.client() as c:
+            self.assertIs(c.result("ping")["pong"], True)
+
+        dripped = [time.monotonic()]
+
+        def drip():
+            if time.monotonic() - dripped[0] < 2:
+                return
+            dripped[0] = time.monotonic()
+            for e in slow:
+                try:
+                    e[0].send(line[e[1]:e[1] + 1])
+                    e[1] += 1
+                except OSError:
+                    pass                            # closed already
+            if kept[-1].get("connection") != "close":
+                try:
+                    ask()
+                except OSError as e:        # (wait_until would retry)
+                    raise AssertionError("kept-alive: %r" % e)
+
+        def all_closed():
+            drip()
+            return all(closed_unanswered(s) for s, _ in slow)
+
+        h.wait_until(all_closed, timeout=HTTP_DEADLINE_S * 4,
+                     what="every slow connection closed")
+        self.assertTrue(all(n < len(line) for _, n in slow))
+        h.wait_until(lambda: drip() or
+                     kept[-1].get("connection") == "close",
+                     timeout=HTTP_DEADLINE_S * 2,
+                     what="an answer closing the kept-alive connection")
+        self.assertGreaterEqual(len(kept), 3)
+        self.assertTrue(all(k.get("connection") != "close"
+                            for k in kept[:-1]), kept)
+        h.wait_until(lambda: closed_unanswered(keep) and not kbuf,
+                     what="the kept-alive connection closed")
+        # (the log says why, at most every 10 s)
+        self.d.wait_log("metrics_listen: refused ", count=refused + 1)
+        self.d.wait_log("connections that took over", count=expired + 1)
+        status, _, body = http_get(self.mport, "/healthz")
+        self.assertEqual((status, body), (200, b"ok\n"))
+        with self.d.client() as c:
+            self.assertIs(c.result("ping")["pong"], True)
+
+    def test_input_flood(self):
+        # a request that never ends its chunk-size line is closed without
+        # waiting for the deadline, however fast it sends
+        before = self.d.log_text().count("bytes ahead")
+        with socket.create_connection(("127.0.0.1", self.mport),
+                                      timeout=10) as s:
+            try:
+                s.sendall(b"POST /metrics HTTP/1.1\r\nHost: t\r\n"
+                          b"Transfer-Encoding: chunked\r\n\r\n")
+                s.sendall(b"0" * 300000)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            h.wait_until(lambda: closed_unanswered(s),
+                         what="the flooding connection closed")
+        self.d.wait_log("bytes ahead", count=before + 1)
+        status, _, body = http_get(self.mport, "/healthz")
+        self.assertEqual((status, body), (200, b"ok\n"))
+
     def test_healthz_ok(self):
         status, hdrs, body = http_get(self.mport, "/healthz")
         self.assertEqual((status, body), (200, b"ok\n"))
@@ -476,6 +672,43 @@ class MetricsTest(unittest.TestCase):
         # the protocol's port is not the HTTP one
         with self.d.client() as c:
             self.assertIs(c.result("ping")["pong"], True)
+
+
+class MetricsStopTest(unittest.TestCase):
+    """A daemon stopped while its listener has connections in every state
+    exits with status 0: everything it held of them is let go (the ASan
+    build fails the exit on a leak)."""
+
+    def test_stop_with_connections_open(self):
+        mport = h.free_port()
+        env = h.Env(extra=["metrics_listen 127.0.0.1:%d" % mport])
+        self.addCleanup(env.cleanup)
+        socks = []
+        self.addCleanup(lambda: [s.close() for s in socks])
+
+        def connect(rcvbuf=None):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if rcvbuf:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            s.settimeout(10)
+            s.connect(("127.0.0.1", mport))
+            socks.append(s)
+            return s
+
+        for _ in range(3):                  # halfway through a request
+            connect().sendall(b"GET /hea")
+        s = connect()                       # kept alive after an answer
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        buf = bytearray()
+        _, hdrs = read_head(s, buf)
+        read_body(s, buf, int(hdrs["content-length"]))
+        # writing answers nobody reads
+        connect(4096).sendall(
+            b"GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n" * 200)
+        connect().close()                   # gone as the daemon stops
+        status, _, _ = http_get(mport, "/healthz")
+        self.assertEqual(status, 200)
+        env.stop()                          # exit status 0, or it raises
 
 
 class MetricsNotReadyTest(unittest.TestCase):
