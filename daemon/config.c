@@ -306,6 +306,14 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 1, 100000, &c->max_batch) == -1)
 			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "reuseport") == 0) {
+		NEED(1);
+		if (strcmp(argv[1], "yes") == 0)
+			c->reuseport = true;
+		else if (strcmp(argv[1], "no") == 0)
+			c->reuseport = false;
+		else
+			BAD("expected yes or no");
 	} else if (strcmp(k, "max_connections") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 1000000, &c->max_connections) == -1)
@@ -498,6 +506,7 @@ config_reload(struct config *cur, struct config *next)
 {
 	KEEP(listen, "listen");
 	KEEP(listen_tls, "listen_tls");
+	KEEP(reuseport, "reuseport");
 	KEEP(tls_cert, "tls_cert");
 	KEEP(tls_key, "tls_key");
 	KEEP(tls_ca, "tls_ca");

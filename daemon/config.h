@@ -44,6 +44,7 @@ struct config {
 	size_t		 anon_max_line_bytes;
 	size_t		 max_batch;
 	size_t		 max_connections;
+	bool		 reuseport;		/* SO_REUSEPORT on TCP listeners */
 	int		 redis_timeout_ms;
 	size_t		 stream_maxlen;
 	size_t		 rules_history;		/* versions kept in Redis */

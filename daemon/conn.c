@@ -649,7 +649,8 @@ listen_tcp(const struct hostport *hp, void *tls)
 		return NULL;
 	}
 	lis = evconnlistener_new_bind(server.base, accept_cb, tls,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC |
+	    (server.cfg.reuseport ? LEV_OPT_REUSEABLE_PORT : 0),
 	    512, ai->ai_addr, (int)ai->ai_addrlen);
 	evutil_freeaddrinfo(ai);
 	if (lis == NULL)

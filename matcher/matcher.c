@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/grid.h"
 #include "matcher/matcher.h"
 #include "matcher/strmap.h"
 
@@ -34,6 +35,9 @@ struct matcher {
 	uint32_t		 nskill_terms, capterms;
 	struct match_hit	*hits;		/* reused between matches */
 	size_t			 caphits;
+	struct grid		 grid;		/* the index (grid.h) */
+	uint64_t		*want;		/* a match's skill ids, as bits */
+	size_t			 wantwords;
 	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
 };
 
@@ -60,6 +64,7 @@ matcher_new(const struct towns *towns, struct rules *rules)
 	strmap_init(&m->bykey);
 	strmap_init(&m->employers);
 	strmap_init(&m->skills);
+	grid_init(&m->grid);
 	return m;
 }
 
@@ -110,6 +115,8 @@ matcher_free(struct matcher *m)
 	strmap_free(&m->employers);
 	free_terms(m);
 	free(m->hits);
+	grid_free(&m->grid);
+	free(m->want);
 	free(m);
 }
 
@@ -281,10 +288,117 @@ seeker_subject(int field, const void *obj, struct rule_subject *s)
 		s->present = false;
 }
 
+/* ---- the index ------------------------------------------------------- */
+
+_Static_assert(GRID_LISTS == DIS_COUNT, "a list per disability type");
+_Static_assert(sizeof(((struct mjob *)0)->cell_pos) /
+    sizeof(uint32_t) == DIS_COUNT, "a position per disability type");
+
+#define ENT_OPEN	0x01		/* openings >= 1 */
+#define ENT_REMOTE	0x02
+#define ENT_MANY	0xff		/* nskill: more ids than fit inline */
+#define EARTH_R		6371.0088	/* km, as geo_distance_km */
+
+/* The entry of mj: what a match filters on, without a pointer chase. */
+static void
+fill_ent(const struct mjob *mj, struct grid_ent *e)
+{
+	const double rad = M_PI / 180.0;
+	bool inline_ok = mj->nskill_ids <= ENT_SKILLS;
+
+	memset(e, 0, sizeof(*e));
+	e->ux = (float)(cos(mj->lat * rad) * cos(mj->lon * rad));
+	e->uy = (float)(cos(mj->lat * rad) * sin(mj->lon * rad));
+	e->uz = (float)sin(mj->lat * rad);
+	e->accom_mask = mj->accom_mask;
+	e->grades_mask = mj->grades_mask;
+	e->employment = mj->employment;
+	e->flags = (uint8_t)((mj->openings >= 1 ? ENT_OPEN : 0) |
+	    (mj->remote ? ENT_REMOTE : 0));
+	/* Unix times fit 32 bits until 2106; a later one never expires
+	 * before then either, a negative one is long past (but not 0). */
+	e->expires_at = mj->expires_at > (int64_t)UINT32_MAX ? UINT32_MAX :
+	    mj->expires_at < 0 ? 1 : (uint32_t)mj->expires_at;
+	e->rule_bits0 = mj->rule_bits[0];
+	for (uint16_t i = 0; i < mj->nskill_ids; i++)
+		e->skillsig |= 1ULL << (mj->skill_ids[i] % 64);
+	for (uint16_t i = 0; inline_ok && i < mj->nskill_ids; i++)
+		if (mj->skill_ids[i] > UINT16_MAX)
+			inline_ok = false;
+	if (inline_ok) {
+		for (uint16_t i = 0; i < mj->nskill_ids; i++)
+			e->skill[i] = (uint16_t)mj->skill_ids[i];
+		e->nskill = (uint8_t)mj->nskill_ids;
+	} else
+		e->nskill = ENT_MANY;
+	e->mj = (struct mjob *)mj;
+}
+
+static void
+index_remove_lists(struct matcher *m, struct mjob *mj, int upto)
+{
+	for (int t = 0; t < upto; t++) {
+		struct mjob *moved;
+		if (!(mj->dis_mask & 1u << t))
+			continue;
+		moved = grid_remove(&m->grid, mj->cell, t, mj->cell_pos[t]);
+		if (moved != NULL)
+			moved->cell_pos[t] = mj->cell_pos[t];
+	}
+}
+
+/* Puts mj's entry in its cell's list of every type it is open to. */
+static int
+index_add(struct matcher *m, struct mjob *mj)
+{
+	struct grid_cell *c;
+	struct grid_ent e;
+
+	fill_ent(mj, &e);
+	c = mj->remote ? &m->grid.remote : grid_cell(&m->grid,
+	    grid_row(mj->lat), grid_col(mj->lon), true);
+	if (c == NULL)
+		return -1;
+	mj->cell = c;
+	for (int t = 0; t < DIS_COUNT; t++) {
+		int64_t pos;
+		if (!(mj->dis_mask & 1u << t))
+			continue;
+		if ((pos = grid_push(&m->grid, c, t, &e)) < 0) {
+			index_remove_lists(m, mj, t);
+			mj->cell = NULL;
+			return -1;
+		}
+		mj->cell_pos[t] = (uint32_t)pos;
+	}
+	return 0;
+}
+
+static void
+index_remove(struct matcher *m, struct mjob *mj)
+{
+	if (mj->cell == NULL)
+		return;
+	index_remove_lists(m, mj, DIS_COUNT);
+	mj->cell = NULL;
+}
+
+/* mj's skills or rule bits changed: its entries follow. */
+static void
+index_refresh(struct mjob *mj)
+{
+	if (mj->cell == NULL)
+		return;
+	for (int t = 0; t < DIS_COUNT; t++)
+		if (mj->dis_mask & 1u << t)
+			fill_ent(mj, &mj->cell->l[t].v[mj->cell_pos[t]]);
+}
+
 static void
 eval_job_rules(struct matcher *m, struct mjob *mj)
 {
 	rules_eval_job(m->rules, job_subject, mj, mj->rule_bits);
+	index_refresh(mj);
 }
 
 int
@@ -481,11 +595,14 @@ matcher_put_job(struct matcher *m, const struct job *j)
 	}
 	if ((mj = mjob_new(m, j)) == NULL)
 		return -1;
+	if (index_add(m, mj) == -1)
+		goto fail;
 	make_key(key, j->employer_id, j->id);
 	if ((old = strmap_get(&m->bykey, key)) != NULL) {
 		mj->slot = old->slot;
 		m->jobs[mj->slot] = mj;
 		(void)strmap_put(&m->bykey, key, mj);	/* key exists */
+		index_remove(m, old);
 		mjob_free(old);
 		return 0;
 	}
@@ -503,6 +620,7 @@ matcher_put_job(struct matcher *m, const struct job *j)
 	m->jobs[m->njobs++] = mj;
 	return 0;
 fail:
+	index_remove(m, mj);
 	mjob_free(mj);
 	return -1;
 }
@@ -518,6 +636,7 @@ matcher_remove_job(struct matcher *m, const char *employer_id, const char *id)
 		return 0;
 	m->jobs[mj->slot] = m->jobs[--m->njobs];
 	m->jobs[mj->slot]->slot = mj->slot;
+	index_remove(m, mj);
 	mjob_free(mj);
 	return 1;
 }
@@ -732,8 +851,431 @@ score(const struct matcher *m, const struct prepared *pr,
 	    h->part[COMP_POLICY];
 }
 
+/* ---- the indexed match ------------------------------------------------ */
+
+/*
+ * What one indexed match knows besides struct prepared: the query's place
+ * as a unit vector, its distance bounds as chord lengths, the rules that
+ * can matter for this seeker, the seeker's skills as bits, and the top-K
+ * heap (worst at its root).
+ */
+struct scan {
+	struct matcher		*m;
+	const struct match_query *q;
+	const struct prepared	*pr;
+	double			 qx, qy, qz;		/* the seeker's place */
+	double			 maxkm;
+	double			 in2, out2;		/* chord^2 bounds */
+	uint32_t		 gbit, needs;
+	int			 dtype;		/* the seeker's disability */
+	/* skilltab[n][have]: the skills part of a posting with n inline
+	 * ids, have of them the seeker's (n = 0: coverage 1) */
+	double			 skilltab[ENT_SKILLS + 1][ENT_SKILLS + 1];
+	uint64_t		 wantsig;	/* as grid_ent.skillsig */
+	double			 maxboost;	/* the listed boosts > 0, rounded */
+	double			 dbest;		/* the best distance part */
+	size_t			 filt[RULES_MAX], nfilt;	/* excl./req. */
+	size_t			 boost[RULES_MAX], nboost;
+	bool			 any_pair;	/* a listed rule tests distance */
+	bool			 wide;		/* a listed rule is past 63 */
+	/* Without either: the listed rules as masks of rules 0-63. */
+	bool			 simple;
+	uint64_t		 excl0, req0, boost0;
+	struct match_hit	*top;
+	size_t			 k, ntop;
+	size_t			 candidates;
+};
+
+/* Whether a is worse than b (the heap's order: worst at the root). */
+static bool
+worse(const struct match_hit *a, const struct match_hit *b)
+{
+	return hit_cmp(a, b) > 0;
+}
+
+static void
+heap_push(struct scan *s, const struct match_hit *h)
+{
+	struct match_hit *t = s->top;
+	size_t i;
+
+	if (s->ntop < s->k) {
+		i = s->ntop++;
+		while (i > 0 && worse(h, &t[(i - 1) / 2])) {
+			t[i] = t[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		t[i] = *h;
+		return;
+	}
+	if (!worse(&t[0], h))
+		return;			/* no better than the worst kept */
+	i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= s->ntop)
+			break;
+		if (c + 1 < s->ntop && worse(&t[c + 1], &t[c]))
+			c++;
+		if (!worse(&t[c], h))
+			break;
+		t[i] = t[c];
+		i = c;
+	}
+	t[i] = *h;
+}
+
+static bool
+want_has(const struct matcher *m, uint32_t id)
+{
+	return id / 64 < m->wantwords && (m->want[id / 64] >> (id % 64)) & 1;
+}
+
+/* The skills part of a score (weighted and rounded as score() does), from
+ * the entry's inline ids through a table, else from the posting. */
+static double
+skills_part(const struct scan *s, const struct grid_ent *e)
+{
+	const struct mjob *mj = e->mj;
+	size_t have = 0, n;
+
+	if (e->nskill != ENT_MANY) {
+		if ((e->skillsig & s->wantsig) != 0)
+			for (size_t i = 0; i < e->nskill; i++)
+				have += want_has(s->m, e->skill[i]);
+		return s->skilltab[e->nskill][have];
+	}
+	if ((n = mj->nskill_ids) == 0)
+		return s->skilltab[0][0];
+	for (size_t i = 0; i < n; i++)
+		have += want_has(s->m, mj->skill_ids[i]);
+	return round6(rules_spec_of(s->m->rules)->w_skills *
+	    ((double)have / (double)n));
+}
+
+static bool
+rule_bit(const struct grid_ent *e, size_t i)
+{
+	return i < 64 ? (e->rule_bits0 >> i) & 1 : bit(e->mj->rule_bits, i);
+}
+
+/*
+ * An entry that passed the cheap filters (consider_list): the request's
+ * filters, the exact distance near the radius, the rules that can exclude,
+ * then, unless a bound shows it cannot reach the top, the exact score.
+ * Mirrors hard_filters, apply_rules and score, which the scan runs.
+ */
+static void
+consider(struct scan *s, const struct grid_ent *e, double chord2,
+    bool count_only)
+{
+	const struct match_query *q = s->q;
+	const struct filters *f = q->filters;
+	const struct rules *r = s->m->rules;
+	const struct rules_spec *rs = rules_spec_of(r);
+	const struct profile *p = s->pr->view.p;
+	const struct mjob *mj = e->mj;
+	struct match_hit h;
+	double d = -1, dlow, boost = 0, ub, base;
+	uint64_t fired[RULE_WORDS];
+
+	if ((f->employment_mask != 0 &&
+	    !(f->employment_mask & 1u << e->employment)) ||
+	    (f->employer_mask != 0 && (mj->emp->type < 0 ||
+	    !(f->employer_mask & 1u << mj->emp->type))) ||
+	    (f->min_salary > 0 && (!mj->has_salary ||
+	    mj->salary_max < f->min_salary)))
+		return;
+	if (!(e->flags & ENT_REMOTE) && chord2 >= s->in2) {
+		/* near the edge: the exact distance decides */
+		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
+		if (d > s->maxkm)
+			return;
+	}
+	memset(fired, 0, sizeof(fired));
+	if (s->simple) {
+		/* Rules 0-63 without distance conditions: masks. */
+		uint64_t b = e->rule_bits0;
+		if ((b & s->excl0) != 0 || (b & s->req0) != s->req0)
+			return;
+		s->candidates++;
+		if (count_only)
+			return;
+		fired[0] = b & s->boost0;
+		for (uint64_t f0 = fired[0]; f0 != 0; f0 &= f0 - 1)
+			boost += rs->rules[__builtin_ctzll(f0)].boost;
+	} else {
+		if (s->any_pair && d < 0)
+			d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
+		for (size_t k = 0; k < s->nfilt; k++) {
+			size_t i = s->filt[k];
+			bool job = rule_bit(e, i) && rules_eval_pair(r, i, d);
+			if (rs->rules[i].action == RULE_EXCLUDE ? job : !job)
+				return;
+		}
+		s->candidates++;
+		if (count_only)
+			return;
+		for (size_t k = 0; k < s->nboost; k++) {
+			size_t i = s->boost[k];
+			if (rule_bit(e, i) && rules_eval_pair(r, i, d)) {
+				boost += rs->rules[i].boost;
+				fired[i / 64] |= 1ULL << (i % 64);
+			}
+		}
+	}
+	if (s->ntop == s->k) {
+		/* Bounds first, cheapest first: the distance part at its
+		 * best, then at the chord's distance (which bounds the arc
+		 * from below, to within a metre of float rounding). */
+		base = skills_part(s, e) + (boost != 0 ? round6(boost) : 0);
+		if (base + s->dbest + 1e-9 < s->top[0].score)
+			return;
+		if (!(e->flags & ENT_REMOTE)) {
+			if (d >= 0)
+				dlow = d;
+			else {
+				dlow = sqrt(chord2) * EARTH_R - 0.001;
+				if (dlow < 0)
+					dlow = 0;
+			}
+			ub = base + round6(rs->w_distance *
+			    rules_distance_score(r, dlow));
+			if (ub + 1e-9 < s->top[0].score)
+				return;
+		}
+	}
+	if (d < 0)
+		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
+	score(s->m, s->pr, mj, d, boost, &h);
+	memcpy(h.fired, fired, sizeof(fired));
+	heap_push(s, &h);
+}
+
+/*
+ * The best score any posting of cell c could have: every skill, the
+ * distance part at the cell's nearest point, every boost that can fire.
+ * The nearest point of a small latitude-longitude box is taken where the
+ * seeker's coordinates clamp into it, less 50 m for the curvature.
+ */
+static double
+cell_bound(const struct scan *s, const struct grid_cell *c)
+{
+	const struct profile *p = s->pr->view.p;
+	const struct rules_spec *rs = rules_spec_of(s->m->rules);
+	double lat = fmin(fmax(p->lat, c->cy * GRID_DEG), (c->cy + 1) *
+	    GRID_DEG), lon = fmin(fmax(p->lon, c->cx * GRID_DEG), (c->cx + 1) *
+	    GRID_DEG);
+	double d = geo_distance_km(p->lat, p->lon, lat, lon) - 0.05;
+
+	return s->skilltab[0][0] + round6(rs->w_distance *
+	    rules_distance_score(s->m->rules, d > 0 ? d : 0)) + s->maxboost;
+}
+
+/* The seeker's type's list of cell c: the filters an entry answers alone,
+ * then the chord against the radius. A cell whose best possible score
+ * cannot reach the top only counts its candidates. */
+static void
+consider_list(struct scan *s, const struct grid_cell *c, bool remote)
+{
+	const struct grid_list *l = &c->l[s->dtype];
+	const uint32_t gbit = s->gbit, needs = s->needs;
+	const int64_t now = s->q->now;
+	const double out2 = s->out2, qx = s->qx, qy = s->qy, qz = s->qz;
+	bool count_only = false;
+
+	if (l->n == 0)
+		return;
+	if (!remote && s->ntop == s->k)
+		count_only = cell_bound(s, c) + 1e-9 < s->top[0].score;
+
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct grid_ent *e = &l->v[i];
+		double dx, dy, dz, chord2;
+
+		if ((e->grades_mask != 0 && !(e->grades_mask & gbit)) ||
+		    (needs & e->accom_mask) != needs ||
+		    !(e->flags & ENT_OPEN) ||
+		    (e->expires_at != 0 && (int64_t)e->expires_at <= now))
+			continue;
+		dx = e->ux - qx;
+		dy = e->uy - qy;
+		dz = e->uz - qz;
+		chord2 = dx * dx + dy * dy + dz * dz;
+		if (!remote && chord2 > out2)
+			continue;
+		consider(s, e, chord2, count_only);
+	}
+}
+
+static void
+consider_cell(const struct grid_cell *c, void *arg)
+{
+	consider_list(arg, c, false);
+}
+
+/* The cells that can hold postings within maxkm of (lat, lon), near ones
+ * first; every cell when the box is larger than the index or awkward
+ * (poles, the antimeridian). */
+static void
+scan_cells(struct scan *s, double lat, double lon)
+{
+	struct grid *g = &s->m->grid;
+	const double rad = M_PI / 180.0;
+	double dlat = s->maxkm / (EARTH_R * rad) * 1.01 + GRID_DEG;
+	double lat_far = fabs(lat) + dlat, dlon;
+	int32_t y0, y1, x0, x1, cy, cx;
+	double ncells;
+
+	if (lat_far >= 89.0)
+		goto all;
+	dlon = dlat / cos(lat_far * rad);
+	if (lon - dlon < -180.0 || lon + dlon > 180.0)
+		goto all;
+	y0 = grid_row(lat - dlat);
+	y1 = grid_row(lat + dlat);
+	x0 = grid_col(lon - dlon);
+	x1 = grid_col(lon + dlon);
+	ncells = (double)(y1 - y0 + 1) * (double)(x1 - x0 + 1);
+	if (ncells > (double)g->ncells)
+		goto all;
+	/* The seeker's own cell and its neighbours first: good scores early
+	 * make the bound prune more of the rest. */
+	cy = grid_row(lat);
+	cx = grid_col(lon);
+	for (int32_t y = cy - 1; y <= cy + 1; y++)
+		for (int32_t x = cx - 1; x <= cx + 1; x++) {
+			const struct grid_cell *c = grid_cell(g, y, x, false);
+			if (c != NULL)
+				consider_cell(c, s);
+		}
+	for (int32_t y = y0; y <= y1; y++)
+		for (int32_t x = x0; x <= x1; x++) {
+			const struct grid_cell *c;
+			if (y >= cy - 1 && y <= cy + 1 && x >= cx - 1 &&
+			    x <= cx + 1)
+				continue;
+			if ((c = grid_cell(g, y, x, false)) != NULL)
+				consider_cell(c, s);
+		}
+	return;
+all:
+	grid_each(g, consider_cell, s);
+}
+
 int
 matcher_match(struct matcher *m, const struct match_query *q,
+    struct match_result *out)
+{
+	const struct rules_spec *rs = rules_spec_of(m->rules);
+	const struct profile *p = q->profile;
+	const double rad = M_PI / 180.0;
+	struct prepared *pr;
+	struct scan s;
+	size_t words = (m->nskill_terms + 63) / 64;
+	double a;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	s.k = q->offset + q->limit;
+	if (s.k == 0)
+		s.k = 1;
+	if (m->caphits < s.k) {
+		struct match_hit *nh = realloc(m->hits, s.k * sizeof(*nh));
+		if (nh == NULL)
+			return -1;
+		m->hits = nh;
+		m->caphits = s.k;
+	}
+	if (m->wantwords < words) {
+		uint64_t *nw = realloc(m->want, words * sizeof(*nw));
+		if (nw == NULL)
+			return -1;
+		memset(nw + m->wantwords, 0,
+		    (words - m->wantwords) * sizeof(*nw));
+		m->want = nw;
+		m->wantwords = words;
+	}
+	if ((pr = malloc(sizeof(*pr))) == NULL)
+		return -1;
+	prepare(m, q, pr);
+	for (size_t i = 0; i < pr->nwant; i++) {
+		m->want[pr->want[i] / 64] |= 1ULL << (pr->want[i] % 64);
+		s.wantsig |= 1ULL << (pr->want[i] % 64);
+	}
+
+	s.m = m;
+	s.q = q;
+	s.pr = pr;
+	s.top = m->hits;
+	s.maxkm = pr->maxkm;
+	s.qx = cos(p->lat * rad) * cos(p->lon * rad);
+	s.qy = cos(p->lat * rad) * sin(p->lon * rad);
+	s.qz = sin(p->lat * rad);
+	/*
+	 * Inside for sure when even the longest arc a chord can stand for is
+	 * within maxkm, outside for sure when the chord alone is beyond it;
+	 * between the two (and a metre either way for float rounding) the
+	 * exact distance decides, as in the scan.
+	 */
+	a = s.maxkm / EARTH_R;			/* the largest angle */
+	s.out2 = (a + 0.002 / EARTH_R) * (a + 0.002 / EARTH_R);
+	{
+		double c_in = (a - 0.002 / EARTH_R) * (1.0 - a * a / 24.0);
+		s.in2 = c_in > 0 ? c_in * c_in : 0;
+	}
+	s.dtype = p->disability;
+	s.gbit = 1u << p->grade;
+	s.dbest = round6(rs->w_distance * 1.0);
+	s.skilltab[0][0] = round6(rs->w_skills * 1.0);
+	for (size_t n = 1; n <= ENT_SKILLS; n++)
+		for (size_t h = 0; h <= n; h++)
+			s.skilltab[n][h] = round6(rs->w_skills *
+			    ((double)h / (double)n));
+	s.needs = p->needs_mask;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (!bit(pr->seeker_bits, i))
+			continue;
+		if (rs->rules[i].action == RULE_BOOST)
+			s.boost[s.nboost++] = i;
+		else
+			s.filt[s.nfilt++] = i;
+		s.any_pair |= rules_has_side(m->rules, i, SIDE_PAIR);
+		if (i >= 64)
+			s.wide = true;
+		else if (rs->rules[i].action == RULE_EXCLUDE)
+			s.excl0 |= 1ULL << i;
+		else if (rs->rules[i].action == RULE_REQUIRE)
+			s.req0 |= 1ULL << i;
+		else
+			s.boost0 |= 1ULL << i;
+	}
+	s.simple = !s.any_pair && !s.wide;
+	for (size_t k = 0; k < s.nboost; k++)
+		if (rs->rules[s.boost[k]].boost > 0)
+			s.maxboost += rs->rules[s.boost[k]].boost;
+	/* round6 of a sum is at most the sum rounded up */
+	s.maxboost = round6(s.maxboost) + 1e-6;
+
+	scan_cells(&s, p->lat, p->lon);
+	consider_list(&s, &m->grid.remote, true);
+
+	for (size_t i = 0; i < pr->nwant; i++)
+		m->want[pr->want[i] / 64] = 0;
+	free(pr);
+	if (s.ntop > 1)
+		qsort(s.top, s.ntop, sizeof(*s.top), hit_cmp);
+	out->candidates = s.candidates;
+	if (q->offset < s.ntop) {
+		out->hits = s.top + q->offset;
+		out->n = s.ntop - q->offset < q->limit ? s.ntop - q->offset :
+		    q->limit;
+	}
+	return 0;
+}
+
+int
+matcher_match_scan(struct matcher *m, const struct match_query *q,
     struct match_result *out)
 {
 	struct prepared *pr = malloc(sizeof(*pr));

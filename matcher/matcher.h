@@ -55,6 +55,8 @@ struct mjob {
 	int64_t		 salary_min, salary_max;
 	int64_t		 openings, expires_at, version;
 	size_t		 slot;			/* index in the jobs array */
+	struct grid_cell *cell;			/* its entries in the index */
+	uint32_t	 cell_pos[7];		/* per disability type */
 	uint64_t	 rule_bits[RULE_WORDS];	/* rules whose conditions on
 						   the posting hold */
 };
@@ -123,6 +125,13 @@ size_t		 matcher_nemployers(const struct matcher *m);
  */
 int		 matcher_match(struct matcher *m, const struct match_query *q,
 		    struct match_result *out);
+/*
+ * The same answer by brute force: every posting of the mirror filtered,
+ * scored and sorted, with no index and no pruning. The reference the tests
+ * and jobmatch-bench --check hold matcher_match to; same contract.
+ */
+int		 matcher_match_scan(struct matcher *m,
+		    const struct match_query *q, struct match_result *out);
 
 /* Why one posting scored as it did, or was left out. */
 enum filter_check { FC_OPEN, FC_DISABILITY, FC_GRADE, FC_NEEDS, FC_DISTANCE,

@@ -1,0 +1,146 @@
+/*
+ * grid.c - see grid.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matcher/grid.h"
+
+void
+grid_init(struct grid *g)
+{
+	memset(g, 0, sizeof(*g));
+}
+
+void
+grid_free(struct grid *g)
+{
+	for (size_t i = 0; i < g->cap; i++)
+		if (g->slot[i] != NULL) {
+			for (int t = 0; t < GRID_LISTS; t++)
+				free(g->slot[i]->l[t].v);
+			free(g->slot[i]);
+		}
+	free(g->slot);
+	for (int t = 0; t < GRID_LISTS; t++)
+		free(g->remote.l[t].v);
+	grid_init(g);
+}
+
+int32_t
+grid_row(double lat)
+{
+	return (int32_t)floor(lat / GRID_DEG);
+}
+
+int32_t
+grid_col(double lon)
+{
+	return (int32_t)floor(lon / GRID_DEG);
+}
+
+static size_t
+hash(int32_t cy, int32_t cx)
+{
+	uint64_t k = (uint64_t)(uint32_t)cy << 32 | (uint32_t)cx;
+
+	k ^= k >> 33;			/* murmur3's finaliser */
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static int
+grow(struct grid *g)
+{
+	size_t ncap = g->cap ? g->cap * 2 : 256;
+	struct grid_cell **ns = calloc(ncap, sizeof(*ns));
+
+	if (ns == NULL)
+		return -1;
+	for (size_t i = 0; i < g->cap; i++) {
+		struct grid_cell *c = g->slot[i];
+		size_t h;
+		if (c == NULL)
+			continue;
+		for (h = hash(c->cy, c->cx) & (ncap - 1); ns[h] != NULL;
+		    h = (h + 1) & (ncap - 1))
+			;
+		ns[h] = c;
+	}
+	free(g->slot);
+	g->slot = ns;
+	g->cap = ncap;
+	return 0;
+}
+
+struct grid_cell *
+grid_cell(struct grid *g, int32_t cy, int32_t cx, bool create)
+{
+	struct grid_cell *c;
+	size_t h;
+
+	if (g->cap > 0)
+		for (h = hash(cy, cx) & (g->cap - 1); (c = g->slot[h]) != NULL;
+		    h = (h + 1) & (g->cap - 1))
+			if (c->cy == cy && c->cx == cx)
+				return c;
+	if (!create)
+		return NULL;
+	/* Cells are never removed: at most half full keeps probes short. */
+	if ((g->ncells + 1) * 2 > g->cap && grow(g) == -1)
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->cy = cy;
+	c->cx = cx;
+	for (h = hash(cy, cx) & (g->cap - 1); g->slot[h] != NULL;
+	    h = (h + 1) & (g->cap - 1))
+		;
+	g->slot[h] = c;
+	g->ncells++;
+	return c;
+}
+
+int64_t
+grid_push(struct grid *g, struct grid_cell *c, int t,
+    const struct grid_ent *e)
+{
+	struct grid_list *l = &c->l[t];
+
+	if (l->n == l->cap) {
+		uint32_t ncap = l->cap ? l->cap * 2 : 4;
+		struct grid_ent *nv = realloc(l->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n] = *e;
+	g->nents++;
+	return l->n++;
+}
+
+struct mjob *
+grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i)
+{
+	struct grid_list *l = &c->l[t];
+
+	g->nents--;
+	if (i == --l->n)
+		return NULL;
+	l->v[i] = l->v[l->n];
+	return l->v[i].mj;
+}
+
+void
+grid_each(const struct grid *g,
+    void (*fn)(const struct grid_cell *c, void *arg), void *arg)
+{
+	for (size_t i = 0; i < g->cap; i++)
+		if (g->slot[i] != NULL)
+			fn(g->slot[i], arg);
+}

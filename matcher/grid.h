@@ -1,0 +1,94 @@
+/*
+ * grid.h - the geographic index of the mirror: the earth cut into cells of
+ * GRID_DEG degrees of latitude and longitude, each holding the compact
+ * records ("entries") of the open postings placed in it, one list per
+ * disability type (a posting open to several types is in each of their
+ * lists), and one more cell for the remote postings, which have no place
+ * that matters.
+ *
+ * Cells are found by hashing their coordinates (open addressing), so only
+ * cells that hold postings cost memory, whatever the country. A cell's
+ * entries are one array, scanned front to back by a match: everything a
+ * match filters on sits in the entry, so a posting that fails a filter
+ * costs no pointer chase, and a match reads only the list of the seeker's
+ * disability type. Removal swaps the last entry into the hole; the owner of
+ * an entry (struct mjob) knows its cell and its index in each list and is
+ * told when it moves.
+ *
+ * Pure data structure: no locking, no I/O.
+ */
+#ifndef JM_GRID_H
+#define JM_GRID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GRID_DEG	0.02		/* about 2.2 km of latitude */
+#define GRID_LISTS	7		/* DIS_COUNT of vocab.h */
+#define ENT_SKILLS	8		/* canonical skill ids kept inline */
+
+struct mjob;
+
+/*
+ * One open posting as a match reads it (64 bytes). Its place is a unit
+ * vector: the straight-line (chord) distance between two of them is a few
+ * multiplications, and it bounds the great-circle distance from below
+ * (arc >= chord) and, closely, from above.
+ */
+struct grid_ent {
+	float		 ux, uy, uz;		/* cos lat cos lon, .., sin lat */
+	uint32_t	 accom_mask;
+	uint8_t		 grades_mask;		/* 0 = all */
+	uint8_t		 employment;
+	uint8_t		 nskill;		/* inline ids, or 0xff: see mj */
+	uint8_t		 flags;			/* ENT_* of matcher.c */
+	uint32_t	 expires_at;		/* 0 = never; capped */
+	uint64_t	 skillsig;		/* bit id % 64 of every skill */
+	uint64_t	 rule_bits0;		/* rules 0-63 on the posting */
+	uint16_t	 skill[ENT_SKILLS];	/* canonical skill ids */
+	struct mjob	*mj;
+};
+
+struct grid_list {
+	uint32_t	 n, cap;
+	struct grid_ent	*v;
+};
+
+struct grid_cell {
+	int32_t		 cy, cx;
+	struct grid_list l[GRID_LISTS];
+};
+
+struct grid {
+	struct grid_cell	**slot;		/* open addressing, NULL empty */
+	size_t			 cap, ncells;	/* cap is a power of two */
+	struct grid_cell	 remote;	/* remote postings */
+	size_t			 nents;		/* over every list */
+};
+
+void	grid_init(struct grid *g);
+void	grid_free(struct grid *g);
+
+/* The cell of a coordinate. */
+int32_t	grid_row(double lat);
+int32_t	grid_col(double lon);
+
+/* The cell (cy, cx), or NULL; with create, made when missing (NULL only
+ * when out of memory). */
+struct grid_cell *grid_cell(struct grid *g, int32_t cy, int32_t cx,
+	    bool create);
+
+/* Appends e to list t of c; returns its index, or -1 when out of memory. */
+int64_t	grid_push(struct grid *g, struct grid_cell *c, int t,
+	    const struct grid_ent *e);
+/* Removes entry i of list t of c (the last one moves into it); returns the
+ * mjob of the entry that moved, or NULL when none did. */
+struct mjob *grid_remove(struct grid *g, struct grid_cell *c, int t,
+	    uint32_t i);
+
+/* Calls fn for every cell. */
+void	grid_each(const struct grid *g,
+	    void (*fn)(const struct grid_cell *c, void *arg), void *arg);
+
+#endif
