@@ -872,6 +872,9 @@ struct scan {
 	 * ids, have of them the seeker's (n = 0: coverage 1) */
 	double			 skilltab[ENT_SKILLS + 1][ENT_SKILLS + 1];
 	uint64_t		 wantsig;	/* as grid_ent.skillsig */
+	const uint64_t		*want;		/* m->want, m->wantwords */
+	size_t			 wantwords;
+	const struct rules_spec	*rs;
 	double			 maxboost;	/* the listed boosts > 0, rounded */
 	double			 dbest;		/* the best distance part */
 	size_t			 filt[RULES_MAX], nfilt;	/* excl./req. */
@@ -881,6 +884,8 @@ struct scan {
 	/* Without either: the listed rules as masks of rules 0-63. */
 	bool			 simple;
 	uint64_t		 excl0, req0, boost0;
+	bool			 plain;		/* no employment, employer or
+						   salary filter */
 	struct match_hit	*top;
 	size_t			 k, ntop;
 	size_t			 candidates;
@@ -925,10 +930,10 @@ heap_push(struct scan *s, const struct match_hit *h)
 	t[i] = *h;
 }
 
-static bool
-want_has(const struct matcher *m, uint32_t id)
+static inline bool
+want_has(const struct scan *s, uint32_t id)
 {
-	return id / 64 < m->wantwords && (m->want[id / 64] >> (id % 64)) & 1;
+	return id / 64 < s->wantwords && (s->want[id / 64] >> (id % 64)) & 1;
 }
 
 /* The skills part of a score (weighted and rounded as score() does), from
@@ -942,14 +947,14 @@ skills_part(const struct scan *s, const struct grid_ent *e)
 	if (e->nskill != ENT_MANY) {
 		if ((e->skillsig & s->wantsig) != 0)
 			for (size_t i = 0; i < e->nskill; i++)
-				have += want_has(s->m, e->skill[i]);
+				have += want_has(s, e->skill[i]);
 		return s->skilltab[e->nskill][have];
 	}
 	if ((n = mj->nskill_ids) == 0)
 		return s->skilltab[0][0];
 	for (size_t i = 0; i < n; i++)
-		have += want_has(s->m, mj->skill_ids[i]);
-	return round6(rules_spec_of(s->m->rules)->w_skills *
+		have += want_has(s, mj->skill_ids[i]);
+	return round6(s->rs->w_skills *
 	    ((double)have / (double)n));
 }
 
@@ -969,22 +974,21 @@ static void
 consider(struct scan *s, const struct grid_ent *e, double chord2,
     bool count_only)
 {
-	const struct match_query *q = s->q;
-	const struct filters *f = q->filters;
+	const struct filters *f = s->q->filters;
 	const struct rules *r = s->m->rules;
-	const struct rules_spec *rs = rules_spec_of(r);
+	const struct rules_spec *rs = s->rs;
 	const struct profile *p = s->pr->view.p;
 	const struct mjob *mj = e->mj;
 	struct match_hit h;
 	double d = -1, dlow, boost = 0, ub, base;
 	uint64_t fired[RULE_WORDS];
 
-	if ((f->employment_mask != 0 &&
+	if (!s->plain && ((f->employment_mask != 0 &&
 	    !(f->employment_mask & 1u << e->employment)) ||
 	    (f->employer_mask != 0 && (mj->emp->type < 0 ||
 	    !(f->employer_mask & 1u << mj->emp->type))) ||
 	    (f->min_salary > 0 && (!mj->has_salary ||
-	    mj->salary_max < f->min_salary)))
+	    mj->salary_max < f->min_salary))))
 		return;
 	if (!(e->flags & ENT_REMOTE) && chord2 >= s->in2) {
 		/* near the edge: the exact distance decides */
@@ -1053,6 +1057,46 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 }
 
 /*
+ * A list none of whose postings can reach the top, with no request filter
+ * and no rule that needs more than masks: only count its candidates, in
+ * one tight loop (consider_list's checks, then the exact distance near the
+ * radius, then the rules' masks).
+ */
+static void
+count_list(struct scan *s, const struct grid_list *l)
+{
+	const uint32_t gbit = s->gbit, needs = s->needs;
+	const int64_t now = s->q->now;
+	const double out2 = s->out2, in2 = s->in2, qx = s->qx, qy = s->qy,
+	    qz = s->qz;
+	const uint64_t excl0 = s->excl0, req0 = s->req0;
+	const struct profile *p = s->pr->view.p;
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct grid_ent *e = &l->v[i];
+		double dx = e->ux - qx, dy = e->uy - qy, dz = e->uz - qz;
+
+		__builtin_prefetch(e + 4);
+		double chord2 = dx * dx + dy * dy + dz * dz;
+
+		if ((e->grades_mask != 0 && !(e->grades_mask & gbit)) ||
+		    (needs & e->accom_mask) != needs ||
+		    !(e->flags & ENT_OPEN) ||
+		    (e->expires_at != 0 && (int64_t)e->expires_at <= now) ||
+		    chord2 > out2 ||
+		    (e->rule_bits0 & excl0) != 0 ||
+		    (e->rule_bits0 & req0) != req0)
+			continue;
+		if (chord2 >= in2 && geo_distance_km(p->lat, p->lon,
+		    e->mj->lat, e->mj->lon) > s->maxkm)
+			continue;
+		n++;
+	}
+	s->candidates += n;
+}
+
+/*
  * The best score any posting of cell c could have: every skill, the
  * distance part at the cell's nearest point, every boost that can fire.
  * The nearest point of a small latitude-longitude box is taken where the
@@ -1088,11 +1132,16 @@ consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 		return;
 	if (!remote && s->ntop == s->k)
 		count_only = cell_bound(s, c) + 1e-9 < s->top[0].score;
+	if (count_only && s->simple && s->plain) {
+		count_list(s, l);
+		return;
+	}
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct grid_ent *e = &l->v[i];
 		double dx, dy, dz, chord2;
 
+		__builtin_prefetch(e + 4);
 		if ((e->grades_mask != 0 && !(e->grades_mask & gbit)) ||
 		    (needs & e->accom_mask) != needs ||
 		    !(e->flags & ENT_OPEN) ||
@@ -1207,6 +1256,9 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	s.m = m;
 	s.q = q;
 	s.pr = pr;
+	s.rs = rs;
+	s.want = m->want;
+	s.wantwords = m->wantwords;
 	s.top = m->hits;
 	s.maxkm = pr->maxkm;
 	s.qx = cos(p->lat * rad) * cos(p->lon * rad);
@@ -1251,6 +1303,8 @@ matcher_match(struct matcher *m, const struct match_query *q,
 			s.boost0 |= 1ULL << i;
 	}
 	s.simple = !s.any_pair && !s.wide;
+	s.plain = q->filters->employment_mask == 0 &&
+	    q->filters->employer_mask == 0 && q->filters->min_salary <= 0;
 	for (size_t k = 0; k < s.nboost; k++)
 		if (rs->rules[s.boost[k]].boost > 0)
 			s.maxboost += rs->rules[s.boost[k]].boost;
