@@ -1,0 +1,433 @@
+/*
+ * jobmatch-bench - the load generator of jobmatchd (issue 6).
+ *
+ *   jobmatch-bench load -a HOST:PORT -t STAFF_TOKEN -n N [--seed S]
+ *       [-c CONNS] [-d DEPTH] [--single K] [--pid PID]
+ *   jobmatch-bench run -a HOST:PORT -t KIOSK_TOKEN [-n N] [--seed S]
+ *       [--qseed Q] [-c CONNS] [-d DEPTH] [--duration S] [--warmup S]
+ *       [--queries Q] [--from I] [--check] [--staff-token T] [--pid PID]
+ *   jobmatch-bench gen -n N [--seed S] [--jobs FILE] [--employers FILE]
+ *
+ * The data set and the queries come from gen.c: the same seed and size
+ * give the same postings everywhere, so `run --check` rebuilds what `load`
+ * posted and computes every answer again by brute force (check.c). This
+ * file holds the options, what load.c and run.c share (bench.h) and gen.
+ * Connections are driven by one libevent loop (client.c), each with DEPTH
+ * requests in flight; a match line is written by hand into a fixed buffer
+ * and an answer read in place (reqs.c), so nothing is allocated per
+ * request beyond the JSON of load's documents and --check's answers.
+ * bench/README.md describes the output.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "proto/rpc.h"
+#include "tools/bench/bench.h"
+#include "tools/bench/reqs.h"
+
+#ifndef JM_TOWNS_DEFAULT
+#define JM_TOWNS_DEFAULT "data/towns.tsv"
+#endif
+#define CONNS_MAX	1000
+#define DEPTH_MAX	100000
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+"usage: jobmatch-bench load -a HOST:PORT -t STAFF_TOKEN -n N [--seed S]\n"
+"           [-c CONNS] [-d DEPTH] [--single K] [--pid PID]\n"
+"       jobmatch-bench run -a HOST:PORT -t KIOSK_TOKEN [-n N] [--seed S]\n"
+"           [--qseed Q] [-c CONNS] [-d DEPTH] [--duration S] [--warmup S]\n"
+"           [--queries Q] [--from I] [--check] [--staff-token T]\n"
+"           [--pid PID]\n"
+"       jobmatch-bench gen -n N [--seed S] [--jobs FILE] [--employers FILE]\n"
+"common: [--towns FILE] [--timeout S] [--json]\n"
+"  load: posts N generated postings (and their employers) pipelined over\n"
+"        CONNS connections (2) with DEPTH requests in flight each (32);\n"
+"        --single K then times K sequential job.post updates.\n"
+"  run:  drives match over CONNS connections (2) with DEPTH in flight (1)\n"
+"        for --duration seconds (10) after --warmup (1 s; 0 with\n"
+"        --queries), or until Q queries (from query I, 0) were answered\n"
+"        if sooner; --check compares every answer with a brute-force\n"
+"        reference (needs -n and --seed of the load, and --staff-token\n"
+"        for rules.get).\n"
+"  gen:  writes the data set as JSONL for `jobmatch load` (stdout when\n"
+"        neither --jobs nor --employers is given).\n"
+"  RSS:  from stats (memory.rss_bytes, with a staff token) or --pid.\n"
+"environment: JOBMATCH_ADDR (127.0.0.1:7474), JOBMATCH_TOKEN\n");
+	exit(2);
+}
+
+static uint64_t
+num_arg(const char *name, const char *s, uint64_t lo, uint64_t hi)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || s[0] == '-' || v < lo ||
+	    v > hi)
+		bench_die("%s: expected a whole number from %" PRIu64 " to %"
+		    PRIu64, name, lo, hi);
+	return v;
+}
+
+static double
+secs_arg(const char *name, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= 0) || v > 1e6)
+		bench_die("%s: expected seconds", name);
+	return v;
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o, bool run)
+{
+	enum { O_SEED = 256, O_QSEED, O_DURATION, O_WARMUP, O_CHECK, O_STAFF,
+	    O_PID, O_SINGLE, O_TOWNS, O_JOBS, O_EMPS, O_TIMEOUT, O_JSON,
+	    O_QUERIES, O_FROM };
+	static const struct option lopts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ "token", required_argument, NULL, 't' },
+		{ "postings", required_argument, NULL, 'n' },
+		{ "conns", required_argument, NULL, 'c' },
+		{ "depth", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "qseed", required_argument, NULL, O_QSEED },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "warmup", required_argument, NULL, O_WARMUP },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "staff-token", required_argument, NULL, O_STAFF },
+		{ "pid", required_argument, NULL, O_PID },
+		{ "single", required_argument, NULL, O_SINGLE },
+		{ "towns", required_argument, NULL, O_TOWNS },
+		{ "jobs", required_argument, NULL, O_JOBS },
+		{ "employers", required_argument, NULL, O_EMPS },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "queries", required_argument, NULL, O_QUERIES },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->addr = getenv("JOBMATCH_ADDR");
+	if (o->addr == NULL || o->addr[0] == '\0')
+		o->addr = "127.0.0.1:7474";
+	o->token = getenv("JOBMATCH_TOKEN");
+	o->towns_file = JM_TOWNS_DEFAULT;
+	o->seed = o->qseed = 1;
+	o->conns = 2;
+	o->depth = run ? 1 : 32;
+	o->duration = 10;
+	o->warmup = -1;		/* 1 s, or none with --queries */
+	o->timeout = 10;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "a:t:n:c:d:h", lopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'a': o->addr = optarg; break;
+		case 't': o->token = optarg; break;
+		case 'n':
+			o->n = num_arg("-n", optarg, 1, 100000000);
+			o->has_n = true;
+			break;
+		case 'c':
+			o->conns = (int)num_arg("-c", optarg, 1, CONNS_MAX);
+			break;
+		case 'd':
+			o->depth = (int)num_arg("-d", optarg, 1, DEPTH_MAX);
+			break;
+		case O_SEED: o->seed = num_arg("--seed", optarg, 0,
+		    UINT64_MAX); break;
+		case O_QSEED: o->qseed = num_arg("--qseed", optarg, 0,
+		    UINT64_MAX); break;
+		case O_DURATION: o->duration = secs_arg("--duration", optarg);
+			break;
+		case O_WARMUP: o->warmup = secs_arg("--warmup", optarg); break;
+		case O_TIMEOUT: o->timeout = secs_arg("--timeout", optarg);
+			break;
+		case O_CHECK: o->check = true; break;
+		case O_STAFF: o->staff_token = optarg; break;
+		case O_PID: o->pid = (long)num_arg("--pid", optarg, 1,
+		    INT32_MAX); break;
+		case O_SINGLE: o->single = num_arg("--single", optarg, 0,
+		    100000000); break;
+		case O_TOWNS: o->towns_file = optarg; break;
+		case O_JOBS: o->jobs_file = optarg; break;
+		case O_EMPS: o->emp_file = optarg; break;
+		case O_JSON: o->json = true; break;
+		case O_QUERIES: o->queries = num_arg("--queries", optarg, 1,
+		    UINT64_MAX); break;
+		case O_FROM: o->from = num_arg("--from", optarg, 0,
+		    UINT64_MAX / 2); break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (o->timeout < 0.1)
+		o->timeout = 0.1;
+	if (o->warmup < 0)
+		o->warmup = o->queries > 0 ? 0 : 1;
+}
+
+void
+bench_load_towns(const char *path, struct towns *t)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf, err[256];
+	size_t len;
+	long n;
+
+	if (fp == NULL)
+		bench_die("%s: %s (give --towns FILE)", path, strerror(errno));
+	if (fseek(fp, 0, SEEK_END) == -1 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) == -1 ||
+	    (buf = malloc((size_t)n + 1)) == NULL)
+		bench_die("%s: cannot read", path);
+	len = fread(buf, 1, (size_t)n, fp);
+	fclose(fp);
+	buf[len] = '\0';
+	if (towns_parse(t, buf, len, err, sizeof(err)) == -1)
+		bench_die("%s: %s", path, err);
+	free(buf);
+}
+
+/* Says so on msg (stderr when the data itself goes to stdout). */
+void
+bench_make_dataset(const struct opts *o, const struct towns *t,
+    struct gen *g, FILE *msg)
+{
+	uint64_t t0 = bench_now_us();
+
+	if (gen_dataset(g, t, o->seed, o->n) == -1)
+		bench_die("out of memory generating %zu postings", o->n);
+	fprintf(msg, "generated %zu postings of %zu employers (seed %" PRIu64
+	    ") in %.2f s\n", g->njobs, g->nemployers, o->seed,
+	    (double)(bench_now_us() - t0) / 1e6);
+}
+
+void
+bench_open_conn(const struct opts *o, struct bconn *c, int index,
+    const char *token)
+{
+	char err[512];
+	int ms = (int)(o->timeout * 1000);
+
+	if (bconn_open(c, o->addr, index, ms, err, sizeof(err)) == -1)
+		bench_die("%s", err);
+	if (token != NULL && token[0] != '\0' &&
+	    bconn_hello(c, token, ms, err, sizeof(err)) == -1)
+		bench_die("%s", err);
+}
+
+int64_t
+bench_server_rss(const struct opts *o, struct bconn *staff, const char **how,
+    int64_t *mirror)
+{
+	json_t *resp, *res, *v;
+	char err[512], line[256];
+	int64_t rss = -1;
+	FILE *fp;
+
+	*how = "unknown: give a staff token or --pid";
+	*mirror = -1;
+	if (staff != NULL) {
+		resp = bconn_call(staff, "stats", NULL,
+		    (int)(o->timeout * 1000), err, sizeof(err));
+		if (resp == NULL)
+			fprintf(stderr, "stats: %s\n", err);
+		else if ((res = json_object_get(resp, "result")) == NULL)
+			fprintf(stderr, "stats: refused (is the token a staff "
+			    "token?)\n");
+		else {
+			v = json_object_get(json_object_get(res, "mirror"),
+			    "postings");
+			if (json_is_integer(v))
+				*mirror = json_integer_value(v);
+			v = json_object_get(json_object_get(res, "memory"),
+			    "rss_bytes");
+			if (json_is_integer(v)) {
+				rss = json_integer_value(v);
+				*how = "stats memory.rss_bytes";
+			}
+		}
+		json_decref(resp);
+	}
+	if (rss < 0 && o->pid > 0) {
+		snprintf(line, sizeof(line), "/proc/%ld/status", o->pid);
+		if ((fp = fopen(line, "r")) == NULL)
+			fprintf(stderr, "%s: %s\n", line, strerror(errno));
+		else {
+			long long kb;
+			while (fgets(line, sizeof(line), fp) != NULL)
+				if (sscanf(line, "VmRSS: %lld kB", &kb) == 1) {
+					rss = (int64_t)kb * 1024;
+					*how = "/proc/PID/status VmRSS";
+				}
+			fclose(fp);
+		}
+	}
+	return rss;
+}
+
+void
+bench_print_rss(const struct opts *o, struct bconn *staff, size_t njobs,
+    json_t *out)
+{
+	const char *how;
+	int64_t mirror, rss = bench_server_rss(o, staff, &how, &mirror);
+
+	if (mirror >= 0)
+		printf("  daemon mirror   %" PRId64 " open postings\n", mirror);
+	if (rss >= 0) {
+		printf("  server RSS      %.1f MB (%s)", (double)rss / 1048576,
+		    how);
+		if (njobs > 0)
+			printf(", %.0f bytes a posting overall",
+			    (double)rss / (double)njobs);
+		printf("\n");
+	} else
+		printf("  server RSS      %s\n", how);
+	json_object_set_new(out, "rss_bytes", rss >= 0 ? json_integer(rss) :
+	    json_null());
+	json_object_set_new(out, "mirror_postings", mirror >= 0 ?
+	    json_integer(mirror) : json_null());
+}
+
+void
+bench_print_json(const struct opts *o, json_t *out)
+{
+	char *s;
+
+	if (o->json && (s = json_dumps(out, JSON_COMPACT |
+	    JSON_REAL_PRECISION(6))) != NULL) {
+		printf("%s\n", s);
+		free(s);
+	}
+	json_decref(out);
+}
+
+/* ---- stall detection (both loops) ----------------------------------- */
+
+void
+bench_check_stalls(struct bconn *conns, int n, double timeout,
+    uint64_t now)
+{
+	for (int i = 0; i < n; i++) {
+		struct bconn *c = &conns[i];
+		if (c->count > 0 && now - c->last_us >
+		    (uint64_t)(timeout * 1e6))
+			bench_die("%s: connection %d: no answer within %.1f s "
+			    "(%zu request%s in flight): is the daemon stuck, "
+			    "or Redis down? (--timeout)", c->addr, c->index,
+			    timeout, c->count, c->count == 1 ? "" : "s");
+	}
+}
+
+/* ---- gen ----------------------------------------------------------------- */
+
+static FILE *
+open_out(const char *path)
+{
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return stdout;
+	if ((fp = fopen(path, "w")) == NULL)
+		bench_die("%s: %s", path, strerror(errno));
+	return fp;
+}
+
+static void
+write_lines(FILE *fp, const char *path, const struct gen *g, bool jobs)
+{
+	size_t n = jobs ? g->njobs : g->nemployers, len;
+
+	for (size_t i = 0; i < n; i++) {
+		char *line = reqs_line(0, jobs ? "job.post" : "employer.put",
+		    jobs ? reqs_job_params(g, i) :
+		    reqs_employer_params(g, i), &len);
+		if (line == NULL)
+			bench_die("out of memory");
+		if (fwrite(line, 1, len, fp) != len)
+			bench_die("%s: %s", path ? path : "stdout",
+			    strerror(errno));
+		free(line);
+	}
+}
+
+static void
+close_out(FILE *fp, const char *path)
+{
+	if ((fp == stdout ? fflush(fp) : fclose(fp)) == EOF)
+		bench_die("%s: %s", path ? path : "stdout", strerror(errno));
+}
+
+static int
+cmd_gen(const struct opts *o)
+{
+	struct towns towns;
+	struct gen g;
+	FILE *fp;
+
+	if (!o->has_n)
+		bench_die("gen: -n N is required");
+	bench_load_towns(o->towns_file, &towns);
+	bench_make_dataset(o, &towns, &g, stderr);
+	if (o->emp_file == NULL && o->jobs_file == NULL) {
+		/* Both to standard output, the employers first. */
+		write_lines(stdout, NULL, &g, false);
+		write_lines(stdout, NULL, &g, true);
+		close_out(stdout, NULL);
+	}
+	if (o->emp_file != NULL) {
+		fp = open_out(o->emp_file);
+		write_lines(fp, o->emp_file, &g, false);
+		close_out(fp, o->emp_file);
+	}
+	if (o->jobs_file != NULL) {
+		fp = open_out(o->jobs_file);
+		write_lines(fp, o->jobs_file, &g, true);
+		close_out(fp, o->jobs_file);
+	}
+	gen_free(&g);
+	towns_free(&towns);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "load") == 0) {
+		parse_opts(argc - 1, argv + 1, &o, false);
+		return bench_load(&o);
+	}
+	if (strcmp(argv[1], "run") == 0) {
+		parse_opts(argc - 1, argv + 1, &o, true);
+		return bench_run(&o);
+	}
+	if (strcmp(argv[1], "gen") == 0) {
+		parse_opts(argc - 1, argv + 1, &o, false);
+		return cmd_gen(&o);
+	}
+	usage();
+}
