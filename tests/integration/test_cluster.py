@@ -319,5 +319,41 @@ class TwoDaemons(unittest.TestCase):
         self.assertGreaterEqual(st["changes"], 2, st)
 
 
+class ReusePortTest(unittest.TestCase):
+    """Two daemons with reuseport yes on one port: both start, the kernel
+    spreads connections between them, and a write through one is matched
+    through the other."""
+
+    def test_two_daemons_one_port(self):
+        redis = h.Redis()
+        self.addCleanup(redis.cleanup)
+        redis.start()
+        a = h.Daemon(redis.port, extra=["reuseport yes"])
+        self.addCleanup(a.cleanup)
+        a.start()
+        b = h.Daemon(redis.port, extra=["reuseport yes"])
+        self.addCleanup(b.cleanup)
+        b.port = a.port
+        b.write_config()
+        b.start()
+        self.assertEqual(a.port, b.port)
+        with h.Client(a.port) as c:
+            c.hello(h.STAFF)
+            c.result("employer.put", {"employer": employer("emp-a")})
+            c.result("job.post", {"job": job("rp-1", "emp-a")})
+        served = set()
+        for _ in range(40):
+            with h.Client(a.port) as c:
+                c.hello(h.KIOSK)
+                r = h.wait_until(lambda: c.result("match", {
+                    "profile": PROFILES[0]})["results"],
+                    what="the posting on whichever daemon answers")
+                self.assertEqual(r[0]["job"]["id"], "rp-1")
+        for d in (a, b):
+            if "conn 2" in d.log_text() or "conn 3" in d.log_text():
+                served.add(d.log)
+        self.assertEqual(len(served), 2, "one daemon took every connection")
+
+
 if __name__ == "__main__":
     h.main()

@@ -350,6 +350,7 @@ test_index_radius_edge(void **state)
 		snprintf(j.employer_id, sizeof(j.employer_id), "e0");
 		j.title = strdup("文员");
 		j.dis_any = true;
+		j.employment = EMP_FULL_TIME;	/* the codec always sets it */
 		j.has_location = true;
 		j.lat = lat0 + r / 111.195 * cos(b);
 		j.lon = lon0 + r / (111.195 * cos(lat0 * M_PI / 180)) * sin(b);
