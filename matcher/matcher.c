@@ -38,6 +38,8 @@ struct matcher {
 	struct grid		 grid;		/* the index (grid.h) */
 	uint64_t		*want;		/* a match's skill ids, as bits */
 	size_t			 wantwords;
+	const struct grid_cell	**cells;	/* a match's cells to visit */
+	size_t			 capcells;
 	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
 };
 
@@ -117,6 +119,7 @@ matcher_free(struct matcher *m)
 	free(m->hits);
 	grid_free(&m->grid);
 	free(m->want);
+	free(m->cells);
 	free(m);
 }
 
@@ -875,6 +878,8 @@ struct scan {
 	const uint64_t		*want;		/* m->want, m->wantwords */
 	size_t			 wantwords;
 	const struct rules_spec	*rs;
+	const struct grid_cell	**cells;	/* to visit, in order */
+	size_t			 ncells, capcells;
 	double			 maxboost;	/* the listed boosts > 0, rounded */
 	double			 dbest;		/* the best distance part */
 	size_t			 filt[RULES_MAX], nfilt;	/* excl./req. */
@@ -1163,18 +1168,34 @@ consider_cell(const struct grid_cell *c, void *arg)
 	consider_list(arg, c, false);
 }
 
-/* The cells that can hold postings within maxkm of (lat, lon), near ones
- * first; every cell when the box is larger than the index or awkward
- * (poles, the antimeridian). */
+/* Appends c to the cells to visit (NULL: none there). */
 static void
-scan_cells(struct scan *s, double lat, double lon)
+visit(struct scan *s, const struct grid_cell *c)
+{
+	if (c != NULL && c->l[s->dtype].n > 0 && s->ncells < s->capcells)
+		s->cells[s->ncells++] = c;
+}
+
+static void
+collect_all(const struct grid_cell *c, void *arg)
+{
+	visit(arg, c);
+}
+
+/*
+ * The cells that can hold postings within maxkm of (lat, lon), in rings
+ * around the seeker's cell, nearest first: good scores early make the
+ * bounds prune more of the rest. Every cell when the box is larger than
+ * the index or awkward (poles, the antimeridian).
+ */
+static void
+collect_cells(struct scan *s, double lat, double lon)
 {
 	struct grid *g = &s->m->grid;
 	const double rad = M_PI / 180.0;
 	double dlat = s->maxkm / (EARTH_R * rad) * 1.01 + GRID_DEG;
 	double lat_far = fabs(lat) + dlat, dlon;
-	int32_t y0, y1, x0, x1, cy, cx;
-	double ncells;
+	int32_t y0, y1, x0, x1, cy, cx, rmax;
 
 	if (lat_far >= 89.0)
 		goto all;
@@ -1185,31 +1206,50 @@ scan_cells(struct scan *s, double lat, double lon)
 	y1 = grid_row(lat + dlat);
 	x0 = grid_col(lon - dlon);
 	x1 = grid_col(lon + dlon);
-	ncells = (double)(y1 - y0 + 1) * (double)(x1 - x0 + 1);
-	if (ncells > (double)g->ncells)
+	if ((double)(y1 - y0 + 1) * (double)(x1 - x0 + 1) >
+	    (double)g->ncells)
 		goto all;
-	/* The seeker's own cell and its neighbours first: good scores early
-	 * make the bound prune more of the rest. */
 	cy = grid_row(lat);
 	cx = grid_col(lon);
-	for (int32_t y = cy - 1; y <= cy + 1; y++)
-		for (int32_t x = cx - 1; x <= cx + 1; x++) {
-			const struct grid_cell *c = grid_cell(g, y, x, false);
-			if (c != NULL)
-				consider_cell(c, s);
-		}
-	for (int32_t y = y0; y <= y1; y++)
-		for (int32_t x = x0; x <= x1; x++) {
-			const struct grid_cell *c;
-			if (y >= cy - 1 && y <= cy + 1 && x >= cx - 1 &&
-			    x <= cx + 1)
+	rmax = cy - y0;
+	if (y1 - cy > rmax)
+		rmax = y1 - cy;
+	if (cx - x0 > rmax)
+		rmax = cx - x0;
+	if (x1 - cx > rmax)
+		rmax = x1 - cx;
+	for (int32_t r = 0; r <= rmax; r++)
+		for (int32_t y = cy - r; y <= cy + r; y++) {
+			/* the ring's top and bottom rows whole, else its two
+			 * ends */
+			int32_t step = (y == cy - r || y == cy + r) ? 1 :
+			    (r > 0 ? 2 * r : 1);
+			if (y < y0 || y > y1)
 				continue;
-			if ((c = grid_cell(g, y, x, false)) != NULL)
-				consider_cell(c, s);
+			for (int32_t x = cx - r; x <= cx + r; x += step)
+				if (x >= x0 && x <= x1)
+					visit(s, grid_cell(g, y, x, false));
 		}
 	return;
 all:
-	grid_each(g, consider_cell, s);
+	grid_each(g, collect_all, s);
+}
+
+/* Visits the collected cells, the lists of the next ones on their way
+ * into the cache meanwhile. */
+static void
+scan_cells(struct scan *s)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		if (i + 4 < s->ncells)
+			__builtin_prefetch(&s->cells[i + 4]->l[s->dtype]);
+		if (i + 2 < s->ncells) {
+			const struct grid_list *l = &s->cells[i + 2]->l[s->dtype];
+			__builtin_prefetch(l->v);
+			__builtin_prefetch((const char *)l->v + 64);
+		}
+		consider_cell(s->cells[i], s);
+	}
 }
 
 int
@@ -1311,7 +1351,20 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	/* round6 of a sum is at most the sum rounded up */
 	s.maxboost = round6(s.maxboost) + 1e-6;
 
-	scan_cells(&s, p->lat, p->lon);
+	if (m->capcells < m->grid.ncells) {
+		const struct grid_cell **nc = realloc(m->cells,
+		    m->grid.ncells * sizeof(*nc));
+		if (nc == NULL) {
+			free(pr);
+			return -1;
+		}
+		m->cells = nc;
+		m->capcells = m->grid.ncells;
+	}
+	s.cells = m->cells;
+	s.capcells = m->capcells;
+	collect_cells(&s, p->lat, p->lon);
+	scan_cells(&s);
 	consider_list(&s, &m->grid.remote, true);
 
 	for (size_t i = 0; i < pr->nwant; i++)
