@@ -105,11 +105,32 @@ grid_cell(struct grid *g, int32_t cy, int32_t cx, bool create)
 	return c;
 }
 
+/* Adds (+1) or takes (-1) a clean entry to or from the grade counts. */
+static void
+count_grades(struct grid_list *l, const struct grid_ent *e, int by)
+{
+	for (int gr = 1; gr <= 4; gr++)
+		if (e->grades_mask == 0 || (e->grades_mask & 1u << gr))
+			l->ngrade[gr] += (uint32_t)by;
+}
+
+/* Moves entry from to index to of l, telling moved. */
+static void
+move(struct grid_list *l, int t, uint32_t from, uint32_t to,
+    grid_moved_fn *moved)
+{
+	if (from == to)
+		return;
+	l->v[to] = l->v[from];
+	moved(&l->v[to], t, to);
+}
+
 int64_t
 grid_push(struct grid *g, struct grid_cell *c, int t,
-    const struct grid_ent *e)
+    const struct grid_ent *e, bool clean, grid_moved_fn *moved)
 {
 	struct grid_list *l = &c->l[t];
+	uint32_t i;
 
 	if (l->n == l->cap) {
 		uint32_t ncap = l->cap ? l->cap * 2 : 4;
@@ -119,21 +140,34 @@ grid_push(struct grid *g, struct grid_cell *c, int t,
 		l->v = nv;
 		l->cap = ncap;
 	}
-	l->v[l->n] = *e;
 	g->nents++;
-	return l->n++;
+	i = l->n++;
+	if (clean) {
+		/* the first dirty entry goes to the end, e takes its place */
+		move(l, t, l->nclean, i, moved);
+		i = l->nclean++;
+		count_grades(l, e, 1);
+	}
+	l->v[i] = *e;
+	return i;
 }
 
-struct mjob *
-grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i)
+void
+grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i,
+    grid_moved_fn *moved)
 {
 	struct grid_list *l = &c->l[t];
 
 	g->nents--;
-	if (i == --l->n)
-		return NULL;
-	l->v[i] = l->v[l->n];
-	return l->v[i].mj;
+	if (i < l->nclean) {
+		/* the last clean entry fills the hole, the last entry the
+		 * clean one's */
+		count_grades(l, &l->v[i], -1);
+		move(l, t, l->nclean - 1, i, moved);
+		i = --l->nclean;
+	}
+	move(l, t, l->n - 1, i, moved);
+	l->n--;
 }
 
 void

@@ -50,8 +50,17 @@ struct grid_ent {
 	struct mjob	*mj;
 };
 
+/*
+ * A list keeps its "clean" entries first: open, never expiring, and with
+ * no rule bit that an exclude rule could use (the owner decides which
+ * entries are clean). ngrade[g] counts the clean entries open to grade g,
+ * so that a match can count a list wholly inside its radius without
+ * reading it, when nothing else can leave a clean entry out.
+ */
 struct grid_list {
 	uint32_t	 n, cap;
+	uint32_t	 nclean;		/* v[0, nclean) are clean */
+	uint32_t	 ngrade[5];		/* clean ones open to grade g */
 	struct grid_ent	*v;
 };
 
@@ -79,13 +88,17 @@ int32_t	grid_col(double lon);
 struct grid_cell *grid_cell(struct grid *g, int32_t cy, int32_t cx,
 	    bool create);
 
-/* Appends e to list t of c; returns its index, or -1 when out of memory. */
+/* Called for an entry that moved to index pos of list t. */
+typedef void grid_moved_fn(struct grid_ent *e, int t, uint32_t pos);
+
+/* Adds e to list t of c (among the clean ones when clean); returns its
+ * index, or -1 when out of memory. */
 int64_t	grid_push(struct grid *g, struct grid_cell *c, int t,
-	    const struct grid_ent *e);
-/* Removes entry i of list t of c (the last one moves into it); returns the
- * mjob of the entry that moved, or NULL when none did. */
-struct mjob *grid_remove(struct grid *g, struct grid_cell *c, int t,
-	    uint32_t i);
+	    const struct grid_ent *e, bool clean, grid_moved_fn *moved);
+/* Removes entry i of list t of c; entries moved to fill the hole are told
+ * to moved. */
+void	grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i,
+	    grid_moved_fn *moved);
 
 /* Calls fn for every cell. */
 void	grid_each(const struct grid *g,

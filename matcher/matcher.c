@@ -36,12 +36,15 @@ struct matcher {
 	struct match_hit	*hits;		/* reused between matches */
 	size_t			 caphits;
 	struct grid		 grid;		/* the index (grid.h) */
+	uint64_t		 excl_any0;	/* see ent_clean */
 	uint64_t		*want;		/* a match's skill ids, as bits */
 	size_t			 wantwords;
 	const struct grid_cell	**cells;	/* a match's cells to visit */
 	size_t			 capcells;
 	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
 };
+
+static uint64_t	excl_any(const struct rules *r);
 
 static const char *filter_names[FC_COUNT] = {
 	"open", "disability", "grade", "needs", "distance", "employment_types",
@@ -67,6 +70,7 @@ matcher_new(const struct towns *towns, struct rules *rules)
 	strmap_init(&m->employers);
 	strmap_init(&m->skills);
 	grid_init(&m->grid);
+	m->excl_any0 = excl_any(rules);
 	return m;
 }
 
@@ -338,16 +342,47 @@ fill_ent(const struct mjob *mj, struct grid_ent *e)
 }
 
 static void
+ent_moved(struct grid_ent *e, int t, uint32_t pos)
+{
+	e->mj->cell_pos[t] = pos;
+}
+
+/*
+ * An entry no seeker's filters but grade and needs can leave out: open,
+ * never expiring, and with no bit of an exclude rule (those of rules past
+ * 63 or with a distance condition make no entry clean: see excl_any0).
+ */
+static bool
+ent_clean(const struct matcher *m, const struct grid_ent *e)
+{
+	return (e->flags & ENT_OPEN) && e->expires_at == 0 &&
+	    (e->rule_bits0 & m->excl_any0) == 0;
+}
+
+/* The rules an entry must not carry to be clean. */
+static uint64_t
+excl_any(const struct rules *r)
+{
+	const struct rules_spec *rs = rules_spec_of(r);
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (rs->rules[i].action != RULE_EXCLUDE)
+			continue;
+		if (i >= 64 || rules_has_side(r, i, SIDE_PAIR))
+			return UINT64_MAX;	/* then nothing is clean */
+		mask |= 1ULL << i;
+	}
+	return mask;
+}
+
+static void
 index_remove_lists(struct matcher *m, struct mjob *mj, int upto)
 {
-	for (int t = 0; t < upto; t++) {
-		struct mjob *moved;
-		if (!(mj->dis_mask & 1u << t))
-			continue;
-		moved = grid_remove(&m->grid, mj->cell, t, mj->cell_pos[t]);
-		if (moved != NULL)
-			moved->cell_pos[t] = mj->cell_pos[t];
-	}
+	for (int t = 0; t < upto; t++)
+		if (mj->dis_mask & 1u << t)
+			grid_remove(&m->grid, mj->cell, t, mj->cell_pos[t],
+			    ent_moved);
 }
 
 /* Puts mj's entry in its cell's list of every type it is open to. */
@@ -367,7 +402,8 @@ index_add(struct matcher *m, struct mjob *mj)
 		int64_t pos;
 		if (!(mj->dis_mask & 1u << t))
 			continue;
-		if ((pos = grid_push(&m->grid, c, t, &e)) < 0) {
+		if ((pos = grid_push(&m->grid, c, t, &e, ent_clean(m, &e),
+		    ent_moved)) < 0) {
 			index_remove_lists(m, mj, t);
 			mj->cell = NULL;
 			return -1;
@@ -386,22 +422,22 @@ index_remove(struct matcher *m, struct mjob *mj)
 	mj->cell = NULL;
 }
 
-/* mj's skills or rule bits changed: its entries follow. */
+/* mj's skills or rule bits changed: its entries follow (and may turn
+ * clean or dirty, so they are put again; the lists have room). */
 static void
-index_refresh(struct mjob *mj)
+index_refresh(struct matcher *m, struct mjob *mj)
 {
 	if (mj->cell == NULL)
 		return;
-	for (int t = 0; t < DIS_COUNT; t++)
-		if (mj->dis_mask & 1u << t)
-			fill_ent(mj, &mj->cell->l[t].v[mj->cell_pos[t]]);
+	index_remove_lists(m, mj, DIS_COUNT);
+	(void)index_add(m, mj);
 }
 
 static void
 eval_job_rules(struct matcher *m, struct mjob *mj)
 {
 	rules_eval_job(m->rules, job_subject, mj, mj->rule_bits);
-	index_refresh(mj);
+	index_refresh(m, mj);
 }
 
 int
@@ -433,6 +469,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 	int rc = 0;
 
 	m->rules = rules;
+	m->excl_any0 = excl_any(rules);
 	strmap_init(&m->skills);
 	m->terms = NULL;
 	m->nskill_terms = m->capterms = 0;
@@ -456,6 +493,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 		m->nskill_terms = saved.nskill_terms;
 		m->capterms = saved.capterms;
 		m->rules = old;
+		m->excl_any0 = saved.excl_any0;
 		for (size_t k = 0; k < m->njobs; k++) {
 			(void)derive_skills(m, m->jobs[k]);
 			eval_job_rules(m, m->jobs[k]);
@@ -891,6 +929,8 @@ struct scan {
 	uint64_t		 excl0, req0, boost0;
 	bool			 plain;		/* no employment, employer or
 						   salary filter */
+	bool			 aggregate;	/* clean entries need no reading */
+	int			 grade;
 	struct match_hit	*top;
 	size_t			 k, ntop;
 	size_t			 candidates;
@@ -1068,7 +1108,7 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
  * radius, then the rules' masks).
  */
 static void
-count_list(struct scan *s, const struct grid_list *l)
+count_list(struct scan *s, const struct grid_list *l, uint32_t from)
 {
 	const uint32_t gbit = s->gbit, needs = s->needs;
 	const int64_t now = s->q->now;
@@ -1078,7 +1118,7 @@ count_list(struct scan *s, const struct grid_list *l)
 	const struct profile *p = s->pr->view.p;
 	size_t n = 0;
 
-	for (uint32_t i = 0; i < l->n; i++) {
+	for (uint32_t i = from; i < l->n; i++) {
 		const struct grid_ent *e = &l->v[i];
 		double dx = e->ux - qx, dy = e->uy - qy, dz = e->uz - qz;
 
@@ -1099,6 +1139,23 @@ count_list(struct scan *s, const struct grid_list *l)
 		n++;
 	}
 	s->candidates += n;
+}
+
+/* Whether every point of cell c is within the radius, by 50 m at least
+ * (so that no exact distance could disagree): its farthest corner. */
+static bool
+cell_inside(const struct scan *s, const struct grid_cell *c)
+{
+	const struct profile *p = s->pr->view.p;
+	double far = 0;
+
+	for (int k = 0; k < 4; k++) {
+		double d = geo_distance_km(p->lat, p->lon,
+		    (c->cy + (k & 1)) * GRID_DEG, (c->cx + (k >> 1)) * GRID_DEG);
+		if (d > far)
+			far = d;
+	}
+	return far + 0.05 <= s->maxkm;
 }
 
 /*
@@ -1138,7 +1195,13 @@ consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 	if (!remote && s->ntop == s->k)
 		count_only = cell_bound(s, c) + 1e-9 < s->top[0].score;
 	if (count_only && s->simple && s->plain) {
-		count_list(s, l);
+		if (s->aggregate && !remote && cell_inside(s, c)) {
+			/* the clean entries are candidates if their grade
+			 * fits; only the others are read */
+			s->candidates += l->ngrade[s->grade];
+			count_list(s, l, l->nclean);
+		} else
+			count_list(s, l, 0);
 		return;
 	}
 
@@ -1345,6 +1408,9 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	s.simple = !s.any_pair && !s.wide;
 	s.plain = q->filters->employment_mask == 0 &&
 	    q->filters->employer_mask == 0 && q->filters->min_salary <= 0;
+	s.aggregate = s.simple && s.plain && s.needs == 0 && s.req0 == 0 &&
+	    (s.excl0 & ~m->excl_any0) == 0 && p->grade >= 1 && p->grade <= 4;
+	s.grade = p->grade;
 	for (size_t k = 0; k < s.nboost; k++)
 		if (rs->rules[s.boost[k]].boost > 0)
 			s.maxboost += rs->rules[s.boost[k]].boost;
