@@ -227,6 +227,19 @@ polled_apply(const struct store_res *res)
 	if ((rec->version == rules_version(server.rules) && !server.rules_local_only) ||
 	    rec->version == server.rules_refused)
 		return;
+	if (server.rules_doc != NULL && strlen(server.rules_doc) ==
+	    rec->doclen && memcmp(server.rules_doc, rec->doc, rec->doclen) ==
+	    0) {
+		/* The document in use under another number (the rules file
+		 * this daemon started with, stored by another): nothing to
+		 * evaluate again, which at a million postings takes longer
+		 * than regex_install_ms. */
+		rules_set_version(server.rules, rec->version);
+		server.rules_local_only = false;
+		log_info("rules: version %lld in use (the same document)",
+		    (long long)rec->version);
+		return;
+	}
 	if ((r = compile_text(rec->doc, rec->doclen, msg, sizeof(msg),
 	    &data)) == NULL) {
 		log_warnx("rules: stored version %lld refused, keeping version "

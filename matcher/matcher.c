@@ -31,6 +31,8 @@ struct matcher {
 	struct strmap		 bykey;		/* "employer:id" -> mjob */
 	struct strmap		 employers;	/* id -> memployer */
 	struct strmap		 skills;	/* canonical -> id + 1 */
+	struct strmap		 canon;		/* a posting's skill as posted
+						   -> its id + 2, or 1: none */
 	char			**terms;	/* id -> canonical */
 	uint32_t		 nskill_terms, capterms;
 	struct match_hit	*hits;		/* reused between matches */
@@ -69,6 +71,7 @@ matcher_new(const struct towns *towns, struct rules *rules)
 	strmap_init(&m->bykey);
 	strmap_init(&m->employers);
 	strmap_init(&m->skills);
+	strmap_init(&m->canon);
 	grid_init(&m->grid);
 	m->excl_any0 = excl_any(rules);
 	return m;
@@ -106,6 +109,7 @@ free_terms(struct matcher *m)
 	m->terms = NULL;
 	m->nskill_terms = m->capterms = 0;
 	strmap_free(&m->skills);
+	strmap_free(&m->canon);
 }
 
 void
@@ -164,11 +168,38 @@ skill_id(struct matcher *m, const char *canon, bool add)
 	return m->nskill_terms++;
 }
 
+/*
+ * The id of the canonical form of a posting's skill as posted (-1: it has
+ * none; -2: out of memory). Postings share a small vocabulary, so each
+ * distinct skill runs the synonyms' patterns once per rule set; a result
+ * cut short by a PCRE2 limit or the clock is not remembered.
+ */
+static int64_t
+canon_id(struct matcher *m, const char *raw)
+{
+	uintptr_t v = (uintptr_t)strmap_get(&m->canon, raw);
+	char buf[CANON_MAX];
+	uint64_t hits = rules_stats_of(m->rules)->limit_hits;
+	const char *c;
+	int64_t id;
+
+	if (v != 0)
+		return (int64_t)v - 2;
+	c = rules_canon_skill(m->rules, raw, buf, sizeof(buf));
+	if (c[0] == '\0')
+		id = -1;
+	else if ((id = skill_id(m, c, true)) < 0)
+		return -2;
+	if (rules_stats_of(m->rules)->limit_hits == hits &&
+	    !rules_deadline_passed(m->rules))
+		(void)strmap_put(&m->canon, raw, (void *)(uintptr_t)(id + 2));
+	return id;
+}
+
 /* Derives the canonical, distinct skill ids of mj. */
 static int
 derive_skills(struct matcher *m, struct mjob *mj)
 {
-	char buf[CANON_MAX];
 	uint32_t *ids = NULL;
 	uint16_t n = 0;
 
@@ -176,14 +207,12 @@ derive_skills(struct matcher *m, struct mjob *mj)
 	    (ids = calloc(mj->nskills, sizeof(*ids))) == NULL)
 		return -1;
 	for (size_t i = 0; i < mj->nskills; i++) {
-		const char *c = rules_canon_skill(m->rules, mj->skills[i], buf,
-		    sizeof(buf));
-		int64_t id;
+		int64_t id = canon_id(m, mj->skills[i]);
 		bool dup = false;
 
-		if (c[0] == '\0')
+		if (id == -1)
 			continue;
-		if ((id = skill_id(m, c, true)) < 0) {
+		if (id < 0) {
 			free(ids);
 			return -1;
 		}
@@ -445,19 +474,26 @@ matcher_try_rules(struct matcher *m, struct rules *rules)
 {
 	char buf[CANON_MAX];
 	uint64_t bits[RULE_WORDS];
+	struct strmap seen;		/* skills tried: as derive_skills, once */
 	bool late;
 
+	strmap_init(&seen);
 	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
 	for (size_t i = 0; i < m->njobs && !rules_deadline_passed(rules);
 	    i++) {
 		const struct mjob *mj = m->jobs[i];
-		for (size_t k = 0; k < mj->nskills; k++)
+		for (size_t k = 0; k < mj->nskills; k++) {
+			if (strmap_get(&seen, mj->skills[k]) != NULL)
+				continue;
 			(void)rules_canon_skill(rules, mj->skills[k], buf,
 			    sizeof(buf));
+			(void)strmap_put(&seen, mj->skills[k], &seen);
+		}
 		rules_eval_job(rules, job_subject, mj, bits);
 	}
 	late = rules_deadline_passed(rules);
 	rules_deadline(rules, 0);
+	strmap_free(&seen);
 	return late ? -1 : 0;
 }
 
@@ -471,6 +507,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 	m->rules = rules;
 	m->excl_any0 = excl_any(rules);
 	strmap_init(&m->skills);
+	strmap_init(&m->canon);
 	m->terms = NULL;
 	m->nskill_terms = m->capterms = 0;
 	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
@@ -489,6 +526,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 		/* Out of memory or of time: back to the old rules, whole. */
 		free_terms(m);
 		m->skills = saved.skills;
+		m->canon = saved.canon;
 		m->terms = saved.terms;
 		m->nskill_terms = saved.nskill_terms;
 		m->capterms = saved.capterms;
@@ -501,6 +539,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 		return rc;
 	}
 	strmap_free(&saved.skills);
+	strmap_free(&saved.canon);
 	for (uint32_t i = 0; i < saved.nskill_terms; i++)
 		free(saved.terms[i]);
 	free(saved.terms);
