@@ -305,6 +305,14 @@ class TwoDaemons(unittest.TestCase):
         h.wait_until(lambda: ids(kc) == set() and ids(self.kb) == set(),
                      what="no daemon to match the closed X")
 
+    def test_same_rules_document_adopted(self):
+        # B started with the rules file A had already stored as version 1:
+        # it takes the number, without evaluating every posting again
+        h.wait_until(lambda: "(the same document)" in self.b.log_text(),
+                     what="B to adopt the stored version of its rules file")
+        self.assertEqual(self.kb.result("match", {
+            "profile": PROFILES[0]})["rules_version"], 1)
+
     def test_stream_reports_in_stats(self):
         self.sa.result("employer.put", {"employer": employer("emp-a")})
         self.sa.result("job.post", {"job": job("x-1", "emp-a")})
