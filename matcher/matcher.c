@@ -43,6 +43,7 @@ struct matcher {
 	size_t			 wantwords;
 	const struct grid_cell	**cells;	/* a match's cells to visit */
 	size_t			 capcells;
+	struct prepared		*pr;		/* a match's, reused */
 	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
 };
 
@@ -128,6 +129,7 @@ matcher_free(struct matcher *m)
 	grid_free(&m->grid);
 	free(m->want);
 	free(m->cells);
+	free(m->pr);
 	free(m);
 }
 
@@ -333,19 +335,20 @@ _Static_assert(sizeof(((struct mjob *)0)->cell_pos) /
 #define ENT_OPEN	0x01		/* openings >= 1 */
 #define ENT_REMOTE	0x02
 #define ENT_MANY	0xff		/* nskill: more ids than fit inline */
-#define EARTH_R		6371.0088	/* km, as geo_distance_km */
+#define EARTH_R		GEO_EARTH_R_KM
 
 /* The entry of mj: what a match filters on, without a pointer chase. */
 static void
 fill_ent(const struct mjob *mj, struct grid_ent *e)
 {
-	const double rad = M_PI / 180.0;
+	double u[3];
 	bool inline_ok = mj->nskill_ids <= ENT_SKILLS;
 
 	memset(e, 0, sizeof(*e));
-	e->ux = (float)(cos(mj->lat * rad) * cos(mj->lon * rad));
-	e->uy = (float)(cos(mj->lat * rad) * sin(mj->lon * rad));
-	e->uz = (float)sin(mj->lat * rad);
+	geo_unit(mj->lat, mj->lon, u);
+	e->ux = (float)u[0];
+	e->uy = (float)u[1];
+	e->uz = (float)u[2];
 	e->accom_mask = mj->accom_mask;
 	e->grades_mask = mj->grades_mask;
 	e->employment = mj->employment;
@@ -818,6 +821,16 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 	    rules_spec_of(m->rules)->max_km;
 }
 
+/* The matcher's struct prepared (tens of kilobytes: the seeker's canonical
+ * skills), allocated at its first match and reused by every one after. */
+static struct prepared *
+prepared_of(struct matcher *m)
+{
+	if (m->pr == NULL)
+		m->pr = malloc(sizeof(*m->pr));
+	return m->pr;
+}
+
 /* Runs the hard filters that need no rule; fills pass[] up to the first
  * failure and returns whether all passed. */
 static bool
@@ -1048,6 +1061,40 @@ rule_bit(const struct grid_ent *e, size_t i)
 	return i < 64 ? (e->rule_bits0 >> i) & 1 : bit(e->mj->rule_bits, i);
 }
 
+/* The filters an entry answers alone: grade, needs, open, expiry. */
+static inline bool
+ent_fits(const struct scan *s, const struct grid_ent *e)
+{
+	return (e->grades_mask == 0 || (e->grades_mask & s->gbit)) &&
+	    (s->needs & e->accom_mask) == s->needs &&
+	    (e->flags & ENT_OPEN) &&
+	    (e->expires_at == 0 || (int64_t)e->expires_at > s->q->now);
+}
+
+/* The squared chord from the seeker to the entry's place. */
+static inline double
+ent_chord2(const struct scan *s, const struct grid_ent *e)
+{
+	double dx = e->ux - s->qx, dy = e->uy - s->qy, dz = e->uz - s->qz;
+
+	return dx * dx + dy * dy + dz * dz;
+}
+
+/* For an entry within the outer chord bound: near the edge (past the inner
+ * one) the exact distance, as the scan computes it, decides; *d is then
+ * that distance, else left as it was. */
+static inline bool
+beyond_edge(const struct scan *s, const struct mjob *mj, double chord2,
+    double *d)
+{
+	const struct profile *p = s->pr->view.p;
+
+	if (chord2 < s->in2)
+		return false;
+	*d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
+	return *d > s->maxkm;
+}
+
 /*
  * An entry that passed the cheap filters (consider_list): the request's
  * filters, the exact distance near the radius, the rules that can exclude,
@@ -1074,12 +1121,8 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 	    (f->min_salary > 0 && (!mj->has_salary ||
 	    mj->salary_max < f->min_salary))))
 		return;
-	if (!(e->flags & ENT_REMOTE) && chord2 >= s->in2) {
-		/* near the edge: the exact distance decides */
-		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
-		if (d > s->maxkm)
-			return;
-	}
+	if (!(e->flags & ENT_REMOTE) && beyond_edge(s, mj, chord2, &d))
+		return;
 	memset(fired, 0, sizeof(fired));
 	if (s->simple) {
 		/* Rules 0-63 without distance conditions: masks. */
@@ -1149,31 +1192,18 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 static void
 count_list(struct scan *s, const struct grid_list *l, uint32_t from)
 {
-	const uint32_t gbit = s->gbit, needs = s->needs;
-	const int64_t now = s->q->now;
-	const double out2 = s->out2, in2 = s->in2, qx = s->qx, qy = s->qy,
-	    qz = s->qz;
 	const uint64_t excl0 = s->excl0, req0 = s->req0;
-	const struct profile *p = s->pr->view.p;
 	size_t n = 0;
 
 	for (uint32_t i = from; i < l->n; i++) {
 		const struct grid_ent *e = &l->v[i];
-		double dx = e->ux - qx, dy = e->uy - qy, dz = e->uz - qz;
+		double chord2, d;
 
 		__builtin_prefetch(e + 4);
-		double chord2 = dx * dx + dy * dy + dz * dz;
-
-		if ((e->grades_mask != 0 && !(e->grades_mask & gbit)) ||
-		    (needs & e->accom_mask) != needs ||
-		    !(e->flags & ENT_OPEN) ||
-		    (e->expires_at != 0 && (int64_t)e->expires_at <= now) ||
-		    chord2 > out2 ||
+		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
 		    (e->rule_bits0 & excl0) != 0 ||
-		    (e->rule_bits0 & req0) != req0)
-			continue;
-		if (chord2 >= in2 && geo_distance_km(p->lat, p->lon,
-		    e->mj->lat, e->mj->lon) > s->maxkm)
+		    (e->rule_bits0 & req0) != req0 ||
+		    beyond_edge(s, e->mj, chord2, &d))
 			continue;
 		n++;
 	}
@@ -1224,9 +1254,6 @@ static void
 consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 {
 	const struct grid_list *l = &c->l[s->dtype];
-	const uint32_t gbit = s->gbit, needs = s->needs;
-	const int64_t now = s->q->now;
-	const double out2 = s->out2, qx = s->qx, qy = s->qy, qz = s->qz;
 	bool count_only = false;
 
 	if (l->n == 0)
@@ -1246,19 +1273,11 @@ consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct grid_ent *e = &l->v[i];
-		double dx, dy, dz, chord2;
+		double chord2;
 
 		__builtin_prefetch(e + 4);
-		if ((e->grades_mask != 0 && !(e->grades_mask & gbit)) ||
-		    (needs & e->accom_mask) != needs ||
-		    !(e->flags & ENT_OPEN) ||
-		    (e->expires_at != 0 && (int64_t)e->expires_at <= now))
-			continue;
-		dx = e->ux - qx;
-		dy = e->uy - qy;
-		dz = e->uz - qz;
-		chord2 = dx * dx + dy * dy + dz * dz;
-		if (!remote && chord2 > out2)
+		if (!ent_fits(s, e) ||
+		    ((chord2 = ent_chord2(s, e)) > s->out2 && !remote))
 			continue;
 		consider(s, e, chord2, count_only);
 	}
@@ -1360,11 +1379,10 @@ matcher_match(struct matcher *m, const struct match_query *q,
 {
 	const struct rules_spec *rs = rules_spec_of(m->rules);
 	const struct profile *p = q->profile;
-	const double rad = M_PI / 180.0;
 	struct prepared *pr;
 	struct scan s;
 	size_t words = (m->nskill_terms + 63) / 64;
-	double a;
+	double a, u[3];
 
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
@@ -1387,7 +1405,7 @@ matcher_match(struct matcher *m, const struct match_query *q,
 		m->want = nw;
 		m->wantwords = words;
 	}
-	if ((pr = malloc(sizeof(*pr))) == NULL)
+	if ((pr = prepared_of(m)) == NULL)
 		return -1;
 	prepare(m, q, pr);
 	for (size_t i = 0; i < pr->nwant; i++) {
@@ -1403,9 +1421,10 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	s.wantwords = m->wantwords;
 	s.top = m->hits;
 	s.maxkm = pr->maxkm;
-	s.qx = cos(p->lat * rad) * cos(p->lon * rad);
-	s.qy = cos(p->lat * rad) * sin(p->lon * rad);
-	s.qz = sin(p->lat * rad);
+	geo_unit(p->lat, p->lon, u);
+	s.qx = u[0];
+	s.qy = u[1];
+	s.qz = u[2];
 	/*
 	 * Inside for sure when even the longest arc a chord can stand for is
 	 * within maxkm, outside for sure when the chord alone is beyond it;
@@ -1460,7 +1479,6 @@ matcher_match(struct matcher *m, const struct match_query *q,
 		const struct grid_cell **nc = realloc(m->cells,
 		    m->grid.ncells * sizeof(*nc));
 		if (nc == NULL) {
-			free(pr);
 			return -1;
 		}
 		m->cells = nc;
@@ -1474,7 +1492,6 @@ matcher_match(struct matcher *m, const struct match_query *q,
 
 	for (size_t i = 0; i < pr->nwant; i++)
 		m->want[pr->want[i] / 64] = 0;
-	free(pr);
 	if (s.ntop > 1)
 		qsort(s.top, s.ntop, sizeof(*s.top), hit_cmp);
 	out->candidates = s.candidates;
@@ -1490,7 +1507,7 @@ int
 matcher_match_scan(struct matcher *m, const struct match_query *q,
     struct match_result *out)
 {
-	struct prepared *pr = malloc(sizeof(*pr));
+	struct prepared *pr = prepared_of(m);
 	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -1500,7 +1517,6 @@ matcher_match_scan(struct matcher *m, const struct match_query *q,
 		struct match_hit *nh = realloc(m->hits,
 		    m->njobs * sizeof(*nh));
 		if (nh == NULL) {
-			free(pr);
 			return -1;
 		}
 		m->hits = nh;
@@ -1522,7 +1538,6 @@ matcher_match_scan(struct matcher *m, const struct match_query *q,
 		memcpy(m->hits[n].fired, fired, sizeof(fired));
 		n++;
 	}
-	free(pr);
 	if (n > 1)
 		qsort(m->hits, n, sizeof(*m->hits), hit_cmp);
 	out->candidates = n;
@@ -1547,7 +1562,7 @@ matcher_explain(struct matcher *m, const struct match_query *q,
 	memset(out, 0, sizeof(*out));
 	out->excluded_by = -1;
 	if ((mj = matcher_job(m, employer_id, id)) == NULL ||
-	    (pr = malloc(sizeof(*pr))) == NULL)
+	    (pr = prepared_of(m)) == NULL)
 		return;
 	out->job = mj;
 	prepare(m, q, pr);
@@ -1589,5 +1604,4 @@ matcher_explain(struct matcher *m, const struct match_query *q,
 		score(m, pr, mj, d, boost, &out->hit);
 		memcpy(out->hit.fired, fired, sizeof(fired));
 	}
-	free(pr);
 }

@@ -123,10 +123,20 @@ utf8_count(const char *s, size_t len)
 	return n;
 }
 
+void
+geo_unit(double lat, double lon, double u[3])
+{
+	const double rad = M_PI / 180.0;
+
+	u[0] = cos(lat * rad) * cos(lon * rad);
+	u[1] = cos(lat * rad) * sin(lon * rad);
+	u[2] = sin(lat * rad);
+}
+
 double
 geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
-	const double r = 6371.0088, rad = M_PI / 180.0;
+	const double r = GEO_EARTH_R_KM, rad = M_PI / 180.0;
 	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
 	double a = sin(dlat / 2) * sin(dlat / 2) +
 	    cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);

@@ -105,6 +105,9 @@ void	strv_free(char **v, size_t n);
 long	utf8_count(const char *s, size_t len);
 
 /* Great-circle distance in km (haversine, mean earth radius). */
+#define GEO_EARTH_R_KM	6371.0088	/* the mean radius geo_distance_km uses */
 double	geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+/* The unit vector of a place: cos lat cos lon, cos lat sin lon, sin lat. */
+void	geo_unit(double lat, double lon, double u[3]);
 
 #endif
