@@ -40,6 +40,8 @@ config_defaults(struct config *c)
 	c->rules_history = 50;
 	c->stream_block_ms = 5000;
 	c->shutdown_timeout_s = 10;
+	c->metrics_max_connections = 64;
+	c->metrics_timeout_s = 10;
 	c->max_hello_failures = 3;
 	c->hello_fail_limit = 10;
 	c->hello_pause_s = 60;
@@ -255,6 +257,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_hostport(argv[1], &c->metrics_listen) == -1)
 			BAD("expected HOST:PORT");
+	} else if (strcmp(k, "metrics_max_connections") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &c->metrics_max_connections) ==
+		    -1)
+			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "metrics_timeout_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 3600, &n) == -1)
+			BAD("expected 1 to 3600");
+		c->metrics_timeout_s = (int)n;
 	} else if (strcmp(k, "tls_cert") == 0) {
 		NEED(1);
 		if (copy_str(c->tls_cert, sizeof(c->tls_cert), argv[1]))
@@ -517,6 +529,8 @@ config_reload(struct config *cur, struct config *next)
 	KEEP(key_prefix, "key_prefix");
 	KEEP(towns_file, "towns_file");
 	KEEP(metrics_listen, "metrics_listen");
+	KEEP(metrics_max_connections, "metrics_max_connections");
+	KEEP(metrics_timeout_s, "metrics_timeout_s");
 	/* The active rule set was compiled and is run with these. */
 	next->regex.clock_us = cur->regex.clock_us;
 	KEEP(regex, "a regex_* limit");

@@ -32,6 +32,8 @@ struct config {
 	struct hostport	 listen;
 	struct hostport	 listen_tls;		/* port 0: no TLS listener */
 	struct hostport	 metrics_listen;	/* HTTP /metrics; port 0: none */
+	size_t		 metrics_max_connections;
+	int		 metrics_timeout_s;	/* silence, and one exchange */
 	char		 tls_cert[PATH_MAX];
 	char		 tls_key[PATH_MAX];
 	char		 tls_ca[PATH_MAX];	/* "": no client certificates */
@@ -79,7 +81,7 @@ void	config_free(struct config *c);
 /*
  * SIGHUP: makes next (a config that loaded whole) the one in use, except
  * for what only a restart can change (listeners, Redis address, database
- * and prefix, TLS files, towns, metrics_listen, regex limits), which keeps
+ * and prefix, TLS files, towns, metrics_*, regex limits), which keeps
  * its value with a warning when it differs. next is emptied.
  */
 void	config_reload(struct config *cur, struct config *next);

@@ -36,9 +36,10 @@
 #define HTTP_MAX_HEADERS	8192
 #define HTTP_MAX_BODY		1024
 #define HTTP_MAX_INPUT		65536	/* unparsed, read ahead */
-#define HTTP_TIMEOUT_S		10
-#define HTTP_DEADLINE_S		10
-#define HTTP_MAX_CONNS		64
+/* metrics_timeout_s and metrics_max_connections of the config */
+#define HTTP_TIMEOUT_S		server.cfg.metrics_timeout_s
+#define HTTP_DEADLINE_S		server.cfg.metrics_timeout_s
+#define HTTP_MAX_CONNS		server.cfg.metrics_max_connections
 #define HTTP_SWEEP_MS		250
 #define HTTP_LOG_EVERY_S	10
 #define HTTP_PAUSE_MS		100
@@ -129,7 +130,7 @@ sweep_log(struct http *h, int64_t now)
 	if (h->conns != NULL && now - h->logged_us < US(HTTP_LOG_EVERY_S))
 		return;
 	if (h->n_refused > 0)
-		log_warnx("metrics_listen: refused %u connections: %d open "
+		log_warnx("metrics_listen: refused %u connections: %zu open "
 		    "already", h->n_refused, HTTP_MAX_CONNS);
 	if (h->n_expired > 0)
 		log_warnx("metrics_listen: closed %u connections that took "
@@ -203,7 +204,7 @@ conn_new(struct event_base *base, void *arg)
 	struct http *h = arg;
 	struct http_conn **cp, *c;
 	struct timeval tv = { 0, HTTP_SWEEP_MS * 1000 };
-	int live = 0;
+	size_t live = 0;
 
 	for (cp = &h->conns; (c = *cp) != NULL; ) {
 		if (conn_released(c->bev)) {

@@ -17,18 +17,24 @@
 void
 mirror_put_job(const struct job *j)
 {
-	if (matcher_put_job(server.matcher, j) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_put_job(server.loading, j) == -1))
+	int rc = matcher_put_job(server.matcher, j);
+
+	/* both mirrors, even when the first is out of memory */
+	if (server.loading != NULL && matcher_put_job(server.loading, j) == -1)
+		rc = -1;
+	if (rc == -1)
 		log_warnx("mirror: out of memory adding a posting");
 }
 
 void
 mirror_put_employer(const struct employer *e)
 {
-	if (matcher_put_employer(server.matcher, e) == -1 ||
-	    (server.loading != NULL &&
-	    matcher_put_employer(server.loading, e) == -1))
+	int rc = matcher_put_employer(server.matcher, e);
+
+	if (server.loading != NULL &&
+	    matcher_put_employer(server.loading, e) == -1)
+		rc = -1;
+	if (rc == -1)
 		log_warnx("mirror: out of memory adding an employer");
 }
 

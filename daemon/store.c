@@ -24,7 +24,7 @@
 #define BACKOFF_MIN_MS	100
 #define BACKOFF_MAX_MS	5000
 #define LOAD_BATCH	500
-#define TAIL_BATCH	"500"
+#define TAIL_BATCH	500		/* entries a read of the stream takes */
 #define STREAM_ID_MAX	48
 
 enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
@@ -1289,12 +1289,14 @@ static void
 tail_next(struct store *st)
 {
 	struct tail *t = &st->tail;
+	char count[16];
 	const char *argv[] = { "EVAL", script_changes, "0",
-	    st->cfg->key_prefix, t->id, TAIL_BATCH };
+	    st->cfg->key_prefix, t->id, count };
 
 	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
 	    t->lost || st->redis_major < 7 || st->quiet)
 		return;
+	snprintf(count, sizeof(count), "%d", TAIL_BATCH);
 	tail_send(st, TAIL_READ, 6, argv, st->cfg->redis_timeout_ms);
 }
 
@@ -1410,14 +1412,13 @@ tail_read_done(struct store *st, redisReply *r)
 		    "stream_maxlen; or deleted)");
 		return;
 	}
-	t->lag = added > t->added ? added - t->added : 0;
 	for (size_t i = 0; i < es->elements; i++) {
 		tail_apply(st, es->element[i]);
 		if (t->lost || st->freeing)
 			return;		/* a hook asked for a reload */
 	}
 	t->lag = added > t->added ? added - t->added : 0;
-	if (es->elements == (size_t)atoi(TAIL_BATCH))
+	if (es->elements == TAIL_BATCH)
 		tail_next(st);
 	else
 		tail_wait(st);

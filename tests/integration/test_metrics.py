@@ -781,6 +781,44 @@ class MetricsNotReadyTest(unittest.TestCase):
         d.write_config()
         out = h.run_daemon(["-n", "-c", d.config])
         self.assertEqual(out.returncode, 1)
+        for bad in ("metrics_max_connections 0",
+                    "metrics_max_connections x",
+                    "metrics_timeout_s 0", "metrics_timeout_s 3601"):
+            d.extra = ["metrics_listen 127.0.0.1:9100", bad]
+            d.write_config()
+            out = h.run_daemon(["-n", "-c", d.config])
+            self.assertEqual(out.returncode, 1, bad)
+            self.assertIn(bad.split()[0], out.stderr)
+
+
+class MetricsLimitsTest(unittest.TestCase):
+    """metrics_max_connections and metrics_timeout_s set low."""
+
+    def test_configured_cap_and_timeout(self):
+        mport = h.free_port()
+        env = h.Env(extra=["metrics_listen 127.0.0.1:%d" % mport,
+                           "metrics_max_connections 2",
+                           "metrics_timeout_s 1"])
+        self.addCleanup(env.stop)
+        held = []
+        for _ in range(2):
+            c = socket.create_connection(("127.0.0.1", mport), timeout=10)
+            self.addCleanup(c.close)
+            c.sendall(b"G")                 # a request begun, not finished
+            held.append(c)
+        # the two held connections fill the cap: a third is closed
+        # unanswered
+        third = socket.create_connection(("127.0.0.1", mport), timeout=20)
+        self.addCleanup(third.close)
+        third.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertEqual(third.recv(4096), b"")
+        h.wait_until(lambda: "refused" in env.daemon.log_text(),
+                     what="the refusal in the log")
+        # and the held ones are closed by the 1 s timeout
+        for c in held:
+            c.settimeout(20)
+            self.assertEqual(c.recv(4096), b"")
+        self.assertEqual(http_get(mport, "/healthz")[0], 200)
 
 
 if __name__ == "__main__":
