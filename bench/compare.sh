@@ -40,20 +40,11 @@ module=${JM_REDISEARCH:-/usr/lib/redis/modules/redisearch.so}
 bdir=${1:-${JM_BUILD_DIR:-build-bench}}
 case $bdir in /*) ;; *) bdir=$top/$bdir ;; esac
 
-log() { printf '%s\n' "$*" >&2; }
+. "$top/bench/lib.sh"
+log() { printf '%s\n' "$*" >&2; }	# compare.sh's own: stdout is the table
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jm-compare.XXXXXX")
 pids=()		# servers of the current size, stopped in reverse order
-stop_pid() {	# pid: TERM, wait up to 10 s, then KILL
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || true
-}
 stop_all() {
 	local i
 	for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do
@@ -100,9 +91,6 @@ built_from="commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 [ -n "$(git status --porcelain -- daemon matcher proto tools CMakeLists.txt 2>/dev/null)" ] &&
 	built_from="$built_from + uncommitted changes"
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # The value at a path ("a.b") of the last JSON line of a file, or "-".
 jget() {
 	python3 - "$1" "$2" <<'PY'

@@ -24,7 +24,7 @@ postings=${JM_BENCH_POSTINGS:-2000}
 budget=${JM_BENCH_SECONDS:-110}
 t_begin=$(date +%s)
 
-log() { printf '%s\n' "$*"; }
+. "$top/bench/lib.sh"
 
 # ---- build ---------------------------------------------------------------
 build_in() {	# dir [cmake args...]: configure if needed, build the two programs
@@ -39,20 +39,6 @@ build_in() {	# dir [cmake args...]: configure if needed, build the two programs
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jm-bench.XXXXXX")
 redis_pid= daemon_pid= run_pid=
-stop_pid() {	# pid name: TERM, wait up to 5 s, then KILL
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "($2 did not stop in 5 s: killed)"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || true
-}
 cleanup() {
 	trap - EXIT INT TERM
 	stop_pid "$run_pid" bench

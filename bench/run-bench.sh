@@ -30,24 +30,10 @@ qseed=${JM_BENCH_QSEED:-1}
 bdir=${JM_BUILD_DIR:-build}
 case $bdir in /*) ;; *) bdir=$top/$bdir ;; esac
 
-log() { printf '%s\n' "$*"; }
+. "$top/bench/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jm-run-bench.XXXXXX")
 redis_pid= daemon_pid=
-stop_pid() {	# pid name: TERM, wait up to 5 s, then KILL
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "($2 did not stop in 5 s: killed)"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || true
-}
 cleanup() {
 	trap - EXIT INT TERM
 	stop_pid "$daemon_pid" jobmatchd
@@ -72,9 +58,6 @@ fi
 bench=$bdir/jobmatch-bench
 
 # ---- servers -------------------------------------------------------------
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 redis_port=$(free_port)
 daemon_port=$(free_port)
 while [ "$daemon_port" = "$redis_port" ]; do daemon_port=$(free_port); done
