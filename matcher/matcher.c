@@ -964,6 +964,8 @@ struct scan {
 	/* skilltab[n][have]: the skills part of a posting with n inline
 	 * ids, have of them the seeker's (n = 0: coverage 1) */
 	double			 skilltab[ENT_SKILLS + 1][ENT_SKILLS + 1];
+	/* hcap[n]: the best of row n, all the seeker's skills among the n */
+	double			 hcap[ENT_SKILLS + 1];
 	uint64_t		 wantsig;	/* as grid_ent.skillsig */
 	const uint64_t		*want;		/* m->want, m->wantwords */
 	size_t			 wantwords;
@@ -972,6 +974,7 @@ struct scan {
 	size_t			 ncells, capcells;
 	double			 maxboost;	/* the listed boosts > 0, rounded */
 	double			 dbest;		/* the best distance part */
+	double			 dcell;		/* the same within this cell */
 	size_t			 filt[RULES_MAX], nfilt;	/* excl./req. */
 	size_t			 boost[RULES_MAX], nboost;
 	bool			 any_pair;	/* a listed rule tests distance */
@@ -1095,11 +1098,84 @@ beyond_edge(const struct scan *s, const struct mjob *mj, double chord2,
 	return *d > s->maxkm;
 }
 
+/* The best skills part entry e could have before its ids are read: all
+ * the seeker's skills among its own (a posting with more ids than fit
+ * inline: every skill). */
+static inline double
+skills_cap(const struct scan *s, const struct grid_ent *e)
+{
+	return e->nskill == ENT_MANY ? s->skilltab[0][0] : s->hcap[e->nskill];
+}
+
 /*
- * An entry that passed the cheap filters (consider_list): the request's
- * filters, the exact distance near the radius, the rules that can exclude,
- * then, unless a bound shows it cannot reach the top, the exact score.
- * Mirrors hard_filters, apply_rules and score, which the scan runs.
+ * A candidate, with its boosts summed and the rules they fired: scored
+ * unless a bound shows it cannot reach the top. The bounds, cheapest
+ * first, with the distance part at the cell's best (s->dcell): every
+ * skill it could share with the seeker, then the ones it does share; then
+ * the distance part at the chord's distance, which bounds the arc from
+ * below to within a metre of float rounding. d is the exact distance when
+ * known, else negative; so is chord2 when not computed.
+ */
+static void
+rank(struct scan *s, const struct grid_ent *e, double chord2, double d,
+    double boost, const uint64_t fired[RULE_WORDS])
+{
+	const struct mjob *mj = e->mj;
+	const struct profile *p = s->pr->view.p;
+	struct match_hit h;
+	double rb, base, dlow, root;
+
+	if (s->ntop == s->k) {
+		root = s->top[0].score;
+		rb = boost != 0 ? round6(boost) : 0;
+		if (skills_cap(s, e) + rb + s->dcell + 1e-9 < root)
+			return;
+		base = skills_part(s, e) + rb;
+		if (base + s->dcell + 1e-9 < root)
+			return;
+		if (!(e->flags & ENT_REMOTE)) {
+			if (d >= 0)
+				dlow = d;
+			else {
+				if (chord2 < 0)
+					chord2 = ent_chord2(s, e);
+				dlow = sqrt(chord2) * EARTH_R - 0.001;
+				if (dlow < 0)
+					dlow = 0;
+			}
+			if (base + round6(s->rs->w_distance *
+			    rules_distance_score(s->m->rules, dlow)) + 1e-9 <
+			    root)
+				return;
+		}
+	}
+	if (d < 0)
+		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
+	score(s->m, s->pr, mj, d, boost, &h);
+	memcpy(h.fired, fired, sizeof(h.fired));
+	heap_push(s, &h);
+}
+
+/* A candidate of a simple match (rules as masks): its boosts from the
+ * mask, then rank. */
+static inline void
+rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
+    double d)
+{
+	uint64_t fired[RULE_WORDS] = { 0 };
+	double boost = 0;
+
+	fired[0] = e->rule_bits0 & s->boost0;
+	for (uint64_t f0 = fired[0]; f0 != 0; f0 &= f0 - 1)
+		boost += s->rs->rules[__builtin_ctzll(f0)].boost;
+	rank(s, e, chord2, d, boost, fired);
+}
+
+/*
+ * An entry that passed the cheap filters (consider_list) of a match that
+ * is not simple and plain: the request's filters, the exact distance near
+ * the radius, the rules that can exclude, then rank. Mirrors hard_filters,
+ * apply_rules and score, which the scan runs.
  */
 static void
 consider(struct scan *s, const struct grid_ent *e, double chord2,
@@ -1110,8 +1186,7 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 	const struct rules_spec *rs = s->rs;
 	const struct profile *p = s->pr->view.p;
 	const struct mjob *mj = e->mj;
-	struct match_hit h;
-	double d = -1, dlow, boost = 0, ub, base;
+	double d = -1, boost = 0;
 	uint64_t fired[RULE_WORDS];
 
 	if (!s->plain && ((f->employment_mask != 0 &&
@@ -1123,64 +1198,35 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 		return;
 	if (!(e->flags & ENT_REMOTE) && beyond_edge(s, mj, chord2, &d))
 		return;
-	memset(fired, 0, sizeof(fired));
 	if (s->simple) {
-		/* Rules 0-63 without distance conditions: masks. */
 		uint64_t b = e->rule_bits0;
 		if ((b & s->excl0) != 0 || (b & s->req0) != s->req0)
 			return;
 		s->candidates++;
-		if (count_only)
-			return;
-		fired[0] = b & s->boost0;
-		for (uint64_t f0 = fired[0]; f0 != 0; f0 &= f0 - 1)
-			boost += rs->rules[__builtin_ctzll(f0)].boost;
-	} else {
-		if (s->any_pair && d < 0)
-			d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
-		for (size_t k = 0; k < s->nfilt; k++) {
-			size_t i = s->filt[k];
-			bool job = rule_bit(e, i) && rules_eval_pair(r, i, d);
-			if (rs->rules[i].action == RULE_EXCLUDE ? job : !job)
-				return;
-		}
-		s->candidates++;
-		if (count_only)
-			return;
-		for (size_t k = 0; k < s->nboost; k++) {
-			size_t i = s->boost[k];
-			if (rule_bit(e, i) && rules_eval_pair(r, i, d)) {
-				boost += rs->rules[i].boost;
-				fired[i / 64] |= 1ULL << (i % 64);
-			}
-		}
+		if (!count_only)
+			rank_masked(s, e, chord2, d);
+		return;
 	}
-	if (s->ntop == s->k) {
-		/* Bounds first, cheapest first: the distance part at its
-		 * best, then at the chord's distance (which bounds the arc
-		 * from below, to within a metre of float rounding). */
-		base = skills_part(s, e) + (boost != 0 ? round6(boost) : 0);
-		if (base + s->dbest + 1e-9 < s->top[0].score)
-			return;
-		if (!(e->flags & ENT_REMOTE)) {
-			if (d >= 0)
-				dlow = d;
-			else {
-				dlow = sqrt(chord2) * EARTH_R - 0.001;
-				if (dlow < 0)
-					dlow = 0;
-			}
-			ub = base + round6(rs->w_distance *
-			    rules_distance_score(r, dlow));
-			if (ub + 1e-9 < s->top[0].score)
-				return;
-		}
-	}
-	if (d < 0)
+	memset(fired, 0, sizeof(fired));
+	if (s->any_pair && d < 0)
 		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
-	score(s->m, s->pr, mj, d, boost, &h);
-	memcpy(h.fired, fired, sizeof(fired));
-	heap_push(s, &h);
+	for (size_t k = 0; k < s->nfilt; k++) {
+		size_t i = s->filt[k];
+		bool job = rule_bit(e, i) && rules_eval_pair(r, i, d);
+		if (rs->rules[i].action == RULE_EXCLUDE ? job : !job)
+			return;
+	}
+	s->candidates++;
+	if (count_only)
+		return;
+	for (size_t k = 0; k < s->nboost; k++) {
+		size_t i = s->boost[k];
+		if (rule_bit(e, i) && rules_eval_pair(r, i, d)) {
+			boost += rs->rules[i].boost;
+			fired[i / 64] |= 1ULL << (i % 64);
+		}
+	}
+	rank(s, e, chord2, d, boost, fired);
 }
 
 /*
@@ -1228,28 +1274,73 @@ cell_inside(const struct scan *s, const struct grid_cell *c)
 }
 
 /*
- * The best score any posting of cell c could have: every skill, the
- * distance part at the cell's nearest point, every boost that can fire.
- * The nearest point of a small latitude-longitude box is taken where the
- * seeker's coordinates clamp into it, less 50 m for the curvature.
+ * The best distance part any posting of cell c could have: the one at the
+ * cell's nearest point. The nearest point of a small latitude-longitude
+ * box is taken where the seeker's coordinates clamp into it, less 50 m for
+ * the curvature.
  */
 static double
-cell_bound(const struct scan *s, const struct grid_cell *c)
+cell_dbest(const struct scan *s, const struct grid_cell *c)
 {
 	const struct profile *p = s->pr->view.p;
-	const struct rules_spec *rs = rules_spec_of(s->m->rules);
 	double lat = fmin(fmax(p->lat, c->cy * GRID_DEG), (c->cy + 1) *
 	    GRID_DEG), lon = fmin(fmax(p->lon, c->cx * GRID_DEG), (c->cx + 1) *
 	    GRID_DEG);
 	double d = geo_distance_km(p->lat, p->lon, lat, lon) - 0.05;
 
-	return s->skilltab[0][0] + round6(rs->w_distance *
-	    rules_distance_score(s->m->rules, d > 0 ? d : 0)) + s->maxboost;
+	return round6(s->rs->w_distance *
+	    rules_distance_score(s->m->rules, d > 0 ? d : 0));
 }
 
-/* The seeker's type's list of cell c: the filters an entry answers alone,
- * then the chord against the radius. A cell whose best possible score
- * cannot reach the top only counts its candidates. */
+/*
+ * The entries [from, n) of list l of a simple and plain match (no request
+ * filter, rules as masks), in one loop: consider_list's checks, the
+ * masks, the exact distance near the radius; each candidate is counted
+ * and ranked.
+ */
+static void
+rank_list(struct scan *s, const struct grid_list *l, uint32_t from)
+{
+	const uint64_t excl0 = s->excl0, req0 = s->req0;
+
+	for (uint32_t i = from; i < l->n; i++) {
+		const struct grid_ent *e = &l->v[i];
+		double chord2, d = -1;
+
+		__builtin_prefetch(e + 4);
+		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
+		    (e->rule_bits0 & excl0) != 0 ||
+		    (e->rule_bits0 & req0) != req0 ||
+		    beyond_edge(s, e->mj, chord2, &d))
+			continue;
+		s->candidates++;
+		rank_masked(s, e, chord2, d);
+	}
+}
+
+/* The clean entries of a list wholly inside the radius, already counted
+ * (an aggregate match): those open to the seeker's grade are ranked. */
+static void
+rank_clean(struct scan *s, const struct grid_list *l)
+{
+	for (uint32_t i = 0; i < l->nclean; i++) {
+		const struct grid_ent *e = &l->v[i];
+
+		__builtin_prefetch(e + 4);
+		if (e->grades_mask == 0 || (e->grades_mask & s->gbit))
+			rank_masked(s, e, -1, -1);
+	}
+}
+
+/*
+ * The seeker's type's list of cell c. A cell whose best possible score
+ * (every skill, every boost that can fire, the distance part at its
+ * nearest point) cannot reach the top only counts its candidates. In a
+ * simple and plain match, the clean entries of a cell wholly inside the
+ * radius are counted from the list's counters (an aggregate match); the
+ * rest go through tight loops. Otherwise, the filters an entry answers
+ * alone and the chord against the radius, then consider.
+ */
 static void
 consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 {
@@ -1258,16 +1349,24 @@ consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 
 	if (l->n == 0)
 		return;
+	s->dcell = remote ? s->dbest : cell_dbest(s, c);
 	if (!remote && s->ntop == s->k)
-		count_only = cell_bound(s, c) + 1e-9 < s->top[0].score;
-	if (count_only && s->simple && s->plain) {
-		if (s->aggregate && !remote && cell_inside(s, c)) {
+		count_only = s->skilltab[0][0] + s->dcell + s->maxboost +
+		    1e-9 < s->top[0].score;
+	if (s->simple && s->plain && !remote) {
+		uint32_t from = 0;
+		if (s->aggregate && cell_inside(s, c)) {
 			/* the clean entries are candidates if their grade
-			 * fits; only the others are read */
+			 * fits; only the others are read to count */
 			s->candidates += l->ngrade[s->grade];
-			count_list(s, l, l->nclean);
-		} else
-			count_list(s, l, 0);
+			if (!count_only)
+				rank_clean(s, l);
+			from = l->nclean;
+		}
+		if (count_only)
+			count_list(s, l, from);
+		else
+			rank_list(s, l, from);
 		return;
 	}
 
@@ -1445,6 +1544,11 @@ matcher_match(struct matcher *m, const struct match_query *q,
 		for (size_t h = 0; h <= n; h++)
 			s.skilltab[n][h] = round6(rs->w_skills *
 			    ((double)h / (double)n));
+	/* the ids are distinct on both sides, so at most min(n, nwant) of a
+	 * posting's n are the seeker's */
+	for (size_t n = 0; n <= ENT_SKILLS; n++)
+		s.hcap[n] = s.skilltab[n][n < pr->nwant ? n : pr->nwant];
+	s.hcap[0] = s.skilltab[0][0];
 	s.needs = p->needs_mask;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		if (!bit(pr->seeker_bits, i))

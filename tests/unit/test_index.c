@@ -54,6 +54,28 @@ static const char rules_a[] =
     "\"then\":{\"boost\":0.05}}"
     "]}";
 
+/* Rules that are all masks (no distance condition, all among the first
+ * 64): the entries with no exclude bit are clean, so that lists wholly
+ * inside a radius are counted from their counters and the rest read by
+ * the tight loops. */
+static const char rules_c[] =
+    "{\"weights\":{\"skills\":0.5,\"distance\":0.3},"
+    "\"distance\":{\"shape\":\"exp\",\"scale_km\":10,\"max_km\":30},"
+    "\"rules\":["
+    "{\"name\":\"welfare\",\"when\":{\"seeker.flags\":[\"low_income\"],"
+    "\"job.employment_type\":[\"public_welfare\"]},\"then\":{\"boost\":0.2}},"
+    "{\"name\":\"no_interns\",\"when\":{\"seeker.flags\":[\"graduate\"],"
+    "\"job.employment_type\":[\"internship\"]},\"then\":\"exclude\"},"
+    "{\"name\":\"visual_needs_massage\",\"when\":{"
+    "\"seeker.disability.type\":[\"visual\"],\"job.skills\":\"^massage$\"},"
+    "\"then\":\"require\"},"
+    "{\"name\":\"sheltered\",\"when\":{\"seeker.disability.type\":"
+    "[\"intellectual\"],\"job.employer_type\":[\"sheltered_workshop\"]},"
+    "\"then\":{\"boost\":0.1}},"
+    "{\"name\":\"title\",\"when\":{\"job.title\":\"客服\"},"
+    "\"then\":{\"boost\":0.05}}"
+    "]}";
+
 /* Another rule set, for matcher_set_rules: linear decay, no rules. */
 static const char rules_b[] =
     "{\"weights\":{\"skills\":0.5,\"distance\":0.5},"
@@ -75,6 +97,9 @@ struct fx {
 	struct matcher	*m;
 	uint64_t	 rng;
 	size_t		 njobs;		/* ids handed out */
+	double		 spread;	/* postings' square, in degrees */
+	bool		 plain;		/* queries mostly without needs,
+					   filters or offsets */
 };
 
 static uint64_t
@@ -164,9 +189,9 @@ put_job(struct fx *x, size_t n)
 	j.accom_mask = (uint32_t)(pick(x, 2) ? 1u << pick(x, 4) : 0);
 	j.employment = (int)pick(x, EMP_COUNT);
 	j.has_location = true;
-	/* within ~0.4 degrees of the centre: 0 to ~45 km */
-	j.lat = 30.3336 + (unif(x) - 0.5) * 0.8;
-	j.lon = 107.3455 + (unif(x) - 0.5) * 0.8;
+	/* within spread / 2 of the centre (0.4 degrees: 0 to ~45 km) */
+	j.lat = 30.3336 + (unif(x) - 0.5) * x->spread;
+	j.lon = 107.3455 + (unif(x) - 0.5) * x->spread;
 	j.town = -1;
 	j.remote = pick(x, 25) == 0;
 	if (pick(x, 3) != 0) {
@@ -184,7 +209,7 @@ put_job(struct fx *x, size_t n)
 }
 
 static int
-setup(void **state)
+setup_with(void **state, const char *ra, double spread, bool plain)
 {
 	struct fx *x = calloc(1, sizeof(*x));
 	char err[200];
@@ -192,7 +217,9 @@ setup(void **state)
 	if (x == NULL || towns_parse(&x->towns, towns_tsv,
 	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
 		return -1;
-	x->ra = compile(rules_a);
+	x->spread = spread;
+	x->plain = plain;
+	x->ra = compile(ra);
 	x->rb = compile(rules_b);
 	if ((x->m = matcher_new(&x->towns, x->ra)) == NULL)
 		return -1;
@@ -201,6 +228,19 @@ setup(void **state)
 		put_employer(x, i, i % ET_COUNT);
 	*state = x;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, rules_a, 0.8, false);
+}
+
+/* Postings within ~4 km of the centre, mask-only rules, plain queries. */
+static int
+setup_dense(void **state)
+{
+	return setup_with(state, rules_c, 0.08, true);
 }
 
 static int
@@ -222,32 +262,33 @@ random_query(struct fx *x, struct profile *p, struct filters *f,
     struct match_query *q)
 {
 	static const double km[] = { 0, 3, 5, 10, 20, 40, 0.5, 300 };
-	size_t ns = pick(x, 4);
+	size_t ns = x->plain ? 1 + pick(x, 6) : pick(x, 4);
+	bool odd = !x->plain || pick(x, 8) == 0;
 
 	profile_init(p);
 	p->disability = (int)pick(x, DIS_COUNT);
 	p->grade = 1 + (int)pick(x, 4);
-	p->lat = 30.3336 + (unif(x) - 0.5) * 0.5;
-	p->lon = 107.3455 + (unif(x) - 0.5) * 0.5;
+	p->lat = 30.3336 + (unif(x) - 0.5) * x->spread * 0.625;
+	p->lon = 107.3455 + (unif(x) - 0.5) * x->spread * 0.625;
 	p->town = -1;
 	p->max_distance_km = km[pick(x, sizeof(km) / sizeof(*km))];
-	p->needs_mask = pick(x, 4) == 0 ? 1u << pick(x, 4) : 0;
+	p->needs_mask = odd && pick(x, 4) == 0 ? 1u << pick(x, 4) : 0;
 	p->flags_mask = (uint32_t)pick(x, 16);
 	p->skills = ns ? calloc(ns, sizeof(char *)) : NULL;
 	for (size_t i = 0; i < ns; i++)
 		p->skills[p->nskills++] = strdup(skills[pick(x, NSKILLS)]);
 	memset(f, 0, sizeof(*f));
-	if (pick(x, 6) == 0)
+	if (odd && pick(x, 6) == 0)
 		f->employment_mask = 1u << pick(x, EMP_COUNT);
-	if (pick(x, 6) == 0)
+	if (odd && pick(x, 6) == 0)
 		f->employer_mask = 1u << pick(x, ET_COUNT);
-	if (pick(x, 6) == 0)
+	if (odd && pick(x, 6) == 0)
 		f->min_salary = 3000;
 	memset(q, 0, sizeof(*q));
 	q->profile = p;
 	q->filters = f;
 	q->limit = 1 + pick(x, 20);
-	q->offset = pick(x, 4) == 0 ? pick(x, 30) : 0;
+	q->offset = odd && pick(x, 4) == 0 ? pick(x, 30) : 0;
 	q->now = NOW;
 	q->regex_budget = 1000;
 }
@@ -399,6 +440,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_index_radius_edge, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_index_equals_scan,
+		    setup_dense, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
