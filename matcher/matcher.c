@@ -804,10 +804,21 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 	pr->view.nskills = 0;
 	pr->nwant = 0;
 	for (size_t i = 0; i < p->nskills && i < SKILLS_MAX; i++) {
-		/* The seeker's synonyms are paid from the request's budget. */
-		const char *c = rules_canon_skill_budget(m->rules, p->skills[i],
-		    pr->canon[i], CANON_MAX, &budget);
-		int64_t id = skill_id(m, c, false);
+		/* A skill some posting has too is in the rule set's cache of
+		 * canonical forms (read only: nothing of the seeker is kept);
+		 * else the synonyms run, paid from the request's budget. */
+		uintptr_t v = (uintptr_t)strmap_get(&m->canon, p->skills[i]);
+		const char *c;
+		int64_t id;
+
+		if (v != 0) {
+			id = (int64_t)v - 2;
+			c = id >= 0 ? m->terms[id] : "";
+		} else {
+			c = rules_canon_skill_budget(m->rules, p->skills[i],
+			    pr->canon[i], CANON_MAX, &budget);
+			id = skill_id(m, c, false);
+		}
 
 		pr->view.skills[pr->view.nskills++] = p->skills[i];
 		pr->view.skills[pr->view.nskills++] = c;
@@ -1157,7 +1168,8 @@ rank(struct scan *s, const struct grid_ent *e, double chord2, double d,
 }
 
 /* A candidate of a simple match (rules as masks): its boosts from the
- * mask, then rank. */
+ * mask, then rank, after rank's first bound inline (it turns most entries
+ * away, and the call costs more than it). */
 static inline void
 rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
     double d)
@@ -1168,6 +1180,9 @@ rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
 	fired[0] = e->rule_bits0 & s->boost0;
 	for (uint64_t f0 = fired[0]; f0 != 0; f0 &= f0 - 1)
 		boost += s->rs->rules[__builtin_ctzll(f0)].boost;
+	if (s->ntop == s->k && skills_cap(s, e) + (boost != 0 ?
+	    round6(boost) : 0) + s->dcell + 1e-9 < s->top[0].score)
+		return;
 	rank(s, e, chord2, d, boost, fired);
 }
 
