@@ -88,9 +88,10 @@ quota_rules_check(const struct quota_rules *r, char *why, size_t whylen)
 			return -1;
 		}
 		if (i > 0 && t->min_ratio >= r->tiers[i - 1].min_ratio) {
-			snprintf(why, whylen, "quota_reduction_tiers: minimum "
-			    "ratios must fall from one tier to the next (%s "
-			    "after a higher one is needed)", a);
+			fmt_ppm(b, sizeof(b), r->tiers[i - 1].min_ratio);
+			snprintf(why, whylen, "quota_reduction_tiers: the "
+			    "minimum ratios must fall from one tier to the "
+			    "next, highest first (%s follows %s)", a, b);
 			return -1;
 		}
 	}
