@@ -176,6 +176,11 @@ test_doc_soe_late_after_reductions(void **state)
 	assert_int_equal(q.due_fen, 12660375);
 	assert_int_equal(q.late_days, 40);
 	assert_int_equal(q.late_fee_fen, 2532075);
+
+	/* The last day of the reductions: 90 %, 113,943.375 half up. */
+	q = compute(&r, emp(ET_SOE, 250, 2, 0, 72345), day(2027, 12, 31), 0);
+	assert_int_equal(q.pay_fraction, 900000);
+	assert_int_equal(q.due_fen, 11394338);
 }
 
 static void
