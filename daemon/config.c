@@ -265,38 +265,42 @@ static int
 apply_quota(struct quota_rules *q, char **argv, int argc, char *why,
     size_t whylen)
 {
+	static const struct {
+		const char	*key;
+		size_t		 off;
+		int64_t		 min, max;
+	} qk[] = {
+#define QK(name, field, lo, hi) \
+	{ name, offsetof(struct quota_rules, field), lo, hi }
+		QK("quota_local_avg_salary", local_avg_salary, 0, MONEY_MAX),
+		QK("quota_salary_cap_multiple", salary_cap_multiple, 1, 100),
+		QK("quota_exempt_headcount", exempt_headcount, 0, COUNT_MAX),
+		QK("quota_agency_min_staff", agency_min_staff, 0, COUNT_MAX),
+		QK("quota_institution_min_staff", institution_min_staff, 0,
+		    COUNT_MAX),
+#undef QK
+	};
 	const char *k = argv[0];
 
+	for (size_t i = 0; i < sizeof(qk) / sizeof(*qk); i++) {
+		if (strcmp(k, qk[i].key) != 0)
+			continue;
+		NEED(1);
+		if (parse_num(argv[1], qk[i].min, qk[i].max,
+		    (int64_t *)(void *)((char *)q + qk[i].off)) == -1) {
+			snprintf(why, whylen, "%s: expected a whole number "
+			    "from %lld to %lld", k, (long long)qk[i].min,
+			    (long long)qk[i].max);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(k, "quota_ratio") == 0) {
 		NEED(1);
 		if (quota_parse_ppm(argv[1], QUOTA_PPM, &q->ratio) == -1 ||
 		    q->ratio == 0)
 			BAD("expected a decimal above 0, at most 1, with at "
 			    "most 6 decimals (0.015 is 1.5 %)");
-	} else if (strcmp(k, "quota_local_avg_salary") == 0) {
-		NEED(1);
-		if (parse_num(argv[1], 0, MONEY_MAX, &q->local_avg_salary) ==
-		    -1)
-			BAD("expected yuan a year, 0 (no cap) to 100000000");
-	} else if (strcmp(k, "quota_salary_cap_multiple") == 0) {
-		NEED(1);
-		if (parse_num(argv[1], 1, 100, &q->salary_cap_multiple) == -1)
-			BAD("expected a whole number from 1 to 100");
-	} else if (strcmp(k, "quota_exempt_headcount") == 0) {
-		NEED(1);
-		if (parse_num(argv[1], 0, COUNT_MAX, &q->exempt_headcount) ==
-		    -1)
-			BAD("expected 0 to 10000000");
-	} else if (strcmp(k, "quota_agency_min_staff") == 0) {
-		NEED(1);
-		if (parse_num(argv[1], 0, COUNT_MAX, &q->agency_min_staff) ==
-		    -1)
-			BAD("expected 0 to 10000000");
-	} else if (strcmp(k, "quota_institution_min_staff") == 0) {
-		NEED(1);
-		if (parse_num(argv[1], 0, COUNT_MAX,
-		    &q->institution_min_staff) == -1)
-			BAD("expected 0 to 10000000");
 	} else if (strcmp(k, "quota_late_fee_rate") == 0) {
 		NEED(1);
 		if (quota_parse_ppm(argv[1], QUOTA_PPM, &q->late_fee_rate) ==

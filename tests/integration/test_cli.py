@@ -54,6 +54,15 @@ class ConfigCheckTest(unittest.TestCase):
         for w in words:
             self.assertIn(w, r.stderr)
 
+    def assert_bad_lines(self, cases):
+        """Each (line, words): the base config with line added is refused,
+        and the message names that line and holds the words."""
+        for bad, words in cases:
+            with self.subTest(line=bad):
+                lines = self.base()
+                lines.append(bad)
+                self.assert_bad(lines, len(lines), words)
+
     def test_good_config(self):
         path = self.write(self.base())
         for opt in ("--check-config", "-n"):
@@ -111,11 +120,7 @@ class ConfigCheckTest(unittest.TestCase):
             ("log_level loud", ["log_level"]),
             ("redis_db 16", ["redis_db"]),
         ]
-        for bad, words in cases:
-            with self.subTest(line=bad):
-                lines = self.base()
-                lines.append(bad)
-                self.assert_bad(lines, len(lines), words)
+        self.assert_bad_lines(cases)
 
     def test_quota_keys(self):
         """Every quota_* key with a value other than its default checks."""
@@ -171,11 +176,7 @@ class ConfigCheckTest(unittest.TestCase):
             ("quota_colour 1", ["unknown key", "quota_colour"]),
             ("quota_exempt_types a b c d e f g h", ["more than 8 words"]),
         ]
-        for bad, words in cases:
-            with self.subTest(line=bad):
-                lines = self.base()
-                lines.append(bad)
-                self.assert_bad(lines, len(lines), words)
+        self.assert_bad_lines(cases)
 
     def test_quota_tiers_against_ratio(self):
         # Checked once the whole file is read: the keys may come in any

@@ -67,137 +67,115 @@ compute(const struct quota_rules *r, struct employer e, int64_t on,
 /* Persons derived from exact millionths: equal to the decimal's double. */
 #define assert_persons(a, b)	assert_true(fabs((a) - (b)) < 1e-12)
 
+/* e's result on day on, late days late, is want in every field. */
+static void
+expect(struct employer e, int64_t on, int64_t late,
+    const struct quota_result *want)
+{
+	struct quota_rules r = doc_rules();
+	struct quota_result q = compute(&r, e, on, late);
+
+	assert_persons(q.required, want->required);
+	assert_int_equal(q.actual, want->actual);
+	assert_persons(q.shortfall, want->shortfall);
+	assert_persons(q.ratio_actual, want->ratio_actual);
+	assert_int_equal(q.below_quota, want->below_quota);
+	assert_int_equal(q.one_rule_applies, want->one_rule_applies);
+	assert_int_equal(q.one_rule_met, want->one_rule_met);
+	assert_int_equal(q.exempt, want->exempt);
+	assert_int_equal(q.salary_base, want->salary_base);
+	assert_int_equal(q.salary_capped, want->salary_capped);
+	assert_int_equal(q.fund_fen, want->fund_fen);
+	assert_int_equal(q.pay_fraction, want->pay_fraction);
+	assert_int_equal(q.due_fen, want->due_fen);
+	assert_int_equal(q.late_days, late);
+	assert_int_equal(q.late_fee_fen, want->late_fee_fen);
+}
+
+/* The worked examples of docs/quota.md, in its order. */
 static void
 test_doc_agency_120(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_AGENCY, 120, 1, 0, 80000), day(2026, 6, 30), 0);
-	assert_persons(q.required, 1.8);
-	assert_int_equal(q.actual, 1);
-	assert_persons(q.shortfall, 0.8);
-	assert_persons(q.ratio_actual, 1.0 / 120);
-	assert_true(q.below_quota);
-	assert_true(q.one_rule_applies);
-	assert_true(q.one_rule_met);
-	assert_false(q.exempt);
-	assert_int_equal(q.salary_base, 80000);
-	assert_false(q.salary_capped);
-	assert_int_equal(q.fund_fen, 6400000);
-	assert_int_equal(q.pay_fraction, 900000);
-	assert_int_equal(q.due_fen, 5760000);
-	assert_int_equal(q.late_fee_fen, 0);
+	expect(emp(ET_AGENCY, 120, 1, 0, 80000), day(2026, 6, 30), 0,
+	    &(struct quota_result){ .required = 1.8, .actual = 1,
+	    .shortfall = 0.8, .ratio_actual = 1.0 / 120, .below_quota = true,
+	    .one_rule_applies = true, .one_rule_met = true,
+	    .salary_base = 80000, .fund_fen = 6400000,
+	    .pay_fraction = 900000, .due_fen = 5760000 });
 }
 
 static void
 test_doc_institution_70(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_INSTITUTION, 70, 0, 0, 90000),
-	    day(2026, 6, 30), 0);
-	assert_persons(q.required, 1.05);
-	assert_int_equal(q.actual, 0);
-	assert_persons(q.shortfall, 1.05);
-	assert_persons(q.ratio_actual, 0.0);
-	assert_true(q.below_quota);
-	assert_true(q.one_rule_applies);
-	assert_false(q.one_rule_met);
-	assert_false(q.exempt);
-	assert_int_equal(q.salary_base, 90000);
-	assert_int_equal(q.fund_fen, 9450000);
-	assert_int_equal(q.pay_fraction, 900000);
-	assert_int_equal(q.due_fen, 8505000);
+	expect(emp(ET_INSTITUTION, 70, 0, 0, 90000), day(2026, 6, 30), 0,
+	    &(struct quota_result){ .required = 1.05, .shortfall = 1.05,
+	    .below_quota = true, .one_rule_applies = true,
+	    .salary_base = 90000, .fund_fen = 9450000,
+	    .pay_fraction = 900000, .due_fen = 8505000 });
 }
 
 static void
 test_doc_private_25_exempt(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_PRIVATE, 25, 0, 0, 50000), day(2026, 6, 30),
-	    10);
-	assert_persons(q.required, 0.375);
-	assert_persons(q.shortfall, 0.375);
-	assert_true(q.below_quota);
-	assert_false(q.one_rule_applies);
-	assert_true(q.exempt);
-	assert_int_equal(q.salary_base, 50000);
-	assert_int_equal(q.fund_fen, 0);
-	assert_int_equal(q.pay_fraction, QUOTA_PPM);
-	assert_int_equal(q.due_fen, 0);
-	assert_int_equal(q.late_fee_fen, 0);
+	expect(emp(ET_PRIVATE, 25, 0, 0, 50000), day(2026, 6, 30), 10,
+	    &(struct quota_result){ .required = 0.375, .shortfall = 0.375,
+	    .below_quota = true, .exempt = true, .salary_base = 50000,
+	    .pay_fraction = QUOTA_PPM });
 }
 
 static void
 test_doc_private_400_capped(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_PRIVATE, 400, 3, 1, 150000), day(2026, 6, 30),
-	    0);
-	assert_persons(q.required, 6.0);
-	assert_int_equal(q.actual, 4);
-	assert_persons(q.shortfall, 2.0);
-	assert_persons(q.ratio_actual, 0.01);
-	assert_true(q.below_quota);
-	assert_false(q.exempt);
-	assert_int_equal(q.salary_base, 120000);
-	assert_true(q.salary_capped);
-	assert_int_equal(q.fund_fen, 24000000);
-	assert_int_equal(q.pay_fraction, 500000);	/* exactly 1 % */
-	assert_int_equal(q.due_fen, 12000000);
+	/* Exactly 1 %: the half tier. */
+	expect(emp(ET_PRIVATE, 400, 3, 1, 150000), day(2026, 6, 30), 0,
+	    &(struct quota_result){ .required = 6, .actual = 4,
+	    .shortfall = 2, .ratio_actual = 0.01, .below_quota = true,
+	    .one_rule_met = true, .salary_base = 120000,
+	    .salary_capped = true, .fund_fen = 24000000,
+	    .pay_fraction = 500000, .due_fen = 12000000 });
 }
 
 static void
 test_doc_soe_late_after_reductions(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_SOE, 250, 2, 0, 72345), day(2028, 3, 1), 40);
-	assert_persons(q.required, 3.75);
-	assert_int_equal(q.actual, 2);
-	assert_persons(q.shortfall, 1.75);
-	assert_persons(q.ratio_actual, 0.008);
-	assert_int_equal(q.salary_base, 72345);
-	assert_false(q.salary_capped);
-	assert_int_equal(q.fund_fen, 12660375);
-	assert_int_equal(q.pay_fraction, QUOTA_PPM);
-	assert_int_equal(q.due_fen, 12660375);
-	assert_int_equal(q.late_days, 40);
-	assert_int_equal(q.late_fee_fen, 2532075);
-
+	expect(emp(ET_SOE, 250, 2, 0, 72345), day(2028, 3, 1), 40,
+	    &(struct quota_result){ .required = 3.75, .actual = 2,
+	    .shortfall = 1.75, .ratio_actual = 0.008, .below_quota = true,
+	    .one_rule_met = true, .salary_base = 72345,
+	    .fund_fen = 12660375, .pay_fraction = QUOTA_PPM,
+	    .due_fen = 12660375, .late_fee_fen = 2532075 });
 	/* The last day of the reductions: 90 %, 113,943.375 half up. */
-	q = compute(&r, emp(ET_SOE, 250, 2, 0, 72345), day(2027, 12, 31), 0);
-	assert_int_equal(q.pay_fraction, 900000);
-	assert_int_equal(q.due_fen, 11394338);
+	expect(emp(ET_SOE, 250, 2, 0, 72345), day(2027, 12, 31), 0,
+	    &(struct quota_result){ .required = 3.75, .actual = 2,
+	    .shortfall = 1.75, .ratio_actual = 0.008, .below_quota = true,
+	    .one_rule_met = true, .salary_base = 72345,
+	    .fund_fen = 12660375, .pay_fraction = 900000,
+	    .due_fen = 11394338 });
 }
 
 static void
 test_doc_community_rounding(void **state)
 {
-	struct quota_rules r = doc_rules();
-	struct quota_result q;
-
 	(void)state;
-	q = compute(&r, emp(ET_COMMUNITY, 130, 1, 0, 61237), day(2026, 6, 30),
-	    3);
-	assert_persons(q.required, 1.95);
-	assert_persons(q.shortfall, 0.95);
-	assert_int_equal(q.fund_fen, 5817515);
-	assert_int_equal(q.pay_fraction, 900000);
-	assert_int_equal(q.due_fen, 5235764);	/* 5,235,763.5 half up */
-	assert_int_equal(q.late_fee_fen, 78536);	/* 78,536.46 */
+	/* due 5,235,763.5 fen half up; fee 78,536.46 fen down. */
+	expect(emp(ET_COMMUNITY, 130, 1, 0, 61237), day(2026, 6, 30), 3,
+	    &(struct quota_result){ .required = 1.95, .actual = 1,
+	    .shortfall = 0.95, .ratio_actual = 1.0 / 130,
+	    .below_quota = true, .one_rule_met = true,
+	    .salary_base = 61237, .fund_fen = 5817515,
+	    .pay_fraction = 900000, .due_fen = 5235764,
+	    .late_fee_fen = 78536 });
+	/* The amount due is rounded from the exact fund (900.015 yuan, so
+	 * 810.0135), not from the rounded one (900.02 × 0.9 = 810.018). */
+	expect(emp(ET_AGENCY, 1, 0, 0, 60001), day(2026, 6, 30), 0,
+	    &(struct quota_result){ .required = 0.015, .shortfall = 0.015,
+	    .below_quota = true, .salary_base = 60001, .fund_fen = 90002,
+	    .pay_fraction = 900000, .due_fen = 81001 });
 }
 
 static void
