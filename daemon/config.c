@@ -53,6 +53,7 @@ config_defaults(struct config *c)
 	c->anon_idle_timeout_s = 10;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
 	regex_limits_defaults(&c->regex);
+	quota_rules_defaults(&c->quota);
 	c->log_level = LOG_INFO;
 }
 
@@ -125,6 +126,23 @@ parse_size(const char *s, size_t min, size_t max, size_t *out)
 	if (*end != '\0' || v < min || v > max)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* A plain decimal integer from min to max (no size suffix). */
+static int
+parse_num(const char *s, long long min, long long max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -228,13 +246,7 @@ copy_str(char *dst, size_t dstlen, const char *s)
 	return 0;
 }
 
-/* Applies one directive; returns 0 or -1 with why filled. */
-static int
-apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
-{
-	const char *k = argv[0];
-	size_t n;
-
+/* For apply() and apply_quota(): k is the key, argv its words. */
 #define NEED(count) do {						\
 	if (argc != (count) + 1) {					\
 		snprintf(why, whylen, "'%s' takes %d value%s", k,	\
@@ -244,6 +256,119 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 } while (0)
 #define BAD(msg) do { snprintf(why, whylen, "%s: %s", k, msg); return -1; } \
 	while (0)
+
+/*
+ * Applies one quota_* directive (docs/quota.md); returns 0 or -1 with why
+ * filled. What involves two keys is checked once the file is read.
+ */
+static int
+apply_quota(struct quota_rules *q, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+		int64_t		 min, max;
+	} qk[] = {
+#define QK(name, field, lo, hi) \
+	{ name, offsetof(struct quota_rules, field), lo, hi }
+		QK("quota_local_avg_salary", local_avg_salary, 0, MONEY_MAX),
+		QK("quota_salary_cap_multiple", salary_cap_multiple, 1, 100),
+		QK("quota_exempt_headcount", exempt_headcount, 0, COUNT_MAX),
+		QK("quota_agency_min_staff", agency_min_staff, 0, COUNT_MAX),
+		QK("quota_institution_min_staff", institution_min_staff, 0,
+		    COUNT_MAX),
+#undef QK
+	};
+	const char *k = argv[0];
+
+	for (size_t i = 0; i < sizeof(qk) / sizeof(*qk); i++) {
+		if (strcmp(k, qk[i].key) != 0)
+			continue;
+		NEED(1);
+		if (parse_num(argv[1], qk[i].min, qk[i].max,
+		    (int64_t *)(void *)((char *)q + qk[i].off)) == -1) {
+			snprintf(why, whylen, "%s: expected a whole number "
+			    "from %lld to %lld", k, (long long)qk[i].min,
+			    (long long)qk[i].max);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "quota_ratio") == 0) {
+		NEED(1);
+		if (quota_parse_ppm(argv[1], QUOTA_PPM, &q->ratio) == -1 ||
+		    q->ratio == 0)
+			BAD("expected a decimal above 0, at most 1, with at "
+			    "most 6 decimals (0.015 is 1.5 %)");
+	} else if (strcmp(k, "quota_late_fee_rate") == 0) {
+		NEED(1);
+		if (quota_parse_ppm(argv[1], QUOTA_PPM, &q->late_fee_rate) ==
+		    -1)
+			BAD("expected a fraction a day from 0 to 1, with at "
+			    "most 6 decimals (0.005 is 0.5 %)");
+	} else if (strcmp(k, "quota_reduction_until") == 0) {
+		NEED(1);
+		if (quota_parse_date(argv[1], &q->reduction_until) == -1)
+			BAD("expected a date YYYY-MM-DD from 1970 to 9999");
+	} else if (strcmp(k, "quota_exempt_types") == 0) {
+		if (argc < 2)
+			BAD("expected employer types, or none");
+		q->exempt_types = 0;
+		if (argc == 2 && strcmp(argv[1], "none") == 0)
+			return 0;
+		for (int i = 1; i < argc; i++) {
+			int t = vocab_lookup(VOCAB_EMPLOYER, argv[i]);
+
+			if (t < 0) {
+				snprintf(why, whylen, "%s: '%s' is not an "
+				    "employer type", k, argv[i]);
+				return -1;
+			}
+			q->exempt_types |= 1u << t;
+		}
+	} else if (strcmp(k, "quota_reduction_tiers") == 0) {
+		if (argc < 2)
+			BAD("expected MIN_RATIO:PAY_FRACTION pairs, or none");
+		q->ntiers = 0;
+		if (argc == 2 && strcmp(argv[1], "none") == 0)
+			return 0;
+		if (argc - 1 > QUOTA_TIERS_MAX)
+			BAD("at most 4 tiers");
+		for (int i = 1; i < argc; i++) {
+			struct quota_tier *t = &q->tiers[i - 1];
+			char *colon = strchr(argv[i], ':');
+			bool ok = colon != NULL;
+
+			if (ok) {
+				*colon = '\0';
+				ok = quota_parse_ppm(argv[i], QUOTA_PPM - 1,
+				    &t->min_ratio) == 0 &&
+				    quota_parse_ppm(colon + 1, QUOTA_PPM,
+				    &t->pay) == 0;
+				*colon = ':';
+			}
+			if (!ok) {
+				snprintf(why, whylen, "%s: expected MIN_RATIO:"
+				    "PAY_FRACTION, decimals from 0 to 1 (e.g. "
+				    "0.01:0.5), not '%s'", k, argv[i]);
+				return -1;
+			}
+		}
+		q->ntiers = (size_t)(argc - 1);
+	} else {
+		snprintf(why, whylen, "unknown key '%s'", k);
+		return -1;
+	}
+	return 0;
+}
+
+/* Applies one directive; returns 0 or -1 with why filled. */
+static int
+apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
+{
+	const char *k = argv[0];
+	size_t n;
 
 	if (strcmp(k, "listen") == 0) {
 		NEED(1);
@@ -433,6 +558,8 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		}
 		*(uint32_t *)(void *)((char *)&c->regex + rk[i].off) =
 		    (uint32_t)n;
+	} else if (strncmp(k, "quota_", 6) == 0) {
+		return apply_quota(&c->quota, argv, argc, why, whylen);
 	} else if (strcmp(k, "token") == 0) {
 		NEED(2);
 		return add_token(c, argv[1], argv[2], why, whylen);
@@ -486,6 +613,12 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 			argv[argc++] = p;
 		if (argc == 0)
 			continue;
+		if (p != NULL) {
+			snprintf(err, errlen, "%s:%d: more than %d words", file,
+			    lineno, argc);
+			rc = -1;
+			break;
+		}
 		if (apply(c, argv, argc, why, sizeof(why)) == -1) {
 			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
 			rc = -1;
@@ -494,6 +627,10 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 	}
 	if (rc == 0 && ferror(fp)) {
 		snprintf(err, errlen, "%s: read error", file);
+		rc = -1;
+	}
+	if (rc == 0 && quota_rules_check(&c->quota, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, why);
 		rc = -1;
 	}
 	if (rc == 0 && c->listen_tls.port != 0 &&

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "matcher/model.h"
+#include "matcher/quota.h"
 #include "matcher/rules.h"
 
 enum role { ROLE_ANON, ROLE_KIOSK, ROLE_EMPLOYER, ROLE_STAFF, ROLE_COUNT };
@@ -66,6 +67,7 @@ struct config {
 	char		 rules_file[PATH_MAX];
 	char		 towns_file[PATH_MAX];
 	struct regex_limits regex;		/* regex_* keys */
+	struct quota_rules quota;		/* quota_* keys */
 	int		 log_level;
 };
 

@@ -18,6 +18,8 @@
 #define SKILLS_MAX	50	/* skills of a posting or a profile */
 #define SKILL_MAX	64	/* characters of one skill */
 #define OPENINGS_MAX	10000
+#define MONEY_MAX	100000000LL	/* yuan */
+#define COUNT_MAX	10000000LL	/* staff, employees */
 
 enum job_status { JOB_OPEN, JOB_CLOSED };
 

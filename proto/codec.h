@@ -22,8 +22,6 @@
 #define MATCH_LIMIT_DEFAULT	10
 #define MATCH_OFFSET_MAX	10000
 #define TIME_MAX		4102444800LL	/* 2100-01-01 */
-#define MONEY_MAX		100000000LL	/* yuan */
-#define COUNT_MAX		10000000LL	/* staff, employees */
 #define GEO_LAT_MAX		85.05112878	/* Redis GEO's limit */
 
 /* A posting as a client sends it (path names it in errors, e.g. "job"). */

@@ -44,13 +44,14 @@ for page in "${pages[@]}"; do
 done
 
 # The keys config.c accepts. Its apply() compares the key word, k, with
-# strcmp(k, "KEY"), and the regex_* keys are rows RK("KEY", ...) of a table.
+# strcmp(k, "KEY"), and the regex_* keys and some quota_* keys are rows
+# RK("KEY", ...) and QK("KEY", ...) of tables.
 # If config.c is rewritten in another shape, these patterns find too few
 # keys and the check says so rather than passing.
 conf_c=$src/daemon/config.c
 code_keys=$( {
 	grep -oE 'strcmp\(k, "[a-z_]+"\)' "$conf_c" | sed -E 's/.*"(.*)".*/\1/'
-	grep -oE '\bRK\("[a-z_]+"' "$conf_c" | sed -E 's/.*"(.*)"/\1/'
+	grep -oE '\b[RQ]K\("[a-z_]+"' "$conf_c" | sed -E 's/.*"(.*)"/\1/'
 } | sort -u)
 n=$(printf '%s\n' "$code_keys" | grep -c .)
 if [ "$n" -lt 30 ]; then

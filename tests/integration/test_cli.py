@@ -54,6 +54,15 @@ class ConfigCheckTest(unittest.TestCase):
         for w in words:
             self.assertIn(w, r.stderr)
 
+    def assert_bad_lines(self, cases):
+        """Each (line, words): the base config with line added is refused,
+        and the message names that line and holds the words."""
+        for bad, words in cases:
+            with self.subTest(line=bad):
+                lines = self.base()
+                lines.append(bad)
+                self.assert_bad(lines, len(lines), words)
+
     def test_good_config(self):
         path = self.write(self.base())
         for opt in ("--check-config", "-n"):
@@ -111,11 +120,80 @@ class ConfigCheckTest(unittest.TestCase):
             ("log_level loud", ["log_level"]),
             ("redis_db 16", ["redis_db"]),
         ]
-        for bad, words in cases:
-            with self.subTest(line=bad):
-                lines = self.base()
-                lines.append(bad)
-                self.assert_bad(lines, len(lines), words)
+        self.assert_bad_lines(cases)
+
+    def test_quota_keys(self):
+        """Every quota_* key with a value other than its default checks."""
+        lines = self.base() + [
+            "quota_ratio 0.02",
+            "quota_local_avg_salary 61234",
+            "quota_salary_cap_multiple 3",
+            "quota_exempt_types private soe",
+            "quota_exempt_headcount 20",
+            "quota_reduction_tiers 0.015:0.25 0.01:0.5 .005:0.75 0:1",
+            "quota_reduction_until 2030-06-30",
+            "quota_late_fee_rate 0.0005",
+            "quota_agency_min_staff 40",
+            "quota_institution_min_staff 60",
+            "quota_exempt_types agency institution soe private community"
+            " social_org sheltered_workshop",
+        ]
+        r = self.check(self.write(lines))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for ok in ("quota_exempt_types none", "quota_reduction_tiers none",
+                   "quota_ratio 1", "quota_late_fee_rate 0"):
+            with self.subTest(line=ok):
+                r = self.check(self.write(self.base() + [ok]))
+                self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_bad_quota_lines(self):
+        cases = [
+            ("quota_ratio 0", ["quota_ratio", "above 0"]),
+            ("quota_ratio 1.5", ["quota_ratio"]),
+            ("quota_ratio 1.5%", ["quota_ratio"]),
+            ("quota_ratio 0.0000001", ["quota_ratio", "6 decimals"]),
+            ("quota_ratio", ["quota_ratio", "takes 1 value"]),
+            ("quota_local_avg_salary 60k", ["quota_local_avg_salary"]),
+            ("quota_local_avg_salary -1", ["quota_local_avg_salary"]),
+            ("quota_salary_cap_multiple 0", ["quota_salary_cap_multiple"]),
+            ("quota_salary_cap_multiple 2.5", ["quota_salary_cap_multiple"]),
+            ("quota_exempt_headcount many", ["quota_exempt_headcount"]),
+            ("quota_exempt_types private shop", ["quota_exempt_types",
+                                                 "'shop'"]),
+            ("quota_exempt_types", ["quota_exempt_types"]),
+            ("quota_reduction_tiers 0.01-0.5", ["quota_reduction_tiers",
+                                                "'0.01-0.5'"]),
+            ("quota_reduction_tiers 0.01:0.5 0:1.1",
+             ["quota_reduction_tiers", "'0:1.1'"]),
+            ("quota_reduction_tiers 0.04:1 0.03:1 0.02:1 0.01:1 0:1",
+             ["quota_reduction_tiers", "at most 4"]),
+            ("quota_reduction_until 2027-02-29", ["quota_reduction_until"]),
+            ("quota_reduction_until 31/12/2027", ["quota_reduction_until"]),
+            ("quota_late_fee_rate 2", ["quota_late_fee_rate"]),
+            ("quota_agency_min_staff -5", ["quota_agency_min_staff"]),
+            ("quota_institution_min_staff 1e3",
+             ["quota_institution_min_staff"]),
+            ("quota_colour 1", ["unknown key", "quota_colour"]),
+            ("quota_exempt_types a b c d e f g h", ["more than 8 words"]),
+        ]
+        self.assert_bad_lines(cases)
+
+    def test_quota_tiers_against_ratio(self):
+        # Checked once the whole file is read: the keys may come in any
+        # order, so the message names the keys, not a line.
+        for extra in (["quota_reduction_tiers 0.02:0.5"],
+                      ["quota_reduction_tiers 0.01:0.5 0.01:0.9"],
+                      ["quota_reduction_tiers 0:0.9 0.01:0.5"],
+                      ["quota_ratio 0.01"]):
+            with self.subTest(lines=extra):
+                path = self.write(self.base() + extra)
+                r = self.check(path)
+                self.assertEqual(r.returncode, 1, r.stdout)
+                self.assertIn(path + ": quota_reduction_tiers", r.stderr)
+        path = self.write(self.base() + ["quota_reduction_tiers 0.02:0.5",
+                                         "quota_ratio 0.03"])
+        r = self.check(path)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_missing_files(self):
         lines = self.base()
