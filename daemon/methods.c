@@ -12,6 +12,7 @@
 #include "daemon/methods.h"
 #include "daemon/metrics.h"
 #include "daemon/mirror.h"
+#include "daemon/plan.h"
 #include "daemon/ruleset.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
@@ -51,6 +52,8 @@ static const struct method methods[] = {
 	{ "vocab",		ROLES_USERS,	m_vocab },
 	{ "employer.put",	ROLES_STAFF,	m_employer_put },
 	{ "employer.get",	ROLES_STAFF,	m_employer_get },
+	{ "employer.quota",	ROLES_STAFF,	m_employer_quota },
+	{ "employer.list",	ROLES_STAFF,	m_employer_list },
 	{ "job.post",		ROLES_WRITE,	m_job_post },
 	{ "job.get",		ROLES_READ,	m_job_get },
 	{ "job.close",		ROLES_WRITE,	m_job_close },

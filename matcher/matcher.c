@@ -560,6 +560,9 @@ employer_slot(struct matcher *m, const char *id)
 		return NULL;
 	strncpy(e->id, id, ID_MAX);
 	e->type = -1;
+	e->town = -1;
+	e->headcount = e->disabled_employees = -1;
+	e->severe_disabled_employees = e->avg_annual_salary = -1;
 	e->matcher = m;
 	if (strmap_put(&m->employers, id, e) == -1) {
 		free(e);
@@ -582,6 +585,11 @@ matcher_put_employer(struct matcher *m, const struct employer *e)
 	free(me->name);
 	me->name = name;
 	me->type = e->type;
+	me->town = e->town;
+	me->headcount = e->headcount;
+	me->disabled_employees = e->disabled_employees;
+	me->severe_disabled_employees = e->severe_disabled_employees;
+	me->avg_annual_salary = e->avg_annual_salary;
 	/* Rules may look at the employer's name and type. */
 	for (size_t i = 0; changed && i < m->njobs; i++)
 		if (m->jobs[i]->emp == me)
@@ -593,6 +601,53 @@ const struct memployer *
 matcher_employer(const struct matcher *m, const char *id)
 {
 	return strmap_get(&m->employers, id);
+}
+
+void
+matcher_employer_record(const struct memployer *me, struct employer *e)
+{
+	employer_init(e);
+	memcpy(e->id, me->id, sizeof(e->id));
+	e->name = me->name;
+	e->type = me->type;
+	e->town = me->town;
+	e->headcount = me->headcount;
+	e->disabled_employees = me->disabled_employees;
+	e->severe_disabled_employees = me->severe_disabled_employees;
+	e->avg_annual_salary = me->avg_annual_salary;
+}
+
+struct each_employer {
+	void	(*fn)(const struct memployer *, void *);
+	void	 *arg;
+};
+
+static void
+each_named(const char *key, void *val, void *arg)
+{
+	const struct memployer *me = val;
+	struct each_employer *ee = arg;
+
+	(void)key;
+	if (me->name != NULL)
+		ee->fn(me, ee->arg);
+}
+
+void
+matcher_each_employer(const struct matcher *m,
+    void (*fn)(const struct memployer *, void *), void *arg)
+{
+	struct each_employer ee = { fn, arg };
+
+	strmap_each(&m->employers, each_named, &ee);
+}
+
+void
+matcher_each_job(const struct matcher *m,
+    void (*fn)(const struct mjob *, void *), void *arg)
+{
+	for (size_t i = 0; i < m->njobs; i++)
+		fn(m->jobs[i], arg);
 }
 
 static void

@@ -31,6 +31,12 @@ struct memployer {
 	char		*name;		/* NULL until the employer is known */
 	int		 type;		/* enum employer_type, or -1 */
 	struct matcher	*matcher;	/* the mirror it belongs to */
+	/* the rest of its record, for the quota (-1: not given) */
+	int		 town;
+	int64_t		 headcount;
+	int64_t		 disabled_employees;
+	int64_t		 severe_disabled_employees;
+	int64_t		 avg_annual_salary;
 };
 
 /* A posting as the mirror keeps it. Read-only outside matcher.c. */
@@ -106,6 +112,17 @@ int		 matcher_put_employer(struct matcher *m,
 /* The mirror's copy of an employer, or NULL. */
 const struct memployer *matcher_employer(const struct matcher *m,
 		    const char *id);
+/* The record of a known employer, its name borrowed from me. */
+void		 matcher_employer_record(const struct memployer *me,
+		    struct employer *e);
+/* Calls fn for every known employer (one with a record), in no order. */
+void		 matcher_each_employer(const struct matcher *m,
+		    void (*fn)(const struct memployer *me, void *arg),
+		    void *arg);
+/* Calls fn for every posting of the mirror (every one is open), in no
+ * order. */
+void		 matcher_each_job(const struct matcher *m,
+		    void (*fn)(const struct mjob *mj, void *arg), void *arg);
 
 /* Adds, replaces or (when j is closed) removes a posting. 0 or -1. */
 int		 matcher_put_job(struct matcher *m, const struct job *j);

@@ -17,7 +17,8 @@ import harness as h
 from harness import line, notification, request
 
 ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
-               "job.post", "job.get", "job.close", "job.list", "match",
+               "employer.quota", "employer.list", "job.post", "job.get",
+               "job.close", "job.list", "match",
                "seeker.put", "seeker.get", "seeker.delete", "job.candidates",
                "rules.get", "rules.set", "rules.validate", "rules.explain",
                "rules.history", "rules.rollback", "stats"}
@@ -276,7 +277,7 @@ class ProtocolTest(unittest.TestCase):
     def test_unknown_method(self):
         c = self.client(h.STAFF)
         self.assertError(c.call("no.such.method", id="m1"), -32601, "m1")
-        self.assertError(c.call("employer.quota", {"id": "x"}, id=2), -32601,
+        self.assertError(c.call("employer.delete", {"id": "x"}, id=2), -32601,
                          2)
         # an anonymous caller learns the same
         a = self.client()

@@ -1,0 +1,16 @@
+/*
+ * plan.h - the county plan's numbers: where employers stand against the
+ * disability employment quota (employer.quota, employer.list). Staff
+ * only; the formula is matcher/quota.c's (docs/quota.md).
+ */
+#ifndef JM_PLAN_H
+#define JM_PLAN_H
+
+#include <jansson.h>
+
+struct req;
+
+void	m_employer_quota(struct req *r, json_t *params);
+void	m_employer_list(struct req *r, json_t *params);
+
+#endif
