@@ -309,7 +309,7 @@ apply_quota(struct quota_rules *q, char **argv, int argc, char *why,
 			    "most 6 decimals (0.005 is 0.5 %)");
 	} else if (strcmp(k, "quota_reduction_until") == 0) {
 		NEED(1);
-		if (quota_parse_date(argv[1], &q->reduction_until) == -1)
+		if (date_parse(argv[1], &q->reduction_until) == -1)
 			BAD("expected a date YYYY-MM-DD from 1970 to 9999");
 	} else if (strcmp(k, "quota_exempt_types") == 0) {
 		if (argc < 2)

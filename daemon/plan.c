@@ -22,7 +22,7 @@
 
 #define ELIST_LIMIT_MAX		1000
 #define ELIST_LIMIT_DEF		100
-#define DATE_LEN		10		/* YYYY-MM-DD */
+
 
 /* ---- dates -------------------------------------------------------------- */
 
@@ -37,7 +37,7 @@ today(char date[DATE_LEN + 1])
 	localtime_r(&t, &tm);
 	snprintf(date, DATE_LEN + 1, "%04d-%02d-%02d", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday);
-	(void)quota_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &day);
+	(void)date_day(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &day);
 	return day;
 }
 
@@ -57,7 +57,7 @@ param_date(json_t *params, const char *key, int64_t *day,
 		*day = today(date);
 		return 0;
 	}
-	if (strlen(s) != DATE_LEN || quota_parse_date(s, day) == -1)
+	if (strlen(s) != DATE_LEN || date_parse(s, day) == -1)
 		return pv_fail(e, "", key, "must be a date YYYY-MM-DD");
 	memcpy(date, s, DATE_LEN + 1);
 	return 0;

@@ -48,7 +48,7 @@ quota_rules_defaults(struct quota_rules *r)
 	r->exempt_headcount = 30;
 	r->exempt_types = 1u << ET_SOE | 1u << ET_PRIVATE |
 	    1u << ET_SHELTERED_WORKSHOP;
-	(void)quota_day(2027, 12, 31, &r->reduction_until);
+	(void)date_day(2027, 12, 31, &r->reduction_until);
 	r->tiers[0] = (struct quota_tier){ 10000, 500000 };
 	r->tiers[1] = (struct quota_tier){ 0, 900000 };
 	r->ntiers = 2;
@@ -225,55 +225,6 @@ quota_compute(const struct quota_rules *r, const struct employer *e,
 	}
 	res->late_fee_fen = (int64_t)late;
 	return 0;
-}
-
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days from 1970-01-01 by the civil-calendar algorithm of H. Hinnant. */
-int
-quota_day(int y, int m, int d, int64_t *day)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	int64_t yy, era, yoe, doy, doe;
-
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays[m - 1] + (m == 2 && leap(y)))
-		return -1;
-	yy = m <= 2 ? y - 1 : y;
-	era = yy / 400;
-	yoe = yy - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*day = era * 146097 + doe - 719468;
-	return 0;
-}
-
-/* n decimal digits of s as a number; -1 when one is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-int
-quota_parse_date(const char *s, int64_t *day)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	return quota_day(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2),
-	    day);
 }
 
 int

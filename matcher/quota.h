@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "matcher/date.h"
 #include "matcher/model.h"
 
 #define QUOTA_PPM		1000000	/* 1 in millionths */
@@ -98,13 +99,6 @@ int	quota_rules_check(const struct quota_rules *r, char *why,
 int	quota_compute(const struct quota_rules *r, const struct employer *e,
 	    int64_t day, int64_t late_days, struct quota_result *res,
 	    char *err, size_t errlen);
-
-/* The day number of y-m-d (proleptic Gregorian), or -1 when there is no
- * such date in the years 1970 to 9999. */
-int	quota_day(int y, int m, int d, int64_t *day);
-
-/* Parses "YYYY-MM-DD" into a day number; 0 or -1. */
-int	quota_parse_date(const char *s, int64_t *day);
 
 /* Parses a decimal such as "0.015", "1" or ".5" (at most six decimals, no
  * sign, no exponent) into millionths no greater than max; 0 or -1. */

@@ -36,7 +36,7 @@ day(int y, int m, int d)
 {
 	int64_t n;
 
-	assert_int_equal(quota_day(y, m, d, &n), 0);
+	assert_int_equal(date_day(y, m, d, &n), 0);
 	return n;
 }
 
@@ -299,7 +299,7 @@ test_reduction_end(void **state)
 
 	/* A later end date keeps them. */
 	r = doc_rules();
-	assert_int_equal(quota_parse_date("2030-06-30", &r.reduction_until), 0);
+	assert_int_equal(date_parse("2030-06-30", &r.reduction_until), 0);
 	q = compute(&r, e, day(2028, 1, 1), 0);
 	assert_int_equal(q.due_fen, 5760000);
 }
@@ -527,19 +527,37 @@ test_dates(void **state)
 	assert_int_equal(day(2028, 1, 1), 21184);
 	assert_int_equal(day(2028, 2, 29), 21243);
 	assert_int_equal(day(9999, 12, 31), 2932896);
-	assert_int_equal(quota_day(2027, 2, 29, &d), -1);
-	assert_int_equal(quota_day(1900, 2, 29, &d), -1);
-	assert_int_equal(quota_day(2027, 13, 1, &d), -1);
-	assert_int_equal(quota_day(2027, 4, 31, &d), -1);
-	assert_int_equal(quota_day(1969, 12, 31, &d), -1);
+	assert_int_equal(date_day(2027, 2, 29, &d), -1);
+	assert_int_equal(date_day(1900, 2, 29, &d), -1);
+	assert_int_equal(date_day(2027, 13, 1, &d), -1);
+	assert_int_equal(date_day(2027, 4, 31, &d), -1);
+	assert_int_equal(date_day(1969, 12, 31, &d), -1);
 
-	assert_int_equal(quota_parse_date("2027-12-31", &d), 0);
+	assert_int_equal(date_parse("2027-12-31", &d), 0);
 	assert_int_equal(d, 21183);
-	assert_int_equal(quota_parse_date("2027-1-31", &d), -1);
-	assert_int_equal(quota_parse_date("2027/12/31", &d), -1);
-	assert_int_equal(quota_parse_date("2027-12-3x", &d), -1);
-	assert_int_equal(quota_parse_date("2027-12-311", &d), -1);
-	assert_int_equal(quota_parse_date("", &d), -1);
+	assert_int_equal(date_parse("2027-1-31", &d), -1);
+	assert_int_equal(date_parse("2027/12/31", &d), -1);
+	assert_int_equal(date_parse("2027-12-3x", &d), -1);
+	assert_int_equal(date_parse("2027-12-311", &d), -1);
+	assert_int_equal(date_parse("", &d), -1);
+
+	/* date_format is date_parse's inverse on every day of the range */
+	{
+		char buf[DATE_LEN + 1];
+		int64_t back;
+
+		date_format(21183, buf);
+		assert_string_equal(buf, "2027-12-31");
+		date_format(11016, buf);
+		assert_string_equal(buf, "2000-02-29");
+		date_format(0, buf);
+		assert_string_equal(buf, "1970-01-01");
+		for (int64_t n = 0; n <= 2932896; n++) {
+			date_format(n, buf);
+			if (date_parse(buf, &back) != 0 || back != n)
+				fail_msg("day %lld: %s", (long long)n, buf);
+		}
+	}
 }
 
 static void
