@@ -69,6 +69,7 @@ static const struct method methods[] = {
 	{ "seeker.put",		ROLES_STAFF,	m_seeker_put },
 	{ "seeker.get",		ROLES_STAFF,	m_seeker_get },
 	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete },
+	{ "seeker.list",	ROLES_STAFF,	m_seeker_list },
 	{ "job.candidates",	ROLES_STAFF,	m_job_candidates },
 };
 

@@ -240,7 +240,7 @@ m_employer_list(struct req *r, json_t *params)
 	struct elist l;
 	struct perr pe;
 	char date[DATE_LEN + 1], next[24];
-	const char *type = NULL, *town = NULL, *cursor = NULL;
+	const char *type = NULL, *town = NULL;
 	int64_t limit = ELIST_LIMIT_DEF;
 	size_t from = 0;
 	json_t *rows;
@@ -254,7 +254,7 @@ m_employer_list(struct req *r, json_t *params)
 	    param_date(params, "date", &l.day, date, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, ELIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
-	    pv_str(params, "", "cursor", false, 20, &cursor, &pe) == -1) {
+	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
@@ -268,18 +268,6 @@ m_employer_list(struct req *r, json_t *params)
 		pv_fail(&pe, "", "town", "unknown town code");
 		methods_reply_perr(r, &pe);
 		return;
-	}
-	if (cursor != NULL) {
-		/* the cursor is the position of the next row */
-		char *end;
-		unsigned long long v = strtoull(cursor, &end, 10);
-		if (cursor[0] < '0' || cursor[0] > '9' || *end != '\0') {
-			pv_fail(&pe, "", "cursor", "not a cursor of this "
-			    "method");
-			methods_reply_perr(r, &pe);
-			return;
-		}
-		from = (size_t)v;
 	}
 	matcher_each_employer(server.matcher, elist_add, &l);
 	if (l.oom || (rows = json_array()) == NULL) {

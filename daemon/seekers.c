@@ -79,11 +79,27 @@ seeker_dup(const struct seeker *s)
 	if (d == NULL)
 		return NULL;
 	*d = *s;
-	d->name = NULL;
+	d->name = d->plan_note = NULL;
 	d->profile.skills = NULL;
 	d->profile.nskills = 0;
-	if (s->name != NULL && (d->name = strdup(s->name)) == NULL)
+	d->training = NULL;
+	d->ntraining = 0;
+	if ((s->name != NULL && (d->name = strdup(s->name)) == NULL) ||
+	    (s->plan_note != NULL &&
+	    (d->plan_note = strdup(s->plan_note)) == NULL))
 		goto fail;
+	if (s->ntraining > 0) {
+		if ((d->training = calloc(s->ntraining,
+		    sizeof(*d->training))) == NULL)
+			goto fail;
+		for (; d->ntraining < s->ntraining; d->ntraining++) {
+			struct training *t = &d->training[d->ntraining];
+			t->day = s->training[d->ntraining].day;
+			if ((t->course = strdup(
+			    s->training[d->ntraining].course)) == NULL)
+				goto fail;
+		}
+	}
 	if (n > 0) {
 		if ((d->profile.skills = calloc(n, sizeof(char *))) == NULL)
 			goto fail;
@@ -477,4 +493,185 @@ m_job_candidates(struct req *r, json_t *params)
 	req_result(r, json_pack("{s:o, s:I}", "results", results,
 	    "candidates", (json_int_t)w.n));
 	free(w.v);
+}
+
+/* ---- seeker.list -------------------------------------------------------- */
+
+#define SLIST_LIMIT_MAX		1000
+#define SLIST_LIMIT_DEF		100
+
+struct slist {
+	const struct seeker	**v;
+	size_t			 n, cap;
+	bool			 oom;
+	int			 town, dtype, status;	/* -1: any */
+	int			 graduate, trained;	/* -1: any, else 0/1 */
+	unsigned		 has, missing;		/* 1 << enum service */
+};
+
+/* The town of a seeker: the one given, else the nearest to its place. */
+int
+seekers_town(const struct seeker *s)
+{
+	const struct profile *p = &s->profile;
+
+	return p->town >= 0 ? p->town :
+	    towns_nearest(&server.towns, p->lat, p->lon);
+}
+
+/* Whether s's services given are all of has and none of missing. */
+static bool
+services_fit(const struct seeker *s, unsigned has, unsigned missing)
+{
+	for (int i = 0; i < SVC_COUNT; i++) {
+		bool given = s->service[i] >= 0;
+		if (((has >> i) & 1 && !given) || ((missing >> i) & 1 && given))
+			return false;
+	}
+	return true;
+}
+
+static void
+slist_add(const char *key, void *val, void *arg)
+{
+	const struct seeker *s = val;
+	struct slist *l = arg;
+
+	(void)key;
+	if ((l->town >= 0 && seekers_town(s) != l->town) ||
+	    (l->dtype >= 0 && s->profile.disability != l->dtype) ||
+	    (l->status >= 0 && s->status != l->status) ||
+	    (l->graduate >= 0 && ((s->profile.flags_mask >> FLAG_GRADUATE) &
+	    1) != (unsigned)l->graduate) ||
+	    (l->trained >= 0 && (s->ntraining > 0) != (l->trained == 1)) ||
+	    !services_fit(s, l->has, l->missing))
+		return;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? 2 * l->cap : 64;
+		const struct seeker **nv = realloc(l->v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			l->oom = true;
+			return;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = s;
+}
+
+static int
+seeker_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct seeker *const *)a)->id,
+	    (*(const struct seeker *const *)b)->id);
+}
+
+/* A list of service names (at most SVC_COUNT) as a mask into *mask. */
+static int
+services_param(json_t *params, const char *key, unsigned *mask,
+    struct perr *e)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (pv_str_list(params, "", key, SVC_COUNT, 16, &v, &n, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int k = codec_service_lookup(v[i]);
+		if (k < 0)
+			rc = pv_fail(e, "", key, "%s is not a service "
+			    "(info_checked, assessed, registered, served)",
+			    v[i]);
+		else
+			*mask |= 1u << k;
+	}
+	strv_free(v, n);
+	return rc;
+}
+
+/* A boolean param as -1 (absent), 0 or 1. */
+static int
+tristate(json_t *params, const char *key, int *out, struct perr *e)
+{
+	bool b = false;
+
+	if (json_object_get(params, key) == NULL)
+		return 0;
+	if (pv_bool(params, "", key, &b, e) == -1)
+		return -1;
+	*out = b;
+	return 0;
+}
+
+void
+m_seeker_list(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "town", "disability_type",
+	    "status", "graduate", "trained", "has", "missing", "limit",
+	    "cursor", NULL };
+	const char *town = NULL, *dtype = NULL, *status = NULL;
+	int64_t limit = SLIST_LIMIT_DEF;
+	struct slist l;
+	struct perr pe;
+	char next[24];
+	size_t from = 0;
+	json_t *rows;
+
+	memset(&l, 0, sizeof(l));
+	l.town = l.dtype = l.status = l.graduate = l.trained = -1;
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_str(params, "", "town", false, 32, &town, &pe) == -1 ||
+	    pv_str(params, "", "disability_type", false, 32, &dtype,
+	    &pe) == -1 ||
+	    pv_str(params, "", "status", false, 16, &status, &pe) == -1 ||
+	    tristate(params, "graduate", &l.graduate, &pe) == -1 ||
+	    tristate(params, "trained", &l.trained, &pe) == -1 ||
+	    services_param(params, "has", &l.has, &pe) == -1 ||
+	    services_param(params, "missing", &l.missing, &pe) == -1 ||
+	    pv_int(params, "", "limit", false, 1, SLIST_LIMIT_MAX, &limit,
+	    NULL, &pe) == -1 ||
+	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if (town != NULL && (l.town = towns_find(&server.towns, town)) < 0)
+		pv_fail(&pe, "", "town", "unknown town code");
+	else if (dtype != NULL &&
+	    (l.dtype = vocab_lookup(VOCAB_DISABILITY, dtype)) < 0)
+		pv_fail(&pe, "", "disability_type", "not a disability type");
+	else if (status != NULL &&
+	    (l.status = codec_status_lookup(status)) < 0)
+		pv_fail(&pe, "", "status",
+		    "must be seeking, employed or not_seeking");
+	else if ((l.has & l.missing) != 0)
+		pv_fail(&pe, "", "missing", "names a service also in has");
+	else
+		pe.field[0] = '\0';
+	if (pe.field[0] != '\0') {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if (server.seekers != NULL)
+		strmap_each(&server.seekers->byid, slist_add, &l);
+	if (l.oom || (rows = json_array()) == NULL) {
+		free(l.v);
+		req_reply(r, NULL);
+		return;
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), seeker_cmp);
+	for (size_t i = from; i < l.n && i < from + (size_t)limit; i++) {
+		json_t *o = codec_seeker_encode(l.v[i], &server.towns);
+		if (o == NULL)
+			continue;
+		json_object_set_new(o, "version",
+		    json_integer(l.v[i]->version));
+		json_array_append_new(rows, o);
+	}
+	snprintf(next, sizeof(next), "%zu", from + (size_t)limit);
+	req_result(r, json_pack("{s:o, s:I, s:s?}", "seekers", rows, "total",
+	    (json_int_t)l.n, "next_cursor",
+	    from + (size_t)limit < l.n ? next : NULL));
+	free(l.v);
 }

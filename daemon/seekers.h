@@ -51,5 +51,9 @@ void	m_seeker_put(struct req *r, json_t *params);
 void	m_seeker_get(struct req *r, json_t *params);
 void	m_seeker_delete(struct req *r, json_t *params);
 void	m_job_candidates(struct req *r, json_t *params);
+void	m_seeker_list(struct req *r, json_t *params);
+
+/* The town of a registered seeker: the one given, else the nearest. */
+int	seekers_town(const struct seeker *s);
 
 #endif

@@ -63,6 +63,10 @@ seeker_init(struct seeker *s)
 {
 	memset(s, 0, sizeof(*s));
 	profile_init(&s->profile);
+	s->status = SST_SEEKING;
+	for (int i = 0; i < SVC_COUNT; i++)
+		s->service[i] = -1;
+	s->employed_since = -1;
 }
 
 void
@@ -70,6 +74,10 @@ seeker_clear(struct seeker *s)
 {
 	free(s->name);
 	profile_clear(&s->profile);
+	free(s->plan_note);
+	for (size_t i = 0; i < s->ntraining; i++)
+		free(s->training[i].course);
+	free(s->training);
 	seeker_init(s);
 }
 

@@ -80,13 +80,37 @@ struct filters {
 };
 
 #define SEEKER_NAME_MAX	100	/* characters of a seeker's name */
+#define PLAN_NOTE_MAX	2000	/* characters of a one-person-one-plan note */
+#define TRAININGS_MAX	20	/* courses on one seeker's record */
+#define COURSE_MAX	100	/* characters of a course's name */
+
+/* Where a registered seeker stands. */
+enum seeker_status { SST_SEEKING, SST_EMPLOYED, SST_NOT_SEEKING, SST_COUNT };
+
+/* The plan's four services ("four ones"): information checked, ability
+ * assessed, needs registered, a service given. */
+enum service { SVC_INFO_CHECKED, SVC_ASSESSED, SVC_REGISTERED, SVC_SERVED,
+	SVC_COUNT };
+
+struct training {
+	char		*course;
+	int64_t		 day;			/* when it was taken */
+};
 
 /* A registered job seeker: personal data, never logged. The id is an opaque
- * number the staff assign, never a personal identifier. */
+ * number the staff assign, never a personal identifier. Besides the
+ * profile a match reads, the service record of the county plan. Dates are
+ * day numbers (matcher/date.h), -1 when there is none. */
 struct seeker {
 	char		 id[ID_MAX + 1];
 	char		*name;			/* may be NULL */
 	struct profile	 profile;
+	int		 status;		/* enum seeker_status */
+	int64_t		 service[SVC_COUNT];	/* when each was first given */
+	char		*plan_note;		/* may be NULL */
+	struct training	*training;
+	size_t		 ntraining;
+	int64_t		 employed_since;
 	int64_t		 version;		/* kept by the store */
 };
 

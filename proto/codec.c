@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/date.h"
 #include "proto/codec.h"
 
 /* Reads {lat, lon}; |lat| is bounded by maxlat (Redis's GEO sets index
@@ -418,20 +419,175 @@ decode_profile(json_t *obj, const char *path, const char *const keys[],
 	    &p->flags_mask, NULL, e) == -1 ? -1 : 0;
 }
 
+static const char *const status_names[SST_COUNT] = { "seeking",
+	"employed", "not_seeking" };
+/* NULL-terminated: also the allowed members of "services" */
+static const char *const service_names[SVC_COUNT + 1] = { "info_checked",
+	"assessed", "registered", "served", NULL };
+
+static int
+name_index(const char *const names[], int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+int
+codec_status_lookup(const char *s)
+{
+	return name_index(status_names, SST_COUNT, s);
+}
+
+int
+codec_service_lookup(const char *s)
+{
+	return name_index(service_names, SVC_COUNT, s);
+}
+
+const char *
+codec_service_name(int i)
+{
+	return service_names[i];
+}
+
+/* An optional date member key of obj (YYYY-MM-DD) into *day. */
+static int
+decode_date(json_t *obj, const char *path, const char *key, int64_t *day,
+    struct perr *e)
+{
+	const char *s = NULL;
+
+	if (pv_str(obj, path, key, false, DATE_LEN, &s, e) == -1)
+		return -1;
+	if (s != NULL && date_parse(s, day) == -1)
+		return pv_fail(e, path, key, "must be a date YYYY-MM-DD");
+	return 0;
+}
+
+/* The service record of a seeker: status, services, plan note, training,
+ * employed_since. */
+static int
+decode_record(json_t *obj, const char *path, struct seeker *s,
+    struct perr *e)
+{
+	static const char *const tkeys[] = { "course", "date", NULL };
+	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN + 16];
+	const char *status = NULL, *note = NULL;
+	json_t *svc, *tr;
+
+	if (pv_str(obj, path, "status", false, 16, &status, e) == -1)
+		return -1;
+	if (status != NULL && (s->status = codec_status_lookup(status)) < 0)
+		return pv_fail(e, path, "status",
+		    "must be seeking, employed or not_seeking");
+	if ((svc = json_object_get(obj, "services")) != NULL &&
+	    !json_is_null(svc)) {
+		pv_join(sub, path, "services");
+		if (pv_object(svc, sub, service_names, e) == -1)
+			return -1;
+		for (int i = 0; i < SVC_COUNT; i++)
+			if (decode_date(svc, sub, service_names[i],
+			    &s->service[i], e) == -1)
+				return -1;
+	}
+	if (pv_str(obj, path, "plan_note", false, PLAN_NOTE_MAX, &note,
+	    e) == -1 || dup_into(&s->plan_note, note, path, "plan_note",
+	    e) == -1 ||
+	    decode_date(obj, path, "employed_since", &s->employed_since,
+	    e) == -1)
+		return -1;
+	if ((tr = json_object_get(obj, "training")) == NULL || json_is_null(tr))
+		return 0;
+	pv_join(sub, path, "training");
+	if (!json_is_array(tr))
+		return pv_fail(e, path, "training", "must be an array");
+	if (json_array_size(tr) > TRAININGS_MAX)
+		return pv_fail(e, path, "training", "at most %d courses",
+		    TRAININGS_MAX);
+	if (json_array_size(tr) > 0 && (s->training = calloc(
+	    json_array_size(tr), sizeof(*s->training))) == NULL)
+		return pv_fail(e, path, "training", "out of memory");
+	for (size_t i = 0; i < json_array_size(tr); i++) {
+		json_t *t = json_array_get(tr, i);
+		struct training *c = &s->training[i];
+		const char *course = NULL;
+
+		snprintf(item, sizeof(item), "%s[%zu]", sub, i);
+		c->day = -1;
+		if (!json_is_object(t))
+			return pv_fail(e, item, "", "must be an object");
+		if (pv_object(t, item, tkeys, e) == -1 ||
+		    pv_str(t, item, "course", true, COURSE_MAX, &course,
+		    e) == -1 ||
+		    decode_date(t, item, "date", &c->day, e) == -1)
+			return -1;
+		if (c->day < 0)
+			return pv_fail(e, item, "date", "is required");
+		if ((c->course = strdup(course)) == NULL)
+			return pv_fail(e, item, "course", "out of memory");
+		s->ntraining++;
+	}
+	return 0;
+}
+
 int
 codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
     struct seeker *s, struct perr *e)
 {
-	static const char *const keys[] = { "id", "name", PROFILE_KEYS, NULL };
+	static const char *const keys[] = { "id", "name", PROFILE_KEYS,
+	    "status", "services", "plan_note", "training", "employed_since",
+	    NULL };
 	const char *id = NULL, *name = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
 	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
 	    pv_str(obj, path, "name", false, SEEKER_NAME_MAX, &name, e) == -1 ||
-	    decode_profile(obj, path, NULL, towns, &s->profile, e) == -1)
+	    decode_profile(obj, path, NULL, towns, &s->profile, e) == -1 ||
+	    decode_record(obj, path, s, e) == -1)
 		return -1;
 	memcpy(s->id, id, strlen(id) + 1);
 	return dup_into(&s->name, name, path, "name", e);
+}
+
+static json_t *
+date_json(int64_t day)
+{
+	char buf[DATE_LEN + 1];
+
+	date_format(day, buf);
+	return json_string(buf);
+}
+
+/* The service record of s, added to o. */
+static int
+seeker_record_into(json_t *o, const struct seeker *s)
+{
+	json_t *svc = json_object(), *tr = json_array();
+
+	if (svc == NULL || tr == NULL) {
+		json_decref(svc);
+		json_decref(tr);
+		return -1;
+	}
+	json_object_set_new(o, "status", json_string(status_names[s->status]));
+	for (int i = 0; i < SVC_COUNT; i++)
+		if (s->service[i] >= 0)
+			json_object_set_new(svc, service_names[i],
+			    date_json(s->service[i]));
+	json_object_set_new(o, "services", svc);
+	if (s->plan_note != NULL)
+		json_object_set_new(o, "plan_note", json_string(s->plan_note));
+	for (size_t i = 0; i < s->ntraining; i++)
+		json_array_append_new(tr, json_pack("{s:s, s:o}", "course",
+		    s->training[i].course, "date",
+		    date_json(s->training[i].day)));
+	json_object_set_new(o, "training", tr);
+	if (s->employed_since >= 0)
+		json_object_set_new(o, "employed_since",
+		    date_json(s->employed_since));
+	return 0;
 }
 
 json_t *
@@ -462,7 +618,7 @@ codec_seeker_encode(const struct seeker *s, const struct towns *towns)
 	json_object_set_new(o, "needs",
 	    mask_array(VOCAB_ACCOMMODATION, p->needs_mask));
 	json_object_set_new(o, "flags", mask_array(VOCAB_FLAG, p->flags_mask));
-	return o;
+	return seeker_record_into(o, s) == -1 ? (json_decref(o), NULL) : o;
 }
 
 static int

@@ -35,7 +35,14 @@ int	 codec_employer_decode(json_t *obj, const char *path,
 json_t	*codec_employer_encode(const struct employer *emp,
 	    const struct towns *towns);
 
-/* A registered seeker: the fields of a match's profile, plus id and name. */
+/* The service record's names: a seeker status, a service (-1: none). */
+int	 codec_status_lookup(const char *s);
+int	 codec_service_lookup(const char *s);
+const char *codec_service_name(int i);
+
+/* A registered seeker: the fields of a match's profile, plus id and name,
+ * and the service record (status, services, plan_note, training,
+ * employed_since). */
 int	 codec_seeker_decode(json_t *obj, const char *path,
 	    const struct towns *towns, struct seeker *s, struct perr *e);
 /* The seeker as stored: normalised, no version. */

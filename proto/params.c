@@ -3,6 +3,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,29 @@ pv_bool(json_t *obj, const char *path, const char *key, bool *out,
 	if (!json_is_boolean(v))
 		return pv_fail(e, path, key, "must be true or false");
 	*out = json_is_true(v);
+	return 0;
+}
+
+int
+pv_offset_cursor(json_t *obj, const char *path, const char *key,
+    size_t *from, struct perr *e)
+{
+	const char *s = NULL;
+	unsigned long long v = 0;
+
+	if (pv_str(obj, path, key, false, 20, &s, e) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > (SIZE_MAX - 9) / 10)
+			return pv_fail(e, path, key,
+			    "not a cursor of this method");
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (s[0] == '\0')
+		return pv_fail(e, path, key, "not a cursor of this method");
+	*from = (size_t)v;
 	return 0;
 }
 

@@ -49,6 +49,11 @@ int	pv_num(json_t *obj, const char *path, const char *key, bool required,
 int	pv_bool(json_t *obj, const char *path, const char *key, bool *out,
 	    struct perr *e);
 
+/* The cursor of a list paged by position: the decimal position of the
+ * next row; *from is left alone when there is none. */
+int	pv_offset_cursor(json_t *obj, const char *path, const char *key,
+	    size_t *from, struct perr *e);
+
 /* An array of at most maxn identifiers of kind, as a bitmask. */
 int	pv_enum_list(json_t *obj, const char *path, const char *key,
 	    bool required, enum vocab_kind kind, size_t maxn, uint32_t *mask,

@@ -2,7 +2,8 @@
 test_plan.py - the county plan's numbers through the protocol:
 employer.quota and employer.list on the worked examples of docs/quota.md
 (local average salary 60,000, so the salary cap is 120,000), each figure
-worked out by hand there and repeated here.
+worked out by hand there and repeated here; the seekers' service record
+and seeker.list.
 """
 import unittest
 
@@ -186,6 +187,137 @@ class QuotaTest(unittest.TestCase):
         for bad in ({"type": "bank"}, {"town": "999"}, {"cursor": "x"},
                     {"limit": 0}, {"below_quota": "yes"}):
             self.staff.error("employer.list", bad, code=-32602)
+
+
+def seeker(id, town=GUIXI, dtype="physical", **kw):
+    s = {"id": id, "disability": {"type": dtype, "grade": 3},
+         "skills": ["保洁"], "town": town}
+    s.update(kw)
+    return s
+
+
+ALL4 = {"info_checked": "2024-01-10", "assessed": "2024-02-01",
+        "registered": "2024-02-02", "served": "2024-03-15"}
+
+SEEKERS = [
+    # assessed but never served
+    seeker("s01", services={"info_checked": "2024-01-05",
+                            "assessed": "2024-01-20"}),
+    seeker("s02", dtype="visual", services=ALL4),
+    seeker("s03", town=XINMIN, dtype="intellectual", status="employed",
+           employed_since="2024-06-01", services=ALL4, flags=["graduate"],
+           plan_note="一人一策：包装岗位，就业辅导员每月回访",
+           training=[{"course": "包装技能", "date": "2024-04-01"}]),
+    seeker("s04", town=XINMIN, status="not_seeking"),
+    # no town: XINMIN is the nearest
+    {"id": "s05", "disability": {"type": "hearing", "grade": 2},
+     "location": {"lat": 30.3970, "lon": 107.3890}, "flags": ["graduate"],
+     "services": {"info_checked": "2024-05-05"},
+     "training": [{"course": "电商客服", "date": "2024-03-01"},
+                  {"course": "手语", "date": "2024-07-01"}]},
+]
+
+
+class SeekerRecordTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env()
+        cls.addClassCleanup(cls.env.stop)
+        cls.staff = cls.env.daemon.client(h.STAFF)
+        cls.kiosk = cls.env.daemon.client(h.KIOSK)
+        for s in SEEKERS:
+            cls.staff.result("seeker.put", {"seeker": s})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.staff.close()
+        cls.kiosk.close()
+
+    def ids(self, **params):
+        r = self.staff.result("seeker.list", params)
+        self.assertEqual(r["total"], len(r["seekers"]))
+        return [x["id"] for x in r["seekers"]]
+
+    def test_record_round_trips(self):
+        got = self.staff.result("seeker.get", {"id": "s03"})
+        for k in ("status", "employed_since", "services", "plan_note",
+                  "training"):
+            self.assertEqual(got[k], SEEKERS[2][k], k)
+        got = self.staff.result("seeker.get", {"id": "s04"})
+        self.assertEqual((got["status"], got["services"], got["training"]),
+                         ("not_seeking", {}, []))
+        self.assertNotIn("plan_note", got)
+
+    def test_filters(self):
+        self.assertEqual(self.ids(), ["s01", "s02", "s03", "s04", "s05"])
+        self.assertEqual(self.ids(has=["assessed"], missing=["served"]),
+                         ["s01"])
+        self.assertEqual(self.ids(missing=["info_checked"]), ["s04"])
+        self.assertEqual(self.ids(has=list(ALL4)), ["s02", "s03"])
+        self.assertEqual(self.ids(town=XINMIN), ["s03", "s04", "s05"])
+        self.assertEqual(self.ids(town=GUIXI), ["s01", "s02"])
+        self.assertEqual(self.ids(status="employed"), ["s03"])
+        self.assertEqual(self.ids(status="seeking"), ["s01", "s02", "s05"])
+        self.assertEqual(self.ids(disability_type="physical"),
+                         ["s01", "s04"])
+        self.assertEqual(self.ids(graduate=True), ["s03", "s05"])
+        self.assertEqual(self.ids(graduate=False), ["s01", "s02", "s04"])
+        self.assertEqual(self.ids(trained=True), ["s03", "s05"])
+        self.assertEqual(self.ids(town=XINMIN, status="seeking",
+                                  graduate=True, has=["info_checked"],
+                                  missing=["assessed"]), ["s05"])
+
+    def test_pages(self):
+        r = self.staff.result("seeker.list", {"limit": 2})
+        self.assertEqual([x["id"] for x in r["seekers"]], ["s01", "s02"])
+        self.assertEqual(r["total"], 5)
+        r = self.staff.result("seeker.list", {"limit": 2,
+                                              "cursor": r["next_cursor"]})
+        self.assertEqual([x["id"] for x in r["seekers"]], ["s03", "s04"])
+        r = self.staff.result("seeker.list", {"limit": 2,
+                                              "cursor": r["next_cursor"]})
+        self.assertEqual([x["id"] for x in r["seekers"]], ["s05"])
+        self.assertIsNone(r["next_cursor"])
+        self.assertIn("version", r["seekers"][0])
+
+    def test_bad_params_and_roles(self):
+        for bad, field in (({"has": ["fed"]}, "has"),
+                           ({"status": "retired"}, "status"),
+                           ({"has": ["served"], "missing": ["served"]},
+                            "missing"),
+                           ({"town": "1"}, "town"),
+                           ({"disability_type": "tall"}, "disability_type"),
+                           ({"graduate": 1}, "graduate"),
+                           ({"cursor": "-1"}, "cursor"),
+                           ({"name": "x"}, "name")):
+            e = self.staff.error("seeker.list", bad, code=-32602)
+            self.assertEqual(e["data"]["field"], field, bad)
+        self.kiosk.error("seeker.list", {}, code=-32001)
+
+    def test_bad_records_refused(self):
+        for extra, field in (
+                ({"services": {"served": "2024-13-01"}},
+                 "seeker.services.served"),
+                ({"services": {"visited": "2024-01-01"}},
+                 "seeker.services.visited"),
+                ({"status": "retired"}, "seeker.status"),
+                ({"training": [{"course": "x"}]}, "seeker.training[0].date"),
+                ({"training": [{"course": "x", "date": "2024-01-01"}] * 21},
+                 "seeker.training"),
+                ({"plan_note": "字" * 2001}, "seeker.plan_note"),
+                ({"employed_since": "June"}, "seeker.employed_since")):
+            e = self.staff.error("seeker.put",
+                                 {"seeker": seeker("bad", **extra)},
+                                 code=-32602)
+            self.assertEqual(e["data"]["field"], field, extra)
+        self.staff.error("seeker.get", {"id": "bad"}, code=-32002)
+
+    def test_zz_delete_erases_from_the_list(self):
+        self.staff.result("seeker.put", {"seeker": seeker("s99")})
+        self.assertIn("s99", self.ids())
+        self.staff.result("seeker.delete", {"id": "s99"})
+        self.assertNotIn("s99", self.ids())
 
 
 if __name__ == "__main__":

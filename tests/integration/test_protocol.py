@@ -19,7 +19,8 @@ from harness import line, notification, request
 ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "employer.quota", "employer.list", "job.post", "job.get",
                "job.close", "job.list", "match",
-               "seeker.put", "seeker.get", "seeker.delete", "job.candidates",
+               "seeker.put", "seeker.get", "seeker.delete", "seeker.list",
+               "job.candidates",
                "rules.get", "rules.set", "rules.validate", "rules.explain",
                "rules.history", "rules.rollback", "stats"}
 

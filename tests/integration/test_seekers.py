@@ -40,8 +40,10 @@ def seeker(id, **kw):
 def stored(s):
     """A seeker as the daemon stores and returns it (no version)."""
     out = dict(s)
-    for k in ("skills", "needs", "flags"):
+    for k in ("skills", "needs", "flags", "training"):
         out.setdefault(k, [])
+    out.setdefault("status", "seeking")
+    out.setdefault("services", {})
     return out
 
 
