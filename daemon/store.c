@@ -1323,7 +1323,7 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 
 /* ---- the change stream ----------------------------------------------- */
 
-enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_READ, TAIL_WAIT };
+enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_QUEUED, TAIL_READ, TAIL_WAIT };
 
 struct tail_op {
 	struct store	*st;
@@ -1393,7 +1393,7 @@ tail_lost(struct store *st, const char *why)
 static void	on_tail_reply(redisAsyncContext *ac, void *reply,
 		    void *privdata);
 
-static void
+static int
 tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
     int timeout_ms)
 {
@@ -1404,7 +1404,7 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
 		log_warnx("change stream: out of memory");
-		return;
+		return -1;
 	}
 	op->st = st;
 	op->kind = kind;
@@ -1415,27 +1415,42 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 	if (redisAsyncCommandArgv(t->ac, on_tail_reply, op, argc, argv,
 	    lens) != REDIS_OK) {
 		free(op);
-		return;
+		return -1;
 	}
 	t->inflight++;
 	event_base_update_cache_time(st->base);
 	evtimer_add(t->timer, &tv);
+	return 0;
 }
 
-/* Reads what follows the position (with the stream's counters). */
+/*
+ * Reads what follows the position with the stream's counters, in one
+ * transaction so that nothing is trimmed between the two. The entries come
+ * from a plain XRANGE, not through the script: a script's reply passes
+ * through Lua tables, which cost Redis more than the read itself.
+ */
 static void
 tail_next(struct store *st)
 {
 	struct tail *t = &st->tail;
-	char count[16];
-	const char *argv[] = { "EVAL", script_changes, "0",
-	    st->cfg->key_prefix, t->id, count };
+	int ms = st->cfg->redis_timeout_ms;
+	char count[16], key[128], from[STREAM_ID_MAX + 1];
+	const char *multi[] = { "MULTI" }, *exec[] = { "EXEC" };
+	const char *counters[] = { "EVAL", script_changes, "0",
+	    st->cfg->key_prefix, "", "0" };
+	const char *range[] = { "XRANGE", key, from, "+", "COUNT", count };
 
 	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
 	    t->lost || st->redis_major < 7 || st->quiet)
 		return;
 	snprintf(count, sizeof(count), "%d", TAIL_BATCH);
-	tail_send(st, TAIL_READ, 6, argv, st->cfg->redis_timeout_ms);
+	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
+	snprintf(from, sizeof(from), "(%s", t->id);
+	if (tail_send(st, TAIL_QUEUED, 1, multi, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, 6, counters, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, 6, range, ms) == -1 ||
+	    tail_send(st, TAIL_READ, 1, exec, ms) == -1)
+		redisAsyncDisconnect(t->ac);	/* not half a transaction */
 }
 
 /* Waits (blocking XREAD) until something follows the position. */
@@ -1503,17 +1518,20 @@ tail_apply(struct store *st, redisReply *e)
 		st->hooks.change(&ch, st->hooks.arg);
 }
 
-/* script_changes's answer: check that nothing after the position is gone,
- * then apply what came. */
+/* tail_next's answer, EXEC's [script_changes's, XRANGE's]: check that
+ * nothing after the position is gone, then apply what came. */
 static void
-tail_read_done(struct store *st, redisReply *r)
+tail_read_done(struct store *st, redisReply *x)
 {
 	struct tail *t = &st->tail;
 	const char *last, *deleted, *first;
 	uint64_t added, len;
-	redisReply *es;
+	redisReply *r, *es;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 6 ||
+	if (x->type != REDIS_REPLY_ARRAY || x->elements != 2 ||
+	    (r = x->element[0])->type != REDIS_REPLY_ARRAY ||
+	    (es = x->element[1])->type != REDIS_REPLY_ARRAY ||
+	    r->elements != 6 ||
 	    (last = reply_str(r->element[0])) == NULL ||
 	    (deleted = reply_str(r->element[2])) == NULL ||
 	    r->element[3]->type != REDIS_REPLY_ARRAY ||
@@ -1524,7 +1542,6 @@ tail_read_done(struct store *st, redisReply *r)
 	}
 	added = (uint64_t)reply_int(r->element[1]);
 	len = (uint64_t)reply_int(r->element[5]);
-	es = r->element[3];
 	if (last[0] == '\0') {
 		if (t->added > 0) {
 			tail_lost(st, "the change stream is gone (Redis was "
@@ -1597,6 +1614,7 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		tail_next(st);
 		break;
 	case TAIL_SELECT:
+	case TAIL_QUEUED:
 		break;
 	case TAIL_READ:
 		if (current)
