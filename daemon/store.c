@@ -542,8 +542,9 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	 * nothing ran; send it again with its body. Even a write answered
 	 * "unknown" at its timeout: it may still apply, as with EVAL. What
 	 * was sent behind it ran first: later scripts answered NOSCRIPT too
-	 * and come back in order, but a plain read (job.get) pipelined right
-	 * behind a write may miss it, once, after a flush.
+	 * and come back in order (unless another client loaded the scripts
+	 * meanwhile), but a plain read (job.get) pipelined right behind a
+	 * write may miss it, once, after a flush.
 	 */
 	if (r->type == REDIS_REPLY_ERROR && op->evalsha != NULL &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && op->gen == st->gen) {
