@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <hiredis/adapters/libevent.h>
@@ -28,6 +30,17 @@
 #define STREAM_ID_MAX	48
 
 enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
+
+/* The scripts sent on the main link, by their index in scripts[]. */
+enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
+	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
+	SC_CHANGES, SC_COUNT };
+
+static const char *const scripts[SC_COUNT] = {
+	script_put_employer, script_put_job, script_close_job,
+	script_list_jobs, script_rules_set, script_rules_history,
+	script_put_seeker, script_delete_seeker, script_changes
+};
 
 /* The change stream, followed on a link of its own. */
 struct tail {
@@ -69,13 +82,14 @@ struct store {
 	bool			 emptied;
 	uint64_t		 loads;
 	int64_t			 loaded_at;
+	char			 sha[SC_COUNT][41];	/* of scripts[] */
 	struct tail		 tail;
 };
 
-enum op_kind { OP_PING, OP_SELECT, OP_INFO, OP_WRITE, OP_GET, OP_LIST,
-	OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS,
-	OP_LOAD_EMPLOYER, OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS,
-	OP_LOAD_JOB, OP_LOAD_END };
+enum op_kind { OP_PING, OP_SELECT, OP_SCRIPT, OP_INFO, OP_WRITE, OP_GET,
+	OP_LIST, OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS, OP_LOAD_EMPLOYER,
+	OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS, OP_LOAD_JOB,
+	OP_LOAD_END };
 
 /* One command in flight. Freed by the hiredis callback, always. */
 struct op {
@@ -88,9 +102,9 @@ struct op {
 	bool		 answered;	/* cb was called (timeout) */
 	long		 offset;	/* load: position of the batch */
 	bool		 data;		/* a write of records (not rules) */
+	sds		 evalsha;	/* the EVALSHA sent, until answered */
+	const char	*script;	/* its body, for a retry with EVAL */
 };
-
-/* ---- scripts --------------------------------------------------------- */
 
 /* ---- plumbing -------------------------------------------------------- */
 
@@ -118,6 +132,8 @@ op_free(struct op *op)
 {
 	if (op->timer != NULL)
 		event_free(op->timer);
+	if (op->evalsha != NULL)
+		redisFreeSdsCommand(op->evalsha);
 	free(op);
 }
 
@@ -155,7 +171,8 @@ op_timeout(evutil_socket_t fd, short ev, void *arg)
 
 static void	on_reply(redisAsyncContext *ac, void *reply, void *privdata);
 
-/* Sends a command; on failure answers STORE_DOWN at once. */
+/* Sends a command (op->evalsha when set, else argv); on failure answers
+ * STORE_DOWN at once. */
 static void
 send_argv(struct store *st, struct op *op, int argc, const char **argv,
     const size_t *lens)
@@ -182,13 +199,82 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 		event_base_update_cache_time(st->base);
 		evtimer_add(op->timer, &tv);
 	}
-	if (redisAsyncCommandArgv(st->ac, on_reply, op, argc, argv, lens) !=
-	    REDIS_OK) {
+	if ((op->evalsha != NULL ? redisAsyncFormattedCommand(st->ac, on_reply,
+	    op, op->evalsha, sdslen(op->evalsha)) : redisAsyncCommandArgv(st->ac,
+	    on_reply, op, argc, argv, lens)) != REDIS_OK) {
 		answer_status(op, STORE_DOWN);
 		op_free(op);
 		return;
 	}
 	st->pending++;
+}
+
+/*
+ * Runs scripts[id] with argv[2..argc-1] (argv[0] and argv[1] are filled
+ * here) by EVALSHA: Redis then neither receives the body nor hashes it
+ * again for every write. The command is kept until its reply, because a
+ * Redis that forgot the script (SCRIPT FLUSH) answers NOSCRIPT without
+ * running anything, and on_reply then sends it again as EVAL, which also
+ * caches the script for the next ones.
+ */
+static void
+send_script(struct store *st, struct op *op, enum script_id id, int argc,
+    const char **argv)
+{
+	size_t lens[24];
+
+	argv[0] = "EVALSHA";
+	argv[1] = st->sha[id];
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	op->script = scripts[id];
+	if (redisFormatSdsCommandArgv(&op->evalsha, argc, argv, lens) ==
+	    -1) {
+		op->evalsha = NULL;
+		answer_status(op, STORE_DOWN);
+		op_free(op);
+		return;
+	}
+	send_argv(st, op, 0, NULL, NULL);
+}
+
+/*
+ * Sends op->evalsha again as EVAL with the script's body: the same command
+ * after its first two arguments. Called from on_reply on a NOSCRIPT
+ * answer, when nothing of it ran; its reply comes back to on_reply.
+ */
+static void
+retry_eval(struct store *st, struct op *op)
+{
+	char head[64];
+	size_t blen = strlen(op->script), skip;
+	sds cmd;
+	int n, argc;
+
+	argc = atoi(op->evalsha + 1);
+	n = snprintf(head, sizeof(head), "*%d\r\n$7\r\nEVALSHA\r\n$40\r\n",
+	    argc);
+	skip = (size_t)n + 40 + 2;
+	n = snprintf(head, sizeof(head), "*%d\r\n$4\r\nEVAL\r\n$%zu\r\n",
+	    argc, blen);
+	cmd = sdsnewlen(head, (size_t)n);
+	if (cmd != NULL)
+		cmd = sdscatlen(cmd, op->script, blen);
+	if (cmd != NULL)
+		cmd = sdscatlen(cmd, "\r\n", 2);
+	if (cmd != NULL)
+		cmd = sdscatlen(cmd, op->evalsha + skip,
+		    sdslen(op->evalsha) - skip);
+	redisFreeSdsCommand(op->evalsha);
+	op->evalsha = NULL;
+	if (cmd == NULL || redisAsyncFormattedCommand(st->ac, on_reply, op,
+	    cmd, sdslen(cmd)) != REDIS_OK) {
+		answer_status(op, STORE_DOWN);
+		op_free(op);
+	} else
+		st->pending++;
+	if (cmd != NULL)
+		sdsfree(cmd);
 }
 
 static struct op *
@@ -452,6 +538,20 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		return;
 	}
 	/*
+	 * Redis forgot the script (SCRIPT FLUSH since connect_now loaded it):
+	 * nothing ran; send it again with its body. Even a write answered
+	 * "unknown" at its timeout: it may still apply, as with EVAL. What
+	 * was sent behind it ran first: later scripts answered NOSCRIPT too
+	 * and come back in order (unless another client loaded the scripts
+	 * meanwhile), but a plain read (job.get) pipelined right behind a
+	 * write may miss it, once, after a flush.
+	 */
+	if (r->type == REDIS_REPLY_ERROR && op->evalsha != NULL &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0 && op->gen == st->gen) {
+		retry_eval(st, op);
+		return;
+	}
+	/*
 	 * A write answered "unknown" at its timeout has reached Redis after
 	 * all: the mirror may no longer be what Redis holds.
 	 */
@@ -509,6 +609,13 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		break;
 	case OP_SELECT:
 		break;
+	case OP_SCRIPT:
+		if (reply_str(r) == NULL ||
+		    strcmp(r->str, st->sha[op->offset]) != 0)
+			log_warnx("redis: SCRIPT LOAD answered %s for %s",
+			    reply_str(r) ? r->str : "no name",
+			    st->sha[op->offset]);
+		break;
 	default:
 		if (op->gen == st->gen)
 			handle_load(st, op, r);
@@ -562,12 +669,14 @@ load_jobs_from(struct store *st, const char *cursor)
 static void
 load_start(struct store *st)
 {
-	const char *argv[] = { "EVAL", script_changes, "0",
-	    st->cfg->key_prefix, "", "0" };
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, "",
+	    "0" };
+	struct op *op;
 
 	st->state = ST_LOADING;
 	st->nloaded = 0;
-	send_load(st, OP_LOAD_POS, 0, 6, argv);
+	if ((op = op_new(OP_LOAD_POS, NULL, NULL)) != NULL)
+		send_script(st, op, SC_CHANGES, 6, argv);
 	load_employers_from(st, 0);
 }
 
@@ -844,9 +953,35 @@ connect_now(struct store *st)
 		snprintf(db, sizeof(db), "%d", c->redis_db);
 		send_load(st, OP_SELECT, 0, 2, argv);
 	}
+	/*
+	 * Every script is known to Redis before any EVALSHA on this link, so
+	 * that only a SCRIPT FLUSH while connected makes one answer NOSCRIPT
+	 * (and run after commands sent behind it: see on_reply).
+	 */
+	for (int i = 0; i < SC_COUNT; i++) {
+		const char *argv[] = { "SCRIPT", "LOAD", scripts[i] };
+		send_load(st, OP_SCRIPT, i, 3, argv);
+	}
 	/* The first reply proves the link; then the mirror is loaded. */
 	const char *ping[] = { "PING" };
 	send_load(st, OP_PING, 0, 1, ping);
+}
+
+/* The hex SHA-1 of each script: the name EVALSHA knows it by. */
+static int
+script_shas(struct store *st)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	for (int i = 0; i < SC_COUNT; i++) {
+		if (EVP_Digest(scripts[i], strlen(scripts[i]), md, &len,
+		    EVP_sha1(), NULL) != 1 || len != 20)
+			return -1;
+		for (unsigned int j = 0; j < len; j++)
+			snprintf(st->sha[i] + 2 * j, 3, "%02x", md[j]);
+	}
+	return 0;
 }
 
 struct store *
@@ -863,6 +998,10 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->backoff_ms = BACKOFF_MIN_MS;
 	st->tail.backoff_ms = BACKOFF_MIN_MS;
 	strcpy(st->tail.id, "0-0");
+	if (script_shas(st) == -1) {
+		free(st);
+		return NULL;
+	}
 	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
 	    (st->connect_timer = evtimer_new(base, connect_timeout, st)) ==
 	    NULL ||
@@ -945,7 +1084,7 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
 {
 	char ev[32], now[32], maxlen[32], hist[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_rules_set, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, doc, ev, now, maxlen, hist };
 
 	if (op == NULL)
@@ -958,7 +1097,7 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
 	snprintf(hist, sizeof(hist), "%zu", st->cfg->rules_history);
-	send_strs(st, op, 9, argv);
+	send_script(st, op, SC_RULES_SET, 9, argv);
 }
 
 void
@@ -967,7 +1106,7 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
 {
 	char lim[32], one[32];
 	struct op *op = op_new(OP_RULES, cb, arg);
-	const char *argv[] = { "EVAL", script_rules_history, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, lim, one };
 
 	if (op == NULL)
@@ -977,24 +1116,24 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
 		snprintf(one, sizeof(one), "%" PRId64, only);
 	else
 		one[0] = '\0';
-	send_strs(st, op, 6, argv);
+	send_script(st, op, SC_RULES_HISTORY, 6, argv);
 }
 
 /* Runs a registry write script (employer, seeker): id, doc, now, maxlen. */
 static void
-put_record(struct store *st, const char *script, const char *id,
+put_record(struct store *st, enum script_id script, const char *id,
     const char *doc, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script, "0", st->cfg->key_prefix, id,
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id,
 	    doc, now, maxlen };
 
 	if (op == NULL)
 		return;
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_strs(st, op, 8, argv);
+	send_script(st, op, script, 8, argv);
 }
 
 /* Reads a registry record (prefix KIND:ID). */
@@ -1017,7 +1156,7 @@ void
 store_put_employer(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
-	put_record(st, script_put_employer, id, doc, cb, arg);
+	put_record(st, SC_PUT_EMPLOYER, id, doc, cb, arg);
 }
 
 void
@@ -1032,7 +1171,7 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 {
 	char lat[32], lon[32], ev[32], now[32], maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_put_job, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, w->employer_id, w->id, w->doc, w->dis,
 	    w->town, lat, lon, ev, now, maxlen };
 
@@ -1046,7 +1185,7 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 		ev[0] = '\0';
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_strs(st, op, 14, argv);
+	send_script(st, op, SC_PUT_JOB, 14, argv);
 }
 
 void
@@ -1055,14 +1194,14 @@ store_close_job(struct store *st, const char *employer_id, const char *id,
 {
 	char now[32], maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_close_job, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, employer_id, id, reason, now, maxlen };
 
 	if (op == NULL)
 		return;
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_strs(st, op, 9, argv);
+	send_script(st, op, SC_CLOSE_JOB, 9, argv);
 }
 
 void
@@ -1087,7 +1226,7 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
 {
 	char limit[32];
 	struct op *op = op_new(OP_LIST, cb, arg);
-	const char *argv[] = { "EVAL", script_list_jobs, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, q->employer_id ? q->employer_id : "",
 	    q->cursor ? q->cursor : "", limit, q->town ? q->town : "",
 	    q->status ? q->status : "", "1000" };
@@ -1095,7 +1234,7 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
 	if (op == NULL)
 		return;
 	snprintf(limit, sizeof(limit), "%zu", q->limit);
-	send_strs(st, op, 10, argv);
+	send_script(st, op, SC_LIST_JOBS, 10, argv);
 }
 
 /* ---- registered seekers ---------------------------------------------- */
@@ -1158,7 +1297,7 @@ void
 store_put_seeker(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
-	put_record(st, script_put_seeker, id, doc, cb, arg);
+	put_record(st, SC_PUT_SEEKER, id, doc, cb, arg);
 }
 
 void
@@ -1173,19 +1312,19 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 {
 	char maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
-	const char *argv[] = { "EVAL", script_delete_seeker, "0",
+	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, id, maxlen };
 
 	if (op == NULL)
 		return;
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_strs(st, op, 6, argv);
+	send_script(st, op, SC_DELETE_SEEKER, 6, argv);
 }
 
 
 /* ---- the change stream ----------------------------------------------- */
 
-enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_READ, TAIL_WAIT };
+enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_QUEUED, TAIL_READ, TAIL_WAIT };
 
 struct tail_op {
 	struct store	*st;
@@ -1255,7 +1394,7 @@ tail_lost(struct store *st, const char *why)
 static void	on_tail_reply(redisAsyncContext *ac, void *reply,
 		    void *privdata);
 
-static void
+static int
 tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
     int timeout_ms)
 {
@@ -1266,7 +1405,7 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
 		log_warnx("change stream: out of memory");
-		return;
+		return -1;
 	}
 	op->st = st;
 	op->kind = kind;
@@ -1277,27 +1416,42 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 	if (redisAsyncCommandArgv(t->ac, on_tail_reply, op, argc, argv,
 	    lens) != REDIS_OK) {
 		free(op);
-		return;
+		return -1;
 	}
 	t->inflight++;
 	event_base_update_cache_time(st->base);
 	evtimer_add(t->timer, &tv);
+	return 0;
 }
 
-/* Reads what follows the position (with the stream's counters). */
+/*
+ * Reads what follows the position with the stream's counters, in one
+ * transaction so that nothing is trimmed between the two. The entries come
+ * from a plain XRANGE, not through the script: a script's reply passes
+ * through Lua tables, which cost Redis more than the read itself.
+ */
 static void
 tail_next(struct store *st)
 {
 	struct tail *t = &st->tail;
-	char count[16];
-	const char *argv[] = { "EVAL", script_changes, "0",
-	    st->cfg->key_prefix, t->id, count };
+	int ms = st->cfg->redis_timeout_ms;
+	char count[16], key[128], from[STREAM_ID_MAX + 1];
+	const char *multi[] = { "MULTI" }, *exec[] = { "EXEC" };
+	const char *counters[] = { "EVAL", script_changes, "0",
+	    st->cfg->key_prefix, "", "0" };
+	const char *range[] = { "XRANGE", key, from, "+", "COUNT", count };
 
 	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
 	    t->lost || st->redis_major < 7 || st->quiet)
 		return;
 	snprintf(count, sizeof(count), "%d", TAIL_BATCH);
-	tail_send(st, TAIL_READ, 6, argv, st->cfg->redis_timeout_ms);
+	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
+	snprintf(from, sizeof(from), "(%s", t->id);
+	if (tail_send(st, TAIL_QUEUED, 1, multi, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, 6, counters, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, 6, range, ms) == -1 ||
+	    tail_send(st, TAIL_READ, 1, exec, ms) == -1)
+		redisAsyncDisconnect(t->ac);	/* not half a transaction */
 }
 
 /* Waits (blocking XREAD) until something follows the position. */
@@ -1365,17 +1519,20 @@ tail_apply(struct store *st, redisReply *e)
 		st->hooks.change(&ch, st->hooks.arg);
 }
 
-/* script_changes's answer: check that nothing after the position is gone,
- * then apply what came. */
+/* tail_next's answer, EXEC's [script_changes's, XRANGE's]: check that
+ * nothing after the position is gone, then apply what came. */
 static void
-tail_read_done(struct store *st, redisReply *r)
+tail_read_done(struct store *st, redisReply *x)
 {
 	struct tail *t = &st->tail;
 	const char *last, *deleted, *first;
 	uint64_t added, len;
-	redisReply *es;
+	redisReply *r, *es;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 6 ||
+	if (x->type != REDIS_REPLY_ARRAY || x->elements != 2 ||
+	    (r = x->element[0])->type != REDIS_REPLY_ARRAY ||
+	    (es = x->element[1])->type != REDIS_REPLY_ARRAY ||
+	    r->elements != 6 ||
 	    (last = reply_str(r->element[0])) == NULL ||
 	    (deleted = reply_str(r->element[2])) == NULL ||
 	    r->element[3]->type != REDIS_REPLY_ARRAY ||
@@ -1386,7 +1543,6 @@ tail_read_done(struct store *st, redisReply *r)
 	}
 	added = (uint64_t)reply_int(r->element[1]);
 	len = (uint64_t)reply_int(r->element[5]);
-	es = r->element[3];
 	if (last[0] == '\0') {
 		if (t->added > 0) {
 			tail_lost(st, "the change stream is gone (Redis was "
@@ -1459,6 +1615,7 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		tail_next(st);
 		break;
 	case TAIL_SELECT:
+	case TAIL_QUEUED:
 		break;
 	case TAIL_READ:
 		if (current)

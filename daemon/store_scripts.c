@@ -17,24 +17,40 @@ const char script_put_employer[] =
 "  'op', 'employer.put', 'employer', id, 'version', v)\n"
 "return {v, created}\n";
 
+/*
+ * One read of what the record was, then only the writes a new version
+ * needs: posted_at only with the first version, reason only removed when a
+ * closed posting comes back. The index entries are written as before (a
+ * posting already in a set or sorted set stays there).
+ */
 const char script_put_job[] =
 "local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
 "if redis.call('EXISTS', p..'employer:'..emp) == 0 then return {-2, 0} end\n"
 "local key = p..'job:'..emp..':'..id\n"
 "local member = emp..':'..id\n"
-"local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"local old = redis.call('HMGET', key, 'version', 'dis', 'reason')\n"
+"local cur = tonumber(old[1] or '0')\n"
 "if ARGV[9] ~= '' and tonumber(ARGV[9]) ~= cur then return {-3, cur} end\n"
 "-- GEOADD is the one write that can refuse its input: it goes first, so\n"
 "-- that a refusal leaves nothing half-written.\n"
 "redis.call('GEOADD', p..'jobs:geo', ARGV[8], ARGV[7], member)\n"
-"local old = redis.call('HGET', key, 'dis')\n"
-"if old then for t in string.gmatch(old, '%S+') do\n"
-"  redis.call('SREM', p..'jobs:dis:'..t, member) end end\n"
+"if old[2] then\n"
+"  local keep = {}\n"
+"  for t in string.gmatch(ARGV[5], '%S+') do keep[t] = true end\n"
+"  for t in string.gmatch(old[2], '%S+') do\n"
+"    if not keep[t] then redis.call('SREM', p..'jobs:dis:'..t, member) end\n"
+"  end\n"
+"end\n"
 "local v = cur + 1\n"
-"redis.call('HSET', key, 'doc', ARGV[4], 'version', v, 'updated_at',\n"
-"  ARGV[10], 'status', 'open', 'dis', ARGV[5], 'town', ARGV[6])\n"
-"redis.call('HSETNX', key, 'posted_at', ARGV[10])\n"
-"redis.call('HDEL', key, 'reason')\n"
+"if cur == 0 then\n"
+"  redis.call('HSET', key, 'doc', ARGV[4], 'version', v, 'updated_at',\n"
+"    ARGV[10], 'status', 'open', 'dis', ARGV[5], 'town', ARGV[6],\n"
+"    'posted_at', ARGV[10])\n"
+"else\n"
+"  redis.call('HSET', key, 'doc', ARGV[4], 'version', v, 'updated_at',\n"
+"    ARGV[10], 'status', 'open', 'dis', ARGV[5], 'town', ARGV[6])\n"
+"end\n"
+"if old[3] then redis.call('HDEL', key, 'reason') end\n"
 "for t in string.gmatch(ARGV[5], '%S+') do\n"
 "  redis.call('SADD', p..'jobs:dis:'..t, member) end\n"
 "redis.call('SADD', p..'jobs:open', member)\n"

@@ -1,5 +1,5 @@
 /*
- * store_scripts.h - the Lua scripts store.c sends with EVAL.
+ * store_scripts.h - the Lua scripts store.c runs (by EVALSHA; see send_script).
  */
 #ifndef JM_STORE_SCRIPTS_H
 #define JM_STORE_SCRIPTS_H

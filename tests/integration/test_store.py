@@ -339,6 +339,40 @@ class StallTest(unittest.TestCase):
             self.fail("%s: matched %r, Redis holds late-post open and "
                       "to-close closed" % (e, got[-1]))
 
+    def test_writes_after_script_flush(self):
+        # The scripts run by EVALSHA: a Redis that forgot them (SCRIPT
+        # FLUSH, or a restart the daemon has not noticed yet) answers
+        # NOSCRIPT, and every write must still apply, once, in order.
+        self.staff.result("job.post", {"job": job("sf-1")})
+        changes = self.redis.cmd("XLEN", "jm:changes")
+        self.redis.cmd("SCRIPT", "FLUSH")
+        n = 8
+        self.staff.send_raw(b"".join(
+            h.line(h.request("job.post", {"job": job("sf-%d" % (i % 2))},
+                             id=i)) for i in range(n)))
+        r = [self.staff.read_json() for _ in range(n)]
+        self.assertEqual([x["id"] for x in r], list(range(n)))
+        # sf-1 was at version 1: its four posts make 2..5; sf-0 1..4
+        self.assertEqual([x["result"]["version"] for x in r],
+                         [1, 2, 2, 3, 3, 4, 4, 5], r)
+        self.redis.cmd("SCRIPT", "FLUSH")
+        self.assertEqual(self.staff.result("job.close", {
+            "id": "sf-0", "employer_id": "emp-a"})["version"], 5)
+        self.redis.cmd("SCRIPT", "FLUSH")
+        self.staff.result("employer.put", {"employer": {
+            "id": "emp-b", "name": "乙单位", "type": "soe", "town": GUIXI}})
+        self.redis.cmd("SCRIPT", "FLUSH")
+        got = self.staff.result("job.list", {"employer_id": "emp-a"})
+        self.assertEqual(sorted(x["id"] for x in got["jobs"]),
+                         ["sf-0", "sf-1"], got)
+        self.assertEqual(self.redis.cmd("HGET", "jm:job:emp-a:sf-1",
+                                        "version"), b"5")
+        self.assertEqual(self.redis.cmd("XLEN", "jm:changes"), changes + 10)
+        kiosk = self.d.client(h.KIOSK)
+        self.addCleanup(kiosk.close)
+        r = kiosk.result("match", {"profile": PROFILE, "limit": 100})
+        self.assertEqual({x["job"]["id"] for x in r["results"]}, {"sf-1"})
+
     def test_stop_with_requests_in_flight(self):
         self.assertEqual(self.redis.cmd("CLIENT", "PAUSE", "5000", "ALL"),
                          "OK")
