@@ -191,7 +191,7 @@ next_key(struct scan *sc, bool *first, struct span *key, bool *bad)
 static bool
 key_is(const struct span *k, const char *name)
 {
-	return strlen(name) == k->n && memcmp(k->s, name, k->n) == 0;
+	return strncmp(name, k->s, k->n) == 0 && name[k->n] == '\0';
 }
 
 /* An array's next item: true before one, false at its end or on a
@@ -216,24 +216,26 @@ next_item(struct scan *sc, size_t i, bool *bad)
 static bool
 skills(struct scan *sc, struct job *j)
 {
-	struct span sp;
+	struct span sp[SKILLS_MAX];
 	bool bad = false;
-	size_t i;
+	size_t i, n;
 
 	if (!eat(sc, '['))
 		return false;
-	for (i = 0; next_item(sc, i, &bad); i++) {
-		char **nv;
-		if (i == SKILLS_MAX || !str(sc, SKILL_MAX, &sp))
+	for (n = 0; next_item(sc, n, &bad); n++)
+		if (n == SKILLS_MAX || !str(sc, SKILL_MAX, &sp[n]))
 			return false;
-		if ((nv = realloc(j->skills, (i + 1) * sizeof(*nv))) == NULL)
+	if (bad)
+		return false;
+	if (n == 0)
+		return true;
+	if ((j->skills = calloc(n, sizeof(*j->skills))) == NULL)
+		return false;
+	j->nskills = n;		/* job_clear frees what was copied */
+	for (i = 0; i < n; i++)
+		if ((j->skills[i] = strndup(sp[i].s, sp[i].n)) == NULL)
 			return false;
-		j->skills = nv;
-		if ((j->skills[i] = strndup(sp.s, sp.n)) == NULL)
-			return false;
-		j->nskills = i + 1;
-	}
-	return !bad;
+	return true;
 }
 
 /* accessible_for, or accommodations when dis is false. */
@@ -407,17 +409,20 @@ codec_job_scan(const char *buf, size_t len, const struct towns *towns,
 	struct span k;
 	uint32_t seen = 0;
 	bool first = true, bad = false;
-	int f;
+	int f = 0, tried;
 
 	if (!eat(&sc, '{'))
 		return 1;
 	while (next_key(&sc, &first, &k, &bad)) {
-		for (f = 0; f < F_COUNT && !key_is(&k, fields[f]); f++)
-			;
-		if (f == F_COUNT || (seen & 1u << f) ||
+		/* from the field after the last: the stored order is ours */
+		for (tried = 0; tried < F_COUNT && !key_is(&k, fields[f]);
+		    tried++)
+			f = (f + 1) % F_COUNT;
+		if (tried == F_COUNT || (seen & 1u << f) ||
 		    !field(&sc, f, towns, j))
 			return 1;
 		seen |= 1u << f;
+		f = (f + 1) % F_COUNT;
 	}
 	ws(&sc);
 	if (bad || sc.p != sc.end)
