@@ -65,9 +65,18 @@ static int
 decode_job(const struct store_rec *rec, struct job *j)
 {
 	struct perr pe;
-	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	json_t *o;
 	int rc = -1;
 
+	/* The plain stored form without a JSON tree (codec.h); the general
+	 * decoder for anything else, and to say why it does not validate. */
+	if (codec_job_scan(rec->doc, rec->doclen, &server.towns, j) == 0) {
+		j->version = rec->version;
+		j->status = JOB_OPEN;
+		return 0;
+	}
+	job_clear(j);
+	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
 	if (o == NULL ||
 	    codec_job_decode(o, "job", &server.towns, j, &pe) == -1)
 		log_warnx("mirror: skipping a stored posting that does not "

@@ -706,6 +706,7 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 {
 	char key[256];
 	struct store_rec rec;
+	bool more;
 
 	switch (op->kind) {
 	case OP_LOAD_POS:
@@ -729,6 +730,9 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 			load_failed(st, "employers");
 			break;
 		}
+		/* The next batch's ids first: see OP_LOAD_JOBS. */
+		if (r->elements == LOAD_BATCH)
+			load_employers_from(st, op->offset + LOAD_BATCH);
 		for (size_t i = 0; i < r->elements; i++) {
 			const char *argv[] = { "HMGET", key, "doc", "version",
 			    "created_at", "updated_at", "status" };
@@ -738,9 +742,7 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 			    st->cfg->key_prefix, r->element[i]->str);
 			send_load(st, OP_LOAD_EMPLOYER, 0, 7, argv);
 		}
-		if (r->elements == LOAD_BATCH)
-			load_employers_from(st, op->offset + LOAD_BATCH);
-		else
+		if (r->elements != LOAD_BATCH)
 			load_seekers_from(st, NULL);
 		break;
 	case OP_LOAD_SEEKERS:
@@ -761,6 +763,16 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 			load_failed(st, "postings");
 			break;
 		}
+		/*
+		 * The next batch's ids are asked for before this batch's
+		 * records: their reply then comes ahead of this batch's, so
+		 * the next batch's reads are sent while this one is being
+		 * decoded, and Redis works on them meanwhile instead of
+		 * waiting for the daemon (one batch ahead, no more).
+		 */
+		more = strcmp(r->element[0]->str, "0") != 0;
+		if (more)
+			load_jobs_from(st, r->element[0]->str);
 		for (size_t i = 0; i < r->element[1]->elements; i++) {
 			redisReply *m = r->element[1]->element[i];
 			const char *argv[] = { "HMGET", key, "doc", "version",
@@ -771,9 +783,7 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 			    st->cfg->key_prefix, m->str);
 			send_load(st, OP_LOAD_JOB, 0, 7, argv);
 		}
-		if (strcmp(r->element[0]->str, "0") != 0)
-			load_jobs_from(st, r->element[0]->str);
-		else {
+		if (!more) {
 			const char *argv[] = { "PING" };
 			send_load(st, OP_LOAD_END, 0, 1, argv);
 		}

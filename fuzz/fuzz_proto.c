@@ -3,10 +3,12 @@
  * out. The input is cut into lines as a connection cuts them; each line is
  * parsed and checked as a request (or a batch), its params go through the
  * decoder of every method that takes a record, what decodes is encoded
- * again, and every response is serialised.
+ * again, and every response is serialised. Each line is also read as a
+ * stored posting, by the load's reader and by the general decoder.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -79,6 +81,37 @@ one(json_t *req)
 	respond(rpc_result(r.id, json_string(r.method)));
 }
 
+/*
+ * A line as a stored posting: whatever codec_job_scan accepts, json_loadb
+ * and codec_job_decode must accept too, with the same record.
+ */
+static void
+stored_job(const char *p, size_t len)
+{
+	struct job a, b;
+	struct perr pe;
+	json_t *o;
+
+	job_init(&a);
+	job_init(&b);
+	if (codec_job_scan(p, len, &towns, &a) == 0) {
+		if ((o = json_loadb(p, len, 0, NULL)) == NULL ||
+		    codec_job_decode(o, "job", &towns, &b, &pe) == -1 ||
+		    strcmp(a.id, b.id) != 0 || strcmp(a.title, b.title) != 0 ||
+		    a.nskills != b.nskills || a.dis_mask != b.dis_mask ||
+		    a.dis_any != b.dis_any || a.accom_mask != b.accom_mask ||
+		    a.grades_mask != b.grades_mask || a.town != b.town ||
+		    memcmp(&a.lat, &b.lat, sizeof(a.lat)) != 0 ||
+		    memcmp(&a.lon, &b.lon, sizeof(a.lon)) != 0 ||
+		    a.openings != b.openings || a.expires_at != b.expires_at ||
+		    a.salary_min != b.salary_min || a.remote != b.remote)
+			abort();
+		json_decref(o);
+	}
+	job_clear(&a);
+	job_clear(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -103,6 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			used = size;
 		}
 		if (len > 0) {
+			stored_job(p, len);
 			if (rpc_parse(p, len, &root, err, sizeof(err)) != 0)
 				respond(rpc_error(NULL, RPC_PARSE_ERROR, err,
 				    NULL));

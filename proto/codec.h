@@ -27,6 +27,16 @@
 /* A posting as a client sends it (path names it in errors, e.g. "job"). */
 int	 codec_job_decode(json_t *obj, const char *path,
 	    const struct towns *towns, struct job *j, struct perr *e);
+/*
+ * A stored posting's JSON text into j (initialised) without a JSON tree, for
+ * loading many at start-up. Reads only the plain form (no escapes, no nulls,
+ * no field twice, nothing unknown) and accepts only what codec_job_decode
+ * accepts, giving the same record: returns 0 then. Returns 1 for anything
+ * else, which is not an error: the caller clears j and uses json_loadb and
+ * codec_job_decode, which decide and say why.
+ */
+int	 codec_job_scan(const char *buf, size_t len,
+	    const struct towns *towns, struct job *j);
 /* The posting's own fields, as stored; no version or timestamps. */
 json_t	*codec_job_encode(const struct job *j, const struct towns *towns);
 

@@ -115,16 +115,24 @@ pv_id(json_t *obj, const char *path, const char *key, bool required,
 	if (s[0] == '\0' || strlen(s) > ID_MAX)
 		return pv_fail(e, path, key, "must be 1 to %d characters",
 		    ID_MAX);
-	for (const char *p = s; *p != '\0'; p++) {
-		char c = *p;
+	if (!pv_id_chars(s, strlen(s), colon))
+		return pv_fail(e, path, key, "may only hold "
+		    "A-Z a-z 0-9 . _ -%s", colon ? " :" : "");
+	*out = s;
+	return 0;
+}
+
+bool
+pv_id_chars(const char *s, size_t len, bool colon)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
 		    c == '-' || (colon && c == ':')))
-			return pv_fail(e, path, key, "may only hold "
-			    "A-Z a-z 0-9 . _ -%s", colon ? " :" : "");
+			return false;
 	}
-	*out = s;
-	return 0;
+	return true;
 }
 
 int

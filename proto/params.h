@@ -41,6 +41,8 @@ int	pv_str(json_t *obj, const char *path, const char *key, bool required,
 	    size_t maxchars, const char **out, struct perr *e);
 int	pv_id(json_t *obj, const char *path, const char *key, bool required,
 	    bool colon, const char **out, struct perr *e);
+/* Whether s[0..len) holds only the characters of an id (":" if colon). */
+bool	pv_id_chars(const char *s, size_t len, bool colon);
 int	pv_int(json_t *obj, const char *path, const char *key, bool required,
 	    int64_t min, int64_t max, int64_t *out, bool *present,
 	    struct perr *e);

@@ -1321,6 +1321,165 @@ test_towns_find_nearest(void **state)
 	assert_int_equal(towns_find(&none, "1"), -1);
 }
 
+/* ---- codec_job_scan: the load's reader of stored postings --------------- */
+
+/*
+ * The scan of text (len bytes) either gives up (1) or accepts what
+ * json_loadb and codec_job_decode accept, with the same record. Returns
+ * the scan's result.
+ */
+static int
+scan_agrees(const char *text, size_t len)
+{
+	struct job a, b;
+	struct perr e;
+	json_t *o;
+	int rc;
+
+	job_init(&a);
+	rc = codec_job_scan(text, len, &towns, &a);
+	assert_true(rc == 0 || rc == 1);
+	if (rc == 0) {
+		if ((o = json_loadb(text, len, 0, NULL)) == NULL)
+			fail_msg("scan accepted bad JSON: %.*s", (int)len, text);
+		if (decode_job(o, &b, &e) != 0)
+			fail_msg("scan accepted what the decoder refuses (%s: "
+			    "%s): %.*s", e.field, e.reason, (int)len, text);
+		assert_jobs_equal(&a, &b);
+		/* to the bit: -0 is not 0 to the geometry */
+		assert_memory_equal(&a.lat, &b.lat, sizeof(a.lat));
+		assert_memory_equal(&a.lon, &b.lon, sizeof(a.lon));
+		job_clear(&b);
+	}
+	job_clear(&a);
+	return rc;
+}
+
+static int
+scan_agrees_json(json_t *o)
+{
+	char *t = json_dumps(o, JSON_COMPACT);
+	int rc;
+
+	assert_non_null(t);
+	rc = scan_agrees(t, strlen(t));
+	free(t);
+	json_decref(o);
+	return rc;
+}
+
+/* The stored forms are read; what is not plain is left to the decoder. */
+static void
+test_job_scan_forms(void **state)
+{
+	static const char *const plain[] = {
+		full_job,
+		"{\"id\":\"a\",\"employer_id\":\"e\",\"title\":\"t\","
+		"\"accessible_for\":[\"any\"],\"employment_type\":"
+		"\"full_time\",\"town\":\"500231102000\"}",
+		" { \"id\" : \"a\" , \"employer_id\":\"e\",\"title\":\"t\","
+		"\"skills\":[],\"accommodations\":[],\"accessible_for\":"
+		"[\"hearing\",\"hearing\"],\"employment_type\":\"part_time\","
+		"\"location\":{\"lon\":-0,\"lat\":-1.5e1},\"remote\":false,"
+		"\"description\":\"\",\"openings\":10000,"
+		"\"expires_at\":0}\r\n",
+	};
+	static const char *const other[] = {
+		"{\"id\":\"a\\u0062\",\"employer_id\":\"e\",\"title\":\"t\","
+		"\"accessible_for\":[\"any\"],\"employment_type\":"
+		"\"full_time\",\"town\":\"500231102000\"}",
+		"{\"id\":\"a\",\"employer_id\":\"e\",\"title\":\"t\","
+		"\"description\":null,\"accessible_for\":[\"any\"],"
+		"\"employment_type\":\"full_time\",\"town\":\"500231102000\"}",
+		"{\"id\":\"a\",\"id\":\"b\",\"employer_id\":\"e\","
+		"\"title\":\"t\",\"accessible_for\":[\"any\"],"
+		"\"employment_type\":\"full_time\",\"town\":\"500231102000\"}",
+		"{\"id\":\"a\",\"employer_id\":\"e\",\"title\":\"t\","
+		"\"accessible_for\":[\"any\"],\"employment_type\":"
+		"\"full_time\",\"location\":{\"lat\":1e400,\"lon\":0}}",
+		"[]", "", "{}",
+	};
+	struct job j;
+	struct perr e;
+	json_t *enc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		assert_int_equal(scan_agrees(plain[i], strlen(plain[i])), 0);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		assert_int_equal(scan_agrees(other[i], strlen(other[i])), 1);
+	/* what the daemon stores is read by the scan */
+	assert_int_equal(decode_job(load(full_job), &j, &e), 0);
+	assert_non_null(enc = codec_job_encode(&j, &towns));
+	assert_int_equal(scan_agrees_json(enc), 0);
+	job_clear(&j);
+}
+
+/* Field values the decoder refuses or reads in its own way. */
+static void
+test_job_scan_values(void **state)
+{
+	static const char *const keys[] = { "id", "employer_id", "title",
+	    "description", "skills", "accessible_for", "grades",
+	    "accommodations", "employment_type", "location", "town",
+	    "remote", "salary", "openings", "expires_at", "other" };
+	static const char *const vals[] = { "null", "\"\"", "\"x\"", "\"a:b\"",
+	    "\"a b\"", "0", "-0", "1", "4", "5", "1.0", "1e0", "-1",
+	    "10000", "10001", "4102444800", "4102444801",
+	    "123456789012345678901", "true", "false", "[]", "{}", "[1]",
+	    "[0]", "[1,2,3,4]", "[1,2,3,4,4]", "[\"any\"]",
+	    "[\"any\",\"visual\"]", "[\"visual\",\"visual\"]",
+	    "[\"braille\"]", "[\"x\"]", "[null]", "\"full_time\"",
+	    "\"500231101000\"", "\"500231000000\"",
+	    "{\"lat\":30,\"lon\":107}", "{\"lat\":86,\"lon\":107}",
+	    "{\"lat\":30}", "{\"lat\":30,\"lon\":181,\"x\":1}",
+	    "{\"lat\":1e400,\"lon\":0}", "{\"min\":1,\"max\":2}",
+	    "{\"min\":3,\"max\":2}", "{\"min\":1}",
+	    "{\"min\":1,\"max\":100000001}" };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		(void)scan_agrees_json(job_with(keys[k], NULL));
+		for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+			json_t *o, *val = json_loads(vals[v], JSON_DECODE_ANY,
+			    NULL);
+			if (val == NULL)	/* 1e400: jansson refuses it */
+				continue;
+			o = load(full_job);
+			json_object_set_new(o, keys[k], val);
+			(void)scan_agrees_json(o);
+		}
+	}
+}
+
+/* Every byte of a posting's text replaced, doubled or dropped. */
+static void
+test_job_scan_mutations(void **state)
+{
+	static const char subst[] = "\"\\{}[],: 0159-.eE+atx\x01\x80\xff";
+	size_t n = strlen(full_job);
+	char *b = malloc(n + 2);
+
+	(void)state;
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t s = 0; s < sizeof(subst) - 1; s++) {
+			memcpy(b, full_job, n);
+			b[i] = subst[s];
+			(void)scan_agrees(b, n);
+			memcpy(b, full_job, i);
+			b[i] = subst[s];
+			memcpy(b + i + 1, full_job + i, n - i);
+			(void)scan_agrees(b, n + 1);
+		}
+		memcpy(b, full_job, i);
+		memcpy(b + i, full_job + i + 1, n - i - 1);
+		(void)scan_agrees(b, n - 1);
+		(void)scan_agrees(full_job, i);		/* cut short */
+	}
+	free(b);
+}
+
 int
 main(void)
 {
@@ -1340,6 +1499,9 @@ main(void)
 		cmocka_unit_test(test_job_unknown_field),
 		cmocka_unit_test(test_job_town),
 		cmocka_unit_test(test_job_round_trip),
+		cmocka_unit_test(test_job_scan_forms),
+		cmocka_unit_test(test_job_scan_values),
+		cmocka_unit_test(test_job_scan_mutations),
 		cmocka_unit_test(test_employer_valid),
 		cmocka_unit_test(test_employer_counts),
 		cmocka_unit_test(test_employer_bad),
