@@ -54,6 +54,9 @@ config_defaults(struct config *c)
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
 	regex_limits_defaults(&c->regex);
 	quota_rules_defaults(&c->quota);
+	c->plan.jobs = 300;
+	c->plan.trained = 60;
+	c->plan.graduate_rate = 900000;
 	c->log_level = LOG_INFO;
 }
 
@@ -560,6 +563,19 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		    (uint32_t)n;
 	} else if (strncmp(k, "quota_", 6) == 0) {
 		return apply_quota(&c->quota, argv, argc, why, whylen);
+	} else if (strcmp(k, "plan_jobs_target") == 0) {
+		NEED(1);
+		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.jobs) == -1)
+			BAD("expected a whole number from 0 to 10000000");
+	} else if (strcmp(k, "plan_trained_target") == 0) {
+		NEED(1);
+		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.trained) == -1)
+			BAD("expected a whole number from 0 to 10000000");
+	} else if (strcmp(k, "plan_graduate_rate") == 0) {
+		NEED(1);
+		if (quota_parse_ppm(argv[1], QUOTA_PPM,
+		    &c->plan.graduate_rate) == -1)
+			BAD("expected a fraction from 0 to 1");
 	} else if (strcmp(k, "token") == 0) {
 		NEED(2);
 		return add_token(c, argv[1], argv[2], why, whylen);

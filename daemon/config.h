@@ -68,6 +68,11 @@ struct config {
 	char		 towns_file[PATH_MAX];
 	struct regex_limits regex;		/* regex_* keys */
 	struct quota_rules quota;		/* quota_* keys */
+	struct plan_targets {			/* plan_* keys: stats.plan */
+		int64_t	 jobs;			/* new jobs in a period */
+		int64_t	 trained;		/* people trained */
+		uint32_t graduate_rate;		/* ppm of graduates employed */
+	}		 plan;
 	int		 log_level;
 };
 

@@ -70,6 +70,9 @@ static const struct method methods[] = {
 	{ "seeker.get",		ROLES_STAFF,	m_seeker_get },
 	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete },
 	{ "seeker.list",	ROLES_STAFF,	m_seeker_list },
+	{ "placement.record",	ROLES_STAFF,	m_placement_record },
+	{ "placement.list",	ROLES_STAFF,	m_placement_list },
+	{ "stats.plan",		ROLES_STAFF,	m_stats_plan },
 	{ "job.candidates",	ROLES_STAFF,	m_job_candidates },
 };
 

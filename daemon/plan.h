@@ -1,7 +1,8 @@
 /*
  * plan.h - the county plan's numbers: where employers stand against the
- * disability employment quota (employer.quota, employer.list). Staff
- * only; the formula is matcher/quota.c's (docs/quota.md).
+ * disability employment quota (employer.quota, employer.list), hires
+ * (placement.record, placement.list) and the plan's progress (stats.plan).
+ * Staff only; the quota's formula is matcher/quota.c's (docs/quota.md).
  */
 #ifndef JM_PLAN_H
 #define JM_PLAN_H
@@ -12,5 +13,8 @@ struct req;
 
 void	m_employer_quota(struct req *r, json_t *params);
 void	m_employer_list(struct req *r, json_t *params);
+void	m_placement_record(struct req *r, json_t *params);
+void	m_placement_list(struct req *r, json_t *params);
+void	m_stats_plan(struct req *r, json_t *params);
 
 #endif

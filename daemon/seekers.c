@@ -141,6 +141,40 @@ mirror_remove(struct seekers *ss, const char *id)
 		seeker_free(strmap_del(&ss->byid, id));
 }
 
+void
+seekers_put(const struct seeker *s)
+{
+	/* both mirrors get it, even when the first is out of memory */
+	int a = mirror_put(server.seekers, s);
+	int b = mirror_put(server.seekers_loading, s);
+
+	if (a == -1 || b == -1)
+		log_warnx("seekers: out of memory adding a seeker");
+}
+
+struct each_seeker {
+	void	(*fn)(const struct seeker *, void *);
+	void	 *arg;
+};
+
+static void
+each_seeker(const char *key, void *val, void *arg)
+{
+	struct each_seeker *es = arg;
+
+	(void)key;
+	es->fn(val, es->arg);
+}
+
+void
+seekers_each(void (*fn)(const struct seeker *, void *), void *arg)
+{
+	struct each_seeker es = { fn, arg };
+
+	if (server.seekers != NULL)
+		strmap_each(&server.seekers->byid, each_seeker, &es);
+}
+
 const struct seeker *
 seekers_find(const char *id)
 {
@@ -256,9 +290,7 @@ put_done(const struct store_res *res, void *arg)
 		return;
 	}
 	s->version = res->version;
-	if (mirror_put(server.seekers, s) == -1 ||
-	    mirror_put(server.seekers_loading, s) == -1)
-		log_warnx("seekers: out of memory adding a seeker");
+	seekers_put(s);
 	req_result(r, json_pack("{s:s, s:I, s:b}", "id", s->id, "version",
 	    (json_int_t)res->version, "created", res->created));
 }

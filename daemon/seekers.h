@@ -53,6 +53,13 @@ void	m_seeker_delete(struct req *r, json_t *params);
 void	m_job_candidates(struct req *r, json_t *params);
 void	m_seeker_list(struct req *r, json_t *params);
 
+/* Calls fn for every registered seeker of the mirror, in no order. */
+void	seekers_each(void (*fn)(const struct seeker *s, void *arg),
+	    void *arg);
+
+/* Puts a copy of s, written to the store, into the mirrors. */
+void	seekers_put(const struct seeker *s);
+
 /* The town of a registered seeker: the one given, else the nearest. */
 int	seekers_town(const struct seeker *s);
 

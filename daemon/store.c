@@ -34,12 +34,13 @@ enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
 /* The scripts sent on the main link, by their index in scripts[]. */
 enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
 	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
-	SC_CHANGES, SC_COUNT };
+	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_COUNT };
 
 static const char *const scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
-	script_put_seeker, script_delete_seeker, script_changes
+	script_put_seeker, script_delete_seeker, script_placement,
+	script_list_placements, script_changes
 };
 
 /* The change stream, followed on a link of its own. */
@@ -351,17 +352,22 @@ handle_write(struct op *op, redisReply *r)
 	struct store_res res;
 
 	memset(&res, 0, sizeof(res));
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    r->elements > 3) {
 		res.status = STORE_FAILED;
 		res.error = "unexpected reply";
 		answer(op, &res);
 		return;
 	}
+	if (r->elements == 3)
+		res.id = reply_str(r->element[2]);
 	res.version = reply_int(r->element[0]);
 	res.created = reply_int(r->element[1]) == 1;
 	switch (res.version) {
 	case -1:
 		res.status = STORE_NOT_FOUND;
+		res.version = reply_int(r->element[1]);	/* which, if told */
+		res.created = false;
 		break;
 	case -2:
 		res.status = STORE_NO_EMPLOYER;
@@ -1331,6 +1337,47 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 	send_script(st, op, SC_DELETE_SEEKER, 6, argv);
 }
 
+
+/* ---- placements -------------------------------------------------------- */
+
+void
+store_record_placement(struct store *st, const struct placement_write *w,
+    store_cb *cb, void *arg)
+{
+	char jv[32], sv[32], day[32], now[32], maxlen[32];
+	struct op *op = op_new(OP_WRITE, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->hire,
+	    w->seeker_id, w->employer_id, w->job_id, jv,
+	    w->job_doc != NULL ? w->job_doc : "", sv, w->seeker_doc, w->doc,
+	    day, now, maxlen };
+
+	if (op == NULL)
+		return;
+	snprintf(jv, sizeof(jv), "%" PRId64, w->job_version);
+	snprintf(sv, sizeof(sv), "%" PRId64, w->seeker_version);
+	snprintf(day, sizeof(day), "%" PRId64, w->day);
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	send_script(st, op, SC_PLACEMENT, 16, argv);
+}
+
+void
+store_list_placements(struct store *st, int64_t from, int64_t to,
+    size_t offset, size_t limit, store_cb *cb, void *arg)
+{
+	char f[32], t[32], o[32], l[32];
+	struct op *op = op_new(OP_LIST, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t, o,
+	    l };
+
+	if (op == NULL)
+		return;
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	snprintf(t, sizeof(t), "%" PRId64, to);
+	snprintf(o, sizeof(o), "%zu", offset);
+	snprintf(l, sizeof(l), "%zu", limit);
+	send_script(st, op, SC_LIST_PLACEMENTS, 8, argv);
+}
 
 /* ---- the change stream ----------------------------------------------- */
 

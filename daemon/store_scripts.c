@@ -174,6 +174,11 @@ const char script_put_seeker[] =
 "  'op', 'seeker.put', 'id', id)\n"
 "return {v, created}\n";
 
+/*
+ * Deleting a seeker also unlinks the placements recorded for it: each
+ * keeps what the plan counts (date, town, employer, posting, disability
+ * type and grade) but loses the seeker's id.
+ */
 const char script_delete_seeker[] =
 "local p, id = ARGV[1], ARGV[2]\n"
 "local key = p..'seeker:'..id\n"
@@ -181,9 +186,109 @@ const char script_delete_seeker[] =
 "local v = tonumber(redis.call('HGET', key, 'version') or '0')\n"
 "redis.call('DEL', key)\n"
 "redis.call('ZREM', p..'seekers', id)\n"
+"local links = p..'placements:seeker:'..id\n"
+"for _, pid in ipairs(redis.call('HVALS', links)) do\n"
+"  local pk = p..'placement:'..pid\n"
+"  local doc = redis.call('HGET', pk, 'doc')\n"
+"  if doc then\n"
+"    local d = cjson.decode(doc)\n"
+"    d['seeker_id'] = nil\n"
+"    redis.call('HSET', pk, 'doc', cjson.encode(d))\n"
+"  end\n"
+"end\n"
+"redis.call('DEL', links)\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
 "  'op', 'seeker.delete', 'id', id)\n"
 "return {v, 0}\n";
+
+/*
+ * A hire, in one step: the placement, the posting one opening fewer or, at
+ * its last, closed as filled, and the seeker employed. A placement's id is
+ * a number; the seeker's hash of links (hire -> id, the hire being
+ * "date:employer:job") finds the same hire recorded again, which changes
+ * nothing, and is what seeker.delete follows to unlink the seeker. The
+ * daemon read the posting's and the seeker's versions and wrote their new
+ * documents from them; either having moved since is a conflict, as is a
+ * closed posting. The seeker's document never reaches the change stream,
+ * only its id. Answers {posting version, 1, id}, or {0, 0, id} for a hire
+ * already recorded.
+ * ARGV: p, hire, seeker, employer, job, job version, new job doc ('' to
+ * close it), seeker version, new seeker doc, placement doc (without id),
+ * day, now, stream maxlen.
+ */
+const char script_placement[] =
+"local p, hire, sid, emp, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
+"local links = p..'placements:seeker:'..sid\n"
+"local known = redis.call('HGET', links, hire)\n"
+"if known then return {0, 0, known} end\n"
+"local jkey = p..'job:'..emp..':'..jid\n"
+"local skey = p..'seeker:'..sid\n"
+"local j = redis.call('HMGET', jkey, 'version', 'status', 'dis')\n"
+"if not j[1] then return {-1, 1} end\n"
+"local sv = redis.call('HGET', skey, 'version')\n"
+"if not sv then return {-1, 2} end\n"
+"if j[2] == 'closed' or tonumber(j[1]) ~= tonumber(ARGV[6]) then\n"
+"  return {-3, tonumber(j[1])} end\n"
+"if tonumber(sv) ~= tonumber(ARGV[8]) then return {-3, tonumber(sv)} end\n"
+"local member = emp..':'..jid\n"
+"local jv = tonumber(j[1]) + 1\n"
+"if ARGV[7] == '' then\n"
+"  redis.call('HSET', jkey, 'version', jv, 'status', 'closed',\n"
+"    'updated_at', ARGV[12], 'reason', 'filled')\n"
+"  for t in string.gmatch(j[3] or '', '%S+') do\n"
+"    redis.call('SREM', p..'jobs:dis:'..t, member) end\n"
+"  redis.call('ZREM', p..'jobs:geo', member)\n"
+"  redis.call('SREM', p..'jobs:open', member)\n"
+"  redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
+"    'op', 'job.close', 'employer', emp, 'id', jid, 'version', jv)\n"
+"else\n"
+"  redis.call('HSET', jkey, 'doc', ARGV[7], 'version', jv,\n"
+"    'updated_at', ARGV[12])\n"
+"  redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
+"    'op', 'job.post', 'employer', emp, 'id', jid, 'version', jv)\n"
+"end\n"
+"redis.call('HINCRBY', skey, 'version', 1)\n"
+"redis.call('HSET', skey, 'doc', ARGV[9], 'updated_at', ARGV[12])\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
+"  'op', 'seeker.put', 'id', sid)\n"
+"local pid = tostring(redis.call('INCR', p..'placements:next'))\n"
+"local d = cjson.decode(ARGV[10])\n"
+"d['id'] = pid\n"
+"redis.call('HSET', p..'placement:'..pid, 'doc', cjson.encode(d),\n"
+"  'recorded_at', ARGV[12])\n"
+"redis.call('ZADD', p..'placements', ARGV[11], pid)\n"
+"redis.call('HSET', links, hire, pid)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
+"  'op', 'placement.record', 'id', pid)\n"
+"return {jv, 1, pid}\n";
+
+/*
+ * Placements whose day is within [ARGV[2], ARGV[3]], by day then id, from
+ * position ARGV[4], at most ARGV[5]: the next position ('' at the end),
+ * then doc, 0, recorded_at, recorded_at, '' for each (the shape of a job
+ * list).
+ */
+const char script_list_placements[] =
+"local p, from, to = ARGV[1], ARGV[2], ARGV[3]\n"
+"local offset, limit = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
+"local ids = redis.call('ZRANGEBYSCORE', p..'placements', from, to,\n"
+"  'LIMIT', offset, limit + 1)\n"
+"local out = {''}\n"
+"local n = #ids\n"
+"if n > limit then out[1] = tostring(offset + limit) n = limit end\n"
+"for i = 1, n do\n"
+"  local h = redis.call('HMGET', p..'placement:'..ids[i], 'doc',\n"
+"    'recorded_at')\n"
+"  if h[1] then\n"
+"    local at = h[2] or '0'\n"
+"    out[#out + 1] = h[1]\n"
+"    out[#out + 1] = '0'\n"
+"    out[#out + 1] = at\n"
+"    out[#out + 1] = at\n"
+"    out[#out + 1] = ''\n"
+"  end\n"
+"end\n"
+"return out\n";
 
 /*
  * The change stream's counters and, when ARGV[2] is an entry id, up to

@@ -12,6 +12,8 @@ extern const char script_rules_set[];
 extern const char script_rules_history[];
 extern const char script_put_seeker[];
 extern const char script_delete_seeker[];
+extern const char script_placement[];
+extern const char script_list_placements[];
 extern const char script_changes[];
 
 #endif

@@ -320,5 +320,265 @@ class SeekerRecordTest(unittest.TestCase):
         self.assertNotIn("s99", self.ids())
 
 
+def job(id, emp, openings, employment_type, town=GUIXI):
+    return {"id": id, "employer_id": emp, "title": "岗位 " + id,
+            "skills": ["保洁"], "accessible_for": ["any"],
+            "employment_type": employment_type, "town": town,
+            "openings": openings}
+
+
+PLAN_EMPLOYERS = [
+    employer("ag1", "agency", 120, 1, 0, 80000),          # below, one met
+    employer("in1", "institution", 70, 0, 0, 90000),      # below, one unmet
+    employer("pr1", "private", 400, 3, 1, 150000),        # below
+    employer("sw1", "sheltered_workshop", 20, 10, 0, 40000),  # at quota
+    {"id": "co1", "name": "单位 co1", "type": "community", "town": GUIXI},
+]
+
+PLAN_JOBS = [
+    job("j1", "ag1", 2, "full_time"),
+    job("j2", "sw1", 1, "sheltered"),
+    job("j3", "pr1", 3, "part_time"),
+    job("j4", "in1", 1, "public_welfare"),
+]
+
+PLAN_SEEKERS = [
+    seeker("g1", flags=["graduate"], services=ALL4,
+           plan_note="一人一策", training=[{"course": "电脑", "date":
+                                            "2024-05-01"}]),
+    seeker("g2", town=XINMIN, dtype="hearing", flags=["graduate"],
+           services={"info_checked": "2024-02-01"},
+           training=[{"course": "手语", "date": "2023-12-01"}]),
+    seeker("g3", dtype="visual", flags=["graduate"],
+           services={"assessed": "2024-03-01", "served": "2025-01-05"},
+           training=[{"course": "按摩", "date": "2024-09-09"}]),
+    seeker("n1", town=XINMIN, dtype="intellectual", services=ALL4),
+    seeker("n2", status="not_seeking"),
+]
+
+YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
+
+
+class PlacementPlanTest(unittest.TestCase):
+    """Hires and the plan's progress, on a data set whose answers are
+    worked out by hand in the comments."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env()
+        cls.addClassCleanup(cls.env.stop)
+        cls.staff = cls.env.daemon.client(h.STAFF)
+        cls.kiosk = cls.env.daemon.client(h.KIOSK)
+        st = cls.staff
+        for e in PLAN_EMPLOYERS:
+            st.result("employer.put", {"employer": e})
+        for j in PLAN_JOBS:
+            st.result("job.post", {"job": j})
+        for s in PLAN_SEEKERS:
+            st.result("seeker.put", {"seeker": s})
+        cls.placed = {}
+        # P1: j1 2 -> 1 opening; P2: j2's last -> closed; P3: after 2024;
+        # P5: j1's last -> closed
+        for name, sid, jid, emp, date in (
+                ("P1", "g1", "j1", "ag1", "2024-04-01"),
+                ("P2", "n1", "j2", "sw1", "2024-06-15"),
+                ("P3", "n2", "j3", "pr1", "2025-02-01"),
+                ("P5", "g2", "j1", "ag1", "2024-11-30")):
+            cls.placed[name] = st.result("placement.record", {
+                "seeker_id": sid, "job_id": jid, "employer_id": emp,
+                "date": date})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.staff.close()
+        cls.kiosk.close()
+
+    def test_record_changes_the_posting_and_the_seeker(self):
+        p = self.placed
+        self.assertTrue(p["P1"]["created"])
+        self.assertEqual(p["P1"]["job"], {"id": "j1", "employer_id": "ag1",
+                                          "status": "open", "openings": 1})
+        self.assertEqual(p["P2"]["job"]["status"], "closed")
+        self.assertEqual(p["P3"]["job"]["openings"], 2)
+        self.assertEqual(p["P5"]["job"]["status"], "closed")
+        j1 = self.staff.result("job.get", {"id": "j1", "employer_id": "ag1"})
+        self.assertEqual(j1["status"], "closed")
+        j3 = self.staff.result("job.get", {"id": "j3", "employer_id": "pr1"})
+        self.assertEqual((j3["status"], j3["openings"]), ("open", 2))
+        g1 = self.staff.result("seeker.get", {"id": "g1"})
+        self.assertEqual((g1["status"], g1["employed_since"]),
+                         ("employed", "2024-04-01"))
+        self.assertEqual(g1["plan_note"], "一人一策")   # the rest is kept
+        self.assertEqual(self.staff.result("seeker.list", {
+            "status": "employed"})["total"], 4)
+
+    def test_the_same_hire_again_changes_nothing(self):
+        again = self.staff.result("placement.record", {
+            "seeker_id": "g1", "job_id": "j1", "employer_id": "ag1",
+            "date": "2024-04-01"})
+        self.assertFalse(again["created"])
+        self.assertEqual(again["id"], self.placed["P1"]["id"])
+        r = self.staff.result("placement.list", {})
+        self.assertEqual(len(r["placements"]), 4)
+
+    def test_refusals(self):
+        st = self.staff
+        # j2 is closed (filled by P2)
+        e = st.error("placement.record", {"seeker_id": "g3", "job_id": "j2",
+                                          "employer_id": "sw1",
+                                          "date": "2024-07-01"}, code=-32003)
+        e = st.error("placement.record", {"seeker_id": "nobody",
+                                          "job_id": "j3", "employer_id":
+                                          "pr1", "date": "2024-07-01"},
+                     code=-32002)
+        self.assertEqual(e["data"]["field"], "seeker_id")
+        e = st.error("placement.record", {"seeker_id": "g3", "job_id": "jx",
+                                          "employer_id": "pr1",
+                                          "date": "2024-07-01"}, code=-32002)
+        self.assertEqual(e["data"]["field"], "job_id")
+        st.error("placement.record", {"seeker_id": "g3", "job_id": "j3",
+                                      "employer_id": "pr1",
+                                      "date": "2024-02-30"}, code=-32602)
+        st.error("placement.record", {"seeker_id": "g3", "job_id": "j3",
+                                      "employer_id": "pr1"}, code=-32602)
+        for m in ("placement.record", "placement.list", "stats.plan"):
+            self.kiosk.error(m, {}, code=-32001)
+        j3 = st.result("job.get", {"id": "j3", "employer_id": "pr1"})
+        self.assertEqual(j3["openings"], 2)     # nothing was taken
+
+    def ids(self, **params):
+        r = self.staff.result("placement.list", params)
+        return [p["job_id"] + "/" + (p["seeker_id"] or "-")
+                for p in r["placements"]]
+
+    def test_list_filters(self):
+        self.assertEqual(self.ids(), ["j1/g1", "j2/n1", "j1/g2", "j3/n2"])
+        self.assertEqual(self.ids(**YEAR), ["j1/g1", "j2/n1", "j1/g2"])
+        self.assertEqual(self.ids(disability_type="hearing"), ["j1/g2"])
+        self.assertEqual(self.ids(employer_type="agency"),
+                         ["j1/g1", "j1/g2"])
+        self.assertEqual(self.ids(employment_type="sheltered"), ["j2/n1"])
+        self.assertEqual(self.ids(town=XINMIN), ["j2/n1", "j1/g2"])
+        self.assertEqual(self.ids(graduate=True, **YEAR),
+                         ["j1/g1", "j1/g2"])
+        r = self.staff.result("placement.list", {"limit": 3})
+        self.assertEqual(len(r["placements"]), 3)
+        r = self.staff.result("placement.list", {"limit": 3,
+                                                 "cursor": r["next_cursor"]})
+        self.assertEqual([p["job_id"] for p in r["placements"]], ["j3"])
+        self.assertIsNone(r["next_cursor"])
+        p = self.staff.result("placement.list", {"to": "2024-04-01"})
+        self.assertEqual(p["placements"][0], {
+            "id": self.placed["P1"]["id"], "seeker_id": "g1",
+            "employer_id": "ag1", "job_id": "j1", "date": "2024-04-01",
+            "town": GUIXI, "job_town": GUIXI, "employer_type": "agency",
+            "disability_type": "physical", "grade": 3,
+            "employment_type": "full_time", "graduate": True})
+        for bad in ({"from": "2024-12-31", "to": "2024-01-01"},
+                    {"town": "1"}, {"employer_type": "bank"},
+                    {"graduate": "yes"}, {"seeker_id": "g1"}):
+            self.staff.error("placement.list", bad, code=-32602)
+
+    def test_stats_plan_2024(self):
+        r = self.staff.result("stats.plan", YEAR)
+        self.assertEqual((r["from"], r["to"]), ("2024-01-01", "2024-12-31"))
+        emp = r["employment"]
+        # P1, P2, P5 (P3 is in 2025); P1 and P5 are graduates'
+        self.assertEqual(emp["placements"], 3)
+        self.assertEqual(emp["target"], 300)
+        self.assertAlmostEqual(emp["progress"], 0.01)
+        self.assertFalse(emp["met"])
+        self.assertEqual(emp["graduates"], 2)
+        self.assertEqual(emp["by_disability_type"]["physical"], 1)
+        self.assertEqual(emp["by_disability_type"]["intellectual"], 1)
+        self.assertEqual(emp["by_disability_type"]["hearing"], 1)
+        self.assertEqual(emp["by_disability_type"]["visual"], 0)
+        self.assertEqual(emp["by_employment_type"]["full_time"], 2)
+        self.assertEqual(emp["by_employment_type"]["sheltered"], 1)
+        self.assertEqual(emp["by_employer_type"]["agency"], 2)
+        self.assertEqual(emp["by_employer_type"]["sheltered_workshop"], 1)
+        # graduates g1, g2, g3: g1 and g2 employed; only g1 has a plan
+        g = r["graduates"]
+        self.assertEqual((g["registered"], g["employed"], g["with_plan"]),
+                         (3, 2, 1))
+        self.assertAlmostEqual(g["rate"], 2 / 3)
+        self.assertEqual(g["target_rate"], 0.9)
+        self.assertFalse(g["met"])
+        # by 2024-12-31, of 5 seekers: info g1 g2 n1; assessed g1 g3 n1;
+        # registered g1 n1; served g1 n1 (g3's is in 2025); all four g1 n1
+        sv = r["services"]
+        self.assertEqual(sv["seekers"], 5)
+        self.assertEqual(sv["info_checked"], {"count": 3, "coverage": 0.6})
+        self.assertEqual(sv["assessed"], {"count": 3, "coverage": 0.6})
+        self.assertEqual(sv["registered"], {"count": 2, "coverage": 0.4})
+        self.assertEqual(sv["served"], {"count": 2, "coverage": 0.4})
+        self.assertEqual(sv["all_four"], {"count": 2, "coverage": 0.4})
+        # trained in 2024: g1 and g3 (g2's course is of 2023)
+        tr = r["training"]
+        self.assertEqual((tr["trained"], tr["target"], tr["met"]),
+                         (2, 60, False))
+        self.assertAlmostEqual(tr["progress"], 2 / 60)
+        # now: g3 seeking; g1 g2 n1 n2 employed
+        self.assertEqual(r["seekers"], {"seeking": 1, "employed": 4,
+                                        "not_seeking": 0})
+        # open now: j3 (2 openings left), j4 (1)
+        po = r["posts"]
+        self.assertEqual((po["postings"], po["openings"]), (2, 3))
+        self.assertEqual(po["by_employer_type"]["private"],
+                         {"postings": 1, "openings": 2})
+        self.assertEqual(po["by_employer_type"]["institution"],
+                         {"postings": 1, "openings": 1})
+        self.assertEqual(po["by_employer_type"]["agency"],
+                         {"postings": 0, "openings": 0})
+        # ag1, in1, pr1 below; co1 has no figures; in1 has nobody
+        em = r["employers"]
+        self.assertEqual((em["registered"], em["with_figures"],
+                          em["below_quota"], em["at_least_one_unmet"]),
+                         (5, 4, 3, 1))
+        self.assertEqual(em["by_type"]["agency"],
+                         {"employers": 1, "below_quota": 1})
+        self.assertEqual(em["by_type"]["sheltered_workshop"],
+                         {"employers": 1, "below_quota": 0})
+
+    def test_stats_plan_targets_from_config_and_period(self):
+        r = self.staff.result("stats.plan", {"from": "2025-01-01",
+                                             "to": "2025-12-31"})
+        self.assertEqual(r["employment"]["placements"], 1)
+        self.assertEqual(r["employment"]["by_disability_type"]["physical"],
+                         1)
+        self.assertEqual(r["services"]["served"]["count"], 3)
+        self.staff.error("stats.plan", {"from": "2025-01-01",
+                                        "to": "2024-01-01"}, code=-32602)
+        self.staff.error("stats.plan", {"year": 2024}, code=-32602)
+
+    def test_zz_erasing_a_seeker_keeps_the_count(self):
+        self.assertIn(b"n2", self.dump())
+        self.staff.result("seeker.delete", {"id": "n2"})
+        self.assertEqual(self.ids(**{"from": "2025-01-01"}), ["j3/-"])
+        # no key, value or stream entry names n2 any more
+        self.assertNotIn(b"n2", self.dump())
+        r = self.staff.result("stats.plan", {"from": "2025-01-01",
+                                             "to": "2025-12-31"})
+        self.assertEqual(r["employment"]["placements"], 1)
+
+    def dump(self):
+        out = []
+        red = self.env.redis
+        for key in red.cmd("KEYS", "*"):
+            out.append(key)
+            t = red.cmd("TYPE", key)
+            t = t.decode() if isinstance(t, bytes) else t
+            if t == "hash":
+                out.extend(red.cmd("HGETALL", key))
+            elif t in ("zset",):
+                out.extend(red.cmd("ZRANGE", key, 0, -1))
+            elif t == "set":
+                out.extend(red.cmd("SMEMBERS", key))
+            elif t == "string":
+                out.append(red.cmd("GET", key))
+        return b"\n".join(x if isinstance(x, bytes) else str(x).encode()
+                          for x in out)
+
+
 if __name__ == "__main__":
     h.main()

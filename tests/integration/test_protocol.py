@@ -22,7 +22,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "seeker.put", "seeker.get", "seeker.delete", "seeker.list",
                "job.candidates",
                "rules.get", "rules.set", "rules.validate", "rules.explain",
-               "rules.history", "rules.rollback", "stats"}
+               "rules.history", "rules.rollback", "stats",
+               "placement.record", "placement.list", "stats.plan"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
