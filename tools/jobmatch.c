@@ -56,6 +56,8 @@ usage(void)
 "  load FILE.jsonl           send every line {\"method\":..,\"params\":..}\n"
 "  match OPTIONS             find posts for a profile (see below)\n"
 "  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
+"  report --year Y [--format csv|json] [-o FILE]\n"
+"                            the plan's annual report (staff)\n"
 "match options: --type T --grade G (--town CODE | --at LAT,LON)\n"
 "  [--skills A,B] [--needs A,B] [--flags A,B] [--max-km N] [--limit N]\n"
 "  [--offset N] [--employment-types A,B] [--employer-types A,B]\n"
@@ -554,6 +556,177 @@ cmd_hash_token(int argc, char **argv)
 	return 0;
 }
 
+/* ---- report ------------------------------------------------------------ */
+
+#define REPORT_PAGE	1000
+
+/*
+ * Every row of a paged list method (rows under key, next_cursor), its
+ * params given without a cursor; returns an array (owned).
+ */
+static json_t *
+call_all(const char *method, json_t *params, const char *key)
+{
+	json_t *all = json_array(), *res;
+	const char *cursor;
+
+	json_object_set_new(params, "limit", json_integer(REPORT_PAGE));
+	for (;;) {
+		res = call(method, params);
+		json_array_extend(all, json_object_get(res, key));
+		cursor = json_string_value(json_object_get(res, "next_cursor"));
+		if (cursor == NULL) {
+			json_decref(res);
+			break;
+		}
+		json_object_set_new(params, "cursor", json_string(cursor));
+		json_decref(res);
+	}
+	return all;
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line
+ * end. */
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* One row per scalar of v: section (the dotted path to its object), key,
+ * value. */
+static void
+csv_rows(FILE *f, const char *section, json_t *v)
+{
+	const char *k;
+	json_t *x;
+	char path[512], num[64];
+
+	json_object_foreach(v, k, x) {
+		if (json_is_object(x)) {
+			snprintf(path, sizeof(path), "%s%s%s", section,
+			    section[0] ? "." : "", k);
+			csv_rows(f, path, x);
+			continue;
+		}
+		csv_field(f, section);
+		fputc(',', f);
+		csv_field(f, k);
+		fputc(',', f);
+		if (json_is_string(x))
+			csv_field(f, json_string_value(x));
+		else if (json_is_integer(x))
+			fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+		else if (json_is_real(x)) {
+			snprintf(num, sizeof(num), "%.6g", json_real_value(x));
+			fputs(num, f);
+		} else if (json_is_boolean(x))
+			fputs(json_is_true(x) ? "true" : "false", f);
+		fputc('\n', f);
+	}
+}
+
+/*
+ * The plan's annual report: stats.plan for the year, the employers below
+ * the quota on its last day (largest shortfall first) and the year's
+ * placements by town, as one JSON document or as CSV rows.
+ */
+static int
+cmd_report(int argc, char **argv)
+{
+	const char *format = "csv", *out = NULL;
+	char from[16], to[16];
+	json_t *plan, *below, *placed, *bytown, *doc, *p, *e;
+	long year = 0;
+	size_t i;
+	FILE *f = stdout;
+
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--year") == 0 && a + 1 < argc)
+			year = num_arg("year", argv[++a]);
+		else if (strcmp(argv[a], "--format") == 0 && a + 1 < argc)
+			format = argv[++a];
+		else if (strcmp(argv[a], "-o") == 0 && a + 1 < argc)
+			out = argv[++a];
+		else
+			usage();
+	}
+	if (year < 1970 || year > 9999)
+		die("report: --year 1970..9999 is required");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		die("report: --format is csv or json");
+	snprintf(from, sizeof(from), "%04ld-01-01", year);
+	snprintf(to, sizeof(to), "%04ld-12-31", year);
+
+	p = json_pack("{s:s, s:s}", "from", from, "to", to);
+	plan = call("stats.plan", p);
+	json_decref(p);
+	p = json_pack("{s:b, s:s}", "below_quota", 1, "date", to);
+	below = call_all("employer.list", p, "employers");
+	json_decref(p);
+	p = json_pack("{s:s, s:s}", "from", from, "to", to);
+	placed = call_all("placement.list", p, "placements");
+	json_decref(p);
+	bytown = json_object();
+	json_array_foreach(placed, i, e) {
+		const char *t = json_string_value(json_object_get(e, "town"));
+		json_int_t n;
+		if (t == NULL)
+			t = "unknown";
+		n = json_integer_value(json_object_get(bytown, t));
+		json_object_set_new(bytown, t, json_integer(n + 1));
+	}
+	if (out != NULL && (f = fopen(out, "w")) == NULL)
+		die("report: %s: %s", out, strerror(errno));
+	if (strcmp(format, "json") == 0) {
+		char *s;
+		doc = json_pack("{s:I, s:O, s:O, s:O}", "year",
+		    (json_int_t)year, "plan", plan, "employers_below_quota",
+		    below, "placements_by_town", bytown);
+		s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+		fprintf(f, "%s\n", s != NULL ? s : "null");
+		free(s);
+		json_decref(doc);
+	} else {
+		fprintf(f, "section,key,value\n");
+		fprintf(f, "report,year,%ld\n", year);
+		csv_rows(f, "", plan);
+		csv_rows(f, "placements_by_town", bytown);
+		json_array_foreach(below, i, e) {
+			char sec[128];
+			json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:O}",
+			    "name", json_object_get(e, "name"),
+			    "type", json_object_get(e, "type"),
+			    "shortfall", json_object_get(e, "shortfall"),
+			    "required", json_object_get(e, "required"),
+			    "actual", json_object_get(e, "actual"));
+			json_object_set(row, "due", json_object_get(
+			    json_object_get(e, "fund"), "due"));
+			snprintf(sec, sizeof(sec), "employers_below_quota.%s",
+			    json_string_value(json_object_get(e, "id")));
+			csv_rows(f, sec, row);
+			json_decref(row);
+		}
+	}
+	if (f != stdout && fclose(f) != 0)
+		die("report: %s: %s", out, strerror(errno));
+	json_decref(plan);
+	json_decref(below);
+	json_decref(placed);
+	json_decref(bytown);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -593,6 +766,8 @@ main(int argc, char **argv)
 		rc = cmd_load(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "match") == 0)
 		rc = cmd_match(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "report") == 0)
+		rc = cmd_report(argc - 1, argv + 1);
 	else
 		usage();
 	close(sock);

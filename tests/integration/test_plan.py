@@ -551,6 +551,61 @@ class PlacementPlanTest(unittest.TestCase):
                                         "to": "2024-01-01"}, code=-32602)
         self.staff.error("stats.plan", {"year": 2024}, code=-32602)
 
+    def report(self, *args):
+        out = h.run_jobmatch(["report", "--year", "2024"] + list(args),
+                             token=h.STAFF, addr=self.env.daemon.addr)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return out.stdout
+
+    def test_report_json(self):
+        import json
+        doc = json.loads(self.report("--format", "json"))
+        self.assertEqual(doc["year"], 2024)
+        self.assertEqual(doc["plan"]["employment"]["placements"], 3)
+        self.assertEqual(doc["plan"]["from"], "2024-01-01")
+        self.assertEqual(doc["plan"]["to"], "2024-12-31")
+        # shortfalls on 2024-12-31: pr1 2, in1 1.05, ag1 0.8
+        self.assertEqual([e["id"] for e in doc["employers_below_quota"]],
+                         ["pr1", "in1", "ag1"])
+        # P1 (g1, GUIXI), P2 (n1, XINMIN), P5 (g2, XINMIN)
+        self.assertEqual(doc["placements_by_town"], {GUIXI: 1, XINMIN: 2})
+
+    def test_report_csv(self):
+        import csv
+        import io
+        import os
+        import tempfile
+        path = os.path.join(tempfile.mkdtemp(prefix="jm-report-"),
+                            "report.csv")
+        self.assertEqual(self.report("--format", "csv", "-o", path), "")
+        with open(path, encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], ["section", "key", "value"])
+        got = {(r[0], r[1]): r[2] for r in rows[1:]}
+        self.assertEqual(got[("report", "year")], "2024")
+        self.assertEqual(got[("employment", "placements")], "3")
+        self.assertEqual(got[("employment", "target")], "300")
+        self.assertEqual(got[("employment.by_disability_type", "hearing")],
+                         "1")
+        self.assertEqual(got[("graduates", "employed")], "2")
+        self.assertEqual(got[("services.all_four", "count")], "2")
+        self.assertEqual(got[("training", "trained")], "2")
+        self.assertEqual(got[("employers", "below_quota")], "3")
+        self.assertEqual(got[("placements_by_town", XINMIN)], "2")
+        self.assertEqual(got[("employers_below_quota.pr1", "shortfall")],
+                         "2")
+        self.assertEqual(got[("employers_below_quota.pr1", "name")],
+                         "单位 pr1")
+        # stdout is the default, csv the default format
+        self.assertEqual(self.report().splitlines()[0], "section,key,value")
+        bad = h.run_jobmatch(["report", "--year", "24"], token=h.STAFF,
+                             addr=self.env.daemon.addr)
+        self.assertEqual(bad.returncode, 2)
+        bad = h.run_jobmatch(["report", "--year", "2024", "--format",
+                              "xml"], token=h.STAFF,
+                             addr=self.env.daemon.addr)
+        self.assertEqual(bad.returncode, 2)
+
     def test_zz_erasing_a_seeker_keeps_the_count(self):
         self.assertIn(b"n2", self.dump())
         self.staff.result("seeker.delete", {"id": "n2"})
