@@ -13,6 +13,8 @@
 #   JM_BENCH_LOAD_CONNS      connections of the load [2]
 #   JM_BENCH_LOAD_DEPTH      requests in flight on each while loading [32]
 #   JM_BENCH_SINGLE          sequential single job.post after the load [1000]
+#   JM_BENCH_RESTART         1: after the load, restart jobmatchd and time
+#                            its start-up load of the mirror from Redis [0]
 #   JM_BENCH_CHECK_SECONDS   duration of run --check [5]
 #   JM_BENCH_CONNS           connections of the throughput run [2]
 #   JM_BENCH_DEPTH           requests in flight on each [1]
@@ -88,13 +90,16 @@ max_request_rate 10000000
 token staff $(printf %s "$staff" | sha256sum | cut -d' ' -f1)
 token kiosk $(printf %s "$kiosk" | sha256sum | cut -d' ' -f1)
 CONF
-"$bdir/jobmatchd" -c "$tmp/jobmatchd.conf" 2>"$tmp/jobmatchd.log" &
-daemon_pid=$!
-for _ in $(seq 100); do
-	JOBMATCH_TOKEN=$staff "$bdir/jobmatch" -a "$addr" call ping >/dev/null 2>&1 && break
-	kill -0 "$daemon_pid" 2>/dev/null || { log "jobmatchd failed:"; cat "$tmp/jobmatchd.log"; exit 1; }
-	sleep 0.1
-done
+start_daemon() {
+	"$bdir/jobmatchd" -c "$tmp/jobmatchd.conf" 2>>"$tmp/jobmatchd.log" &
+	daemon_pid=$!
+	for _ in $(seq 600); do
+		JOBMATCH_TOKEN=$staff "$bdir/jobmatch" -a "$addr" call ping >/dev/null 2>&1 && break
+		kill -0 "$daemon_pid" 2>/dev/null || { log "jobmatchd failed:"; cat "$tmp/jobmatchd.log"; exit 1; }
+		sleep 0.1
+	done
+}
+start_daemon
 
 log "== jobmatch-bench: N=$n (seed $seed), queries --qseed $qseed"
 log "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
@@ -107,6 +112,22 @@ status=0
 	-c "${JM_BENCH_LOAD_CONNS:-2}" -d "${JM_BENCH_LOAD_DEPTH:-32}" \
 	--single "${JM_BENCH_SINGLE:-1000}" --pid "$daemon_pid" || status=1
 log ""
+if [ "${JM_BENCH_RESTART:-0}" = 1 ]; then
+	# The start-up load: from the start of a fresh daemon to its mirror
+	# holding every posting (stats: store.loaded).
+	stop_pid "$daemon_pid" jobmatchd
+	t0=$(date +%s.%N)
+	start_daemon
+	until JOBMATCH_TOKEN=$staff "$bdir/jobmatch" -a "$addr" call stats 2>/dev/null |
+	    grep -q '"loaded": true'; do
+		kill -0 "$daemon_pid" 2>/dev/null || { log "jobmatchd failed:"; cat "$tmp/jobmatchd.log"; exit 1; }
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	log "start-up load    $(JOBMATCH_TOKEN=$staff "$bdir/jobmatch" -a "$addr" call stats |
+	    sed -n 's/.*"postings": \([0-9]*\).*/\1/p' | head -1) postings from Redis in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s (a fresh jobmatchd, until stats says loaded)"
+	log ""
+fi
 "$bench" run -a "$addr" -t "$kiosk" --staff-token "$staff" -n "$n" \
 	--seed "$seed" --qseed "$qseed" -c 2 -d 4 --warmup 0 \
 	--duration "${JM_BENCH_CHECK_SECONDS:-5}" --check --pid "$daemon_pid" || status=1
