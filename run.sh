@@ -96,6 +96,7 @@ done
 
 ./build/jobmatch load data/employers.jsonl
 ./build/jobmatch load data/jobs.jsonl
+./build/jobmatch load data/seekers.jsonl	# synthetic, with service records
 
 echo
 echo "A visually impaired seeker (grade 2) in 桂溪街道 who knows 推拿 (tuina):"
@@ -106,5 +107,6 @@ echo
 echo "jobmatchd is serving on $listen (Redis on 127.0.0.1:$redis_port)."
 echo "Tokens are in var/tokens.env; try:"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$KIOSK_TOKEN ./build/jobmatch match --type hearing --grade 3 --town 500231002000 --skills 客服"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --year 2024    # the plan's annual report"
 echo "Press Ctrl-C to stop."
 wait "$daemon_pid"

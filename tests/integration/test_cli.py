@@ -178,6 +178,20 @@ class ConfigCheckTest(unittest.TestCase):
         ]
         self.assert_bad_lines(cases)
 
+    def test_plan_keys(self):
+        r = self.check(self.write(self.base() + [
+            "plan_jobs_target 450", "plan_trained_target 0",
+            "plan_graduate_rate 1"]))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_bad_lines([
+            ("plan_jobs_target -1", ["plan_jobs_target"]),
+            ("plan_jobs_target 3e2", ["plan_jobs_target"]),
+            ("plan_trained_target lots", ["plan_trained_target"]),
+            ("plan_graduate_rate 90%", ["plan_graduate_rate"]),
+            ("plan_graduate_rate 1.1", ["plan_graduate_rate"]),
+            ("plan_graduate_rate", ["plan_graduate_rate", "takes 1 value"]),
+        ])
+
     def test_quota_tiers_against_ratio(self):
         # Checked once the whole file is read: the keys may come in any
         # order, so the message names the keys, not a line.

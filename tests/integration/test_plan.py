@@ -635,5 +635,36 @@ class PlacementPlanTest(unittest.TestCase):
                           for x in out)
 
 
+class SampleSeekersTest(unittest.TestCase):
+    """data/seekers.jsonl (what run.sh loads) loads whole, and its service
+    records give these counts, worked out from the file by hand."""
+
+    def test_sample_seekers(self):
+        import os
+        env = h.Env()
+        self.addCleanup(env.stop)
+        path = os.path.join(h.DATA_DIR, "seekers.jsonl")
+        r = h.run_jobmatch(["load", path], token=h.STAFF, addr=env.daemon.addr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("%s: 12 requests, 0 failed" % path, r.stdout)
+        c = env.daemon.client(h.STAFF)
+        self.addCleanup(c.close)
+        p = c.result("stats.plan", YEAR)
+        sv = p["services"]
+        # s-0008 has none; s-0003, s-0009 stop at assessed, s-0004 at
+        # registered, s-0005 and s-0011 at info_checked
+        self.assertEqual([sv[k]["count"] for k in (
+            "info_checked", "assessed", "registered", "served", "all_four")],
+            [11, 9, 7, 6, 6])
+        self.assertEqual(sv["seekers"], 12)
+        g = p["graduates"]     # s-0001, s-0006 (both with a plan), s-0009
+        self.assertEqual((g["registered"], g["employed"], g["with_plan"]),
+                         (3, 0, 2))
+        # courses in 2024: s-0001, s-0002, s-0006, s-0007, s-0011
+        self.assertEqual(p["training"]["trained"], 5)
+        self.assertEqual(p["seekers"], {"seeking": 11, "employed": 0,
+                                        "not_seeking": 1})
+
+
 if __name__ == "__main__":
     h.main()
