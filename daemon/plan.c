@@ -27,6 +27,7 @@
 
 #define ELIST_LIMIT_MAX		1000
 #define ELIST_LIMIT_DEF		100
+#define PLAN_CHUNK		1000	/* placements read at a time */
 
 
 /* ---- dates -------------------------------------------------------------- */
@@ -65,6 +66,23 @@ param_date(json_t *params, const char *key, int64_t *day,
 	if (strlen(s) != DATE_LEN || date_parse(s, day) == -1)
 		return pv_fail(e, "", key, "must be a date YYYY-MM-DD");
 	memcpy(date, s, DATE_LEN + 1);
+	return 0;
+}
+
+int
+plan_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
+{
+	const char *f = NULL, *t = NULL;
+
+	if (pv_str(params, "", "from", false, DATE_LEN, &f, e) == -1 ||
+	    pv_str(params, "", "to", false, DATE_LEN, &t, e) == -1)
+		return -1;
+	if (f != NULL && date_parse(f, from) == -1)
+		return pv_fail(e, "", "from", "must be a date YYYY-MM-DD");
+	if (t != NULL && date_parse(t, to) == -1)
+		return pv_fail(e, "", "to", "must be a date YYYY-MM-DD");
+	if (*from > *to)
+		return pv_fail(e, "", "to", "is before from");
 	return 0;
 }
 
@@ -303,411 +321,15 @@ m_employer_list(struct req *r, json_t *params)
 	free(l.v);
 }
 
-/* ---- placement.record --------------------------------------------------- */
-
-struct place_ctx {
-	char		 hire[DATE_LEN + 2 * (ID_MAX + 1) + 1];
-	char		 seeker_id[ID_MAX + 1];
-	char		 employer_id[ID_MAX + 1];
-	char		 job_id[ID_MAX + 1];
-	int64_t		 day;
-	struct job	 job;		/* as read; then as written */
-	bool		 closing;	/* its last opening, or closed */
-	bool		 was_closed;	/* as read */
-	int64_t		 openings;	/* as read */
-	int64_t		 seeker_version;	/* written against */
-};
-
-static void
-place_ctx_free(void *p)
-{
-	struct place_ctx *pc = p;
-
-	job_clear(&pc->job);
-	free(pc);
-}
-
-static const char *
-code_or_null(int town)
-{
-	return town >= 0 ? server.towns.v[town].code : NULL;
-}
-
-/* What the plan counts of a hire, kept with it (no name, no skills). */
-static json_t *
-placement_json(const struct place_ctx *pc, const struct seeker *s)
-{
-	const struct memployer *me = matcher_employer(server.matcher,
-	    pc->employer_id);
-	char date[DATE_LEN + 1];
-
-	date_format(pc->day, date);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
-	    "s:i, s:s, s:b}",
-	    "seeker_id", pc->seeker_id, "employer_id",
-	    pc->employer_id, "job_id", pc->job_id, "date", date,
-	    "town", code_or_null(seekers_town(s)),
-	    "job_town", code_or_null(pc->job.town),
-	    "employer_type", me != NULL && me->type >= 0 ?
-	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
-	    "disability_type", vocab_id(VOCAB_DISABILITY,
-	    s->profile.disability),
-	    "grade", s->profile.grade,
-	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, pc->job.employment),
-	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
-}
-
-static void
-placement_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct place_ctx *pc = r->ctx;
-	const struct seeker *s;
-	int64_t left;
-	bool closed;
-
-	switch (res->status) {
-	case STORE_OK:
-		break;
-	case STORE_NOT_FOUND:
-		req_error(r, RPC_NOT_FOUND, res->version == 2 ?
-		    "seeker not found" : "job not found", json_pack("{s:s}",
-		    "field", res->version == 2 ? "seeker_id" : "job_id"));
-		return;
-	case STORE_CONFLICT:
-		req_error(r, RPC_CONFLICT, "the posting is closed, or it or "
-		    "the seeker changed meanwhile", json_pack("{s:I}",
-		    "current_version", (json_int_t)res->version));
-		return;
-	default:
-		methods_reply_store(r, res, "job");
-		return;
-	}
-	if (res->created) {
-		/* what the change stream will say, in this daemon's mirrors
-		 * before the answer leaves */
-		if (pc->closing)
-			mirror_remove_job(pc->employer_id, pc->job_id);
-		else {
-			pc->job.version = res->version;
-			mirror_put_job(&pc->job);
-		}
-		/* the seeker as written, if the mirror has not moved on */
-		if ((s = seekers_find(pc->seeker_id)) != NULL &&
-		    s->version == pc->seeker_version) {
-			struct seeker e = *s;	/* shallow: put copies it */
-			e.status = SST_EMPLOYED;
-			e.employed_since = pc->day;
-			e.version++;
-			seekers_put(&e);
-		}
-	}
-	/* the posting as it is now: as written, or (nothing written) as
-	 * read */
-	closed = res->created ? pc->closing : pc->was_closed;
-	left = closed ? 0 : res->created ? pc->openings - 1 : pc->openings;
-	req_result(r, json_pack("{s:s, s:b, s:{s:s, s:s, s:s, s:I}}",
-	    "id", res->id != NULL ? res->id : "", "created", res->created,
-	    "job", "id", pc->job_id, "employer_id", pc->employer_id,
-	    "status", closed ? "closed" : "open", "openings",
-	    (json_int_t)left));
-}
-
-/* The posting as stored: one opening fewer, or closed at its last. */
-static void
-placement_job_read(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct place_ctx *pc = r->ctx;
-	struct placement_write w;
-	const struct seeker *s;
-	struct perr pe;
-	json_t *o, *pdoc, *sdoc;
-	char *jtext = NULL, *stext, *ptext;
-
-	if (res->status != STORE_OK) {
-		if (res->status == STORE_NOT_FOUND)
-			req_error(r, RPC_NOT_FOUND, "job not found",
-			    json_pack("{s:s}", "field", "job_id"));
-		else
-			methods_reply_store(r, res, "job");
-		return;
-	}
-	if ((s = seekers_find(pc->seeker_id)) == NULL) {
-		req_error(r, RPC_NOT_FOUND, "seeker not found",
-		    json_pack("{s:s}", "field", "seeker_id"));
-		return;
-	}
-	o = json_loadb(res->recs[0].doc, res->recs[0].doclen, 0, NULL);
-	if (o == NULL || codec_job_decode(o, "job", &server.towns, &pc->job,
-	    &pe) == -1) {
-		json_decref(o);
-		req_error(r, RPC_INTERNAL_ERROR, "the stored posting does not "
-		    "validate", NULL);
-		return;
-	}
-	json_decref(o);
-	pc->job.version = res->recs[0].version;
-	pc->job.status = JOB_OPEN;
-	/* A closed posting goes to the script all the same: it answers a
-	 * placement already recorded, else a conflict. */
-	pc->was_closed = res->recs[0].closed;
-	pc->openings = pc->job.openings;
-	pc->closing = pc->was_closed || pc->job.openings <= 1;
-	if (!pc->closing) {
-		pc->job.openings--;
-		if ((o = codec_job_encode(&pc->job, &server.towns)) == NULL ||
-		    (jtext = json_dumps(o, JSON_COMPACT)) == NULL) {
-			json_decref(o);
-			req_reply(r, NULL);
-			return;
-		}
-		json_decref(o);
-	}
-	{
-		struct seeker e = *s;	/* shallow, for the encoder */
-		e.status = SST_EMPLOYED;
-		e.employed_since = pc->day;
-		sdoc = codec_seeker_encode(&e, &server.towns);
-	}
-	pc->seeker_version = s->version;
-	pdoc = placement_json(pc, s);
-	stext = sdoc != NULL ? json_dumps(sdoc, JSON_COMPACT) : NULL;
-	ptext = pdoc != NULL ? json_dumps(pdoc, JSON_COMPACT) : NULL;
-	json_decref(sdoc);
-	json_decref(pdoc);
-	if (stext == NULL || ptext == NULL) {
-		free(jtext);
-		free(stext);
-		free(ptext);
-		req_reply(r, NULL);
-		return;
-	}
-	memset(&w, 0, sizeof(w));
-	w.hire = pc->hire;
-	w.seeker_id = pc->seeker_id;
-	w.employer_id = pc->employer_id;
-	w.job_id = pc->job_id;
-	w.job_version = res->recs[0].version;
-	w.job_doc = jtext;
-	w.seeker_version = s->version;
-	w.seeker_doc = stext;
-	w.doc = ptext;
-	w.day = pc->day;
-	store_record_placement(server.store, &w, placement_done, r);
-	free(jtext);
-	free(stext);
-	free(ptext);
-}
-
-void
-m_placement_record(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "seeker_id", "job_id",
-	    "employer_id", "date", NULL };
-	const char *sid = NULL, *jid = NULL, *emp = NULL, *date = NULL;
-	struct place_ctx *pc;
-	struct perr pe;
-	int64_t day;
-
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "seeker_id", true, false, &sid, &pe) == -1 ||
-	    pv_id(params, "", "job_id", true, true, &jid, &pe) == -1 ||
-	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1 ||
-	    pv_str(params, "", "date", true, DATE_LEN, &date, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (date_parse(date, &day) == -1) {
-		pv_fail(&pe, "", "date", "must be a date YYYY-MM-DD");
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (seekers_find(sid) == NULL) {
-		req_error(r, RPC_NOT_FOUND, "seeker not found",
-		    json_pack("{s:s}", "field", "seeker_id"));
-		return;
-	}
-	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	job_init(&pc->job);
-	r->ctx = pc;
-	r->ctx_free = place_ctx_free;
-	/* the same hire recorded again is the same placement */
-	snprintf(pc->hire, sizeof(pc->hire), "%s:%s:%s", date, emp, jid);
-	snprintf(pc->seeker_id, sizeof(pc->seeker_id), "%s", sid);
-	snprintf(pc->employer_id, sizeof(pc->employer_id), "%s", emp);
-	snprintf(pc->job_id, sizeof(pc->job_id), "%s", jid);
-	pc->day = day;
-	store_get_job(server.store, emp, jid, placement_job_read, r);
-}
-
-/* ---- placement.list ------------------------------------------------------ */
-
-#define PLIST_LIMIT_MAX		1000
-#define PLIST_LIMIT_DEF		100
-#define PLAN_CHUNK		1000	/* placements read at a time */
-
-/* The optional period params from and to (default: every day). */
-static int
-param_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
-{
-	const char *f = NULL, *t = NULL;
-
-	if (pv_str(params, "", "from", false, DATE_LEN, &f, e) == -1 ||
-	    pv_str(params, "", "to", false, DATE_LEN, &t, e) == -1)
-		return -1;
-	if (f != NULL && date_parse(f, from) == -1)
-		return pv_fail(e, "", "from", "must be a date YYYY-MM-DD");
-	if (t != NULL && date_parse(t, to) == -1)
-		return pv_fail(e, "", "to", "must be a date YYYY-MM-DD");
-	if (*from > *to)
-		return pv_fail(e, "", "to", "is before from");
-	return 0;
-}
-
-/* What placement.list keeps: each given member must equal the doc's. */
-struct plist_filter {
-	const char	*key[5];
-	json_t		*want[5];
-	size_t		 n;
-};
-
-struct plist_ctx {
-	json_t			*params;	/* owns the filters' values */
-	struct plist_filter	 f;
-};
-
-static void
-plist_ctx_free(void *p)
-{
-	struct plist_ctx *pl = p;
-
-	json_decref(pl->params);
-	free(pl);
-}
-
-static bool
-plist_keep(const struct plist_filter *f, json_t *doc)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (!json_equal(json_object_get(doc, f->key[i]), f->want[i]))
-			return false;
-	return true;
-}
-
-static void
-plist_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct plist_ctx *pl = r->ctx;
-	json_t *rows;
-
-	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "placement");
-		return;
-	}
-	if ((rows = json_array()) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	for (size_t i = 0; i < res->nrecs; i++) {
-		json_t *o = json_loadb(res->recs[i].doc, res->recs[i].doclen,
-		    0, NULL);
-		if (o == NULL || !json_is_object(o) || !plist_keep(&pl->f, o)) {
-			json_decref(o);
-			continue;
-		}
-		if (json_object_get(o, "seeker_id") == NULL)
-			json_object_set_new(o, "seeker_id", json_null());
-		json_array_append_new(rows, o);
-	}
-	req_result(r, json_pack("{s:o, s:s?}", "placements", rows,
-	    "next_cursor", res->next_cursor));
-}
-
-/* Filter key of placement.list, checked against vocabulary kind (or the
- * towns when kind is -1). */
-static int
-plist_param(json_t *params, const char *key, int kind,
-    struct plist_filter *f, struct perr *e)
-{
-	const char *s = NULL;
-
-	if (pv_str(params, "", key, false, 32, &s, e) == -1)
-		return -1;
-	if (s == NULL)
-		return 0;
-	if (kind < 0 ? towns_find(&server.towns, s) < 0 :
-	    vocab_lookup((enum vocab_kind)kind, s) < 0)
-		return pv_fail(e, "", key, "not a known %s", kind < 0 ?
-		    "town code" : vocab_kind_name((enum vocab_kind)kind));
-	f->key[f->n] = key;
-	f->want[f->n++] = json_object_get(params, key);
-	return 0;
-}
-
-void
-m_placement_list(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "from", "to", "town",
-	    "employer_type", "disability_type", "employment_type",
-	    "graduate", "limit", "cursor", NULL };
-	struct plist_ctx *pl;
-	struct perr pe;
-	int64_t from = 0, to = 0, limit = PLIST_LIMIT_DEF;
-	size_t offset = 0;
-	bool grad = false;
-
-	(void)date_day(9999, 12, 31, &to);
-	if ((pl = calloc(1, sizeof(*pl))) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	pl->params = json_incref(params);
-	r->ctx = pl;
-	r->ctx_free = plist_ctx_free;
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    param_period(params, &from, &to, &pe) == -1 ||
-	    plist_param(params, "town", -1, &pl->f, &pe) == -1 ||
-	    plist_param(params, "employer_type", VOCAB_EMPLOYER, &pl->f,
-	    &pe) == -1 ||
-	    plist_param(params, "disability_type", VOCAB_DISABILITY, &pl->f,
-	    &pe) == -1 ||
-	    plist_param(params, "employment_type", VOCAB_EMPLOYMENT, &pl->f,
-	    &pe) == -1 ||
-	    pv_bool(params, "", "graduate", &grad, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, PLIST_LIMIT_MAX, &limit,
-	    NULL, &pe) == -1 ||
-	    pv_offset_cursor(params, "", "cursor", &offset, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (json_object_get(params, "graduate") != NULL) {
-		pl->f.key[pl->f.n] = "graduate";
-		pl->f.want[pl->f.n++] = json_object_get(params, "graduate");
-	}
-	store_list_placements(server.store, from, to, offset, (size_t)limit,
-	    plist_done, r);
-}
-
 /* ---- stats.plan ----------------------------------------------------------- */
 
 struct plan_ctx {
 	int64_t		 from, to;
-	size_t		 offset;
+	char		 cursor[32];	/* the last placement's score */
 	/* placements in the period */
 	int64_t		 placed, placed_grad;
 	int64_t		 by_dis[DIS_COUNT], by_emp[EMP_COUNT], by_et[ET_COUNT];
 };
-
-static void
-plan_ctx_free(void *p)
-{
-	free(p);
-}
 
 /* An object of n counters named by vocabulary kind. */
 static json_t *
@@ -788,8 +410,9 @@ tally_seeker(const struct seeker *s, void *arg)
 		}
 }
 
-/* Open postings and their openings by employer type. */
+/* Open postings (not expired) and their openings by employer type. */
 struct post_tally {
+	int64_t		 now;
 	int64_t		 postings[ET_COUNT], openings[ET_COUNT];
 	int64_t		 all, all_openings;
 };
@@ -799,6 +422,8 @@ tally_post(const struct mjob *mj, void *arg)
 {
 	struct post_tally *t = arg;
 
+	if (mj->expires_at != 0 && mj->expires_at <= t->now)
+		return;
 	t->all++;
 	t->all_openings += mj->openings;
 	if (mj->emp->type >= 0) {
@@ -855,6 +480,7 @@ plan_json(const struct plan_ctx *pc)
 	st.to = pc->to;
 	seekers_each(tally_seeker, &st);
 	memset(&pt, 0, sizeof(pt));
+	pt.now = (int64_t)time(NULL);
 	matcher_each_job(server.matcher, tally_post, &pt);
 	memset(&et, 0, sizeof(et));
 	et.day = pc->to;
@@ -949,9 +575,10 @@ plan_chunk(const struct store_res *res, void *arg)
 		json_decref(o);
 	}
 	if (res->next_cursor != NULL) {
-		pc->offset += PLAN_CHUNK;
+		snprintf(pc->cursor, sizeof(pc->cursor), "%s",
+		    res->next_cursor);
 		store_list_placements(server.store, pc->from, pc->to,
-		    pc->offset, PLAN_CHUNK, plan_chunk, r);
+		    pc->cursor, PLAN_CHUNK, plan_chunk, r);
 		return;
 	}
 	req_result(r, plan_json(pc));
@@ -970,16 +597,20 @@ m_stats_plan(struct req *r, json_t *params)
 		return;
 	}
 	r->ctx = pc;
-	r->ctx_free = plan_ctx_free;
-	/* by default, this year to today */
+	r->ctx_free = free;
+	/* by default, to today from 1 January of to's year */
 	pc->to = today(date);
-	memcpy(date + 4, "-01-01", 7);
-	(void)date_parse(date, &pc->from);
+	pc->from = -1;
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    param_period(params, &pc->from, &pc->to, &pe) == -1) {
+	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	store_list_placements(server.store, pc->from, pc->to, 0, PLAN_CHUNK,
-	    plan_chunk, r);
+	if (pc->from < 0) {
+		date_format(pc->to, date);
+		memcpy(date + 4, "-01-01", 7);
+		(void)date_parse(date, &pc->from);
+	}
+	store_list_placements(server.store, pc->from, pc->to, NULL,
+	    PLAN_CHUNK, plan_chunk, r);
 }

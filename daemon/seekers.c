@@ -144,10 +144,18 @@ mirror_remove(struct seekers *ss, const char *id)
 void
 seekers_put(const struct seeker *s)
 {
-	/* both mirrors get it, even when the first is out of memory */
-	int a = mirror_put(server.seekers, s);
-	int b = mirror_put(server.seekers_loading, s);
+	struct seeker *c;
+	int a, b;
 
+	/* s may share strings with the record the first put replaces (and
+	 * frees): both put a copy made before */
+	if ((c = seeker_dup(s)) == NULL) {
+		log_warnx("seekers: out of memory adding a seeker");
+		return;
+	}
+	a = mirror_put(server.seekers, c);
+	b = mirror_put(server.seekers_loading, c);
+	seeker_free(c);
 	if (a == -1 || b == -1)
 		log_warnx("seekers: out of memory adding a seeker");
 }
@@ -261,9 +269,7 @@ seekers_apply(const char *id, const struct store_rec *rec)
 		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
 	else {
 		s.version = rec->version;
-		if (mirror_put(server.seekers, &s) == -1 ||
-		    mirror_put(server.seekers_loading, &s) == -1)
-			log_warnx("seekers: out of memory");
+		seekers_put(&s);
 	}
 	json_decref(o);
 	seeker_clear(&s);

@@ -1344,17 +1344,16 @@ void
 store_record_placement(struct store *st, const struct placement_write *w,
     store_cb *cb, void *arg)
 {
-	char jv[32], sv[32], day[32], now[32], maxlen[32];
+	char jv[32], day[32], now[32], maxlen[32];
 	struct op *op = op_new(OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->hire,
 	    w->seeker_id, w->employer_id, w->job_id, jv,
-	    w->job_doc != NULL ? w->job_doc : "", sv, w->seeker_doc, w->doc,
-	    day, now, maxlen };
+	    w->job_doc != NULL ? w->job_doc : "", w->seeker_doc_read,
+	    w->seeker_doc, w->doc, day, now, maxlen };
 
 	if (op == NULL)
 		return;
 	snprintf(jv, sizeof(jv), "%" PRId64, w->job_version);
-	snprintf(sv, sizeof(sv), "%" PRId64, w->seeker_version);
 	snprintf(day, sizeof(day), "%" PRId64, w->day);
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
@@ -1363,18 +1362,17 @@ store_record_placement(struct store *st, const struct placement_write *w,
 
 void
 store_list_placements(struct store *st, int64_t from, int64_t to,
-    size_t offset, size_t limit, store_cb *cb, void *arg)
+    const char *cursor, size_t limit, store_cb *cb, void *arg)
 {
-	char f[32], t[32], o[32], l[32];
+	char f[32], t[32], l[32];
 	struct op *op = op_new(OP_LIST, cb, arg);
-	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t, o,
-	    l };
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t,
+	    cursor != NULL ? cursor : "", l };
 
 	if (op == NULL)
 		return;
 	snprintf(f, sizeof(f), "%" PRId64, from);
 	snprintf(t, sizeof(t), "%" PRId64, to);
-	snprintf(o, sizeof(o), "%zu", offset);
 	snprintf(l, sizeof(l), "%zu", limit);
 	send_script(st, op, SC_LIST_PLACEMENTS, 8, argv);
 }

@@ -209,29 +209,32 @@ void	store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 /*
  * Placements (hires). record writes the placement, the posting (its new
  * document, or closed as filled when job_doc is NULL) and the seeker (its
- * new document) in one script, each against the version it was read at:
- * STORE_OK with res.id the placement's id, res.version the posting's new
- * version and res.created, or res.created false when the hire (seeker,
- * date, employer, posting) was already recorded (nothing changed); STORE_NOT_FOUND with res.version 1 (no posting) or 2 (no
- * seeker); STORE_CONFLICT when the posting is closed or either moved on.
- * list answers the placements whose day is within [from, to], by day, from
- * position offset, at most limit: recs[] = {doc, 0, recorded_at,
- * recorded_at}, next_cursor the next position or NULL at the end.
+ * new document) in one script, the posting against the version and the
+ * seeker against the document they were read at: STORE_OK with res.id the
+ * placement's id, res.version the posting's new version and res.created,
+ * or res.created false when the hire (seeker, date, employer, posting) was
+ * already recorded (nothing changed); STORE_NOT_FOUND with res.version 1
+ * (no posting) or 2 (no seeker); STORE_CONFLICT when the posting is closed
+ * or either moved on.
+ * list answers the placements whose day is within [from, to], in day
+ * order, after cursor (NULL: from the start), at most limit: recs[] =
+ * {doc, 0, recorded_at, recorded_at}, next_cursor NULL at the end.
  */
 struct placement_write {
 	const char	*hire;			/* "date:employer:job" */
 	const char	*seeker_id, *employer_id, *job_id;
 	int64_t		 job_version;
 	const char	*job_doc;		/* NULL: close the posting */
-	int64_t		 seeker_version;
-	const char	*seeker_doc;
-	const char	*doc;			/* the placement's JSON */
+	const char	*seeker_doc_read;	/* as stored */
+	const char	*seeker_doc;		/* as it will be */
+	const char	*doc;			/* the placement's JSON object,
+						   without its id */
 	int64_t		 day;
 };
 
 void	store_record_placement(struct store *st,
 	    const struct placement_write *w, store_cb *cb, void *arg);
 void	store_list_placements(struct store *st, int64_t from, int64_t to,
-	    size_t offset, size_t limit, store_cb *cb, void *arg);
+	    const char *cursor, size_t limit, store_cb *cb, void *arg);
 
 #endif

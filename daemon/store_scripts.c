@@ -177,44 +177,51 @@ const char script_put_seeker[] =
 /*
  * Deleting a seeker also unlinks the placements recorded for it: each
  * keeps what the plan counts (date, town, employer, posting, disability
- * type and grade) but loses the seeker's id.
+ * type and grade) but loses the seeker's id. Every placement is read and
+ * decoded before anything is written, so that a failure leaves all as it
+ * was (Redis does not undo a script's writes).
  */
 const char script_delete_seeker[] =
 "local p, id = ARGV[1], ARGV[2]\n"
 "local key = p..'seeker:'..id\n"
 "if redis.call('EXISTS', key) == 0 then return {-1, 0} end\n"
 "local v = tonumber(redis.call('HGET', key, 'version') or '0')\n"
-"redis.call('DEL', key)\n"
-"redis.call('ZREM', p..'seekers', id)\n"
 "local links = p..'placements:seeker:'..id\n"
+"local docs = {}\n"
 "for _, pid in ipairs(redis.call('HVALS', links)) do\n"
-"  local pk = p..'placement:'..pid\n"
-"  local doc = redis.call('HGET', pk, 'doc')\n"
+"  local doc = redis.call('HGET', p..'placement:'..pid, 'doc')\n"
 "  if doc then\n"
 "    local d = cjson.decode(doc)\n"
 "    d['seeker_id'] = nil\n"
-"    redis.call('HSET', pk, 'doc', cjson.encode(d))\n"
+"    docs[pid] = cjson.encode(d)\n"
 "  end\n"
 "end\n"
+"for pid, doc in pairs(docs) do\n"
+"  redis.call('HSET', p..'placement:'..pid, 'doc', doc) end\n"
 "redis.call('DEL', links)\n"
+"redis.call('DEL', key)\n"
+"redis.call('ZREM', p..'seekers', id)\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
 "  'op', 'seeker.delete', 'id', id)\n"
 "return {v, 0}\n";
 
 /*
  * A hire, in one step: the placement, the posting one opening fewer or, at
- * its last, closed as filled, and the seeker employed. A placement's id is
- * a number; the seeker's hash of links (hire -> id, the hire being
- * "date:employer:job") finds the same hire recorded again, which changes
- * nothing, and is what seeker.delete follows to unlink the seeker. The
- * daemon read the posting's and the seeker's versions and wrote their new
- * documents from them; either having moved since is a conflict, as is a
- * closed posting. The seeker's document never reaches the change stream,
- * only its id. Answers {posting version, 1, id}, or {0, 0, id} for a hire
- * already recorded.
+ * its last, closed as filled, and the seeker employed. The daemon read the
+ * posting and the seeker and wrote their new documents from what it read:
+ * a posting that moved on since (its version) or is closed, or a seeker
+ * whose document is no longer the one read, is a conflict.
+ * A placement's id is a number; the seeker's hash of links (hire -> id, a
+ * hire being "date:employer:job") finds the same hire recorded again, which
+ * changes nothing, and is what seeker.delete follows to unlink the seeker.
+ * Its score in p placements is day * 2^31 + id: placements in day order,
+ * each score its own, so that a listing resumes after the last score it
+ * saw. The change stream learns the ids only.
  * ARGV: p, hire, seeker, employer, job, job version, new job doc ('' to
- * close it), seeker version, new seeker doc, placement doc (without id),
- * day, now, stream maxlen.
+ * close it), seeker doc read, new seeker doc, placement doc (an object
+ * without id), day, now, stream maxlen.
+ * Answers {posting version, 1, id}, or {0, 0, id} for a hire already
+ * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}.
  */
 const char script_placement[] =
 "local p, hire, sid, emp, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
@@ -225,11 +232,11 @@ const char script_placement[] =
 "local skey = p..'seeker:'..sid\n"
 "local j = redis.call('HMGET', jkey, 'version', 'status', 'dis')\n"
 "if not j[1] then return {-1, 1} end\n"
-"local sv = redis.call('HGET', skey, 'version')\n"
-"if not sv then return {-1, 2} end\n"
+"local sdoc = redis.call('HGET', skey, 'doc')\n"
+"if not sdoc then return {-1, 2} end\n"
 "if j[2] == 'closed' or tonumber(j[1]) ~= tonumber(ARGV[6]) then\n"
 "  return {-3, tonumber(j[1])} end\n"
-"if tonumber(sv) ~= tonumber(ARGV[8]) then return {-3, tonumber(sv)} end\n"
+"if sdoc ~= ARGV[8] then return {-3, tonumber(j[1])} end\n"
 "local member = emp..':'..jid\n"
 "local jv = tonumber(j[1]) + 1\n"
 "if ARGV[7] == '' then\n"
@@ -251,33 +258,38 @@ const char script_placement[] =
 "redis.call('HSET', skey, 'doc', ARGV[9], 'updated_at', ARGV[12])\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
 "  'op', 'seeker.put', 'id', sid)\n"
-"local pid = tostring(redis.call('INCR', p..'placements:next'))\n"
-"local d = cjson.decode(ARGV[10])\n"
-"d['id'] = pid\n"
-"redis.call('HSET', p..'placement:'..pid, 'doc', cjson.encode(d),\n"
+"local pid = redis.call('INCR', p..'placements:next')\n"
+"redis.call('HSET', p..'placement:'..pid, 'doc',\n"
+"  '{\"id\":\"'..pid..'\",'..string.sub(ARGV[10], 2),\n"
 "  'recorded_at', ARGV[12])\n"
-"redis.call('ZADD', p..'placements', ARGV[11], pid)\n"
+"redis.call('ZADD', p..'placements',\n"
+"  string.format('%.0f', tonumber(ARGV[11]) * 2147483648 + pid), pid)\n"
 "redis.call('HSET', links, hire, pid)\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
 "  'op', 'placement.record', 'id', pid)\n"
-"return {jv, 1, pid}\n";
+"return {jv, 1, tostring(pid)}\n";
 
 /*
- * Placements whose day is within [ARGV[2], ARGV[3]], by day then id, from
- * position ARGV[4], at most ARGV[5]: the next position ('' at the end),
- * then doc, 0, recorded_at, recorded_at, '' for each (the shape of a job
- * list).
+ * Placements whose day is within [ARGV[2], ARGV[3]], in day order, after
+ * the score ARGV[4] ('' from the start), at most ARGV[5]: the last score
+ * given when there may be more ('' at the end), then doc, 0, recorded_at,
+ * recorded_at, '' for each (the shape of a job list).
  */
 const char script_list_placements[] =
-"local p, from, to = ARGV[1], ARGV[2], ARGV[3]\n"
-"local offset, limit = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
-"local ids = redis.call('ZRANGEBYSCORE', p..'placements', from, to,\n"
-"  'LIMIT', offset, limit + 1)\n"
+"local p, limit = ARGV[1], tonumber(ARGV[5])\n"
+"local lo = string.format('%.0f', tonumber(ARGV[2]) * 2147483648)\n"
+"local hi = string.format('%.0f', (tonumber(ARGV[3]) + 1) * 2147483648 - 1)\n"
+"if ARGV[4] ~= '' then lo = '('..ARGV[4] end\n"
+"local ids = redis.call('ZRANGEBYSCORE', p..'placements', lo, hi,\n"
+"  'WITHSCORES', 'LIMIT', 0, limit + 1)\n"
 "local out = {''}\n"
-"local n = #ids\n"
-"if n > limit then out[1] = tostring(offset + limit) n = limit end\n"
+"local n = #ids / 2\n"
+"if n > limit then\n"
+"  n = limit\n"
+"  out[1] = string.format('%.0f', tonumber(ids[2 * n]))\n"
+"end\n"
 "for i = 1, n do\n"
-"  local h = redis.call('HMGET', p..'placement:'..ids[i], 'doc',\n"
+"  local h = redis.call('HMGET', p..'placement:'..ids[2 * i - 1], 'doc',\n"
 "    'recorded_at')\n"
 "  if h[1] then\n"
 "    local at = h[2] or '0'\n"

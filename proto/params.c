@@ -212,11 +212,13 @@ pv_offset_cursor(json_t *obj, const char *path, const char *key,
 	if (s == NULL)
 		return 0;
 	for (const char *p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || v > (SIZE_MAX - 9) / 10)
+		if (*p < '0' || *p > '9' || v > OFFSET_CURSOR_MAX / 10)
 			return pv_fail(e, path, key,
 			    "not a cursor of this method");
 		v = v * 10 + (unsigned)(*p - '0');
 	}
+	if (v > OFFSET_CURSOR_MAX)
+		return pv_fail(e, path, key, "not a cursor of this method");
 	if (s[0] == '\0')
 		return pv_fail(e, path, key, "not a cursor of this method");
 	*from = (size_t)v;

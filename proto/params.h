@@ -52,7 +52,9 @@ int	pv_bool(json_t *obj, const char *path, const char *key, bool *out,
 	    struct perr *e);
 
 /* The cursor of a list paged by position: the decimal position of the
- * next row; *from is left alone when there is none. */
+ * next row, at most OFFSET_CURSOR_MAX (so that position + limit cannot
+ * overflow); *from is left alone when there is none. */
+#define OFFSET_CURSOR_MAX	1000000000ULL
 int	pv_offset_cursor(json_t *obj, const char *path, const char *key,
 	    size_t *from, struct perr *e);
 

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -586,15 +587,18 @@ call_all(const char *method, json_t *params, const char *key)
 }
 
 /* A CSV field (RFC 4180): quoted when it holds a comma, quote or line
- * end. */
+ * end. Text that a spreadsheet would take for a formula gets a leading
+ * apostrophe. */
 static void
 csv_field(FILE *f, const char *s)
 {
+	bool formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
+
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
+		fprintf(f, "%s%s", formula ? "'" : "", s);
 		return;
 	}
-	fputc('"', f);
+	fprintf(f, "\"%s", formula ? "'" : "");
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -628,7 +632,9 @@ csv_rows(FILE *f, const char *section, json_t *v)
 		else if (json_is_integer(x))
 			fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
 		else if (json_is_real(x)) {
-			snprintf(num, sizeof(num), "%.6g", json_real_value(x));
+			/* money to the fen, shares to 12 digits */
+			snprintf(num, sizeof(num), "%.12g",
+			    json_real_value(x));
 			fputs(num, f);
 		} else if (json_is_boolean(x))
 			fputs(json_is_true(x) ? "true" : "false", f);

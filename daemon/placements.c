@@ -1,0 +1,449 @@
+/*
+ * placements.c - see plan.h: placement.record and placement.list.
+ *
+ * A hire is read, then written: the posting and the seeker are read from
+ * Redis (not the mirror, which may lag another daemon's writes), their new
+ * documents made from what was read, and one script writes them with the
+ * placement, refusing if either changed in between (store.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/conn.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
+#include "daemon/mirror.h"
+#include "daemon/plan.h"
+#include "daemon/seekers.h"
+#include "daemon/server.h"
+#include "daemon/store.h"
+#include "matcher/date.h"
+#include "matcher/matcher.h"
+#include "matcher/vocab.h"
+#include "proto/codec.h"
+#include "proto/params.h"
+#include "proto/rpc.h"
+
+#define PLIST_LIMIT_MAX		1000
+#define PLIST_LIMIT_DEF		100
+#define SCORE_CURSOR_MAX	20	/* digits of a placement's score */
+/* Hires of one posting recorded at once conflict (each read the same
+ * version): the loser reads again and retries, this many times. */
+#define PLACE_RETRIES		8
+
+/* ---- placement.record --------------------------------------------------- */
+
+struct place_ctx {
+	char		 hire[DATE_LEN + 2 * (ID_MAX + 1) + 1];
+	char		 seeker_id[ID_MAX + 1];
+	char		 employer_id[ID_MAX + 1];
+	char		 job_id[ID_MAX + 1];
+	int64_t		 day;
+	struct job	 job;		/* as read; then as written */
+	int64_t		 job_version;	/* read */
+	bool		 was_closed;	/* as read */
+	int64_t		 openings;	/* as read */
+	bool		 closing;	/* its last opening, or closed */
+	struct seeker	 seeker;	/* as read; then as written */
+	int		 retries;
+};
+
+static void placement_job_read(const struct store_res *, void *);
+
+static void
+place_ctx_free(void *p)
+{
+	struct place_ctx *pc = p;
+
+	job_clear(&pc->job);
+	seeker_clear(&pc->seeker);
+	free(pc);
+}
+
+static const char *
+code_or_null(int town)
+{
+	return town >= 0 ? server.towns.v[town].code : NULL;
+}
+
+/* What the plan counts of a hire, kept with it: no name, no skills, no
+ * needs. The store adds its id. */
+static json_t *
+placement_json(const struct place_ctx *pc)
+{
+	const struct seeker *s = &pc->seeker;
+	const struct memployer *me = matcher_employer(server.matcher,
+	    pc->employer_id);
+	char date[DATE_LEN + 1];
+
+	date_format(pc->day, date);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
+	    "s:i, s:s, s:b}",
+	    "seeker_id", pc->seeker_id, "employer_id", pc->employer_id,
+	    "job_id", pc->job_id, "date", date,
+	    "town", code_or_null(seekers_town(s)),
+	    "job_town", code_or_null(pc->job.town),
+	    "employer_type", me != NULL && me->type >= 0 ?
+	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
+	    "disability_type", vocab_id(VOCAB_DISABILITY,
+	    s->profile.disability),
+	    "grade", s->profile.grade,
+	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, pc->job.employment),
+	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
+}
+
+/* The write's answer: the placement and the posting as it is now. */
+static void
+placement_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct place_ctx *pc = r->ctx;
+	int64_t left;
+	bool closed;
+
+	switch (res->status) {
+	case STORE_OK:
+		break;
+	case STORE_NOT_FOUND:
+		req_error(r, RPC_NOT_FOUND, res->version == 2 ?
+		    "seeker not found" : "job not found", json_pack("{s:s}",
+		    "field", res->version == 2 ? "seeker_id" : "job_id"));
+		return;
+	case STORE_CONFLICT:
+		if (!pc->was_closed && pc->retries++ < PLACE_RETRIES) {
+			/* another write came between: read both again */
+			job_clear(&pc->job);
+			seeker_clear(&pc->seeker);
+			store_get_job(server.store, pc->employer_id,
+			    pc->job_id, placement_job_read, r);
+			return;
+		}
+		req_error(r, RPC_CONFLICT, pc->was_closed ? "the posting is "
+		    "closed" : "the posting or the seeker kept changing",
+		    json_pack("{s:I}", "current_version",
+		    (json_int_t)res->version));
+		return;
+	default:
+		methods_reply_store(r, res, "job");
+		return;
+	}
+	if (res->created) {
+		/* this daemon's mirrors before the answer leaves (the change
+		 * stream brings the same to every daemon) */
+		if (pc->closing)
+			mirror_remove_job(pc->employer_id, pc->job_id);
+		else {
+			pc->job.version = res->version;
+			mirror_put_job(&pc->job);
+		}
+		seekers_put(&pc->seeker);
+	}
+	closed = res->created ? pc->closing : pc->was_closed;
+	left = closed ? 0 : res->created ? pc->openings - 1 : pc->openings;
+	req_result(r, json_pack("{s:s, s:b, s:{s:s, s:s, s:s, s:I}}",
+	    "id", res->id != NULL ? res->id : "", "created", res->created,
+	    "job", "id", pc->job_id, "employer_id", pc->employer_id,
+	    "status", closed ? "closed" : "open", "openings",
+	    (json_int_t)left));
+}
+
+/* Decodes a stored record into j or s; -1 when it does not validate. */
+static int
+decode_rec(const struct store_rec *rec, struct job *j, struct seeker *s)
+{
+	struct perr pe;
+	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
+	int rc;
+
+	if (o == NULL)
+		return -1;
+	rc = j != NULL ?
+	    codec_job_decode(o, "job", &server.towns, j, &pe) :
+	    codec_seeker_decode(o, "seeker", &server.towns, s, &pe);
+	json_decref(o);
+	return rc;
+}
+
+/* A document of ours as compact JSON (owned), or NULL. */
+static char *
+dump(json_t *o)
+{
+	char *s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+/* The seeker as stored: everything is read; write the hire. */
+static void
+placement_seeker_read(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct place_ctx *pc = r->ctx;
+	struct placement_write w;
+	char *jtext = NULL, *stext, *ptext, *read;
+
+	if (res->status != STORE_OK) {
+		if (res->status == STORE_NOT_FOUND)
+			req_error(r, RPC_NOT_FOUND, "seeker not found",
+			    json_pack("{s:s}", "field", "seeker_id"));
+		else
+			methods_reply_store(r, res, "seeker");
+		return;
+	}
+	if (decode_rec(&res->recs[0], NULL, &pc->seeker) == -1) {
+		req_error(r, RPC_INTERNAL_ERROR, "the stored seeker does not "
+		    "validate", NULL);
+		return;
+	}
+	pc->seeker.version = res->recs[0].version + 1;
+	if (!pc->closing && (jtext = dump(codec_job_encode(&pc->job,
+	    &server.towns))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	/* the facts of the hire are the seeker's as read, before it is
+	 * marked employed */
+	ptext = dump(placement_json(pc));
+	pc->seeker.status = SST_EMPLOYED;
+	pc->seeker.employed_since = pc->day;
+	stext = dump(codec_seeker_encode(&pc->seeker, &server.towns));
+	read = strndup(res->recs[0].doc, res->recs[0].doclen);
+	if (stext == NULL || ptext == NULL || read == NULL) {
+		free(jtext);
+		free(stext);
+		free(ptext);
+		free(read);
+		req_reply(r, NULL);
+		return;
+	}
+	memset(&w, 0, sizeof(w));
+	w.hire = pc->hire;
+	w.seeker_id = pc->seeker_id;
+	w.employer_id = pc->employer_id;
+	w.job_id = pc->job_id;
+	w.job_version = pc->job_version;
+	w.job_doc = jtext;
+	w.seeker_doc_read = read;
+	w.seeker_doc = stext;
+	w.doc = ptext;
+	w.day = pc->day;
+	store_record_placement(server.store, &w, placement_done, r);
+	free(jtext);
+	free(stext);
+	free(ptext);
+	free(read);
+}
+
+/* The posting as stored: one opening fewer, or closed at its last. */
+static void
+placement_job_read(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct place_ctx *pc = r->ctx;
+
+	if (res->status != STORE_OK) {
+		if (res->status == STORE_NOT_FOUND)
+			req_error(r, RPC_NOT_FOUND, "job not found",
+			    json_pack("{s:s}", "field", "job_id"));
+		else
+			methods_reply_store(r, res, "job");
+		return;
+	}
+	if (decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
+		req_error(r, RPC_INTERNAL_ERROR, "the stored posting does not "
+		    "validate", NULL);
+		return;
+	}
+	pc->job_version = res->recs[0].version;
+	pc->job.status = JOB_OPEN;
+	pc->job.posted_at = res->recs[0].posted_at;
+	pc->was_closed = res->recs[0].closed;
+	pc->openings = pc->job.openings;
+	/* A closed posting goes to the script all the same: it answers a
+	 * hire already recorded, else a conflict. */
+	pc->closing = pc->was_closed || pc->job.openings <= 1;
+	if (!pc->closing)
+		pc->job.openings--;
+	store_get_seeker(server.store, pc->seeker_id, placement_seeker_read,
+	    r);
+}
+
+/* placement.record {seeker_id, job_id, employer_id, date} (staff). */
+void
+m_placement_record(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "seeker_id", "job_id",
+	    "employer_id", "date", NULL };
+	const char *sid = NULL, *jid = NULL, *emp = NULL, *date = NULL;
+	struct place_ctx *pc;
+	struct perr pe;
+	int64_t day;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "seeker_id", true, false, &sid, &pe) == -1 ||
+	    pv_id(params, "", "job_id", true, true, &jid, &pe) == -1 ||
+	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1 ||
+	    pv_str(params, "", "date", true, DATE_LEN, &date, &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if (date_parse(date, &day) == -1) {
+		pv_fail(&pe, "", "date", "must be a date YYYY-MM-DD");
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	job_init(&pc->job);
+	seeker_init(&pc->seeker);
+	r->ctx = pc;
+	r->ctx_free = place_ctx_free;
+	/* the same hire recorded again is the same placement */
+	snprintf(pc->hire, sizeof(pc->hire), "%s:%s:%s", date, emp, jid);
+	snprintf(pc->seeker_id, sizeof(pc->seeker_id), "%s", sid);
+	snprintf(pc->employer_id, sizeof(pc->employer_id), "%s", emp);
+	snprintf(pc->job_id, sizeof(pc->job_id), "%s", jid);
+	pc->day = day;
+	store_get_job(server.store, emp, jid, placement_job_read, r);
+}
+
+/* ---- placement.list ------------------------------------------------------ */
+
+/* What placement.list keeps: each given member must equal the doc's. */
+struct plist_ctx {
+	json_t		*params;	/* owns the filters' values */
+	const char	*key[5];
+	json_t		*want[5];
+	size_t		 n;
+};
+
+static void
+plist_ctx_free(void *p)
+{
+	struct plist_ctx *pl = p;
+
+	json_decref(pl->params);
+	free(pl);
+}
+
+static bool
+plist_keep(const struct plist_ctx *pl, json_t *doc)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (!json_equal(json_object_get(doc, pl->key[i]),
+		    pl->want[i]))
+			return false;
+	return true;
+}
+
+/* A page of the store's list: the placements the filters keep. */
+static void
+plist_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct plist_ctx *pl = r->ctx;
+	json_t *rows;
+
+	if (res->status != STORE_OK) {
+		methods_reply_store(r, res, "placement");
+		return;
+	}
+	if ((rows = json_array()) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	for (size_t i = 0; i < res->nrecs; i++) {
+		json_t *o = json_loadb(res->recs[i].doc, res->recs[i].doclen,
+		    0, NULL);
+		if (o == NULL || !json_is_object(o) || !plist_keep(pl, o)) {
+			json_decref(o);
+			continue;
+		}
+		if (json_object_get(o, "seeker_id") == NULL)
+			json_object_set_new(o, "seeker_id", json_null());
+		json_array_append_new(rows, o);
+	}
+	req_result(r, json_pack("{s:o, s:s?}", "placements", rows,
+	    "next_cursor", res->next_cursor));
+}
+
+/* A filter of placement.list: a member of vocabulary kind (the towns when
+ * kind is -1), or a boolean when bool is set. */
+static int
+plist_param(json_t *params, const char *key, int kind, bool boolean,
+    struct plist_ctx *pl, struct perr *e)
+{
+	json_t *v = json_object_get(params, key);
+	const char *s = NULL;
+	bool b;
+
+	if (v == NULL)
+		return 0;
+	if (boolean) {
+		if (pv_bool(params, "", key, &b, e) == -1)
+			return -1;
+	} else {
+		if (pv_str(params, "", key, true, 32, &s, e) == -1)
+			return -1;
+		if (kind < 0 ? towns_find(&server.towns, s) < 0 :
+		    vocab_lookup((enum vocab_kind)kind, s) < 0)
+			return pv_fail(e, "", key, "not a known %s",
+			    kind < 0 ? "town code" :
+			    vocab_kind_name((enum vocab_kind)kind));
+	}
+	pl->key[pl->n] = key;
+	pl->want[pl->n++] = v;
+	return 0;
+}
+
+/* placement.list {from?, to?, filters..., limit?, cursor?} (staff). */
+void
+m_placement_list(struct req *r, json_t *params)
+{
+	static const char *const keys[] = { "from", "to", "town",
+	    "employer_type", "disability_type", "employment_type",
+	    "graduate", "limit", "cursor", NULL };
+	struct plist_ctx *pl;
+	struct perr pe;
+	const char *cursor = NULL;
+	int64_t from = 0, to = 0, limit = PLIST_LIMIT_DEF;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL) {
+		req_reply(r, NULL);
+		return;
+	}
+	pl->params = json_incref(params);
+	r->ctx = pl;
+	r->ctx_free = plist_ctx_free;
+	(void)date_day(9999, 12, 31, &to);
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    plan_period(params, &from, &to, &pe) == -1 ||
+	    plist_param(params, "town", -1, false, pl, &pe) == -1 ||
+	    plist_param(params, "employer_type", VOCAB_EMPLOYER, false, pl,
+	    &pe) == -1 ||
+	    plist_param(params, "disability_type", VOCAB_DISABILITY, false,
+	    pl, &pe) == -1 ||
+	    plist_param(params, "employment_type", VOCAB_EMPLOYMENT, false,
+	    pl, &pe) == -1 ||
+	    plist_param(params, "graduate", 0, true, pl, &pe) == -1 ||
+	    pv_int(params, "", "limit", false, 1, PLIST_LIMIT_MAX, &limit,
+	    NULL, &pe) == -1 ||
+	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
+	    &pe) == -1) {
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	/* the cursor is the last score given: digits */
+	if (cursor != NULL && (cursor[0] == '\0' ||
+	    strspn(cursor, "0123456789") != strlen(cursor))) {
+		pv_fail(&pe, "", "cursor", "not a cursor of this method");
+		methods_reply_perr(r, &pe);
+		return;
+	}
+	store_list_placements(server.store, from, to, cursor, (size_t)limit,
+	    plist_done, r);
+}
