@@ -144,6 +144,7 @@ quota_into(json_t *o, const struct quota_result *q)
 	return 0;
 }
 
+/* employer.quota {id, date?, late_days?} (staff): from the mirror. */
 void
 m_employer_quota(struct req *r, json_t *params)
 {
@@ -255,6 +256,8 @@ by_id(const void *a, const void *b)
 	    ((const struct erow *)b)->me->id);
 }
 
+/* employer.list {below_quota?, type?, town?, date?, limit?, cursor?}
+ * (staff): from the mirror, paged by position. */
 void
 m_employer_list(struct req *r, json_t *params)
 {
@@ -584,6 +587,8 @@ plan_chunk(const struct store_res *res, void *arg)
 	req_result(r, plan_json(pc));
 }
 
+/* stats.plan {from?, to?} (staff): the placements of the period read
+ * from Redis a chunk at a time (plan_chunk), then the mirrors' counts. */
 void
 m_stats_plan(struct req *r, json_t *params)
 {

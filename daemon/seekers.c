@@ -673,20 +673,16 @@ m_seeker_list(struct req *r, json_t *params)
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	if (town != NULL && (l.town = towns_find(&server.towns, town)) < 0)
-		pv_fail(&pe, "", "town", "unknown town code");
-	else if (dtype != NULL &&
-	    (l.dtype = vocab_lookup(VOCAB_DISABILITY, dtype)) < 0)
-		pv_fail(&pe, "", "disability_type", "not a disability type");
-	else if (status != NULL &&
-	    (l.status = codec_status_lookup(status)) < 0)
-		pv_fail(&pe, "", "status",
-		    "must be seeking, employed or not_seeking");
-	else if ((l.has & l.missing) != 0)
-		pv_fail(&pe, "", "missing", "names a service also in has");
-	else
-		pe.field[0] = '\0';
-	if (pe.field[0] != '\0') {
+	if ((town != NULL && (l.town = towns_find(&server.towns,
+	    town)) < 0 && pv_fail(&pe, "", "town", "unknown town code")) ||
+	    (dtype != NULL && (l.dtype = vocab_lookup(VOCAB_DISABILITY,
+	    dtype)) < 0 && pv_fail(&pe, "", "disability_type",
+	    "not a disability type")) ||
+	    (status != NULL && (l.status = codec_status_lookup(status)) < 0 &&
+	    pv_fail(&pe, "", "status",
+	    "must be seeking, employed or not_seeking")) ||
+	    ((l.has & l.missing) != 0 && pv_fail(&pe, "", "missing",
+	    "names a service also in has"))) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
