@@ -144,6 +144,23 @@ quota_into(json_t *o, const struct quota_result *q)
 	return 0;
 }
 
+#define WHY_MAX		200	/* a quota refused, in words */
+
+/*
+ * Where the mirror's employer me stands on day, late days late: 0 with q
+ * filled, or -1 with the reason in why (its record lacks a figure).
+ */
+static int
+mirror_quota(const struct memployer *me, int64_t day, int64_t late,
+    struct quota_result *q, char why[WHY_MAX])
+{
+	struct employer e;
+
+	matcher_employer_record(me, &e);
+	return quota_compute(&server.cfg.quota, &e, day, late, q, why,
+	    WHY_MAX);
+}
+
 /* employer.quota {id, date?, late_days?} (staff): from the mirror. */
 void
 m_employer_quota(struct req *r, json_t *params)
@@ -153,7 +170,7 @@ m_employer_quota(struct req *r, json_t *params)
 	struct quota_result q;
 	struct employer e;
 	struct perr pe;
-	char date[DATE_LEN + 1], why[200];
+	char date[DATE_LEN + 1], why[WHY_MAX];
 	const char *id = NULL;
 	int64_t day, late = 0;
 	json_t *o;
@@ -172,15 +189,14 @@ m_employer_quota(struct req *r, json_t *params)
 		    json_pack("{s:s}", "field", "id"));
 		return;
 	}
-	matcher_employer_record(me, &e);
-	if (quota_compute(&server.cfg.quota, &e, day, late, &q, why,
-	    sizeof(why)) == -1) {
+	if (mirror_quota(me, day, late, &q, why) == -1) {
 		/* the stored record lacks what the quota needs */
 		req_error(r, RPC_INVALID_PARAMS, "the employer's record cannot "
 		    "give a quota", json_pack("{s:s, s:s}", "field", "id",
 		    "reason", why));
 		return;
 	}
+	matcher_employer_record(me, &e);
 	if ((o = employer_head(&e)) == NULL || quota_into(o, &q) == -1) {
 		json_decref(o);
 		req_reply(r, NULL);
@@ -212,17 +228,14 @@ elist_add(const struct memployer *me, void *arg)
 {
 	struct elist *l = arg;
 	struct erow row;
-	struct employer e;
-	char why[200];
+	char why[WHY_MAX];
 
 	if ((l->type >= 0 && me->type != l->type) ||
 	    (l->town >= 0 && me->town != l->town))
 		return;
 	memset(&row, 0, sizeof(row));
 	row.me = me;
-	matcher_employer_record(me, &e);
-	row.known = quota_compute(&server.cfg.quota, &e, l->day, 0, &row.q,
-	    why, sizeof(why)) == 0;
+	row.known = mirror_quota(me, l->day, 0, &row.q, why) == 0;
 	if (l->below && !(row.known && row.q.below_quota))
 		return;
 	if (l->n == l->cap) {
@@ -447,15 +460,12 @@ tally_employer(const struct memployer *me, void *arg)
 {
 	struct employer_tally *t = arg;
 	struct quota_result q;
-	struct employer e;
-	char why[200];
+	char why[WHY_MAX];
 
 	t->all++;
 	if (me->type >= 0)
 		t->by_type[me->type]++;
-	matcher_employer_record(me, &e);
-	if (quota_compute(&server.cfg.quota, &e, t->day, 0, &q, why,
-	    sizeof(why)) == -1)
+	if (mirror_quota(me, t->day, 0, &q, why) == -1)
 		return;
 	t->known++;
 	if (q.below_quota) {

@@ -37,21 +37,34 @@ EMPLOYERS = [
 ]
 
 
-class QuotaTest(unittest.TestCase):
+class PlanCase(unittest.TestCase):
+    """A Redis and a daemon (with config lines extra) for the class, a
+    staff and a kiosk client; load(staff) puts the class's data."""
+
+    extra = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.env = h.Env(extra=["quota_local_avg_salary 60000"])
+        cls.env = h.Env(extra=list(cls.extra))
         cls.addClassCleanup(cls.env.stop)
         cls.staff = cls.env.daemon.client(h.STAFF)
         cls.kiosk = cls.env.daemon.client(h.KIOSK)
-        for e in EMPLOYERS:
-            cls.staff.result("employer.put", {"employer": e})
+        cls.load(cls.staff)
 
     @classmethod
     def tearDownClass(cls):
         cls.staff.close()
         cls.kiosk.close()
+
+
+class QuotaTest(PlanCase):
+
+    extra = ["quota_local_avg_salary 60000"]
+
+    @classmethod
+    def load(cls, st):
+        for e in EMPLOYERS:
+            st.result("employer.put", {"employer": e})
 
     def quota(self, id, **kw):
         params = {"id": id, "date": "2026-06-30"}
@@ -218,21 +231,12 @@ SEEKERS = [
 ]
 
 
-class SeekerRecordTest(unittest.TestCase):
+class SeekerRecordTest(PlanCase):
 
     @classmethod
-    def setUpClass(cls):
-        cls.env = h.Env()
-        cls.addClassCleanup(cls.env.stop)
-        cls.staff = cls.env.daemon.client(h.STAFF)
-        cls.kiosk = cls.env.daemon.client(h.KIOSK)
+    def load(cls, st):
         for s in SEEKERS:
-            cls.staff.result("seeker.put", {"seeker": s})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.staff.close()
-        cls.kiosk.close()
+            st.result("seeker.put", {"seeker": s})
 
     def ids(self, **params):
         r = self.staff.result("seeker.list", params)
@@ -361,17 +365,12 @@ PLAN_SEEKERS = [
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
 
 
-class PlacementPlanTest(unittest.TestCase):
+class PlacementPlanTest(PlanCase):
     """Hires and the plan's progress, on a data set whose answers are
     worked out by hand in the comments."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.env = h.Env()
-        cls.addClassCleanup(cls.env.stop)
-        cls.staff = cls.env.daemon.client(h.STAFF)
-        cls.kiosk = cls.env.daemon.client(h.KIOSK)
-        st = cls.staff
+    def load(cls, st):
         for e in PLAN_EMPLOYERS:
             st.result("employer.put", {"employer": e})
         for j in PLAN_JOBS:
@@ -389,11 +388,6 @@ class PlacementPlanTest(unittest.TestCase):
             cls.placed[name] = st.result("placement.record", {
                 "seeker_id": sid, "job_id": jid, "employer_id": emp,
                 "date": date})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.staff.close()
-        cls.kiosk.close()
 
     def test_record_changes_the_posting_and_the_seeker(self):
         p = self.placed
