@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "matcher/grid.h"
+#include "matcher/model.h"
 
 void
 grid_init(struct grid *g)
@@ -97,6 +98,9 @@ grid_cell(struct grid *g, int32_t cy, int32_t cx, bool create)
 		return NULL;
 	c->cy = cy;
 	c->cx = cx;
+	for (int k = 0; k < 4; k++)
+		geo_unit((cy + (k & 1)) * GRID_DEG, (cx + (k >> 1)) * GRID_DEG,
+		    c->corner[k]);
 	for (h = hash(cy, cx) & (g->cap - 1); g->slot[h] != NULL;
 	    h = (h + 1) & (g->cap - 1))
 		;

@@ -66,6 +66,7 @@ struct grid_list {
 
 struct grid_cell {
 	int32_t		 cy, cx;
+	double		 corner[4][3];	/* unit vectors of its corners */
 	struct grid_list l[GRID_LISTS];
 };
 

@@ -1025,6 +1025,7 @@ struct scan {
 	double			 qx, qy, qz;		/* the seeker's place */
 	double			 maxkm;
 	double			 in2, out2;		/* chord^2 bounds */
+	double			 inside2;	/* in2 50 m short of the radius */
 	uint32_t		 gbit, needs;
 	int			 dtype;		/* the seeker's disability */
 	/* skilltab[n][have]: the skills part of a posting with n inline
@@ -1327,20 +1328,18 @@ count_list(struct scan *s, const struct grid_list *l, uint32_t from)
 }
 
 /* Whether every point of cell c is within the radius, by 50 m at least
- * (so that no exact distance could disagree): its farthest corner. */
+ * (so that no exact distance could disagree): its farthest corner, by the
+ * chord to it (s->inside2: see matcher_match). */
 static bool
 cell_inside(const struct scan *s, const struct grid_cell *c)
 {
-	const struct profile *p = s->pr->view.p;
-	double far = 0;
-
 	for (int k = 0; k < 4; k++) {
-		double d = geo_distance_km(p->lat, p->lon,
-		    (c->cy + (k & 1)) * GRID_DEG, (c->cx + (k >> 1)) * GRID_DEG);
-		if (d > far)
-			far = d;
+		double dx = c->corner[k][0] - s->qx, dy = c->corner[k][1] - s->qy;
+		double dz = c->corner[k][2] - s->qz;
+		if (dx * dx + dy * dy + dz * dz > s->inside2)
+			return false;
 	}
-	return far + 0.05 <= s->maxkm;
+	return true;
 }
 
 /*
@@ -1605,6 +1604,10 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	{
 		double c_in = (a - 0.002 / EARTH_R) * (1.0 - a * a / 24.0);
 		s.in2 = c_in > 0 ? c_in * c_in : 0;
+		/* a cell's corners within it are within maxkm - 50 m */
+		a = (s.maxkm - 0.05) / EARTH_R;
+		c_in = (a - 0.002 / EARTH_R) * (1.0 - a * a / 24.0);
+		s.inside2 = a > 0 && c_in > 0 ? c_in * c_in : -1;
 	}
 	s.dtype = p->disability;
 	s.gbit = 1u << p->grade;
