@@ -14,6 +14,10 @@ GUIYANG = "500231002000"    # 桂阳街道
 # Text that must never reach the change stream or the daemon's log.
 SECRET_NAME = "隐私测试姓名甲"
 SECRET_SKILLS = ["隐私技能乙丙", "qz-secret-skill-7"]
+# the service record is personal data too
+SECRET_NOTE = "隐私一人一策丁"
+SECRET_COURSE = "qz-secret-course-9"
+SECRETS = [SECRET_NAME, SECRET_NOTE, SECRET_COURSE] + SECRET_SKILLS
 
 
 def employer(id, **kw):
@@ -281,7 +285,9 @@ class SeekersTest(unittest.TestCase):
 
     def test_redis_layout_and_stream(self):
         s = seeker("priv-1", name=SECRET_NAME, skills=SECRET_SKILLS,
-                   needs=["screen_reader"])
+                   needs=["screen_reader"], plan_note=SECRET_NOTE,
+                   training=[{"course": SECRET_COURSE,
+                              "date": "2024-05-06"}])
         n0 = self.r.cmd("XLEN", "jm:changes")
         self.staff.result("seeker.put", {"seeker": s})
         self.staff.result("seeker.put", {"seeker": dict(s, town=GUIYANG)})
@@ -312,19 +318,19 @@ class SeekersTest(unittest.TestCase):
                 self.assertEqual(set(f), {b"op", b"id"}, f)
                 if f[b"id"] == b"priv-1":
                     ops.append(f[b"op"])
-            for secret in [SECRET_NAME] + SECRET_SKILLS:
+            for secret in SECRETS:
                 for v in f.values():
                     self.assertNotIn(secret.encode(), v, (eid, f))
         self.assertEqual(ops, [b"seeker.put", b"seeker.put",
                                b"seeker.delete"])
         # and nowhere else in the database either
         blob = dump_all(self.r)
-        for secret in [SECRET_NAME] + SECRET_SKILLS:
+        for secret in SECRETS:
             self.assertNotIn(secret.encode(), blob)
         # the daemon never logged them (it logs at debug level here)
         log = self.d.log_text(whole=True)
         self.assertIn("seeker.put", log)
-        for secret in [SECRET_NAME] + SECRET_SKILLS:
+        for secret in SECRETS:
             self.assertNotIn(secret, log)
 
     # ---- match {seeker_id} ------------------------------------------------
