@@ -679,19 +679,45 @@ codec_match_decode(json_t *params, const struct towns *towns,
 	return 0;
 }
 
+/* Sets key (a literal) of o to the text s, NULL as null. The text was
+ * checked when it entered the mirror (or is the daemon's own), so it is
+ * not checked again: a match builds ten of these objects for each
+ * answer. */
+static void
+set_text(json_t *o, const char *key, const char *s)
+{
+	json_object_set_new_nocheck(o, key, s != NULL ?
+	    json_string_nocheck(s) : json_null());
+}
+
 /* The posting as a match result shows it. */
 static json_t *
 hit_job(const struct mjob *mj, const struct towns *towns)
 {
-	return json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o, s:b}",
-	    "id", mj->id, "employer_id", mj->emp->id,
-	    "employer_name", mj->emp->name, "title", mj->title,
-	    "town", mj->town >= 0 ? towns->v[mj->town].code : NULL,
-	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, mj->employment),
-	    "salary", salary_json(mj->has_salary, mj->salary_min,
-	    mj->salary_max),
-	    "accommodations", mask_array(VOCAB_ACCOMMODATION, mj->accom_mask),
-	    "remote", mj->remote);
+	json_t *o = json_object(), *a;
+	size_t n;
+
+	if (o == NULL)
+		return NULL;
+	set_text(o, "id", mj->id);
+	set_text(o, "employer_id", mj->emp->id);
+	set_text(o, "employer_name", mj->emp->name);
+	set_text(o, "title", mj->title);
+	set_text(o, "town", mj->town >= 0 ? towns->v[mj->town].code : NULL);
+	set_text(o, "employment_type", vocab_id(VOCAB_EMPLOYMENT,
+	    mj->employment));
+	json_object_set_new_nocheck(o, "salary", salary_json(mj->has_salary,
+	    mj->salary_min, mj->salary_max));
+	if ((a = json_array()) != NULL) {
+		(void)vocab_entries(VOCAB_ACCOMMODATION, &n);
+		for (size_t i = 0; i < n; i++)
+			if (mj->accom_mask & 1u << i)
+				json_array_append_new(a, json_string_nocheck(
+				    vocab_id(VOCAB_ACCOMMODATION, (int)i)));
+	}
+	json_object_set_new_nocheck(o, "accommodations", a);
+	json_object_set_new_nocheck(o, "remote", json_boolean(mj->remote));
+	return o;
 }
 
 json_t *
@@ -703,9 +729,15 @@ codec_hit(const struct match_hit *h, const struct towns *towns,
 
 	if ((job = hit_job(h->job, towns)) == NULL)
 		return NULL;
-	o = json_pack("{s:o, s:f, s:f}", "job", job, "score", h->score,
-	    "distance_km", h->distance_km);
-	if (o == NULL || !explain)
+	if ((o = json_object()) == NULL) {
+		json_decref(job);
+		return NULL;
+	}
+	json_object_set_new_nocheck(o, "job", job);
+	json_object_set_new_nocheck(o, "score", json_real(h->score));
+	json_object_set_new_nocheck(o, "distance_km",
+	    json_real(h->distance_km));
+	if (!explain)
 		return o;
 	fired = json_array();
 	boosts = json_object();
