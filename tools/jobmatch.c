@@ -607,8 +607,8 @@ csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* One row per scalar of v: section (the dotted path to its object), key,
- * value. */
+/* One row per scalar of v: section (the dotted path to its object, or
+ * "report" at the top), key, value. */
 static void
 csv_rows(FILE *f, const char *section, json_t *v)
 {
@@ -623,7 +623,7 @@ csv_rows(FILE *f, const char *section, json_t *v)
 			csv_rows(f, path, x);
 			continue;
 		}
-		csv_field(f, section);
+		csv_field(f, section[0] != '\0' ? section : "report");
 		fputc(',', f);
 		csv_field(f, k);
 		fputc(',', f);

@@ -583,6 +583,7 @@ class PlacementPlanTest(PlanCase):
         self.assertEqual(rows[0], ["section", "key", "value"])
         got = {(r[0], r[1]): r[2] for r in rows[1:]}
         self.assertEqual(got[("report", "year")], "2024")
+        self.assertEqual(got[("report", "from")], "2024-01-01")
         self.assertEqual(got[("employment", "placements")], "3")
         self.assertEqual(got[("employment", "target")], "300")
         self.assertEqual(got[("employment.by_disability_type", "hearing")],
@@ -606,7 +607,8 @@ class PlacementPlanTest(PlanCase):
                     walk(section + ("." if section else "") + k, x)
                 elif isinstance(x, (int, float)) and not isinstance(x,
                                                                    bool):
-                    self.assertAlmostEqual(float(got[(section, k)]), x,
+                    self.assertAlmostEqual(float(got[(section or "report",
+                                                      k)]), x,
                                            delta=abs(x) * 1e-11,
                                            msg=(section, k))
         walk("", doc["plan"])
