@@ -5,6 +5,11 @@
  * Redis (not the mirror, which may lag another daemon's writes), their new
  * documents made from what was read, and one script writes them with the
  * placement, refusing if either changed in between (store.h).
+ *
+ * Hires of one posting through this daemon go one at a time (queue): each
+ * is read after the one before it has its answer, so that they never
+ * conflict with each other. Hires through other daemons still can; the
+ * loser reads again and retries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +25,8 @@
 #include "daemon/store.h"
 #include "matcher/date.h"
 #include "matcher/matcher.h"
+#include "matcher/strmap.h"
+#include "matcher/towns.h"
 #include "matcher/vocab.h"
 #include "proto/codec.h"
 #include "proto/params.h"
@@ -28,8 +35,8 @@
 #define PLIST_LIMIT_MAX		1000
 #define PLIST_LIMIT_DEF		100
 #define SCORE_CURSOR_MAX	20	/* digits of a placement's score */
-/* Hires of one posting recorded at once conflict (each read the same
- * version): the loser reads again and retries, this many times. */
+/* A hire that conflicts with one through another daemon reads again and
+ * retries, this many times. */
 #define PLACE_RETRIES		8
 
 /* ---- placement.record --------------------------------------------------- */
@@ -47,15 +54,62 @@ struct place_ctx {
 	bool		 closing;	/* its last opening, or closed */
 	struct seeker	 seeker;	/* as read; then as written */
 	int		 retries;
+	struct req	*req;
+	char		 key[2 * ID_MAX + 2];	/* "EMP:ID" in the queue */
+	char		 id[24];	/* of a hire recorded before */
+	bool		 queued;	/* heads key's list in the queue */
+	struct place_ctx *next;		/* the next hire of the posting */
 };
+
+/* "EMP:ID" -> the hire of that posting in progress, heading the list of
+ * those waiting for it. */
+static struct strmap	queue;
+static bool		queue_ready;
 
 static void placement_job_read(const struct store_res *, void *);
 
 static void
+place_start(struct place_ctx *pc)
+{
+	store_get_job(server.store, pc->employer_id, pc->job_id,
+	    placement_job_read, pc->req);
+}
+
+/* pc is about to be answered (which frees it): the next hire of its
+ * posting starts. */
+static void
+place_finish(struct place_ctx *pc)
+{
+	struct place_ctx *next = pc->next;
+
+	if (!pc->queued)
+		return;
+	pc->queued = false;
+	pc->next = NULL;
+	if (next == NULL) {
+		(void)strmap_del(&queue, pc->key);
+		return;
+	}
+	next->queued = true;
+	(void)strmap_put(&queue, pc->key, next);	/* replaces: no memory */
+	place_start(next);
+}
+
+static void
 place_ctx_free(void *p)
 {
-	struct place_ctx *pc = p;
+	struct place_ctx *pc = p, *h;
 
+	/* Answered hires have left the queue already; should one be freed
+	 * without its answer, it leaves it now. */
+	if (pc->queued)
+		place_finish(pc);
+	else if (queue_ready && (h = strmap_get(&queue, pc->key)) != NULL)
+		for (; h->next != NULL; h = h->next)
+			if (h->next == pc) {
+				h->next = pc->next;
+				break;
+			}
 	job_clear(&pc->job);
 	seeker_clear(&pc->seeker);
 	free(pc);
@@ -83,7 +137,9 @@ placement_json(const struct place_ctx *pc)
 	    "seeker_id", pc->seeker_id, "employer_id", pc->employer_id,
 	    "job_id", pc->job_id, "date", date,
 	    "town", code_or_null(seekers_town(s)),
-	    "job_town", code_or_null(pc->job.town),
+	    "job_town", code_or_null(pc->job.town >= 0 ? pc->job.town :
+	    pc->job.has_location ? towns_nearest(&server.towns, pc->job.lat,
+	    pc->job.lon) : -1),
 	    "employer_type", me != NULL && me->type >= 0 ?
 	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
 	    "disability_type", vocab_id(VOCAB_DISABILITY,
@@ -91,61 +147,6 @@ placement_json(const struct place_ctx *pc)
 	    "grade", s->profile.grade,
 	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, pc->job.employment),
 	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
-}
-
-/* The write's answer: the placement and the posting as it is now. */
-static void
-placement_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct place_ctx *pc = r->ctx;
-	int64_t left;
-	bool closed;
-
-	switch (res->status) {
-	case STORE_OK:
-		break;
-	case STORE_NOT_FOUND:
-		req_error(r, RPC_NOT_FOUND, res->version == 2 ?
-		    "seeker not found" : "job not found", json_pack("{s:s}",
-		    "field", res->version == 2 ? "seeker_id" : "job_id"));
-		return;
-	case STORE_CONFLICT:
-		if (!pc->was_closed && pc->retries++ < PLACE_RETRIES) {
-			/* another write came between: read both again */
-			job_clear(&pc->job);
-			seeker_clear(&pc->seeker);
-			store_get_job(server.store, pc->employer_id,
-			    pc->job_id, placement_job_read, r);
-			return;
-		}
-		req_error(r, RPC_CONFLICT, pc->was_closed ? "the posting is "
-		    "closed" : "the posting or the seeker kept changing",
-		    json_pack("{s:I}", "current_version",
-		    (json_int_t)res->version));
-		return;
-	default:
-		methods_reply_store(r, res, "job");
-		return;
-	}
-	if (res->created) {
-		/* this daemon's mirrors before the answer leaves (the change
-		 * stream brings the same to every daemon) */
-		if (pc->closing)
-			mirror_remove_job(pc->employer_id, pc->job_id);
-		else {
-			pc->job.version = res->version;
-			mirror_put_job(&pc->job);
-		}
-		seekers_put(&pc->seeker);
-	}
-	closed = res->created ? pc->closing : pc->was_closed;
-	left = closed ? 0 : res->created ? pc->openings - 1 : pc->openings;
-	req_result(r, json_pack("{s:s, s:b, s:{s:s, s:s, s:s, s:I}}",
-	    "id", res->id != NULL ? res->id : "", "created", res->created,
-	    "job", "id", pc->job_id, "employer_id", pc->employer_id,
-	    "status", closed ? "closed" : "open", "openings",
-	    (json_int_t)left));
 }
 
 /* Decodes a stored record into j or s; -1 when it does not validate. */
@@ -175,6 +176,92 @@ dump(json_t *o)
 	return s;
 }
 
+/* The answer: the placement and the posting as it is now. */
+static void
+place_answer(struct req *r, const char *id, bool created, bool closed,
+    int64_t openings)
+{
+	struct place_ctx *pc = r->ctx;
+
+	req_result(r, json_pack("{s:s, s:b, s:{s:s, s:s, s:s, s:I}}",
+	    "id", id, "created", created, "job", "id", pc->job_id,
+	    "employer_id", pc->employer_id, "status", closed ? "closed" :
+	    "open", "openings", (json_int_t)openings));
+}
+
+/* A hire recorded before, and the posting read again since. */
+static void
+placement_reread(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct place_ctx *pc = r->ctx;
+
+	place_finish(pc);
+	if (res->status != STORE_OK ||
+	    decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
+		methods_reply_store(r, res, "job");
+		return;
+	}
+	place_answer(r, pc->id, false, res->recs[0].closed,
+	    res->recs[0].closed ? 0 : pc->job.openings);
+}
+
+/* The write's answer. */
+static void
+placement_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct place_ctx *pc = r->ctx;
+
+	if (res->status == STORE_CONFLICT && !pc->was_closed &&
+	    pc->retries++ < PLACE_RETRIES) {
+		/* another daemon's write came between: read both again */
+		job_clear(&pc->job);
+		seeker_clear(&pc->seeker);
+		place_start(pc);
+		return;
+	}
+	if (res->status == STORE_OK && !res->created) {
+		/* recorded before: the posting as it is now, read again */
+		snprintf(pc->id, sizeof(pc->id), "%s", res->id != NULL ?
+		    res->id : "");
+		job_clear(&pc->job);
+		store_get_job(server.store, pc->employer_id, pc->job_id,
+		    placement_reread, r);
+		return;
+	}
+	place_finish(pc);
+	switch (res->status) {
+	case STORE_OK:
+		break;
+	case STORE_NOT_FOUND:
+		req_error(r, RPC_NOT_FOUND, res->version == 2 ?
+		    "seeker not found" : "job not found", json_pack("{s:s}",
+		    "field", res->version == 2 ? "seeker_id" : "job_id"));
+		return;
+	case STORE_CONFLICT:
+		req_error(r, RPC_CONFLICT, pc->was_closed ? "the posting is "
+		    "closed" : "the posting or the seeker kept changing",
+		    json_pack("{s:I}", "current_version",
+		    (json_int_t)res->version));
+		return;
+	default:
+		methods_reply_store(r, res, "job");
+		return;
+	}
+	/* this daemon's mirrors before the answer leaves (the change stream
+	 * brings the same to every daemon) */
+	if (pc->closing)
+		mirror_remove_job(pc->employer_id, pc->job_id);
+	else {
+		pc->job.version = res->version;
+		mirror_put_job(&pc->job);
+	}
+	seekers_put(&pc->seeker);
+	place_answer(r, res->id != NULL ? res->id : "", true, pc->closing,
+	    pc->closing ? 0 : pc->openings - 1);
+}
+
 /* The seeker as stored: everything is read; write the hire. */
 static void
 placement_seeker_read(const struct store_res *res, void *arg)
@@ -185,6 +272,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	char *jtext = NULL, *stext, *ptext, *read;
 
 	if (res->status != STORE_OK) {
+		place_finish(pc);
 		if (res->status == STORE_NOT_FOUND)
 			req_error(r, RPC_NOT_FOUND, "seeker not found",
 			    json_pack("{s:s}", "field", "seeker_id"));
@@ -193,6 +281,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 		return;
 	}
 	if (decode_rec(&res->recs[0], NULL, &pc->seeker) == -1) {
+		place_finish(pc);
 		req_error(r, RPC_INTERNAL_ERROR, "the stored seeker does not "
 		    "validate", NULL);
 		return;
@@ -200,6 +289,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	pc->seeker.version = res->recs[0].version + 1;
 	if (!pc->closing && (jtext = dump(codec_job_encode(&pc->job,
 	    &server.towns))) == NULL) {
+		place_finish(pc);
 		req_reply(r, NULL);
 		return;
 	}
@@ -215,6 +305,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 		free(stext);
 		free(ptext);
 		free(read);
+		place_finish(pc);
 		req_reply(r, NULL);
 		return;
 	}
@@ -244,6 +335,7 @@ placement_job_read(const struct store_res *res, void *arg)
 	struct place_ctx *pc = r->ctx;
 
 	if (res->status != STORE_OK) {
+		place_finish(pc);
 		if (res->status == STORE_NOT_FOUND)
 			req_error(r, RPC_NOT_FOUND, "job not found",
 			    json_pack("{s:s}", "field", "job_id"));
@@ -252,6 +344,7 @@ placement_job_read(const struct store_res *res, void *arg)
 		return;
 	}
 	if (decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
+		place_finish(pc);
 		req_error(r, RPC_INTERNAL_ERROR, "the stored posting does not "
 		    "validate", NULL);
 		return;
@@ -277,7 +370,7 @@ m_placement_record(struct req *r, json_t *params)
 	static const char *const keys[] = { "seeker_id", "job_id",
 	    "employer_id", "date", NULL };
 	const char *sid = NULL, *jid = NULL, *emp = NULL, *date = NULL;
-	struct place_ctx *pc;
+	struct place_ctx *pc, *head;
 	struct perr pe;
 	int64_t day;
 
@@ -307,8 +400,23 @@ m_placement_record(struct req *r, json_t *params)
 	snprintf(pc->seeker_id, sizeof(pc->seeker_id), "%s", sid);
 	snprintf(pc->employer_id, sizeof(pc->employer_id), "%s", emp);
 	snprintf(pc->job_id, sizeof(pc->job_id), "%s", jid);
+	snprintf(pc->key, sizeof(pc->key), "%s:%s", emp, jid);
 	pc->day = day;
-	store_get_job(server.store, emp, jid, placement_job_read, r);
+	pc->req = r;
+	if (!queue_ready) {
+		strmap_init(&queue);
+		queue_ready = true;
+	}
+	if ((head = strmap_get(&queue, pc->key)) != NULL) {
+		/* after the hires of this posting already under way */
+		while (head->next != NULL)
+			head = head->next;
+		head->next = pc;
+		return;
+	}
+	/* out of memory for the queue: it goes unqueued, and retries */
+	pc->queued = strmap_put(&queue, pc->key, pc) == 0;
+	place_start(pc);
 }
 
 /* ---- placement.list ------------------------------------------------------ */

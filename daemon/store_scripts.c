@@ -271,7 +271,8 @@ const char script_placement[] =
 
 /*
  * Placements whose day is within [ARGV[2], ARGV[3]], in day order, after
- * the score ARGV[4] ('' from the start), at most ARGV[5]: the last score
+ * the score ARGV[4] ('' or below the period: from its start), at most
+ * ARGV[5]: the last score
  * given when there may be more ('' at the end), then doc, 0, recorded_at,
  * recorded_at, '' for each (the shape of a job list).
  */
@@ -279,7 +280,8 @@ const char script_list_placements[] =
 "local p, limit = ARGV[1], tonumber(ARGV[5])\n"
 "local lo = string.format('%.0f', tonumber(ARGV[2]) * 2147483648)\n"
 "local hi = string.format('%.0f', (tonumber(ARGV[3]) + 1) * 2147483648 - 1)\n"
-"if ARGV[4] ~= '' then lo = '('..ARGV[4] end\n"
+"if ARGV[4] ~= '' and tonumber(ARGV[4]) >= tonumber(lo) then\n"
+"  lo = '('..ARGV[4] end\n"
 "local ids = redis.call('ZRANGEBYSCORE', p..'placements', lo, hi,\n"
 "  'WITHSCORES', 'LIMIT', 0, limit + 1)\n"
 "local out = {''}\n"

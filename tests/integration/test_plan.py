@@ -721,6 +721,71 @@ class PlacementsDuringReloadTest(unittest.TestCase):
             self.assertEqual(j["openings"], 92)
 
 
+class PlacementEdgesTest(PlanCase):
+    """Hires at once on one posting, the same hire at once, a posting
+    placed by location only."""
+
+    @classmethod
+    def load(cls, st):
+        st.result("employer.put", {"employer": PLAN_EMPLOYERS[0]})
+        st.result("job.post", {"job": job("burst", "ag1", 50, "full_time")})
+        st.result("job.post", {"job": job("same", "ag1", 5, "full_time")})
+        loc = job("loc", "ag1", 3, "part_time")
+        del loc["town"]
+        loc["location"] = {"lat": 30.3970, "lon": 107.3890}  # by XINMIN
+        st.result("job.post", {"job": loc})
+        for i in range(20):
+            st.result("seeker.put", {"seeker": seeker("e%02d" % i)})
+
+    def pipelined(self, calls):
+        for i, params in enumerate(calls):
+            self.staff.send(h.request("placement.record", params, id=i))
+        out = [self.staff.read_json() for _ in calls]
+        return sorted(out, key=lambda r: r["id"])
+
+    def test_many_hires_of_one_posting_at_once(self):
+        got = self.pipelined([{"seeker_id": "e%02d" % i, "job_id": "burst",
+                               "employer_id": "ag1", "date": "2024-05-01"}
+                              for i in range(16)])
+        for r in got:
+            self.assertIn("result", r, r)
+            self.assertTrue(r["result"]["created"])
+        left = sorted(r["result"]["job"]["openings"] for r in got)
+        self.assertEqual(left, list(range(34, 50)))
+        j = self.staff.result("job.get", {"id": "burst", "employer_id": "ag1"})
+        self.assertEqual(j["openings"], 34)
+
+    def test_the_same_hire_at_once(self):
+        hire = {"seeker_id": "e19", "job_id": "same", "employer_id": "ag1",
+                "date": "2024-05-02"}
+        got = self.pipelined([hire] * 4)
+        self.assertEqual(sorted(r["result"]["created"] for r in got),
+                         [False, False, False, True])
+        self.assertEqual({r["result"]["id"] for r in got},
+                         {got[0]["result"]["id"]})
+        # every answer gives the posting as it is: one opening taken
+        for r in got:
+            self.assertEqual(r["result"]["job"]["openings"], 4, r)
+
+    def test_location_only_posting_has_its_nearest_town(self):
+        self.staff.result("placement.record", {
+            "seeker_id": "e18", "job_id": "loc", "employer_id": "ag1",
+            "date": "2024-05-03"})
+        p = self.staff.result("placement.list", {"from": "2024-05-03",
+                                                 "to": "2024-05-03"})
+        self.assertEqual([x["job_town"] for x in p["placements"]], [XINMIN])
+
+    def test_cursor_never_reaches_below_the_period(self):
+        for sid, date in (("e17", "2024-04-01"), ("e16", "2024-06-01")):
+            self.staff.result("placement.record", {
+                "seeker_id": sid, "job_id": "loc", "employer_id": "ag1",
+                "date": date})
+        p = self.staff.result("placement.list", {"from": "2024-06-01",
+                                                 "to": "2024-06-01",
+                                                 "cursor": "0"})
+        self.assertEqual([x["seeker_id"] for x in p["placements"]], ["e16"])
+
+
 class SampleSeekersTest(unittest.TestCase):
     """data/seekers.jsonl (what run.sh loads) loads whole, and its service
     records give these counts, worked out from the file by hand."""
