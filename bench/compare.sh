@@ -73,8 +73,12 @@ if [ ! -f "$module" ]; then
 fi
 
 log "building in $bdir"
-if ! { cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DBUILD_TESTING=OFF >"$tmp/cmake.log" 2>&1 &&
+# Tests are left out of a new build directory only: one that exists keeps
+# its own settings (a developer's build/ must go on building its tests).
+notests=-DBUILD_TESTING=OFF
+[ -f "$bdir/CMakeCache.txt" ] && notests=
+if ! { cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo $notests \
+	>"$tmp/cmake.log" 2>&1 &&
     cmake --build "$bdir" -j "$(nproc 2>/dev/null || echo 2)" --target \
 	jobmatchd jobmatch jobmatch-bench jobmatch-rsbench >>"$tmp/cmake.log" 2>&1; }; then
 	if [ -x "$bdir/jobmatchd" ] && [ -x "$bdir/jobmatch" ] &&
