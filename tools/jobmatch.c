@@ -57,7 +57,7 @@ usage(void)
 "  load FILE.jsonl           send every line {\"method\":..,\"params\":..}\n"
 "  match OPTIONS             find posts for a profile (see below)\n"
 "  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
-"  report --year Y [--format csv|json] [-o FILE]\n"
+"  report --year Y [--to DATE] [--format csv|json] [-o FILE]\n"
 "                            the plan's annual report (staff)\n"
 "match options: --type T --grade G (--town CODE | --at LAT,LON)\n"
 "  [--skills A,B] [--needs A,B] [--flags A,B] [--max-km N] [--limit N]\n"
@@ -650,7 +650,7 @@ csv_rows(FILE *f, const char *section, json_t *v)
 static int
 cmd_report(int argc, char **argv)
 {
-	const char *format = "csv", *out = NULL;
+	const char *format = "csv", *out = NULL, *until = NULL;
 	char from[16], to[16];
 	json_t *plan, *below, *placed, *bytown, *doc, *p, *e;
 	long year = 0;
@@ -664,6 +664,8 @@ cmd_report(int argc, char **argv)
 			format = argv[++a];
 		else if (strcmp(argv[a], "-o") == 0 && a + 1 < argc)
 			out = argv[++a];
+		else if (strcmp(argv[a], "--to") == 0 && a + 1 < argc)
+			until = argv[++a];
 		else
 			usage();
 	}
@@ -673,6 +675,13 @@ cmd_report(int argc, char **argv)
 		die("report: --format is csv or json");
 	snprintf(from, sizeof(from), "%04ld-01-01", year);
 	snprintf(to, sizeof(to), "%04ld-12-31", year);
+	if (until != NULL) {
+		/* a report made before the year ends, e.g. the 15 November one:
+		 * the daemon checks the date */
+		if (strlen(until) != 10 || strncmp(until, from, 5) != 0)
+			die("report: --to is a date YYYY-MM-DD of the year");
+		memcpy(to, until, 11);
+	}
 
 	p = json_pack("{s:s, s:s}", "from", from, "to", to);
 	plan = call("stats.plan", p);

@@ -617,6 +617,16 @@ class PlacementPlanTest(PlanCase):
         bad = h.run_jobmatch(["report", "--year", "24"], token=h.STAFF,
                              addr=self.env.daemon.addr)
         self.assertEqual(bad.returncode, 2)
+        # the year so far: P1 and P2, not P5 (30 November)
+        rows = dict(((r[0], r[1]), r[2]) for r in csv.reader(io.StringIO(
+            self.report("--to", "2024-11-15"))))
+        self.assertEqual(rows[("report", "to")], "2024-11-15")
+        self.assertEqual(rows[("employment", "placements")], "2")
+        for bad_to in ("2025-01-01", "2024-13-01", "11/15"):
+            bad = h.run_jobmatch(["report", "--year", "2024", "--to",
+                                  bad_to], token=h.STAFF,
+                                 addr=self.env.daemon.addr)
+            self.assertNotEqual(bad.returncode, 0, bad_to)
         bad = h.run_jobmatch(["report", "--year", "2024", "--format",
                               "xml"], token=h.STAFF,
                              addr=self.env.daemon.addr)
