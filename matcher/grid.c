@@ -8,6 +8,10 @@
 #include "matcher/grid.h"
 #include "matcher/model.h"
 
+/* Two hot parts to a cache line; see grid.h. */
+_Static_assert(sizeof(struct grid_ent) == 32, "a hot part is 32 bytes");
+_Static_assert(sizeof(struct grid_cold) == 32, "a cold part is 32 bytes");
+
 void
 grid_init(struct grid *g)
 {
@@ -19,13 +23,17 @@ grid_free(struct grid *g)
 {
 	for (size_t i = 0; i < g->cap; i++)
 		if (g->slot[i] != NULL) {
-			for (int t = 0; t < GRID_LISTS; t++)
+			for (int t = 0; t < GRID_LISTS; t++) {
 				free(g->slot[i]->l[t].v);
+				free(g->slot[i]->l[t].c);
+			}
 			free(g->slot[i]);
 		}
 	free(g->slot);
-	for (int t = 0; t < GRID_LISTS; t++)
+	for (int t = 0; t < GRID_LISTS; t++) {
 		free(g->remote.l[t].v);
+		free(g->remote.l[t].c);
+	}
 	grid_init(g);
 }
 
@@ -126,22 +134,29 @@ move(struct grid_list *l, int t, uint32_t from, uint32_t to,
 	if (from == to)
 		return;
 	l->v[to] = l->v[from];
-	moved(&l->v[to], t, to);
+	l->c[to] = l->c[from];
+	moved(&l->c[to], t, to);
 }
 
 int64_t
 grid_push(struct grid *g, struct grid_cell *c, int t,
-    const struct grid_ent *e, bool clean, grid_moved_fn *moved)
+    const struct grid_ent *e, const struct grid_cold *x, bool clean,
+    grid_moved_fn *moved)
 {
 	struct grid_list *l = &c->l[t];
 	uint32_t i;
 
 	if (l->n == l->cap) {
 		uint32_t ncap = l->cap ? l->cap * 2 : 4;
-		struct grid_ent *nv = realloc(l->v, ncap * sizeof(*nv));
-		if (nv == NULL)
+		struct grid_ent *nv;
+		struct grid_cold *nc;
+		/* the first may grow alone: cap stays until both have */
+		if ((nv = realloc(l->v, ncap * sizeof(*nv))) == NULL)
 			return -1;
 		l->v = nv;
+		if ((nc = realloc(l->c, ncap * sizeof(*nc))) == NULL)
+			return -1;
+		l->c = nc;
 		l->cap = ncap;
 	}
 	g->nents++;
@@ -153,6 +168,7 @@ grid_push(struct grid *g, struct grid_cell *c, int t,
 		count_grades(l, e, 1);
 	}
 	l->v[i] = *e;
+	l->c[i] = *x;
 	return i;
 }
 

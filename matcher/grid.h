@@ -8,10 +8,11 @@
  *
  * Cells are found by hashing their coordinates (open addressing), so only
  * cells that hold postings cost memory, whatever the country. A cell's
- * entries are one array, scanned front to back by a match: everything a
- * match filters on sits in the entry, so a posting that fails a filter
- * costs no pointer chase, and a match reads only the list of the seeker's
- * disability type. Removal swaps the last entry into the hole; the owner of
+ * entries are two parallel arrays, the hot parts scanned front to back by
+ * a match: everything a match filters on sits in the entry, so a posting
+ * that fails a filter costs no pointer chase (nor a read of its cold
+ * part), and a match reads only the list of the seeker's disability type.
+ * Removal swaps the last entry into the hole, in both arrays; the owner of
  * an entry (struct mjob) knows its cell and its index in each list and is
  * told when it moves.
  *
@@ -31,7 +32,11 @@
 struct mjob;
 
 /*
- * One open posting as a match reads it (64 bytes). Its place is a unit
+ * One open posting as a match reads it, in two parts of 32 bytes kept in
+ * parallel arrays (entry i of a list is v[i] and c[i]). The hot part is
+ * what every entry's scan reads: place, grade, needs, open, expiry, rule
+ * bits and the skill count. The cold part is read only for an entry that
+ * passes those and the skills bound from its count. The place is a unit
  * vector: the straight-line (chord) distance between two of them is a few
  * multiplications, and it bounds the great-circle distance from below
  * (arc >= chord) and, closely, from above.
@@ -44,8 +49,11 @@ struct grid_ent {
 	uint8_t		 nskill;		/* inline ids, or 0xff: see mj */
 	uint8_t		 flags;			/* ENT_* of matcher.c */
 	uint32_t	 expires_at;		/* 0 = never; capped */
-	uint64_t	 skillsig;		/* bit id % 64 of every skill */
 	uint64_t	 rule_bits0;		/* rules 0-63 on the posting */
+};
+
+struct grid_cold {
+	uint64_t	 skillsig;		/* bit id % 64 of every skill */
 	uint16_t	 skill[ENT_SKILLS];	/* canonical skill ids */
 	struct mjob	*mj;
 };
@@ -61,7 +69,8 @@ struct grid_list {
 	uint32_t	 n, cap;
 	uint32_t	 nclean;		/* v[0, nclean) are clean */
 	uint32_t	 ngrade[5];		/* clean ones open to grade g */
-	struct grid_ent	*v;
+	struct grid_ent	*v;			/* hot parts */
+	struct grid_cold *c;			/* cold parts, in step */
 };
 
 struct grid_cell {
@@ -89,13 +98,15 @@ int32_t	grid_col(double lon);
 struct grid_cell *grid_cell(struct grid *g, int32_t cy, int32_t cx,
 	    bool create);
 
-/* Called for an entry that moved to index pos of list t. */
-typedef void grid_moved_fn(struct grid_ent *e, int t, uint32_t pos);
+/* Called for an entry that moved to index pos of list t (x: its cold
+ * part). */
+typedef void grid_moved_fn(struct grid_cold *x, int t, uint32_t pos);
 
-/* Adds e to list t of c (among the clean ones when clean); returns its
- * index, or -1 when out of memory. */
+/* Adds the entry (e, x) to list t of c (among the clean ones when clean);
+ * returns its index, or -1 when out of memory. */
 int64_t	grid_push(struct grid *g, struct grid_cell *c, int t,
-	    const struct grid_ent *e, bool clean, grid_moved_fn *moved);
+	    const struct grid_ent *e, const struct grid_cold *x, bool clean,
+	    grid_moved_fn *moved);
 /* Removes entry i of list t of c; entries moved to fill the hole are told
  * to moved. */
 void	grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i,

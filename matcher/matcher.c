@@ -337,14 +337,16 @@ _Static_assert(sizeof(((struct mjob *)0)->cell_pos) /
 #define ENT_MANY	0xff		/* nskill: more ids than fit inline */
 #define EARTH_R		GEO_EARTH_R_KM
 
-/* The entry of mj: what a match filters on, without a pointer chase. */
+/* The entry of mj, its hot part e and cold part x: what a match filters
+ * on, without a pointer chase. */
 static void
-fill_ent(const struct mjob *mj, struct grid_ent *e)
+fill_ent(const struct mjob *mj, struct grid_ent *e, struct grid_cold *x)
 {
 	double u[3];
 	bool inline_ok = mj->nskill_ids <= ENT_SKILLS;
 
 	memset(e, 0, sizeof(*e));
+	memset(x, 0, sizeof(*x));
 	geo_unit(mj->lat, mj->lon, u);
 	e->ux = (float)u[0];
 	e->uy = (float)u[1];
@@ -360,23 +362,23 @@ fill_ent(const struct mjob *mj, struct grid_ent *e)
 	    mj->expires_at < 0 ? 1 : (uint32_t)mj->expires_at;
 	e->rule_bits0 = mj->rule_bits[0];
 	for (uint16_t i = 0; i < mj->nskill_ids; i++)
-		e->skillsig |= 1ULL << (mj->skill_ids[i] % 64);
+		x->skillsig |= 1ULL << (mj->skill_ids[i] % 64);
 	for (uint16_t i = 0; inline_ok && i < mj->nskill_ids; i++)
 		if (mj->skill_ids[i] > UINT16_MAX)
 			inline_ok = false;
 	if (inline_ok) {
 		for (uint16_t i = 0; i < mj->nskill_ids; i++)
-			e->skill[i] = (uint16_t)mj->skill_ids[i];
+			x->skill[i] = (uint16_t)mj->skill_ids[i];
 		e->nskill = (uint8_t)mj->nskill_ids;
 	} else
 		e->nskill = ENT_MANY;
-	e->mj = (struct mjob *)mj;
+	x->mj = (struct mjob *)mj;
 }
 
 static void
-ent_moved(struct grid_ent *e, int t, uint32_t pos)
+ent_moved(struct grid_cold *x, int t, uint32_t pos)
 {
-	e->mj->cell_pos[t] = pos;
+	x->mj->cell_pos[t] = pos;
 }
 
 /*
@@ -423,8 +425,9 @@ index_add(struct matcher *m, struct mjob *mj)
 {
 	struct grid_cell *c;
 	struct grid_ent e;
+	struct grid_cold x;
 
-	fill_ent(mj, &e);
+	fill_ent(mj, &e, &x);
 	c = mj->remote ? &m->grid.remote : grid_cell(&m->grid,
 	    grid_row(mj->lat), grid_col(mj->lon), true);
 	if (c == NULL)
@@ -434,7 +437,7 @@ index_add(struct matcher *m, struct mjob *mj)
 		int64_t pos;
 		if (!(mj->dis_mask & 1u << t))
 			continue;
-		if ((pos = grid_push(&m->grid, c, t, &e, ent_clean(m, &e),
+		if ((pos = grid_push(&m->grid, c, t, &e, &x, ent_clean(m, &e),
 		    ent_moved)) < 0) {
 			index_remove_lists(m, mj, t);
 			mj->cell = NULL;
@@ -1106,15 +1109,16 @@ want_has(const struct scan *s, uint32_t id)
 /* The skills part of a score (weighted and rounded as score() does), from
  * the entry's inline ids through a table, else from the posting. */
 static double
-skills_part(const struct scan *s, const struct grid_ent *e)
+skills_part(const struct scan *s, const struct grid_ent *e,
+    const struct grid_cold *x)
 {
-	const struct mjob *mj = e->mj;
+	const struct mjob *mj = x->mj;
 	size_t have = 0, n;
 
 	if (e->nskill != ENT_MANY) {
-		if ((e->skillsig & s->wantsig) != 0)
+		if ((x->skillsig & s->wantsig) != 0)
 			for (size_t i = 0; i < e->nskill; i++)
-				have += want_has(s, e->skill[i]);
+				have += want_has(s, x->skill[i]);
 		return s->skilltab[e->nskill][have];
 	}
 	if ((n = mj->nskill_ids) == 0)
@@ -1126,9 +1130,9 @@ skills_part(const struct scan *s, const struct grid_ent *e)
 }
 
 static bool
-rule_bit(const struct grid_ent *e, size_t i)
+rule_bit(const struct grid_ent *e, const struct grid_cold *x, size_t i)
 {
-	return i < 64 ? (e->rule_bits0 >> i) & 1 : bit(e->mj->rule_bits, i);
+	return i < 64 ? (e->rule_bits0 >> i) & 1 : bit(x->mj->rule_bits, i);
 }
 
 /* The filters an entry answers alone: grade, needs, open, expiry. */
@@ -1152,15 +1156,17 @@ ent_chord2(const struct scan *s, const struct grid_ent *e)
 
 /* For an entry within the outer chord bound: near the edge (past the inner
  * one) the exact distance, as the scan computes it, decides; *d is then
- * that distance, else left as it was. */
+ * that distance, else left as it was. Only then is the cold part x read. */
 static inline bool
-beyond_edge(const struct scan *s, const struct mjob *mj, double chord2,
+beyond_edge(const struct scan *s, const struct grid_cold *x, double chord2,
     double *d)
 {
 	const struct profile *p = s->pr->view.p;
+	const struct mjob *mj;
 
 	if (chord2 < s->in2)
 		return false;
+	mj = x->mj;
 	*d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
 	return *d > s->maxkm;
 }
@@ -1184,10 +1190,10 @@ skills_cap(const struct scan *s, const struct grid_ent *e)
  * known, else negative; so is chord2 when not computed.
  */
 static void
-rank(struct scan *s, const struct grid_ent *e, double chord2, double d,
-    double boost, const uint64_t fired[RULE_WORDS])
+rank(struct scan *s, const struct grid_ent *e, const struct grid_cold *x,
+    double chord2, double d, double boost, const uint64_t fired[RULE_WORDS])
 {
-	const struct mjob *mj = e->mj;
+	const struct mjob *mj = x->mj;
 	const struct profile *p = s->pr->view.p;
 	struct match_hit h;
 	double rb, base, dlow, root;
@@ -1197,7 +1203,7 @@ rank(struct scan *s, const struct grid_ent *e, double chord2, double d,
 		rb = boost != 0 ? round6(boost) : 0;
 		if (skills_cap(s, e) + rb + s->dcell + 1e-9 < root)
 			return;
-		base = skills_part(s, e) + rb;
+		base = skills_part(s, e, x) + rb;
 		if (base + s->dcell + 1e-9 < root)
 			return;
 		if (!(e->flags & ENT_REMOTE)) {
@@ -1227,8 +1233,8 @@ rank(struct scan *s, const struct grid_ent *e, double chord2, double d,
  * mask, then rank, after rank's first bound inline (it turns most entries
  * away, and the call costs more than it). */
 static inline void
-rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
-    double d)
+rank_masked(struct scan *s, const struct grid_ent *e,
+    const struct grid_cold *x, double chord2, double d)
 {
 	uint64_t fired[RULE_WORDS] = { 0 };
 	double boost = 0;
@@ -1239,7 +1245,7 @@ rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
 	if (s->ntop == s->k && skills_cap(s, e) + (boost != 0 ?
 	    round6(boost) : 0) + s->dcell + 1e-9 < s->top[0].score)
 		return;
-	rank(s, e, chord2, d, boost, fired);
+	rank(s, e, x, chord2, d, boost, fired);
 }
 
 /*
@@ -1249,14 +1255,14 @@ rank_masked(struct scan *s, const struct grid_ent *e, double chord2,
  * apply_rules and score, which the scan runs.
  */
 static void
-consider(struct scan *s, const struct grid_ent *e, double chord2,
-    bool count_only)
+consider(struct scan *s, const struct grid_ent *e, const struct grid_cold *x,
+    double chord2, bool count_only)
 {
 	const struct filters *f = s->q->filters;
 	const struct rules *r = s->m->rules;
 	const struct rules_spec *rs = s->rs;
 	const struct profile *p = s->pr->view.p;
-	const struct mjob *mj = e->mj;
+	const struct mjob *mj = x->mj;
 	double d = -1, boost = 0;
 	uint64_t fired[RULE_WORDS];
 
@@ -1267,7 +1273,7 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 	    (f->min_salary > 0 && (!mj->has_salary ||
 	    mj->salary_max < f->min_salary))))
 		return;
-	if (!(e->flags & ENT_REMOTE) && beyond_edge(s, mj, chord2, &d))
+	if (!(e->flags & ENT_REMOTE) && beyond_edge(s, x, chord2, &d))
 		return;
 	if (s->simple) {
 		uint64_t b = e->rule_bits0;
@@ -1275,7 +1281,7 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 			return;
 		s->candidates++;
 		if (!count_only)
-			rank_masked(s, e, chord2, d);
+			rank_masked(s, e, x, chord2, d);
 		return;
 	}
 	memset(fired, 0, sizeof(fired));
@@ -1283,7 +1289,7 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 		d = geo_distance_km(p->lat, p->lon, mj->lat, mj->lon);
 	for (size_t k = 0; k < s->nfilt; k++) {
 		size_t i = s->filt[k];
-		bool job = rule_bit(e, i) && rules_eval_pair(r, i, d);
+		bool job = rule_bit(e, x, i) && rules_eval_pair(r, i, d);
 		if (rs->rules[i].action == RULE_EXCLUDE ? job : !job)
 			return;
 	}
@@ -1292,12 +1298,12 @@ consider(struct scan *s, const struct grid_ent *e, double chord2,
 		return;
 	for (size_t k = 0; k < s->nboost; k++) {
 		size_t i = s->boost[k];
-		if (rule_bit(e, i) && rules_eval_pair(r, i, d)) {
+		if (rule_bit(e, x, i) && rules_eval_pair(r, i, d)) {
 			boost += rs->rules[i].boost;
 			fired[i / 64] |= 1ULL << (i % 64);
 		}
 	}
-	rank(s, e, chord2, d, boost, fired);
+	rank(s, e, x, chord2, d, boost, fired);
 }
 
 /*
@@ -1316,11 +1322,12 @@ count_list(struct scan *s, const struct grid_list *l, uint32_t from)
 		const struct grid_ent *e = &l->v[i];
 		double chord2, d;
 
-		__builtin_prefetch(e + 4);
+		/* 256 bytes ahead, as when an entry was 64 bytes */
+		__builtin_prefetch(e + 8);
 		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
 		    (e->rule_bits0 & excl0) != 0 ||
 		    (e->rule_bits0 & req0) != req0 ||
-		    beyond_edge(s, e->mj, chord2, &d))
+		    beyond_edge(s, &l->c[i], chord2, &d))
 			continue;
 		n++;
 	}
@@ -1376,14 +1383,14 @@ rank_list(struct scan *s, const struct grid_list *l, uint32_t from)
 		const struct grid_ent *e = &l->v[i];
 		double chord2, d = -1;
 
-		__builtin_prefetch(e + 4);
+		__builtin_prefetch(e + 8);
 		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
 		    (e->rule_bits0 & excl0) != 0 ||
 		    (e->rule_bits0 & req0) != req0 ||
-		    beyond_edge(s, e->mj, chord2, &d))
+		    beyond_edge(s, &l->c[i], chord2, &d))
 			continue;
 		s->candidates++;
-		rank_masked(s, e, chord2, d);
+		rank_masked(s, e, &l->c[i], chord2, d);
 	}
 }
 
@@ -1395,9 +1402,9 @@ rank_clean(struct scan *s, const struct grid_list *l)
 	for (uint32_t i = 0; i < l->nclean; i++) {
 		const struct grid_ent *e = &l->v[i];
 
-		__builtin_prefetch(e + 4);
+		__builtin_prefetch(e + 8);
 		if (e->grades_mask == 0 || (e->grades_mask & s->gbit))
-			rank_masked(s, e, -1, -1);
+			rank_masked(s, e, &l->c[i], -1, -1);
 	}
 }
 
@@ -1443,11 +1450,11 @@ consider_list(struct scan *s, const struct grid_cell *c, bool remote)
 		const struct grid_ent *e = &l->v[i];
 		double chord2;
 
-		__builtin_prefetch(e + 4);
+		__builtin_prefetch(e + 8);
 		if (!ent_fits(s, e) ||
 		    ((chord2 = ent_chord2(s, e)) > s->out2 && !remote))
 			continue;
-		consider(s, e, chord2, count_only);
+		consider(s, e, &l->c[i], chord2, count_only);
 	}
 }
 
