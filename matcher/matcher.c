@@ -821,8 +821,8 @@ round6(double v)
 	return round(v * 1e6) / 1e6;
 }
 
-static int
-hit_cmp(const void *a, const void *b)
+int
+matcher_hit_cmp(const void *a, const void *b)
 {
 	const struct match_hit *x = a, *y = b;
 	int c;
@@ -1065,7 +1065,7 @@ struct scan {
 static bool
 worse(const struct match_hit *a, const struct match_hit *b)
 {
-	return hit_cmp(a, b) > 0;
+	return matcher_hit_cmp(a, b) > 0;
 }
 
 static void
@@ -1677,7 +1677,7 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	for (size_t i = 0; i < pr->nwant; i++)
 		m->want[pr->want[i] / 64] = 0;
 	if (s.ntop > 1)
-		qsort(s.top, s.ntop, sizeof(*s.top), hit_cmp);
+		qsort(s.top, s.ntop, sizeof(*s.top), matcher_hit_cmp);
 	out->candidates = s.candidates;
 	if (q->offset < s.ntop) {
 		out->hits = s.top + q->offset;
@@ -1723,7 +1723,7 @@ matcher_match_scan(struct matcher *m, const struct match_query *q,
 		n++;
 	}
 	if (n > 1)
-		qsort(m->hits, n, sizeof(*m->hits), hit_cmp);
+		qsort(m->hits, n, sizeof(*m->hits), matcher_hit_cmp);
 	out->candidates = n;
 	if (q->offset < n) {
 		out->hits = m->hits + q->offset;

@@ -149,6 +149,9 @@ int		 matcher_match(struct matcher *m, const struct match_query *q,
  */
 int		 matcher_match_scan(struct matcher *m,
 		    const struct match_query *q, struct match_result *out);
+/* The order of an answer's hits (qsort): score, distance, job id, then
+ * employer id. */
+int		 matcher_hit_cmp(const void *a, const void *b);
 
 /* Why one posting scored as it did, or was left out. */
 enum filter_check { FC_OPEN, FC_DISABILITY, FC_GRADE, FC_NEEDS, FC_DISTANCE,

@@ -1052,6 +1052,26 @@ decode_rules(json_t *obj, struct rules_spec *spec, struct perr *e)
 	return 0;
 }
 
+struct rules *
+codec_rules_build(json_t *obj, const struct regex_limits *lim, char *err,
+    size_t errlen)
+{
+	struct rules_spec spec;
+	struct rules_error re;
+	struct rules *r = NULL;
+	struct perr pe;
+
+	rules_spec_defaults(&spec);
+	if (codec_rules_decode(obj, &spec, &pe) == -1)
+		snprintf(err, errlen, "%s: %s", pe.field[0] ? pe.field :
+		    "(document)", pe.reason);
+	else if (rules_compile(&r, &spec, lim, &re) == -1)
+		snprintf(err, errlen, "%s %s: %s", re.rule, re.field,
+		    re.reason);
+	rules_spec_clear(&spec);
+	return r;
+}
+
 int
 codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
 {

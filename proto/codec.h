@@ -83,6 +83,10 @@ json_t	*codec_explain(const struct match_explain *x,
  * document's own "version", if any, is ignored: the store numbers them. */
 int	 codec_rules_decode(json_t *obj, struct rules_spec *spec,
 	    struct perr *e);
+/* A rule set document decoded, then compiled under lim: the rule set, or
+ * NULL with what is wrong (field, or rule and field) in err. */
+struct rules *codec_rules_build(json_t *obj, const struct regex_limits *lim,
+	    char *err, size_t errlen);
 
 /* The answer of the vocab method. */
 json_t	*codec_vocab(const struct towns *towns);

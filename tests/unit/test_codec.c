@@ -1480,6 +1480,38 @@ test_job_scan_mutations(void **state)
 	free(b);
 }
 
+/* codec_rules_build: a rule set, or what is wrong with its document. */
+static void
+test_rules_build(void **state)
+{
+	struct regex_limits lim;
+	struct rules *r;
+	char err[256];
+	json_t *o;
+
+	(void)state;
+	regex_limits_defaults(&lim);
+	o = json_loads("{\"weights\":{\"skills\":0.5,\"distance\":0.3},"
+	    "\"rules\":[{\"name\":\"t\",\"when\":{\"job.title\":\"客服\"},"
+	    "\"then\":{\"boost\":0.1}}]}", 0, NULL);
+	assert_non_null(r = codec_rules_build(o, &lim, err, sizeof(err)));
+	assert_int_equal(rules_spec_of(r)->nrules, 1);
+	rules_free(r);
+	json_decref(o);
+
+	o = json_loads("{\"weights\":{\"skills\":\"half\"}}", 0, NULL);
+	assert_null(codec_rules_build(o, &lim, err, sizeof(err)));
+	assert_non_null(strstr(err, "weights.skills"));
+	json_decref(o);
+
+	o = json_loads("{\"rules\":[{\"name\":\"bad\",\"when\":"
+	    "{\"job.title\":\"(\"},\"then\":\"exclude\"}]}", 0, NULL);
+	assert_null(codec_rules_build(o, &lim, err, sizeof(err)));
+	assert_non_null(strstr(err, "bad"));
+	assert_non_null(strstr(err, "job.title"));
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -1518,6 +1550,7 @@ main(void)
 		cmocka_unit_test(test_towns_parse_forms),
 		cmocka_unit_test(test_towns_parse_errors),
 		cmocka_unit_test(test_towns_find_nearest),
+		cmocka_unit_test(test_rules_build),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

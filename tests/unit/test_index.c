@@ -128,23 +128,17 @@ static struct rules *
 compile(const char *text)
 {
 	struct regex_limits lim;
-	struct rules_spec spec;
-	struct rules_error err;
-	struct rules *r = NULL;
-	struct perr e;
+	struct rules *r;
 	json_error_t je;
 	json_t *o = json_loads(text, 0, &je);
+	char err[256];
 
 	if (o == NULL)
 		fail_msg("bad rules JSON: %s", je.text);
 	regex_limits_defaults(&lim);
-	rules_spec_defaults(&spec);
-	if (codec_rules_decode(o, &spec, &e) == -1)
-		fail_msg("rules refused: %s: %s", e.field, e.reason);
+	if ((r = codec_rules_build(o, &lim, err, sizeof(err))) == NULL)
+		fail_msg("rules refused: %s", err);
 	json_decref(o);
-	if (rules_compile(&r, &spec, &lim, &err) == -1)
-		fail_msg("rules_compile: %s %s: %s", err.rule, err.field,
-		    err.reason);
 	return r;
 }
 

@@ -41,29 +41,18 @@ parse_line(const char *line, size_t len, json_t **params, char *err,
 	return root;
 }
 
+/* The daemon's rule set, compiled as daemon/ruleset.c does. */
 static struct rules *
 compile_rules(json_t *doc, char *err, size_t errlen)
 {
 	struct regex_limits lim;
-	struct rules_spec spec;
-	struct rules_error re;
-	struct rules *r = NULL;
-	struct perr pe;
+	struct rules *r;
+	char why[256];
 
-	rules_spec_defaults(&spec);
-	if (codec_rules_decode(doc, &spec, &pe) == -1) {
-		snprintf(err, errlen, "the daemon's rule set does not decode: "
-		    "%s: %s", pe.field, pe.reason);
-		rules_spec_clear(&spec);
-		return NULL;
-	}
 	regex_limits_defaults(&lim);
-	if (rules_compile(&r, &spec, &lim, &re) == -1) {
-		snprintf(err, errlen, "the daemon's rule set does not compile: "
-		    "%s %s: %s", re.rule, re.field, re.reason);
-		rules_spec_clear(&spec);
-		return NULL;
-	}
+	if ((r = codec_rules_build(doc, &lim, why, sizeof(why))) == NULL)
+		snprintf(err, errlen, "the daemon's rule set is refused: %s",
+		    why);
 	return r;
 }
 

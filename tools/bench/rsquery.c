@@ -74,10 +74,7 @@ static struct rules *
 compile_rules(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct regex_limits lim;
-	struct rules_spec spec;
-	struct rules_error re;
-	struct rules *r = NULL;
-	struct perr pe;
+	struct rules *r;
 	json_error_t je;
 	json_t *doc;
 
@@ -88,13 +85,7 @@ compile_rules(const char *text, size_t len, char *err, size_t errlen)
 	}
 	regex_limits_defaults(&lim);
 	lim.clock_us = NULL;
-	rules_spec_defaults(&spec);
-	if (codec_rules_decode(doc, &spec, &pe) == -1)
-		snprintf(err, errlen, "%s: %s", pe.field, pe.reason);
-	else if (rules_compile(&r, &spec, &lim, &re) == -1)
-		snprintf(err, errlen, "%s %s: %s", re.rule, re.field,
-		    re.reason);
-	rules_spec_clear(&spec);
+	r = codec_rules_build(doc, &lim, err, errlen);
 	json_decref(doc);
 	return r;
 }
@@ -351,22 +342,6 @@ rs_build_search(struct search *s, const struct run *run, struct rules *rules,
 	}
 }
 
-/* Same order as matcher.c's: score, distance, then id. */
-static int
-hit_cmp(const void *a, const void *b)
-{
-	const struct match_hit *x = a, *y = b;
-	int c;
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	if (x->distance_km != y->distance_km)
-		return x->distance_km < y->distance_km ? -1 : 1;
-	if ((c = strcmp(x->job->id, y->job->id)) != 0)
-		return c;
-	return strcmp(x->job->emp->id, y->job->emp->id);
-}
-
 /* The index in g.jobs of the posting "emp:id", or UINT32_MAX. gen.c
  * numbers its postings in their ids; that is tried first (and verified),
  * since hashing thousands of ids per query showed in the profile. */
@@ -447,12 +422,12 @@ top_insert(struct worker *w, size_t *n, size_t limit,
 	size_t i = *n;
 
 	if (i == limit) {
-		if (hit_cmp(h, &w->hits[limit - 1]) >= 0)
+		if (matcher_hit_cmp(h, &w->hits[limit - 1]) >= 0)
 			return;
 		i--;
 	} else
 		(*n)++;
-	while (i > 0 && hit_cmp(h, &w->hits[i - 1]) < 0) {
+	while (i > 0 && matcher_hit_cmp(h, &w->hits[i - 1]) < 0) {
 		w->hits[i] = w->hits[i - 1];
 		i--;
 	}
