@@ -657,6 +657,22 @@ def run_jobmatch(args, token=None, addr=None, input=None, timeout=60,
                           capture_output=True, text=True, timeout=timeout)
 
 
+# ---- test data --------------------------------------------------------------
+
+GUIXI = "500231001000"      # 桂溪街道, the county seat
+EMPLOYER_A = {"id": "emp-a", "name": "甲单位", "type": "soe", "town": GUIXI}
+
+
+def job(id, emp="emp-a", **kw):
+    """A posting of emp in 桂溪街道, open to physical disability, asking
+    for 客服; kw replaces or adds fields."""
+    j = {"id": id, "employer_id": emp, "title": "岗位 " + id,
+         "skills": ["客服"], "accessible_for": ["physical"],
+         "employment_type": "full_time", "town": GUIXI}
+    j.update(kw)
+    return j
+
+
 def run_daemon(args, timeout=30):
     return subprocess.run([JOBMATCHD] + list(args), capture_output=True,
                           text=True, timeout=timeout)

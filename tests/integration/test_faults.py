@@ -14,20 +14,11 @@ import unittest
 
 import harness as h
 
-GUIXI = "500231001000"
+GUIXI = h.GUIXI
 PROFILE = {"disability": {"type": "physical", "grade": 3}, "town": GUIXI,
            "skills": ["客服"]}
-
-
-def job(id, emp="emp-a", **kw):
-    j = {"id": id, "employer_id": emp, "title": "岗位 " + id,
-         "skills": ["客服"], "accessible_for": ["physical"],
-         "employment_type": "full_time", "town": GUIXI}
-    j.update(kw)
-    return j
-
-
-EMPLOYER = {"id": "emp-a", "name": "甲单位", "type": "soe", "town": GUIXI}
+job = h.job
+EMPLOYER = h.EMPLOYER_A
 
 
 class Base(unittest.TestCase):

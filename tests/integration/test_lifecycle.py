@@ -16,14 +16,8 @@ import unittest
 
 import harness as h
 
-GUIXI = "500231001000"
-EMPLOYER = {"id": "emp-a", "name": "甲单位", "type": "soe", "town": GUIXI}
-
-
-def job(id):
-    return {"id": id, "employer_id": "emp-a", "title": "岗位 " + id,
-            "skills": ["客服"], "accessible_for": ["physical"],
-            "employment_type": "full_time", "town": GUIXI}
+EMPLOYER = h.EMPLOYER_A
+job = h.job
 
 
 def healthz(port):
