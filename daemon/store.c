@@ -527,6 +527,30 @@ record_load(const struct op *op)
 	    op->kind == OP_LOAD_JOB;
 }
 
+/* What an error reply to op means: the caller's answer (a request's
+ * command), a note (logged), or a link that cannot load (dropped). */
+enum op_error { OE_ANSWER, OE_NOTE, OE_FATAL };
+
+static enum op_error
+op_error(const struct op *op)
+{
+	switch (op->kind) {
+	case OP_WRITE:
+	case OP_GET:
+	case OP_LIST:
+	case OP_RULES:
+		return OE_ANSWER;
+	case OP_INFO:		/* the run id and version, for the log */
+	case OP_SCRIPT:		/* a NOSCRIPT later is sent as EVAL */
+	case OP_LOAD_EMPLOYER:	/* one record: skipped */
+	case OP_LOAD_SEEKER:
+	case OP_LOAD_JOB:
+		return OE_NOTE;
+	default:		/* PING, SELECT, the load's steps */
+		return OE_FATAL;
+	}
+}
+
 static void
 on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
@@ -568,14 +592,11 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		memset(&res, 0, sizeof(res));
 		res.status = STORE_FAILED;
 		res.error = r->str;
-		if (op->kind != OP_WRITE && op->kind != OP_GET &&
-		    op->kind != OP_LIST && op->kind != OP_RULES)
+		if (op_error(op) != OE_ANSWER)
 			log_warnx("redis: %s%s", r->str, record_load(op) ?
 			    " (skipping that record)" : "");
 		answer(op, &res);
-		if (op->kind != OP_WRITE && op->kind != OP_GET &&
-		    op->kind != OP_LIST && !record_load(op) &&
-		    op->gen == st->gen &&
+		if (op_error(op) == OE_FATAL && op->gen == st->gen &&
 		    (st->state == ST_CONNECTING || st->state == ST_LOADING)) {
 			/*
 			 * A link that cannot prove itself (a PING answered
@@ -675,14 +696,13 @@ load_jobs_from(struct store *st, const char *cursor)
 static void
 load_start(struct store *st)
 {
-	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, "",
-	    "0" };
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix };
 	struct op *op;
 
 	st->state = ST_LOADING;
 	st->nloaded = 0;
 	if ((op = op_new(OP_LOAD_POS, NULL, NULL)) != NULL)
-		send_script(st, op, SC_CHANGES, 6, argv);
+		send_script(st, op, SC_CHANGES, 4, argv);
 	load_employers_from(st, 0);
 }
 
@@ -716,7 +736,7 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 
 	switch (op->kind) {
 	case OP_LOAD_POS:
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 6) {
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
 			load_failed(st, "the change stream's position");
 			break;
 		}
@@ -1493,17 +1513,18 @@ tail_next(struct store *st)
 	char count[16], key[128], from[STREAM_ID_MAX + 1];
 	const char *multi[] = { "MULTI" }, *exec[] = { "EXEC" };
 	const char *counters[] = { "EVAL", script_changes, "0",
-	    st->cfg->key_prefix, "", "0" };
+	    st->cfg->key_prefix };
 	const char *range[] = { "XRANGE", key, from, "+", "COUNT", count };
 
 	if (t->ac == NULL || !t->up || t->inflight > 0 || !t->have_pos ||
-	    t->lost || st->redis_major < 7 || st->quiet)
+	    t->lost || (st->redis_major > 0 && st->redis_major < 7) ||
+	    st->quiet)
 		return;
 	snprintf(count, sizeof(count), "%d", TAIL_BATCH);
 	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
 	snprintf(from, sizeof(from), "(%s", t->id);
 	if (tail_send(st, TAIL_QUEUED, 1, multi, ms) == -1 ||
-	    tail_send(st, TAIL_QUEUED, 6, counters, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, 4, counters, ms) == -1 ||
 	    tail_send(st, TAIL_QUEUED, 6, range, ms) == -1 ||
 	    tail_send(st, TAIL_READ, 1, exec, ms) == -1)
 		redisAsyncDisconnect(t->ac);	/* not half a transaction */
@@ -1587,17 +1608,16 @@ tail_read_done(struct store *st, redisReply *x)
 	if (x->type != REDIS_REPLY_ARRAY || x->elements != 2 ||
 	    (r = x->element[0])->type != REDIS_REPLY_ARRAY ||
 	    (es = x->element[1])->type != REDIS_REPLY_ARRAY ||
-	    r->elements != 6 ||
+	    r->elements != 5 ||
 	    (last = reply_str(r->element[0])) == NULL ||
 	    (deleted = reply_str(r->element[2])) == NULL ||
-	    r->element[3]->type != REDIS_REPLY_ARRAY ||
-	    (first = reply_str(r->element[4])) == NULL) {
+	    (first = reply_str(r->element[3])) == NULL) {
 		log_warnx("change stream: unexpected reply; reconnecting");
 		redisAsyncDisconnect(t->ac);
 		return;
 	}
 	added = (uint64_t)reply_int(r->element[1]);
-	len = (uint64_t)reply_int(r->element[5]);
+	len = (uint64_t)reply_int(r->element[4]);
 	if (last[0] == '\0') {
 		if (t->added > 0) {
 			tail_lost(st, "the change stream is gone (Redis was "

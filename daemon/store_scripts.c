@@ -305,17 +305,17 @@ const char script_list_placements[] =
 "return out\n";
 
 /*
- * The change stream's counters and, when ARGV[2] is an entry id, up to
- * ARGV[3] entries after it, read together so that nothing can be trimmed
- * between the two: {last-generated-id, entries-added, max-deleted-entry-id,
- * entries, recorded-first-entry-id, length}. A stream that does not exist
- * answers {"", 0, "0-0", {}, "0-0", 0}. (entries-added, max-deleted-entry-id
- * and recorded-first-entry-id are Redis 7's.)
+ * The change stream's counters: {last-generated-id, entries-added,
+ * max-deleted-entry-id, recorded-first-entry-id, length}. A stream that
+ * does not exist answers {"", 0, "0-0", "0-0", 0}. (entries-added,
+ * max-deleted-entry-id and recorded-first-entry-id are Redis 7's.) The tail
+ * reads the entries after its position in the same transaction (XRANGE),
+ * so that nothing can be trimmed between the two.
  */
 const char script_changes[] =
 "local key = ARGV[1]..'changes'\n"
 "if redis.call('EXISTS', key) == 0 then\n"
-"  return {'', 0, '0-0', {}, '0-0', 0} end\n"
+"  return {'', 0, '0-0', '0-0', 0} end\n"
 "local info = redis.call('XINFO', 'STREAM', key)\n"
 "local last, added, deleted, first, len = '0-0', 0, '0-0', '0-0', 0\n"
 "for i = 1, #info, 2 do\n"
@@ -326,8 +326,4 @@ const char script_changes[] =
 "  elseif k == 'recorded-first-entry-id' then first = info[i + 1]\n"
 "  elseif k == 'length' then len = info[i + 1] end\n"
 "end\n"
-"local entries = {}\n"
-"if ARGV[2] ~= '' then\n"
-"  entries = redis.call('XRANGE', key, '('..ARGV[2], '+', 'COUNT', ARGV[3])\n"
-"end\n"
-"return {last, added, deleted, entries, first, len}\n";
+"return {last, added, deleted, first, len}\n";

@@ -198,6 +198,37 @@ class WrongTypeTest(Base):
         self.assertEqual(self.matched(), {"good"})
 
 
+class InfoDeniedTest(Base):
+    """A Redis account that may not run INFO (its ACL leaves out the
+    command) still loads, serves and follows the change stream: INFO only
+    feeds the log."""
+
+    def test_info_refused(self):
+        self.staff.result("job.post", {"job": job("before")})
+        self.redis.cmd("ACL", "SETUSER", "default", "-info")
+        self.staff.close()
+        self.kiosk.close()
+        self.d.restart()
+        self.staff = self.client(h.STAFF)
+        self.kiosk = self.client(h.KIOSK)
+        st = self.staff.result("stats")["store"]
+        self.assertTrue(st["loaded"], st)
+        self.assertEqual(st["loads"], 1, st)
+        log = self.d.log_text()
+        self.assertEqual(log.count("redis: connected"), 1, log)
+        self.assertIn("NOPERM", log)
+        self.assertEqual(self.matched(), {"before"})
+        # another writer's posting arrives through the change stream
+        other = self.d.__class__(self.redis.port)
+        self.addCleanup(other.cleanup)
+        other.start()
+        c = other.client(h.STAFF)
+        self.addCleanup(c.close)
+        c.result("job.post", {"job": job("through-stream")})
+        h.wait_until(lambda: self.matched() == {"before", "through-stream"},
+                     what="the other daemon's posting")
+
+
 class SlowTest(Base):
     extra = ("redis_timeout_ms 300",)
 
