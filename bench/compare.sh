@@ -113,16 +113,6 @@ print("-" if v is None else v)
 PY
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-wait_redis() {	# port pid log
-	local i
-	for i in $(seq 100); do
-		redis-cli -h 127.0.0.1 -p "$1" ping >/dev/null 2>&1 && return 0
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-	done
-	log "redis-server on port $1 did not start:"; tail -20 "$3" >&2; exit 1
-}
-
 # Waits (up to 2 minutes) while a Redis rewrites its AOF: jobmatchd's
 # rewrites after a big load, and the rewrite would take a core from
 # whatever is measured next.
@@ -145,8 +135,8 @@ for n in $sizes; do
 	d=$tmp/$n
 	mkdir -p "$d/jm" "$d/rs"
 	jm_redis=$(free_port); rs_port=$(free_port); dport=$(free_port)
-	staff=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	kiosk=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	staff=$(new_token)
+	kiosk=$(new_token)
 
 	redis-server --bind 127.0.0.1 --port "$jm_redis" --dir "$d/jm" \
 		--save '' --appendonly yes --appendfsync everysec \
@@ -171,18 +161,13 @@ rules_file $top/data/rules.default.json
 log_level warn
 # The default (10,000 a second per connection) would measure the limiter.
 max_request_rate 10000000
-token staff $(printf %s "$staff" | sha256sum | cut -d' ' -f1)
-token kiosk $(printf %s "$kiosk" | sha256sum | cut -d' ' -f1)
+token staff $(digest "$staff")
+token kiosk $(digest "$kiosk")
 CONF
 	"$bdir/jobmatchd" -c "$d/jobmatchd.conf" 2>"$d/jobmatchd.log" &
 	dpid=$!; pids+=("$dpid")
-	for i in $(seq 100); do
-		JOBMATCH_TOKEN=$kiosk "$bdir/jobmatch" -a "127.0.0.1:$dport" \
-			call ping >/dev/null 2>&1 && break
-		kill -0 "$dpid" 2>/dev/null || { log "jobmatchd failed:"; cat "$d/jobmatchd.log" >&2; exit 1; }
-		[ "$i" = 100 ] && { log "jobmatchd did not answer"; exit 1; }
-		sleep 0.1
-	done
+	wait_jobmatchd "$bdir/jobmatch" "127.0.0.1:$dport" "$kiosk" "$dpid" \
+	    "$d/jobmatchd.log"
 
 	# ---- load -----------------------------------------------------------
 	log "N=$n: loading jobmatchd (jobmatch-bench load)"

@@ -22,3 +22,33 @@ stop_pid() {
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# A random token (36 hex characters), and the digest a config's token
+# line holds.
+new_token() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
+
+# wait_redis PORT PID LOG: until the redis-server on PORT answers; exits
+# (showing LOG) when it dies or stays silent for 10 s.
+wait_redis() {
+	local i
+	for i in $(seq 100); do
+		redis-cli -h 127.0.0.1 -p "$1" ping >/dev/null 2>&1 && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "redis-server on port $1 did not start:"; tail -20 "$3" >&2; exit 1
+}
+
+# wait_jobmatchd JOBMATCH ADDR TOKEN PID LOG [TENTHS]: until the jobmatchd
+# at ADDR answers a ping (JOBMATCH is the client); exits (showing LOG) when
+# it dies or stays silent for TENTHS tenths of a second (100).
+wait_jobmatchd() {
+	local i
+	for i in $(seq "${6:-100}"); do
+		JOBMATCH_TOKEN=$3 "$1" -a "$2" call ping >/dev/null 2>&1 && return 0
+		kill -0 "$4" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "jobmatchd at $2 did not start:"; tail -20 "$5" >&2; exit 1
+}

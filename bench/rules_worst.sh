@@ -78,17 +78,13 @@ py() { python3 "$here/rules_worst.py" "$@"; }
 redis_port=$(py port)
 daemon_port=$(py port)
 while [ "$daemon_port" = "$redis_port" ]; do daemon_port=$(py port); done
-staff=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-kiosk=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+staff=$(new_token)
+kiosk=$(new_token)
 
 redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$tmp" \
 	--save '' --appendonly no --logfile "$tmp/redis.log" &
 redis_pid=$!
-for _ in $(seq 50); do
-	redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
-	kill -0 "$redis_pid" 2>/dev/null || { log "redis-server failed:"; cat "$tmp/redis.log"; exit 1; }
-	sleep 0.1
-done
+wait_redis "$redis_port" "$redis_pid" "$tmp/redis.log"
 
 cat >"$tmp/jobmatchd.conf" <<CONF
 # Written by bench/rules_worst.sh: default limits, loopback only.
@@ -97,17 +93,14 @@ redis 127.0.0.1:$redis_port
 towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json
 log_level warn
-token staff $(printf %s "$staff" | sha256sum | cut -d' ' -f1)
-token kiosk $(printf %s "$kiosk" | sha256sum | cut -d' ' -f1)
+token staff $(digest "$staff")
+token kiosk $(digest "$kiosk")
 CONF
 "$jobmatchd" -c "$tmp/jobmatchd.conf" 2>"$tmp/jobmatchd.log" &
 daemon_pid=$!
 export JOBMATCH_TOKEN=$staff
-for _ in $(seq 50); do
-	"$jobmatch" -a "127.0.0.1:$daemon_port" call ping >/dev/null 2>&1 && break
-	kill -0 "$daemon_pid" 2>/dev/null || { log "jobmatchd failed:"; cat "$tmp/jobmatchd.log"; exit 1; }
-	sleep 0.1
-done
+wait_jobmatchd "$jobmatch" "127.0.0.1:$daemon_port" "$staff" "$daemon_pid" \
+    "$tmp/jobmatchd.log"
 
 log "== jobmatchd rules_worst benchmark"
 log "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"

@@ -63,19 +63,15 @@ bench=$bdir/jobmatch-bench
 redis_port=$(free_port)
 daemon_port=$(free_port)
 while [ "$daemon_port" = "$redis_port" ]; do daemon_port=$(free_port); done
-staff=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-kiosk=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+staff=$(new_token)
+kiosk=$(new_token)
 addr=127.0.0.1:$daemon_port
 
 redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$tmp" \
 	--save '' --appendonly yes --appendfsync everysec \
 	--logfile "$tmp/redis.log" &
 redis_pid=$!
-for _ in $(seq 50); do
-	redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
-	kill -0 "$redis_pid" 2>/dev/null || { log "redis-server failed:"; cat "$tmp/redis.log"; exit 1; }
-	sleep 0.1
-done
+wait_redis "$redis_port" "$redis_pid" "$tmp/redis.log"
 
 # The request rate limit is lifted: the benchmark measures the matcher and
 # the store, not the limiter (10,000 a second per connection by default).
@@ -87,17 +83,14 @@ towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json
 log_level warn
 max_request_rate 10000000
-token staff $(printf %s "$staff" | sha256sum | cut -d' ' -f1)
-token kiosk $(printf %s "$kiosk" | sha256sum | cut -d' ' -f1)
+token staff $(digest "$staff")
+token kiosk $(digest "$kiosk")
 CONF
 start_daemon() {
 	"$bdir/jobmatchd" -c "$tmp/jobmatchd.conf" 2>>"$tmp/jobmatchd.log" &
 	daemon_pid=$!
-	for _ in $(seq 600); do
-		JOBMATCH_TOKEN=$staff "$bdir/jobmatch" -a "$addr" call ping >/dev/null 2>&1 && break
-		kill -0 "$daemon_pid" 2>/dev/null || { log "jobmatchd failed:"; cat "$tmp/jobmatchd.log"; exit 1; }
-		sleep 0.1
-	done
+	wait_jobmatchd "$bdir/jobmatch" "$addr" "$staff" "$daemon_pid" \
+	    "$tmp/jobmatchd.log" 600
 }
 start_daemon
 
