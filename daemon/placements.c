@@ -369,24 +369,21 @@ m_placement_record(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "seeker_id", "job_id",
 	    "employer_id", "date", NULL };
-	const char *sid = NULL, *jid = NULL, *emp = NULL, *date = NULL;
+	const char *sid = NULL, *jid = NULL, *emp = NULL;
 	struct place_ctx *pc, *head;
 	struct perr pe;
-	int64_t day;
+	char date[DATE_LEN + 1];
+	int64_t day = 0;
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "seeker_id", true, false, &sid, &pe) == -1 ||
 	    pv_id(params, "", "job_id", true, true, &jid, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1 ||
-	    pv_str(params, "", "date", true, DATE_LEN, &date, &pe) == -1) {
+	    pv_date(params, "", "date", true, &day, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	if (date_parse(date, &day) == -1) {
-		pv_fail(&pe, "", "date", "must be a date YYYY-MM-DD");
-		methods_reply_perr(r, &pe);
-		return;
-	}
+	date_format(day, date);
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		req_reply(r, NULL);
 		return;
@@ -486,23 +483,15 @@ plist_param(json_t *params, const char *key, int kind, bool boolean,
     struct plist_ctx *pl, struct perr *e)
 {
 	json_t *v = json_object_get(params, key);
-	const char *s = NULL;
 	bool b;
+	int i;
 
-	if (v == NULL)
+	if (v == NULL || json_is_null(v))
 		return 0;
-	if (boolean) {
-		if (pv_bool(params, "", key, &b, e) == -1)
-			return -1;
-	} else {
-		if (pv_str(params, "", key, true, 32, &s, e) == -1)
-			return -1;
-		if (kind < 0 ? towns_find(&server.towns, s) < 0 :
-		    vocab_lookup((enum vocab_kind)kind, s) < 0)
-			return pv_fail(e, "", key, "not a known %s",
-			    kind < 0 ? "town code" :
-			    vocab_kind_name((enum vocab_kind)kind));
-	}
+	if ((boolean ? pv_bool(params, "", key, &b, e) : kind < 0 ?
+	    pv_town(params, "", key, &server.towns, &i, e) :
+	    pv_enum(params, "", key, (enum vocab_kind)kind, &i, e)) == -1)
+		return -1;
 	pl->key[pl->n] = key;
 	pl->want[pl->n++] = v;
 	return 0;

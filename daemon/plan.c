@@ -55,32 +55,22 @@ static int
 param_date(json_t *params, const char *key, int64_t *day,
     char date[DATE_LEN + 1], struct perr *e)
 {
-	const char *s = NULL;
-
-	if (pv_str(params, "", key, false, DATE_LEN, &s, e) == -1)
+	*day = -1;
+	if (pv_date(params, "", key, false, day, e) == -1)
 		return -1;
-	if (s == NULL) {
+	if (*day < 0)
 		*day = today(date);
-		return 0;
-	}
-	if (strlen(s) != DATE_LEN || date_parse(s, day) == -1)
-		return pv_fail(e, "", key, "must be a date YYYY-MM-DD");
-	memcpy(date, s, DATE_LEN + 1);
+	else
+		date_format(*day, date);
 	return 0;
 }
 
 int
 plan_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
 {
-	const char *f = NULL, *t = NULL;
-
-	if (pv_str(params, "", "from", false, DATE_LEN, &f, e) == -1 ||
-	    pv_str(params, "", "to", false, DATE_LEN, &t, e) == -1)
+	if (pv_date(params, "", "from", false, from, e) == -1 ||
+	    pv_date(params, "", "to", false, to, e) == -1)
 		return -1;
-	if (f != NULL && date_parse(f, from) == -1)
-		return pv_fail(e, "", "from", "must be a date YYYY-MM-DD");
-	if (t != NULL && date_parse(t, to) == -1)
-		return pv_fail(e, "", "to", "must be a date YYYY-MM-DD");
 	if (*from > *to)
 		return pv_fail(e, "", "to", "is before from");
 	return 0;
@@ -279,7 +269,6 @@ m_employer_list(struct req *r, json_t *params)
 	struct elist l;
 	struct perr pe;
 	char date[DATE_LEN + 1], next[24];
-	const char *type = NULL, *town = NULL;
 	int64_t limit = ELIST_LIMIT_DEF;
 	size_t from = 0;
 	json_t *rows;
@@ -288,23 +277,12 @@ m_employer_list(struct req *r, json_t *params)
 	l.type = l.town = -1;
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_bool(params, "", "below_quota", &l.below, &pe) == -1 ||
-	    pv_str(params, "", "type", false, 32, &type, &pe) == -1 ||
-	    pv_str(params, "", "town", false, 32, &town, &pe) == -1 ||
+	    pv_enum(params, "", "type", VOCAB_EMPLOYER, &l.type, &pe) == -1 ||
+	    pv_town(params, "", "town", &server.towns, &l.town, &pe) == -1 ||
 	    param_date(params, "date", &l.day, date, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, ELIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
 	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (type != NULL && (l.type = vocab_lookup(VOCAB_EMPLOYER,
-	    type)) < 0) {
-		pv_fail(&pe, "", "type", "not an employer type");
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (town != NULL && (l.town = towns_find(&server.towns, town)) < 0) {
-		pv_fail(&pe, "", "town", "unknown town code");
 		methods_reply_perr(r, &pe);
 		return;
 	}

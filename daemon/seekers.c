@@ -648,7 +648,7 @@ m_seeker_list(struct req *r, json_t *params)
 	static const char *const keys[] = { "town", "disability_type",
 	    "status", "graduate", "trained", "has", "missing", "limit",
 	    "cursor", NULL };
-	const char *town = NULL, *dtype = NULL, *status = NULL;
+	const char *status = NULL;
 	int64_t limit = SLIST_LIMIT_DEF;
 	struct slist l;
 	struct perr pe;
@@ -659,8 +659,8 @@ m_seeker_list(struct req *r, json_t *params)
 	memset(&l, 0, sizeof(l));
 	l.town = l.dtype = l.status = l.graduate = l.trained = -1;
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_str(params, "", "town", false, 32, &town, &pe) == -1 ||
-	    pv_str(params, "", "disability_type", false, 32, &dtype,
+	    pv_town(params, "", "town", &server.towns, &l.town, &pe) == -1 ||
+	    pv_enum(params, "", "disability_type", VOCAB_DISABILITY, &l.dtype,
 	    &pe) == -1 ||
 	    pv_str(params, "", "status", false, 16, &status, &pe) == -1 ||
 	    tristate(params, "graduate", &l.graduate, &pe) == -1 ||
@@ -673,12 +673,7 @@ m_seeker_list(struct req *r, json_t *params)
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	if ((town != NULL && (l.town = towns_find(&server.towns,
-	    town)) < 0 && pv_fail(&pe, "", "town", "unknown town code")) ||
-	    (dtype != NULL && (l.dtype = vocab_lookup(VOCAB_DISABILITY,
-	    dtype)) < 0 && pv_fail(&pe, "", "disability_type",
-	    "not a disability type")) ||
-	    (status != NULL && (l.status = codec_status_lookup(status)) < 0 &&
+	if ((status != NULL && (l.status = codec_status_lookup(status)) < 0 &&
 	    pv_fail(&pe, "", "status",
 	    "must be seeking, employed or not_seeking")) ||
 	    ((l.has & l.missing) != 0 && pv_fail(&pe, "", "missing",

@@ -32,21 +32,6 @@ decode_location(json_t *obj, const char *path, const char *key,
 }
 
 static int
-decode_town(json_t *obj, const char *path, const struct towns *towns,
-    int *town, struct perr *e)
-{
-	const char *code = NULL;
-
-	if (pv_str(obj, path, "town", false, TOWN_CODE_MAX, &code, e) == -1)
-		return -1;
-	if (code == NULL)
-		return 0;
-	if ((*town = towns_find(towns, code)) < 0)
-		return pv_fail(e, path, "town", "unknown town code");
-	return 0;
-}
-
-static int
 decode_accessible_for(json_t *obj, const char *path, struct job *j,
     struct perr *e)
 {
@@ -173,7 +158,7 @@ codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
 		    "not an employment type");
 	if (decode_location(obj, path, "location", GEO_LAT_MAX, &j->lat,
 	    &j->lon, &j->has_location, e) == -1 ||
-	    decode_town(obj, path, towns, &j->town, e) == -1)
+	    pv_town(obj, path, "town", towns, &j->town, e) == -1)
 		return -1;
 	if (!j->has_location && j->town < 0)
 		return pv_fail(e, path, "location",
@@ -293,7 +278,7 @@ codec_employer_decode(json_t *obj, const char *path,
 		return pv_fail(e, path, "type", "not an employer type");
 	if (json_object_get(obj, "town") == NULL)
 		return pv_fail(e, path, "town", "is required");
-	if (decode_town(obj, path, towns, &emp->town, e) == -1 ||
+	if (pv_town(obj, path, "town", towns, &emp->town, e) == -1 ||
 	    pv_int(obj, path, "headcount", false, 0, COUNT_MAX,
 	    &emp->headcount, NULL, e) == -1 ||
 	    pv_int(obj, path, "disabled_employees", false, 0, COUNT_MAX,
@@ -395,7 +380,7 @@ decode_profile(json_t *obj, const char *path, const char *const keys[],
 	    &p->nskills, e) == -1 ||
 	    decode_location(obj, path, "location", 90, &p->lat, &p->lon, &hasloc,
 	    e) == -1 ||
-	    decode_town(obj, path, towns, &town, e) == -1)
+	    pv_town(obj, path, "town", towns, &town, e) == -1)
 		return -1;
 	p->town = town;
 	if (!hasloc) {
@@ -452,20 +437,6 @@ codec_service_name(int i)
 	return service_names[i];
 }
 
-/* An optional date member key of obj (YYYY-MM-DD) into *day. */
-static int
-decode_date(json_t *obj, const char *path, const char *key, int64_t *day,
-    struct perr *e)
-{
-	const char *s = NULL;
-
-	if (pv_str(obj, path, key, false, DATE_LEN, &s, e) == -1)
-		return -1;
-	if (s != NULL && date_parse(s, day) == -1)
-		return pv_fail(e, path, key, "must be a date YYYY-MM-DD");
-	return 0;
-}
-
 /* The service record of a seeker: status, services, plan note, training,
  * employed_since. */
 static int
@@ -488,14 +459,14 @@ decode_record(json_t *obj, const char *path, struct seeker *s,
 		if (pv_object(svc, sub, service_names, e) == -1)
 			return -1;
 		for (int i = 0; i < SVC_COUNT; i++)
-			if (decode_date(svc, sub, service_names[i],
+			if (pv_date(svc, sub, service_names[i], false,
 			    &s->service[i], e) == -1)
 				return -1;
 	}
 	if (pv_str(obj, path, "plan_note", false, PLAN_NOTE_MAX, &note,
 	    e) == -1 || dup_into(&s->plan_note, note, path, "plan_note",
 	    e) == -1 ||
-	    decode_date(obj, path, "employed_since", &s->employed_since,
+	    pv_date(obj, path, "employed_since", false, &s->employed_since,
 	    e) == -1)
 		return -1;
 	if ((tr = json_object_get(obj, "training")) == NULL || json_is_null(tr))
@@ -521,7 +492,7 @@ decode_record(json_t *obj, const char *path, struct seeker *s,
 		if (pv_object(t, item, tkeys, e) == -1 ||
 		    pv_str(t, item, "course", true, COURSE_MAX, &course,
 		    e) == -1 ||
-		    decode_date(t, item, "date", &c->day, e) == -1)
+		    pv_date(t, item, "date", false, &c->day, e) == -1)
 			return -1;
 		if (c->day < 0)
 			return pv_fail(e, item, "date", "is required");

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/date.h"
 #include "matcher/model.h"
+#include "matcher/towns.h"
 #include "proto/params.h"
 
 void
@@ -197,6 +199,54 @@ pv_bool(json_t *obj, const char *path, const char *key, bool *out,
 	if (!json_is_boolean(v))
 		return pv_fail(e, path, key, "must be true or false");
 	*out = json_is_true(v);
+	return 0;
+}
+
+int
+pv_date(json_t *obj, const char *path, const char *key, bool required,
+    int64_t *day, struct perr *e)
+{
+	const char *s = NULL;
+
+	if (pv_str(obj, path, key, required, DATE_LEN, &s, e) == -1)
+		return -1;
+	if (s != NULL && date_parse(s, day) == -1)
+		return pv_fail(e, path, key, "must be a date YYYY-MM-DD");
+	return 0;
+}
+
+int
+pv_town(json_t *obj, const char *path, const char *key,
+    const struct towns *towns, int *town, struct perr *e)
+{
+	const char *code = NULL;
+	int t;
+
+	if (pv_str(obj, path, key, false, TOWN_CODE_MAX, &code, e) == -1)
+		return -1;
+	if (code == NULL)
+		return 0;
+	if ((t = towns_find(towns, code)) < 0)
+		return pv_fail(e, path, key, "unknown town code");
+	*town = t;
+	return 0;
+}
+
+int
+pv_enum(json_t *obj, const char *path, const char *key,
+    enum vocab_kind kind, int *out, struct perr *e)
+{
+	const char *s = NULL;
+	int i;
+
+	if (pv_str(obj, path, key, false, 64, &s, e) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if ((i = vocab_lookup(kind, s)) < 0)
+		return pv_fail(e, path, key, "not one of the %s",
+		    vocab_kind_name(kind));
+	*out = i;
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 
 #include "matcher/vocab.h"
 
+struct towns;
+
 #define PATH_MAX_LEN 160
 
 struct perr {
@@ -50,6 +52,17 @@ int	pv_num(json_t *obj, const char *path, const char *key, bool required,
 	    double min, double max, double *out, bool *present, struct perr *e);
 int	pv_bool(json_t *obj, const char *path, const char *key, bool *out,
 	    struct perr *e);
+
+/* A date (YYYY-MM-DD) as a day number (matcher/date.h); *day is left
+ * alone when the key is absent. */
+int	pv_date(json_t *obj, const char *path, const char *key, bool required,
+	    int64_t *day, struct perr *e);
+/* A town code as its index in towns; *town is left alone when absent. */
+int	pv_town(json_t *obj, const char *path, const char *key,
+	    const struct towns *towns, int *town, struct perr *e);
+/* One identifier of kind as its index; *out is left alone when absent. */
+int	pv_enum(json_t *obj, const char *path, const char *key,
+	    enum vocab_kind kind, int *out, struct perr *e);
 
 /* The cursor of a list paged by position: the decimal position of the
  * next row, at most OFFSET_CURSOR_MAX (so that position + limit cannot

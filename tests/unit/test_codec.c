@@ -1480,6 +1480,48 @@ test_job_scan_mutations(void **state)
 	free(b);
 }
 
+/* pv_date, pv_town, pv_enum: a value, absent (left alone), or the field
+ * named with its reason. */
+static void
+test_typed_params(void **state)
+{
+	struct perr e;
+	int64_t day = -7;
+	int town = -7, emp = -7;
+	json_t *o;
+
+	(void)state;
+	o = json_loads("{\"d\":\"2024-02-29\",\"t\":\"500231101000\","
+	    "\"k\":\"soe\",\"bad_d\":\"2023-02-29\",\"bad_t\":\"1\","
+	    "\"bad_k\":\"bank\",\"num\":3}", 0, NULL);
+	assert_int_equal(pv_date(o, "p", "d", true, &day, &e), 0);
+	assert_int_equal(day, 19782);
+	assert_int_equal(pv_town(o, "p", "t", &towns, &town, &e), 0);
+	assert_int_equal(town, towns_find(&towns, "500231101000"));
+	assert_int_equal(pv_enum(o, "p", "k", VOCAB_EMPLOYER, &emp, &e), 0);
+	assert_int_equal(emp, ET_SOE);
+
+	day = -7;
+	town = emp = -7;
+	assert_int_equal(pv_date(o, "p", "none", false, &day, &e), 0);
+	assert_int_equal(pv_town(o, "p", "none", &towns, &town, &e), 0);
+	assert_int_equal(pv_enum(o, "p", "none", VOCAB_EMPLOYER, &emp, &e), 0);
+	assert_true(day == -7 && town == -7 && emp == -7);
+
+	assert_int_equal(pv_date(o, "p", "none", true, &day, &e), -1);
+	assert_string_equal(e.field, "p.none");
+	assert_int_equal(pv_date(o, "p", "bad_d", false, &day, &e), -1);
+	assert_string_equal(e.field, "p.bad_d");
+	assert_int_equal(pv_date(o, "p", "num", false, &day, &e), -1);
+	assert_int_equal(pv_town(o, "p", "bad_t", &towns, &town, &e), -1);
+	assert_string_equal(e.field, "p.bad_t");
+	assert_int_equal(pv_enum(o, "p", "bad_k", VOCAB_EMPLOYER, &emp, &e),
+	    -1);
+	assert_string_equal(e.field, "p.bad_k");
+	assert_true(day == -7 && town == -7 && emp == -7);
+	json_decref(o);
+}
+
 /* codec_rules_build: a rule set, or what is wrong with its document. */
 static void
 test_rules_build(void **state)
@@ -1551,6 +1593,8 @@ main(void)
 		cmocka_unit_test(test_towns_parse_errors),
 		cmocka_unit_test(test_towns_find_nearest),
 		cmocka_unit_test(test_rules_build),
+		cmocka_unit_test_setup_teardown(test_typed_params, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
