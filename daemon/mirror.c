@@ -46,48 +46,31 @@ static int
 decode_employer(const struct store_rec *rec, struct employer *e)
 {
 	struct perr pe;
-	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	int rc = -1;
 
-	if (o == NULL ||
-	    codec_employer_decode(o, "employer", &server.towns, e, &pe) == -1)
+	if (codec_employer_load(rec->doc, rec->doclen, &server.towns, e,
+	    &pe) == -1) {
 		log_warnx("mirror: skipping a stored employer that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
-	else {
-		e->version = rec->version;
-		rc = 0;
+		    "validate: %s", pe.field);
+		return -1;
 	}
-	json_decref(o);
-	return rc;
+	e->version = rec->version;
+	return 0;
 }
 
 static int
 decode_job(const struct store_rec *rec, struct job *j)
 {
 	struct perr pe;
-	json_t *o;
-	int rc = -1;
 
-	/* The plain stored form without a JSON tree (codec.h); the general
-	 * decoder for anything else, and to say why it does not validate. */
-	if (codec_job_scan(rec->doc, rec->doclen, &server.towns, j) == 0) {
-		j->version = rec->version;
-		j->status = JOB_OPEN;
-		return 0;
-	}
-	job_clear(j);
-	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	if (o == NULL ||
-	    codec_job_decode(o, "job", &server.towns, j, &pe) == -1)
+	if (codec_job_load(rec->doc, rec->doclen, &server.towns, j,
+	    &pe) == -1) {
 		log_warnx("mirror: skipping a stored posting that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
-	else {
-		j->version = rec->version;
-		j->status = JOB_OPEN;
-		rc = 0;
+		    "validate: %s", pe.field);
+		return -1;
 	}
-	json_decref(o);
-	return rc;
+	j->version = rec->version;
+	j->status = JOB_OPEN;
+	return 0;
 }
 
 static void

@@ -154,16 +154,10 @@ static int
 decode_rec(const struct store_rec *rec, struct job *j, struct seeker *s)
 {
 	struct perr pe;
-	json_t *o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	int rc;
 
-	if (o == NULL)
-		return -1;
-	rc = j != NULL ?
-	    codec_job_decode(o, "job", &server.towns, j, &pe) :
-	    codec_seeker_decode(o, "seeker", &server.towns, s, &pe);
-	json_decref(o);
-	return rc;
+	return j != NULL ?
+	    codec_job_load(rec->doc, rec->doclen, &server.towns, j, &pe) :
+	    codec_seeker_load(rec->doc, rec->doclen, &server.towns, s, &pe);
 }
 
 /* A document of ours as compact JSON (owned), or NULL. */

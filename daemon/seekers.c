@@ -210,18 +210,16 @@ seekers_load(const struct store_rec *rec, void *arg)
 {
 	struct seeker s;
 	struct perr pe;
-	json_t *o;
 
 	(void)arg;
 	if (server.seekers_loading == NULL)
 		return;
 	seeker_init(&s);
-	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
 	/* The field's path only: a seeker's values are never logged. */
-	if (o == NULL ||
-	    codec_seeker_decode(o, "seeker", &server.towns, &s, &pe) == -1)
+	if (codec_seeker_load(rec->doc, rec->doclen, &server.towns, &s,
+	    &pe) == -1)
 		log_warnx("seekers: skipping a stored seeker that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+		    "validate: %s", pe.field);
 	else {
 		s.version = rec->version;
 		/* What Redis held when it ran this read, after every reply
@@ -229,7 +227,6 @@ seekers_load(const struct store_rec *rec, void *arg)
 		if (mirror_put(server.seekers_loading, &s) == -1)
 			log_warnx("seekers: out of memory");
 	}
-	json_decref(o);
 	seeker_clear(&s);
 }
 
@@ -254,7 +251,6 @@ seekers_apply(const char *id, const struct store_rec *rec)
 {
 	struct seeker s;
 	struct perr pe;
-	json_t *o;
 
 	if (rec == NULL) {
 		mirror_remove(server.seekers, id);
@@ -262,16 +258,14 @@ seekers_apply(const char *id, const struct store_rec *rec)
 		return;
 	}
 	seeker_init(&s);
-	o = json_loadb(rec->doc, rec->doclen, 0, NULL);
-	if (o == NULL ||
-	    codec_seeker_decode(o, "seeker", &server.towns, &s, &pe) == -1)
+	if (codec_seeker_load(rec->doc, rec->doclen, &server.towns, &s,
+	    &pe) == -1)
 		log_warnx("seekers: skipping a changed seeker that does not "
-		    "validate: %s", o == NULL ? "bad JSON" : pe.field);
+		    "validate: %s", pe.field);
 	else {
 		s.version = rec->version;
 		seekers_put(&s);
 	}
-	json_decref(o);
 	seeker_clear(&s);
 }
 

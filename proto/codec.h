@@ -37,6 +37,18 @@ int	 codec_job_decode(json_t *obj, const char *path,
  */
 int	 codec_job_scan(const char *buf, size_t len,
 	    const struct towns *towns, struct job *j);
+/*
+ * A stored document (the JSON text the daemon wrote) into the record
+ * (initialised), as codec_*_decode reads it under the path "job",
+ * "employer" or "seeker"; a posting in the plain form without a JSON tree
+ * (codec_job_scan). A text that is not JSON fails on the field "(JSON)".
+ */
+int	 codec_job_load(const char *buf, size_t len,
+	    const struct towns *towns, struct job *j, struct perr *e);
+int	 codec_employer_load(const char *buf, size_t len,
+	    const struct towns *towns, struct employer *emp, struct perr *e);
+int	 codec_seeker_load(const char *buf, size_t len,
+	    const struct towns *towns, struct seeker *s, struct perr *e);
 /* The posting's own fields, as stored; no version or timestamps. */
 json_t	*codec_job_encode(const struct job *j, const struct towns *towns);
 

@@ -1522,6 +1522,58 @@ test_typed_params(void **state)
 	json_decref(o);
 }
 
+/* codec_*_load: a stored document, read as the decoders read it. */
+static void
+test_stored_load(void **state)
+{
+	static const char job[] = "{\"id\":\"j1\",\"employer_id\":\"e1\","
+	    "\"title\":\"客服\",\"accessible_for\":[\"hearing\"],"
+	    "\"employment_type\":\"full_time\",\"town\":\"500231101000\"}";
+	/* an escape: not the plain form, read by the general decoder */
+	static const char job_esc[] = "{\"id\":\"j1\",\"employer_id\":"
+	    "\"e1\",\"title\":\"\\u5ba2\u670d\",\"accessible_for\":"
+	    "[\"hearing\"],\"employment_type\":\"full_time\","
+	    "\"town\":\"500231101000\"}";
+	static const char seeker[] = "{\"id\":\"s1\",\"disability\":"
+	    "{\"type\":\"visual\",\"grade\":2},\"town\":\"500231101000\","
+	    "\"services\":{\"served\":\"2024-03-05\"}}";
+	struct employer emp;
+	struct seeker sk;
+	struct perr e;
+	struct job j;
+
+	(void)state;
+	job_init(&j);
+	assert_int_equal(codec_job_load(job, sizeof(job) - 1, &towns, &j, &e),
+	    0);
+	assert_string_equal(j.title, "客服");
+	job_clear(&j);
+	assert_int_equal(codec_job_load(job_esc, sizeof(job_esc) - 1, &towns,
+	    &j, &e), 0);
+	assert_string_equal(j.title, "客服");
+	job_clear(&j);
+	assert_int_equal(codec_job_load("{\"id\":", 6, &towns, &j, &e), -1);
+	assert_string_equal(e.field, "(JSON)");
+	assert_int_equal(codec_job_load("{}", 2, &towns, &j, &e), -1);
+	assert_string_equal(e.field, "job.id");
+	job_clear(&j);
+
+	seeker_init(&sk);
+	assert_int_equal(codec_seeker_load(seeker, sizeof(seeker) - 1, &towns,
+	    &sk, &e), 0);
+	assert_int_equal(sk.service[SVC_SERVED], 19787);
+	seeker_clear(&sk);
+	assert_int_equal(codec_seeker_load("[", 1, &towns, &sk, &e), -1);
+	assert_string_equal(e.field, "(JSON)");
+	seeker_clear(&sk);
+
+	employer_init(&emp);
+	assert_int_equal(codec_employer_load("{\"id\":\"e1\"}", 11, &towns,
+	    &emp, &e), -1);
+	assert_string_equal(e.field, "employer.name");
+	employer_clear(&emp);
+}
+
 /* codec_rules_build: a rule set, or what is wrong with its document. */
 static void
 test_rules_build(void **state)
@@ -1593,6 +1645,8 @@ main(void)
 		cmocka_unit_test(test_towns_parse_errors),
 		cmocka_unit_test(test_towns_find_nearest),
 		cmocka_unit_test(test_rules_build),
+		cmocka_unit_test_setup_teardown(test_stored_load, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_typed_params, setup,
 		    teardown),
 	};
