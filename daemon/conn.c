@@ -22,6 +22,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
@@ -117,7 +118,7 @@ req_new(struct slot *s, size_t index, json_t *id, const struct conn *c)
 	r->id = id != NULL ? json_incref(id) : NULL;
 	r->role = c->role;
 	memcpy(r->employer_id, c->employer_id, sizeof(r->employer_id));
-	r->start_us = metrics_now_us();
+	r->start_us = mono_us();
 	r->metric = METRICS_INVALID;
 	return r;
 }

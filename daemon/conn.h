@@ -60,7 +60,7 @@ struct req {
 	void		*ctx;		/* the handler's state, and its free */
 	void		(*ctx_free)(void *);
 	bool		 close_after;	/* close the connection after reply */
-	int64_t		 start_us;	/* dispatched (metrics_now_us) */
+	int64_t		 start_us;	/* dispatched (mono_us) */
 	int		 metric;	/* the method's index in the method
 					   table, for metrics.h; -1: none */
 };

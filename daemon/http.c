@@ -28,6 +28,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "daemon/clock.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -67,7 +68,7 @@
  */
 struct http_conn {
 	struct bufferevent	*bev;		/* one reference is ours */
-	int64_t			 opened_us;	/* accepted (metrics_now_us) */
+	int64_t			 opened_us;	/* accepted (mono_us) */
 	int64_t			 since_us;	/* accepted, or last answered */
 	bool			 refused;	/* beyond HTTP_MAX_CONNS */
 	struct http_conn	*next;
@@ -169,7 +170,7 @@ sweep(evutil_socket_t fd, short ev, void *arg)
 	struct http *h = arg;
 	struct http_conn **cp, *c;
 	struct timeval tv = { 0, HTTP_SWEEP_MS * 1000 };
-	int64_t now = metrics_now_us();
+	int64_t now = mono_us();
 	unsigned *counter;
 
 	(void)fd;
@@ -222,7 +223,7 @@ conn_new(struct event_base *base, void *arg)
 		return NULL;
 	}
 	bufferevent_incref(c->bev);
-	c->opened_us = c->since_us = metrics_now_us();
+	c->opened_us = c->since_us = mono_us();
 	c->refused = live >= HTTP_MAX_CONNS;
 	c->next = h->conns;
 	h->conns = c;
@@ -251,7 +252,7 @@ conn_answered(struct http *h, struct evhttp_request *req)
 		;
 	if (c == NULL)
 		return;
-	now = metrics_now_us();
+	now = mono_us();
 	c->since_us = now;
 	if (now - c->opened_us >= US(HTTP_DEADLINE_S)) {
 		/* (and no HTTP/1.0 "Connection: keep-alive" echoed besides) */
@@ -417,7 +418,7 @@ http_start(void)
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_bevcb(h->evh, conn_new, h);
 	evhttp_set_gencb(h->evh, handle, h);
-	h->logged_us = metrics_now_us() - US(HTTP_LOG_EVERY_S);
+	h->logged_us = mono_us() - US(HTTP_LOG_EVERY_S);
 	errno = 0;
 	if ((h->bound = evhttp_bind_socket_with_handle(h->evh, hp->host,
 	    (ev_uint16_t)hp->port)) == NULL) {

@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
@@ -98,10 +99,7 @@ load_towns(struct towns *t, const char *path, char *err, size_t errlen)
 static uint64_t
 clock_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return (uint64_t)mono_us();
 }
 
 /* ---- lifecycle ------------------------------------------------------- */

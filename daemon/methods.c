@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "daemon/auth.h"
+#include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
@@ -148,14 +149,6 @@ own_employer(const struct req *r, const char *employer_id)
 	    strcmp(r->employer_id, employer_id) == 0;
 }
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Parses a stored document and adds the store's fields to it. */
 static json_t *

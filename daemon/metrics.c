@@ -10,6 +10,7 @@
 
 #include <event2/buffer.h>
 
+#include "daemon/clock.h"
 #include "daemon/methods.h"
 #include "daemon/metrics.h"
 #include "daemon/seekers.h"
@@ -44,7 +45,7 @@ metrics_new(void)
 	struct metrics *m = calloc(1, sizeof(*m));
 
 	if (m != NULL)
-		m->started_us = metrics_now_us();
+		m->started_us = mono_us();
 	return m;
 }
 
@@ -54,14 +55,6 @@ metrics_free(struct metrics *m)
 	free(m);
 }
 
-int64_t
-metrics_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* ---- recording ------------------------------------------------------- */
 
@@ -82,7 +75,7 @@ metrics_request(int method, bool error, int64_t start_us)
 
 	if (m == NULL)
 		return;
-	now = metrics_now_us();
+	now = mono_us();
 	took = now - start_us;
 	if (took < 0)
 		took = 0;
@@ -180,7 +173,7 @@ metrics_ready(const char **why)
 static int64_t
 uptime_s(const struct metrics *m)
 {
-	return (metrics_now_us() - m->started_us) / 1000000;
+	return (mono_us() - m->started_us) / 1000000;
 }
 
 /* Requests a second over the last minute (over the uptime, if shorter),
@@ -188,7 +181,7 @@ uptime_s(const struct metrics *m)
 static double
 rate_1m(const struct metrics *m)
 {
-	int64_t now = metrics_now_us(), sec = now / 1000000;
+	int64_t now = mono_us(), sec = now / 1000000;
 	double span = (double)(now - m->started_us) / 1e6;
 	uint64_t n = 0;
 

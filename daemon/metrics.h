@@ -70,12 +70,10 @@ struct metrics {
 struct metrics	*metrics_new(void);
 void		 metrics_free(struct metrics *m);
 
-/* The monotonic clock the latencies are measured with, in us. */
-int64_t		 metrics_now_us(void);
 
 /*
  * Counts one answered request of method (its index in the method table, or
- * METRICS_INVALID), dispatched at start_us (metrics_now_us); error when its
+ * METRICS_INVALID), dispatched at start_us (mono_us); error when its
  * answer carried a JSON-RPC error.
  */
 void		 metrics_request(int method, bool error, int64_t start_us);
