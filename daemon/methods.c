@@ -566,8 +566,7 @@ m_job_post(struct req *r, json_t *params)
 	if (j->has_location) {
 		w.lat = j->lat;
 		w.lon = j->lon;
-		town = j->town >= 0 ? j->town :
-		    towns_nearest(&server.towns, j->lat, j->lon);
+		town = towns_pick(&server.towns, j->town, j->lat, j->lon);
 	} else {
 		town = j->town;
 		w.lat = server.towns.v[town].lat;

@@ -137,9 +137,8 @@ placement_json(const struct place_ctx *pc)
 	    "seeker_id", pc->seeker_id, "employer_id", pc->employer_id,
 	    "job_id", pc->job_id, "date", date,
 	    "town", code_or_null(seekers_town(s)),
-	    "job_town", code_or_null(pc->job.town >= 0 ? pc->job.town :
-	    pc->job.has_location ? towns_nearest(&server.towns, pc->job.lat,
-	    pc->job.lon) : -1),
+	    "job_town", code_or_null(towns_pick(&server.towns, pc->job.town,
+	    pc->job.lat, pc->job.lon)),
 	    "employer_type", me != NULL && me->type >= 0 ?
 	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
 	    "disability_type", vocab_id(VOCAB_DISABILITY,

@@ -547,8 +547,7 @@ seekers_town(const struct seeker *s)
 {
 	const struct profile *p = &s->profile;
 
-	return p->town >= 0 ? p->town :
-	    towns_nearest(&server.towns, p->lat, p->lon);
+	return towns_pick(&server.towns, p->town, p->lat, p->lon);
 }
 
 /* Whether s's services given are all of has and none of missing. */

@@ -703,8 +703,7 @@ mjob_new(struct matcher *m, const struct job *j)
 	if (j->has_location) {
 		mj->lat = j->lat;
 		mj->lon = j->lon;
-		mj->town = j->town >= 0 ? j->town :
-		    towns_nearest(m->towns, j->lat, j->lon);
+		mj->town = towns_pick(m->towns, j->town, j->lat, j->lon);
 	} else {
 		mj->town = j->town;
 		mj->lat = m->towns->v[j->town].lat;
@@ -857,8 +856,7 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 
 	pr->view.m = m;
 	pr->view.p = p;
-	pr->view.town = p->town >= 0 ? p->town :
-	    towns_nearest(m->towns, p->lat, p->lon);
+	pr->view.town = towns_pick(m->towns, p->town, p->lat, p->lon);
 	pr->view.nskills = 0;
 	pr->nwant = 0;
 	for (size_t i = 0; i < p->nskills && i < SKILLS_MAX; i++) {

@@ -185,3 +185,9 @@ towns_nearest(const struct towns *t, double lat, double lon)
 	}
 	return bi;
 }
+
+int
+towns_pick(const struct towns *t, int town, double lat, double lon)
+{
+	return town >= 0 ? town : towns_nearest(t, lat, lon);
+}

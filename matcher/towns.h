@@ -40,5 +40,7 @@ int	towns_find(const struct towns *t, const char *code);
 
 /* Index of the town whose centre is nearest to lat/lon, or -1 if none. */
 int	towns_nearest(const struct towns *t, double lat, double lon);
+/* A place's town: town when given (>= 0), else the nearest to lat/lon. */
+int	towns_pick(const struct towns *t, int town, double lat, double lon);
 
 #endif

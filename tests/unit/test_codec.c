@@ -1312,6 +1312,9 @@ test_towns_find_nearest(void **state)
 		    towns.v[i].lon), (int)i);
 	assert_int_equal(towns_nearest(&towns, 30.40, 107.40), T_XINMIN);
 	assert_int_equal(towns_nearest(&towns, 30.20, 107.41), T_SHAPING);
+	/* a town given wins over the place; none: the nearest */
+	assert_int_equal(towns_pick(&towns, T_GUIXI, 30.20, 107.41), T_GUIXI);
+	assert_int_equal(towns_pick(&towns, -1, 30.20, 107.41), T_SHAPING);
 	assert_int_equal(towns_nearest(&towns, 30.33, 107.33), T_GUIXI);
 	/* Far away, still the nearest one. */
 	assert_int_equal(towns_nearest(&towns, 39.9, 116.4), T_XINMIN);
