@@ -90,7 +90,7 @@ stored_job(const char *p, size_t len)
 {
 	struct job a, b;
 	struct perr pe;
-	json_t *o;
+	json_t *o, *ea, *eb;
 
 	job_init(&a);
 	job_init(&b);
@@ -106,6 +106,13 @@ stored_job(const char *p, size_t len)
 		    a.openings != b.openings || a.expires_at != b.expires_at ||
 		    a.salary_min != b.salary_min || a.remote != b.remote)
 			abort();
+		/* and every other field: the records encode alike */
+		ea = codec_job_encode(&a, &towns);
+		eb = codec_job_encode(&b, &towns);
+		if (ea == NULL || eb == NULL || !json_equal(ea, eb))
+			abort();
+		json_decref(ea);
+		json_decref(eb);
 		json_decref(o);
 	}
 	job_clear(&a);

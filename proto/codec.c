@@ -187,9 +187,9 @@ mask_array(enum vocab_kind kind, uint32_t mask)
 
 	(void)vocab_entries(kind, &n);
 	for (size_t i = 0; a != NULL && i < n; i++)
-		if (mask & 1u << i)
+		if (mask & 1u << i)	/* the ids are ASCII constants */
 			json_array_append_new(a,
-			    json_string(vocab_id(kind, (int)i)));
+			    json_string_nocheck(vocab_id(kind, (int)i)));
 	return a;
 }
 
@@ -665,8 +665,7 @@ set_text(json_t *o, const char *key, const char *s)
 static json_t *
 hit_job(const struct mjob *mj, const struct towns *towns)
 {
-	json_t *o = json_object(), *a;
-	size_t n;
+	json_t *o = json_object();
 
 	if (o == NULL)
 		return NULL;
@@ -679,14 +678,8 @@ hit_job(const struct mjob *mj, const struct towns *towns)
 	    mj->employment));
 	json_object_set_new_nocheck(o, "salary", salary_json(mj->has_salary,
 	    mj->salary_min, mj->salary_max));
-	if ((a = json_array()) != NULL) {
-		(void)vocab_entries(VOCAB_ACCOMMODATION, &n);
-		for (size_t i = 0; i < n; i++)
-			if (mj->accom_mask & 1u << i)
-				json_array_append_new(a, json_string_nocheck(
-				    vocab_id(VOCAB_ACCOMMODATION, (int)i)));
-	}
-	json_object_set_new_nocheck(o, "accommodations", a);
+	json_object_set_new_nocheck(o, "accommodations",
+	    mask_array(VOCAB_ACCOMMODATION, mj->accom_mask));
 	json_object_set_new_nocheck(o, "remote", json_boolean(mj->remote));
 	return o;
 }
