@@ -900,6 +900,29 @@ prepared_of(struct matcher *m)
 
 /* Runs the hard filters that need no rule; fills pass[] up to the first
  * failure and returns whether all passed. */
+/* The request's own filters (employment type, employer type, salary), as
+ * the scan and the index both apply them. */
+static inline bool
+employment_ok(const struct filters *f, const struct mjob *mj)
+{
+	return f->employment_mask == 0 ||
+	    (f->employment_mask & 1u << mj->employment);
+}
+
+static inline bool
+employer_ok(const struct filters *f, const struct mjob *mj)
+{
+	return f->employer_mask == 0 || (mj->emp->type >= 0 &&
+	    (f->employer_mask & 1u << mj->emp->type));
+}
+
+static inline bool
+salary_ok(const struct filters *f, const struct mjob *mj)
+{
+	return f->min_salary <= 0 ||
+	    (mj->has_salary && mj->salary_max >= f->min_salary);
+}
+
 static bool
 hard_filters(const struct match_query *q, const struct prepared *pr,
     const struct mjob *mj, double d, bool pass[FC_COUNT], bool all)
@@ -922,12 +945,9 @@ hard_filters(const struct match_query *q, const struct prepared *pr,
 	CHECK(FC_NEEDS, (p->needs_mask & mj->accom_mask) == p->needs_mask);
 	CHECK(FC_OPEN, mj->openings >= 1 &&
 	    (mj->expires_at == 0 || mj->expires_at > q->now));
-	CHECK(FC_EMPLOYMENT, f->employment_mask == 0 ||
-	    (f->employment_mask & 1u << mj->employment));
-	CHECK(FC_EMPLOYER, f->employer_mask == 0 || (mj->emp->type >= 0 &&
-	    (f->employer_mask & 1u << mj->emp->type)));
-	CHECK(FC_SALARY, f->min_salary <= 0 ||
-	    (mj->has_salary && mj->salary_max >= f->min_salary));
+	CHECK(FC_EMPLOYMENT, employment_ok(f, mj));
+	CHECK(FC_EMPLOYER, employer_ok(f, mj));
+	CHECK(FC_SALARY, salary_ok(f, mj));
 	CHECK(FC_DISTANCE, mj->remote || d <= pr->maxkm);
 #undef CHECK
 	return ok;
@@ -1264,12 +1284,8 @@ consider(struct scan *s, const struct grid_ent *e, const struct grid_cold *x,
 	double d = -1, boost = 0;
 	uint64_t fired[RULE_WORDS];
 
-	if (!s->plain && ((f->employment_mask != 0 &&
-	    !(f->employment_mask & 1u << e->employment)) ||
-	    (f->employer_mask != 0 && (mj->emp->type < 0 ||
-	    !(f->employer_mask & 1u << mj->emp->type))) ||
-	    (f->min_salary > 0 && (!mj->has_salary ||
-	    mj->salary_max < f->min_salary))))
+	if (!s->plain && (!employment_ok(f, mj) || !employer_ok(f, mj) ||
+	    !salary_ok(f, mj)))
 		return;
 	if (!(e->flags & ENT_REMOTE) && beyond_edge(s, x, chord2, &d))
 		return;
@@ -1305,6 +1321,25 @@ consider(struct scan *s, const struct grid_ent *e, const struct grid_cold *x,
 }
 
 /*
+ * Whether entry i of list l is a candidate of a simple and plain match
+ * (the filters an entry answers alone, the chord, the rules' masks, the
+ * exact distance near the radius); *chord2 and *d (-1 unless computed)
+ * for ranking it.
+ */
+static inline bool
+masked_candidate(const struct scan *s, const struct grid_list *l,
+    uint32_t i, double *chord2, double *d)
+{
+	const struct grid_ent *e = &l->v[i];
+
+	*d = -1;
+	return ent_fits(s, e) && (*chord2 = ent_chord2(s, e)) <= s->out2 &&
+	    (e->rule_bits0 & s->excl0) == 0 &&
+	    (e->rule_bits0 & s->req0) == s->req0 &&
+	    !beyond_edge(s, &l->c[i], *chord2, d);
+}
+
+/*
  * A list none of whose postings can reach the top, with no request filter
  * and no rule that needs more than masks: only count its candidates, in
  * one tight loop (consider_list's checks, then the exact distance near the
@@ -1313,21 +1348,14 @@ consider(struct scan *s, const struct grid_ent *e, const struct grid_cold *x,
 static void
 count_list(struct scan *s, const struct grid_list *l, uint32_t from)
 {
-	const uint64_t excl0 = s->excl0, req0 = s->req0;
 	size_t n = 0;
 
 	for (uint32_t i = from; i < l->n; i++) {
-		const struct grid_ent *e = &l->v[i];
 		double chord2, d;
 
 		/* 256 bytes ahead, as when an entry was 64 bytes */
-		__builtin_prefetch(e + 8);
-		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
-		    (e->rule_bits0 & excl0) != 0 ||
-		    (e->rule_bits0 & req0) != req0 ||
-		    beyond_edge(s, &l->c[i], chord2, &d))
-			continue;
-		n++;
+		__builtin_prefetch(&l->v[i] + 8);
+		n += masked_candidate(s, l, i, &chord2, &d);
 	}
 	s->candidates += n;
 }
@@ -1375,20 +1403,14 @@ cell_dbest(const struct scan *s, const struct grid_cell *c)
 static void
 rank_list(struct scan *s, const struct grid_list *l, uint32_t from)
 {
-	const uint64_t excl0 = s->excl0, req0 = s->req0;
-
 	for (uint32_t i = from; i < l->n; i++) {
-		const struct grid_ent *e = &l->v[i];
-		double chord2, d = -1;
+		double chord2, d;
 
-		__builtin_prefetch(e + 8);
-		if (!ent_fits(s, e) || (chord2 = ent_chord2(s, e)) > s->out2 ||
-		    (e->rule_bits0 & excl0) != 0 ||
-		    (e->rule_bits0 & req0) != req0 ||
-		    beyond_edge(s, &l->c[i], chord2, &d))
+		__builtin_prefetch(&l->v[i] + 8);
+		if (!masked_candidate(s, l, i, &chord2, &d))
 			continue;
 		s->candidates++;
-		rank_masked(s, e, &l->c[i], chord2, d);
+		rank_masked(s, &l->v[i], &l->c[i], chord2, d);
 	}
 }
 
