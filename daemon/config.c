@@ -260,6 +260,15 @@ copy_str(char *dst, size_t dstlen, const char *s)
 #define BAD(msg) do { snprintf(why, whylen, "%s: %s", k, msg); return -1; } \
 	while (0)
 
+/* A target of the plan that is not a count from 0 to COUNT_MAX. */
+static int
+count_bad(const char *k, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: expected a whole number from 0 to %lld",
+	    k, (long long)COUNT_MAX);
+	return -1;
+}
+
 /*
  * Applies one quota_* directive (docs/quota.md); returns 0 or -1 with why
  * filled. What involves two keys is checked once the file is read.
@@ -336,8 +345,11 @@ apply_quota(struct quota_rules *q, char **argv, int argc, char *why,
 		q->ntiers = 0;
 		if (argc == 2 && strcmp(argv[1], "none") == 0)
 			return 0;
-		if (argc - 1 > QUOTA_TIERS_MAX)
-			BAD("at most 4 tiers");
+		if (argc - 1 > QUOTA_TIERS_MAX) {
+			snprintf(why, whylen, "%s: at most %d tiers", k,
+			    QUOTA_TIERS_MAX);
+			return -1;
+		}
 		for (int i = 1; i < argc; i++) {
 			struct quota_tier *t = &q->tiers[i - 1];
 			char *colon = strchr(argv[i], ':');
@@ -566,11 +578,11 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 	} else if (strcmp(k, "plan_jobs_target") == 0) {
 		NEED(1);
 		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.jobs) == -1)
-			BAD("expected a whole number from 0 to 10000000");
+			return count_bad(k, why, whylen);
 	} else if (strcmp(k, "plan_trained_target") == 0) {
 		NEED(1);
 		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.trained) == -1)
-			BAD("expected a whole number from 0 to 10000000");
+			return count_bad(k, why, whylen);
 	} else if (strcmp(k, "plan_graduate_rate") == 0) {
 		NEED(1);
 		if (quota_parse_ppm(argv[1], QUOTA_PPM,
