@@ -465,6 +465,8 @@ gen_dataset(struct gen *g, const struct towns *towns, uint64_t seed,
 	struct rng r;
 
 	memset(g, 0, sizeof(*g));
+	if (njobs < 1 || njobs > GEN_JOBS_MAX)
+		return -1;	/* and no size below can overflow */
 	g->towns = towns;
 	g->seed = seed;
 	g->now = GEN_NOW;

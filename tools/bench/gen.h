@@ -35,6 +35,9 @@ struct gen {
 	int64_t			 now;		/* the data's "today" */
 };
 
+/* The most postings a data set holds (and the least: 1). */
+#define GEN_JOBS_MAX	100000000
+
 /* The skill vocabulary (~200 terms, most frequent first). */
 extern const char *const gen_skills[];
 extern const size_t gen_nskills;

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "proto/rpc.h"
+#include "tools/bench/args.h"
 #include "tools/bench/bench.h"
 #include "tools/bench/reqs.h"
 
@@ -68,13 +69,9 @@ usage(void)
 static uint64_t
 num_arg(const char *name, const char *s, uint64_t lo, uint64_t hi)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || s[0] == '-' || v < lo ||
-	    v > hi)
+	if (bench_arg_u64(s, lo, hi, &v) == -1)
 		bench_die("%s: expected a whole number from %" PRIu64 " to %"
 		    PRIu64, name, lo, hi);
 	return v;
@@ -83,10 +80,9 @@ num_arg(const char *name, const char *s, uint64_t lo, uint64_t hi)
 static double
 secs_arg(const char *name, const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
+	double v;
 
-	if (end == s || *end != '\0' || !(v >= 0) || v > 1e6)
+	if (bench_arg_secs(s, &v) == -1)
 		bench_die("%s: expected seconds", name);
 	return v;
 }
@@ -142,7 +138,7 @@ parse_opts(int argc, char **argv, struct opts *o, bool run)
 		case 'a': o->addr = optarg; break;
 		case 't': o->token = optarg; break;
 		case 'n':
-			o->n = num_arg("-n", optarg, 1, 100000000);
+			o->n = num_arg("-n", optarg, 1, GEN_JOBS_MAX);
 			o->has_n = true;
 			break;
 		case 'c':

@@ -56,6 +56,7 @@
 #include "matcher/rules.h"
 #include "matcher/strmap.h"
 #include "matcher/vocab.h"
+#include "tools/bench/args.h"
 #include "tools/bench/gen.h"
 #include "tools/bench/rsquery.h"
 static void
@@ -670,16 +671,26 @@ cmd_run(const struct opts *o)
 	return rc;
 }
 
-static uint64_t
-parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
+#define RS_CONNS_MAX	256	/* client threads */
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end != '\0')
-		rs_die("%s: not a number: %s", what, s);
+static uint64_t
+parse_u64(const char *s, const char *what, uint64_t lo, uint64_t hi)
+{
+	uint64_t v;
+
+	if (bench_arg_u64(s, lo, hi, &v) == -1)
+		rs_die("%s: expected a whole number from %" PRIu64 " to %"
+		    PRIu64, what, lo, hi);
+	return v;
+}
+
+static double
+parse_secs(const char *s, const char *what)
+{
+	double v;
+
+	if (bench_arg_secs(s, &v) == -1)
+		rs_die("%s: expected seconds", what);
 	return v;
 }
 
@@ -716,19 +727,19 @@ main(int argc, char **argv)
 			o.host = optarg;
 			break;
 		case 'p':
-			o.port = (int)parse_u64(optarg, "-p");
+			o.port = (int)parse_u64(optarg, "-p", 1, 65535);
 			break;
 		case 'n':
-			o.n = (size_t)parse_u64(optarg, "-n");
+			o.n = (size_t)parse_u64(optarg, "-n", 1, GEN_JOBS_MAX);
 			break;
 		case 'c':
-			o.conns = (int)parse_u64(optarg, "-c");
+			o.conns = (int)parse_u64(optarg, "-c", 1, RS_CONNS_MAX);
 			break;
 		case 'S':
-			o.seed = parse_u64(optarg, "--seed");
+			o.seed = parse_u64(optarg, "--seed", 0, UINT64_MAX);
 			break;
 		case 'Q':
-			o.qseed = parse_u64(optarg, "--qseed");
+			o.qseed = parse_u64(optarg, "--qseed", 0, UINT64_MAX);
 			break;
 		case 'm':
 			if (strcmp(optarg, "native") == 0)
@@ -740,10 +751,10 @@ main(int argc, char **argv)
 			mode_given = true;
 			break;
 		case 'D':
-			o.duration = strtod(optarg, NULL);
+			o.duration = parse_secs(optarg, "--duration");
 			break;
 		case 'W':
-			o.warmup = strtod(optarg, NULL);
+			o.warmup = parse_secs(optarg, "--warmup");
 			break;
 		case 'k':
 			o.check = true;
