@@ -202,7 +202,7 @@ maybe_finish(struct conn *c)
 {
 	if (c->state == CONN_DRAINING && TAILQ_EMPTY(&c->slots) &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		conn_close(c, "done");
+		conn_close(c, MC_DONE, "done");
 }
 
 /* Writes every complete slot at the head of the queue, in order. */
@@ -266,7 +266,7 @@ refuse_line(struct conn *c, const char *msg)
 	if (c->line_timer != NULL)
 		evtimer_del(c->line_timer);
 	if ((s = slot_new(c, 1, false)) == NULL) {
-		conn_close(c, "out of memory");
+		conn_close(c, MC_ERROR, "out of memory");
 		return;
 	}
 	s->sealed = true;
@@ -336,7 +336,7 @@ read_cb(struct bufferevent *bev, void *arg)
 		data = (const char *)evbuffer_pullup(in, nl.pos + 1);
 		if (data == NULL) {
 			c->in_read = false;
-			conn_close(c, "out of memory");
+			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
 		if (frame_next(data, (size_t)nl.pos + 1, max, &linelen,
@@ -391,7 +391,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
-		conn_close(c, "the peer does not read its answers");
+		conn_close(c, MC_SLOW_READER, "the peer does not read its answers");
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
@@ -401,11 +401,11 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 		log_debug("conn %llu: idle", (unsigned long long)c->id);
-		conn_close(c, "idle");
+		conn_close(c, MC_IDLE, "idle");
 		return;
 	}
 	if (what & BEV_EVENT_ERROR)
-		conn_close(c, evutil_socket_error_to_string(
+		conn_close(c, MC_ERROR, evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
 }
 
@@ -441,12 +441,12 @@ conn_free(struct conn *c)
 }
 
 void
-conn_close(struct conn *c, const char *reason)
+conn_close(struct conn *c, enum metrics_close why, const char *reason)
 {
 	if (c->state == CONN_CLOSED)
 		return;
 	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
-	metrics_conn_closed(reason);
+	metrics_conn_closed(why);
 	c->state = CONN_CLOSED;
 	evtimer_del(c->line_timer);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -491,7 +491,7 @@ conn_free_all(void)
 	struct conn *c;
 
 	while ((c = TAILQ_FIRST(&server.conns)) != NULL)
-		conn_close(c, "shutdown");
+		conn_close(c, MC_SHUTDOWN, "shutdown");
 	reap_cb(-1, 0, NULL);
 	if (server.reaper != NULL) {
 		event_free(server.reaper);

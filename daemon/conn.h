@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "daemon/config.h"
+#include "daemon/metrics.h"
 
 struct slot;
 
@@ -79,8 +80,10 @@ void	conn_free_all(void);
  * idle_timeout_s after. A connection that owes answers is never idle. */
 void	conn_set_idle(struct conn *c);
 
-/* Marks c closed and schedules its freeing; safe inside callbacks. */
-void	conn_close(struct conn *c, const char *reason);
+/* Marks c closed and schedules its freeing; safe inside callbacks. why
+ * counts it in the metrics, reason says it in the (debug) log. */
+void	conn_close(struct conn *c, enum metrics_close why,
+	    const char *reason);
 
 /* A slot of n responses at the tail of c's queue (batch: an array). */
 struct slot *slot_new(struct conn *c, size_t n, bool batch);

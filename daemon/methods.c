@@ -967,7 +967,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
 		if ((s = slot_new(c, 1, false)) == NULL) {
-			conn_close(c, "out of memory");
+			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
 		metrics_invalid();
@@ -978,7 +978,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	if (!json_is_array(root)) {
 		if ((s = slot_new(c, 1, false)) == NULL) {
 			json_decref(root);
-			conn_close(c, "out of memory");
+			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
 		dispatch_one(c, s, 0, root);
@@ -992,7 +992,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 		    "batch larger than %zu requests", server.cfg.max_batch);
 		if ((s = slot_new(c, 1, false)) == NULL) {
 			json_decref(root);
-			conn_close(c, "out of memory");
+			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
 		metrics_invalid();
@@ -1003,7 +1003,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	}
 	if ((s = slot_new(c, n, true)) == NULL) {
 		json_decref(root);
-		conn_close(c, "out of memory");
+		conn_close(c, MC_ERROR, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n; i++)

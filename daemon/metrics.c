@@ -125,21 +125,10 @@ metrics_accept_paused(void)
 }
 
 void
-metrics_conn_closed(const char *reason)
+metrics_conn_closed(enum metrics_close why)
 {
-	enum metrics_close mc = MC_ERROR;
-
-	if (server.metrics == NULL)
-		return;
-	if (strcmp(reason, "done") == 0)
-		mc = MC_DONE;
-	else if (strcmp(reason, "idle") == 0)
-		mc = MC_IDLE;
-	else if (strcmp(reason, "the peer does not read its answers") == 0)
-		mc = MC_SLOW_READER;
-	else if (strncmp(reason, "shutdown", 8) == 0)
-		mc = MC_SHUTDOWN;
-	server.metrics->conns_closed[mc]++;
+	if (server.metrics != NULL)
+		server.metrics->conns_closed[why]++;
 }
 
 bool

@@ -83,8 +83,8 @@ void		 metrics_invalid(void);
 void		 metrics_conn_accepted(void);
 void		 metrics_conn_refused(void);
 void		 metrics_accept_paused(void);
-/* reason is conn_close's; classified into enum metrics_close. */
-void		 metrics_conn_closed(const char *reason);
+/* A connection closed, for why. */
+void		 metrics_conn_closed(enum metrics_close why);
 
 /*
  * Whether the daemon is ready to serve (what /healthz answers): the mirror
