@@ -89,7 +89,6 @@ metrics_request(int method, bool error, int64_t start_us)
 		count(&m->method[method], error, (uint64_t)took);
 	else
 		count(&m->invalid, error, (uint64_t)took);
-	count(&m->total, error, (uint64_t)took);
 }
 
 void
@@ -100,7 +99,6 @@ metrics_invalid(void)
 	if (m == NULL)
 		return;
 	count(&m->invalid, true, 0);
-	count(&m->total, true, 0);
 }
 
 void
@@ -226,16 +224,32 @@ method_json(const struct metrics_method *mm)
 	return o;
 }
 
+/* Every request, whatever its method: the sum of the buckets. */
+static void
+totals(const struct metrics *m, struct metrics_method *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i <= METRICS_METHODS; i++) {
+		const struct metrics_method *x = i < METRICS_METHODS ?
+		    &m->method[i] : &m->invalid;
+		t->calls += x->calls;
+		t->errors += x->errors;
+		hist_merge(&t->latency, &x->latency);
+	}
+}
+
 void
 metrics_stats(json_t *res)
 {
 	const struct metrics *m = server.metrics;
+	struct metrics_method total;
 	json_t *mirror, *closed, *req, *by, *lat;
 	const char *name;
 	char key[16];
 
 	if (m == NULL || res == NULL)
 		return;
+	totals(m, &total);
 	if ((mirror = json_object_get(res, "mirror")) != NULL) {
 		set_int(mirror, "employers",
 		    matcher_nemployers(server.matcher));
@@ -252,8 +266,8 @@ metrics_stats(json_t *res)
 	req = json_object();
 	by = json_object();
 	if (req != NULL && by != NULL) {
-		set_int(req, "total", m->total.calls);
-		set_int(req, "errors", m->total.errors);
+		set_int(req, "total", total.calls);
+		set_int(req, "errors", total.errors);
 		json_object_set_new(req, "rate_1m",
 		    json_real((double)(int64_t)(rate_1m(m) * 100) / 100));
 		for (size_t i = 0; i < METRICS_METHODS &&
@@ -271,7 +285,7 @@ metrics_stats(json_t *res)
 		for (size_t i = 0; i < sizeof(quantiles) / sizeof(*quantiles);
 		    i++) {
 			snprintf(key, sizeof(key), "p%s", quantiles[i].name);
-			set_int(lat, key, hist_quantile(&m->total.latency,
+			set_int(lat, key, hist_quantile(&total.latency,
 			    quantiles[i].permille));
 		}
 		json_object_set_new(res, "latency_us", lat);

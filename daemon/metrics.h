@@ -55,7 +55,6 @@ struct metrics {
 	int64_t			 started_us;	/* monotonic */
 	struct metrics_method	 method[METRICS_METHODS];
 	struct metrics_method	 invalid;
-	struct metrics_method	 total;		/* all of the above */
 	uint64_t		 conns_accepted;
 	uint64_t		 conns_refused;	/* max_connections, stopping */
 	uint64_t		 accept_pauses;	/* out of descriptors */
