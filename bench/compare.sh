@@ -62,13 +62,7 @@ trap 'exit 130' INT TERM
 
 # ---- what it needs --------------------------------------------------------
 if [ ! -f "$module" ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-		log "installing the packages of tools/packages-bench.txt"
-		apt-get update >/dev/null
-		# shellcheck disable=SC2046
-		DEBIAN_FRONTEND=noninteractive apt-get install -y \
-			--no-install-recommends $(cat tools/packages-bench.txt) >/dev/null
-	fi
+	./tools/deps.sh bench >&2 || true
 	[ -f "$module" ] || { log "no RediSearch module at $module (apt-get install redis-redisearch)"; exit 1; }
 fi
 

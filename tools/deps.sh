@@ -2,12 +2,16 @@
 # Installs the Debian packages jobmatchd needs to build, run and test
 # (tools/packages.txt; with "test", also tools/packages-test.txt: clang for
 # the fuzz targets; systemd, procps (/bin/kill) and man-db for
-# tools/check-units.sh; groff and mandoc for the manual-page checks) when
-# any is missing. Runs apt-get only if needed.
+# tools/check-units.sh; groff and mandoc for the manual-page checks; with
+# "bench", also tools/packages-bench.txt: RediSearch for bench/compare.sh)
+# when any is missing. Runs apt-get only if needed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 lists=("$here/packages.txt")
-[ "${1:-}" = test ] && lists+=("$here/packages-test.txt")
+case ${1:-} in
+test) lists+=("$here/packages-test.txt") ;;
+bench) lists+=("$here/packages-bench.txt") ;;
+esac
 missing=()
 while read -r pkg; do
 	[ -n "$pkg" ] || continue
