@@ -261,6 +261,11 @@ reqs_scan(const char *line, size_t len, struct answer *a)
 		    NULL &&
 		    (v = int_at(s + 13, end, NULL)) >= 0)
 			a->candidates = v;
+		/* not where a match's answer has them (another method's,
+		 * or a daemon that orders its members otherwise): read it
+		 * whole rather than report nothing */
+		if (a->took_us < 0 || a->candidates < 0)
+			return scan_json(line, len, a);
 		return 0;
 	}
 	if ((size_t)(end - s) > 17 &&
