@@ -1648,10 +1648,8 @@ main(void)
 		cmocka_unit_test(test_towns_parse_errors),
 		cmocka_unit_test(test_towns_find_nearest),
 		cmocka_unit_test(test_rules_build),
-		cmocka_unit_test_setup_teardown(test_stored_load, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_typed_params, setup,
-		    teardown),
+		cmocka_unit_test(test_stored_load),
+		cmocka_unit_test(test_typed_params),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
