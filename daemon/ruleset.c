@@ -464,14 +464,39 @@ set_done(const struct store_res *res, void *arg)
 {
 	struct req *r = arg;
 	struct set_ctx *sc = r->ctx;
+	int64_t in_use = rules_version(server.rules);
+	char msg[512];
 	json_t *out;
+	int rc;
 
 	if (res->status != STORE_OK) {
 		methods_reply_store(r, res, "rule set version");
 		return;
 	}
-	(void)install(sc->compiled, sc->doc, res->version);
+	rc = install(sc->compiled, sc->doc, res->version);
 	sc->compiled = NULL;
+	if (rc != 0) {
+		/*
+		 * Stored, and so what every daemon follows, but not in use
+		 * here: postings that came in since the try can make the
+		 * install run out of time. Say both, never a plain {version}.
+		 */
+		snprintf(msg, sizeof(msg), "stored as version %lld, but not "
+		    "installed on this daemon, which keeps version %lld: %s",
+		    (long long)res->version, (long long)in_use, rc == -2 ?
+		    "evaluating its patterns on the open postings took longer "
+		    "than regex_install_ms" : "out of memory");
+		out = json_pack("{s:b, s:I, s:I}", "applied", 1, "version",
+		    (json_int_t)res->version, "in_use", (json_int_t)in_use);
+		if (out != NULL && rc == -2) {
+			json_object_set_new(out, "field", json_string("rules"));
+			json_object_set_new(out, "reason",
+			    json_string("too costly on the postings"));
+		}
+		req_error(r, rc == -2 ? RPC_RULE_ERROR : RPC_INTERNAL_ERROR,
+		    msg, out);
+		return;
+	}
 	out = json_pack("{s:I}", "version", (json_int_t)res->version);
 	if (out != NULL && sc->restored > 0)
 		json_object_set_new(out, "restored",

@@ -3,7 +3,10 @@ test_rules_install.py - installing a rule set that Redis has stored, when
 the install runs out of regex_install_ms after the try on the postings
 passed:
   - while a fresh mirror is being loaded: the mirror in use keeps the new
-    rule set (never one freed under it), and the load starts again with it.
+    rule set (never one freed under it), and the load starts again with it;
+  - because postings came in between the try and Redis's answer: rules.set
+    says the version was stored but is not in use on this daemon, never a
+    plain {version}.
 A proxy in front of Redis holds the daemon's commands, so that the events
 come in this order whatever the timing.
 """
@@ -134,6 +137,52 @@ class LoadingInstallTest(Base):
         m = self.k.result("match", {"profile": PROFILE, "limit": 1})
         self.assertEqual(m["rules_version"], v0 + 1)
         self.assertEqual(self.version(), v0 + 1)
+        self.d.stop()
+
+
+class StoredNotInstalledTest(Base):
+    """Postings reach the mirror between rules.set's try on the postings
+    and Redis's answer: the install after the store runs out of time."""
+
+    def test_answer_says_not_installed_here(self):
+        self.start()
+        self.post([posting(k, "整理") for k in range(100)])
+        v = self.version()
+        self.px.hold()
+        # 150 slow postings for R1, sent before it: Redis confirms them,
+        # and the mirror takes them, only after rules.set tried R1
+        self.s.send([h.request("job.post", {"job": posting(k, LATIN_TEXT)},
+                               id=k) for k in range(100, 200)])
+        self.s.send([h.request("job.post", {"job": posting(k, LATIN_TEXT)},
+                               id=k) for k in range(200, 250)])
+        self.s.send(h.request("rules.set", {
+            "expected_version": v, "rules": slow_rules(SLOW_LATIN)},
+            id="set"))
+        self.px.wait_held("EVALSHA", 151)
+        self.px.release()
+        self.assertEqual(len(self.s.read_json()), 100)
+        self.assertEqual(len(self.s.read_json()), 50)
+        r = self.s.read_json()
+        self.assertEqual(r["id"], "set", r)
+        self.assertIn("error", r, "rules.set answered %r, but this daemon "
+                      "kept version %d" % (r, self.version()))
+        e = r["error"]
+        self.assertEqual(e["code"], -32006, e)
+        self.assertIn("stored as version %d" % (v + 1), e["message"])
+        self.assertEqual(e["data"]["applied"], True, e)
+        self.assertEqual(e["data"]["version"], v + 1, e)
+        self.assertEqual(e["data"]["in_use"], v, e)
+        # Redis has it; this daemon keeps v and says so
+        self.assertEqual(int(self.redis.cmd("HGET", "jm:rules", "version")),
+                         v + 1)
+        self.assertEqual(self.version(), v)
+        self.assertEqual(self.k.result("match", {"profile": PROFILE})[
+            "rules_version"], v)
+        # a rollback stores v's document again: back in step
+        r = self.s.result("rules.rollback", {"version": v,
+                                             "expected_version": v + 1})
+        self.assertEqual(r, {"version": v + 2, "restored": v})
+        self.assertEqual(self.version(), v + 2)
         self.d.stop()
 
 
