@@ -16,4 +16,19 @@
 const struct token *auth_find(const struct config *c, const char *token,
 	    size_t len);
 
+/* What a reloaded configuration says of a token a connection proved. */
+enum auth_recheck {
+	AUTH_KEPT,	/* still configured, for the same role and employer */
+	AUTH_REMOVED,	/* no longer configured */
+	AUTH_CHANGED	/* configured for another role or employer */
+};
+
+/*
+ * Checks the token whose digest a connection keeps from its hello, and the
+ * role (and employer) it was given then, against the configuration c.
+ */
+enum auth_recheck auth_recheck(const struct config *c,
+	    const unsigned char digest[32], enum role role,
+	    const char *employer_id);
+
 #endif

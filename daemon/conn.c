@@ -22,6 +22,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "daemon/auth.h"
 #include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/log.h"
@@ -254,23 +255,32 @@ resume(struct conn *c)
 
 /* ---- input ----------------------------------------------------------- */
 
-/* Answers -32600 with msg (id null) after what is owed, then closes. */
+/* Stops reading from c; sends last (stolen) after what is owed, then
+ * closes. */
 static void
-refuse_line(struct conn *c, const char *msg)
+end_with(struct conn *c, json_t *last)
 {
 	struct slot *s;
 
-	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
-	metrics_invalid();
 	c->state = CONN_DRAINING;
 	if (c->line_timer != NULL)
 		evtimer_del(c->line_timer);
 	if ((s = slot_new(c, 1, false)) == NULL) {
+		json_decref(last);
 		conn_close(c, MC_ERROR, "out of memory");
 		return;
 	}
 	s->sealed = true;
-	slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, msg, NULL));
+	slot_put(s, 0, last);
+}
+
+/* Answers -32600 with msg (id null) after what is owed, then closes. */
+static void
+refuse_line(struct conn *c, const char *msg)
+{
+	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
+	metrics_invalid();
+	end_with(c, rpc_error(NULL, RPC_INVALID_REQUEST, msg, NULL));
 }
 
 static void
@@ -482,6 +492,35 @@ conn_drain_all(void)
 		if (c->line_timer != NULL)
 			evtimer_del(c->line_timer);
 		conn_flush(c);		/* stops reading; closes when done */
+	}
+}
+
+void
+conn_recheck_tokens(void)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&server.conns); c != NULL; c = next) {
+		enum auth_recheck how;
+
+		next = TAILQ_NEXT(c, entry);
+		if (c->state != CONN_OPEN || c->role == ROLE_ANON)
+			continue;
+		how = auth_recheck(&server.cfg, c->token_digest, c->role,
+		    c->employer_id);
+		if (how == AUTH_KEPT)
+			continue;
+		log_info("conn %llu: %s (%s%s%s): its token %s; closing",
+		    (unsigned long long)c->id, c->peer, role_name(c->role),
+		    c->role == ROLE_EMPLOYER ? " " : "",
+		    c->role == ROLE_EMPLOYER ? c->employer_id : "",
+		    how == AUTH_REMOVED ? "is no longer configured" :
+		    "now names another role or employer");
+		/* Requests read before the reload are still answered, under
+		 * the role they were read with; this line comes after them. */
+		end_with(c, rpc_error(NULL, RPC_UNAUTHORIZED, "token revoked",
+		    json_pack("{s:s}", "reason", how == AUTH_REMOVED ?
+		    "removed" : "changed")));
 	}
 }
 

@@ -39,6 +39,9 @@ struct conn {
 	char			 addr[64];	/* address alone (or "unix") */
 	enum role		 role;
 	char			 employer_id[ID_MAX + 1];	/* employer */
+	unsigned char		 token_digest[32];	/* of the token its hello
+						   proved (never the token),
+						   checked again by a reload */
 	int			 hello_failures;
 	size_t			 scanned;	/* input bytes known to hold
 						   no newline */
@@ -75,6 +78,13 @@ void	conn_unlisten(void);
 void	conn_drain_all(void);
 /* Frees every connection at once (shutdown). */
 void	conn_free_all(void);
+/*
+ * After a reload of the configuration: every connection past hello whose
+ * token is no longer configured, or now names another role or employer,
+ * stops reading; it is sent the answers it is owed, then a last line
+ * (-32001 "token revoked", id null), and is closed.
+ */
+void	conn_recheck_tokens(void);
 
 /* Arms c's idle timer for its role: anon_idle_timeout_s before hello,
  * idle_timeout_s after. A connection that owes answers is never idle. */

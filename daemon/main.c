@@ -185,6 +185,7 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		log_set_level((enum log_level)server.cfg.log_level);
 		log_info("SIGHUP: configuration reloaded (%zu tokens)",
 		    server.cfg.ntokens);
+		conn_recheck_tokens();
 	}
 	log_info("SIGHUP: reloading the rules file");
 	ruleset_reload_file();

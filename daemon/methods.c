@@ -343,6 +343,7 @@ m_hello(struct req *r, json_t *params)
 		}
 		c->role = t->role;
 		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
+		memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
 		conn_set_idle(c);
 		log_info("conn %llu: %s is %s%s%s", (unsigned long long)c->id,
 		    c->peer, role_name(c->role),

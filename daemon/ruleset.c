@@ -20,6 +20,7 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/mirror.h"
 #include "daemon/ruleset.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
@@ -140,8 +141,18 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 	return 0;
 }
 
-/* Makes r (with its document) the rule set every match uses from now. */
-static void
+/*
+ * Makes r (with its document) the rule set every match uses from now, or
+ * frees it. Returns 0; -1 out of memory, -2 when evaluating its patterns
+ * on the mirror's postings took longer than regex_install_ms: the rules in
+ * use stay, and version is not tried again.
+ *
+ * The mirror in use decides. A mirror being loaded that cannot take r in
+ * time is dropped and loaded again (with r): it cannot keep the rules
+ * about to be freed, and putting them back into the mirror in use would
+ * be timed too, and could fail the same way.
+ */
+static int
 install(struct rules *r, const char *doc, int64_t version)
 {
 	char *copy = strdup(doc);
@@ -150,9 +161,6 @@ install(struct rules *r, const char *doc, int64_t version)
 	rules_set_version(r, version);
 	if (rc == 0)
 		rc = matcher_set_rules(server.matcher, r);
-	if (rc == 0 && server.loading != NULL &&
-	    (rc = matcher_set_rules(server.loading, r)) != 0)
-		(void)matcher_set_rules(server.matcher, server.rules);
 	if (rc != 0) {
 		rules_free(r);
 		free(copy);
@@ -162,8 +170,12 @@ install(struct rules *r, const char *doc, int64_t version)
 		    (long long)version, rc == -2 ? "evaluating its patterns "
 		    "on the postings took longer than regex_install_ms" :
 		    "out of memory");
-		return;
+		return rc;
 	}
+	if (server.loading != NULL &&
+	    matcher_set_rules(server.loading, r) != 0)
+		mirror_load_again("the rules could not be installed in the "
+		    "mirror being loaded in time");
 	/* Counters of pattern runs outlive the rule set that made them. */
 	server.regex_past.matches += rules_stats_of(server.rules)->matches;
 	server.regex_past.limit_hits +=
@@ -177,6 +189,7 @@ install(struct rules *r, const char *doc, int64_t version)
 	server.rules_local_only = false;
 	log_info("rules: version %lld in use (%zu rules)", (long long)version,
 	    rules_spec_of(r)->nrules);
+	return 0;
 }
 
 /* ---- following Redis ------------------------------------------------- */
@@ -195,7 +208,7 @@ seeded(const struct store_res *res, void *arg)
 	if (res->status == STORE_OK &&
 	    (r = compile_text(doc, strlen(doc), msg, sizeof(msg), &data)) !=
 	    NULL)
-		install(r, doc, res->version);
+		(void)install(r, doc, res->version);
 	else if (res->status != STORE_OK && res->status != STORE_CONFLICT)
 		log_warnx("rules: cannot store the rules file in Redis");
 	free(doc);
@@ -249,7 +262,7 @@ polled_apply(const struct store_res *res)
 		json_decref(data);
 		return;
 	}
-	install(r, rec->doc, rec->version);
+	(void)install(r, rec->doc, rec->version);
 }
 
 static void
@@ -324,7 +337,7 @@ hup_stored(const struct store_res *res, void *arg)
 	}
 	free(server.rules_file_doc);
 	server.rules_file_doc = hc->doc;
-	install(hc->r, hc->doc, res->version);
+	(void)install(hc->r, hc->doc, res->version);
 	free(hc);
 }
 
@@ -354,10 +367,14 @@ ruleset_reload_file(void)
 	 */
 	if (!store_connected(server.store)) {
 		/* This daemon alone; Redis's version wins when it is back. */
-		log_warnx("SIGHUP: Redis unavailable: %s in use here only",
-		    server.cfg.rules_file);
-		install(r, doc, rules_version(server.rules));
-		server.rules_local_only = true;
+		int64_t refused = server.rules_refused;
+
+		if (install(r, doc, rules_version(server.rules)) == 0) {
+			server.rules_local_only = true;
+			log_warnx("SIGHUP: Redis unavailable: %s in use here "
+			    "only", server.cfg.rules_file);
+		} else		/* the number is Redis's, which stays */
+			server.rules_refused = refused;
 		free(doc);
 		return;
 	}
@@ -447,14 +464,39 @@ set_done(const struct store_res *res, void *arg)
 {
 	struct req *r = arg;
 	struct set_ctx *sc = r->ctx;
+	int64_t in_use = rules_version(server.rules);
+	char msg[512];
 	json_t *out;
+	int rc;
 
 	if (res->status != STORE_OK) {
 		methods_reply_store(r, res, "rule set version");
 		return;
 	}
-	install(sc->compiled, sc->doc, res->version);
+	rc = install(sc->compiled, sc->doc, res->version);
 	sc->compiled = NULL;
+	if (rc != 0) {
+		/*
+		 * Stored, and so what every daemon follows, but not in use
+		 * here: postings that came in since the try can make the
+		 * install run out of time. Say both, never a plain {version}.
+		 */
+		snprintf(msg, sizeof(msg), "stored as version %lld, but not "
+		    "installed on this daemon, which keeps version %lld: %s",
+		    (long long)res->version, (long long)in_use, rc == -2 ?
+		    "evaluating its patterns on the open postings took longer "
+		    "than regex_install_ms" : "out of memory");
+		out = json_pack("{s:b, s:I, s:I}", "applied", 1, "version",
+		    (json_int_t)res->version, "in_use", (json_int_t)in_use);
+		if (out != NULL && rc == -2) {
+			json_object_set_new(out, "field", json_string("rules"));
+			json_object_set_new(out, "reason",
+			    json_string("too costly on the postings"));
+		}
+		req_error(r, rc == -2 ? RPC_RULE_ERROR : RPC_INTERNAL_ERROR,
+		    msg, out);
+		return;
+	}
 	out = json_pack("{s:I}", "version", (json_int_t)res->version);
 	if (out != NULL && sc->restored > 0)
 		json_object_set_new(out, "restored",

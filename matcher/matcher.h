@@ -99,7 +99,10 @@ void		 matcher_free(struct matcher *m);
 
 /* Replaces the (borrowed) rule set and re-derives every posting's canonical
  * skills and rule bits, within the rule set's install_ms. Returns 0; -1 when
- * out of memory, -2 when it ran out of time (then nothing changed). */
+ * out of memory, -2 when it ran out of time: then nothing changed, and m
+ * still uses the rule set it had, which must outlive it. So it cannot
+ * undo a successful call: one that puts the previous rule set back can
+ * fail as well, and leave m on the one it was to replace. */
 int		 matcher_set_rules(struct matcher *m, struct rules *rules);
 struct rules	*matcher_rules(struct matcher *m);
 /* Evaluates rules on every posting without installing them: 0 when it fits
