@@ -175,8 +175,10 @@ void	store_rules_get(struct store *st, store_cb *cb, void *arg);
  * current one: res.version; STORE_CONFLICT with the current one. */
 void	store_rules_set(struct store *st, const char *doc,
 	    int64_t expected_version, store_cb *cb, void *arg);
-/* Stored versions newest first, at most limit (or only version only, when
- * only > 0): recs[i] = {doc, version, updated_at}. */
+/* Stored versions newest first: recs[i] = {doc, version, updated_at}, of
+ * the limit newest (at most STORE_HISTORY_MAX: the script reads no more),
+ * or of version only alone when only > 0 (one read, whatever its size). */
+#define STORE_HISTORY_MAX	100
 void	store_rules_history(struct store *st, size_t limit, int64_t only,
 	    store_cb *cb, void *arg);
 

@@ -4,7 +4,12 @@
  * change-stream entry, which Redis applies atomically. ARGV[1] is always
  * the key prefix.
  */
+#include "daemon/store.h"
 #include "daemon/store_scripts.h"
+
+/* A constant of the C side written into a script's text. */
+#define STR(x)	STR_(x)
+#define STR_(x)	#x
 
 const char script_put_employer[] =
 "local p, id = ARGV[1], ARGV[2]\n"
@@ -141,21 +146,37 @@ const char script_rules_set[] =
 "  'op', 'rules.set', 'version', v)\n"
 "return {v, 1}\n";
 
-/* Versions newest first: doc, version, time for each; ARGV[3] picks one. */
+/*
+ * Versions newest first: doc, version, time for each. ARGV[3], when not
+ * '', names the one version wanted: one read, so that no number a request
+ * gives is ever counted to. Otherwise the ARGV[2] newest, of the versions
+ * from the current one down (the history holds the last versions stored,
+ * one after the other): the walk stops at the first gap after a version
+ * it found, and takes no more than ARGV[2] steps, at most
+ * STORE_HISTORY_MAX. Versions are written as integers
+ * (tostring would write 1e+14).
+ */
 const char script_rules_history[] =
 "local p, limit, only = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
+"if only ~= '' then\n"
+"  local doc = redis.call('HGET', p..'rules:history', only)\n"
+"  if not doc then return {} end\n"
+"  return {doc, only,\n"
+"    redis.call('HGET', p..'rules:history:at', only) or '0'}\n"
+"end\n"
+"if limit > " STR(STORE_HISTORY_MAX) " then limit = "
+    STR(STORE_HISTORY_MAX) " end\n"
 "local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
 "local out = {}\n"
-"local from, to = cur, 1\n"
-"if only ~= '' then from = tonumber(only) to = from end\n"
-"for v = from, to, -1 do\n"
+"for i = 0, limit - 1 do\n"
+"  if cur - i < 1 then break end\n"
+"  local v = string.format('%.0f', cur - i)\n"
 "  local doc = redis.call('HGET', p..'rules:history', v)\n"
 "  if doc then\n"
 "    out[#out + 1] = doc\n"
-"    out[#out + 1] = tostring(v)\n"
+"    out[#out + 1] = v\n"
 "    out[#out + 1] = redis.call('HGET', p..'rules:history:at', v) or '0'\n"
-"    if #out >= 3 * limit then break end\n"
-"  elseif only == '' and #out > 0 then break end\n"
+"  elseif #out > 0 then break end\n"
 "end\n"
 "return out\n";
 
