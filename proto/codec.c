@@ -607,7 +607,7 @@ decode_filters(json_t *obj, const char *path, struct filters *f,
 	    pv_enum_list(obj, path, "employer_types", false, VOCAB_EMPLOYER,
 	    ET_COUNT, &f->employer_mask, NULL, e) == -1 ||
 	    pv_int(obj, path, "min_salary", false, 0, MONEY_MAX,
-	    &f->min_salary, NULL, e) == -1 ? -1 : 0;
+	    &f->min_salary, &f->has_min_salary, e) == -1 ? -1 : 0;
 }
 
 int

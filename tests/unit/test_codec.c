@@ -857,6 +857,7 @@ test_match_valid(void **state)
 	    1u << EMP_SHELTERED | 1u << EMP_INTERNSHIP);
 	assert_int_equal(mp.filters.employer_mask, 1u << ET_SOE);
 	assert_int_equal(mp.filters.min_salary, 2500);
+	assert_true(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 
 	/* Defaults; a town stands for its centre. */
@@ -873,6 +874,7 @@ test_match_valid(void **state)
 	assert_int_equal(mp.filters.employment_mask, 0);
 	assert_int_equal(mp.filters.employer_mask, 0);
 	assert_int_equal(mp.filters.min_salary, 0);
+	assert_false(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 }
 
@@ -1009,6 +1011,12 @@ test_match_filters(void **state)
 	    "3000,\"employment_types\":[\"full_time\"]}}", &mp, &e), 0);
 	assert_int_equal(mp.filters.min_salary, 3000);
 	assert_int_equal(mp.filters.employment_mask, 1u << EMP_FULL_TIME);
+	codec_match_clear(&mp);
+	/* 0 is a filter too: it leaves out postings without salary */
+	assert_int_equal(decode_match("{" PROF ",\"filters\":{\"min_salary\":"
+	    "0}}", &mp, &e), 0);
+	assert_int_equal(mp.filters.min_salary, 0);
+	assert_true(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 	assert_int_equal(decode_match("{" PROF ",\"filters\":null}", &mp, &e),
 	    0);
