@@ -242,7 +242,8 @@ const char script_delete_seeker[] =
  * close it), seeker doc read, new seeker doc, placement doc (an object
  * without id), day, now, stream maxlen.
  * Answers {posting version, 1, id}, or {0, 0, id} for a hire already
- * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}.
+ * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}; an
+ * error, before any write, when the ids are used up (store.h).
  */
 const char script_placement[] =
 "local p, hire, sid, emp, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
@@ -258,6 +259,9 @@ const char script_placement[] =
 "if j[2] == 'closed' or tonumber(j[1]) ~= tonumber(ARGV[6]) then\n"
 "  return {-3, tonumber(j[1])} end\n"
 "if sdoc ~= ARGV[8] then return {-3, tonumber(j[1])} end\n"
+"if tonumber(redis.call('GET', p..'placements:next') or '0') >=\n"
+"   " STR(STORE_PLACEMENT_ID_MAX) " then\n"
+"  return redis.error_reply('no placement id is left') end\n"
 "local member = emp..':'..jid\n"
 "local jv = tonumber(j[1]) + 1\n"
 "if ARGV[7] == '' then\n"
@@ -293,12 +297,14 @@ const char script_placement[] =
 /*
  * Placements whose day is within [ARGV[2], ARGV[3]], in day order, after
  * the score ARGV[4] ('' or below the period: from its start), at most
- * ARGV[5]: the last score
+ * ARGV[5] (at most STORE_PLACEMENTS_MAX): the last score
  * given when there may be more ('' at the end), then doc, 0, recorded_at,
  * recorded_at, '' for each (the shape of a job list).
  */
 const char script_list_placements[] =
 "local p, limit = ARGV[1], tonumber(ARGV[5])\n"
+"if limit > " STR(STORE_PLACEMENTS_MAX) " then limit = "
+    STR(STORE_PLACEMENTS_MAX) " end\n"
 "local lo = string.format('%.0f', tonumber(ARGV[2]) * 2147483648)\n"
 "local hi = string.format('%.0f', (tonumber(ARGV[3]) + 1) * 2147483648 - 1)\n"
 "if ARGV[4] ~= '' and tonumber(ARGV[4]) >= tonumber(lo) then\n"
