@@ -528,7 +528,7 @@ m_job_post(struct req *r, json_t *params)
 	}
 	memset(&w, 0, sizeof(w));
 	w.expected_version = -1;
-	if (pv_int(params, "", "expected_version", false, 0, INT64_MAX,
+	if (pv_int(params, "", "expected_version", false, 0, VERSION_MAX,
 	    &w.expected_version, NULL, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;

@@ -32,7 +32,7 @@
 #include "proto/params.h"
 #include "proto/rpc.h"
 
-#define PLIST_LIMIT_MAX		1000
+#define PLIST_LIMIT_MAX		STORE_PLACEMENTS_MAX
 #define PLIST_LIMIT_DEF		100
 #define SCORE_CURSOR_MAX	20	/* digits of a placement's score */
 /* A hire that conflicts with one through another daemon reads again and
@@ -527,9 +527,11 @@ m_placement_list(struct req *r, json_t *params)
 		methods_reply_perr(r, &pe);
 		return;
 	}
-	/* the cursor is the last score given: digits */
+	/* the cursor is the last score given: digits, of a number the
+	 * script holds exactly (a score is at most about 6.3e15) */
 	if (cursor != NULL && (cursor[0] == '\0' ||
-	    strspn(cursor, "0123456789") != strlen(cursor))) {
+	    strspn(cursor, "0123456789") != strlen(cursor) ||
+	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
 		pv_fail(&pe, "", "cursor", "not a cursor of this method");
 		methods_reply_perr(r, &pe);
 		return;

@@ -28,7 +28,6 @@
 #include "proto/rpc.h"
 
 #define FILE_MAX	(4 * 1024 * 1024)
-#define HISTORY_MAX	100
 #define BUILTIN_DOC	"{}"
 
 
@@ -551,7 +550,7 @@ m_rules_set(struct req *r, json_t *params)
 	json_t *doc;
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "expected_version", true, 0, INT64_MAX,
+	    pv_int(params, "", "expected_version", true, 0, VERSION_MAX,
 	    &expected, NULL, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
@@ -601,8 +600,8 @@ m_rules_history(struct req *r, json_t *params)
 	int64_t limit = 20;
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, HISTORY_MAX, &limit, NULL,
-	    &pe) == -1) {
+	    pv_int(params, "", "limit", false, 1, STORE_HISTORY_MAX, &limit,
+	    NULL, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;
 	}
@@ -663,9 +662,9 @@ m_rules_rollback(struct req *r, json_t *params)
 	r->ctx = rc;
 	r->ctx_free = free;
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "version", true, 1, INT64_MAX, &rc->version,
+	    pv_int(params, "", "version", true, 1, VERSION_MAX, &rc->version,
 	    NULL, &pe) == -1 ||
-	    pv_int(params, "", "expected_version", false, 0, INT64_MAX,
+	    pv_int(params, "", "expected_version", false, 0, VERSION_MAX,
 	    &rc->expected, NULL, &pe) == -1) {
 		methods_reply_perr(r, &pe);
 		return;

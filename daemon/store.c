@@ -1213,8 +1213,10 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 
 	if (op == NULL)
 		return;
-	snprintf(lat, sizeof(lat), "%.7f", w->lat);
-	snprintf(lon, sizeof(lon), "%.7f", w->lon);
+	/* Every digit: rounded to 7 decimals, the largest latitude GEOADD
+	 * takes (85.05112878) would become one it refuses. */
+	snprintf(lat, sizeof(lat), "%.17g", w->lat);
+	snprintf(lon, sizeof(lon), "%.17g", w->lon);
 	if (w->expected_version >= 0)
 		snprintf(ev, sizeof(ev), "%" PRId64, w->expected_version);
 	else

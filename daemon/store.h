@@ -175,8 +175,10 @@ void	store_rules_get(struct store *st, store_cb *cb, void *arg);
  * current one: res.version; STORE_CONFLICT with the current one. */
 void	store_rules_set(struct store *st, const char *doc,
 	    int64_t expected_version, store_cb *cb, void *arg);
-/* Stored versions newest first, at most limit (or only version only, when
- * only > 0): recs[i] = {doc, version, updated_at}. */
+/* Stored versions newest first: recs[i] = {doc, version, updated_at}, of
+ * the limit newest (at most STORE_HISTORY_MAX: the script reads no more),
+ * or of version only alone when only > 0 (one read, whatever its size). */
+#define STORE_HISTORY_MAX	100
 void	store_rules_history(struct store *st, size_t limit, int64_t only,
 	    store_cb *cb, void *arg);
 
@@ -232,6 +234,13 @@ struct placement_write {
 	int64_t		 day;
 };
 
+/* Placement ids run from 1 to STORE_PLACEMENT_ID_MAX, so that a score,
+ * day * 2^31 + id, is below 2^53 and exact in a script (days run to
+ * 9999-12-31, below 2^22): record fails (STORE_FAILED, nothing written)
+ * when they are used up. list reads at most STORE_PLACEMENTS_MAX
+ * placements, whatever limit it is given. */
+#define STORE_PLACEMENT_ID_MAX	2147483647
+#define STORE_PLACEMENTS_MAX	1000
 void	store_record_placement(struct store *st,
 	    const struct placement_write *w, store_cb *cb, void *arg);
 void	store_list_placements(struct store *st, int64_t from, int64_t to,

@@ -4,7 +4,12 @@
  * change-stream entry, which Redis applies atomically. ARGV[1] is always
  * the key prefix.
  */
+#include "daemon/store.h"
 #include "daemon/store_scripts.h"
+
+/* A constant of the C side written into a script's text. */
+#define STR(x)	STR_(x)
+#define STR_(x)	#x
 
 const char script_put_employer[] =
 "local p, id = ARGV[1], ARGV[2]\n"
@@ -141,21 +146,37 @@ const char script_rules_set[] =
 "  'op', 'rules.set', 'version', v)\n"
 "return {v, 1}\n";
 
-/* Versions newest first: doc, version, time for each; ARGV[3] picks one. */
+/*
+ * Versions newest first: doc, version, time for each. ARGV[3], when not
+ * '', names the one version wanted: one read, so that no number a request
+ * gives is ever counted to. Otherwise the ARGV[2] newest, of the versions
+ * from the current one down (the history holds the last versions stored,
+ * one after the other): the walk stops at the first gap after a version
+ * it found, and takes no more than ARGV[2] steps, at most
+ * STORE_HISTORY_MAX. Versions are written as integers
+ * (tostring would write 1e+14).
+ */
 const char script_rules_history[] =
 "local p, limit, only = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
+"if only ~= '' then\n"
+"  local doc = redis.call('HGET', p..'rules:history', only)\n"
+"  if not doc then return {} end\n"
+"  return {doc, only,\n"
+"    redis.call('HGET', p..'rules:history:at', only) or '0'}\n"
+"end\n"
+"if limit > " STR(STORE_HISTORY_MAX) " then limit = "
+    STR(STORE_HISTORY_MAX) " end\n"
 "local cur = tonumber(redis.call('HGET', p..'rules', 'version') or '0')\n"
 "local out = {}\n"
-"local from, to = cur, 1\n"
-"if only ~= '' then from = tonumber(only) to = from end\n"
-"for v = from, to, -1 do\n"
+"for i = 0, limit - 1 do\n"
+"  if cur - i < 1 then break end\n"
+"  local v = string.format('%.0f', cur - i)\n"
 "  local doc = redis.call('HGET', p..'rules:history', v)\n"
 "  if doc then\n"
 "    out[#out + 1] = doc\n"
-"    out[#out + 1] = tostring(v)\n"
+"    out[#out + 1] = v\n"
 "    out[#out + 1] = redis.call('HGET', p..'rules:history:at', v) or '0'\n"
-"    if #out >= 3 * limit then break end\n"
-"  elseif only == '' and #out > 0 then break end\n"
+"  elseif #out > 0 then break end\n"
 "end\n"
 "return out\n";
 
@@ -221,7 +242,8 @@ const char script_delete_seeker[] =
  * close it), seeker doc read, new seeker doc, placement doc (an object
  * without id), day, now, stream maxlen.
  * Answers {posting version, 1, id}, or {0, 0, id} for a hire already
- * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}.
+ * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}; an
+ * error, before any write, when the ids are used up (store.h).
  */
 const char script_placement[] =
 "local p, hire, sid, emp, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
@@ -237,6 +259,9 @@ const char script_placement[] =
 "if j[2] == 'closed' or tonumber(j[1]) ~= tonumber(ARGV[6]) then\n"
 "  return {-3, tonumber(j[1])} end\n"
 "if sdoc ~= ARGV[8] then return {-3, tonumber(j[1])} end\n"
+"if tonumber(redis.call('GET', p..'placements:next') or '0') >=\n"
+"   " STR(STORE_PLACEMENT_ID_MAX) " then\n"
+"  return redis.error_reply('no placement id is left') end\n"
 "local member = emp..':'..jid\n"
 "local jv = tonumber(j[1]) + 1\n"
 "if ARGV[7] == '' then\n"
@@ -272,12 +297,14 @@ const char script_placement[] =
 /*
  * Placements whose day is within [ARGV[2], ARGV[3]], in day order, after
  * the score ARGV[4] ('' or below the period: from its start), at most
- * ARGV[5]: the last score
+ * ARGV[5] (at most STORE_PLACEMENTS_MAX): the last score
  * given when there may be more ('' at the end), then doc, 0, recorded_at,
  * recorded_at, '' for each (the shape of a job list).
  */
 const char script_list_placements[] =
 "local p, limit = ARGV[1], tonumber(ARGV[5])\n"
+"if limit > " STR(STORE_PLACEMENTS_MAX) " then limit = "
+    STR(STORE_PLACEMENTS_MAX) " end\n"
 "local lo = string.format('%.0f', tonumber(ARGV[2]) * 2147483648)\n"
 "local hi = string.format('%.0f', (tonumber(ARGV[3]) + 1) * 2147483648 - 1)\n"
 "if ARGV[4] ~= '' and tonumber(ARGV[4]) >= tonumber(lo) then\n"

@@ -919,7 +919,7 @@ employer_ok(const struct filters *f, const struct mjob *mj)
 static inline bool
 salary_ok(const struct filters *f, const struct mjob *mj)
 {
-	return f->min_salary <= 0 ||
+	return !f->has_min_salary ||
 	    (mj->has_salary && mj->salary_max >= f->min_salary);
 }
 
@@ -1669,7 +1669,7 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	}
 	s.simple = !s.any_pair && !s.wide;
 	s.plain = q->filters->employment_mask == 0 &&
-	    q->filters->employer_mask == 0 && q->filters->min_salary <= 0;
+	    q->filters->employer_mask == 0 && !q->filters->has_min_salary;
 	s.aggregate = s.simple && s.plain && s.needs == 0 && s.req0 == 0 &&
 	    (s.excl0 & ~m->excl_any0) == 0 && p->grade >= 1 && p->grade <= 4;
 	s.grade = p->grade;

@@ -76,7 +76,9 @@ struct profile {
 struct filters {
 	uint32_t	 employment_mask;	/* 0 = any */
 	uint32_t	 employer_mask;		/* 0 = any */
-	int64_t		 min_salary;		/* 0 = none */
+	int64_t		 min_salary;		/* when has_min_salary */
+	bool		 has_min_salary;	/* given (0 too): postings
+						 * without salary are out */
 };
 
 #define SEEKER_NAME_MAX	100	/* characters of a seeker's name */

@@ -167,8 +167,8 @@ codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
 	    decode_salary(obj, path, j, e) == -1 ||
 	    pv_int(obj, path, "openings", false, 1, OPENINGS_MAX, &j->openings,
 	    NULL, e) == -1 ||
-	    pv_int(obj, path, "expires_at", false, 0, TIME_MAX, &j->expires_at,
-	    NULL, e) == -1)
+	    pv_int(obj, path, "expires_at", false, TIME_MIN, TIME_MAX,
+	    &j->expires_at, NULL, e) == -1)
 		return -1;
 	memcpy(j->id, id, strlen(id) + 1);
 	memcpy(j->employer_id, emp, strlen(emp) + 1);
@@ -607,7 +607,7 @@ decode_filters(json_t *obj, const char *path, struct filters *f,
 	    pv_enum_list(obj, path, "employer_types", false, VOCAB_EMPLOYER,
 	    ET_COUNT, &f->employer_mask, NULL, e) == -1 ||
 	    pv_int(obj, path, "min_salary", false, 0, MONEY_MAX,
-	    &f->min_salary, NULL, e) == -1 ? -1 : 0;
+	    &f->min_salary, &f->has_min_salary, e) == -1 ? -1 : 0;
 }
 
 int

@@ -21,6 +21,10 @@
 #define MATCH_LIMIT_MAX		100
 #define MATCH_LIMIT_DEFAULT	10
 #define MATCH_OFFSET_MAX	10000
+/* A posting's expires_at: no earlier than 2000-01-01, since an earlier
+ * one is a mistake (a duration, or 0 for "never", which is said by leaving
+ * it out), no later than 2100-01-01. */
+#define TIME_MIN		946684800LL	/* 2000-01-01 */
 #define TIME_MAX		4102444800LL	/* 2100-01-01 */
 #define GEO_LAT_MAX		85.05112878	/* Redis GEO's limit */
 

@@ -397,7 +397,7 @@ field(struct scan *sc, int f, const struct towns *towns, struct job *j)
 	case F_OPENINGS:
 		return integer(sc, 1, OPENINGS_MAX, &j->openings);
 	default:
-		return integer(sc, 0, TIME_MAX, &j->expires_at);
+		return integer(sc, TIME_MIN, TIME_MAX, &j->expires_at);
 	}
 }
 

@@ -18,6 +18,16 @@ struct towns;
 
 #define PATH_MAX_LEN 160
 
+/*
+ * The largest integer a Lua number (a double, in Redis's scripts) holds
+ * exactly, 2^53 - 1: above it n + 1 == n, so a script would compare, count
+ * or loop wrongly. Every number a request gives that a script reads
+ * (versions, cursors of scores) is at most this.
+ */
+#define INT_EXACT_MAX	9007199254740991LL
+/* A version a request names (expected_version, a rule set's version). */
+#define VERSION_MAX	INT_EXACT_MAX
+
 struct perr {
 	char	field[PATH_MAX_LEN];
 	char	reason[200];

@@ -388,7 +388,8 @@ class Model:
         if emt and (self.employer(j) or {}).get("type") not in emt:
             return "fail"
         ms = filters.get("min_salary")
-        if ms and (not j.get("salary") or j["salary"]["max"] < ms):
+        if ms is not None and (not j.get("salary") or
+                               j["salary"]["max"] < ms):
             return "fail"
         maxkm = profile.get("max_distance_km") or self.rules.max_km
         if not j.get("remote"):

@@ -145,6 +145,23 @@ class JobsTest(unittest.TestCase):
         self.assertEqual(g["accessible_for"], ["visual", "multiple"],
                          "accessible_for in vocabulary order")
 
+    def test_expires_at_zero_is_refused(self):
+        """A posting that never expires leaves expires_at out: 0 (once
+        stored as "never") and a time before 2000 (a duration in seconds,
+        say) are refused, and nothing is stored."""
+        n0 = self.xlen()
+        for bad in (0, 2592000, 946684799):
+            e = self.staff.error("job.post", {"job": job(
+                "j-exp0", expires_at=bad)}, h.INVALID_PARAMS)
+            self.assertEqual(e["data"]["field"], "job.expires_at", e)
+            self.assertIn("946684800", e["data"]["reason"], e)
+        self.assertEqual(self.r.cmd("EXISTS", "jm:job:emp-a:j-exp0"), 0)
+        self.assertEqual(self.xlen(), n0, "a refused write left a change")
+        self.post(job("j-exp0", expires_at=946684800))
+        self.assertEqual(self.get("j-exp0")["expires_at"], 946684800)
+        self.post(job("j-exp0"))
+        self.assertNotIn("expires_at", self.get("j-exp0"))
+
     def test_pipelined_post_then_get(self):
         # writes and store reads reach Redis in order: a get pipelined
         # behind a post sees it

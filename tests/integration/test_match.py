@@ -405,8 +405,14 @@ class MatchTest(unittest.TestCase):
 
     def test_filters(self):
         p = dict(PROFILES[2], max_distance_km=100)
-        everything = {tuple(k) for k in self.keys(self.match_all(p))}
-        for f in [{"employment_types": ["part_time"]},
+        res = self.match_all(p)
+        everything = {tuple(k) for k in self.keys(res)}
+        self.assertTrue([x for x in res if x["job"]["salary"] is None],
+                        "no posting without salary to leave out")
+        # min_salary 0 is a filter too: it leaves out postings without
+        # salary (docs/protocol.md, "Scoring")
+        for f in [{"min_salary": 0},
+                  {"employment_types": ["part_time"]},
                   {"employment_types": ["public_welfare", "sheltered"]},
                   {"employer_types": ["agency"]},
                   {"employer_types": ["private", "social_org"]},

@@ -295,6 +295,13 @@ test_job_types(void **state)
 	job_refused(job_with("openings", "2.0"), "job.openings");
 	job_refused(job_with("expires_at", "-1"), "job.expires_at");
 	job_refused(job_with("expires_at", "4102444801"), "job.expires_at");
+	/* "never expires" is said by leaving expires_at out, not by 0; a
+	 * time before 2000 is a mistake (a duration in seconds, say) */
+	job_refused(job_with("expires_at", "0"), "job.expires_at");
+	job_refused(job_with("expires_at", "2592000"), "job.expires_at");
+	job_refused(job_with("expires_at", "946684799"), "job.expires_at");
+	job_accepted(job_with("expires_at", "946684800"));
+	job_accepted(job_with("expires_at", "4102444800"));
 }
 
 static void
@@ -850,6 +857,7 @@ test_match_valid(void **state)
 	    1u << EMP_SHELTERED | 1u << EMP_INTERNSHIP);
 	assert_int_equal(mp.filters.employer_mask, 1u << ET_SOE);
 	assert_int_equal(mp.filters.min_salary, 2500);
+	assert_true(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 
 	/* Defaults; a town stands for its centre. */
@@ -866,6 +874,7 @@ test_match_valid(void **state)
 	assert_int_equal(mp.filters.employment_mask, 0);
 	assert_int_equal(mp.filters.employer_mask, 0);
 	assert_int_equal(mp.filters.min_salary, 0);
+	assert_false(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 }
 
@@ -1002,6 +1011,12 @@ test_match_filters(void **state)
 	    "3000,\"employment_types\":[\"full_time\"]}}", &mp, &e), 0);
 	assert_int_equal(mp.filters.min_salary, 3000);
 	assert_int_equal(mp.filters.employment_mask, 1u << EMP_FULL_TIME);
+	codec_match_clear(&mp);
+	/* 0 is a filter too: it leaves out postings without salary */
+	assert_int_equal(decode_match("{" PROF ",\"filters\":{\"min_salary\":"
+	    "0}}", &mp, &e), 0);
+	assert_int_equal(mp.filters.min_salary, 0);
+	assert_true(mp.filters.has_min_salary);
 	codec_match_clear(&mp);
 	assert_int_equal(decode_match("{" PROF ",\"filters\":null}", &mp, &e),
 	    0);
@@ -1385,7 +1400,7 @@ test_job_scan_forms(void **state)
 		"[\"hearing\",\"hearing\"],\"employment_type\":\"part_time\","
 		"\"location\":{\"lon\":-0,\"lat\":-1.5e1},\"remote\":false,"
 		"\"description\":\"\",\"openings\":10000,"
-		"\"expires_at\":0}\r\n",
+		"\"expires_at\":946684800}\r\n",
 	};
 	static const char *const other[] = {
 		"{\"id\":\"a\\u0062\",\"employer_id\":\"e\",\"title\":\"t\","
@@ -1428,7 +1443,8 @@ test_job_scan_values(void **state)
 	    "remote", "salary", "openings", "expires_at", "other" };
 	static const char *const vals[] = { "null", "\"\"", "\"x\"", "\"a:b\"",
 	    "\"a b\"", "0", "-0", "1", "4", "5", "1.0", "1e0", "-1",
-	    "10000", "10001", "4102444800", "4102444801",
+	    "10000", "10001", "946684799", "946684800", "4102444800",
+	    "4102444801",
 	    "123456789012345678901", "true", "false", "[]", "{}", "[1]",
 	    "[0]", "[1,2,3,4]", "[1,2,3,4,4]", "[\"any\"]",
 	    "[\"any\",\"visual\"]", "[\"visual\",\"visual\"]",

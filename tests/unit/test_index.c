@@ -276,8 +276,10 @@ random_query(struct fx *x, struct profile *p, struct filters *f,
 		f->employment_mask = 1u << pick(x, EMP_COUNT);
 	if (odd && pick(x, 6) == 0)
 		f->employer_mask = 1u << pick(x, ET_COUNT);
-	if (odd && pick(x, 6) == 0)
-		f->min_salary = 3000;
+	if (odd && pick(x, 6) == 0) {
+		f->min_salary = pick(x, 2) == 0 ? 0 : 3000;
+		f->has_min_salary = true;
+	}
 	memset(q, 0, sizeof(*q));
 	q->profile = p;
 	q->filters = f;

@@ -459,6 +459,10 @@ test_filter_min_salary(void **state)
 	put(x, "{\"id\":\"lo\",\"salary\":{\"min\":1800,\"max\":2500}}");
 	put(x, "{\"id\":\"nosal\"}");
 	assert_string_equal(run_all(x), "hi,lo,nosal");
+	/* given, 0 too, it leaves out the postings without salary */
+	x->f.has_min_salary = true;
+	x->f.min_salary = 0;
+	assert_string_equal(run_all(x), "hi,lo");
 	x->f.min_salary = 2500;
 	assert_string_equal(run_all(x), "hi,lo");
 	x->f.min_salary = 3000;
