@@ -49,19 +49,17 @@ grid_col(double lon)
 	return (int32_t)floor(lon / GRID_DEG);
 }
 
+/* A cell's home slot, before masking. Keyed: the coordinates of postings
+ * are the clients', and an unkeyed mix (however well it spreads) can be
+ * inverted to choose cells that share a slot. */
 static size_t
-hash(int32_t cy, int32_t cx)
+hash(const struct grid *g, int32_t cy, int32_t cx)
 {
-	uint64_t k = (uint64_t)(uint32_t)cy << 32 | (uint32_t)cx;
-
-	k ^= k >> 33;			/* murmur3's finaliser */
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return (size_t)k;
+	return (size_t)siphash_u64(&g->key,
+	    (uint64_t)(uint32_t)cy << 32 | (uint32_t)cx);
 }
 
+/* Doubles the table; the first one takes the process's key. */
 static int
 grow(struct grid *g)
 {
@@ -70,12 +68,14 @@ grow(struct grid *g)
 
 	if (ns == NULL)
 		return -1;
+	if (g->cap == 0)
+		g->key = siphash_key();
 	for (size_t i = 0; i < g->cap; i++) {
 		struct grid_cell *c = g->slot[i];
 		size_t h;
 		if (c == NULL)
 			continue;
-		for (h = hash(c->cy, c->cx) & (ncap - 1); ns[h] != NULL;
+		for (h = hash(g, c->cy, c->cx) & (ncap - 1); ns[h] != NULL;
 		    h = (h + 1) & (ncap - 1))
 			;
 		ns[h] = c;
@@ -92,9 +92,9 @@ grid_cell(struct grid *g, int32_t cy, int32_t cx, bool create)
 	struct grid_cell *c;
 	size_t h;
 
-	if (g->cap > 0)
-		for (h = hash(cy, cx) & (g->cap - 1); (c = g->slot[h]) != NULL;
-		    h = (h + 1) & (g->cap - 1))
+	if (g->ncells > 0)
+		for (h = hash(g, cy, cx) & (g->cap - 1);
+		    (c = g->slot[h]) != NULL; h = (h + 1) & (g->cap - 1))
 			if (c->cy == cy && c->cx == cx)
 				return c;
 	if (!create)
@@ -109,7 +109,7 @@ grid_cell(struct grid *g, int32_t cy, int32_t cx, bool create)
 	for (int k = 0; k < 4; k++)
 		geo_unit((cy + (k & 1)) * GRID_DEG, (cx + (k >> 1)) * GRID_DEG,
 		    c->corner[k]);
-	for (h = hash(cy, cx) & (g->cap - 1); g->slot[h] != NULL;
+	for (h = hash(g, cy, cx) & (g->cap - 1); g->slot[h] != NULL;
 	    h = (h + 1) & (g->cap - 1))
 		;
 	g->slot[h] = c;

@@ -6,8 +6,9 @@
  * lists), and one more cell for the remote postings, which have no place
  * that matters.
  *
- * Cells are found by hashing their coordinates (open addressing), so only
- * cells that hold postings cost memory, whatever the country. A cell's
+ * Cells are found by hashing their coordinates (open addressing, SipHash
+ * under the process's key: see siphash.h), so only cells that hold
+ * postings cost memory, whatever the country. A cell's
  * entries are two parallel arrays, the hot parts scanned front to back by
  * a match: everything a match filters on sits in the entry, so a posting
  * that fails a filter costs no pointer chase (nor a read of its cold
@@ -24,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "matcher/siphash.h"
 
 #define GRID_DEG	0.02		/* about 2.2 km of latitude */
 #define GRID_LISTS	7		/* DIS_COUNT of vocab.h */
@@ -82,6 +85,7 @@ struct grid_cell {
 struct grid {
 	struct grid_cell	**slot;		/* open addressing, NULL empty */
 	size_t			 cap, ncells;	/* cap is a power of two */
+	struct sipkey		 key;		/* taken with the first slots */
 	struct grid_cell	 remote;	/* remote postings */
 	size_t			 nents;		/* over every list */
 };
