@@ -132,6 +132,9 @@ strmap_del(struct strmap *m, const char *key)
 			hole = i;
 		}
 	}
+	/* Mostly empty: half the slots (a failure keeps the larger). */
+	if (m->cap > STRMAP_MIN && m->n * 8 <= m->cap)
+		(void)resize(m, m->cap / 2);
 	return val;
 }
 

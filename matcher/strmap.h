@@ -2,7 +2,9 @@
  * strmap.h - a string-keyed hash map (open addressing, linear probing,
  * backward-shift deletion). Keys are copied and owned by the map; values are
  * the caller's. Keys are hashed with SipHash under the process's key
- * (siphash.h), so that no client can choose keys that collide.
+ * (siphash.h), so that no client can choose keys that collide. The table
+ * doubles when three quarters full and halves when an eighth full (never
+ * below 16 slots), so it follows what the map holds.
  *
  * A map all zero bytes is an empty map, as strmap_init makes it.
  */
