@@ -135,7 +135,7 @@ grid_release(struct grid *g, struct grid_cell *c)
 {
 	size_t mask = g->cap - 1, hole;
 
-	if (c == &g->remote)
+	if (c == &g->remote || g->cap == 0)
 		return;
 	for (int t = 0; t < GRID_LISTS; t++)
 		if (c->l[t].n > 0)
