@@ -1,13 +1,17 @@
 /*
  * main.c - jobmatchd: options, configuration, start-up and shutdown.
  */
+#include <sys/random.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -25,6 +29,7 @@
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "daemon/tls.h"
+#include "matcher/siphash.h"
 #include "proto/codec.h"
 
 #define FILE_MAX (16 * 1024 * 1024)
@@ -93,6 +98,41 @@ load_towns(struct towns *t, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, why);
 	free(buf);
 	return rc;
+}
+
+/*
+ * The key of every hash table a client can fill (matcher/siphash.h), new
+ * at every start and never shown: keys chosen to collide under one key do
+ * not under another. From getrandom(2), or /dev/urandom where a sandbox
+ * refuses the system call; without either the daemon does not start.
+ */
+static void
+hash_key_init(void)
+{
+	unsigned char key[SIPHASH_KEY_LEN];
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	while (got < sizeof(key)) {
+		if ((n = getrandom(key + got, sizeof(key) - got, 0)) > 0)
+			got += (size_t)n;
+		else if (n == 0 || errno != EINTR)
+			break;
+	}
+	if (got < sizeof(key) &&
+	    (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		while (got < sizeof(key)) {
+			if ((n = read(fd, key + got, sizeof(key) - got)) > 0)
+				got += (size_t)n;
+			else if (n == 0 || errno != EINTR)
+				break;
+		}
+		close(fd);
+	}
+	if (got < sizeof(key))
+		fatal("no random bytes for the hash tables' key");
+	siphash_set_key(key);
 }
 
 /* The clock that bounds the rules' pattern time. */
@@ -258,6 +298,7 @@ main(int argc, char **argv)
 		usage();
 	config_path = file;
 
+	hash_key_init();
 	config_defaults(&server.cfg);
 	if (config_load(&server.cfg, file, err, sizeof(err)) == -1 ||
 	    load_towns(&server.towns, server.cfg.towns_file, err,

@@ -6,8 +6,12 @@
  * lists), and one more cell for the remote postings, which have no place
  * that matters.
  *
- * Cells are found by hashing their coordinates (open addressing), so only
- * cells that hold postings cost memory, whatever the country. A cell's
+ * Cells are found by hashing their coordinates (open addressing, SipHash
+ * under the process's key: see siphash.h), so only cells that hold
+ * postings cost memory, whatever the country. The owner releases a cell
+ * it emptied (grid_release), a list's arrays halve when a quarter full
+ * and go when empty, and the table of cells halves when an eighth full:
+ * the index follows the postings open now, not all that ever were. A cell's
  * entries are two parallel arrays, the hot parts scanned front to back by
  * a match: everything a match filters on sits in the entry, so a posting
  * that fails a filter costs no pointer chase (nor a read of its cold
@@ -24,6 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "matcher/siphash.h"
 
 #define GRID_DEG	0.02		/* about 2.2 km of latitude */
 #define GRID_LISTS	7		/* DIS_COUNT of vocab.h */
@@ -82,8 +88,11 @@ struct grid_cell {
 struct grid {
 	struct grid_cell	**slot;		/* open addressing, NULL empty */
 	size_t			 cap, ncells;	/* cap is a power of two */
+	struct sipkey		 key;		/* taken with the first slots */
 	struct grid_cell	 remote;	/* remote postings */
 	size_t			 nents;		/* over every list */
+	size_t			 room;		/* entries the lists have room
+						   for, over every list */
 };
 
 void	grid_init(struct grid *g);
@@ -108,9 +117,18 @@ int64_t	grid_push(struct grid *g, struct grid_cell *c, int t,
 	    const struct grid_ent *e, const struct grid_cold *x, bool clean,
 	    grid_moved_fn *moved);
 /* Removes entry i of list t of c; entries moved to fill the hole are told
- * to moved. */
+ * to moved. The list's arrays shrink when far below their size. */
 void	grid_remove(struct grid *g, struct grid_cell *c, int t, uint32_t i,
 	    grid_moved_fn *moved);
+/* Replaces entry i of list t of c with (e, x), among the clean ones when
+ * clean; returns its index now (entries moved meanwhile are told to
+ * moved). Allocates nothing. */
+uint32_t grid_set(struct grid_cell *c, int t, uint32_t i,
+	    const struct grid_ent *e, const struct grid_cold *x, bool clean,
+	    grid_moved_fn *moved);
+/* Frees c when it holds no entry (never the remote cell); c must not be
+ * used after. */
+void	grid_release(struct grid *g, struct grid_cell *c);
 
 /* Calls fn for every cell. */
 void	grid_each(const struct grid *g,

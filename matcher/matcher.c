@@ -2,14 +2,16 @@
  * matcher.c - the mirror of open postings, and the match itself.
  *
  * Postings sit in one array of pointers (order irrelevant, removal swaps
- * with the last) and in a map from "employer:id". Skills are interned: the
- * canonical form of each skill (after the rule set's synonyms) gets a small
- * integer, so coverage is a comparison of integers. The rule set's
- * conditions on a posting are evaluated when the posting enters the mirror
- * (or the rules or its employer change) and kept as bits; a match evaluates
- * the seeker's conditions once, then scans the postings with the cheap
- * bitmask filters first, the distance next and the rules last, scores the
- * survivors into a buffer the matcher reuses, and sorts them.
+ * with the last) and in a map from "employer:id". Skills are interned
+ * (terms.h): the canonical form of each skill (after the rule set's
+ * synonyms) gets a small integer, so coverage is a comparison of integers.
+ * The rule set's conditions on a posting are evaluated when the posting
+ * enters the mirror (or the rules or its employer change) and kept as
+ * bits; a match evaluates the seeker's conditions once, then scans the
+ * postings with the cheap bitmask filters first, the distance next and the
+ * rules last, scores the survivors into a buffer the matcher reuses, and
+ * sorts them. Whatever a posting brought (its cell, its lists' room, its
+ * skills) goes when it leaves.
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,8 +21,8 @@
 #include "matcher/grid.h"
 #include "matcher/matcher.h"
 #include "matcher/strmap.h"
+#include "matcher/terms.h"
 
-#define CANON_MAX	512
 #define SUBJECT_ITEMS	(2 * SKILLS_MAX)
 
 struct matcher {
@@ -30,11 +32,7 @@ struct matcher {
 	size_t			 njobs, capjobs;
 	struct strmap		 bykey;		/* "employer:id" -> mjob */
 	struct strmap		 employers;	/* id -> memployer */
-	struct strmap		 skills;	/* canonical -> id + 1 */
-	struct strmap		 canon;		/* a posting's skill as posted
-						   -> its id + 2, or 1: none */
-	char			**terms;	/* id -> canonical */
-	uint32_t		 nskill_terms, capterms;
+	struct terms		 terms;		/* the postings' skills */
 	struct match_hit	*hits;		/* reused between matches */
 	size_t			 caphits;
 	struct grid		 grid;		/* the index (grid.h) */
@@ -71,8 +69,7 @@ matcher_new(const struct towns *towns, struct rules *rules)
 	m->rules = rules;
 	strmap_init(&m->bykey);
 	strmap_init(&m->employers);
-	strmap_init(&m->skills);
-	strmap_init(&m->canon);
+	terms_init(&m->terms);
 	grid_init(&m->grid);
 	m->excl_any0 = excl_any(rules);
 	return m;
@@ -101,18 +98,6 @@ free_employer(const char *key, void *val, void *arg)
 	free(e);
 }
 
-static void
-free_terms(struct matcher *m)
-{
-	for (uint32_t i = 0; i < m->nskill_terms; i++)
-		free(m->terms[i]);
-	free(m->terms);
-	m->terms = NULL;
-	m->nskill_terms = m->capterms = 0;
-	strmap_free(&m->skills);
-	strmap_free(&m->canon);
-}
-
 void
 matcher_free(struct matcher *m)
 {
@@ -124,7 +109,7 @@ matcher_free(struct matcher *m)
 	strmap_free(&m->bykey);
 	strmap_each(&m->employers, free_employer, NULL);
 	strmap_free(&m->employers);
-	free_terms(m);
+	terms_free(&m->terms);
 	free(m->hits);
 	grid_free(&m->grid);
 	free(m->want);
@@ -139,94 +124,23 @@ matcher_rules(struct matcher *m)
 	return m->rules;
 }
 
-/* The id of a canonical term, interning it when add is set; -1 if absent
- * (or out of memory). */
-static int64_t
-skill_id(struct matcher *m, const char *canon, bool add)
-{
-	uintptr_t v = (uintptr_t)strmap_get(&m->skills, canon);
-	char *t;
-
-	if (v != 0)
-		return (int64_t)(v - 1);
-	if (!add)
-		return -1;
-	if (m->nskill_terms == m->capterms) {
-		uint32_t ncap = m->capterms ? m->capterms * 2 : 64;
-		char **nt = realloc(m->terms, ncap * sizeof(*nt));
-		if (nt == NULL)
-			return -1;
-		m->terms = nt;
-		m->capterms = ncap;
-	}
-	if ((t = strdup(canon)) == NULL)
-		return -1;
-	if (strmap_put(&m->skills, canon,
-	    (void *)(uintptr_t)(m->nskill_terms + 1)) == -1) {
-		free(t);
-		return -1;
-	}
-	m->terms[m->nskill_terms] = t;
-	return m->nskill_terms++;
-}
-
-/*
- * The id of the canonical form of a posting's skill as posted (-1: it has
- * none; -2: out of memory). Postings share a small vocabulary, so each
- * distinct skill runs the synonyms' patterns once per rule set; a result
- * cut short by a PCRE2 limit or the clock is not remembered.
- */
-static int64_t
-canon_id(struct matcher *m, const char *raw)
-{
-	uintptr_t v = (uintptr_t)strmap_get(&m->canon, raw);
-	char buf[CANON_MAX];
-	uint64_t hits = rules_stats_of(m->rules)->limit_hits;
-	const char *c;
-	int64_t id;
-
-	if (v != 0)
-		return (int64_t)v - 2;
-	c = rules_canon_skill(m->rules, raw, buf, sizeof(buf));
-	if (c[0] == '\0')
-		id = -1;
-	else if ((id = skill_id(m, c, true)) < 0)
-		return -2;
-	if (rules_stats_of(m->rules)->limit_hits == hits &&
-	    !rules_deadline_passed(m->rules))
-		(void)strmap_put(&m->canon, raw, (void *)(uintptr_t)(id + 2));
-	return id;
-}
-
-/* Derives the canonical, distinct skill ids of mj. */
+/* Derives the canonical, distinct skill ids of mj, which holds none,
+ * taking references on them (terms.h). */
 static int
 derive_skills(struct matcher *m, struct mjob *mj)
 {
-	uint32_t *ids = NULL;
-	uint16_t n = 0;
+	return terms_take(&m->terms, m->rules, mj->skills, mj->nskills,
+	    &mj->skill_ids, &mj->nskill_ids);
+}
 
-	if (mj->nskills > 0 &&
-	    (ids = calloc(mj->nskills, sizeof(*ids))) == NULL)
-		return -1;
-	for (size_t i = 0; i < mj->nskills; i++) {
-		int64_t id = canon_id(m, mj->skills[i]);
-		bool dup = false;
-
-		if (id == -1)
-			continue;
-		if (id < 0) {
-			free(ids);
-			return -1;
-		}
-		for (uint16_t k = 0; k < n; k++)
-			dup |= ids[k] == (uint32_t)id;
-		if (!dup)
-			ids[n++] = (uint32_t)id;
-	}
-	free(mj->skill_ids);
-	mj->skill_ids = ids;
-	mj->nskill_ids = n;
-	return 0;
+/* Drops mj's references on its skills (terms.h). */
+static void
+release_skills(struct matcher *m, struct mjob *mj)
+{
+	terms_drop(&m->terms, mj->skills, mj->nskills, mj->skill_ids,
+	    mj->nskill_ids);
+	mj->skill_ids = NULL;
+	mj->nskill_ids = 0;
 }
 
 /* The values of a posting's fields, for the rules. */
@@ -250,7 +164,7 @@ job_subject(int field, const void *obj, struct rule_subject *s)
 			((struct matcher *)m)->scratch[n++] = mj->skills[i];
 		for (size_t i = 0; i < mj->nskill_ids && n < SUBJECT_ITEMS; i++)
 			((struct matcher *)m)->scratch[n++] =
-			    m->terms[mj->skill_ids[i]];
+			    terms_text(&m->terms, mj->skill_ids[i]);
 		s->list = m->scratch;
 		s->nlist = n;
 	} else if (strcmp(f, "job.employment_type") == 0)
@@ -419,7 +333,8 @@ index_remove_lists(struct matcher *m, struct mjob *mj, int upto)
 			    ent_moved);
 }
 
-/* Puts mj's entry in its cell's list of every type it is open to. */
+/* Puts mj's entry in its cell's list of every type it is open to (a
+ * posting open to none holds no cell, so that every cell holds entries). */
 static int
 index_add(struct matcher *m, struct mjob *mj)
 {
@@ -427,6 +342,9 @@ index_add(struct matcher *m, struct mjob *mj)
 	struct grid_ent e;
 	struct grid_cold x;
 
+	mj->cell = NULL;
+	if ((mj->dis_mask & DIS_ALL_MASK) == 0)
+		return 0;
 	fill_ent(mj, &e, &x);
 	c = mj->remote ? &m->grid.remote : grid_cell(&m->grid,
 	    grid_row(mj->lat), grid_col(mj->lon), true);
@@ -440,6 +358,7 @@ index_add(struct matcher *m, struct mjob *mj)
 		if ((pos = grid_push(&m->grid, c, t, &e, &x, ent_clean(m, &e),
 		    ent_moved)) < 0) {
 			index_remove_lists(m, mj, t);
+			grid_release(&m->grid, c);
 			mj->cell = NULL;
 			return -1;
 		}
@@ -448,24 +367,33 @@ index_add(struct matcher *m, struct mjob *mj)
 	return 0;
 }
 
+/* Takes mj's entries out, and its cell when that is left empty. */
 static void
 index_remove(struct matcher *m, struct mjob *mj)
 {
 	if (mj->cell == NULL)
 		return;
 	index_remove_lists(m, mj, DIS_COUNT);
+	grid_release(&m->grid, mj->cell);
 	mj->cell = NULL;
 }
 
-/* mj's skills or rule bits changed: its entries follow (and may turn
- * clean or dirty, so they are put again; the lists have room). */
+/* mj's skills or rule bits changed: its entries follow, in place (they
+ * may turn clean or dirty; nothing is allocated). */
 static void
 index_refresh(struct matcher *m, struct mjob *mj)
 {
+	struct grid_ent e;
+	struct grid_cold x;
+
 	if (mj->cell == NULL)
 		return;
-	index_remove_lists(m, mj, DIS_COUNT);
-	(void)index_add(m, mj);
+	fill_ent(mj, &e, &x);
+	for (int t = 0; t < DIS_COUNT; t++)
+		if (mj->dis_mask & 1u << t)
+			mj->cell_pos[t] = grid_set(mj->cell, t,
+			    mj->cell_pos[t], &e, &x, ent_clean(m, &e),
+			    ent_moved);
 }
 
 static void
@@ -507,48 +435,61 @@ int
 matcher_set_rules(struct matcher *m, struct rules *rules)
 {
 	struct rules *old = m->rules;
-	struct matcher saved = *m;
+	uint64_t old_excl = m->excl_any0;
+	struct terms saved = m->terms;
+	struct held {			/* a posting's ids under old */
+		uint32_t	*ids;
+		uint16_t	 n;
+	} *held;
+	size_t done = 0;		/* postings given new ids */
 	int rc = 0;
 
+	if ((held = calloc(m->njobs + 1, sizeof(*held))) == NULL)
+		return -1;
 	m->rules = rules;
 	m->excl_any0 = excl_any(rules);
-	strmap_init(&m->skills);
-	strmap_init(&m->canon);
-	m->terms = NULL;
-	m->nskill_terms = m->capterms = 0;
+	terms_init(&m->terms);
 	rules_deadline(rules, 1000ULL * rules_limits(rules)->install_ms);
 	for (size_t i = 0; i < m->njobs && rc == 0; i++) {
-		if (rules_deadline_passed(rules))
+		struct mjob *mj = m->jobs[i];
+
+		if (rules_deadline_passed(rules)) {
 			rc = -2;
-		else if (derive_skills(m, m->jobs[i]) == -1)
+			break;
+		}
+		held[i].ids = mj->skill_ids;
+		held[i].n = mj->nskill_ids;
+		done = i + 1;
+		if (derive_skills(m, mj) == -1)
 			rc = -1;
 		else
-			eval_job_rules(m, m->jobs[i]);
+			eval_job_rules(m, mj);
 	}
 	if (rc == 0 && rules_deadline_passed(rules))
 		rc = -2;
 	rules_deadline(rules, 0);
 	if (rc != 0) {
-		/* Out of memory or of time: back to the old rules, whole. */
-		free_terms(m);
-		m->skills = saved.skills;
-		m->canon = saved.canon;
-		m->terms = saved.terms;
-		m->nskill_terms = saved.nskill_terms;
-		m->capterms = saved.capterms;
+		/* Out of memory or of time: back to the old rules, whole;
+		 * the postings touched get their old ids back. */
+		terms_free(&m->terms);
+		m->terms = saved;
 		m->rules = old;
-		m->excl_any0 = saved.excl_any0;
-		for (size_t k = 0; k < m->njobs; k++) {
-			(void)derive_skills(m, m->jobs[k]);
-			eval_job_rules(m, m->jobs[k]);
+		m->excl_any0 = old_excl;
+		for (size_t k = 0; k < done; k++) {
+			struct mjob *mj = m->jobs[k];
+			free(mj->skill_ids);
+			mj->skill_ids = held[k].ids;
+			mj->nskill_ids = held[k].n;
+			eval_job_rules(m, mj);
 		}
+		free(held);
 		return rc;
 	}
-	strmap_free(&saved.skills);
-	strmap_free(&saved.canon);
-	for (uint32_t i = 0; i < saved.nskill_terms; i++)
-		free(saved.terms[i]);
-	free(saved.terms);
+	/* The old terms go whole, with the references the ids held. */
+	terms_free(&saved);
+	for (size_t k = 0; k < m->njobs; k++)
+		free(held[k].ids);
+	free(held);
 	return 0;
 }
 
@@ -723,6 +664,16 @@ fail:
 	return NULL;
 }
 
+/* Frees a posting of the mirror, with its entries and its references on
+ * skills (whether or not it is still in the jobs array and the map). */
+static void
+mjob_drop(struct matcher *m, struct mjob *mj)
+{
+	index_remove(m, mj);
+	release_skills(m, mj);
+	mjob_free(mj);
+}
+
 int
 matcher_put_job(struct matcher *m, const struct job *j)
 {
@@ -742,8 +693,7 @@ matcher_put_job(struct matcher *m, const struct job *j)
 		mj->slot = old->slot;
 		m->jobs[mj->slot] = mj;
 		(void)strmap_put(&m->bykey, key, mj);	/* key exists */
-		index_remove(m, old);
-		mjob_free(old);
+		mjob_drop(m, old);
 		return 0;
 	}
 	if (m->njobs == m->capjobs) {
@@ -760,8 +710,7 @@ matcher_put_job(struct matcher *m, const struct job *j)
 	m->jobs[m->njobs++] = mj;
 	return 0;
 fail:
-	index_remove(m, mj);
-	mjob_free(mj);
+	mjob_drop(m, mj);
 	return -1;
 }
 
@@ -776,8 +725,16 @@ matcher_remove_job(struct matcher *m, const char *employer_id, const char *id)
 		return 0;
 	m->jobs[mj->slot] = m->jobs[--m->njobs];
 	m->jobs[mj->slot]->slot = mj->slot;
-	index_remove(m, mj);
-	mjob_free(mj);
+	mjob_drop(m, mj);
+	/* Far below its size: half the array (a failure keeps it). */
+	if (m->capjobs > 64 && m->njobs <= m->capjobs / 4) {
+		struct mjob **nj = realloc(m->jobs,
+		    m->capjobs / 2 * sizeof(*nj));
+		if (nj != NULL) {
+			m->jobs = nj;
+			m->capjobs /= 2;
+		}
+	}
 	return 1;
 }
 
@@ -794,6 +751,22 @@ size_t
 matcher_njobs(const struct matcher *m)
 {
 	return m->njobs;
+}
+
+void
+matcher_stats(const struct matcher *m, struct matcher_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->postings = m->njobs;
+	st->posting_room = m->capjobs;
+	st->key_slots = m->bykey.cap;
+	st->cells = m->grid.ncells;
+	st->cell_slots = m->grid.cap;
+	st->entries = m->grid.nents;
+	st->entry_room = m->grid.room;
+	st->terms = m->terms.n;
+	st->term_ids = m->terms.nids;
+	st->raw_skills = m->terms.raw.n;
 }
 
 static void
@@ -863,17 +836,15 @@ prepare(struct matcher *m, const struct match_query *q, struct prepared *pr)
 		/* A skill some posting has too is in the rule set's cache of
 		 * canonical forms (read only: nothing of the seeker is kept);
 		 * else the synonyms run, paid from the request's budget. */
-		uintptr_t v = (uintptr_t)strmap_get(&m->canon, p->skills[i]);
+		int64_t id = terms_cached(&m->terms, p->skills[i]);
 		const char *c;
-		int64_t id;
 
-		if (v != 0) {
-			id = (int64_t)v - 2;
-			c = id >= 0 ? m->terms[id] : "";
-		} else {
+		if (id != TERMS_UNKNOWN)
+			c = id >= 0 ? terms_text(&m->terms, (uint32_t)id) : "";
+		else {
 			c = rules_canon_skill_budget(m->rules, p->skills[i],
 			    pr->canon[i], CANON_MAX, &budget);
-			id = skill_id(m, c, false);
+			id = terms_find(&m->terms, c);
 		}
 
 		pr->view.skills[pr->view.nskills++] = p->skills[i];
@@ -1576,7 +1547,7 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	const struct profile *p = q->profile;
 	struct prepared *pr;
 	struct scan s;
-	size_t words = (m->nskill_terms + 63) / 64;
+	size_t words = ((size_t)m->terms.nids + 63) / 64;
 	double a, u[3];
 
 	memset(out, 0, sizeof(*out));
@@ -1679,14 +1650,19 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	/* round6 of a sum is at most the sum rounded up */
 	s.maxboost = round6(s.maxboost) + 1e-6;
 
-	if (m->capcells < m->grid.ncells) {
+	/* Room for every cell, given back when far more than that. */
+	if (m->capcells < m->grid.ncells ||
+	    (m->capcells > 1024 && m->capcells / 8 > m->grid.ncells)) {
+		size_t ncap = m->grid.ncells > 0 ? m->grid.ncells : 1;
 		const struct grid_cell **nc = realloc(m->cells,
-		    m->grid.ncells * sizeof(*nc));
+		    ncap * sizeof(*nc));
 		if (nc == NULL) {
-			return -1;
+			if (m->capcells < m->grid.ncells)
+				return -1;
+		} else {
+			m->cells = nc;
+			m->capcells = ncap;
 		}
-		m->cells = nc;
-		m->capcells = m->grid.ncells;
 	}
 	s.cells = m->cells;
 	s.capcells = m->capcells;

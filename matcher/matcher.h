@@ -135,6 +135,19 @@ int		 matcher_remove_job(struct matcher *m, const char *employer_id,
 const struct mjob *matcher_job(const struct matcher *m,
 		    const char *employer_id, const char *id);
 size_t		 matcher_njobs(const struct matcher *m);
+
+/* What the mirror holds and the room it keeps for it: each figure follows
+ * the postings open now, not the history (docs/design.md, "The mirror"). */
+struct matcher_stats {
+	size_t	postings, posting_room;	/* the array of postings */
+	size_t	key_slots;		/* the map of EMP:ID keys */
+	size_t	cells, cell_slots;	/* grid cells, the table of them */
+	size_t	entries, entry_room;	/* index entries, over every list */
+	size_t	terms, term_ids;	/* interned skills, ids handed out */
+	size_t	raw_skills;		/* skills as posted, cached */
+};
+void		 matcher_stats(const struct matcher *m,
+		    struct matcher_stats *st);
 /* Employers the mirror knows by name (registered ones). O(employers). */
 size_t		 matcher_nemployers(const struct matcher *m);
 

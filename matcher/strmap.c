@@ -6,16 +6,12 @@
 
 #include "matcher/strmap.h"
 
-static size_t
-hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ULL;	/* FNV-1a */
+#define STRMAP_MIN	16		/* slots of a table that has any */
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+static size_t
+hash_str(const struct strmap *m, const char *s)
+{
+	return (size_t)siphash(&m->key, s, strlen(s));
 }
 
 void
@@ -36,7 +32,7 @@ strmap_free(struct strmap *m)
 static struct strmap_slot *
 find(const struct strmap *m, const char *key, size_t h)
 {
-	if (m->cap == 0)
+	if (m->n == 0)
 		return NULL;
 	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct strmap_slot *s = &m->slots[i];
@@ -50,19 +46,26 @@ find(const struct strmap *m, const char *key, size_t h)
 void *
 strmap_get(const struct strmap *m, const char *key)
 {
-	struct strmap_slot *s = find(m, key, hash_str(key));
+	struct strmap_slot *s;
 
+	if (m->n == 0)
+		return NULL;
+	s = find(m, key, hash_str(m, key));
 	return s != NULL ? s->val : NULL;
 }
 
+/* Moves the entries to a table of ncap slots (which holds them); the first
+ * table takes the process's key. 0, or -1 when out of memory (then the
+ * table is as it was). */
 static int
-grow(struct strmap *m)
+resize(struct strmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 16;
 	struct strmap_slot *ns = calloc(ncap, sizeof(*ns));
 
 	if (ns == NULL)
 		return -1;
+	if (m->cap == 0)
+		m->key = siphash_key();
 	for (size_t i = 0; i < m->cap; i++) {
 		struct strmap_slot *s = &m->slots[i];
 		if (s->key == NULL)
@@ -81,14 +84,18 @@ grow(struct strmap *m)
 int
 strmap_put(struct strmap *m, const char *key, void *val)
 {
-	size_t h = hash_str(key);
-	struct strmap_slot *s = find(m, key, h);
+	struct strmap_slot *s;
+	size_t h;
 
-	if (s != NULL) {
+	/* The key is the table's: make the table before hashing. */
+	if (m->cap == 0 && resize(m, STRMAP_MIN) == -1)
+		return -1;
+	h = hash_str(m, key);
+	if ((s = find(m, key, h)) != NULL) {
 		s->val = val;
 		return 0;
 	}
-	if ((m->n + 1) * 4 > m->cap * 3 && grow(m) == -1)
+	if ((m->n + 1) * 4 > m->cap * 3 && resize(m, m->cap * 2) == -1)
 		return -1;
 	size_t i = h & (m->cap - 1);
 	while (m->slots[i].key != NULL)
@@ -104,10 +111,10 @@ strmap_put(struct strmap *m, const char *key, void *val)
 void *
 strmap_del(struct strmap *m, const char *key)
 {
-	struct strmap_slot *s = find(m, key, hash_str(key));
+	struct strmap_slot *s;
 	void *val;
 
-	if (s == NULL)
+	if (m->n == 0 || (s = find(m, key, hash_str(m, key))) == NULL)
 		return NULL;
 	val = s->val;
 	free(s->key);
@@ -125,6 +132,9 @@ strmap_del(struct strmap *m, const char *key)
 			hole = i;
 		}
 	}
+	/* Mostly empty: half the slots (a failure keeps the larger). */
+	if (m->cap > STRMAP_MIN && m->n * 8 <= m->cap)
+		(void)resize(m, m->cap / 2);
 	return val;
 }
 

@@ -1,0 +1,230 @@
+/*
+ * terms.c - see terms.h.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matcher/terms.h"
+
+/* A skill as posted, in the cache. */
+struct terms_raw {
+	uint32_t	 refs;		/* open postings listing it */
+	int64_t		 id;		/* its canonical id (holding a
+					   reference), -1: none, or
+					   TERMS_UNKNOWN: not known whole */
+};
+
+void
+terms_init(struct terms *t)
+{
+	memset(t, 0, sizeof(*t));
+	strmap_init(&t->byname);
+	strmap_init(&t->raw);
+}
+
+static void
+free_raw(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(val);
+}
+
+void
+terms_free(struct terms *t)
+{
+	for (uint32_t i = 0; i < t->nids; i++)
+		free(t->v[i].s);
+	free(t->v);
+	strmap_free(&t->byname);
+	strmap_each(&t->raw, free_raw, NULL);
+	strmap_free(&t->raw);
+	terms_init(t);
+}
+
+int64_t
+terms_find(const struct terms *t, const char *c)
+{
+	uintptr_t v = (uintptr_t)strmap_get(&t->byname, c);
+
+	return v != 0 ? (int64_t)(v - 1) : -1;
+}
+
+const char *
+terms_text(const struct terms *t, uint32_t id)
+{
+	return t->v[id].s;
+}
+
+int64_t
+terms_cached(const struct terms *t, const char *raw)
+{
+	const struct terms_raw *r = strmap_get(&t->raw, raw);
+
+	return r != NULL ? r->id : TERMS_UNKNOWN;
+}
+
+/* Takes a reference on canonical term c, interning it when new: its id,
+ * or -1 when out of memory. */
+static int64_t
+term_take(struct terms *t, const char *c)
+{
+	int64_t found = terms_find(t, c);
+	uint32_t id;
+	char *s;
+
+	if (found >= 0) {
+		t->v[found].refs++;
+		return found;
+	}
+	if (t->free == 0 && t->nids == t->cap) {
+		uint32_t ncap = t->cap ? t->cap * 2 : 64;
+		struct term *nv;
+		if (ncap <= t->cap ||
+		    (nv = realloc(t->v, ncap * sizeof(*nv))) == NULL)
+			return -1;
+		t->v = nv;
+		t->cap = ncap;
+	}
+	id = t->free != 0 ? t->free - 1 : t->nids;
+	if ((s = strdup(c)) == NULL)
+		return -1;
+	if (strmap_put(&t->byname, c, (void *)(uintptr_t)(id + 1)) == -1) {
+		free(s);
+		return -1;
+	}
+	if (id == t->nids)
+		t->nids++;
+	else
+		t->free = t->v[id].refs;
+	t->v[id].s = s;
+	t->v[id].refs = 1;
+	t->n++;
+	return id;
+}
+
+/* Drops a reference on term id; the last frees it and its id. */
+static void
+term_drop(struct terms *t, uint32_t id)
+{
+	struct term *e = &t->v[id];
+
+	if (--e->refs > 0)
+		return;
+	(void)strmap_del(&t->byname, e->s);
+	free(e->s);
+	e->s = NULL;
+	e->refs = t->free;
+	t->free = id + 1;
+	t->n--;
+}
+
+/* Drops a posting's reference on raw skill s; the last frees its cache
+ * entry (and the entry's reference on its term). */
+static void
+raw_drop(struct terms *t, const char *s)
+{
+	struct terms_raw *r = strmap_get(&t->raw, s);
+
+	if (r == NULL || --r->refs > 0)
+		return;
+	(void)strmap_del(&t->raw, s);
+	if (r->id >= 0)
+		term_drop(t, (uint32_t)r->id);
+	free(r);
+}
+
+/*
+ * The canonical id of s, a skill as posted, taking a reference on s's
+ * cache entry (made when missing) and, when s has a canonical form, on its
+ * term: -1 when it has none, -2 when out of memory (nothing taken). Each
+ * distinct skill runs the synonyms' patterns once per rule set; a result
+ * cut short by a PCRE2 limit or the clock is not remembered.
+ */
+static int64_t
+canon_take(struct terms *t, struct rules *rules, const char *s)
+{
+	struct terms_raw *r = strmap_get(&t->raw, s);
+	uint64_t hits = rules_stats_of(rules)->limit_hits;
+	char buf[CANON_MAX];
+	const char *c;
+	int64_t id;
+
+	if (r == NULL) {
+		if ((r = malloc(sizeof(*r))) == NULL)
+			return -2;
+		r->refs = 0;
+		r->id = TERMS_UNKNOWN;
+		if (strmap_put(&t->raw, s, r) == -1) {
+			free(r);
+			return -2;
+		}
+	}
+	r->refs++;
+	if (r->id != TERMS_UNKNOWN) {
+		if (r->id >= 0)
+			t->v[r->id].refs++;
+		return r->id;
+	}
+	c = rules_canon_skill(rules, s, buf, sizeof(buf));
+	if (c[0] == '\0')
+		id = -1;
+	else if ((id = term_take(t, c)) < 0) {
+		raw_drop(t, s);
+		return -2;
+	}
+	if (rules_stats_of(rules)->limit_hits == hits &&
+	    !rules_deadline_passed(rules)) {
+		r->id = id;
+		if (id >= 0)
+			t->v[id].refs++;	/* the entry's own */
+	}
+	return id;
+}
+
+int
+terms_take(struct terms *t, struct rules *rules, char *const *raw,
+    size_t nraw, uint32_t **ids, uint16_t *nids)
+{
+	uint32_t *v = NULL;
+	uint16_t n = 0;
+	size_t i;
+
+	*ids = NULL;
+	*nids = 0;
+	if (nraw > 0 && (v = calloc(nraw, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < nraw; i++) {
+		int64_t id = canon_take(t, rules, raw[i]);
+		bool dup = false;
+
+		if (id == -1)
+			continue;
+		if (id < 0)
+			goto fail;
+		for (uint16_t k = 0; k < n; k++)
+			dup |= v[k] == (uint32_t)id;
+		if (dup)
+			term_drop(t, (uint32_t)id);	/* one a posting */
+		else
+			v[n++] = (uint32_t)id;
+	}
+	*ids = v;
+	*nids = n;
+	return 0;
+fail:
+	terms_drop(t, raw, i, v, n);
+	return -1;
+}
+
+void
+terms_drop(struct terms *t, char *const *raw, size_t nraw, uint32_t *ids,
+    uint16_t nids)
+{
+	for (size_t i = 0; i < nraw; i++)
+		raw_drop(t, raw[i]);
+	for (uint16_t k = 0; k < nids; k++)
+		term_drop(t, ids[k]);
+	free(ids);
+}
