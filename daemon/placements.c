@@ -9,7 +9,10 @@
  * Hires of one posting through this daemon go one at a time (queue): each
  * is read after the one before it has its answer, so that they never
  * conflict with each other. Hires through other daemons still can; the
- * loser reads again and retries.
+ * loser reads again and retries. When Redis is down or does not answer a
+ * hire in time, the hires waiting behind it, never sent, are answered at
+ * once (-32004, applied false) instead of each waiting for the same link
+ * in turn.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,12 +62,17 @@ struct place_ctx {
 	char		 id[24];	/* of a hire recorded before */
 	bool		 queued;	/* heads key's list in the queue */
 	struct place_ctx *next;		/* the next hire of the posting */
+	struct place_ctx *ready_next;	/* in ready */
 };
 
 /* "EMP:ID" -> the hire of that posting in progress, heading the list of
  * those waiting for it. */
 static struct strmap	queue;
 static bool		queue_ready;
+/* Hires that head their posting's list and are still to be started, in
+ * order; place_run starts them. */
+static struct place_ctx	*ready, **ready_tail = &ready;
+static bool		 running;	/* place_run is below us */
 
 static void placement_job_read(const struct store_res *, void *);
 
@@ -75,24 +83,61 @@ place_start(struct place_ctx *pc)
 	    placement_job_read, pc->req);
 }
 
-/* pc is about to be answered (which frees it): the next hire of its
- * posting starts. */
+/*
+ * Starts the hires in ready, one after the other. A hire answered while
+ * another starts (should the store ever answer inside the call) only adds
+ * its successor to ready, for this loop: the stack never grows with the
+ * number of hires waiting.
+ */
 static void
-place_finish(struct place_ctx *pc)
+place_run(void)
 {
-	struct place_ctx *next = pc->next;
+	struct place_ctx *pc;
+
+	if (running)
+		return;
+	running = true;
+	while ((pc = ready) != NULL) {
+		if ((ready = pc->ready_next) == NULL)
+			ready_tail = &ready;
+		pc->ready_next = NULL;
+		place_start(pc);
+	}
+	running = false;
+}
+
+/*
+ * pc is about to be answered (which frees it) with status: the next hire
+ * of its posting starts. When pc could not reach Redis (down, or no answer
+ * within redis_timeout_ms), the hires waiting behind it were never sent
+ * and would each wait for the same link in turn: they are answered now,
+ * -32004 with applied false, and the posting's list ends.
+ */
+static void
+place_finish(struct place_ctx *pc, enum store_status status)
+{
+	struct place_ctx *next = pc->next, *w;
 
 	if (!pc->queued)
 		return;
 	pc->queued = false;
 	pc->next = NULL;
-	if (next == NULL) {
+	if (next == NULL || status == STORE_DOWN || status == STORE_UNKNOWN) {
 		(void)strmap_del(&queue, pc->key);
+		while ((w = next) != NULL) {	/* not queued: frees alone */
+			next = w->next;
+			w->next = NULL;
+			req_error(w->req, RPC_STORE_UNAVAILABLE,
+			    "store unavailable", json_pack("{s:b}", "applied",
+			    0));
+		}
 		return;
 	}
 	next->queued = true;
 	(void)strmap_put(&queue, pc->key, next);	/* replaces: no memory */
-	place_start(next);
+	*ready_tail = next;
+	ready_tail = &next->ready_next;
+	place_run();
 }
 
 static void
@@ -103,7 +148,7 @@ place_ctx_free(void *p)
 	/* Answered hires have left the queue already; should one be freed
 	 * without its answer, it leaves it now. */
 	if (pc->queued)
-		place_finish(pc);
+		place_finish(pc, STORE_OK);
 	else if (queue_ready && (h = strmap_get(&queue, pc->key)) != NULL)
 		for (; h->next != NULL; h = h->next)
 			if (h->next == pc) {
@@ -189,7 +234,7 @@ placement_reread(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct place_ctx *pc = r->ctx;
 
-	place_finish(pc);
+	place_finish(pc, res->status);
 	if (res->status != STORE_OK ||
 	    decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
 		methods_reply_store(r, res, "job");
@@ -223,7 +268,7 @@ placement_done(const struct store_res *res, void *arg)
 		    placement_reread, r);
 		return;
 	}
-	place_finish(pc);
+	place_finish(pc, res->status);
 	switch (res->status) {
 	case STORE_OK:
 		break;
@@ -265,7 +310,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	char *jtext = NULL, *stext, *ptext, *read;
 
 	if (res->status != STORE_OK) {
-		place_finish(pc);
+		place_finish(pc, res->status);
 		if (res->status == STORE_NOT_FOUND)
 			req_error(r, RPC_NOT_FOUND, "seeker not found",
 			    json_pack("{s:s}", "field", "seeker_id"));
@@ -274,7 +319,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 		return;
 	}
 	if (decode_rec(&res->recs[0], NULL, &pc->seeker) == -1) {
-		place_finish(pc);
+		place_finish(pc, STORE_OK);
 		req_error(r, RPC_INTERNAL_ERROR, "the stored seeker does not "
 		    "validate", NULL);
 		return;
@@ -282,7 +327,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	pc->seeker.version = res->recs[0].version + 1;
 	if (!pc->closing && (jtext = dump(codec_job_encode(&pc->job,
 	    &server.towns))) == NULL) {
-		place_finish(pc);
+		place_finish(pc, STORE_OK);
 		req_reply(r, NULL);
 		return;
 	}
@@ -298,7 +343,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 		free(stext);
 		free(ptext);
 		free(read);
-		place_finish(pc);
+		place_finish(pc, STORE_OK);
 		req_reply(r, NULL);
 		return;
 	}
@@ -328,7 +373,7 @@ placement_job_read(const struct store_res *res, void *arg)
 	struct place_ctx *pc = r->ctx;
 
 	if (res->status != STORE_OK) {
-		place_finish(pc);
+		place_finish(pc, res->status);
 		if (res->status == STORE_NOT_FOUND)
 			req_error(r, RPC_NOT_FOUND, "job not found",
 			    json_pack("{s:s}", "field", "job_id"));
@@ -337,7 +382,7 @@ placement_job_read(const struct store_res *res, void *arg)
 		return;
 	}
 	if (decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
-		place_finish(pc);
+		place_finish(pc, STORE_OK);
 		req_error(r, RPC_INTERNAL_ERROR, "the stored posting does not "
 		    "validate", NULL);
 		return;

@@ -6,6 +6,13 @@
  * timer per command. hiredis calls every command's callback exactly once,
  * with a NULL reply when the link drops, and frees the context itself after
  * a failed connect or a disconnect.
+ *
+ * A command that cannot be sent (no link, a link hiredis is tearing down,
+ * no memory) is not answered on the spot: it joins the list of answers
+ * owed (struct store's late), which a zero timer answers from the loop, in
+ * order. A callback answered on the spot could issue the next command of
+ * its queue, be answered on the spot again, and so on down the stack, once
+ * per command queued behind it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -28,6 +35,7 @@
 #define LOAD_BATCH	500
 #define TAIL_BATCH	500		/* entries a read of the stream takes */
 #define STREAM_ID_MAX	48
+#define OP_RESERVE	16		/* ops for when malloc fails */
 
 enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
 
@@ -85,6 +93,14 @@ struct store {
 	int64_t			 loaded_at;
 	char			 sha[SC_COUNT][41];	/* of scripts[] */
 	struct tail		 tail;
+	struct op		*late;		/* not sent: owed STORE_DOWN,
+						   oldest first */
+	struct op		**late_tail;
+	size_t			 nlate;
+	struct event		*late_timer;	/* answers them from the loop */
+	struct op		*reserve;	/* OP_RESERVE ops, for when
+						   malloc fails */
+	unsigned		 reserve_used;	/* bit i: reserve[i] in use */
 };
 
 enum op_kind { OP_PING, OP_SELECT, OP_SCRIPT, OP_INFO, OP_WRITE, OP_GET,
@@ -105,6 +121,7 @@ struct op {
 	bool		 data;		/* a write of records (not rules) */
 	sds		 evalsha;	/* the EVALSHA sent, until answered */
 	const char	*script;	/* its body, for a retry with EVAL */
+	struct op	*next;		/* in st->late */
 };
 
 /* ---- plumbing -------------------------------------------------------- */
@@ -131,11 +148,16 @@ static void	tail_reconnect_cb(evutil_socket_t fd, short ev, void *arg);
 static void
 op_free(struct op *op)
 {
+	struct store *st = op->st;
+
 	if (op->timer != NULL)
 		event_free(op->timer);
 	if (op->evalsha != NULL)
 		redisFreeSdsCommand(op->evalsha);
-	free(op);
+	if (op >= st->reserve && op < st->reserve + OP_RESERVE)
+		st->reserve_used &= ~(1u << (op - st->reserve));
+	else
+		free(op);
 }
 
 static void
@@ -170,19 +192,61 @@ op_timeout(evutil_socket_t fd, short ev, void *arg)
 	answer_status(op, STORE_UNKNOWN);
 }
 
+/*
+ * op was not sent: it answers STORE_DOWN from the loop, after every answer
+ * owed before it, never from inside the call that issued it (store.h).
+ */
+static void
+answer_later(struct store *st, struct op *op)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (op->cb == NULL || op->answered) {
+		op_free(op);
+		return;
+	}
+	if (op->timer != NULL)
+		evtimer_del(op->timer);
+	op->next = NULL;
+	*st->late_tail = op;
+	st->late_tail = &op->next;
+	st->nlate++;
+	if (!evtimer_pending(st->late_timer, NULL))
+		evtimer_add(st->late_timer, &now);
+}
+
+/* The answers owed when the timer fired. Those owed meanwhile (a callback
+ * issuing a command that cannot be sent either) wait for the next turn of
+ * the loop: each turn does a bounded amount of work. */
+static void
+answer_owed(evutil_socket_t fd, short ev, void *arg)
+{
+	struct store *st = arg;
+	struct op *op, *list = st->late;
+
+	(void)fd;
+	(void)ev;
+	st->late = NULL;
+	st->late_tail = &st->late;
+	while ((op = list) != NULL) {
+		list = op->next;
+		st->nlate--;
+		answer_status(op, STORE_DOWN);
+		op_free(op);
+	}
+}
+
 static void	on_reply(redisAsyncContext *ac, void *reply, void *privdata);
 
-/* Sends a command (op->evalsha when set, else argv); on failure answers
- * STORE_DOWN at once. */
+/* Sends a command (op->evalsha when set, else argv); one that cannot be
+ * sent answers STORE_DOWN from the loop (answer_later). */
 static void
 send_argv(struct store *st, struct op *op, int argc, const char **argv,
     const size_t *lens)
 {
-	op->st = st;
 	op->gen = st->gen;
-	if (st->ac == NULL) {
-		answer_status(op, STORE_DOWN);
-		op_free(op);
+	if (st->ac == NULL || st->freeing) {
+		answer_later(st, op);
 		return;
 	}
 	if (op->cb != NULL) {
@@ -191,8 +255,7 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 			(st->cfg->redis_timeout_ms % 1000) * 1000
 		};
 		if ((op->timer = evtimer_new(st->base, op_timeout, op)) == NULL) {
-			answer_status(op, STORE_DOWN);
-			op_free(op);
+			answer_later(st, op);
 			return;
 		}
 		/* The loop's cached time is stale after a long callback (a
@@ -200,11 +263,12 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 		event_base_update_cache_time(st->base);
 		evtimer_add(op->timer, &tv);
 	}
+	/* Refused while hiredis tears the link down (its callbacks for the
+	 * commands in flight, which may issue new ones, come first). */
 	if ((op->evalsha != NULL ? redisAsyncFormattedCommand(st->ac, on_reply,
 	    op, op->evalsha, sdslen(op->evalsha)) : redisAsyncCommandArgv(st->ac,
 	    on_reply, op, argc, argv, lens)) != REDIS_OK) {
-		answer_status(op, STORE_DOWN);
-		op_free(op);
+		answer_later(st, op);
 		return;
 	}
 	st->pending++;
@@ -232,8 +296,7 @@ send_script(struct store *st, struct op *op, enum script_id id, int argc,
 	if (redisFormatSdsCommandArgv(&op->evalsha, argc, argv, lens) ==
 	    -1) {
 		op->evalsha = NULL;
-		answer_status(op, STORE_DOWN);
-		op_free(op);
+		answer_later(st, op);
 		return;
 	}
 	send_argv(st, op, 0, NULL, NULL);
@@ -269,29 +332,39 @@ retry_eval(struct store *st, struct op *op)
 	redisFreeSdsCommand(op->evalsha);
 	op->evalsha = NULL;
 	if (cmd == NULL || redisAsyncFormattedCommand(st->ac, on_reply, op,
-	    cmd, sdslen(cmd)) != REDIS_OK) {
-		answer_status(op, STORE_DOWN);
-		op_free(op);
-	} else
+	    cmd, sdslen(cmd)) != REDIS_OK)
+		answer_later(st, op);
+	else
 		st->pending++;
 	if (cmd != NULL)
 		sdsfree(cmd);
 }
 
+/*
+ * A command to send. Never NULL when it has a callback: without memory it
+ * is one of the reserve's, so that it too answers from the loop (a command
+ * answered on the spot could be issued again on the spot, without end);
+ * with the reserve used up too, the daemon cannot keep its promises and
+ * exits. The load's steps (no callback) are dropped instead: the link is
+ * going down, or the load is tried again with the next one.
+ */
 static struct op *
-op_new(enum op_kind kind, store_cb *cb, void *arg)
+op_new(struct store *st, enum op_kind kind, store_cb *cb, void *arg)
 {
 	struct op *op = calloc(1, sizeof(*op));
 
-	if (op == NULL) {
-		if (cb != NULL) {
-			struct store_res res;
-			memset(&res, 0, sizeof(res));
-			res.status = STORE_DOWN;
-			cb(&res, arg);
+	for (int i = 0; op == NULL && cb != NULL && i < OP_RESERVE; i++)
+		if ((st->reserve_used & (1u << i)) == 0) {
+			st->reserve_used |= 1u << i;
+			op = &st->reserve[i];
+			memset(op, 0, sizeof(*op));
 		}
+	if (op == NULL) {
+		if (cb != NULL)
+			fatalx("out of memory for a Redis command");
 		return NULL;
 	}
+	op->st = st;
 	op->kind = kind;
 	op->cb = cb;
 	op->arg = arg;
@@ -657,7 +730,7 @@ static void
 send_load(struct store *st, enum op_kind kind, long offset, int argc,
     const char **argv)
 {
-	struct op *op = op_new(kind, NULL, NULL);
+	struct op *op = op_new(st, kind, NULL, NULL);
 
 	if (op == NULL)
 		return;
@@ -701,7 +774,7 @@ load_start(struct store *st)
 
 	st->state = ST_LOADING;
 	st->nloaded = 0;
-	if ((op = op_new(OP_LOAD_POS, NULL, NULL)) != NULL)
+	if ((op = op_new(st, OP_LOAD_POS, NULL, NULL)) != NULL)
 		send_script(st, op, SC_CHANGES, 4, argv);
 	load_employers_from(st, 0);
 }
@@ -1034,22 +1107,25 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->backoff_ms = BACKOFF_MIN_MS;
 	st->tail.backoff_ms = BACKOFF_MIN_MS;
 	strcpy(st->tail.id, "0-0");
-	if (script_shas(st) == -1) {
-		free(st);
-		return NULL;
-	}
-	if ((st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
+	st->late_tail = &st->late;
+	if (script_shas(st) == -1 ||
+	    (st->reserve = calloc(OP_RESERVE, sizeof(*st->reserve))) == NULL ||
+	    (st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
 	    (st->connect_timer = evtimer_new(base, connect_timeout, st)) ==
 	    NULL ||
 	    (st->tail.reconnect = evtimer_new(base, tail_reconnect_cb,
 	    st)) == NULL ||
-	    (st->tail.timer = evtimer_new(base, tail_timeout, st)) == NULL) {
+	    (st->tail.timer = evtimer_new(base, tail_timeout, st)) == NULL ||
+	    (st->late_timer = evtimer_new(base, answer_owed, st)) == NULL) {
 		if (st->reconnect != NULL)
 			event_free(st->reconnect);
 		if (st->connect_timer != NULL)
 			event_free(st->connect_timer);
 		if (st->tail.reconnect != NULL)
 			event_free(st->tail.reconnect);
+		if (st->tail.timer != NULL)
+			event_free(st->tail.timer);
+		free(st->reserve);
 		free(st);
 		return NULL;
 	}
@@ -1069,14 +1145,22 @@ store_free(struct store *st)
 	if (st == NULL)
 		return;
 	st->freeing = true;
-	if (st->ac != NULL)
-		redisAsyncFree(st->ac);	/* calls back every op with NULL */
+	if (st->ac != NULL) {
+		redisAsyncContext *ac = st->ac;
+		st->ac = NULL;		/* what the callbacks issue: not sent */
+		redisAsyncFree(ac);	/* calls back every op with NULL */
+	}
 	if (st->tail.ac != NULL)
 		redisAsyncFree(st->tail.ac);
+	/* the answers owed, and those their callbacks make owed */
+	while (st->late != NULL)
+		answer_owed(-1, 0, st);
 	event_free(st->reconnect);
 	event_free(st->connect_timer);
 	event_free(st->tail.reconnect);
 	event_free(st->tail.timer);
+	event_free(st->late_timer);
+	free(st->reserve);
 	free(st);
 }
 
@@ -1104,7 +1188,7 @@ void
 store_rules_get(struct store *st, store_cb *cb, void *arg)
 {
 	char key[128];
-	struct op *op = op_new(OP_GET, cb, arg);
+	struct op *op = op_new(st, OP_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "updated_at",
 	    "updated_at", "status" };
 
@@ -1119,7 +1203,7 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
     store_cb *cb, void *arg)
 {
 	char ev[32], now[32], maxlen[32], hist[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, doc, ev, now, maxlen, hist };
 
@@ -1141,7 +1225,7 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
     store_cb *cb, void *arg)
 {
 	char lim[32], one[32];
-	struct op *op = op_new(OP_RULES, cb, arg);
+	struct op *op = op_new(st, OP_RULES, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, lim, one };
 
@@ -1161,7 +1245,7 @@ put_record(struct store *st, enum script_id script, const char *id,
     const char *doc, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id,
 	    doc, now, maxlen };
 
@@ -1178,7 +1262,7 @@ get_record(struct store *st, const char *kind, const char *id, store_cb *cb,
     void *arg)
 {
 	char key[256];
-	struct op *op = op_new(OP_GET, cb, arg);
+	struct op *op = op_new(st, OP_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "created_at",
 	    "updated_at", "status" };
 
@@ -1206,7 +1290,7 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
     void *arg)
 {
 	char lat[32], lon[32], ev[32], now[32], maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, w->employer_id, w->id, w->doc, w->dis,
 	    w->town, lat, lon, ev, now, maxlen };
@@ -1231,7 +1315,7 @@ store_close_job(struct store *st, const char *employer_id, const char *id,
     const char *reason, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, employer_id, id, reason, now, maxlen };
 
@@ -1247,7 +1331,7 @@ store_get_job(struct store *st, const char *employer_id, const char *id,
     store_cb *cb, void *arg)
 {
 	char key[256];
-	struct op *op = op_new(OP_GET, cb, arg);
+	struct op *op = op_new(st, OP_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "posted_at",
 	    "updated_at", "status" };
 
@@ -1263,7 +1347,7 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
     store_cb *cb, void *arg)
 {
 	char limit[32];
-	struct op *op = op_new(OP_LIST, cb, arg);
+	struct op *op = op_new(st, OP_LIST, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, q->employer_id ? q->employer_id : "",
 	    q->cursor ? q->cursor : "", limit, q->town ? q->town : "",
@@ -1349,7 +1433,7 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
     void *arg)
 {
 	char maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, id, maxlen };
 
@@ -1367,7 +1451,7 @@ store_record_placement(struct store *st, const struct placement_write *w,
     store_cb *cb, void *arg)
 {
 	char jv[32], day[32], now[32], maxlen[32];
-	struct op *op = op_new(OP_WRITE, cb, arg);
+	struct op *op = op_new(st, OP_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->hire,
 	    w->seeker_id, w->employer_id, w->job_id, jv,
 	    w->job_doc != NULL ? w->job_doc : "", w->seeker_doc_read,
@@ -1387,7 +1471,7 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
     const char *cursor, size_t limit, store_cb *cb, void *arg)
 {
 	char f[32], t[32], l[32];
-	struct op *op = op_new(OP_LIST, cb, arg);
+	struct op *op = op_new(st, OP_LIST, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t,
 	    cursor != NULL ? cursor : "", l };
 
@@ -1835,7 +1919,7 @@ store_quiesce(struct store *st)
 size_t
 store_pending(const struct store *st)
 {
-	return st->pending;
+	return st->pending + st->nlate;
 }
 
 void
@@ -1852,5 +1936,5 @@ store_info(const struct store *st, struct store_info *out)
 	out->changes = st->tail.changes;
 	out->loads = st->loads;
 	out->loaded_at = st->loaded_at;
-	out->pending = st->pending;
+	out->pending = store_pending(st);
 }

@@ -2,11 +2,15 @@
  * store.h - Redis, the system of record, spoken to asynchronously (hiredis on
  * the daemon's libevent loop). The only module that knows hiredis.
  *
- * Every call answers through its callback exactly once: at once with
- * STORE_DOWN when Redis is not connected (nothing was sent), or later with
- * the outcome, or with STORE_UNKNOWN when Redis did not confirm within
- * redis_timeout_ms or the link dropped after the command was sent. When
- * the reply to such a write comes after all, the mirror is loaded again
+ * Every call answers through its callback exactly once, and never from
+ * inside the call itself: with STORE_DOWN when the command could not be
+ * sent (Redis not connected, the link being torn down, no memory), from
+ * the event loop at its next turn, in the order such answers became owed;
+ * or with the outcome; or with STORE_UNKNOWN when Redis did not confirm
+ * within redis_timeout_ms or the link dropped after the command was sent.
+ * A callback may therefore issue the next command of a queue or a loop
+ * without the stack growing with the queue. When the reply to a write
+ * answered STORE_UNKNOWN comes after all, the mirror is loaded again
  * (through the hooks), since it may no longer be what Redis holds.
  * Writes are single Lua scripts: the record, its index entries and its
  * change-stream entry are applied together or not at all.
@@ -142,6 +146,8 @@ struct store	*store_new(struct event_base *base, const struct config *cfg,
 		    const struct store_hooks *hooks);
 /* Connects (and keeps reconnecting with backoff until store_free). */
 void		 store_start(struct store *st);
+/* Answers every command still owed first (STORE_UNKNOWN for those sent,
+ * STORE_DOWN for the others and for what their callbacks issue). */
 void		 store_free(struct store *st);
 bool		 store_connected(const struct store *st);
 bool		 store_loaded(const struct store *st);
@@ -151,7 +157,8 @@ void		 store_reload(struct store *st, const char *why);
 /* Stopping: stops following the change stream and loading the mirror
  * again; commands still work. */
 void		 store_quiesce(struct store *st);
-/* Commands sent whose callback has not been called yet. */
+/* Commands whose callback has not been called yet (sent, or owed
+ * STORE_DOWN from the loop). */
 size_t		 store_pending(const struct store *st);
 
 struct store_info {
