@@ -61,6 +61,10 @@ struct config {
 	size_t		 max_pending;		/* requests owed per conn */
 	size_t		 max_request_rate;	/* per conn, per second */
 	size_t		 max_output_bytes;	/* unread output per conn */
+	size_t		 job_list_scan;		/* postings one job.list
+						   examines */
+	size_t		 job_list_bytes;	/* documents one job.list
+						   reads */
 	int		 anon_idle_timeout_s;	/* before hello */
 	struct token	*tokens;
 	size_t		 ntokens;
