@@ -119,6 +119,7 @@ class ConfigCheckTest(unittest.TestCase):
             ("max_batch", ["takes 1 value"]),
             ("log_level loud", ["log_level"]),
             ("redis_db 16", ["redis_db"]),
+            ("max_store_inflight 0", ["max_store_inflight", "1 to"]),
             ("job_list_scan 0", ["job_list_scan", "1 to"]),
             ("job_list_bytes 1k", ["job_list_bytes", "4k to"]),
         ]
