@@ -48,7 +48,9 @@ enum answer {
 	A_SMALL,	/* a write's {id, version, ...}, stats.plan, an error */
 	A_RECORD,	/* one stored record (its fields' limits bound it) */
 	A_PAGE,		/* a job.list page (job_list_bytes) */
-	A_BULK		/* placement.list's 1000 rows, rules.history */
+	A_BULK		/* placement.list's 1000 rows; rules.history's 100
+			   rule sets of the shipped one's size (larger ones
+			   can go past it) */
 };
 
 #define RESERVE_SMALL	(4 * 1024)
