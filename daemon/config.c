@@ -50,6 +50,9 @@ config_defaults(struct config *c)
 	c->max_pending = 1024;
 	c->max_request_rate = 10000;
 	c->max_output_bytes = 4 * 1024 * 1024;
+	c->max_store_inflight = 16;
+	c->job_list_scan = 200;
+	c->job_list_bytes = 256 * 1024;
 	c->anon_idle_timeout_s = 10;
 	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
 	regex_limits_defaults(&c->regex);
@@ -508,6 +511,20 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		if (parse_size(argv[1], 4096, 1024u * 1024 * 1024,
 		    &c->max_output_bytes) == -1)
 			BAD("expected 4k to 1G");
+	} else if (strcmp(k, "max_store_inflight") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &c->max_store_inflight) ==
+		    -1)
+			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "job_list_scan") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 100000, &c->job_list_scan) == -1)
+			BAD("expected 1 to 100000");
+	} else if (strcmp(k, "job_list_bytes") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 4096, 64u * 1024 * 1024,
+		    &c->job_list_bytes) == -1)
+			BAD("expected 4k to 64M");
 	} else if (strcmp(k, "line_timeout_s") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 86400, &n) == -1)

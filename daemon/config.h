@@ -58,9 +58,14 @@ struct config {
 	int		 hello_pause_s;
 	int		 idle_timeout_s;	/* after hello */
 	int		 line_timeout_s;	/* a whole line, from its first byte */
-	size_t		 max_pending;		/* requests owed per conn */
+	size_t		 max_pending;		/* lines owed per conn */
 	size_t		 max_request_rate;	/* per conn, per second */
-	size_t		 max_output_bytes;	/* unread output per conn */
+	size_t		 max_output_bytes;	/* answers owed per conn */
+	size_t		 max_store_inflight;	/* store requests per conn */
+	size_t		 job_list_scan;		/* postings one job.list
+						   examines */
+	size_t		 job_list_bytes;	/* documents one job.list
+						   reads */
 	int		 anon_idle_timeout_s;	/* before hello */
 	struct token	*tokens;
 	size_t		 ntokens;

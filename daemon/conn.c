@@ -33,18 +33,28 @@
 #include "proto/frame.h"
 #include "proto/rpc.h"
 
+/* One place of a slot: a response, serialised as soon as it is in. */
+struct answer {
+	char			*buf;		/* without its newline; NULL:
+						   none (a notification) */
+	size_t			 len;
+	bool			 done;
+};
+
 struct slot {
 	TAILQ_ENTRY(slot)	 entry;
 	struct conn		*conn;		/* NULL once the conn closed */
-	json_t			**resp;		/* n entries, NULL = none */
+	struct answer		*ans;		/* n places */
 	size_t			 n, filled;
+	size_t			 sent;		/* places at the head written */
 	bool			 batch, sealed;
+	bool			 opened;	/* a batch's "[" is written */
 };
 
 static void	slot_free(struct slot *s);
 static void	conn_flush(struct conn *c);
+static void	conn_wake(struct conn *c);
 static void	read_cb(struct bufferevent *bev, void *arg);
-static void	resume(struct conn *c);
 
 /* ---- slots and requests ---------------------------------------------- */
 
@@ -53,7 +63,7 @@ slot_new(struct conn *c, size_t n, bool batch)
 {
 	struct slot *s = calloc(1, sizeof(*s));
 
-	if (s == NULL || (s->resp = calloc(n, sizeof(*s->resp))) == NULL) {
+	if (s == NULL || (s->ans = calloc(n, sizeof(*s->ans))) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -65,12 +75,16 @@ slot_new(struct conn *c, size_t n, bool batch)
 	return s;
 }
 
+/* Frees s and what it holds (counted out of its conn's held bytes). */
 static void
 slot_free(struct slot *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		json_decref(s->resp[i]);
-	free(s->resp);
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->conn != NULL)
+			s->conn->held -= s->ans[i].len;
+		free(s->ans[i].buf);
+	}
+	free(s->ans);
 	free(s);
 }
 
@@ -80,22 +94,36 @@ slot_done(const struct slot *s)
 	return s->sealed && s->filled == s->n;
 }
 
-/* Called whenever the slot may have become complete. */
+/* Called whenever the slot may have an answer to write or be complete:
+ * the slot at the head of its queue writes its answers as they come. */
 static void
 slot_check(struct slot *s)
 {
-	if (!slot_done(s))
-		return;
-	if (s->conn == NULL)
-		slot_free(s);
-	else
+	if (s->conn == NULL) {
+		if (slot_done(s))
+			slot_free(s);
+	} else if (TAILQ_FIRST(&s->conn->slots) == s)
 		conn_flush(s->conn);
 }
 
 void
 slot_put(struct slot *s, size_t index, json_t *resp)
 {
-	s->resp[index] = resp;
+	struct answer *a = &s->ans[index];
+	char *line;
+	size_t len;
+
+	if (resp != NULL && s->conn != NULL && s->conn->state != CONN_CLOSED) {
+		if ((line = rpc_dump(resp, &len)) != NULL) {
+			a->buf = line;
+			a->len = len - 1;	/* the newline goes later */
+			s->conn->held += a->len;
+		} else
+			log_warnx("conn %llu: cannot serialise a response",
+			    (unsigned long long)s->conn->id);
+	}
+	json_decref(resp);
+	a->done = true;
 	s->filled++;
 	slot_check(s);
 }
@@ -105,6 +133,17 @@ slot_seal(struct slot *s)
 {
 	s->sealed = true;
 	slot_check(s);
+}
+
+void
+slot_abandon(struct slot *s, size_t index)
+{
+	for (; index < s->n; index++)
+		if (!s->ans[index].done) {
+			s->ans[index].done = true;
+			s->filled++;
+		}
+	slot_seal(s);
 }
 
 struct req *
@@ -134,6 +173,7 @@ void
 req_reply(struct req *r, json_t *resp)
 {
 	struct slot *s = r->slot;
+	struct conn *c = s->conn;
 	size_t index = r->index;
 
 	metrics_request(r->metric, resp == NULL ||
@@ -144,8 +184,15 @@ req_reply(struct req *r, json_t *resp)
 	} else if (resp == NULL)
 		resp = rpc_error(r->id, RPC_INTERNAL_ERROR, "internal error",
 		    NULL);
-	if (r->close_after && s->conn != NULL && s->conn->state == CONN_OPEN)
-		s->conn->state = CONN_DRAINING;
+	if (r->close_after && c != NULL && c->state == CONN_OPEN)
+		c->state = CONN_DRAINING;
+	if (r->reserve > 0 && c != NULL) {
+		/* Its share of the link is free again, and its answer is
+		 * counted as itself from here on. */
+		c->inflight--;
+		c->reserved -= r->reserve;
+		conn_wake(c);
+	}
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
 	json_decref(r->id);
@@ -165,92 +212,163 @@ req_error(struct req *r, int code, const char *message, json_t *data)
 	req_reply(r, rpc_error(r->id, code, message, data));
 }
 
+/* ---- back-pressure --------------------------------------------------- */
+
+/* The bytes c is owed: see conn.h. */
+static size_t
+owed(const struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    c->held + c->reserved;
+}
+
+bool
+conn_may_start(const struct conn *c, size_t reserve)
+{
+	return owed(c) < server.cfg.max_output_bytes &&
+	    (reserve == 0 || c->inflight < server.cfg.max_store_inflight);
+}
+
+void
+conn_hold_store(struct conn *c, struct req *r, size_t reserve)
+{
+	r->reserve = reserve;
+	c->inflight++;
+	c->reserved += reserve;
+}
+
+/*
+ * Whether c must not read more: max_pending lines owed, max_output_bytes
+ * owed, or requests of a line still waiting to start. A client that
+ * pipelines without reading is then held back by TCP instead of by the
+ * daemon's memory.
+ */
+static bool
+backlogged(const struct conn *c)
+{
+	return c->wait_root != NULL || c->nslots >= server.cfg.max_pending ||
+	    owed(c) >= server.cfg.max_output_bytes;
+}
+
+/* Resumes c from the loop, never inside the callback that made room: its
+ * waiting requests first, then reading. */
+static void
+conn_wake(struct conn *c)
+{
+	if (c->state != CONN_CLOSED && (c->paused || c->wait_root != NULL))
+		event_active(c->wake, EV_TIMEOUT, 0);
+}
+
+static void
+wake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)ev;
+	if (c->state == CONN_CLOSED)
+		return;
+	if (c->wait_root != NULL) {
+		methods_resume(c);
+		if (c->wait_root != NULL || c->state == CONN_CLOSED)
+			return;
+	}
+	if (c->state == CONN_OPEN && c->paused && !backlogged(c)) {
+		c->paused = false;
+		bufferevent_enable(c->bev, EV_READ);
+		/* Lines already buffered get no new read event. */
+		read_cb(c->bev, c);
+	} else if (c->state == CONN_DRAINING)
+		conn_flush(c);
+}
+
 /* ---- output ---------------------------------------------------------- */
 
-/* Serialises a complete slot into the output buffer. */
+static void
+free_answer(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	free((void *)data);
+}
+
+/* Moves answer a into the output buffer (without copying it), between
+ * before and after (a batch's punctuation, the newline; may be ""). */
+static void
+write_answer(struct conn *c, const char *before, struct answer *a,
+    const char *after)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	if (before[0] != '\0')
+		bufferevent_write(c->bev, before, strlen(before));
+	c->held -= a->len;
+	if (evbuffer_add_reference(out, a->buf, a->len, free_answer,
+	    NULL) == -1) {
+		bufferevent_write(c->bev, a->buf, a->len);
+		free(a->buf);
+	}
+	a->buf = NULL;
+	a->len = 0;
+	if (after[0] != '\0')
+		bufferevent_write(c->bev, after, strlen(after));
+}
+
+/*
+ * Writes the answers of s, the slot at the head of the queue, that are in,
+ * in order, up to the first still missing: a batch's answers go out as
+ * they come, "[" before the first and "]" and the newline once all are
+ * in; a batch of notifications alone writes nothing.
+ */
 static void
 slot_write(struct conn *c, struct slot *s)
 {
-	json_t *out = NULL;
-	char *line;
-	size_t len;
+	for (; s->sent < s->n && s->ans[s->sent].done; s->sent++) {
+		struct answer *a = &s->ans[s->sent];
 
-	if (s->batch) {
-		if ((out = json_array()) == NULL)
-			return;
-		for (size_t i = 0; i < s->n; i++)
-			if (s->resp[i] != NULL)
-				json_array_append(out, s->resp[i]);
-		if (json_array_size(out) == 0) {
-			json_decref(out);
-			return;		/* all notifications */
-		}
-	} else if (s->resp[0] != NULL)
-		out = json_incref(s->resp[0]);
-	if (out == NULL)
-		return;
-	if ((line = rpc_dump(out, &len)) != NULL) {
-		bufferevent_write(c->bev, line, len);
-		free(line);
-	} else
-		log_warnx("conn %llu: cannot serialise a response",
-		    (unsigned long long)c->id);
-	json_decref(out);
+		if (a->buf == NULL)
+			continue;
+		if (s->batch) {
+			write_answer(c, s->opened ? "," : "[", a, "");
+			s->opened = true;
+		} else
+			write_answer(c, "", a, "\n");
+	}
+	if (s->batch && s->opened && slot_done(s)) {
+		bufferevent_write(c->bev, "]\n", 2);
+		s->opened = false;
+	}
 }
 
 static void
 maybe_finish(struct conn *c)
 {
 	if (c->state == CONN_DRAINING && TAILQ_EMPTY(&c->slots) &&
+	    c->wait_root == NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_close(c, MC_DONE, "done");
 }
 
-/* Writes every complete slot at the head of the queue, in order. */
+/* Writes every answer that is in at the head of the queue, in order, and
+ * drops the slots that are complete. */
 static void
 conn_flush(struct conn *c)
 {
 	struct slot *s;
 
-	while ((s = TAILQ_FIRST(&c->slots)) != NULL && slot_done(s)) {
-		TAILQ_REMOVE(&c->slots, s, entry);
-		c->nslots--;
+	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
 		if (c->state != CONN_CLOSED)
 			slot_write(c, s);
+		if (!slot_done(s))
+			break;
+		TAILQ_REMOVE(&c->slots, s, entry);
+		c->nslots--;
 		slot_free(s);
 	}
 	if (c->state == CONN_DRAINING)
 		bufferevent_disable(c->bev, EV_READ);
 	maybe_finish(c);
-	resume(c);
-}
-
-/*
- * Whether c owes so much that it must not read more: max_pending requests
- * not yet answered, or max_output_bytes of answers the peer has not read.
- * A client that pipelines without reading is then held back by TCP
- * instead of by the daemon's memory.
- */
-static bool
-backlogged(const struct conn *c)
-{
-	return c->nslots >= server.cfg.max_pending ||
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) >=
-	    server.cfg.max_output_bytes;
-}
-
-/* Reads again once a paused connection's backlog has gone. */
-static void
-resume(struct conn *c)
-{
-	if (!c->paused || c->state != CONN_OPEN || backlogged(c))
-		return;
-	c->paused = false;
-	bufferevent_enable(c->bev, EV_READ);
-	/* Lines already buffered get no new read event: serve them now
-	 * (unless read_cb is below us and will go on by itself). */
-	if (!c->in_read)
-		read_cb(c->bev, c);
+	conn_wake(c);
 }
 
 /* ---- input ----------------------------------------------------------- */
@@ -319,19 +437,18 @@ read_cb(struct bufferevent *bev, void *arg)
 
 	bool consumed = false;
 
-	c->in_read = true;
 	while (c->state == CONN_OPEN) {
 		size_t len = evbuffer_get_length(in), max, linelen, used;
 		struct evbuffer_ptr start, nl;
 		const char *data;
 
-		if (len == 0)
-			break;
 		if (backlogged(c)) {
 			c->paused = true;
 			bufferevent_disable(c->bev, EV_READ);
 			break;
 		}
+		if (len == 0)
+			break;
 		max = c->role == ROLE_ANON ? server.cfg.anon_max_line_bytes :
 		    server.cfg.max_line_bytes;
 		evbuffer_ptr_set(in, &start, c->scanned, EVBUFFER_PTR_SET);
@@ -345,7 +462,6 @@ read_cb(struct bufferevent *bev, void *arg)
 		c->scanned = 0;
 		data = (const char *)evbuffer_pullup(in, nl.pos + 1);
 		if (data == NULL) {
-			c->in_read = false;
 			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
@@ -359,7 +475,6 @@ read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, used);
 		consumed = true;
 	}
-	c->in_read = false;
 	/* A line's clock starts at its first byte: the line left over, if
 	 * any, is a new one when a line was just taken. */
 	if (c->state == CONN_OPEN) {
@@ -380,8 +495,7 @@ write_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
 	maybe_finish(arg);
-	if (((struct conn *)arg)->state == CONN_OPEN)
-		resume(arg);
+	conn_wake(arg);
 }
 
 static void
@@ -391,7 +505,9 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_EOF) {
-		/* The peer sent all it will: answer what it asked, then go. */
+		/* The peer sent all it will: answer what it asked, then go.
+		 * (Reading is off while the connection is paused, so the end
+		 * is seen only once every line before it was taken.) */
 		if (c->state == CONN_OPEN) {
 			read_cb(c->bev, c);
 			if (c->state == CONN_OPEN)
@@ -436,6 +552,11 @@ conn_free(struct conn *c)
 {
 	struct slot *s;
 
+	if (c->wait_root != NULL) {	/* those requests will never start */
+		slot_abandon(c->wait_slot, c->wait_next);
+		json_decref(c->wait_root);
+		c->wait_root = NULL;
+	}
 	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
 		TAILQ_REMOVE(&c->slots, s, entry);
 		s->conn = NULL;
@@ -447,6 +568,8 @@ conn_free(struct conn *c)
 		bufferevent_free(c->bev);
 	if (c->line_timer != NULL)
 		event_free(c->line_timer);
+	if (c->wake != NULL)
+		event_free(c->wake);
 	free(c);
 }
 
@@ -459,6 +582,7 @@ conn_close(struct conn *c, enum metrics_close why, const char *reason)
 	metrics_conn_closed(why);
 	c->state = CONN_CLOSED;
 	evtimer_del(c->line_timer);
+	event_del(c->wake);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_REMOVE(&server.conns, c, entry);
 	server.nconns--;
@@ -601,13 +725,16 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		c->bev = bufferevent_socket_new(server.base, fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 	c->line_timer = evtimer_new(server.base, line_timeout, c);
-	if (c->bev == NULL || c->line_timer == NULL) {
+	c->wake = event_new(server.base, -1, 0, wake_cb, c);
+	if (c->bev == NULL || c->line_timer == NULL || c->wake == NULL) {
 		if (c->bev != NULL)
 			bufferevent_free(c->bev);
 		else
 			evutil_closesocket(fd);
 		if (c->line_timer != NULL)
 			event_free(c->line_timer);
+		if (c->wake != NULL)
+			event_free(c->wake);
 		free(c);
 		return;
 	}

@@ -7,6 +7,18 @@
  * request (struct req) points to its slot, never to the connection: when the
  * connection closes, its slots are detached and free themselves when their
  * last request answers, so a late Redis reply never touches a freed conn.
+ *
+ * Back-pressure: every answer is serialised as it comes, and a connection
+ * is "owed" the bytes of its answers written and not yet read by the peer
+ * (its output buffer), of those done and waiting behind earlier ones, and a
+ * reservation for each of its store requests in flight (the most that
+ * request's answer can hold). A request is started only while what its
+ * connection is owed is below max_output_bytes and, when it uses the store,
+ * while fewer than max_store_inflight of the connection's store requests
+ * are in flight; otherwise it waits, with every request after it, and the
+ * connection is not read until they could all start. So one client can
+ * neither fill the shared Redis link nor make the daemon hold more than
+ * max_output_bytes plus one answer on its behalf, whether or not it reads.
  */
 #ifndef JM_CONN_H
 #define JM_CONN_H
@@ -48,9 +60,24 @@ struct conn {
 	bool			 paused;	/* not reading: owes too much */
 	double			 rate_tokens;	/* requests it may still make */
 	int64_t			 rate_at;	/* when they were counted, us */
-	bool			 in_read;	/* inside read_cb */
 	TAILQ_HEAD(, slot)	 slots;		/* replies owed, in order */
 	size_t			 nslots;
+	size_t			 held;		/* bytes of answers done and
+						   waiting behind others */
+	size_t			 reserved;	/* bytes reserved for the
+						   answers of store requests
+						   in flight */
+	size_t			 inflight;	/* store requests in flight */
+	/*
+	 * The requests of a line that could not start yet (conn_may_start):
+	 * wait_root (owned: an array, or the one request) from item
+	 * wait_next on, into wait_slot; started in order by
+	 * methods_resume when the connection may start them.
+	 */
+	json_t			*wait_root;
+	struct slot		*wait_slot;
+	size_t			 wait_next;
+	struct event		*wake;		/* resumes it from the loop */
 };
 
 /* A request being served. The handler answers it exactly once. */
@@ -64,6 +91,8 @@ struct req {
 	void		*ctx;		/* the handler's state, and its free */
 	void		(*ctx_free)(void *);
 	bool		 close_after;	/* close the connection after reply */
+	size_t		 reserve;	/* a store request in flight: the
+					   bytes reserved for its answer */
 	int64_t		 start_us;	/* dispatched (mono_us) */
 	int		 metric;	/* the method's index in the method
 					   table, for metrics.h; -1: none */
@@ -95,12 +124,26 @@ void	conn_set_idle(struct conn *c);
 void	conn_close(struct conn *c, enum metrics_close why,
 	    const char *reason);
 
+/*
+ * Whether c may start one more request now: what it is owed is below
+ * max_output_bytes and, for a request of a method that uses the store
+ * (reserve > 0), fewer than max_store_inflight of its store requests are
+ * in flight.
+ */
+bool	conn_may_start(const struct conn *c, size_t reserve);
+/* Counts r as one of c's store requests in flight until it answers,
+ * reserving reserve bytes (> 0) for its answer. */
+void	conn_hold_store(struct conn *c, struct req *r, size_t reserve);
+
 /* A slot of n responses at the tail of c's queue (batch: an array). */
 struct slot *slot_new(struct conn *c, size_t n, bool batch);
 /* Stores a response that needs no request (an invalid batch item). */
 void	slot_put(struct slot *s, size_t index, json_t *resp);
-/* Closes the slot for new requests; it is written when all have answered. */
+/* Closes the slot for new requests; its line ends once all have answered. */
 void	slot_seal(struct slot *s);
+/* Seals s with its places from index on left without an answer (their
+ * requests will never start: the connection closed). */
+void	slot_abandon(struct slot *s, size_t index);
 /* A request answering into s at index; id is borrowed (copied). */
 struct req *req_new(struct slot *s, size_t index, json_t *id,
 	    const struct conn *c);

@@ -38,43 +38,64 @@
 
 typedef void method_fn(struct req *r, json_t *params);
 
+/*
+ * How a method answers, for back-pressure (conn_may_start): from memory,
+ * or through the store with an answer of at most so many bytes, reserved
+ * while its store request is in flight.
+ */
+enum answer {
+	A_MEMORY,	/* no store request */
+	A_SMALL,	/* a write's {id, version, ...}, stats.plan, an error */
+	A_RECORD,	/* one stored record (its fields' limits bound it) */
+	A_PAGE,		/* a job.list page (job_list_bytes) */
+	A_BULK		/* placement.list's 1000 rows; rules.history's 100
+			   rule sets of the shipped one's size (larger ones
+			   can go past it) */
+};
+
+#define RESERVE_SMALL	(4 * 1024)
+#define RESERVE_RECORD	(96 * 1024)
+#define RESERVE_BULK	(512 * 1024)
+#define RESERVE_ROW	128		/* job.list: a posting's fields */
+
 struct method {
 	const char	*name;
 	unsigned	 roles;
 	method_fn	*fn;
+	enum answer	 answer;
 };
 
 static method_fn m_hello, m_ping, m_vocab, m_employer_put, m_employer_get,
     m_job_post, m_job_get, m_job_close, m_job_list, m_match, m_stats;
 
 static const struct method methods[] = {
-	{ "hello",		ROLES_ANY,	m_hello },
-	{ "ping",		ROLES_ANY,	m_ping },
-	{ "vocab",		ROLES_USERS,	m_vocab },
-	{ "employer.put",	ROLES_STAFF,	m_employer_put },
-	{ "employer.get",	ROLES_STAFF,	m_employer_get },
-	{ "employer.quota",	ROLES_STAFF,	m_employer_quota },
-	{ "employer.list",	ROLES_STAFF,	m_employer_list },
-	{ "job.post",		ROLES_WRITE,	m_job_post },
-	{ "job.get",		ROLES_READ,	m_job_get },
-	{ "job.close",		ROLES_WRITE,	m_job_close },
-	{ "job.list",		ROLES_READ,	m_job_list },
-	{ "match",		ROLES_MATCH,	m_match },
-	{ "rules.get",		ROLES_STAFF,	m_rules_get },
-	{ "rules.set",		ROLES_STAFF,	m_rules_set },
-	{ "rules.validate",	ROLES_STAFF,	m_rules_validate },
-	{ "rules.explain",	ROLES_STAFF,	m_rules_explain },
-	{ "rules.history",	ROLES_STAFF,	m_rules_history },
-	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback },
-	{ "stats",		ROLES_STAFF,	m_stats },
-	{ "seeker.put",		ROLES_STAFF,	m_seeker_put },
-	{ "seeker.get",		ROLES_STAFF,	m_seeker_get },
-	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete },
-	{ "seeker.list",	ROLES_STAFF,	m_seeker_list },
-	{ "placement.record",	ROLES_STAFF,	m_placement_record },
-	{ "placement.list",	ROLES_STAFF,	m_placement_list },
-	{ "stats.plan",		ROLES_STAFF,	m_stats_plan },
-	{ "job.candidates",	ROLES_STAFF,	m_job_candidates },
+	{ "hello",		ROLES_ANY,	m_hello, A_MEMORY },
+	{ "ping",		ROLES_ANY,	m_ping, A_MEMORY },
+	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY },
+	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL },
+	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD },
+	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY },
+	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY },
+	{ "job.post",		ROLES_WRITE,	m_job_post, A_SMALL },
+	{ "job.get",		ROLES_READ,	m_job_get, A_RECORD },
+	{ "job.close",		ROLES_WRITE,	m_job_close, A_SMALL },
+	{ "job.list",		ROLES_READ,	m_job_list, A_PAGE },
+	{ "match",		ROLES_MATCH,	m_match, A_MEMORY },
+	{ "rules.get",		ROLES_STAFF,	m_rules_get, A_MEMORY },
+	{ "rules.set",		ROLES_STAFF,	m_rules_set, A_SMALL },
+	{ "rules.validate",	ROLES_STAFF,	m_rules_validate, A_MEMORY },
+	{ "rules.explain",	ROLES_STAFF,	m_rules_explain, A_MEMORY },
+	{ "rules.history",	ROLES_STAFF,	m_rules_history, A_BULK },
+	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback, A_SMALL },
+	{ "stats",		ROLES_STAFF,	m_stats, A_MEMORY },
+	{ "seeker.put",		ROLES_STAFF,	m_seeker_put, A_SMALL },
+	{ "seeker.get",		ROLES_STAFF,	m_seeker_get, A_RECORD },
+	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL },
+	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY },
+	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL },
+	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK },
+	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL },
+	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
@@ -902,6 +923,43 @@ rate_allows(struct conn *c)
 	return true;
 }
 
+/* The bytes reserved for m's answer while its store request is in
+ * flight; 0 when m answers from memory. */
+static size_t
+reserve_of(const struct method *m)
+{
+	size_t page;
+
+	switch (m->answer) {
+	case A_SMALL:
+		return RESERVE_SMALL;
+	case A_RECORD:
+		return RESERVE_RECORD;
+	case A_PAGE:
+		/* the first posting of a page comes whatever its size */
+		page = server.cfg.job_list_bytes > RESERVE_RECORD ?
+		    server.cfg.job_list_bytes : RESERVE_RECORD;
+		return page + LIST_LIMIT_MAX * RESERVE_ROW + RESERVE_SMALL;
+	case A_BULK:
+		return RESERVE_BULK;
+	default:
+		return 0;
+	}
+}
+
+/* What starting the request object item would reserve (see reserve_of);
+ * 0 for anything that names no method. */
+static size_t
+item_reserve(json_t *item)
+{
+	json_t *name = json_is_object(item) ? json_object_get(item, "method") :
+	    NULL;
+	const struct method *m = json_is_string(name) ?
+	    find_method(json_string_value(name)) : NULL;
+
+	return m != NULL ? reserve_of(m) : 0;
+}
+
 /* Serves one request object into slot s at index i. */
 static void
 dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
@@ -910,6 +968,7 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	const struct method *m;
 	struct rpc_req rr;
 	struct req *r;
+	size_t reserve;
 
 	rpc_check(reqobj, &rr);
 	if (rr.error != 0) {
@@ -954,8 +1013,53 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 			empty = json_object();
 		rr.params = empty;
 	}
+	if ((reserve = reserve_of(m)) > 0)
+		conn_hold_store(c, r, reserve);
 	log_debug("conn %llu: %s", (unsigned long long)c->id, m->name);
 	m->fn(r, rr.params);
+}
+
+/*
+ * Starts the requests of a line (root: a batch, or the one request), from
+ * item next on, into slot s, in order, while c may start them
+ * (conn_may_start); the rest wait on c (wait_root) for methods_resume.
+ * Takes root.
+ */
+static void
+dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
+{
+	bool batch = json_is_array(root);
+	size_t n = batch ? json_array_size(root) : 1;
+
+	for (; next < n; next++) {
+		json_t *item = batch ? json_array_get(root, next) : root;
+
+		if (c->state == CONN_CLOSED) {
+			slot_abandon(s, next);
+			json_decref(root);
+			return;
+		}
+		if (!conn_may_start(c, item_reserve(item))) {
+			c->wait_root = root;
+			c->wait_slot = s;
+			c->wait_next = next;
+			return;
+		}
+		dispatch_one(c, s, next, item);
+	}
+	json_decref(root);
+	slot_seal(s);
+}
+
+void
+methods_resume(struct conn *c)
+{
+	json_t *root = c->wait_root;
+
+	if (root == NULL)
+		return;
+	c->wait_root = NULL;
+	dispatch_from(c, c->wait_slot, root, c->wait_next);
 }
 
 void
@@ -976,18 +1080,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 		slot_seal(s);
 		return;
 	}
-	if (!json_is_array(root)) {
-		if ((s = slot_new(c, 1, false)) == NULL) {
-			json_decref(root);
-			conn_close(c, MC_ERROR, "out of memory");
-			return;
-		}
-		dispatch_one(c, s, 0, root);
-		json_decref(root);
-		slot_seal(s);
-		return;
-	}
-	n = json_array_size(root);
+	n = json_is_array(root) ? json_array_size(root) : 1;
 	if (n == 0 || n > server.cfg.max_batch) {
 		snprintf(err, sizeof(err), n == 0 ? "empty batch" :
 		    "batch larger than %zu requests", server.cfg.max_batch);
@@ -1002,13 +1095,10 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 		slot_seal(s);
 		return;
 	}
-	if ((s = slot_new(c, n, true)) == NULL) {
+	if ((s = slot_new(c, n, json_is_array(root))) == NULL) {
 		json_decref(root);
 		conn_close(c, MC_ERROR, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		dispatch_one(c, s, i, json_array_get(root, i));
-	json_decref(root);
-	slot_seal(s);
+	dispatch_from(c, s, root, 0);
 }

@@ -13,8 +13,12 @@
 
 struct conn;
 
-/* Serves one request line (len bytes, no line end) of connection c. */
+/* Serves one request line (len bytes, no line end) of connection c: its
+ * requests start in order while c may start them (conn_may_start); the
+ * rest wait on c for methods_resume. */
 void	methods_dispatch(struct conn *c, const char *line, size_t len);
+/* Starts c's waiting requests, in order, while c may start them. */
+void	methods_resume(struct conn *c);
 
 struct perr;
 struct req;

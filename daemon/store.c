@@ -1342,21 +1342,25 @@ store_get_job(struct store *st, const char *employer_id, const char *id,
 	send_strs(st, op, 7, argv);
 }
 
+/* One page of postings: what it may cost Redis is job_list_scan postings
+ * examined and job_list_bytes of documents read (script_list_jobs). */
 void
 store_list_jobs(struct store *st, const struct job_list_query *q,
     store_cb *cb, void *arg)
 {
-	char limit[32];
+	char limit[32], scan[32], bytes[32];
 	struct op *op = op_new(st, OP_LIST, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, q->employer_id ? q->employer_id : "",
 	    q->cursor ? q->cursor : "", limit, q->town ? q->town : "",
-	    q->status ? q->status : "", "1000" };
+	    q->status ? q->status : "", scan, bytes };
 
 	if (op == NULL)
 		return;
 	snprintf(limit, sizeof(limit), "%zu", q->limit);
-	send_script(st, op, SC_LIST_JOBS, 10, argv);
+	snprintf(scan, sizeof(scan), "%zu", st->cfg->job_list_scan);
+	snprintf(bytes, sizeof(bytes), "%zu", st->cfg->job_list_bytes);
+	send_script(st, op, SC_LIST_JOBS, 11, argv);
 }
 
 /* ---- registered seekers ---------------------------------------------- */

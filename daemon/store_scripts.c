@@ -86,42 +86,55 @@ const char script_close_job[] =
 "return {v, 1}\n";
 
 /*
- * Lists postings in id order from a cursor, filtering by town and status;
- * looks at no more than ARGV[8] postings per call, so a sparse filter gives
- * short pages with a cursor rather than a long script.
+ * Lists postings in id order after the cursor ARGV[3] ('' from the start),
+ * of the employer ARGV[2] (its own index) or of all, filtered by town
+ * ARGV[5] and status ARGV[6] ('' any), at most ARGV[4] of them. What one
+ * call costs Redis is bounded whatever the data: it examines at most
+ * ARGV[7] postings, reading only their status and town when a filter asks,
+ * and reads the documents of those that pass, until they hold ARGV[8]
+ * bytes (the first always, whatever its size). Answers the cursor to go
+ * on from ('' at the end), then doc, version, posted_at, updated_at,
+ * status for each posting.
  */
 const char script_list_jobs[] =
 "local p, emp, cursor = ARGV[1], ARGV[2], ARGV[3]\n"
 "local limit, town, status = tonumber(ARGV[4]), ARGV[5], ARGV[6]\n"
-"local zkey = p..'jobs:all'\n"
-"if emp ~= '' then zkey = p..'jobs:emp:'..emp end\n"
+"local scan, budget = tonumber(ARGV[7]), tonumber(ARGV[8])\n"
+"local zkey, kp = p..'jobs:all', p..'job:'\n"
+"if emp ~= '' then zkey, kp = p..'jobs:emp:'..emp, p..'job:'..emp..':' end\n"
 "local start = '-'\n"
 "if cursor ~= '' then start = '('..cursor end\n"
-"local out, n, seen, last = {}, 0, 0, nil\n"
-"local maxseen = tonumber(ARGV[7])\n"
-"while n < limit and seen < maxseen do\n"
-"  local batch = redis.call('ZRANGEBYLEX', zkey, start, '+', 'LIMIT', 0, 100)\n"
-"  if #batch == 0 then last = nil break end\n"
-"  for _, m in ipairs(batch) do\n"
-"    seen = seen + 1\n"
-"    last = m\n"
-"    local key = p..'job:'..m\n"
-"    if emp ~= '' then key = p..'job:'..emp..':'..m end\n"
-"    local h = redis.call('HMGET', key, 'doc', 'version', 'posted_at',\n"
-"      'updated_at', 'status', 'town')\n"
-"    if h[1] and (status == '' or h[5] == status) and\n"
-"       (town == '' or h[6] == town) then\n"
-"      n = n + 1\n"
-"      for i = 1, 5 do out[#out + 1] = h[i] end\n"
+"local filter = status ~= '' or town ~= ''\n"
+"local out, n, bytes, seen, last, full = {''}, 0, 0, 0, nil, false\n"
+"while seen < scan do\n"
+"  local want = math.min(scan - seen, 100)\n"
+"  local ms = redis.call('ZRANGEBYLEX', zkey, start, '+', 'LIMIT', 0, want)\n"
+"  for _, m in ipairs(ms) do\n"
+"    local key, pass = kp..m, true\n"
+"    if filter then\n"
+"      local f = redis.call('HMGET', key, 'status', 'town')\n"
+"      pass = (status == '' or f[1] == status) and\n"
+"        (town == '' or f[2] == town)\n"
 "    end\n"
-"    if n >= limit or seen >= maxseen then break end\n"
+"    if pass then\n"
+"      local len = redis.call('HSTRLEN', key, 'doc')\n"
+"      if n > 0 and bytes + len > budget then full = true break end\n"
+"      if len > 0 then\n"
+"        local h = redis.call('HMGET', key, 'doc', 'version', 'posted_at',\n"
+"          'updated_at', 'status')\n"
+"        n, bytes = n + 1, bytes + len\n"
+"        for i = 1, 5 do out[#out + 1] = h[i] end\n"
+"      end\n"
+"    end\n"
+"    seen, last = seen + 1, m\n"
+"    if n >= limit then full = true break end\n"
 "  end\n"
-"  if n < limit and seen < maxseen and #batch < 100 then last = nil break end\n"
+"  if full or #ms < want then break end\n"
 "  start = '('..last\n"
 "end\n"
-"if last and #redis.call('ZRANGEBYLEX', zkey, '('..last, '+', 'LIMIT', 0, 1)\n"
-"   == 0 then last = nil end\n"
-"table.insert(out, 1, last or '')\n"
+"if last and\n"
+"   #redis.call('ZRANGEBYLEX', zkey, '('..last, '+', 'LIMIT', 0, 1) > 0 then\n"
+"  out[1] = last end\n"
 "return out\n";
 
 /*

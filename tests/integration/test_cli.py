@@ -119,6 +119,9 @@ class ConfigCheckTest(unittest.TestCase):
             ("max_batch", ["takes 1 value"]),
             ("log_level loud", ["log_level"]),
             ("redis_db 16", ["redis_db"]),
+            ("max_store_inflight 0", ["max_store_inflight", "1 to"]),
+            ("job_list_scan 0", ["job_list_scan", "1 to"]),
+            ("job_list_bytes 1k", ["job_list_bytes", "4k to"]),
         ]
         self.assert_bad_lines(cases)
 
@@ -322,11 +325,12 @@ class ClientTest(unittest.TestCase):
 
     def test_large_response(self):
         # a response line longer than the client's 64 KiB read buffer
+        # (30 postings of about 8 KB: within one page's job_list_bytes)
         s = self.staff()
         s.result("employer.put", {"employer": {
             "id": "emp-big", "name": "大单位", "type": "soe", "town": GUIXI}})
-        desc = "岗位说明很长。" * 300
-        for i in range(60):
+        desc = "岗位说明很长。" * 380
+        for i in range(30):
             s.result("job.post", {"job": {
                 "id": "big-%02d" % i, "employer_id": "emp-big",
                 "title": "长描述岗位 %d" % i, "description": desc,
@@ -337,7 +341,7 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertGreater(len(r.stdout.encode()), 3 * 65536)
         jobs = json.loads(r.stdout)["jobs"]
-        self.assertEqual(len(jobs), 60)
+        self.assertEqual(len(jobs), 30)
         self.assertTrue(all(j["description"] == desc for j in jobs))
 
     def test_load_reports_bad_lines(self):

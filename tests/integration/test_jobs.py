@@ -481,5 +481,91 @@ class StoreConfigTest(unittest.TestCase):
         self.assertLess(n, 400, "stream_maxlen is not applied")
 
 
+class ListBoundsTest(unittest.TestCase):
+    """job_list_scan 7, job_list_bytes 20k: what one job.list call costs
+    Redis is bounded (postings examined, bytes of documents read), and
+    walking the cursor still gives every posting once, in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env(extra=["job_list_scan 7", "job_list_bytes 20k"])
+        cls.addClassCleanup(cls.env.stop)
+        cls.staff = cls.env.daemon.client(h.STAFF)
+        cls.addClassCleanup(cls.staff.close)
+        cls.expect = {}
+        for e in ("emp-x", "emp-y"):
+            cls.staff.result("employer.put", {"employer": employer(e)})
+        reqs = []
+        for i in range(60):
+            emp = "emp-x" if i % 3 else "emp-y"
+            town = XINMIN if i % 10 == 0 else GUIXI
+            # every fourth posting of 4,000 characters, the rest short
+            desc = "说明" * (2000 if i % 4 == 0 else 10)
+            reqs.append(h.request("job.post", {"job": job(
+                "b-%02d" % i, emp=emp, town=town, description=desc)},
+                id=i))
+            cls.expect[(emp, "b-%02d" % i)] = (town, i % 5 == 0)
+        for start in (0, 20, 40):
+            cls.staff.send_raw(h.line(reqs[start:start + 20]))
+            r = cls.staff.read_json()
+            assert not [x for x in r if "error" in x], r
+        for (emp, id), (town, closed) in cls.expect.items():
+            if closed:
+                cls.staff.result("job.close", {"id": id,
+                                               "employer_id": emp})
+
+    def walk(self, params):
+        seen, cursor, pages = [], None, 0
+        self.short = 0      # pages cut short by job_list_bytes
+        while True:
+            p = dict(params, limit=100)
+            if cursor is not None:
+                p["cursor"] = cursor
+            r = self.staff.result("job.list", p)
+            docs = sum(len(h.line({k: v for k, v in j.items() if k not in
+                                   ("version", "posted_at", "updated_at",
+                                    "status")})) for j in r["jobs"])
+            if len(r["jobs"]) > 1:
+                self.assertLessEqual(docs, 20 * 1024 + 100,
+                                     "a page past job_list_bytes")
+            if len(r["jobs"]) < 7 and r["next_cursor"] is not None and \
+                    not params:
+                self.short += 1
+            self.assertLessEqual(len(r["jobs"]), 7)
+            seen += [(j["employer_id"], j["id"]) for j in r["jobs"]]
+            pages += 1
+            self.assertLess(pages, 100, "job.list never ends")
+            cursor = r["next_cursor"]
+            if cursor is None:
+                return seen, pages
+
+    def ours(self, seen):
+        return [k for k in seen if k in self.expect]
+
+    def test_walks(self):
+        every, pages = self.walk({})
+        self.assertEqual(self.ours(every),
+                         sorted(self.expect, key=lambda k: "%s:%s" % k))
+        # two long postings (12 KB each) do not fit in a page of 20k
+        self.assertGreater(self.short, 0)
+        for params, keep in (
+                ({"status": "closed"}, lambda t, c: c),
+                ({"town": XINMIN}, lambda t, c: t == XINMIN),
+                ({"town": XINMIN, "status": "open"},
+                 lambda t, c: t == XINMIN and not c),
+                ({"employer_id": "emp-y", "status": "closed"}, None)):
+            seen, pages = self.walk(params)
+            if keep is None:
+                want = [k for k in every if k[0] == "emp-y" and
+                        self.expect[k][1]]
+            else:
+                want = [k for k in every if keep(*self.expect[k])]
+            self.assertEqual(self.ours(seen), want, params)
+            # at most 7 postings examined a call, matching or not
+            examined = len(every) if "employer_id" not in params else \
+                len([k for k in every if k[0] == params["employer_id"]])
+            self.assertGreaterEqual(pages, examined // 7, params)
+
+
 if __name__ == "__main__":
     h.main()
