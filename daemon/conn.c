@@ -250,12 +250,19 @@ backlogged(const struct conn *c)
 	    owed(c) >= server.cfg.max_output_bytes;
 }
 
-/* Resumes c from the loop, never inside the callback that made room: its
- * waiting requests first, then reading. */
+/*
+ * Resumes c from the loop, never inside the callback that made room: its
+ * waiting requests first, then reading. Only when one of them can go on
+ * now: a wake that finds nothing to do must not wake again (a draining
+ * connection that once paused would spin the loop).
+ */
 static void
 conn_wake(struct conn *c)
 {
-	if (c->state != CONN_CLOSED && (c->paused || c->wait_root != NULL))
+	if (c->state == CONN_CLOSED)
+		return;
+	if (c->wait_root != NULL ? conn_may_start(c, 1) :
+	    c->state == CONN_OPEN && c->paused && !backlogged(c))
 		event_active(c->wake, EV_TIMEOUT, 0);
 }
 

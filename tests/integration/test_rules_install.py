@@ -145,7 +145,8 @@ class StoredNotInstalledTest(Base):
     and Redis's answer: the install after the store runs out of time."""
 
     def test_answer_says_not_installed_here(self):
-        self.start()
+        # all 150 postings and the rules.set at Redis together
+        self.start(extra=["max_store_inflight 1000"])
         self.post([posting(k, "整理") for k in range(100)])
         v = self.version()
         self.px.hold()
