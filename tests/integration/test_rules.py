@@ -922,7 +922,7 @@ class RegexTimeTest(RulesTestBase):
         cls.redis = h.Redis()
         cls.addClassCleanup(cls.redis.cleanup)
         cls.redis.start()
-        cls.d = h.Daemon(cls.redis.port, extra=["regex_install_ms 1000",
+        cls.d = h.Daemon(cls.redis.port, extra=["regex_install_ms 300",
                                                 "regex_time_us 2000"])
         cls.addClassCleanup(cls.d.cleanup)
         cls.d.start()
