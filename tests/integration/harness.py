@@ -673,6 +673,28 @@ def job(id, emp="emp-a", **kw):
     return j
 
 
+_COUNT_PLACEMENTS = """
+local n = 0
+for _, k in ipairs(redis.call('KEYS', ARGV[1])) do
+    if cjson.decode(redis.call('HGET', k, 'doc')).job_id == ARGV[2] then
+        n = n + 1
+    end
+end
+return n
+"""
+
+
+def hires_of(redis, emp, job_id, openings):
+    """(placements recorded for posting emp:job_id, openings it gave up
+    since it had openings): equal when no hire was lost or doubled."""
+    n = redis.cmd("EVAL", _COUNT_PLACEMENTS, 0, "jm:placement:*", job_id)
+    key = "jm:job:%s:%s" % (emp, job_id)
+    left = json.loads(redis.cmd("HGET", key, "doc"))["openings"]
+    if redis.cmd("HGET", key, "status") == b"closed":
+        left = 0        # filled: its document keeps the last one
+    return n, openings - left
+
+
 def run_daemon(args, timeout=30):
     return subprocess.run([JOBMATCHD] + list(args), capture_output=True,
                           text=True, timeout=timeout)

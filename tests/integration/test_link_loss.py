@@ -6,7 +6,6 @@ what waits behind a command Redis did not answer is answered at once
 instead of timing out in turn.
 """
 import datetime
-import json
 import socket
 import threading
 import unittest
@@ -64,24 +63,11 @@ class Pipeline:
                                  % self.error)
 
 
-COUNT_PLACEMENTS = """
-local n = 0
-for _, k in ipairs(redis.call('KEYS', ARGV[1])) do
-    if cjson.decode(redis.call('HGET', k, 'doc')).job_id == ARGV[2] then
-        n = n + 1
-    end
-end
-return n
-"""
 
 
 def consistent(redis, job_id, openings):
     """(placements of the posting recorded, openings it gave up)."""
-    n = redis.cmd("EVAL", COUNT_PLACEMENTS, 0, "jm:placement:*", job_id)
-    key = "jm:job:emp-a:%s" % job_id
-    left = json.loads(redis.cmd("HGET", key, "doc"))["openings"]
-    closed = redis.cmd("HGET", key, "status") == b"closed"
-    return n, openings if closed else openings - left
+    return h.hires_of(redis, "emp-a", job_id, openings)
 
 
 class LinkKilledTest(unittest.TestCase):
