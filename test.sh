@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Builds jobmatchd twice (optimised, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs every test of both builds through
 # ctest; builds the Release, MinSizeRel and Debian-flags variants

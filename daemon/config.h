@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * config.h - the configuration file: one "key value..." per line, "#"
  * comments, unknown keys refused. Parsed into a fresh struct that is only

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * main.c - jobmatchd: options, configuration, start-up and shutdown.
  */
@@ -36,12 +38,22 @@
 
 struct server server;
 
-static void
-usage(void)
+/* The usage: on stdout with status 0 when asked for (--help), else on
+ * stderr with status 2. */
+static noreturn void
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: jobmatchd [-n | --check-config] -c FILE\n"
-	    "       jobmatchd --version\n");
-	exit(2);
+	fprintf(fp, "usage: jobmatchd [-n | --check-config] -c FILE\n"
+	    "       jobmatchd --version | --help\n");
+	if (fp == stdout)
+		fprintf(fp, "\n"
+		    "  -c, --config FILE   the configuration file\n"
+		    "  -n, --check-config  check the configuration, the towns "
+		    "and the rules, then exit\n"
+		    "  -V, --version       print the version and exit\n"
+		    "  -h, --help          print this help and exit\n"
+		    "\nSee jobmatchd(8) and jobmatchd.conf(5).\n");
+	exit(status);
 }
 
 /* Reads a whole file into a new buffer. Returns it, or NULL with err. */
@@ -290,12 +302,14 @@ main(int argc, char **argv)
 		case 'V':
 			printf("jobmatchd %s\n", JM_VERSION);
 			return 0;
+		case 'h':
+			usage(stdout, 0);
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (file == NULL || optind != argc)
-		usage();
+		usage(stderr, 2);
 	config_path = file;
 
 	hash_key_init();

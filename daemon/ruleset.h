@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * ruleset.h - the active rule set of the daemon: where it comes from (the
  * rules_file, the built-in defaults, or Redis, which every daemon sharing it

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Installs the build with `cmake --install --prefix` into a temporary
 # DESTDIR and checks what lands there: every file, the units' paths, the
 # sample configuration's paths, that the installed jobmatchd checks the
@@ -46,7 +48,8 @@ done
 for f in "$datadir/towns.tsv" "$datadir/rules.default.json" \
     "$datadir/redis.conf" "$datadir/jobmatchd.conf.example" \
     "$unitdir/jobmatchd.service" "$unitdir/jobmatchd.socket" \
-    "$confdir/jobmatchd.conf" "$docdir/README.md" \
+    "$confdir/jobmatchd.conf" "$docdir/README.md" "$docdir/LICENSE" \
+    "$docdir/CHANGELOG.md" \
     "$docdir/docs/operations.md" "$docdir/docs/protocol.md" \
     "$mandir/man8/jobmatchd.8" "$mandir/man5/jobmatchd.conf.5" \
     "$mandir/man1/jobmatch.1"; do

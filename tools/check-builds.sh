@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Builds jobmatchd the ways packagers and users do, each with JM_WERROR=ON
 # so that any warning fails (called by test.sh, whose own two builds are
 # RelWithDebInfo and Debug):

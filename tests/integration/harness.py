@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 harness.py - shared helpers of the integration tests: a real redis-server on
 a free port, the real jobmatchd and jobmatch binaries, raw sockets.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_cli.py - the command lines: jobmatchd's config check and the jobmatch
 client (hash-token, call, load, match).
@@ -239,6 +241,15 @@ class ConfigCheckTest(unittest.TestCase):
         r = h.run_daemon([])
         self.assertEqual(r.returncode, 2)
         self.assertIn("usage", r.stderr)
+        r = h.run_daemon(["--no-such-option", "-c", "x"])
+        self.assertEqual((r.returncode, r.stdout), (2, ""))
+        self.assertIn("usage: jobmatchd", r.stderr)
+        for opt in ("--help", "-h"):
+            with self.subTest(opt=opt):
+                r = h.run_daemon([opt])
+                self.assertEqual((r.returncode, r.stderr), (0, ""))
+                self.assertIn("usage: jobmatchd", r.stdout)
+                self.assertIn("--check-config", r.stdout)
         r = h.run_daemon(["--version"])
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"^jobmatchd \d+\.\d+\.\d+")

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_scenarios.py - runs every tests/scenarios/*.json (the format is in
 tests/scenarios/README.md) against a real jobmatchd and checks the match
