@@ -12,6 +12,10 @@
  * content changed. A rule set that does not validate is never installed:
  * the one in use stays.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,26 +92,43 @@ compile_text(const char *text, size_t len, char *msg, size_t msglen,
 	return r;
 }
 
+/*
+ * Reads a whole file of at most FILE_MAX bytes into a new string. Returns
+ * it, or NULL with the reason in why.
+ */
 static char *
-read_all(const char *path, size_t *len, char *err, size_t errlen)
+read_all(const char *path, size_t *len, char *why, size_t whylen)
 {
 	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	bool dir = false;
 	char *buf;
 	long n;
 
-	if (fp == NULL || fseek(fp, 0, SEEK_END) == -1 ||
+	/* A directory opens, and seeks to an "end" beyond FILE_MAX. */
+	if (fp != NULL && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		dir = true;
+	}
+	if (fp == NULL || dir || fseek(fp, 0, SEEK_END) == -1 ||
 	    (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) == -1) {
-		snprintf(err, errlen, "%s: cannot read", path);
+		snprintf(why, whylen, "%s", strerror(errno));
 		if (fp != NULL)
 			fclose(fp);
 		return NULL;
 	}
 	if (n > FILE_MAX || (buf = malloc((size_t)n + 1)) == NULL) {
-		snprintf(err, errlen, "%s: too large", path);
+		snprintf(why, whylen, "too large (at most %d bytes)", FILE_MAX);
 		fclose(fp);
 		return NULL;
 	}
 	*len = fread(buf, 1, (size_t)n, fp);
+	if (ferror(fp)) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
 	buf[*len] = '\0';
 	fclose(fp);
 	return buf;
@@ -125,15 +146,22 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 	if (path[0] == '\0') {
 		text = strdup(BUILTIN_DOC);
 		len = strlen(BUILTIN_DOC);
-	} else if ((text = read_all(path, &len, err, errlen)) == NULL)
+	} else if ((text = read_all(path, &len, msg, sizeof(msg))) == NULL) {
+		config_path_error(&server.cfg, "rules_file", path, msg, err,
+		    errlen);
 		return -1;
+	}
 	if (text == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if ((*out = compile_text(text, len, msg, sizeof(msg), &data)) ==
 	    NULL) {
-		snprintf(err, errlen, "%s: %s", path[0] ? path : "rules", msg);
+		if (path[0] != '\0')
+			config_path_error(&server.cfg, "rules_file", path, msg,
+			    err, errlen);
+		else
+			snprintf(err, errlen, "rules: %s", msg);
 		json_decref(data);
 		free(text);
 		return -1;

@@ -11,7 +11,8 @@
 # directories come from the environment, as CMake has them (tests/
 # CMakeLists.txt): JM_SBINDIR JM_BINDIR JM_DATADIR JM_DOCDIR JM_MANDIR
 # JM_UNITDIR JM_CONFDIR (relative ones are under the prefix); CMAKE is the
-# cmake to run.
+# cmake to run; JM_BUILT_CONFIG and JM_BUILT_DATADIR are the paths the
+# daemon was built with (from the prefix CMake was configured with).
 set -euo pipefail
 src=${1:?usage: check_install.sh SOURCE_DIR BUILD_DIR}
 build=${2:?usage: check_install.sh SOURCE_DIR BUILD_DIR}
@@ -95,6 +96,13 @@ else
 fi
 "$root$sbindir/jobmatchd" --version | grep -q '^jobmatchd ' ||
 	bad "jobmatchd --version"
+# Its built-in paths are those of the prefix it was configured with
+# (JM_BUILT_CONFIG, JM_BUILT_DATADIR), not a fixed /usr/local.
+help=$("$root$sbindir/jobmatchd" --help)
+grep -qF "(default: $JM_BUILT_CONFIG)" <<< "$help" ||
+	bad "jobmatchd --help: the default configuration is not $JM_BUILT_CONFIG"
+grep -qF "default towns_file: $JM_BUILT_DATADIR/towns.tsv" <<< "$help" ||
+	bad "jobmatchd --help: the default towns_file is not in $JM_BUILT_DATADIR"
 
 # A second install keeps the configuration that is there.
 echo "# edited after install" >> "$conf"

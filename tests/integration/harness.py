@@ -355,6 +355,10 @@ class Daemon:
         if self.tokens:
             for who, tok in TOKENS.items():
                 lines.append("token %s %s" % (who, digest(tok)))
+        # A key is given once (token lines aside): extra replaces ours.
+        given = {ln.split()[0] for ln in self.extra if ln.split()}
+        lines = [ln for ln in lines if ln.startswith("#") or
+                 ln.split()[0] == "token" or ln.split()[0] not in given]
         lines.extend(self.extra)
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
