@@ -7,9 +7,10 @@
  * reads it again when the change stream says a new version was stored (and
  * after every load of its mirror) and installs it, so a rules.set through
  * any daemon reaches all of them as fast as the stream does. A
- * daemon started with a rules_file stores it as version 1 when Redis has no
- * rule set yet; SIGHUP stores the file again as the next version when its
- * content changed. A rule set that does not validate is never installed:
+ * daemon stores the rules it started with (its rules_file, or without one
+ * the shipped rule set compiled in, daemon/rules_default.h) as version 1
+ * when Redis has no rule set yet; SIGHUP stores the rules_file again as the
+ * next version when its content changed. A rule set that does not validate is never installed:
  * the one in use stays.
  */
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "daemon/mirror.h"
+#include "daemon/rules_default.h"
 #include "daemon/ruleset.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
@@ -34,7 +36,6 @@
 #include "proto/rpc.h"
 
 #define FILE_MAX	(4 * 1024 * 1024)
-#define BUILTIN_DOC	"{}"
 
 
 /*
@@ -143,9 +144,9 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 	size_t len;
 	char *text;
 
-	if (path[0] == '\0') {
-		text = strdup(BUILTIN_DOC);
-		len = strlen(BUILTIN_DOC);
+	if (path[0] == '\0') {		/* the shipped rules, compiled in */
+		text = strdup((const char *)rules_default_json);
+		len = rules_default_json_len;
 	} else if ((text = read_all(path, &len, msg, sizeof(msg))) == NULL) {
 		config_path_error(&server.cfg, "rules_file", path, msg, err,
 		    errlen);
@@ -161,7 +162,8 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 			config_path_error(&server.cfg, "rules_file", path, msg,
 			    err, errlen);
 		else
-			snprintf(err, errlen, "rules: %s", msg);
+			snprintf(err, errlen, "the built-in rule set "
+			    "(data/rules.default.json): %s", msg);
 		json_decref(data);
 		free(text);
 		return -1;
@@ -253,10 +255,10 @@ polled_apply(const struct store_res *res)
 	json_t *data;
 
 	if (res->status == STORE_NOT_FOUND) {
-		/* Nothing shared yet: the rules file becomes version 1. */
+		/* Nothing shared yet: the rules this daemon started with
+		 * (its rules_file, or the built-in ones) become version 1. */
 		char *doc;
-		if (server.cfg.rules_file[0] == '\0' ||
-		    server.rules_file_doc == NULL ||
+		if (server.rules_file_doc == NULL ||
 		    (doc = strdup(server.rules_file_doc)) == NULL)
 			return;
 		server.rules_polling = true;
@@ -331,7 +333,7 @@ ruleset_start(struct rules *r, char *doc)
 {
 	server.rules = r;
 	server.rules_doc = doc;
-	server.rules_file_doc = server.cfg.rules_file[0] ? strdup(doc) : NULL;
+	server.rules_file_doc = strdup(doc);
 }
 
 void

@@ -326,6 +326,9 @@ class Redis:
 class Daemon:
     """jobmatchd with a config of its own in a temp dir, stderr logged."""
 
+    # None: no rules_file line, the daemon uses the rules compiled in.
+    rules_file = os.path.join(DATA_DIR, "rules.default.json")
+
     def __init__(self, redis_port, extra=(), tokens=True, prefix=(),
                  env=None):
         self.prefix = list(prefix)  # e.g. ["prlimit", "--nofile=40:40"]
@@ -349,9 +352,10 @@ class Daemon:
             "listen 127.0.0.1:%d" % self.port,
             "redis 127.0.0.1:%d" % self.redis_port,
             "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
-            "rules_file %s" % os.path.join(DATA_DIR, "rules.default.json"),
             "log_level debug",
         ]
+        if self.rules_file is not None:
+            lines.append("rules_file %s" % self.rules_file)
         if self.tokens:
             for who, tok in TOKENS.items():
                 lines.append("token %s %s" % (who, digest(tok)))
