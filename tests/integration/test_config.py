@@ -129,6 +129,15 @@ class ConfigTest(unittest.TestCase):
         self.assert_refused(lines, "CONF:9: tls_cert %s: " % cert,
                             "No such file")
 
+    def test_unix_socket_that_cannot_be_made(self):
+        # Found at the start, not by --check-config: the daemon exits.
+        sock = os.path.join(self.dir, "no-such-dir", "jobmatchd.sock")
+        path = self.write(self.base() + ["unix_socket " + sock])
+        r = h.run_daemon(["-c", path])
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("%s:8: unix_socket %s: No such file or directory"
+                      % (path, sock), r.stderr)
+
     @unittest.skipIf(os.geteuid() == 0, "root reads a file of mode 000")
     def test_file_without_permission(self):
         towns = os.path.join(self.dir, "towns.tsv")
