@@ -215,6 +215,13 @@ class ConfigTest(unittest.TestCase):
             self.assertTrue(r.stderr.startswith("jobmatchd: %s" % conf),
                             r.stderr)
 
+    def test_log_names_the_file_read(self):
+        d = h.Daemon(h.free_port())         # no Redis needed to start
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        d.wait_log("started with %s" % d.config)
+        d.stop()
+
     def test_default_towns_file(self):
         """Without towns_file, the towns file of the install prefix: a
         message about it says it is the default."""
