@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Installs what is missing, builds, and runs jobmatchd on 127.0.0.1:7474 with
 # a private Redis (loopback, data/redis.conf: AOF on; data in ./var/) and
 # the county's sample employers and postings; prints one sample match;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Builds jobmatchd twice (optimised, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs every test of both builds through
-# ctest; checks the systemd units (tools/check-units.sh); runs the fuzz
-# targets briefly. Exits non-zero on any failure.
+# ctest; builds the Release, MinSizeRel and Debian-flags variants
+# (tools/check-builds.sh); checks the systemd units (tools/check-units.sh);
+# runs the fuzz targets briefly. Every build treats warnings as errors
+# (JM_WERROR). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./tools/deps.sh test
@@ -17,10 +21,12 @@ run() {
 	(cd "$dir" && ctest --output-on-failure -j "$jobs")
 }
 
-run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJM_WERROR=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	run build-asan -DCMAKE_BUILD_TYPE=Debug -DJM_SANITIZE=ON
+	run build-asan -DCMAKE_BUILD_TYPE=Debug -DJM_SANITIZE=ON -DJM_WERROR=ON
+# The build types and flags packagers use, warning-free.
+./tools/check-builds.sh build-types
 # The systemd units: systemd-analyze verify, and the service's exposure.
 echo "== systemd units"
 ./tools/check-units.sh build
@@ -29,7 +35,7 @@ if command -v clang >/dev/null 2>&1; then
 	seconds=${JM_FUZZ_SECONDS:-30}
 	echo "== fuzz ($seconds s a target)"
 	CC=clang cmake -S . -B build-fuzz -DJM_FUZZ=ON -DBUILD_TESTING=OFF \
-		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DJM_WERROR=ON >/dev/null
 	cmake --build build-fuzz -j "$jobs" --target fuzz_proto fuzz_rules
 	for t in proto rules; do
 		work=$(mktemp -d)

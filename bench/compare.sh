@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # bench/compare.sh - jobmatchd against Redis with the RediSearch 1.2 module
 # (Debian's redis-redisearch) on the same generated data, in one run. A
 # benchmark, not a test: it prints one table and never fails on figures.

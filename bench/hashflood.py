@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 bench/hashflood.py - what skills chosen to collide cost the daemon to post.
 A benchmark: it prints figures and never fails on them. See bench/README.md.

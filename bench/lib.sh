@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # bench/lib.sh - what the benchmark scripts share; sourced, not run.
 
 log() { printf '%s\n' "$*"; }

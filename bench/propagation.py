@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 bench/propagation.py - how long a write through one jobmatchd takes to be
 matchable through another on the same Redis (the change stream's tail).

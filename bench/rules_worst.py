@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """rules_worst.py - the helper of bench/rules_worst.sh (Python 3 standard
 library only). A benchmark, not a test: it prints figures and never asserts.
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # bench/rules_worst.sh - the worst request times of jobmatchd under the
 # nastiest staff rule sets we can write. A benchmark, not a test: it prints
 # figures and never fails on them. See bench/README.md.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # bench/run-bench.sh - jobmatch-bench end to end: a private redis-server
 # (AOF, appendfsync everysec) and jobmatchd on free loopback ports, N
 # generated postings loaded through job.post, `run --check`, then `run` for

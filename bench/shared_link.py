@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 bench/shared_link.py - what one client's bulk reads cost everyone else: the
 Redis time of a job.list, a staff write made while a kiosk floods job.list

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Run by `cmake --install` (see CMakeLists.txt): installs the files that
 # name installed paths, each written with the paths of this install. It runs
 # at install time rather than at configure time so that a prefix given to

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * clock.h - the daemon's one clock: monotonic, in microseconds. Latencies,
  * timeouts, rates, request time and the rules' pattern time all read it.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * config.c - see config.h.
  */
@@ -54,7 +56,8 @@ config_defaults(struct config *c)
 	c->job_list_scan = 200;
 	c->job_list_bytes = 256 * 1024;
 	c->anon_idle_timeout_s = 10;
-	strcpy(c->towns_file, "/usr/local/share/jobmatchd/towns.tsv");
+	snprintf(c->towns_file, sizeof(c->towns_file), "%s",
+	    CONFIG_DATADIR "/towns.tsv");
 	regex_limits_defaults(&c->regex);
 	quota_rules_defaults(&c->quota);
 	c->plan.jobs = 300;
@@ -69,6 +72,78 @@ config_free(struct config *c)
 	free(c->tokens);
 	c->tokens = NULL;
 	c->ntokens = 0;
+	for (size_t i = 0; i < c->nlines; i++)
+		free(c->lines[i].key);
+	free(c->lines);
+	c->lines = NULL;
+	c->nlines = 0;
+}
+
+/* The line that gave key, or 0. */
+static int
+config_line_of(const struct config *c, const char *key)
+{
+	for (size_t i = 0; i < c->nlines; i++)
+		if (strcmp(c->lines[i].key, key) == 0)
+			return c->lines[i].line;
+	return 0;
+}
+
+void
+config_path_error(const struct config *c, const char *key, const char *path,
+    const char *reason, char *err, size_t errlen)
+{
+	int line = config_line_of(c, key);
+
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s %s: %s", c->file, line, key,
+		    path, reason);
+	else
+		snprintf(err, errlen, "%s: %s %s (the default): %s", c->file,
+		    key, path, reason);
+}
+
+/* The keys that may be given on several lines, each adding to a list. */
+static bool
+key_repeats(const char *k)
+{
+	static const char *const lists[] = { "token" };
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+		if (strcmp(k, lists[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Notes that line lineno gave key k; -1 with why when an earlier line gave
+ * it already (a key that does not make a list takes one line).
+ */
+static int
+note_line(struct config *c, const char *k, int lineno, char *why,
+    size_t whylen)
+{
+	struct config_line *nl;
+	int first;
+
+	if (key_repeats(k))
+		return 0;
+	if ((first = config_line_of(c, k)) > 0) {
+		snprintf(why, whylen, "%s is given again: line %d gave it "
+		    "already (only token lines may repeat)", k, first);
+		return -1;
+	}
+	if ((nl = realloc(c->lines, (c->nlines + 1) * sizeof(*nl))) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	c->lines = nl;
+	if ((nl[c->nlines].key = strdup(k)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	nl[c->nlines++].line = lineno;
+	return 0;
 }
 
 static int
@@ -111,6 +186,7 @@ parse_size(const char *s, size_t min, size_t max, size_t *out)
 {
 	char *end;
 	unsigned long long v;
+	unsigned shift;
 
 	if (s[0] == '-')
 		return -1;
@@ -118,15 +194,16 @@ parse_size(const char *s, size_t min, size_t max, size_t *out)
 	v = strtoull(s, &end, 10);
 	if (errno != 0 || end == s)
 		return -1;
-	if (*end == 'k' || *end == 'K') {
-		if (v > ULLONG_MAX / 1024)
+	switch (*end) {		/* a suffix: times 1024, 1024^2, 1024^3 */
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	default: shift = 0; break;
+	}
+	if (shift > 0) {
+		if (v > ULLONG_MAX >> shift)
 			return -1;
-		v *= 1024;
-		end++;
-	} else if (*end == 'm' || *end == 'M') {
-		if (v > ULLONG_MAX / (1024 * 1024))
-			return -1;
-		v *= 1024 * 1024;
+		v <<= shift;
 		end++;
 	}
 	if (*end != '\0' || v < min || v > max)
@@ -451,12 +528,12 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
 		    &c->max_line_bytes) == -1)
-			BAD("expected 256 to 1G");
+			BAD("expected 256 to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "anon_max_line_bytes") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
 		    &c->anon_max_line_bytes) == -1)
-			BAD("expected 256 to 1G");
+			BAD("expected 256 to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "max_batch") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 100000, &c->max_batch) == -1)
@@ -510,7 +587,7 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 4096, 1024u * 1024 * 1024,
 		    &c->max_output_bytes) == -1)
-			BAD("expected 4k to 1G");
+			BAD("expected 4k to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "max_store_inflight") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 100000, &c->max_store_inflight) ==
@@ -524,7 +601,7 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 4096, 64u * 1024 * 1024,
 		    &c->job_list_bytes) == -1)
-			BAD("expected 4k to 64M");
+			BAD("expected 4k to 64M (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "line_timeout_s") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 1, 86400, &n) == -1)
@@ -636,6 +713,10 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 	FILE *fp;
 	int lineno = 0, rc = 0;
 
+	if (copy_str(c->file, sizeof(c->file), file) == -1) {
+		snprintf(err, errlen, "%s: path empty or too long", file);
+		return -1;
+	}
 	if ((fp = fopen(file, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
@@ -664,14 +745,15 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		if (apply(c, argv, argc, why, sizeof(why)) == -1) {
+		if (apply(c, argv, argc, why, sizeof(why)) == -1 ||
+		    note_line(c, argv[0], lineno, why, sizeof(why)) == -1) {
 			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
 			rc = -1;
 			break;
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
-		snprintf(err, errlen, "%s: read error", file);
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && quota_rules_check(&c->quota, why, sizeof(why)) == -1) {
@@ -716,8 +798,10 @@ config_reload(struct config *cur, struct config *next)
 	/* The active rule set was compiled and is run with these. */
 	next->regex.clock_us = cur->regex.clock_us;
 	KEEP(regex, "a regex_* limit");
-	free(cur->tokens);
+	config_free(cur);
 	*cur = *next;
 	next->tokens = NULL;
 	next->ntokens = 0;
+	next->lines = NULL;
+	next->nlines = 0;
 }

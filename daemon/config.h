@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * config.h - the configuration file: one "key value..." per line, "#"
  * comments, unknown keys refused. Parsed into a fresh struct that is only
@@ -29,7 +31,16 @@ struct hostport {
 	int	port;
 };
 
+/* A key the configuration file gave, and on which line. */
+struct config_line {
+	char		*key;
+	int		 line;
+};
+
 struct config {
+	char		 file[PATH_MAX];	/* the file it was read from */
+	struct config_line *lines;		/* the keys it gave, but token */
+	size_t		 nlines;
 	struct hostport	 listen;
 	struct hostport	 listen_tls;		/* port 0: no TLS listener */
 	struct hostport	 metrics_listen;	/* HTTP /metrics; port 0: none */
@@ -81,15 +92,30 @@ struct config {
 	int		 log_level;
 };
 
+/*
+ * The configuration file read when none is given (-c), and the directory of
+ * the data files: both from the install prefix (CMakeLists.txt).
+ */
+#define CONFIG_FILE_DEFAULT	JM_CONFIG_FILE
+#define CONFIG_DATADIR		JM_DATADIR
+
 /* Fills c with the defaults. */
 void	config_defaults(struct config *c);
 /*
  * Reads file into c (which config_defaults prepared). Returns 0, or -1 with
- * "file:line: reason" in err.
+ * "file:line: reason" in err. A key given twice is an error naming both
+ * lines, except the keys that make a list (token).
  */
 int	config_load(struct config *c, const char *file, char *err,
 	    size_t errlen);
 void	config_free(struct config *c);
+/*
+ * A message about a file the configuration names: "FILE:LINE: key path:
+ * reason", with the line that gave key, or "FILE: key path (the default):
+ * reason" when no line did. Written into err.
+ */
+void	config_path_error(const struct config *c, const char *key,
+	    const char *path, const char *reason, char *err, size_t errlen);
 /*
  * SIGHUP: makes next (a config that loaded whole) the one in use, except
  * for what only a restart can change (listeners, Redis address, database

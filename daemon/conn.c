@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * conn.c - see conn.h.
  */
@@ -851,7 +853,11 @@ listen_unix(const char *path)
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64,
 	    (struct sockaddr *)&sun, sizeof(sun));
 	if (lis == NULL) {
-		log_error("unix_socket %s: %s", path, strerror(errno));
+		char msg[PATH_MAX + 256];
+
+		config_path_error(&server.cfg, "unix_socket", path,
+		    strerror(errno), msg, sizeof(msg));
+		log_error("%s", msg);
 		return NULL;
 	}
 	(void)chmod(path, 0660);

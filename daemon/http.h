@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * http.h - the monitoring listener (metrics_listen): a small HTTP server on
  * the daemon's loop, libevent's evhttp, with two read-only pages:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * log.h - logging to stderr (journald collects it). Never pass a token or a
  * person's profile to these.

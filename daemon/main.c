@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * main.c - jobmatchd: options, configuration, start-up and shutdown.
  */
@@ -36,24 +38,40 @@
 
 struct server server;
 
-static void
-usage(void)
+/* The usage: on stdout with status 0 when asked for (--help), else on
+ * stderr with status 2. */
+static noreturn void
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: jobmatchd [-n | --check-config] -c FILE\n"
-	    "       jobmatchd --version\n");
-	exit(2);
+	fprintf(fp, "usage: jobmatchd [-n | --check-config] [-c FILE]\n"
+	    "       jobmatchd --version | --help\n");
+	if (fp == stdout)
+		fprintf(fp, "\n"
+		    "  -c, --config FILE   the configuration file (default: "
+		    "%s)\n"
+		    "  -n, --check-config  check the configuration, the towns "
+		    "and the rules, then exit\n"
+		    "  -V, --version       print the version and exit\n"
+		    "  -h, --help          print this help and exit\n"
+		    "\nThe default towns_file: %s/towns.tsv\n"
+		    "See jobmatchd(8) and jobmatchd.conf(5).\n",
+		    CONFIG_FILE_DEFAULT, CONFIG_DATADIR);
+	exit(status);
 }
 
-/* Reads a whole file into a new buffer. Returns it, or NULL with err. */
+/*
+ * Reads a whole file into a new buffer. Returns it, or NULL with the reason
+ * in why.
+ */
 static char *
-read_file(const char *path, size_t *len, char *err, size_t errlen)
+read_file(const char *path, size_t *len, char *why, size_t whylen)
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 
 	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(why, whylen, "%s", strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -61,7 +79,7 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 			char *nb;
 			cap = cap ? cap * 2 : 65536;
 			if (cap > FILE_MAX || (nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: too large", path);
+				snprintf(why, whylen, "too large");
 				free(buf);
 				fclose(fp);
 				return NULL;
@@ -74,7 +92,7 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 			break;
 	}
 	if (ferror(fp)) {
-		snprintf(err, errlen, "%s: read error", path);
+		snprintf(why, whylen, "%s", strerror(errno));
 		free(buf);
 		fclose(fp);
 		return NULL;
@@ -84,18 +102,21 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
+/* The towns file; an error names it and the configuration line. */
 static int
-load_towns(struct towns *t, const char *path, char *err, size_t errlen)
+load_towns(struct towns *t, const struct config *c, char *err,
+    size_t errlen)
 {
 	char why[256];
 	size_t len;
-	char *buf = read_file(path, &len, err, errlen);
-	int rc;
+	char *buf = read_file(c->towns_file, &len, why, sizeof(why));
+	int rc = -1;
 
-	if (buf == NULL)
-		return -1;
-	if ((rc = towns_parse(t, buf, len, why, sizeof(why))) == -1)
-		snprintf(err, errlen, "%s: %s", path, why);
+	if (buf != NULL)
+		rc = towns_parse(t, buf, len, why, sizeof(why));
+	if (rc == -1)
+		config_path_error(c, "towns_file", c->towns_file, why, err,
+		    errlen);
 	free(buf);
 	return rc;
 }
@@ -290,19 +311,26 @@ main(int argc, char **argv)
 		case 'V':
 			printf("jobmatchd %s\n", JM_VERSION);
 			return 0;
+		case 'h':
+			usage(stdout, 0);
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
-	if (file == NULL || optind != argc)
-		usage();
+	if (optind != argc)
+		usage(stderr, 2);
+	if (file == NULL)
+		file = CONFIG_FILE_DEFAULT;
 	config_path = file;
 
 	hash_key_init();
 	config_defaults(&server.cfg);
-	if (config_load(&server.cfg, file, err, sizeof(err)) == -1 ||
-	    load_towns(&server.towns, server.cfg.towns_file, err,
-	    sizeof(err)) == -1) {
+	if (config_load(&server.cfg, file, err, sizeof(err)) == -1) {
+		fprintf(stderr, "jobmatchd: %s\n", err);
+		config_free(&server.cfg);
+		return 1;
+	}
+	if (load_towns(&server.towns, &server.cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
@@ -360,7 +388,7 @@ main(int argc, char **argv)
 	    &mirror_store_hooks)) == NULL)
 		fatalx("out of memory");
 	store_start(server.store);
-	log_info("jobmatchd %s started", JM_VERSION);
+	log_info("jobmatchd %s started with %s", JM_VERSION, file);
 
 	event_base_dispatch(server.base);
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * methods.h - the JSON-RPC methods: envelope handling, roles, and each
  * method's handler. Handlers validate with proto/, match with matcher/ and

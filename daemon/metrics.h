@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * metrics.h - what the daemon counts about itself, for the stats method and
  * for the Prometheus text served on metrics_listen (http.h).

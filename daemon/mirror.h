@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * mirror.h - the daemon's in-memory copy of what Redis holds (postings,
  * employers; seekers.c keeps the seekers): loaded through the store's

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * plan.h - the county plan's numbers: where employers stand against the
  * disability employment quota (employer.quota, employer.list), hires

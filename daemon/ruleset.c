@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * ruleset.c - see ruleset.h.
  *
@@ -5,11 +7,16 @@
  * reads it again when the change stream says a new version was stored (and
  * after every load of its mirror) and installs it, so a rules.set through
  * any daemon reaches all of them as fast as the stream does. A
- * daemon started with a rules_file stores it as version 1 when Redis has no
- * rule set yet; SIGHUP stores the file again as the next version when its
- * content changed. A rule set that does not validate is never installed:
+ * daemon stores the rules it started with (its rules_file, or without one
+ * the shipped rule set compiled in, daemon/rules_default.h) as version 1
+ * when Redis has no rule set yet; SIGHUP stores the rules_file again as the
+ * next version when its content changed. A rule set that does not validate is never installed:
  * the one in use stays.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +28,7 @@
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "daemon/mirror.h"
+#include "daemon/rules_default.h"
 #include "daemon/ruleset.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
@@ -28,7 +36,6 @@
 #include "proto/rpc.h"
 
 #define FILE_MAX	(4 * 1024 * 1024)
-#define BUILTIN_DOC	"{}"
 
 
 /*
@@ -86,26 +93,43 @@ compile_text(const char *text, size_t len, char *msg, size_t msglen,
 	return r;
 }
 
+/*
+ * Reads a whole file of at most FILE_MAX bytes into a new string. Returns
+ * it, or NULL with the reason in why.
+ */
 static char *
-read_all(const char *path, size_t *len, char *err, size_t errlen)
+read_all(const char *path, size_t *len, char *why, size_t whylen)
 {
 	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	bool dir = false;
 	char *buf;
 	long n;
 
-	if (fp == NULL || fseek(fp, 0, SEEK_END) == -1 ||
+	/* A directory opens, and seeks to an "end" beyond FILE_MAX. */
+	if (fp != NULL && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		dir = true;
+	}
+	if (fp == NULL || dir || fseek(fp, 0, SEEK_END) == -1 ||
 	    (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) == -1) {
-		snprintf(err, errlen, "%s: cannot read", path);
+		snprintf(why, whylen, "%s", strerror(errno));
 		if (fp != NULL)
 			fclose(fp);
 		return NULL;
 	}
 	if (n > FILE_MAX || (buf = malloc((size_t)n + 1)) == NULL) {
-		snprintf(err, errlen, "%s: too large", path);
+		snprintf(why, whylen, "too large (at most %d bytes)", FILE_MAX);
 		fclose(fp);
 		return NULL;
 	}
 	*len = fread(buf, 1, (size_t)n, fp);
+	if (ferror(fp)) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
 	buf[*len] = '\0';
 	fclose(fp);
 	return buf;
@@ -120,18 +144,26 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 	size_t len;
 	char *text;
 
-	if (path[0] == '\0') {
-		text = strdup(BUILTIN_DOC);
-		len = strlen(BUILTIN_DOC);
-	} else if ((text = read_all(path, &len, err, errlen)) == NULL)
+	if (path[0] == '\0') {		/* the shipped rules, compiled in */
+		text = strdup((const char *)rules_default_json);
+		len = rules_default_json_len;
+	} else if ((text = read_all(path, &len, msg, sizeof(msg))) == NULL) {
+		config_path_error(&server.cfg, "rules_file", path, msg, err,
+		    errlen);
 		return -1;
+	}
 	if (text == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if ((*out = compile_text(text, len, msg, sizeof(msg), &data)) ==
 	    NULL) {
-		snprintf(err, errlen, "%s: %s", path[0] ? path : "rules", msg);
+		if (path[0] != '\0')
+			config_path_error(&server.cfg, "rules_file", path, msg,
+			    err, errlen);
+		else
+			snprintf(err, errlen, "the built-in rule set "
+			    "(data/rules.default.json): %s", msg);
 		json_decref(data);
 		free(text);
 		return -1;
@@ -223,10 +255,10 @@ polled_apply(const struct store_res *res)
 	json_t *data;
 
 	if (res->status == STORE_NOT_FOUND) {
-		/* Nothing shared yet: the rules file becomes version 1. */
+		/* Nothing shared yet: the rules this daemon started with
+		 * (its rules_file, or the built-in ones) become version 1. */
 		char *doc;
-		if (server.cfg.rules_file[0] == '\0' ||
-		    server.rules_file_doc == NULL ||
+		if (server.rules_file_doc == NULL ||
 		    (doc = strdup(server.rules_file_doc)) == NULL)
 			return;
 		server.rules_polling = true;
@@ -301,7 +333,7 @@ ruleset_start(struct rules *r, char *doc)
 {
 	server.rules = r;
 	server.rules_doc = doc;
-	server.rules_file_doc = server.cfg.rules_file[0] ? strdup(doc) : NULL;
+	server.rules_file_doc = strdup(doc);
 }
 
 void

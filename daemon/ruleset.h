@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * ruleset.h - the active rule set of the daemon: where it comes from (the
- * rules_file, the built-in defaults, or Redis, which every daemon sharing it
- * follows), how it is replaced, and the rules.* methods.
+ * rules_file, the shipped rules compiled in, or Redis, which every daemon
+ * sharing it follows), how it is replaced, and the rules.* methods.
  */
 #ifndef JM_RULESET_H
 #define JM_RULESET_H
@@ -13,8 +15,8 @@
 struct req;
 
 /*
- * Loads the configured rules_file (or the built-in defaults) and compiles
- * it. Returns 0, or -1 with a message naming the file, rule, field and
+ * Loads the configured rules_file (without one, the shipped rule set
+ * compiled in) and compiles it. Returns 0, or -1 with a message naming the file, rule, field and
  * pattern offset. At start-up only; the result is installed by
  * ruleset_start.
  */

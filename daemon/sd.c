@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * sd.c - see sd.h. The protocol is documented in sd_notify(3) and
  * sd_listen_fds(3); it is small enough not to need libsystemd.

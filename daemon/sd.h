@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * sd.h - the two parts of systemd's service protocol the daemon speaks,
  * without libsystemd: notifications to $NOTIFY_SOCKET (READY=1, STATUS=,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * seekers.h - registered job seekers (staff only): the methods seeker.put,
  * seeker.get, seeker.delete and job.candidates, and the daemon's mirror of

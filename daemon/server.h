@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * server.h - the daemon's one mutable global.
  */
@@ -29,7 +31,8 @@ struct server {
 	struct towns		 towns;
 	struct rules		*rules;		/* used by both mirrors */
 	char			*rules_doc;	/* its JSON, as stored */
-	char			*rules_file_doc;	/* rules_file as last read */
+	char			*rules_file_doc;	/* rules_file as last read,
+						   or the built-in rules */
 	bool			 rules_polling;	/* a look is under way */
 	bool			 rules_poll_again;	/* and another after it */
 	int64_t			 rules_refused;	/* a stored version we refused */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store.h - Redis, the system of record, spoken to asynchronously (hiredis on
  * the daemon's libevent loop). The only module that knows hiredis.

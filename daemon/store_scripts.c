@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store_scripts.c - the Lua scripts of the store. Each write is one script:
  * its checks first, then the record, its index entries and its

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store_scripts.h - the Lua scripts store.c runs (by EVALSHA; see send_script).
  */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * fuzz_proto.c - libFuzzer target for the protocol: bytes in, responses
  * out. The input is cut into lines as a connection cuts them; each line is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * fuzz_rules.c - libFuzzer target for rule-set validation: a JSON document
  * in, decoded, compiled and probed under the default limits (no clock, so

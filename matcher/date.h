@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * date.h - calendar dates as day numbers (days since 1970-01-01): what the
  * plan's records carry (services, training, placements, the quota's

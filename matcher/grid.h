@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * grid.h - the geographic index of the mirror: the earth cut into cells of
  * GRID_DEG degrees of latitude and longitude, each holding the compact

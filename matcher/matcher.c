@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * matcher.c - the mirror of open postings, and the match itself.
  *
@@ -502,7 +504,9 @@ employer_slot(struct matcher *m, const char *id)
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	strncpy(e->id, id, ID_MAX);
+	/* Every id reaching the mirror was checked to hold at most ID_MAX
+	 * bytes; calloc ended it. */
+	memcpy(e->id, id, strnlen(id, ID_MAX));
 	e->type = -1;
 	e->town = -1;
 	e->headcount = e->disabled_employees = -1;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * model.c - constructors and destructors of the domain records, and the few
  * pure helpers both proto/ and the matcher need.

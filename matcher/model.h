@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * model.h - the domain records as plain C data: postings, employers, a
  * seeker's profile and the filters of a match. proto/ fills them from JSON;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * quota.h - where an employer stands against the disability employment
  * quota, and an estimate of the employment security fund it owes

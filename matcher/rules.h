@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * rules.h - the scoring rule set: component weights, distance decay, skill
  * synonyms and the staff's rules, each a name, a condition ("when") over the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * siphash.c - see siphash.h. SipHash-c-d with c = 1 compression round a
  * block and d = 3 finalisation rounds, as Redis and Rust's HashMap use for

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * siphash.h - SipHash-1-3 (Aumasson and Bernstein), the keyed hash of every
  * table a client can fill: the string maps (strmap.h) and the grid's cells

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * strmap.h - a string-keyed hash map (open addressing, linear probing,
  * backward-shift deletion). Keys are copied and owned by the map; values are

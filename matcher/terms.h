@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * terms.h - a mirror's interned skills. A posting's skills are
  * canonicalised by the rule set's synonyms, and each canonical form (a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * towns.h - the county's township-level units: code, Chinese name, kind,
  * WGS84 centre. Parsed from a tab-separated buffer (the daemon reads the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * vocab.c - static vocabulary tables. The order of each table is the order
  * of its enum in vocab.h.

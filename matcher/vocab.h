@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * vocab.h - the fixed identifiers of the protocol (disability types, grades,
  * accommodations, employment types, employer types, seeker flags) with their

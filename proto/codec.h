@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * codec.h - JSON to and from the domain records of matcher/model.h, with the
  * validation PROTOCOL.md asks of every field. Decoders fill a record the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * codec_scan.c - a stored posting's JSON text read straight into a struct
  * job, without a JSON tree: see codec_job_scan in codec.h.

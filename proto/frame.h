@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * frame.h - newline framing. A message is one line ending in "\n"; a "\r"
  * before it is dropped; empty lines are skipped by the caller.

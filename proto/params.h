@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * params.h - typed, bounded access to the fields of a params object. Every
  * check names the offending field by its dotted path ("job.salary.min",

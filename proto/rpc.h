@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * rpc.h - the JSON-RPC 2.0 envelope: parsing a line into requests and
  * building responses. Pure: no I/O.

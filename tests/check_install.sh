@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Installs the build with `cmake --install --prefix` into a temporary
 # DESTDIR and checks what lands there: every file, the units' paths, the
 # sample configuration's paths, that the installed jobmatchd checks the
@@ -9,7 +11,8 @@
 # directories come from the environment, as CMake has them (tests/
 # CMakeLists.txt): JM_SBINDIR JM_BINDIR JM_DATADIR JM_DOCDIR JM_MANDIR
 # JM_UNITDIR JM_CONFDIR (relative ones are under the prefix); CMAKE is the
-# cmake to run.
+# cmake to run; JM_BUILT_CONFIG and JM_BUILT_DATADIR are the paths the
+# daemon was built with (from the prefix CMake was configured with).
 set -euo pipefail
 src=${1:?usage: check_install.sh SOURCE_DIR BUILD_DIR}
 build=${2:?usage: check_install.sh SOURCE_DIR BUILD_DIR}
@@ -46,7 +49,8 @@ done
 for f in "$datadir/towns.tsv" "$datadir/rules.default.json" \
     "$datadir/redis.conf" "$datadir/jobmatchd.conf.example" \
     "$unitdir/jobmatchd.service" "$unitdir/jobmatchd.socket" \
-    "$confdir/jobmatchd.conf" "$docdir/README.md" \
+    "$confdir/jobmatchd.conf" "$docdir/README.md" "$docdir/LICENSE" \
+    "$docdir/CHANGELOG.md" \
     "$docdir/docs/operations.md" "$docdir/docs/protocol.md" \
     "$mandir/man8/jobmatchd.8" "$mandir/man5/jobmatchd.conf.5" \
     "$mandir/man1/jobmatch.1"; do
@@ -92,6 +96,13 @@ else
 fi
 "$root$sbindir/jobmatchd" --version | grep -q '^jobmatchd ' ||
 	bad "jobmatchd --version"
+# Its built-in paths are those of the prefix it was configured with
+# (JM_BUILT_CONFIG, JM_BUILT_DATADIR), not a fixed /usr/local.
+help=$("$root$sbindir/jobmatchd" --help)
+grep -qF "(default: $JM_BUILT_CONFIG)" <<< "$help" ||
+	bad "jobmatchd --help: the default configuration is not $JM_BUILT_CONFIG"
+grep -qF "default towns_file: $JM_BUILT_DATADIR/towns.tsv" <<< "$help" ||
+	bad "jobmatchd --help: the default towns_file is not in $JM_BUILT_DATADIR"
 
 # A second install keeps the configuration that is there.
 echo "# edited after install" >> "$conf"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Checks the manual pages in man/:
 #  - mandoc -Tlint (when mandoc is installed) and groff's own warnings
 #    (-ww) find nothing in any page;

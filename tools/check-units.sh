@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Checks the systemd units in systemd/ (called by test.sh after the builds):
 #  - `cmake --install` of BUILD_DIR with the default prefix, into a
 #    temporary DESTDIR, writes them unchanged;

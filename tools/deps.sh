@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # Installs the Debian packages jobmatchd needs to build, run and test
 # (tools/packages.txt; with "test", also tools/packages-test.txt: clang for
 # the fuzz targets; systemd, procps (/bin/kill) and man-db for

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 # tools/systemd-smoke.sh - installs jobmatchd into a minimal Debian root file
 # system, boots it with systemd-nspawn (systemd as PID 1 in a container) and
 # checks that the shipped units do what they say: Type=notify start after

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 harness.py - shared helpers of the integration tests: a real redis-server on
 a free port, the real jobmatchd and jobmatch binaries, raw sockets.
@@ -324,6 +326,9 @@ class Redis:
 class Daemon:
     """jobmatchd with a config of its own in a temp dir, stderr logged."""
 
+    # None: no rules_file line, the daemon uses the rules compiled in.
+    rules_file = os.path.join(DATA_DIR, "rules.default.json")
+
     def __init__(self, redis_port, extra=(), tokens=True, prefix=(),
                  env=None):
         self.prefix = list(prefix)  # e.g. ["prlimit", "--nofile=40:40"]
@@ -347,12 +352,17 @@ class Daemon:
             "listen 127.0.0.1:%d" % self.port,
             "redis 127.0.0.1:%d" % self.redis_port,
             "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
-            "rules_file %s" % os.path.join(DATA_DIR, "rules.default.json"),
             "log_level debug",
         ]
+        if self.rules_file is not None:
+            lines.append("rules_file %s" % self.rules_file)
         if self.tokens:
             for who, tok in TOKENS.items():
                 lines.append("token %s %s" % (who, digest(tok)))
+        # A key is given once (token lines aside): extra replaces ours.
+        given = {ln.split()[0] for ln in self.extra if ln.split()}
+        lines = [ln for ln in lines if ln.startswith("#") or
+                 ln.split()[0] == "token" or ln.split()[0] not in given]
         lines.extend(self.extra)
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")

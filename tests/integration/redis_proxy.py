@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 redis_proxy.py - a TCP proxy in front of Redis that reads the commands a
 daemon sends on its main link (the one that begins with SCRIPT LOAD; the

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 rules_model.py - an independent model, in Python, of how jobmatchd matches
 and scores (docs/protocol.md, "Scoring"), written from the data files alone:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_chaos.py - a bounded chaos run. Two daemons share one Redis (AOF on,
 so a restart keeps the data); clients of every role (anonymous, kiosk,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_cli.py - the command lines: jobmatchd's config check and the jobmatch
 client (hash-token, call, load, match).
@@ -138,13 +140,13 @@ class ConfigCheckTest(unittest.TestCase):
             "quota_late_fee_rate 0.0005",
             "quota_agency_min_staff 40",
             "quota_institution_min_staff 60",
-            "quota_exempt_types agency institution soe private community"
-            " social_org sheltered_workshop",
         ]
         r = self.check(self.write(lines))
         self.assertEqual(r.returncode, 0, r.stderr)
         for ok in ("quota_exempt_types none", "quota_reduction_tiers none",
-                   "quota_ratio 1", "quota_late_fee_rate 0"):
+                   "quota_ratio 1", "quota_late_fee_rate 0",
+                   "quota_exempt_types agency institution soe private"
+                   " community social_org sheltered_workshop"):
             with self.subTest(line=ok):
                 r = self.check(self.write(self.base() + [ok]))
                 self.assertEqual(r.returncode, 0, r.stderr)
@@ -236,9 +238,18 @@ class ConfigCheckTest(unittest.TestCase):
         self.assertIn("synonyms[0]", r.stderr)
 
     def test_usage(self):
-        r = h.run_daemon([])
+        r = h.run_daemon(["-n", "stray-argument"])
         self.assertEqual(r.returncode, 2)
         self.assertIn("usage", r.stderr)
+        r = h.run_daemon(["--no-such-option", "-c", "x"])
+        self.assertEqual((r.returncode, r.stdout), (2, ""))
+        self.assertIn("usage: jobmatchd", r.stderr)
+        for opt in ("--help", "-h"):
+            with self.subTest(opt=opt):
+                r = h.run_daemon([opt])
+                self.assertEqual((r.returncode, r.stderr), (0, ""))
+                self.assertIn("usage: jobmatchd", r.stdout)
+                self.assertIn("--check-config", r.stdout)
         r = h.run_daemon(["--version"])
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"^jobmatchd \d+\.\d+\.\d+")

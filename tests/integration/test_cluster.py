@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_cluster.py - several daemons on one Redis: each follows the change
 stream, so a write through any of them (posting, close, employer, seeker,

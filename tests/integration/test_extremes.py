@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_extremes.py - the extremes of every number of every method: 0, -1, 1,
 each documented bound and one past it, 2^31, 2^53 - 1, 2^53, 2^53 + 1,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_fairshare.py - one client's share of what every client shares: the
 daemon's one Redis link and its memory. A kiosk flooding job.list batches

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_faults.py - Redis failing under the daemon: killed in the middle of a
 write load, restarted, replaced by an empty server, stalled (DEBUG SLEEP),

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_jobs.py - employers and postings: upserts, versions, close, list and
 the Redis indexes behind them (checked with a raw RESP client).

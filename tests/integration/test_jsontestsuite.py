@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_jsontestsuite.py - every file of the JSONTestSuite parsing corpus
 (github.com/nst/JSONTestSuite, test_parsing/) sent to the real daemon, file

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_lifecycle.py - the daemon as a service: SIGTERM finishes what is in
 flight (bounded) and exits 0, a second SIGTERM exits at once, SIGHUP reloads

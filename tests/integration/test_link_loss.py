@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_link_loss.py - Redis's link lost or stalled while many commands wait
 behind each other: the daemon never answers a command from inside the call

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_match.py - matching against the sample data loaded with the real
 `jobmatch load`, plus a few postings that exercise every default rule.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_memory.py - the daemon's memory follows what is open. One posting is
 re-posted again and again, each time at a random place on earth and with

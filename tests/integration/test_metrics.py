@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_metrics.py - observability: the counters and latency percentiles of
 the stats method, and the monitoring listener (metrics_listen) with its

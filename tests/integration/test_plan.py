@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_plan.py - the county plan's numbers through the protocol:
 employer.quota and employer.list on the worked examples of docs/quota.md

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_privacy.py - what jobmatchd keeps of the people it serves: after a
 session with real profiles, registered seekers, every kind of token (good

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_protocol.py - the wire contract of PROTOCOL.md: framing, the JSON-RPC
 envelope, hello and roles at the door, limits. Real Redis, real daemon.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_robustness.py - hostile traffic against the running daemon (under ASan
 in the sanitizer build): it answers what deserves an answer, closes what

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_roles.py - what each role may call and touch (PROTOCOL.md, Roles).
 """

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_rules.py - rule sets (docs/rules.md): rules.get/set/validate/history/
 rollback/explain against a real Redis, the refusals of a rule set that does

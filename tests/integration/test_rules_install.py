@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_rules_install.py - installing a rule set that Redis has stored, when
 the install runs out of regex_install_ms after the try on the postings

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_scenarios.py - runs every tests/scenarios/*.json (the format is in
 tests/scenarios/README.md) against a real jobmatchd and checks the match
@@ -7,7 +9,10 @@ must be absent, the rules that fired, the number of candidates.
 Isolation: one redis-server for the whole file; each scenario gets a fresh
 jobmatchd of its own with a key prefix of its own ("jmsc<NN>:"), so it
 starts from an empty mirror and an empty store (its own rule set too), and
-nothing one scenario posts can reach another. Before matching, job.list
+nothing one scenario posts can reach another. A scenario without
+extra_rules runs on the rules compiled into the daemon (no rules_file),
+which are the shipped data/rules.default.json that the model reads: the
+plan's priorities and protections hold out of the box. Before matching, job.list
 must show exactly the scenario's open postings.
 
 A failure names the scenario and its file, and shows the expected and the
@@ -159,6 +164,11 @@ def format_results(results):
         for i, x in enumerate(results))
 
 
+class BuiltinRulesDaemon(h.Daemon):
+    """A daemon whose configuration names no rules_file."""
+    rules_file = None
+
+
 class ScenarioTest(unittest.TestCase):
     maxDiff = None
 
@@ -218,7 +228,7 @@ class ScenarioTest(unittest.TestCase):
             with open(rules_path, "w", encoding="utf-8") as f:
                 json.dump(sc.rules_doc, f, ensure_ascii=False)
             extra.append("rules_file " + rules_path)
-        d = h.Daemon(self.redis.port, extra=extra)
+        d = BuiltinRulesDaemon(self.redis.port, extra=extra)
         try:
             d.start()
             with d.client(h.STAFF) as staff, d.client(h.KIOSK) as kiosk:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_seekers.py - registered job seekers (staff only): seeker.put, .get,
 .delete, match {seeker_id} and job.candidates; what Redis holds of a seeker

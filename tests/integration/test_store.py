@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_store.py - Redis as the system of record: the mirror reloads after a
 restart, the daemon keeps matching while Redis is gone, reconnects on its

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_tls.py - the optional TLS listener: the protocol over TLS, plain TCP
 refused on it, and client certificates required when tls_ca is set.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_tokens.py - a reload that removes a token, or gives it to another role
 or employer, ends the connections that proved it: they are answered what

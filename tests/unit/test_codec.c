@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_codec.c - proto/codec.h and proto/params.h: decoding and validating
  * postings, employers, match params and rule sets, the vocabulary answer,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_hist.c - daemon/hist.h: bucket layout, quantiles, cumulative counts.
  */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_index.c - matcher_match (the indexed match: grid cells, entry
  * filters, chord bounds, rule lists, score bound, top-K heap) against

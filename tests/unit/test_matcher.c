@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_matcher.c - matcher/: the postings mirror, the hard filters, the
  * score and its order, the rule set, and the small libraries under them

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_quota.c - matcher/quota.h: every worked example of docs/quota.md
  * with its numbers, the edges of each rule, invalid figures, the rules'

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_rpc.c - proto/rpc.h: parsing a line, the JSON-RPC 2.0 envelope and
  * the shape of responses.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_rules.c - the staff's rule set: decoding rules (proto/codec.c),
  * compiling and probing their patterns (matcher/rules.c), evaluating them

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * test_tables.c - the mirror's tables against a client who fills them.
  * Keys chosen to collide under the tables' old unkeyed hashes (strings

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * args.h - the benchmarks' command-line numbers, checked alike by
  * jobmatch-bench and jobmatch-rsbench (each says what is wrong in its own

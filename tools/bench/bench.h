@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * bench.h - what the parts of jobmatch-bench share: the options, the
  * connections' set-up, the daemon's RSS, and the load and run commands

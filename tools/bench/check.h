@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * check.h - jobmatch-bench --check: the brute-force reference of every
  * match. A matcher of the tool's own (matcher_new with the towns and the

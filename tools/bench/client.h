@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * client.h - jobmatch-bench's connections to jobmatchd: a blocking call
  * with a deadline for setting up (hello, rules.get, stats), then

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * gen.h - the deterministic workload of the benchmarks (issue: "Fast at
  * national scale"): a county centred on 30.33 N 107.35 E with its towns,

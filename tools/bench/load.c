@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * load.c - jobmatch-bench load: every generated employer (employer.put),
  * then every posting (job.post), pipelined over the connections; then,

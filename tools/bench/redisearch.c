@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * jobmatch-rsbench - the workload of tools/bench/gen.h against Redis with
  * the RediSearch 1.2 module (Debian's redis-redisearch), for

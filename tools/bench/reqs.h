@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * reqs.h - jobmatch-bench's request lines: the generated employers and
  * postings through proto/'s codec (as employer.put and job.post), a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * rsquery.c - see rsquery.h: the data set, the mirror and the interned
  * skills of a run; the FT.SEARCH of a query; the exact mode's scoring and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * rsquery.h - the shared half of jobmatch-rsbench (tools/bench/redisearch.c):
  * the generated data set and its mirror, the FT.SEARCH queries of both

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * run.c - jobmatch-bench run: match requests of the generated query stream
  * over the connections, DEPTH in flight on each, for a duration (after a
