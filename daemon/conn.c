@@ -22,6 +22,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "daemon/audit.h"
 #include "daemon/auth.h"
 #include "daemon/clock.h"
 #include "daemon/conn.h"
@@ -178,6 +179,7 @@ req_reply(struct req *r, json_t *resp)
 
 	metrics_request(r->metric, resp == NULL ||
 	    json_object_get(resp, "error") != NULL, r->start_us);
+	audit_end(r, resp);
 	if (r->id == NULL) {		/* a notification: no response */
 		json_decref(resp);
 		resp = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemon/audit.h"
 #include "daemon/auth.h"
 #include "daemon/clock.h"
 #include "daemon/conn.h"
@@ -1016,6 +1017,7 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	if ((reserve = reserve_of(m)) > 0)
 		conn_hold_store(c, r, reserve);
 	log_debug("conn %llu: %s", (unsigned long long)c->id, m->name);
+	r->audit = audit_begin(c, r, m->name, rr.params);
 	m->fn(r, rr.params);
 }
 

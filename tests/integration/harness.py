@@ -143,6 +143,27 @@ def wait_until(pred, timeout=20.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+# A line of the daemon's log (daemon/log.h): "TIME LEVEL message", TIME
+# in RFC 3339 with milliseconds and the offset from UTC; or, when stderr
+# is the journal's stream, "<N>message" with N the syslog priority.
+LOG_LEVELS = ("debug", "info", "warn", "error")
+LOG_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(?:Z|[+-]\d\d:\d\d)"
+LOG_LINE_RE = re.compile(r"^(%s) (%s) (.*)$" % (LOG_TIME, "|".join(LOG_LEVELS)))
+LOG_JOURNAL_RE = re.compile(r"^<([3467])>(.*)$")
+JOURNAL_LEVELS = {"7": "debug", "6": "info", "4": "warn", "3": "error"}
+_LOG_TIME_RE = re.compile(r"^%s (?=(?:%s) )" % (LOG_TIME, "|".join(LOG_LEVELS)),
+                          re.M)
+_LOG_PRIO_RE = re.compile(r"^<([3467])>", re.M)
+
+
+def log_view(text):
+    """The daemon's log text with each line as "LEVEL message", whichever
+    form it was written in, so that tests look for "info mirror: ..."
+    alike; other lines (a sanitizer's report) stay as they are."""
+    text = _LOG_TIME_RE.sub("", text)
+    return _LOG_PRIO_RE.sub(lambda m: JOURNAL_LEVELS[m.group(1)] + " ", text)
+
+
 def tail(path, n=50):
     try:
         with open(path, "rb") as f:
@@ -346,10 +367,15 @@ class Daemon:
             "# written by tests/integration/harness.py",
             "listen 127.0.0.1:%d" % self.port,
             "redis 127.0.0.1:%d" % self.redis_port,
-            "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
-            "rules_file %s" % os.path.join(DATA_DIR, "rules.default.json"),
-            "log_level debug",
         ]
+        # these defaults give way to the test's own line for the key
+        given = {ln.split()[0] for ln in self.extra if ln.split()}
+        for ln in ("towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
+                   "rules_file %s" % os.path.join(DATA_DIR,
+                                                  "rules.default.json"),
+                   "log_level debug"):
+            if ln.split()[0] not in given:
+                lines.append(ln)
         if self.tokens:
             for who, tok in TOKENS.items():
                 lines.append("token %s %s" % (who, digest(tok)))
@@ -361,14 +387,18 @@ class Daemon:
     def addr(self):
         return "127.0.0.1:%d" % self.port
 
-    def log_text(self, whole=False):
+    def log_text(self, whole=False, raw=False):
+        """This run's log (whole: every run's), each of the daemon's
+        lines as "LEVEL message": the time stamp, or the journal's <N>
+        priority, made into that form (see log_view). raw: as written."""
         try:
             with open(self.log, "rb") as f:
                 if not whole:
                     f.seek(self.log_offset)
-                return f.read().decode("utf-8", "replace")
+                text = f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+        return text if raw else log_view(text)
 
     def log_tail(self, n=50):
         return tail(self.log, n)
