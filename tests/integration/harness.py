@@ -6,6 +6,8 @@ Environment (set by tests/CMakeLists.txt):
   JOBMATCHD      the daemon binary
   JOBMATCH       the client binary
   JM_SOURCE_DIR  the repository root (data/ is read from there)
+  JM_TEST_TAG    names the build in the test process's directory (below,
+                 "child processes")
 
 Nothing here asserts on timing: waits poll with generous timeouts that only
 keep a broken build from hanging the test run.
