@@ -64,6 +64,8 @@ config_defaults(struct config *c)
 	c->plan.trained = 60;
 	c->plan.graduate_rate = 900000;
 	c->log_level = LOG_INFO;
+	c->log_repeat_burst = 5;
+	c->log_repeat_interval_s = 30;
 }
 
 void
@@ -697,6 +699,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if ((c->log_level = log_level_parse(argv[1])) < 0)
 			BAD("expected debug, info, warn or error");
+	} else if (strcmp(k, "log_repeat_burst") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 0, 1000000, &n) == -1)
+			BAD("expected 0 to 1000000");
+		c->log_repeat_burst = (unsigned)n;
+	} else if (strcmp(k, "log_repeat_interval_s") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 86400, &n) == -1)
+			BAD("expected 1 to 86400");
+		c->log_repeat_interval_s = (unsigned)n;
 	} else {
 		snprintf(why, whylen, "unknown key '%s'", k);
 		return -1;

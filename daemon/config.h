@@ -90,6 +90,8 @@ struct config {
 		uint32_t graduate_rate;		/* ppm of graduates employed */
 	}		 plan;
 	int		 log_level;
+	unsigned	 log_repeat_burst;	/* one message's lines in */
+	unsigned	 log_repeat_interval_s;	/* this; 0: no limit */
 };
 
 /*

@@ -24,6 +24,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "daemon/audit.h"
 #include "daemon/auth.h"
 #include "daemon/clock.h"
 #include "daemon/conn.h"
@@ -178,8 +179,8 @@ req_reply(struct req *r, json_t *resp)
 	struct conn *c = s->conn;
 	size_t index = r->index;
 
-	metrics_request(r->metric, resp == NULL ||
-	    json_object_get(resp, "error") != NULL, r->start_us);
+	metrics_request(r->metric, resp, r->start_us);
+	audit_end(r, resp);
 	if (r->id == NULL) {		/* a notification: no response */
 		json_decref(resp);
 		resp = NULL;
@@ -406,7 +407,7 @@ static void
 refuse_line(struct conn *c, const char *msg)
 {
 	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
-	metrics_invalid();
+	metrics_invalid(RPC_INVALID_REQUEST);
 	end_with(c, rpc_error(NULL, RPC_INVALID_REQUEST, msg, NULL));
 }
 

@@ -98,6 +98,7 @@ struct req {
 	int64_t		 start_us;	/* dispatched (mono_us) */
 	int		 metric;	/* the method's index in the method
 					   table, for metrics.h; -1: none */
+	char		*audit;		/* a write's audit line (audit.h) */
 };
 
 /* Opens the listeners of the config. Returns 0 or -1 (logged). */

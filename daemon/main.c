@@ -244,6 +244,8 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	} else {
 		config_reload(&server.cfg, &next);
 		log_set_level((enum log_level)server.cfg.log_level);
+		log_set_repeat(server.cfg.log_repeat_burst,
+		    server.cfg.log_repeat_interval_s);
 		log_info("SIGHUP: configuration reloaded (%zu tokens)",
 		    server.cfg.ntokens);
 		conn_recheck_tokens();
@@ -355,6 +357,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level((enum log_level)server.cfg.log_level);
+	log_set_repeat(server.cfg.log_repeat_burst,
+	    server.cfg.log_repeat_interval_s);
 	if (server.cfg.ntokens == 0)
 		log_warnx("no tokens configured: only hello and ping can be "
 		    "called");
@@ -362,6 +366,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((server.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	log_start(server.base);
 	if ((server.metrics = metrics_new()) == NULL)
 		fatalx("out of memory");
 	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
@@ -409,6 +414,7 @@ main(int argc, char **argv)
 	event_free(server.sig_int);
 	event_free(server.sig_term);
 	event_free(server.sig_hup);
+	log_stop();
 	event_base_free(server.base);
 	tls_ctx_free(server.tls_ctx);
 	towns_free(&server.towns);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemon/audit.h"
 #include "daemon/auth.h"
 #include "daemon/clock.h"
 #include "daemon/conn.h"
@@ -974,12 +975,12 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 
 	rpc_check(reqobj, &rr);
 	if (rr.error != 0) {
-		metrics_invalid();
+		metrics_invalid(rr.error);
 		slot_put(s, i, rpc_error(rr.id, rr.error, rr.message, NULL));
 		return;
 	}
 	if ((r = req_new(s, i, rr.id, c)) == NULL) {
-		metrics_invalid();
+		metrics_invalid(RPC_INTERNAL_ERROR);
 		slot_put(s, i, rpc_error(rr.id, RPC_INTERNAL_ERROR,
 		    "out of memory", NULL));
 		return;
@@ -1018,6 +1019,7 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	if ((reserve = reserve_of(m)) > 0)
 		conn_hold_store(c, r, reserve);
 	log_debug("conn %llu: %s", (unsigned long long)c->id, m->name);
+	r->audit = audit_begin(c, r, m->name, rr.params);
 	m->fn(r, rr.params);
 }
 
@@ -1077,7 +1079,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
-		metrics_invalid();
+		metrics_invalid(RPC_PARSE_ERROR);
 		slot_put(s, 0, rpc_error(NULL, RPC_PARSE_ERROR, err, NULL));
 		slot_seal(s);
 		return;
@@ -1091,7 +1093,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
-		metrics_invalid();
+		metrics_invalid(RPC_INVALID_REQUEST);
 		slot_put(s, 0, rpc_error(NULL, RPC_INVALID_REQUEST, err, NULL));
 		json_decref(root);
 		slot_seal(s);

@@ -3,6 +3,9 @@
 /*
  * metrics.c - see metrics.h.
  */
+#include <sys/resource.h>
+
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,17 @@
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
+#include "proto/rpc.h"
 
 #define PREFIX	"jobmatchd_"
+
+/* The codes of METRICS_CODES in order; the last bucket is any other. */
+static const int codes[METRICS_CODES - 1] = {
+	RPC_PARSE_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND,
+	RPC_INVALID_PARAMS, RPC_INTERNAL_ERROR, RPC_UNAUTHORIZED,
+	RPC_NOT_FOUND, RPC_CONFLICT, RPC_STORE_UNAVAILABLE, RPC_BUSY,
+	RPC_RULE_ERROR,
+};
 
 /* The quantiles reported, in per mille, and their names in stats. */
 static const struct {
@@ -41,13 +53,50 @@ static const char *const close_names[MC_COUNT] = {
 	"done", "idle", "slow_reader", "shutdown", "error",
 };
 
+/*
+ * When this process started, in Unix seconds: /proc/self/stat gives it in
+ * clock ticks since boot, which CLOCK_BOOTTIME counts from (so /proc/stat,
+ * which systemd's ProcSubset=pid hides, is not needed). Now if unknown.
+ */
+static double
+process_start(void)
+{
+	struct timespec real, boot;
+	char buf[1024], *p;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *fp;
+	size_t n = 0;
+	int field;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	if ((fp = fopen("/proc/self/stat", "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	/* after the command's ")" come fields 3, 4, ...: starttime is 22 */
+	if (hz <= 0 || (p = strrchr(buf, ')')) == NULL)
+		return (double)real.tv_sec;
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %llu", &ticks) != 1)
+		return (double)real.tv_sec;
+	return (double)real.tv_sec + (double)real.tv_nsec / 1e9 -
+	    ((double)boot.tv_sec + (double)boot.tv_nsec / 1e9) +
+	    (double)ticks / (double)hz;
+}
+
 struct metrics *
 metrics_new(void)
 {
 	struct metrics *m = calloc(1, sizeof(*m));
 
-	if (m != NULL)
+	if (m != NULL) {
 		m->started_us = mono_us();
+		m->process_start = process_start();
+	}
 	return m;
 }
 
@@ -60,23 +109,49 @@ metrics_free(struct metrics *m)
 
 /* ---- recording ------------------------------------------------------- */
 
+/* The bucket of error code in by_code. */
+static size_t
+code_index(int code)
+{
+	size_t i;
+
+	for (i = 0; i < METRICS_CODES - 1; i++)
+		if (codes[i] == code)
+			break;
+	return i;
+}
+
+/* Counts a call; code is its error code, 0 for none. */
 static void
-count(struct metrics_method *mm, bool error, uint64_t us)
+count(struct metrics_method *mm, int code, uint64_t us)
 {
 	mm->calls++;
-	if (error)
+	if (code != 0) {
 		mm->errors++;
+		mm->by_code[code_index(code)]++;
+	}
 	hist_add(&mm->latency, us);
 }
 
 void
-metrics_request(int method, bool error, int64_t start_us)
+metrics_request(int method, json_t *resp, int64_t start_us)
 {
 	struct metrics *m = server.metrics;
 	int64_t took, now, sec;
+	json_t *err = json_object_get(resp, "error");
+	int code = 0;
 
 	if (m == NULL)
 		return;
+	if (resp == NULL)
+		code = RPC_INTERNAL_ERROR;
+	else if (err != NULL) {
+		json_t *c = json_object_get(err, "code");
+		code = json_is_integer(c) && json_integer_value(c) != 0 &&
+		    json_integer_value(c) >= INT32_MIN &&
+		    json_integer_value(c) <= INT32_MAX ?
+		    (int)json_integer_value(c) : RPC_INTERNAL_ERROR;
+	}
 	now = mono_us();
 	took = now - start_us;
 	if (took < 0)
@@ -88,19 +163,19 @@ metrics_request(int method, bool error, int64_t start_us)
 	}
 	m->sec_n[sec % 60]++;
 	if (method >= 0 && method < METRICS_METHODS)
-		count(&m->method[method], error, (uint64_t)took);
+		count(&m->method[method], code, (uint64_t)took);
 	else
-		count(&m->invalid, error, (uint64_t)took);
+		count(&m->invalid, code, (uint64_t)took);
 }
 
 void
-metrics_invalid(void)
+metrics_invalid(int code)
 {
 	struct metrics *m = server.metrics;
 
 	if (m == NULL)
 		return;
-	count(&m->invalid, true, 0);
+	count(&m->invalid, code != 0 ? code : RPC_INTERNAL_ERROR, 0);
 }
 
 void
@@ -365,11 +440,21 @@ write_requests(struct evbuffer *out, const struct metrics *m)
 		    PRIu64 "\n", name, mm->calls);
 	}
 	metrics_family(out, "counter", "request_errors_total",
-	    "Requests answered with a JSON-RPC error, by method.");
+	    "Requests answered with a JSON-RPC error, by method and code.");
 	for (size_t i = 0; i <= n; i++) {
 		const struct metrics_method *mm = bucket(m, i, n, &name);
-		evbuffer_add_printf(out, PREFIX "request_errors_total{method="
-		    "\"%s\"} %" PRIu64 "\n", name, mm->errors);
+
+		for (size_t k = 0; k < METRICS_CODES; k++) {
+			char code[16];
+
+			if (k < METRICS_CODES - 1)
+				snprintf(code, sizeof(code), "%d", codes[k]);
+			else
+				snprintf(code, sizeof(code), "other");
+			evbuffer_add_printf(out, PREFIX "request_errors_total{"
+			    "method=\"%s\",code=\"%s\"} %" PRIu64 "\n",
+			    name, code, mm->by_code[k]);
+		}
 	}
 	metrics_family(out, "histogram", "request_duration_seconds",
 	    "Time from dispatch to answer, Redis round trips included.");
@@ -424,6 +509,86 @@ write_store(struct evbuffer *out)
 	    si.loaded_at);
 }
 
+/* Open descriptors: the entries of /proc/self/fd but the one reading it;
+ * -1 when it cannot be read. */
+static int64_t
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int64_t n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && atoi(de->d_name) != dirfd(d))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* One sample of a family named as is (no jobmatchd_ prefix). */
+static void
+put_std(struct evbuffer *out, const char *type, const char *name,
+    const char *help, const char *value)
+{
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %s\n",
+	    name, help, name, type, name, value);
+}
+
+/*
+ * The process_* metrics every Prometheus client library exports, with
+ * their names and meanings, so that the usual dashboards and alerts
+ * apply. /proc/self is the kernel's memory: reading it never waits.
+ */
+static void
+write_process(struct evbuffer *out, const struct metrics *m)
+{
+	unsigned long long size = 0, resident = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	struct rusage ru;
+	struct rlimit rl;
+	char v[64];
+	int64_t fds;
+	FILE *fp;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		snprintf(v, sizeof(v), "%.6f", (double)(ru.ru_utime.tv_sec +
+		    ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec +
+		    ru.ru_stime.tv_usec) / 1e6);
+		put_std(out, "counter", "process_cpu_seconds_total",
+		    "Total user and system CPU time spent in seconds.", v);
+	}
+	if ((fp = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(fp, "%llu %llu", &size, &resident) == 2 &&
+		    page > 0) {
+			snprintf(v, sizeof(v), "%llu",
+			    resident * (unsigned long long)page);
+			put_std(out, "gauge", "process_resident_memory_bytes",
+			    "Resident memory size in bytes.", v);
+			snprintf(v, sizeof(v), "%llu",
+			    size * (unsigned long long)page);
+			put_std(out, "gauge", "process_virtual_memory_bytes",
+			    "Virtual memory size in bytes.", v);
+		}
+		fclose(fp);
+	}
+	if ((fds = open_fds()) >= 0) {
+		snprintf(v, sizeof(v), "%" PRId64, fds);
+		put_std(out, "gauge", "process_open_fds",
+		    "Number of open file descriptors.", v);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)rl.rlim_cur);
+		put_std(out, "gauge", "process_max_fds",
+		    "Maximum number of open file descriptors.", v);
+	}
+	snprintf(v, sizeof(v), "%.3f", m->process_start);
+	put_std(out, "gauge", "process_start_time_seconds",
+	    "Start time of the process since unix epoch in seconds.", v);
+}
+
 void
 metrics_write(struct evbuffer *out)
 {
@@ -436,8 +601,6 @@ metrics_write(struct evbuffer *out)
 	    "The running version; always 1.");
 	evbuffer_add_printf(out, PREFIX "build_info{version=\"%s\"} 1\n",
 	    JM_VERSION);
-	metrics_put(out, "gauge", "resident_memory_bytes",
-	    "The daemon's resident set size.", (int64_t)rss_bytes());
 	metrics_put(out, "gauge", "uptime_seconds",
 	    "Seconds since the daemon started.", uptime_s(m));
 
@@ -481,7 +644,7 @@ metrics_write(struct evbuffer *out)
 	metrics_put(out, "gauge", "rules_version",
 	    "Version of the rule set in use.",
 	    (int64_t)rules_version(server.rules));
-	metrics_put(out, "gauge", "rules_count",
+	metrics_put(out, "gauge", "rules",
 	    "Rules in the rule set in use.",
 	    (int64_t)rules_spec_of(server.rules)->nrules);
 	metrics_put(out, "counter", "regex_runs_total",
@@ -501,4 +664,5 @@ metrics_write(struct evbuffer *out)
 	    "1 while the link is up and the mirror was loaded over it.",
 	    store_loaded(server.store));
 	write_store(out);
+	write_process(out, m);
 }

@@ -7,13 +7,16 @@
  * Per method of the method table, and in one more bucket, "(invalid)", for
  * lines and batch items that never named a known method (parse errors,
  * invalid requests, unknown methods, lines refused as too long or too
- * slow): calls, errors (answers that carried a JSON-RPC error) and a
+ * slow): calls, errors (answers that carried a JSON-RPC error), errors by
+ * code (the codes of the protocol, and one bucket for any other) and a
  * latency histogram from the moment the request was dispatched to the
  * moment its answer was handed to its connection, so a method that waits
  * for Redis includes the round trip. Every call is counted once it is
  * answered (a notification once it is done), and counted in the totals too.
  * Connections: accepted, refused at max_connections, accept paused for lack
- * of descriptors, closed by reason.
+ * of descriptors, closed by reason. And the process: the standard
+ * process_* metrics of Prometheus's client libraries (CPU time, memory,
+ * descriptors, start time), read when /metrics is asked for.
  *
  * Recording is O(1) and allocates nothing. The state hangs off
  * server.metrics; every function here is a no-op while it is NULL (before
@@ -37,6 +40,9 @@ struct evbuffer;
 /* The method index of a request that names no known method. */
 #define METRICS_INVALID		(-1)
 #define METRICS_INVALID_NAME	"(invalid)"
+/* The error codes counted one by one (metrics.c has them), and one more
+ * bucket for any other code. */
+#define METRICS_CODES		12
 
 enum metrics_close {
 	MC_DONE,		/* the peer finished, or a refused line */
@@ -50,11 +56,13 @@ enum metrics_close {
 struct metrics_method {
 	uint64_t	 calls;
 	uint64_t	 errors;
+	uint64_t	 by_code[METRICS_CODES];	/* errors by code */
 	struct hist	 latency;
 };
 
 struct metrics {
 	int64_t			 started_us;	/* monotonic */
+	double			 process_start;	/* Unix time, seconds */
 	struct metrics_method	 method[METRICS_METHODS];
 	struct metrics_method	 invalid;
 	uint64_t		 conns_accepted;
@@ -74,12 +82,13 @@ void		 metrics_free(struct metrics *m);
 
 /*
  * Counts one answered request of method (its index in the method table, or
- * METRICS_INVALID), dispatched at start_us (mono_us); error when its
- * answer carried a JSON-RPC error.
+ * METRICS_INVALID), dispatched at start_us (mono_us), answered with resp
+ * (the JSON-RPC response; an error when it carries one, or is NULL: an
+ * internal error).
  */
-void		 metrics_request(int method, bool error, int64_t start_us);
-/* A request answered with an error before it had a method (0 us). */
-void		 metrics_invalid(void);
+void		 metrics_request(int method, json_t *resp, int64_t start_us);
+/* A request answered with error code before it had a method (0 us). */
+void		 metrics_invalid(int code);
 
 void		 metrics_conn_accepted(void);
 void		 metrics_conn_refused(void);
@@ -104,7 +113,7 @@ bool		 metrics_ready(const char **why);
 void		 metrics_stats(json_t *res);
 
 /* Appends the Prometheus text exposition (format 0.0.4) of everything the
- * daemon reports to out. */
+ * daemon reports to out. Reads /proc/self (never waits on a disk). */
 void		 metrics_write(struct evbuffer *out);
 
 /*

@@ -4,7 +4,10 @@
 # Installs the Debian packages jobmatchd needs to build, run and test
 # (tools/packages.txt; with "test", also tools/packages-test.txt: clang for
 # the fuzz targets; systemd, procps (/bin/kill) and man-db for
-# tools/check-units.sh; groff and mandoc for the manual-page checks; with
+# tools/check-units.sh; groff and mandoc for the manual-page checks;
+# prometheus for promtool, which checks /metrics (the package also holds
+# the Prometheus server, which Debian enables and starts where systemd
+# runs: `systemctl disable --now prometheus` if it is not wanted); with
 # "bench", also tools/packages-bench.txt: RediSearch for bench/compare.sh)
 # when any is missing. Runs apt-get only if needed.
 set -euo pipefail

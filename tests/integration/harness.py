@@ -8,6 +8,8 @@ Environment (set by tests/CMakeLists.txt):
   JOBMATCHD      the daemon binary
   JOBMATCH       the client binary
   JM_SOURCE_DIR  the repository root (data/ is read from there)
+  JM_TEST_TAG    names the build in the test process's directory (below,
+                 "child processes")
 
 Nothing here asserts on timing: waits poll with generous timeouts that only
 keep a broken build from hanging the test run.
@@ -17,6 +19,7 @@ import ctypes
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -24,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,25 +89,117 @@ if shutil.which("redis-server") is None:
 
 
 # ---- child processes -------------------------------------------------------
+#
+# Every process a test starts is stopped when the test process ends, however
+# it ends, and can be told apart from every other process on the machine:
+#  - spawn() starts it with PR_SET_PDEATHSIG (SIGKILL when the test process
+#    dies, even by SIGKILL or ctest's timeout). The signal follows the
+#    thread that forked, not the process, so spawn() always forks from
+#    threads that live as long as the process: the main thread, or one
+#    spawner thread for calls from other threads (a child of a worker
+#    thread would be killed when that thread ends).
+#  - The test process is a child subreaper (PR_SET_CHILD_SUBREAPER): a
+#    process its children leave behind (a redis-server that daemonizes, a
+#    forked child whose parent was killed) becomes its child, not init's,
+#    and is killed at exit with every other child still running.
+#  - Everything runs in, and every temporary file of the test process is
+#    made under, ROOT, a directory named jm-test-TAG-PID-...: TAG names
+#    the build (JM_TEST_TAG, set by tests/CMakeLists.txt) and PID the test
+#    process. A process whose working directory or command line names a
+#    ROOT whose test process is gone was left behind:
+#    tests/check_processes.py, run by ctest after the integration tests,
+#    fails on any and kills them.
 
 _children = []
 _daemons = []       # every Daemon of this process, for logs on failure
+_PID = os.getpid()
+TAG = re.sub(r"[^A-Za-z0-9]", "", os.environ.get("JM_TEST_TAG", "")) or "x"
+ROOT = tempfile.mkdtemp(prefix="jm-test-%s-%d-" % (TAG, _PID))
+tempfile.tempdir = ROOT     # every mkdtemp of the tests too
+_libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def _die_with_parent():
-    """In the child: SIGKILL it when the test process dies (Linux), so that
-    a test killed by ctest's timeout leaves no redis-server behind."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)     # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    """In the child: SIGKILL it when the test process dies; and exit now if
+    the test process died before the call could take effect."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _PID:
+        os._exit(127)
+
+
+class _Spawner(threading.Thread):
+    """The one thread that forks for spawn() calls made by other threads
+    than the main one; it lives as long as the process."""
+
+    def __init__(self):
+        super().__init__(name="spawner", daemon=True)
+        self.calls = queue.Queue()
+        self.start()
+
+    def run(self):
+        while True:
+            fn, out, done = self.calls.get()
+            try:
+                out.append(fn())
+            except BaseException as e:
+                out.append(e)
+            done.set()
+
+    def call(self, fn):
+        """fn() run on this thread: its value, or its exception raised."""
+        out, done = [], threading.Event()
+        self.calls.put((fn, out, done))
+        done.wait()
+        if isinstance(out[0], BaseException):
+            raise out[0]
+        return out[0]
+
+
+_spawner = None
+_spawner_lock = threading.Lock()
 
 
 def spawn(args, **kw):
-    p = subprocess.Popen(args, preexec_fn=_die_with_parent, **kw)
+    """subprocess.Popen(args, **kw) of a process that the end of the test
+    process stops (see above); its working directory is ROOT unless kw
+    gives one."""
+    global _spawner
+    kw.setdefault("cwd", ROOT)
+
+    def start():
+        return subprocess.Popen(args, preexec_fn=_die_with_parent, **kw)
+
+    if threading.current_thread() is threading.main_thread():
+        p = start()
+    else:
+        with _spawner_lock:
+            if _spawner is None:
+                _spawner = _Spawner()
+        p = _spawner.call(start)
     _children.append(p)
     return p
+
+
+def _orphans():
+    """The pids of the processes whose parent is this one (the children
+    the subreaper took in, and any other still running)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and int(fields[1]) == _PID:
+            pids.append(int(name))
+    return pids
 
 
 @atexit.register
@@ -112,6 +208,22 @@ def _reap_children():
         if p.poll() is None:
             p.kill()
             p.wait()
+    # what the children left behind, and children not made by spawn()
+    for _ in range(10):
+        pids = _orphans()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in pids:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    shutil.rmtree(ROOT, ignore_errors=True)
 
 
 def digest(token):
@@ -143,6 +255,27 @@ def wait_until(pred, timeout=20.0, interval=0.05, what="condition"):
                 timeout, what,
                 " (last error: %r)" % last_exc if last_exc else ""))
         time.sleep(interval)
+
+
+# A line of the daemon's log (daemon/log.h): "TIME LEVEL message", TIME
+# in RFC 3339 with milliseconds and the offset from UTC; or, when stderr
+# is the journal's stream, "<N>message" with N the syslog priority.
+LOG_LEVELS = ("debug", "info", "warn", "error")
+LOG_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(?:Z|[+-]\d\d:\d\d)"
+LOG_LINE_RE = re.compile(r"^(%s) (%s) (.*)$" % (LOG_TIME, "|".join(LOG_LEVELS)))
+LOG_JOURNAL_RE = re.compile(r"^<([3467])>(.*)$")
+JOURNAL_LEVELS = {"7": "debug", "6": "info", "4": "warn", "3": "error"}
+_LOG_TIME_RE = re.compile(r"^%s (?=(?:%s) )" % (LOG_TIME, "|".join(LOG_LEVELS)),
+                          re.M)
+_LOG_PRIO_RE = re.compile(r"^<([3467])>", re.M)
+
+
+def log_view(text):
+    """The daemon's log text with each line as "LEVEL message", whichever
+    form it was written in, so that tests look for "info mirror: ..."
+    alike; other lines (a sanitizer's report) stay as they are."""
+    text = _LOG_TIME_RE.sub("", text)
+    return _LOG_PRIO_RE.sub(lambda m: JOURNAL_LEVELS[m.group(1)] + " ", text)
 
 
 def tail(path, n=50):
@@ -371,14 +504,18 @@ class Daemon:
     def addr(self):
         return "127.0.0.1:%d" % self.port
 
-    def log_text(self, whole=False):
+    def log_text(self, whole=False, raw=False):
+        """This run's log (whole: every run's), each of the daemon's
+        lines as "LEVEL message": the time stamp, or the journal's <N>
+        priority, made into that form (see log_view). raw: as written."""
         try:
             with open(self.log, "rb") as f:
                 if not whole:
                     f.seek(self.log_offset)
-                return f.read().decode("utf-8", "replace")
+                text = f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+        return text if raw else log_view(text)
 
     def log_tail(self, n=50):
         return tail(self.log, n)

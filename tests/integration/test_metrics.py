@@ -9,9 +9,12 @@ HTTP through http.client.
 import http.client
 import json
 import math
+import os
 import re
 import select
+import shutil
 import socket
+import subprocess
 import time
 import unittest
 
@@ -28,6 +31,24 @@ QUANTILES = ("p50", "p90", "p99", "p999")
 # one exchange however slowly it trickles in
 HTTP_MAX_CONNS = 64
 HTTP_DEADLINE_S = 10
+
+# The names /metrics gives: the daemon's own, and the standard process_*
+# metrics of Prometheus's client libraries.
+PREFIXES = ("jobmatchd_", "process_")
+PROCESS_METRICS = {
+    "process_cpu_seconds_total": "counter",
+    "process_resident_memory_bytes": "gauge",
+    "process_virtual_memory_bytes": "gauge",
+    "process_open_fds": "gauge",
+    "process_max_fds": "gauge",
+    "process_start_time_seconds": "gauge",
+}
+# The code label of request_errors_total: the protocol's codes, and one
+# bucket for any other.
+ERROR_CODES = {str(c) for c in (
+    h.PARSE_ERROR, h.INVALID_REQUEST, h.METHOD_NOT_FOUND, h.INVALID_PARAMS,
+    h.INTERNAL_ERROR, h.UNAUTHORIZED, h.NOT_FOUND, h.CONFLICT,
+    h.STORE_UNAVAILABLE, h.BUSY, -32006)} | {"other"}
 
 SAMPLE_RE = re.compile(
     r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
@@ -181,6 +202,7 @@ class MetricsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.mport = h.free_port()
+        cls.started = time.time()
         cls.env = h.Env(extra=["metrics_listen 127.0.0.1:%d" % cls.mport])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
@@ -361,9 +383,9 @@ class MetricsTest(unittest.TestCase):
         text, (types, samples) = self.metrics()
 
         for name, t in types.items():
-            self.assertTrue(name.startswith("jobmatchd_"), name)
+            self.assertTrue(name.startswith(PREFIXES), name)
         for name, labels, v in samples:
-            self.assertTrue(name.startswith("jobmatchd_"), name)
+            self.assertTrue(name.startswith(PREFIXES), name)
             self.assertIn(family_of(name, types), types,
                           "%s has no TYPE line" % name)
             if types[family_of(name, types)] == "counter":
@@ -377,6 +399,14 @@ class MetricsTest(unittest.TestCase):
         def one(name, **labels):
             return values[(name, tuple(sorted(labels.items())))]
 
+        def errors_of(method):
+            """The method's errors, over every code: one sample a code."""
+            by = {lb["code"]: v for n, lb, v in samples
+                  if n == "jobmatchd_request_errors_total" and
+                  lb["method"] == method}
+            self.assertEqual(set(by), ERROR_CODES, method)
+            return sum(by.values())
+
         # types
         for name, t in [("jobmatchd_connections", "gauge"),
                         ("jobmatchd_connections_accepted_total", "counter"),
@@ -388,6 +418,7 @@ class MetricsTest(unittest.TestCase):
                         ("jobmatchd_mirror_employers", "gauge"),
                         ("jobmatchd_mirror_seekers", "gauge"),
                         ("jobmatchd_rules_version", "gauge"),
+                        ("jobmatchd_rules", "gauge"),
                         ("jobmatchd_redis_connected", "gauge"),
                         ("jobmatchd_redis_loaded", "gauge"),
                         ("jobmatchd_uptime_seconds", "gauge"),
@@ -402,8 +433,7 @@ class MetricsTest(unittest.TestCase):
             with self.subTest(method=name):
                 self.assertEqual(one("jobmatchd_requests_total",
                                      method=name), m["calls"] + extra)
-                self.assertEqual(one("jobmatchd_request_errors_total",
-                                     method=name), m["errors"])
+                self.assertEqual(errors_of(name), m["errors"])
         methods = {lb["method"] for n, lb, v in samples
                    if n == "jobmatchd_requests_total"}
         self.assertEqual(methods, set(by))
@@ -418,6 +448,7 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(one("jobmatchd_mirror_seekers"), 1)
         self.assertEqual(one("jobmatchd_rules_version"),
                          st["rules"]["version"])
+        self.assertEqual(one("jobmatchd_rules"), st["rules"]["count"])
         self.assertEqual(one("jobmatchd_redis_connected"), 1)
         self.assertEqual(one("jobmatchd_redis_loaded"), 1)
         self.assertEqual(one("jobmatchd_ready"), 1)
@@ -476,6 +507,91 @@ class MetricsTest(unittest.TestCase):
         for secret in (SEEKER_NAME, "sk-m1", h.STAFF, h.KIOSK,
                        h.digest(h.STAFF)):
             self.assertNotIn(secret, text)
+
+    def test_promtool_accepts(self):
+        # Prometheus's own linter (Debian package prometheus), which CI
+        # installs: it failed on jobmatchd_rules_count, a gauge named like
+        # a histogram's _count
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            if os.environ.get("CI"):
+                self.fail("promtool is not installed (Debian package "
+                          "prometheus, in tools/packages-test.txt)")
+            self.skipTest("promtool is not installed (Debian package "
+                          "prometheus: ./tools/deps.sh test)")
+        k = self.d.client(h.KIOSK)
+        self.addCleanup(k.close)
+        k.result("match", {"profile": PROFILE})
+        k.error("nope", None, h.METHOD_NOT_FOUND)
+        text, _ = self.metrics()
+        r = subprocess.run([promtool, "check", "metrics"], input=text,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0,
+                         "promtool check metrics: %s%s" % (r.stdout,
+                                                           r.stderr))
+
+    def test_errors_by_code(self):
+        def errors():
+            _, (_, samples) = self.metrics()
+            return {(lb["method"], lb["code"]): v for n, lb, v in samples
+                    if n == "jobmatchd_request_errors_total"}
+
+        before = errors()
+        k = self.d.client(h.KIOSK)
+        self.addCleanup(k.close)
+        bad = dict(PROFILE, disability={"type": "visual", "grade": 7})
+        k.error("match", {"profile": bad}, h.INVALID_PARAMS)
+        k.error("match", {"profile": bad}, h.INVALID_PARAMS)
+        k.error("no.such.method", None, h.METHOD_NOT_FOUND)
+        k.send_raw(b'{"jsonrpc":"2.0","id":1,"method":\n')
+        self.assertEqual(k.read_json()["error"]["code"], h.PARSE_ERROR)
+        k.error("stats", None, h.UNAUTHORIZED)
+        after = errors()
+        self.assertEqual(set(after), set(before))
+        # every method has every code, zeros included (a series that
+        # appears only with its first error would hide that error from
+        # rate()), and nothing else: a bounded set
+        methods = {m for m, _ in after}
+        self.assertEqual(set(after), {(m, c) for m in methods
+                                      for c in ERROR_CODES})
+        want = {("match", "-32602"): 2, ("(invalid)", "-32601"): 1,
+                ("(invalid)", "-32700"): 1, ("stats", "-32001"): 1}
+        for key in after:
+            with self.subTest(series=key):
+                self.assertEqual(after[key] - before[key], want.get(key, 0))
+
+    def test_process_metrics(self):
+        _, (types, samples) = self.metrics()
+        values = {n: v for n, lb, v in samples if n.startswith("process_")}
+        self.assertEqual({n: types.get(n) for n in values}, PROCESS_METRICS)
+        for n, lb, v in samples:
+            if n.startswith("process_"):
+                self.assertEqual(lb, {}, n)
+        now = time.time()
+        # started by this test class, not at boot nor in the future
+        self.assertGreaterEqual(values["process_start_time_seconds"],
+                                self.started - 1)
+        self.assertLessEqual(values["process_start_time_seconds"], now)
+        self.assertGreater(values["process_cpu_seconds_total"], 0)
+        self.assertGreater(values["process_resident_memory_bytes"], 1 << 20)
+        self.assertGreaterEqual(values["process_virtual_memory_bytes"],
+                                values["process_resident_memory_bytes"])
+        # stdin, stdout, stderr, listeners, Redis links, this scrape
+        self.assertGreaterEqual(values["process_open_fds"], 6)
+        self.assertLess(values["process_open_fds"],
+                        values["process_max_fds"])
+        # the daemon's own count agrees with /proc
+        pid = self.d.proc.pid
+        fds = len(os.listdir("/proc/%d/fd" % pid))
+        self.assertLess(abs(values["process_open_fds"] - fds), 5)
+        with open("/proc/%d/limits" % pid) as f:
+            soft = next(ln.split()[3] for ln in f
+                        if ln.startswith("Max open files"))
+        self.assertEqual(values["process_max_fds"], float(soft))
+        # and the resident size is the one stats reports, near enough
+        rss = self.stats()["memory"]["rss_bytes"]
+        self.assertLess(abs(values["process_resident_memory_bytes"] - rss),
+                        64 << 20)
 
     def test_head_metrics(self):
         status, hdrs, body = http_get(self.mport, "/metrics", "HEAD")

@@ -5,9 +5,12 @@ test_privacy.py - what jobmatchd keeps of the people it serves: after a
 session with real profiles, registered seekers, every kind of token (good
 and bad) and every error path, at log_level debug, neither the daemon's
 log nor Redis holds a token, a kiosk profile, or a seeker's data beyond
-the seeker record itself (which seeker.delete erases).
+the seeker record itself (which seeker.delete erases). The log's audit
+lines say who wrote what (daemon/audit.h) without naming a seeker.
 """
+import json
 import os
+import re
 import unittest
 
 import harness as h
@@ -33,13 +36,21 @@ class PrivacyTest(unittest.TestCase):
         staff = h.Client(self.d.port)
         self.addCleanup(staff.close)
         staff.hello(h.STAFF)
-        staff.result("employer.put", {"employer": {
-            "id": "emp-p", "name": "隐私测试单位", "type": "private",
-            "town": GUIXI}})
-        staff.result("job.post", {"job": {
-            "id": "p1", "employer_id": "emp-p", "title": "速记员",
-            "skills": ["速记"], "accessible_for": ["any"],
-            "employment_type": "full_time", "town": GUIXI}})
+        audit = self.audit = []         # the audit lines the writes make
+
+        def written(what, r):
+            audit.append("%s: version %d%s" % (
+                what, r["version"], ", created" if r.get("created") else ""))
+
+        written("employer.put by staff: employer emp-p",
+                staff.result("employer.put", {"employer": {
+                    "id": "emp-p", "name": "隐私测试单位", "type": "private",
+                    "town": GUIXI}}))
+        written("job.post by staff: employer emp-p, job p1",
+                staff.result("job.post", {"job": {
+                    "id": "p1", "employer_id": "emp-p", "title": "速记员",
+                    "skills": ["速记"], "accessible_for": ["any"],
+                    "employment_type": "full_time", "town": GUIXI}}))
         profile = {"disability": {"type": "visual", "grade": 1},
                    "skills": [SECRET_SKILL], "town": GUIXI,
                    "needs": ["screen_reader"], "flags": ["low_income"]}
@@ -59,10 +70,44 @@ class PrivacyTest(unittest.TestCase):
                   "disability": {"type": "hearing", "grade": 2},
                   "skills": [SECRET_SEEKER_SKILL], "town": GUIXI}
         staff.result("seeker.put", {"seeker": seeker})
+        audit.append("seeker.put by staff: done")
         staff.result("match", {"seeker_id": "s-9001"})
         staff.result("job.candidates", {"job_id": "p1",
                                         "employer_id": "emp-p"})
+        # the writes the audit lines name: an employer's own, staff's
+        written("employer.put by staff: employer emp-a",
+                staff.result("employer.put", {"employer": {
+                    "id": "emp-a", "name": "隐私测试甲", "type": "soe",
+                    "town": GUIXI}}))
+        emp = h.Client(self.d.port)
+        self.addCleanup(emp.close)
+        emp.hello(h.EMP_A)
+        written("job.post by employer emp-a: employer emp-a, job pa1",
+                emp.result("job.post", {"job": {
+                    "id": "pa1", "employer_id": "emp-a", "title": "文员",
+                    "skills": ["速记"], "accessible_for": ["any"],
+                    "employment_type": "full_time", "town": GUIXI}}))
+        written("job.close by employer emp-a: employer emp-a, job pa1",
+                emp.result("job.close", {"employer_id": "emp-a",
+                                         "id": "pa1"}))
+        staff.error("job.close", {"employer_id": "emp-p", "id": "nope"},
+                    h.NOT_FOUND)
+        audit.append("job.close by staff: employer emp-p, job nope: "
+                     "error -32002")
+        with open(os.path.join(h.DATA_DIR, "rules.default.json"),
+                  encoding="utf-8") as f:
+            rules = json.load(f)
+        v = staff.result("rules.get")["version"]
+        written("rules.set by staff", staff.result("rules.set", {
+            "rules": rules, "expected_version": v}))
+        r = staff.result("placement.record", {
+            "seeker_id": "s-9001", "job_id": "p1", "employer_id": "emp-p",
+            "date": "2024-05-01"})
+        audit.append("placement.record by staff: employer emp-p, job p1: "
+                     "placement %s, %s" % (r["id"], "created" if r["created"]
+                                           else "recorded before"))
         staff.result("seeker.delete", {"id": "s-9001"})
+        audit.append("seeker.delete by staff: done")
         # wrong tokens, and the good ones again
         anon = h.Client(self.d.port)
         self.addCleanup(anon.close)
@@ -124,6 +169,18 @@ class PrivacyTest(unittest.TestCase):
         for tok in (h.KIOSK, h.STAFF):
             self.assertFalse(h.digest(tok).encode() in log,
                              "a token's digest is in the log")
+        # nor a seeker's id, not even in the audit of a seeker's writes
+        self.assertNotIn(b"s-9001", log)
+
+    def test_audit_lines(self):
+        # one info line for each write, and none for a read (match,
+        # job.candidates, rules.explain) or a kiosk: who, what, and how
+        # it ended, at the default log level too
+        before = len(self.d.log_text())
+        self.session()
+        audit = re.findall(r"^info conn \d+: audit: (.*)$",
+                           self.d.log_text()[before:], re.M)
+        self.assertEqual(audit, self.audit)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,35 @@
+/*
+ * audit.h - one info line for every write a staff or employer token asks
+ * for, in one place: the connection, the method, the caller's role (and
+ * employer), the employer and posting it names, and how it ended (the
+ * version written, the placement recorded, or the error code). It is
+ * written when the answer is given, so it says what the client was told.
+ *
+ *   conn 7: audit: job.post by employer emp-a: employer emp-a, job p-1: version 3, created
+ *   conn 9: audit: rules.set by staff: version 12
+ *   conn 9: audit: seeker.put by staff: done
+ *
+ * A seeker is personal data: a seeker's write names the method and the
+ * outcome alone, never the seeker's id or a field; a placement names its
+ * employer, posting and placement id, never the seeker. Never a token.
+ */
+#ifndef JM_AUDIT_H
+#define JM_AUDIT_H
+
+#include <jansson.h>
+
+struct conn;
+struct req;
+
+/*
+ * The start of the audit line of r, a request of method by connection c
+ * with params, as a new string for audit_end; NULL when method writes
+ * nothing (or out of memory). Called once the caller's role may call it.
+ */
+char	*audit_begin(const struct conn *c, const struct req *r,
+	    const char *method, json_t *params);
+/* Logs r's audit line (if it has one) with the outcome resp (the
+ * JSON-RPC response, NULL for an internal error), and frees it. */
+void	 audit_end(struct req *r, json_t *resp);
+
+#endif
