@@ -3,13 +3,17 @@
 /*
  * config.c - see config.h.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -68,6 +72,17 @@ config_defaults(struct config *c)
 	c->log_repeat_interval_s = 30;
 }
 
+/* Forgets the password, leaving no copy in freed memory. */
+static void
+password_free(struct config *c)
+{
+	if (c->redis_password != NULL) {
+		explicit_bzero(c->redis_password, strlen(c->redis_password));
+		free(c->redis_password);
+		c->redis_password = NULL;
+	}
+}
+
 void
 config_free(struct config *c)
 {
@@ -79,6 +94,7 @@ config_free(struct config *c)
 	free(c->lines);
 	c->lines = NULL;
 	c->nlines = 0;
+	password_free(c);
 }
 
 /* The line that gave key, or 0. */
@@ -322,6 +338,99 @@ numeric_host(const char *h)
 	    inet_pton(AF_INET6, h, buf) == 1;
 }
 
+/* An address, or a name of letters, digits, '-', '_' and dots (RFC 1123,
+ * with '_' as some resolvers allow), at most 253 bytes. */
+static bool
+valid_host(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (numeric_host(h))
+		return true;
+	if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
+		return false;
+	for (; *h != '\0'; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		    (*h >= '0' && *h <= '9') || *h == '-' || *h == '_' ||
+		    *h == '.'))
+			return false;
+	return true;
+}
+
+/*
+ * Reads the Redis password from path into *out (malloc'd). The file must
+ * be a regular file that others cannot read or write and its group cannot
+ * write (0600, 0400, 0640, 0440: a group the daemon is in may read it);
+ * one line, whose end of line is dropped. Returns 0, or -1 with why.
+ */
+static int
+read_password(const char *path, char **out, char *why, size_t whylen)
+{
+	char buf[REDIS_PASSWORD_MAX + 3];
+	struct stat sb;
+	size_t n = 0;
+	ssize_t got;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, whylen, "redis_password_file: %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		snprintf(why, whylen, "redis_password_file: %s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "redis_password_file: %s: not a "
+		    "regular file", path);
+		goto out;
+	}
+	if ((sb.st_mode & 037) != 0) {
+		snprintf(why, whylen, "redis_password_file: %s: mode %04o "
+		    "lets %s; make it 0600 or 0640 (chmod)", path,
+		    (unsigned)(sb.st_mode & 07777), (sb.st_mode & 07) != 0 ?
+		    "other users at it" : "its group write it");
+		goto out;
+	}
+	while (n < sizeof(buf) &&
+	    (got = read(fd, buf + n, sizeof(buf) - n)) != 0) {
+		if (got == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(why, whylen, "redis_password_file: %s: %s",
+			    path, strerror(errno));
+			goto out;
+		}
+		n += (size_t)got;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		snprintf(why, whylen, "redis_password_file: %s: empty", path);
+	else if (n > REDIS_PASSWORD_MAX)
+		snprintf(why, whylen, "redis_password_file: %s: longer than "
+		    "%d bytes", path, REDIS_PASSWORD_MAX);
+	else if (memchr(buf, '\0', n) != NULL ||
+	    memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL)
+		snprintf(why, whylen, "redis_password_file: %s: more than "
+		    "one line, or a NUL byte", path);
+	else if ((*out = malloc(n + 1)) == NULL)
+		snprintf(why, whylen, "out of memory");
+	else {
+		memcpy(*out, buf, n);
+		(*out)[n] = '\0';
+		rc = 0;
+	}
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return rc;
+}
+
 static int
 copy_str(char *dst, size_t dstlen, const char *s)
 {
@@ -512,11 +621,23 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			    argv[1]))
 				BAD("path too long");
 		} else if (parse_hostport(argv[1], &c->redis) == -1 ||
-		    !numeric_host(c->redis.host))
-			BAD("expected IP:PORT or a unix socket path (a host "
-			    "name would block the loop to resolve)");
+		    !valid_host(c->redis.host))
+			BAD("expected HOST:PORT ([IPv6]:PORT) or a unix socket "
+			    "path");
 		else
 			c->redis_socket[0] = '\0';	/* the last line wins */
+	} else if (strcmp(k, "redis_user") == 0) {
+		NEED(1);
+		if (copy_str(c->redis_user, sizeof(c->redis_user), argv[1]))
+			BAD("longer than 255 bytes");
+	} else if (strcmp(k, "redis_password_file") == 0) {
+		char *pw = NULL;
+
+		NEED(1);
+		if (read_password(argv[1], &pw, why, whylen) == -1)
+			return -1;
+		password_free(c);
+		c->redis_password = pw;
 	} else if (strcmp(k, "redis_db") == 0) {
 		NEED(1);
 		if (parse_size(argv[1], 0, 15, &n) == -1)
@@ -772,6 +893,12 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", file, why);
 		rc = -1;
 	}
+	if (rc == 0 && c->redis_user[0] != '\0' &&
+	    c->redis_password == NULL) {
+		snprintf(err, errlen, "%s: redis_user needs "
+		    "redis_password_file", file);
+		rc = -1;
+	}
 	if (rc == 0 && c->listen_tls.port != 0 &&
 	    (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
 		snprintf(err, errlen, "%s: listen_tls needs tls_cert and "
@@ -816,4 +943,5 @@ config_reload(struct config *cur, struct config *next)
 	next->ntokens = 0;
 	next->lines = NULL;
 	next->nlines = 0;
+	next->redis_password = NULL;
 }

@@ -26,6 +26,10 @@ struct token {
 	unsigned char	 digest[32];			/* SHA-256 */
 };
 
+/* Representational bounds of the Redis credentials. */
+#define REDIS_USER_MAX		255
+#define REDIS_PASSWORD_MAX	4096
+
 struct hostport {
 	char	host[256];
 	int	port;
@@ -53,6 +57,9 @@ struct config {
 	struct hostport	 redis;
 	char		 redis_socket[108];	/* "redis /path" instead */
 	int		 redis_db;
+	char		 redis_user[REDIS_USER_MAX + 1];	/* "": none */
+	char		*redis_password;	/* redis_password_file's; NULL:
+						   no AUTH. Never logged */
 	char		 key_prefix[64];
 	size_t		 max_line_bytes;
 	size_t		 anon_max_line_bytes;
@@ -122,7 +129,9 @@ void	config_path_error(const struct config *c, const char *key,
  * SIGHUP: makes next (a config that loaded whole) the one in use, except
  * for what only a restart can change (listeners, Redis address, database
  * and prefix, TLS files, towns, metrics_*, regex limits), which keeps
- * its value with a warning when it differs. next is emptied.
+ * its value with a warning when it differs. next is emptied. The Redis
+ * credentials (redis_user, the password read from redis_password_file)
+ * change: the store uses them for its next links.
  */
 void	config_reload(struct config *cur, struct config *next);
 

@@ -319,7 +319,7 @@ static void
 serve_healthz(struct http *h, struct evhttp_request *req)
 {
 	const char *why;
-	char line[128];
+	char line[320];		/* why: at most 256 bytes */
 
 	if (metrics_ready(&why)) {
 		reply_text(h, req, HTTP_OK, "OK", "ok\n");

@@ -249,6 +249,7 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		log_info("SIGHUP: configuration reloaded (%zu tokens)",
 		    server.cfg.ntokens);
 		conn_recheck_tokens();
+		store_retry(server.store);	/* new credentials, at once */
 	}
 	log_info("SIGHUP: reloading the rules file");
 	ruleset_reload_file();

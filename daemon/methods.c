@@ -843,7 +843,7 @@ store_json(void)
 
 	store_info(server.store, &si);
 	return json_pack("{s:b, s:b, s:b, s:b, s:s, s:s, s:I, s:I, s:I, s:I, "
-	    "s:I}",
+	    "s:I, s:s?}",
 	    "connected", si.connected,
 	    "loaded", si.loaded,
 	    "following", si.following,
@@ -854,7 +854,9 @@ store_json(void)
 	    "changes", (json_int_t)si.changes,
 	    "loads", (json_int_t)si.loads,
 	    "loaded_at", (json_int_t)si.loaded_at,
-	    "pending", (json_int_t)si.pending);
+	    "pending", (json_int_t)si.pending,
+	    "link_error", si.trouble_text[0] != '\0' ? si.trouble_text :
+	    NULL);
 }
 
 static void

@@ -225,8 +225,13 @@ metrics_ready(const char **why)
 	}
 	store_info(server.store, &si);
 	if (si.loads == 0) {
-		*why = si.connected ? "loading the mirror from Redis" :
-		    "Redis not reached yet: nothing loaded";
+		if (si.connected)
+			*why = "loading the mirror from Redis";
+		else if (si.trouble == STORE_TROUBLE_AUTH ||
+		    si.trouble == STORE_TROUBLE_UNRESOLVED)
+			*why = si.trouble_text;	/* the operator's to fix */
+		else
+			*why = "Redis not reached yet: nothing loaded";
 		return false;
 	}
 	return true;

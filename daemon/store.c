@@ -15,8 +15,15 @@
  * order. A callback answered on the spot could issue the next command of
  * its queue, be answered on the spot again, and so on down the stack, once
  * per command queued behind it.
+ *
+ * Every link (the main one, the tail) starts the same way: Redis's host
+ * name looked up again (resolve.h; hiredis would block on getaddrinfo, so
+ * it is given an address), then AUTH when a password is configured, queued
+ * ahead of everything else; a refusal is said once for the link, which is
+ * dropped.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,7 @@
 #include <hiredis/adapters/libevent.h>
 
 #include "daemon/log.h"
+#include "daemon/resolve.h"
 #include "daemon/store.h"
 #include "daemon/store_scripts.h"
 
@@ -53,10 +61,25 @@ static const char *const scripts[SC_COUNT] = {
 	script_list_placements, script_changes
 };
 
+/*
+ * Where a link connects. A host name is looked up again for each new link
+ * (resolve.h) and its addresses are tried in turn, each at once after the
+ * one before it could not be connected to; the round ends when one is, or
+ * none was, and the next link looks the name up again. An address or a
+ * unix socket (no resolver) is the only one.
+ */
+struct dial {
+	struct resolve		*lookup;	/* under way */
+	struct resolve_result	 addrs;		/* this round's */
+	size_t			 next;		/* addrs.addr[next] is next */
+};
+
 /* The change stream, followed on a link of its own. */
 struct tail {
 	redisAsyncContext	*ac;		/* NULL while down */
 	bool			 up;		/* PING answered */
+	bool			 auth_refused;	/* this link's: said once */
+	struct dial		 dial;
 	int			 inflight;	/* commands sent, not answered */
 	struct event		*reconnect;
 	struct event		*timer;		/* the command in flight */
@@ -87,6 +110,14 @@ struct store {
 	char			 run_id[48];	/* of the server, "" unknown */
 	int			 redis_major;	/* its version; 0 unknown */
 	struct event		*connect_timer;	/* the link must prove itself */
+	struct resolver		*resolver;	/* redis by host name; or NULL */
+	struct dial		 dial;
+	unsigned		 auth_refused_gen;	/* a link whose
+						   authentication Redis
+						   refused: said once */
+	enum store_trouble	 trouble;	/* why the last link failed */
+	unsigned		 trouble_gen;	/* the link it is of */
+	char			 trouble_text[256];
 	bool			 quiet;		/* stopping: no tail, no reload */
 	size_t			 nloaded;	/* records of the load under way */
 	bool			 had_data;	/* loaded or written something */
@@ -105,8 +136,8 @@ struct store {
 	unsigned		 reserve_used;	/* bit i: reserve[i] in use */
 };
 
-enum op_kind { OP_PING, OP_SELECT, OP_SCRIPT, OP_INFO, OP_WRITE, OP_GET,
-	OP_LIST, OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS, OP_LOAD_EMPLOYER,
+enum op_kind { OP_AUTH, OP_PING, OP_SELECT, OP_SCRIPT, OP_INFO, OP_WRITE,
+	OP_GET, OP_LIST, OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS, OP_LOAD_EMPLOYER,
 	OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS, OP_LOAD_JOB,
 	OP_LOAD_END };
 
@@ -141,7 +172,7 @@ static void	send_load(struct store *st, enum op_kind kind, long offset,
 static void	tail_set_pos(struct store *st, redisReply *r);
 static void	tail_next(struct store *st);
 static void	tail_connect(struct store *st);
-static redisAsyncContext *open_link(struct store *st);
+static redisAsyncContext *open_link(struct store *st, const char *addr);
 static void	tail_timeout(evutil_socket_t fd, short ev, void *arg);
 static void	tail_went_down(struct store *st);
 static void	went_down(struct store *st);
@@ -593,6 +624,70 @@ note_run_id(struct store *st, redisReply *r)
 	memcpy(st->run_id, id, n + 1);
 }
 
+/* Why the link of this generation failed, for store_info. Never holds
+ * the password. */
+static void __attribute__((format(printf, 3, 4)))
+set_trouble(struct store *st, enum store_trouble what, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->trouble = what;
+	st->trouble_gen = st->gen;
+	va_start(ap, fmt);
+	vsnprintf(st->trouble_text, sizeof(st->trouble_text), fmt, ap);
+	va_end(ap);
+}
+
+/* Redis's words, for the log: left out should they ever hold the
+ * password. */
+static const char *
+redis_words(const struct store *st, const char *s)
+{
+	const char *pw = st->cfg->redis_password;
+
+	return pw != NULL && strstr(s, pw) != NULL ? "its answer left out" : s;
+}
+
+/* An error that says the link is not authenticated: AUTH's own, or NOAUTH
+ * to any command (Redis wants a password and none was sent). */
+static bool
+auth_error(bool is_auth, const char *s)
+{
+	return is_auth || strncmp(s, "NOAUTH", 6) == 0 ||
+	    strncmp(s, "WRONGPASS", 9) == 0;
+}
+
+/*
+ * Redis refused this link's authentication. Said once per link, that is
+ * once per step of the reconnect backoff: the link is dropped, and the
+ * errors of the commands queued behind AUTH on it are not logged. The
+ * next link goes through the same round of addresses again.
+ */
+static void
+auth_refused(struct store *st, const char *err)
+{
+	const struct config *c = st->cfg;
+	const char *words = redis_words(st, err);
+
+	st->auth_refused_gen = st->gen;
+	st->dial.next = st->dial.addrs.n;
+	set_trouble(st, STORE_TROUBLE_AUTH, "Redis refused authentication: "
+	    "%s", words);
+	if (c->redis_password == NULL)
+		log_warnx("redis: authentication refused (%s): Redis wants "
+		    "a password: set redis_password_file (and redis_user for "
+		    "an ACL user)", words);
+	else if (c->redis_user[0] != '\0')
+		log_warnx("redis: authentication refused for user %s "
+		    "(%s): check redis_user and the password in "
+		    "redis_password_file", c->redis_user, words);
+	else
+		log_warnx("redis: authentication refused (%s): check the "
+		    "password in redis_password_file (and redis_user for an "
+		    "ACL user)", words);
+	redisAsyncDisconnect(st->ac);
+}
+
 /* One record's read during a load: a key of the wrong type (an error
  * reply) is skipped like a record that does not validate. */
 static bool
@@ -667,7 +762,11 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		memset(&res, 0, sizeof(res));
 		res.status = STORE_FAILED;
 		res.error = r->str;
-		if (op_error(op) != OE_ANSWER)
+		if (op->gen == st->gen && st->auth_refused_gen != st->gen &&
+		    auth_error(op->kind == OP_AUTH, r->str))
+			auth_refused(st, r->str);
+		else if (op_error(op) != OE_ANSWER &&
+		    op->gen != st->auth_refused_gen)
 			log_warnx("redis: %s%s", r->str, record_load(op) ?
 			    " (skipping that record)" : "");
 		answer(op, &res);
@@ -689,6 +788,9 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 			const char *argv[] = { "INFO", "server" };
 			log_info("redis: connected");
 			evtimer_del(st->connect_timer);
+			st->trouble = STORE_TROUBLE_NONE;
+			st->trouble_text[0] = '\0';
+			st->dial.next = st->dial.addrs.n;	/* round over */
 			send_load(st, OP_INFO, 0, 2, argv);
 			load_start(st);
 		}
@@ -709,6 +811,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	case OP_RULES:
 		handle_rules(op, r);
 		break;
+	case OP_AUTH:
 	case OP_SELECT:
 		break;
 	case OP_SCRIPT:
@@ -949,14 +1052,35 @@ went_down(struct store *st)
 	schedule_reconnect(st);
 }
 
+/* " to HOST:PORT (ADDRESS)" for a link by host name, for the log; "" for
+ * the others, whose address is the configured one. */
+static const char *
+dial_where(const struct store *st, const struct dial *d, char *buf,
+    size_t len)
+{
+	if (st->resolver == NULL || d->next == 0 || d->next > d->addrs.n)
+		return "";
+	snprintf(buf, len, " to %s:%d (%s)", st->cfg->redis.host,
+	    st->cfg->redis.port, d->addrs.addr[d->next - 1]);
+	return buf;
+}
+
 static void
 on_connect(const redisAsyncContext *ac, int status)
 {
 	struct store *st = ac->data;
+	char where[384];
 
 	if (status == REDIS_OK || st->freeing)
 		return;
-	log_warnx("redis: cannot connect: %s", ac->errstr);
+	dial_where(st, &st->dial, where, sizeof(where));
+	if (st->dial.next < st->dial.addrs.n)
+		log_debug("redis: cannot connect%s: %s; trying the next "
+		    "address", where, ac->errstr);
+	else
+		log_warnx("redis: cannot connect%s: %s", where, ac->errstr);
+	set_trouble(st, STORE_TROUBLE_UNREACHABLE, "cannot connect%s: %s",
+	    where, ac->errstr);
 	st->refused_gen = st->gen;
 	went_down(st);
 }
@@ -968,10 +1092,17 @@ on_disconnect(const redisAsyncContext *ac, int status)
 
 	if (st->freeing)
 		return;
-	if (status != REDIS_OK)
+	if (st->auth_refused_gen == st->gen)
+		;			/* auth_refused said why */
+	else if (status != REDIS_OK)
 		log_warnx("redis: connection lost: %s", ac->errstr);
 	else
 		log_warnx("redis: disconnected");
+	if (st->trouble_gen != st->gen)
+		set_trouble(st, STORE_TROUBLE_UNREACHABLE, "%s%s",
+		    status != REDIS_OK ? "connection lost: " : "disconnected",
+		    status != REDIS_OK ? ac->errstr : "");
+	st->dial.next = st->dial.addrs.n;	/* it was reached: round over */
 	went_down(st);
 }
 
@@ -1004,8 +1135,12 @@ connect_timeout(evutil_socket_t fd, short ev, void *arg)
 		return;
 	log_warnx("redis: no answer within %d ms of connecting; trying again",
 	    st->cfg->redis_timeout_ms);
+	set_trouble(st, STORE_TROUBLE_UNREACHABLE, "no answer within %d ms "
+	    "of connecting", st->cfg->redis_timeout_ms);
 	if ((st->ac->c.flags & REDIS_CONNECTED) == 0)
 		st->refused_gen = st->gen;	/* nothing was sent */
+	else
+		st->dial.next = st->dial.addrs.n;	/* round over */
 	drop_link(st, st->ac, went_down);
 }
 
@@ -1031,11 +1166,78 @@ backoff(struct event *timer, int *backoff_ms)
 		*backoff_ms = BACKOFF_MAX_MS;
 }
 
+/* The next address of the round at once; after the round, the backoff. */
+static void
+dial_again(struct dial *d, struct event *timer, int *backoff_ms)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (d->next < d->addrs.n)
+		evtimer_add(timer, &now);
+	else
+		backoff(timer, backoff_ms);
+}
+
 static void
 schedule_reconnect(struct store *st)
 {
 	if (!st->freeing)
-		backoff(st->reconnect, &st->backoff_ms);
+		dial_again(&st->dial, st->reconnect, &st->backoff_ms);
+}
+
+/*
+ * The address the next link connects to; NULL when the host name must be
+ * looked up first (then done is called with the answer, unless the lookup
+ * could not start: d->lookup stays NULL). No new lookup while stopping.
+ */
+static const char *
+dial_addr(struct store *st, struct dial *d, resolve_cb *done)
+{
+	if (st->resolver == NULL)
+		return st->cfg->redis.host;
+	if (d->next < d->addrs.n)
+		return d->addrs.addr[d->next++];
+	if (d->lookup == NULL && !st->quiet)
+		d->lookup = resolve_start(st->resolver, st->cfg->redis.host,
+		    done, st);
+	return NULL;
+}
+
+/* Sends AUTH, the first command of every link, when a password is set. */
+static int
+auth_argv(const struct config *c, const char *argv[3])
+{
+	if (c->redis_password == NULL)
+		return 0;
+	argv[0] = "AUTH";
+	if (c->redis_user[0] == '\0') {
+		argv[1] = c->redis_password;
+		return 2;
+	}
+	argv[1] = c->redis_user;
+	argv[2] = c->redis_password;
+	return 3;
+}
+
+static void
+main_resolved(const struct resolve_result *res, const char *err, void *arg)
+{
+	struct store *st = arg;
+
+	st->dial.lookup = NULL;
+	if (err != NULL) {
+		log_warnx("redis: cannot resolve %s: %s", st->cfg->redis.host,
+		    err);
+		set_trouble(st, STORE_TROUBLE_UNRESOLVED, "Redis host name "
+		    "not resolved: %s: %s", st->cfg->redis.host, err);
+		schedule_reconnect(st);
+		return;
+	}
+	log_debug("redis: %s is %s%s", st->cfg->redis.host, res->addr[0],
+	    res->n > 1 ? " (and more: each in turn)" : "");
+	st->dial.addrs = *res;
+	st->dial.next = 0;
+	connect_now(st);
 }
 
 static void
@@ -1043,9 +1245,16 @@ connect_now(struct store *st)
 {
 	const struct config *c = st->cfg;
 	redisAsyncContext *ac;
+	const char *addr, *auth[3];
 	char db[16];
+	int n;
 
-	if ((ac = open_link(st)) == NULL) {
+	if ((addr = dial_addr(st, &st->dial, main_resolved)) == NULL) {
+		if (st->dial.lookup == NULL)
+			schedule_reconnect(st);
+		return;
+	}
+	if ((ac = open_link(st, addr)) == NULL) {
 		schedule_reconnect(st);
 		return;
 	}
@@ -1059,6 +1268,8 @@ connect_now(struct store *st)
 		    (c->redis_timeout_ms % 1000) * 1000 };
 		evtimer_add(st->connect_timer, &tv);
 	}
+	if ((n = auth_argv(c, auth)) > 0)
+		send_load(st, OP_AUTH, 0, n, auth);
 	if (c->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", c->redis_db);
@@ -1110,6 +1321,13 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->tail.backoff_ms = BACKOFF_MIN_MS;
 	strcpy(st->tail.id, "0-0");
 	st->late_tail = &st->late;
+	/* redis HOST:PORT by name: looked up for every new link */
+	if (cfg->redis_socket[0] == '\0' &&
+	    !resolve_is_numeric(cfg->redis.host) &&
+	    (st->resolver = resolver_new(base)) == NULL) {
+		free(st);
+		return NULL;
+	}
 	if (script_shas(st) == -1 ||
 	    (st->reserve = calloc(OP_RESERVE, sizeof(*st->reserve))) == NULL ||
 	    (st->reconnect = evtimer_new(base, reconnect_cb, st)) == NULL ||
@@ -1127,6 +1345,7 @@ store_new(struct event_base *base, const struct config *cfg,
 			event_free(st->tail.reconnect);
 		if (st->tail.timer != NULL)
 			event_free(st->tail.timer);
+		resolver_free(st->resolver);
 		free(st->reserve);
 		free(st);
 		return NULL;
@@ -1154,6 +1373,8 @@ store_free(struct store *st)
 	}
 	if (st->tail.ac != NULL)
 		redisAsyncFree(st->tail.ac);
+	resolve_cancel(st->dial.lookup);
+	resolve_cancel(st->tail.dial.lookup);
 	/* the answers owed, and those their callbacks make owed */
 	while (st->late != NULL)
 		answer_owed(-1, 0, st);
@@ -1162,6 +1383,7 @@ store_free(struct store *st)
 	event_free(st->tail.reconnect);
 	event_free(st->tail.timer);
 	event_free(st->late_timer);
+	resolver_free(st->resolver);
 	free(st->reserve);
 	free(st);
 }
@@ -1491,7 +1713,8 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
 
 /* ---- the change stream ----------------------------------------------- */
 
-enum tail_kind { TAIL_PING, TAIL_SELECT, TAIL_QUEUED, TAIL_READ, TAIL_WAIT };
+enum tail_kind { TAIL_AUTH, TAIL_PING, TAIL_SELECT, TAIL_QUEUED, TAIL_READ,
+	TAIL_WAIT };
 
 struct tail_op {
 	struct store	*st;
@@ -1768,6 +1991,23 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	}
 	if (r == NULL)
 		return;			/* the link went: its callback says */
+	if (r->type == REDIS_REPLY_ERROR && t->auth_refused)
+		return;			/* said; the link is going */
+	if (r->type == REDIS_REPLY_ERROR && auth_error(kind == TAIL_AUTH,
+	    r->str)) {
+		/* The main link says so once per step of its backoff; this
+		 * one only when the main link is up, which is rare. */
+		t->auth_refused = true;
+		t->dial.next = t->dial.addrs.n;
+		if (store_connected(st))
+			log_warnx("change stream: authentication refused "
+			    "(%s)", redis_words(st, r->str));
+		else
+			log_debug("change stream: authentication refused "
+			    "(%s)", redis_words(st, r->str));
+		redisAsyncDisconnect(t->ac);
+		return;
+	}
 	if (r->type == REDIS_REPLY_ERROR) {
 		log_warnx("change stream: %s; reconnecting", r->str);
 		redisAsyncDisconnect(t->ac);
@@ -1777,10 +2017,12 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	case TAIL_PING:
 		t->up = true;
 		t->backoff_ms = BACKOFF_MIN_MS;
+		t->dial.next = t->dial.addrs.n;		/* round over */
 		log_info("change stream: following %schanges",
 		    st->cfg->key_prefix);
 		tail_next(st);
 		break;
+	case TAIL_AUTH:
 	case TAIL_SELECT:
 	case TAIL_QUEUED:
 		break;
@@ -1823,17 +2065,19 @@ tail_went_down(struct store *st)
 	t->gen++;
 	evtimer_del(t->timer);
 	if (!st->freeing && !st->quiet)
-		backoff(t->reconnect, &t->backoff_ms);
+		dial_again(&t->dial, t->reconnect, &t->backoff_ms);
 }
 
 static void
 on_tail_connect(const redisAsyncContext *ac, int status)
 {
 	struct store *st = ac->data;
+	char where[384];
 
 	if (status == REDIS_OK || st->freeing)
 		return;
-	log_debug("change stream: cannot connect: %s", ac->errstr);
+	log_debug("change stream: cannot connect%s: %s",
+	    dial_where(st, &st->tail.dial, where, sizeof(where)), ac->errstr);
 	tail_went_down(st);
 }
 
@@ -1848,6 +2092,7 @@ on_tail_disconnect(const redisAsyncContext *ac, int status)
 		log_warnx("change stream: link lost%s%s",
 		    status != REDIS_OK ? ": " : "",
 		    status != REDIS_OK ? ac->errstr : "");
+	st->tail.dial.next = st->tail.dial.addrs.n;	/* round over */
 	tail_went_down(st);
 }
 
@@ -1859,8 +2104,10 @@ tail_reconnect_cb(evutil_socket_t fd, short ev, void *arg)
 	tail_connect(arg);
 }
 
+/* A new link to addr (an address: hiredis would block to look up a
+ * name), or to the unix socket. */
 static redisAsyncContext *
-open_link(struct store *st)
+open_link(struct store *st, const char *addr)
 {
 	const struct config *c = st->cfg;
 	redisAsyncContext *ac;
@@ -1868,7 +2115,7 @@ open_link(struct store *st)
 	if (c->redis_socket[0] != '\0')
 		ac = redisAsyncConnectUnix(c->redis_socket);
 	else
-		ac = redisAsyncConnect(c->redis.host, c->redis.port);
+		ac = redisAsyncConnect(addr, c->redis.port);
 	if (ac == NULL || ac->err) {
 		log_warnx("redis: cannot connect: %s",
 		    ac != NULL ? ac->errstr : "out of memory");
@@ -1887,19 +2134,47 @@ open_link(struct store *st)
 }
 
 static void
+tail_resolved(const struct resolve_result *res, const char *err, void *arg)
+{
+	struct store *st = arg;
+	struct tail *t = &st->tail;
+
+	t->dial.lookup = NULL;
+	if (err != NULL) {
+		/* The main link's lookup says so. */
+		log_debug("change stream: cannot resolve %s: %s",
+		    st->cfg->redis.host, err);
+		tail_went_down(st);
+		return;
+	}
+	t->dial.addrs = *res;
+	t->dial.next = 0;
+	tail_connect(st);
+}
+
+static void
 tail_connect(struct store *st)
 {
 	struct tail *t = &st->tail;
-	const char *ping[] = { "PING" };
+	const char *ping[] = { "PING" }, *addr, *auth[3];
 	char db[16];
+	int n;
 
-	if ((t->ac = open_link(st)) == NULL) {
+	if ((addr = dial_addr(st, &t->dial, tail_resolved)) == NULL) {
+		if (t->dial.lookup == NULL)
+			tail_went_down(st);
+		return;
+	}
+	if ((t->ac = open_link(st, addr)) == NULL) {
 		tail_went_down(st);
 		return;
 	}
 	redisAsyncSetConnectCallback(t->ac, on_tail_connect);
 	redisAsyncSetDisconnectCallback(t->ac, on_tail_disconnect);
 	t->gen++;
+	t->auth_refused = false;
+	if ((n = auth_argv(st->cfg, auth)) > 0)
+		tail_send(st, TAIL_AUTH, n, auth, st->cfg->redis_timeout_ms);
 	if (st->cfg->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", st->cfg->redis_db);
@@ -1913,6 +2188,11 @@ store_quiesce(struct store *st)
 {
 	st->quiet = true;
 	st->reload = false;
+	/* No new links by name: each lookup ends at the loop's next turn. */
+	resolve_cancel(st->dial.lookup);
+	st->dial.lookup = NULL;
+	resolve_cancel(st->tail.dial.lookup);
+	st->tail.dial.lookup = NULL;
 	if (st->tail.ac != NULL) {
 		redisAsyncContext *ac = st->tail.ac;
 		st->tail.ac = NULL;
@@ -1925,7 +2205,28 @@ store_quiesce(struct store *st)
 size_t
 store_pending(const struct store *st)
 {
-	return st->pending + st->nlate;
+	return st->pending + st->nlate + resolver_busy(st->resolver);
+}
+
+void
+store_retry(struct store *st)
+{
+	struct tail *t = &st->tail;
+
+	if (st->freeing || st->quiet)
+		return;
+	if (st->ac == NULL && st->dial.lookup == NULL &&
+	    evtimer_pending(st->reconnect, NULL)) {
+		evtimer_del(st->reconnect);
+		st->backoff_ms = BACKOFF_MIN_MS;
+		connect_now(st);
+	}
+	if (t->ac == NULL && t->dial.lookup == NULL &&
+	    evtimer_pending(t->reconnect, NULL)) {
+		evtimer_del(t->reconnect);
+		t->backoff_ms = BACKOFF_MIN_MS;
+		tail_connect(st);
+	}
 }
 
 void
@@ -1943,4 +2244,6 @@ store_info(const struct store *st, struct store_info *out)
 	out->loads = st->loads;
 	out->loaded_at = st->loaded_at;
 	out->pending = store_pending(st);
+	out->trouble = st->trouble;
+	out->trouble_text = st->trouble_text;
 }

@@ -160,8 +160,21 @@ void		 store_reload(struct store *st, const char *why);
  * again; commands still work. */
 void		 store_quiesce(struct store *st);
 /* Commands whose callback has not been called yet (sent, or owed
- * STORE_DOWN from the loop). */
+ * STORE_DOWN from the loop), and look-ups of Redis's host name still
+ * under way (store_quiesce cancels them: they end at the loop's next
+ * turn). */
 size_t		 store_pending(const struct store *st);
+/* SIGHUP: the credentials may have changed. A link waiting to reconnect
+ * tries again now, from the shortest backoff; links up stay up. */
+void		 store_retry(struct store *st);
+
+/* Why the last link to Redis failed, for /healthz and stats. */
+enum store_trouble {
+	STORE_TROUBLE_NONE,		/* it is up, or none ended yet */
+	STORE_TROUBLE_UNREACHABLE,	/* refused, lost, or silent */
+	STORE_TROUBLE_UNRESOLVED,	/* its host name was not found */
+	STORE_TROUBLE_AUTH,		/* Redis refused authentication */
+};
 
 struct store_info {
 	bool		 connected, loaded;
@@ -174,6 +187,9 @@ struct store_info {
 	uint64_t	 loads;		/* complete loads of the mirror */
 	int64_t		 loaded_at;	/* unix time of the last one, or 0 */
 	size_t		 pending;	/* see store_pending */
+	enum store_trouble trouble;
+	const char	*trouble_text;	/* why, "" for none; never holds
+					   the password */
 };
 void		 store_info(const struct store *st, struct store_info *out);
 

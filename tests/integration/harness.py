@@ -359,6 +359,7 @@ class Redis:
         self.log = os.path.join(self.dir, "redis.log")
         self.proc = None
         self.started = False        # once started, the port is kept
+        self.auth = ()              # AUTH's arguments, for a requirepass
 
     def start(self, timeout=20.0, extra_args=(), loading_ok=False):
         """Starts redis-server (again: same port, same directory) and waits
@@ -421,6 +422,9 @@ class Redis:
         with socket.create_connection(("127.0.0.1", self.port),
                                       timeout=timeout) as s:
             rd = _RespReader(s)
+            if self.auth:
+                s.sendall(_resp_encode(("AUTH",) + tuple(self.auth)))
+                rd.read()
             if db != 0:
                 s.sendall(_resp_encode(("SELECT", db)))
                 rd.read()
@@ -463,12 +467,13 @@ class Daemon:
     rules_file = os.path.join(DATA_DIR, "rules.default.json")
 
     def __init__(self, redis_port, extra=(), tokens=True, prefix=(),
-                 env=None):
+                 env=None, redis_host="127.0.0.1"):
         self.prefix = list(prefix)  # e.g. ["prlimit", "--nofile=40:40"]
         self.env = env              # extra environment variables
         self.dir = tempfile.mkdtemp(prefix="jm-daemon-")
         self.port = free_port()
         self.redis_port = redis_port
+        self.redis_host = redis_host    # a name, an address or a socket
         self.config = os.path.join(self.dir, "jobmatchd.conf")
         self.log = os.path.join(self.dir, "jobmatchd.log")
         self.proc = None
@@ -483,7 +488,8 @@ class Daemon:
         lines = [
             "# written by tests/integration/harness.py",
             "listen 127.0.0.1:%d" % self.port,
-            "redis 127.0.0.1:%d" % self.redis_port,
+            "redis " + (self.redis_host if self.redis_host[0] == "/" else
+                        "%s:%d" % (self.redis_host, self.redis_port)),
             "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
             "log_level debug",
         ]
