@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * audit.h - one info line for every write a staff or employer token asks
  * for, in one place: the connection, the method, the caller's role (and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * resolve.c - see resolve.h.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * resolve.h - host names looked up without blocking the event loop, with
  * libevent's evdns: /etc/hosts first, then the name servers and search

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 check_processes.py TAG - fails when the integration tests of a build left a
 process running, and stops it.

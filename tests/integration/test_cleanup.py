@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_cleanup.py - the tests stop every process they start, however a test
 ends (harness.py, "child processes"): a child that daemonizes, a child

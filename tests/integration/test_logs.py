@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_logs.py - the daemon's log as an operator reads it (daemon/log.h):
 every line stamped with its time (RFC 3339, milliseconds, offset from UTC)

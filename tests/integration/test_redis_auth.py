@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_redis_auth.py - jobmatchd against a Redis that wants a password
 (requirepass, or an ACL user: redis_user and redis_password_file), and
