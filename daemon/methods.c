@@ -362,6 +362,8 @@ m_hello(struct req *r, json_t *params)
 			    NULL);
 			return;
 		}
+		if (t->role != c->role)
+			c->rate_at = 0;	/* a full bucket of its rate */
 		c->role = t->role;
 		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
 		memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
@@ -898,15 +900,37 @@ find_method(const char *name)
 	return NULL;
 }
 
-/*
- * A token bucket per connection: max_request_rate requests a second, in
- * bursts of as many. Every request counts, notifications and batch items
- * too.
- */
-static bool
-rate_allows(struct conn *c)
+/* Requests a second that c's role may make: staff and employers (HR
+ * systems loading postings) their own rates, kiosks and anonymous
+ * connections max_request_rate. */
+static size_t
+rate_of(const struct conn *c)
 {
-	double rate = (double)server.cfg.max_request_rate;
+	switch (c->role) {
+	case ROLE_STAFF:
+		return server.cfg.staff_max_request_rate;
+	case ROLE_EMPLOYER:
+		return server.cfg.employer_max_request_rate;
+	default:
+		return server.cfg.max_request_rate;
+	}
+}
+
+/*
+ * A token bucket per connection, refilled at its role's rate a second up
+ * to as many. A line of n requests (a batch's items and notifications
+ * count) takes n tokens, or a full bucket when n is more than it holds;
+ * when the bucket holds less, the line takes nothing and is refused whole.
+ * Returns 0 when the line may go, else the milliseconds until the bucket
+ * holds what it needs (at least 1): so a client that waits that long
+ * before sending the line again is let through, and a batch is never
+ * half done.
+ */
+static int64_t
+rate_take(struct conn *c, size_t n)
+{
+	double rate = (double)rate_of(c);
+	double need = (double)n < rate ? (double)n : rate;
 	int64_t now = mono_us();
 
 	if (c->rate_at == 0)
@@ -917,10 +941,20 @@ rate_allows(struct conn *c)
 			c->rate_tokens = rate;
 	}
 	c->rate_at = now;
-	if (c->rate_tokens < 1.0)
-		return false;
-	c->rate_tokens -= 1.0;
-	return true;
+	if (c->rate_tokens >= need) {
+		c->rate_tokens -= need;
+		return 0;
+	}
+	return (int64_t)((need - c->rate_tokens) * 1000.0 / rate) + 1;
+}
+
+/* Answers a request the rate limit refused (rate_take). */
+static void
+reply_busy(struct req *r, const struct conn *c, int64_t retry_ms)
+{
+	req_error(r, RPC_BUSY, "request rate limit: retry later",
+	    json_pack("{s:I, s:I}", "max_request_rate",
+	    (json_int_t)rate_of(c), "retry_after_ms", (json_int_t)retry_ms));
 }
 
 /* The bytes reserved for m's answer while its store request is in
@@ -960,9 +994,11 @@ item_reserve(json_t *item)
 	return m != NULL ? reserve_of(m) : 0;
 }
 
-/* Serves one request object into slot s at index i. */
+/* Serves one request object into slot s at index i; busy_ms > 0: its
+ * line was refused by the rate limit (rate_take), answer that. */
 static void
-dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
+dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
+    int64_t busy_ms)
 {
 	static json_t *empty;
 	const struct method *m;
@@ -985,10 +1021,8 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	/* Counted under its method from here on, refused or not. */
 	if ((m = find_method(rr.method)) != NULL)
 		r->metric = (int)(m - methods);
-	if (!rate_allows(c)) {
-		req_error(r, RPC_BUSY, "request rate limit: retry later",
-		    json_pack("{s:I}", "max_request_rate",
-		    (json_int_t)server.cfg.max_request_rate));
+	if (busy_ms > 0) {
+		reply_busy(r, c, busy_ms);
 		return;
 	}
 	if (m == NULL) {
@@ -1045,7 +1079,7 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 			c->wait_next = next;
 			return;
 		}
-		dispatch_one(c, s, next, item);
+		dispatch_one(c, s, next, item, 0);
 	}
 	json_decref(root);
 	slot_seal(s);
@@ -1068,6 +1102,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	char err[256];
 	struct slot *s;
 	json_t *root;
+	int64_t busy;
 	size_t n;
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
@@ -1098,6 +1133,16 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	if ((s = slot_new(c, n, json_is_array(root))) == NULL) {
 		json_decref(root);
 		conn_close(c, MC_ERROR, "out of memory");
+		return;
+	}
+	if ((busy = rate_take(c, n)) > 0) {
+		/* Every request of the line answered at once, in order: the
+		 * answers are small and nothing waits for Redis. */
+		for (size_t i = 0; i < n; i++)
+			dispatch_one(c, s, i, json_is_array(root) ?
+			    json_array_get(root, i) : root, busy);
+		json_decref(root);
+		slot_seal(s);
 		return;
 	}
 	dispatch_from(c, s, root, 0);

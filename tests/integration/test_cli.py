@@ -122,6 +122,10 @@ class ConfigCheckTest(unittest.TestCase):
             ("max_store_inflight 0", ["max_store_inflight", "1 to"]),
             ("job_list_scan 0", ["job_list_scan", "1 to"]),
             ("job_list_bytes 1k", ["job_list_bytes", "4k to"]),
+            ("staff_max_request_rate 0", ["staff_max_request_rate",
+                                          "1 to"]),
+            ("employer_max_request_rate 1e6", ["employer_max_request_rate",
+                                               "1 to"]),
         ]
         self.assert_bad_lines(cases)
 
