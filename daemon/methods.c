@@ -58,44 +58,60 @@ enum answer {
 #define RESERVE_BULK	(512 * 1024)
 #define RESERVE_ROW	128		/* job.list: a posting's fields */
 
+/*
+ * A method that answers from the daemon's mirror (or, for
+ * placement.record, writes what it read there) is refused until the mirror
+ * has been loaded from Redis once: before that, an empty answer would be a
+ * lie ("no posting fits" while the postings are still being read).
+ */
+#define M_MIRROR	0x1
+
 struct method {
 	const char	*name;
 	unsigned	 roles;
 	method_fn	*fn;
 	enum answer	 answer;
+	unsigned	 flags;		/* M_* */
 };
 
 static method_fn m_hello, m_ping, m_vocab, m_employer_put, m_employer_get,
     m_job_post, m_job_get, m_job_close, m_job_list, m_match, m_stats;
 
 static const struct method methods[] = {
-	{ "hello",		ROLES_ANY,	m_hello, A_MEMORY },
-	{ "ping",		ROLES_ANY,	m_ping, A_MEMORY },
-	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY },
-	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL },
-	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD },
-	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY },
-	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY },
-	{ "job.post",		ROLES_WRITE,	m_job_post, A_SMALL },
-	{ "job.get",		ROLES_READ,	m_job_get, A_RECORD },
-	{ "job.close",		ROLES_WRITE,	m_job_close, A_SMALL },
-	{ "job.list",		ROLES_READ,	m_job_list, A_PAGE },
-	{ "match",		ROLES_MATCH,	m_match, A_MEMORY },
-	{ "rules.get",		ROLES_STAFF,	m_rules_get, A_MEMORY },
-	{ "rules.set",		ROLES_STAFF,	m_rules_set, A_SMALL },
-	{ "rules.validate",	ROLES_STAFF,	m_rules_validate, A_MEMORY },
-	{ "rules.explain",	ROLES_STAFF,	m_rules_explain, A_MEMORY },
-	{ "rules.history",	ROLES_STAFF,	m_rules_history, A_BULK },
-	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback, A_SMALL },
-	{ "stats",		ROLES_STAFF,	m_stats, A_MEMORY },
-	{ "seeker.put",		ROLES_STAFF,	m_seeker_put, A_SMALL },
-	{ "seeker.get",		ROLES_STAFF,	m_seeker_get, A_RECORD },
-	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL },
-	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY },
-	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL },
-	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK },
-	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL },
-	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY },
+	{ "hello",		ROLES_ANY,	m_hello, A_MEMORY, 0 },
+	{ "ping",		ROLES_ANY,	m_ping, A_MEMORY, 0 },
+	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY, 0 },
+	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL, 0 },
+	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD, 0 },
+	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY,
+	    M_MIRROR },
+	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY,
+	    M_MIRROR },
+	{ "job.post",		ROLES_WRITE,	m_job_post, A_SMALL, 0 },
+	{ "job.get",		ROLES_READ,	m_job_get, A_RECORD, 0 },
+	{ "job.close",		ROLES_WRITE,	m_job_close, A_SMALL, 0 },
+	{ "job.list",		ROLES_READ,	m_job_list, A_PAGE, 0 },
+	{ "match",		ROLES_MATCH,	m_match, A_MEMORY, M_MIRROR },
+	{ "rules.get",		ROLES_STAFF,	m_rules_get, A_MEMORY, 0 },
+	{ "rules.set",		ROLES_STAFF,	m_rules_set, A_SMALL, 0 },
+	{ "rules.validate",	ROLES_STAFF,	m_rules_validate, A_MEMORY, 0 },
+	{ "rules.explain",	ROLES_STAFF,	m_rules_explain, A_MEMORY,
+	    M_MIRROR },
+	{ "rules.history",	ROLES_STAFF,	m_rules_history, A_BULK, 0 },
+	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback, A_SMALL, 0 },
+	{ "stats",		ROLES_STAFF,	m_stats, A_MEMORY, 0 },
+	{ "seeker.put",		ROLES_STAFF,	m_seeker_put, A_SMALL, 0 },
+	{ "seeker.get",		ROLES_STAFF,	m_seeker_get, A_RECORD, 0 },
+	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL, 0 },
+	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY,
+	    M_MIRROR },
+	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL,
+	    M_MIRROR },
+	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK, 0 },
+	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL,
+	    M_MIRROR },
+	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
@@ -957,6 +973,18 @@ reply_busy(struct req *r, const struct conn *c, int64_t retry_ms)
 	    (json_int_t)rate_of(c), "retry_after_ms", (json_int_t)retry_ms));
 }
 
+/* Answers a request of a method that reads the mirror (M_MIRROR) while
+ * the mirror has never been loaded. */
+static void
+reply_loading(struct req *r)
+{
+	req_error(r, RPC_STORE_UNAVAILABLE, server.store != NULL &&
+	    store_connected(server.store) ?
+	    "not ready: loading the mirror from Redis; retry later" :
+	    "not ready: Redis not reached yet, nothing loaded; retry later",
+	    json_pack("{s:s, s:b}", "reason", "loading", "applied", 0));
+}
+
 /* The bytes reserved for m's answer while its store request is in
  * flight; 0 when m answers from memory. */
 static size_t
@@ -1040,6 +1068,10 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 	if (rr.params != NULL && !json_is_object(rr.params)) {
 		req_reply(r, rpc_error_field(r->id, "params",
 		    "must be an object"));
+		return;
+	}
+	if ((m->flags & M_MIRROR) && !server.mirror_loaded) {
+		reply_loading(r);
 		return;
 	}
 	if (rr.params == NULL) {

@@ -195,18 +195,23 @@ read_response(void)
 	return resp;
 }
 
-/* Prints an error response to stderr as "code message (field: reason)". */
+/* Prints an error response to stderr as "code message (field)", or
+ * "(reason)" when it names no field (-32004 loading). */
 static void
 print_error(const char *where, json_t *err)
 {
 	json_t *data = json_object_get(err, "data");
 	const char *field = json_string_value(json_object_get(data, "field"));
+	const char *reason = json_string_value(json_object_get(data,
+	    "reason"));
 
 	fprintf(stderr, "%s%s%d %s", where ? where : "", where ? ": " : "",
 	    (int)json_integer_value(json_object_get(err, "code")),
 	    json_string_value(json_object_get(err, "message")));
 	if (field != NULL)
 		fprintf(stderr, " (%s)", field);
+	else if (reason != NULL)
+		fprintf(stderr, " (%s)", reason);
 	fputc('\n', stderr);
 }
 
