@@ -5,7 +5,11 @@ answers what it would read from the mirror with an error (-32004, reason
 and while its first load is held back; later loads answer from the
 previous mirror.
 """
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import unittest
 
 import harness as h
@@ -84,6 +88,27 @@ class HeldLoadTest(Base):
     the loading error until the load ends, then the postings; a later load
     answers from the mirror it replaces."""
 
+    def start_load(self, d, lines):
+        """jobmatch load of lines, as staff, running until it was told
+        "loading" at least once."""
+        tmp = tempfile.mkdtemp(prefix="jm-notready-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path = os.path.join(tmp, "reads.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        env = dict(os.environ, JOBMATCH_TOKEN=h.STAFF)
+        p = h.spawn([h.JOBMATCH, "-a", d.addr, "load", path], env=env,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True)
+        h.wait_until(lambda: self.refused(d, "employer.list"),
+                     what="the load to be told \"loading\"")
+        return p
+
+    def refused(self, d, method):
+        with d.client(h.STAFF) as s:
+            return s.result("stats")["requests"]["by_method"][method][
+                "errors"] > 0
+
     def test_until_loaded(self):
         redis = h.Redis()
         self.addCleanup(redis.cleanup)
@@ -109,9 +134,16 @@ class HeldLoadTest(Base):
         self.assert_all_loading(d, "loading the mirror from Redis")
         k = self.client(d, h.KIOSK)
         self.assertNotRegex(d.log_text(), LOADED)
+        # jobmatch load waits for it, and loses nothing
+        load = self.start_load(d, ['{"method": "employer.list"}',
+                                   '{"method": "seeker.list"}',
+                                   '{"method": "stats.plan"}'])
 
         px.release()
         d.wait_log(LOADED)
+        out, err = load.communicate(timeout=60)
+        self.assertEqual(load.returncode, 0, out + err)
+        self.assertIn("3 requests, 0 failed", out)
         m = k.result("match", {"profile": PROFILE})
         self.assertEqual(m["candidates"], 3, m)
         staff = self.client(d, h.STAFF)
