@@ -155,8 +155,10 @@ redis 127.0.0.1:$jm_redis
 towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json
 log_level warn
-# The default (10,000 a second per connection) would measure the limiter.
+# The defaults (10,000 a second per kiosk connection, 100,000 per staff
+# one) would measure the limiter.
 max_request_rate 10000000
+staff_max_request_rate 10000000
 token staff $(digest "$staff")
 token kiosk $(digest "$kiosk")
 CONF

@@ -55,6 +55,8 @@ config_defaults(struct config *c)
 	c->line_timeout_s = 30;
 	c->max_pending = 1024;
 	c->max_request_rate = 10000;
+	c->staff_max_request_rate = 100000;
+	c->employer_max_request_rate = 100000;
 	c->max_output_bytes = 4 * 1024 * 1024;
 	c->max_store_inflight = 16;
 	c->job_list_scan = 200;
@@ -701,6 +703,16 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		NEED(1);
 		if (parse_size(argv[1], 1, 10000000, &c->max_request_rate) ==
 		    -1)
+			BAD("expected 1 to 10000000");
+	} else if (strcmp(k, "staff_max_request_rate") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 10000000,
+		    &c->staff_max_request_rate) == -1)
+			BAD("expected 1 to 10000000");
+	} else if (strcmp(k, "employer_max_request_rate") == 0) {
+		NEED(1);
+		if (parse_size(argv[1], 1, 10000000,
+		    &c->employer_max_request_rate) == -1)
 			BAD("expected 1 to 10000000");
 	} else if (strcmp(k, "max_pending") == 0) {
 		NEED(1);

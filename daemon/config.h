@@ -77,7 +77,10 @@ struct config {
 	int		 idle_timeout_s;	/* after hello */
 	int		 line_timeout_s;	/* a whole line, from its first byte */
 	size_t		 max_pending;		/* lines owed per conn */
-	size_t		 max_request_rate;	/* per conn, per second */
+	size_t		 max_request_rate;	/* per conn, per second:
+						   anonymous and kiosk */
+	size_t		 staff_max_request_rate;	/* staff */
+	size_t		 employer_max_request_rate;	/* employers */
 	size_t		 max_output_bytes;	/* answers owed per conn */
 	size_t		 max_store_inflight;	/* store requests per conn */
 	size_t		 job_list_scan;		/* postings one job.list

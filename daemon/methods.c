@@ -61,44 +61,60 @@ enum answer {
 #define RESERVE_BULK	(512 * 1024)
 #define RESERVE_ROW	128		/* job.list: a posting's fields */
 
+/*
+ * A method that answers from the daemon's mirror (or, for
+ * placement.record, writes what it read there) is refused until the mirror
+ * has been loaded from Redis once: before that, an empty answer would be a
+ * lie ("no posting fits" while the postings are still being read).
+ */
+#define M_MIRROR	0x1
+
 struct method {
 	const char	*name;
 	unsigned	 roles;
 	method_fn	*fn;
 	enum answer	 answer;
+	unsigned	 flags;		/* M_* */
 };
 
 static method_fn m_hello, m_ping, m_vocab, m_employer_put, m_employer_get,
     m_job_post, m_job_get, m_job_close, m_job_list, m_match, m_stats;
 
 static const struct method methods[] = {
-	{ "hello",		ROLES_ANY,	m_hello, A_MEMORY },
-	{ "ping",		ROLES_ANY,	m_ping, A_MEMORY },
-	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY },
-	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL },
-	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD },
-	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY },
-	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY },
-	{ "job.post",		ROLES_WRITE,	m_job_post, A_SMALL },
-	{ "job.get",		ROLES_READ,	m_job_get, A_RECORD },
-	{ "job.close",		ROLES_WRITE,	m_job_close, A_SMALL },
-	{ "job.list",		ROLES_READ,	m_job_list, A_PAGE },
-	{ "match",		ROLES_MATCH,	m_match, A_MEMORY },
-	{ "rules.get",		ROLES_STAFF,	m_rules_get, A_MEMORY },
-	{ "rules.set",		ROLES_STAFF,	m_rules_set, A_SMALL },
-	{ "rules.validate",	ROLES_STAFF,	m_rules_validate, A_MEMORY },
-	{ "rules.explain",	ROLES_STAFF,	m_rules_explain, A_MEMORY },
-	{ "rules.history",	ROLES_STAFF,	m_rules_history, A_BULK },
-	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback, A_SMALL },
-	{ "stats",		ROLES_STAFF,	m_stats, A_MEMORY },
-	{ "seeker.put",		ROLES_STAFF,	m_seeker_put, A_SMALL },
-	{ "seeker.get",		ROLES_STAFF,	m_seeker_get, A_RECORD },
-	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL },
-	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY },
-	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL },
-	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK },
-	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL },
-	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY },
+	{ "hello",		ROLES_ANY,	m_hello, A_MEMORY, 0 },
+	{ "ping",		ROLES_ANY,	m_ping, A_MEMORY, 0 },
+	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY, 0 },
+	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL, 0 },
+	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD, 0 },
+	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY,
+	    M_MIRROR },
+	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY,
+	    M_MIRROR },
+	{ "job.post",		ROLES_WRITE,	m_job_post, A_SMALL, 0 },
+	{ "job.get",		ROLES_READ,	m_job_get, A_RECORD, 0 },
+	{ "job.close",		ROLES_WRITE,	m_job_close, A_SMALL, 0 },
+	{ "job.list",		ROLES_READ,	m_job_list, A_PAGE, 0 },
+	{ "match",		ROLES_MATCH,	m_match, A_MEMORY, M_MIRROR },
+	{ "rules.get",		ROLES_STAFF,	m_rules_get, A_MEMORY, 0 },
+	{ "rules.set",		ROLES_STAFF,	m_rules_set, A_SMALL, 0 },
+	{ "rules.validate",	ROLES_STAFF,	m_rules_validate, A_MEMORY, 0 },
+	{ "rules.explain",	ROLES_STAFF,	m_rules_explain, A_MEMORY,
+	    M_MIRROR },
+	{ "rules.history",	ROLES_STAFF,	m_rules_history, A_BULK, 0 },
+	{ "rules.rollback",	ROLES_STAFF,	m_rules_rollback, A_SMALL, 0 },
+	{ "stats",		ROLES_STAFF,	m_stats, A_MEMORY, 0 },
+	{ "seeker.put",		ROLES_STAFF,	m_seeker_put, A_SMALL, 0 },
+	{ "seeker.get",		ROLES_STAFF,	m_seeker_get, A_RECORD, 0 },
+	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL, 0 },
+	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY,
+	    M_MIRROR },
+	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL,
+	    M_MIRROR },
+	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK, 0 },
+	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL,
+	    M_MIRROR },
+	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
@@ -365,6 +381,8 @@ m_hello(struct req *r, json_t *params)
 			    NULL);
 			return;
 		}
+		if (t->role != c->role)
+			c->rate_at = 0;	/* a full bucket of its rate */
 		c->role = t->role;
 		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
 		memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
@@ -903,15 +921,37 @@ find_method(const char *name)
 	return NULL;
 }
 
-/*
- * A token bucket per connection: max_request_rate requests a second, in
- * bursts of as many. Every request counts, notifications and batch items
- * too.
- */
-static bool
-rate_allows(struct conn *c)
+/* Requests a second that c's role may make: staff and employers (HR
+ * systems loading postings) their own rates, kiosks and anonymous
+ * connections max_request_rate. */
+static size_t
+rate_of(const struct conn *c)
 {
-	double rate = (double)server.cfg.max_request_rate;
+	switch (c->role) {
+	case ROLE_STAFF:
+		return server.cfg.staff_max_request_rate;
+	case ROLE_EMPLOYER:
+		return server.cfg.employer_max_request_rate;
+	default:
+		return server.cfg.max_request_rate;
+	}
+}
+
+/*
+ * A token bucket per connection, refilled at its role's rate a second up
+ * to as many. A line of n requests (a batch's items and notifications
+ * count) takes n tokens, or a full bucket when n is more than it holds;
+ * when the bucket holds less, the line takes nothing and is refused whole.
+ * Returns 0 when the line may go, else the milliseconds until the bucket
+ * holds what it needs (at least 1): so a client that waits that long
+ * before sending the line again is let through, and a batch is never
+ * half done.
+ */
+static int64_t
+rate_take(struct conn *c, size_t n)
+{
+	double rate = (double)rate_of(c);
+	double need = (double)n < rate ? (double)n : rate;
 	int64_t now = mono_us();
 
 	if (c->rate_at == 0)
@@ -922,10 +962,32 @@ rate_allows(struct conn *c)
 			c->rate_tokens = rate;
 	}
 	c->rate_at = now;
-	if (c->rate_tokens < 1.0)
-		return false;
-	c->rate_tokens -= 1.0;
-	return true;
+	if (c->rate_tokens >= need) {
+		c->rate_tokens -= need;
+		return 0;
+	}
+	return (int64_t)((need - c->rate_tokens) * 1000.0 / rate) + 1;
+}
+
+/* Answers a request the rate limit refused (rate_take). */
+static void
+reply_busy(struct req *r, const struct conn *c, int64_t retry_ms)
+{
+	req_error(r, RPC_BUSY, "request rate limit: retry later",
+	    json_pack("{s:I, s:I}", "max_request_rate",
+	    (json_int_t)rate_of(c), "retry_after_ms", (json_int_t)retry_ms));
+}
+
+/* Answers a request of a method that reads the mirror (M_MIRROR) while
+ * the mirror has never been loaded. */
+static void
+reply_loading(struct req *r)
+{
+	req_error(r, RPC_STORE_UNAVAILABLE, server.store != NULL &&
+	    store_connected(server.store) ?
+	    "not ready: loading the mirror from Redis; retry later" :
+	    "not ready: Redis not reached yet, nothing loaded; retry later",
+	    json_pack("{s:s, s:b}", "reason", "loading", "applied", 0));
 }
 
 /* The bytes reserved for m's answer while its store request is in
@@ -965,9 +1027,11 @@ item_reserve(json_t *item)
 	return m != NULL ? reserve_of(m) : 0;
 }
 
-/* Serves one request object into slot s at index i. */
+/* Serves one request object into slot s at index i; busy_ms > 0: its
+ * line was refused by the rate limit (rate_take), answer that. */
 static void
-dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
+dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
+    int64_t busy_ms)
 {
 	static json_t *empty;
 	const struct method *m;
@@ -990,10 +1054,8 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	/* Counted under its method from here on, refused or not. */
 	if ((m = find_method(rr.method)) != NULL)
 		r->metric = (int)(m - methods);
-	if (!rate_allows(c)) {
-		req_error(r, RPC_BUSY, "request rate limit: retry later",
-		    json_pack("{s:I}", "max_request_rate",
-		    (json_int_t)server.cfg.max_request_rate));
+	if (busy_ms > 0) {
+		reply_busy(r, c, busy_ms);
 		return;
 	}
 	if (m == NULL) {
@@ -1011,6 +1073,10 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj)
 	if (rr.params != NULL && !json_is_object(rr.params)) {
 		req_reply(r, rpc_error_field(r->id, "params",
 		    "must be an object"));
+		return;
+	}
+	if ((m->flags & M_MIRROR) && !server.mirror_loaded) {
+		reply_loading(r);
 		return;
 	}
 	if (rr.params == NULL) {
@@ -1051,7 +1117,7 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 			c->wait_next = next;
 			return;
 		}
-		dispatch_one(c, s, next, item);
+		dispatch_one(c, s, next, item, 0);
 	}
 	json_decref(root);
 	slot_seal(s);
@@ -1074,6 +1140,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	char err[256];
 	struct slot *s;
 	json_t *root;
+	int64_t busy;
 	size_t n;
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
@@ -1104,6 +1171,16 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	if ((s = slot_new(c, n, json_is_array(root))) == NULL) {
 		json_decref(root);
 		conn_close(c, MC_ERROR, "out of memory");
+		return;
+	}
+	if ((busy = rate_take(c, n)) > 0) {
+		/* Every request of the line answered at once, in order: the
+		 * answers are small and nothing waits for Redis. */
+		for (size_t i = 0; i < n; i++)
+			dispatch_one(c, s, i, json_is_array(root) ?
+			    json_array_get(root, i) : root, busy);
+		json_decref(root);
+		slot_seal(s);
 		return;
 	}
 	dispatch_from(c, s, root, 0);

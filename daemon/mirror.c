@@ -136,6 +136,7 @@ load_end(bool complete, void *arg)
 	matcher_free(server.matcher);
 	server.matcher = server.loading;
 	server.loading = NULL;
+	server.mirror_loaded = true;
 	log_info("mirror: %zu open postings", matcher_njobs(server.matcher));
 	/* systemd: ready once the mirror holds what Redis holds */
 	sd_notifyf("READY=1\nSTATUS=serving %zu open postings",

@@ -43,6 +43,11 @@ struct server {
 	struct rules_stats	 regex_past;	/* of rule sets replaced */
 	struct matcher		*matcher;	/* what matches read */
 	struct matcher		*loading;	/* being rebuilt, or NULL */
+	bool			 mirror_loaded;	/* a load completed once: until
+						   then the mirror holds only
+						   what was written since the
+						   start, and the methods that
+						   read it answer "loading" */
 	struct seekers		*seekers;	/* registered seekers */
 	struct seekers		*seekers_loading;	/* being rebuilt */
 	struct store		*store;

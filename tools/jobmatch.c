@@ -4,8 +4,9 @@
  * jobmatch - the command-line client of jobmatchd.
  *
  *   jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] call METHOD [JSON]
- *   jobmatch [...] load FILE.jsonl
+ *   jobmatch [...] load [--from N] FILE.jsonl
  *   jobmatch [...] match --type T --grade G (--town CODE | --at LAT,LON) ...
+ *   jobmatch [...] report --year Y ...
  *   jobmatch hash-token [TOKEN]
  *
  * The token may also come from JOBMATCH_TOKEN, the address from
@@ -28,16 +29,75 @@
 #include <openssl/evp.h>
 
 #include "proto/rpc.h"
+#include "tools/jobmatch.h"
 
-#define WINDOW 64		/* requests in flight while loading */
+int client_sock = -1;
 
-static int sock = -1;
-static char rbuf[1 << 16];
-static size_t rlen;
-static char *line;		/* the last line read */
-static size_t linecap;
+/* Answers read and not yet taken: buf[off..len); from off, scanned bytes
+ * are known to hold no newline. */
+static struct {
+	char	*buf;
+	size_t	 off, len, cap, scanned;
+} in;
 
-static void __attribute__((format(printf, 1, 2), noreturn))
+static const char usage_main[] =
+"usage: jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] COMMAND [ARGS]\n"
+"       jobmatch -h | --help | --version\n"
+"commands:\n"
+"  call METHOD [JSON]        call one method, print its result\n"
+"  load [--from N] FILE      send every line {\"method\":..,\"params\":..}\n"
+"  match OPTIONS             find posts for a profile\n"
+"  report --year Y [--to DATE] [--format csv|json] [-o FILE]\n"
+"                            the plan's annual report (staff)\n"
+"  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
+"options:\n"
+"  -a HOST:PORT  the daemon's TCP address (default: JOBMATCH_ADDR, or\n"
+"                127.0.0.1:7474)\n"
+"  -u PATH       its unix socket instead\n"
+"  -t TOKEN      the token to say hello with (default: JOBMATCH_TOKEN;\n"
+"                prefer it: an option shows in the process list)\n"
+"'jobmatch COMMAND --help' describes a command.\n";
+
+static const char usage_call[] =
+"usage: jobmatch [OPTIONS] call METHOD [JSON]\n"
+"Calls METHOD with the params object JSON (none when left out) and prints\n"
+"its result as indented JSON. An error answer goes to standard error,\n"
+"with exit status 1.\n";
+
+static const char usage_match[] =
+"usage: jobmatch [OPTIONS] match --type T --grade G\n"
+"           (--town CODE | --at LAT,LON) [--skills A,B] [--needs A,B]\n"
+"           [--flags A,B] [--max-km N] [--limit N] [--offset N]\n"
+"           [--employment-types A,B] [--employer-types A,B]\n"
+"           [--min-salary N] [--explain] [--json]\n"
+"Finds the open posts that fit a profile and prints them ranked.\n"
+"  --type T, --grade G      disability type and grade (1-4); required\n"
+"  --town CODE, --at LAT,LON  where the seeker lives; one is required\n"
+"  --skills, --needs, --flags  the seeker's skills, the accommodations\n"
+"                           needed, flags (graduate, rural, ...)\n"
+"  --max-km N               the farthest a post may be\n"
+"  --limit N, --offset N    how many results (1-100), how many to skip\n"
+"  --employment-types, --employer-types, --min-salary N  filters\n"
+"  --explain                each result's score parts and rules\n"
+"  --json                   the daemon's result as JSON\n"
+"The vocabulary: jobmatch call vocab.\n";
+
+static const char usage_report[] =
+"usage: jobmatch [OPTIONS] report --year Y [--to DATE] [--format csv|json]\n"
+"           [-o FILE]\n"
+"Writes the county plan's annual report for year Y (a staff token is\n"
+"needed): stats.plan from 1 January to 31 December (or to DATE, of that\n"
+"year), the employers below the quota on that last day and the year's\n"
+"placements by town, as CSV rows (section,key,value; the default) or one\n"
+"JSON document, to standard output or FILE.\n";
+
+static const char usage_hash_token[] =
+"usage: jobmatch hash-token [--] [TOKEN]\n"
+"Prints the SHA-256 digest of TOKEN, or of the first line of standard\n"
+"input, in hexadecimal: the form a 'token' line of jobmatchd.conf takes.\n"
+"It does not connect to the daemon.\n";
+
+void
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -50,23 +110,32 @@ die(const char *fmt, ...)
 	exit(2);
 }
 
-static void
-usage(void)
+/* A usage error: text to stderr, exit 2. */
+static void __attribute__((noreturn))
+usage(const char *text)
 {
-	fprintf(stderr,
-"usage: jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] COMMAND ...\n"
-"  call METHOD [JSON]        call one method, print its result\n"
-"  load FILE.jsonl           send every line {\"method\":..,\"params\":..}\n"
-"  match OPTIONS             find posts for a profile (see below)\n"
-"  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
-"  report --year Y [--to DATE] [--format csv|json] [-o FILE]\n"
-"                            the plan's annual report (staff)\n"
-"match options: --type T --grade G (--town CODE | --at LAT,LON)\n"
-"  [--skills A,B] [--needs A,B] [--flags A,B] [--max-km N] [--limit N]\n"
-"  [--offset N] [--employment-types A,B] [--employer-types A,B]\n"
-"  [--min-salary N] [--explain] [--json]\n"
-"environment: JOBMATCH_ADDR (default 127.0.0.1:7474), JOBMATCH_TOKEN\n");
+	fputs(text, stderr);
 	exit(2);
+}
+
+/* Asked for: text to stdout, exit 0. */
+static void __attribute__((noreturn))
+help(const char *text)
+{
+	fputs(text, stdout);
+	exit(ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+}
+
+/* Whether args (a command's) ask for its help: "-h" or "--help" before
+ * any "--". */
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -79,8 +148,9 @@ connect_to(const char *addr, const char *path)
 		if (strlen(path) >= sizeof(sun.sun_path))
 			die("%s: path too long", path);
 		strcpy(sun.sun_path, path);
-		if ((sock = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-		    connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		if ((client_sock = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+		    connect(client_sock, (struct sockaddr *)&sun,
+		    sizeof(sun)) == -1)
 			die("%s: %s", path, strerror(errno));
 		return;
 	}
@@ -103,15 +173,16 @@ connect_to(const char *addr, const char *path)
 	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
 		die("%s: %s", addr, gai_strerror(rc));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((sock = socket(ai->ai_family, ai->ai_socktype, 0)) == -1)
+		if ((client_sock = socket(ai->ai_family, ai->ai_socktype,
+		    0)) == -1)
 			continue;
-		if (connect(sock, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (connect(client_sock, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
-		close(sock);
-		sock = -1;
+		close(client_sock);
+		client_sock = -1;
 	}
 	freeaddrinfo(res);
-	if (sock == -1)
+	if (client_sock == -1)
 		die("cannot connect to %s: %s", addr, strerror(errno));
 }
 
@@ -119,7 +190,7 @@ static void
 send_all(const char *buf, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = send(sock, buf, len, MSG_NOSIGNAL);
+		ssize_t n = send(client_sock, buf, len, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -130,85 +201,110 @@ send_all(const char *buf, size_t len)
 	}
 }
 
-static void
-send_request(json_int_t id, const char *method, json_t *params)
+char *
+request_line(json_int_t id, const char *method, json_t *params, size_t *len)
 {
 	json_t *req = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", id,
 	    "method", method);
 	char *buf;
-	size_t len;
 
 	if (req == NULL)
 		die("out of memory");
 	if (params != NULL)
 		json_object_set(req, "params", params);
-	if ((buf = rpc_dump(req, &len)) == NULL)
+	if ((buf = rpc_dump(req, len)) == NULL)
 		die("cannot encode the request");
-	send_all(buf, len);
-	free(buf);
 	json_decref(req);
+	return buf;
 }
 
-/* Reads one response line and parses it. */
-static json_t *
-read_response(void)
+static void
+send_request(json_int_t id, const char *method, json_t *params)
 {
-	size_t used = 0;
-	json_t *resp;
-	json_error_t je;
+	size_t len;
+	char *buf = request_line(id, method, params, &len);
 
-	for (;;) {
-		char *nl = memchr(rbuf, '\n', rlen);
-		if (nl != NULL) {
-			size_t l = (size_t)(nl - rbuf);
-			if (used + l + 1 > linecap) {
-				linecap = used + l + 1;
-				if ((line = realloc(line, linecap)) == NULL)
-					die("out of memory");
-			}
-			memcpy(line + used, rbuf, l);
-			used += l;
-			memmove(rbuf, nl + 1, rlen - l - 1);
-			rlen -= l + 1;
-			break;
-		}
-		if (rlen == sizeof(rbuf)) {	/* a long line: keep it */
-			if (used + rlen > linecap) {
-				linecap = (used + rlen) * 2;
-				if ((line = realloc(line, linecap)) == NULL)
-					die("out of memory");
-			}
-			memcpy(line + used, rbuf, rlen);
-			used += rlen;
-			rlen = 0;
-		}
-		ssize_t n = recv(sock, rbuf + rlen, sizeof(rbuf) - rlen, 0);
-		if (n == 0)
-			die("the server closed the connection");
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			die("recv: %s", strerror(errno));
-		}
-		rlen += (size_t)n;
+	send_all(buf, len);
+	free(buf);
+}
+
+ssize_t
+response_fill(int flags)
+{
+	ssize_t n;
+
+	if (in.off > 0 && (in.off == in.len || in.off > in.cap / 2)) {
+		memmove(in.buf, in.buf + in.off, in.len - in.off);
+		in.len -= in.off;
+		in.off = 0;
 	}
-	if ((resp = json_loadb(line, used, 0, &je)) == NULL)
+	if (in.cap - in.len < 65536) {
+		size_t cap = in.cap < 65536 ? 131072 : in.cap * 2;
+		char *p = realloc(in.buf, cap);
+
+		if (p == NULL)
+			die("out of memory");
+		in.buf = p;
+		in.cap = cap;
+	}
+	n = recv(client_sock, in.buf + in.len, in.cap - in.len, flags);
+	if (n > 0)
+		in.len += (size_t)n;
+	return n;
+}
+
+json_t *
+response_take(void)
+{
+	char *start = in.buf + in.off, *nl;
+	json_error_t je;
+	json_t *resp;
+
+	if (in.len == in.off)
+		return NULL;
+	nl = memchr(start + in.scanned, '\n', in.len - in.off - in.scanned);
+	if (nl == NULL) {
+		in.scanned = in.len - in.off;
+		return NULL;
+	}
+	if ((resp = json_loadb(start, (size_t)(nl - start), 0, &je)) == NULL)
 		die("bad response: %s", je.text);
+	in.off += (size_t)(nl - start) + 1;
+	in.scanned = 0;
 	return resp;
 }
 
-/* Prints an error response to stderr as "code message (field: reason)". */
-static void
+/* Reads one answer, waiting for it. */
+static json_t *
+read_response(void)
+{
+	json_t *resp;
+	ssize_t n;
+
+	while ((resp = response_take()) == NULL) {
+		if ((n = response_fill(0)) == 0)
+			die("the server closed the connection");
+		if (n == -1 && errno != EINTR)
+			die("recv: %s", strerror(errno));
+	}
+	return resp;
+}
+
+void
 print_error(const char *where, json_t *err)
 {
 	json_t *data = json_object_get(err, "data");
 	const char *field = json_string_value(json_object_get(data, "field"));
+	const char *reason = json_string_value(json_object_get(data,
+	    "reason"));
 
 	fprintf(stderr, "%s%s%d %s", where ? where : "", where ? ": " : "",
 	    (int)json_integer_value(json_object_get(err, "code")),
 	    json_string_value(json_object_get(err, "message")));
 	if (field != NULL)
 		fprintf(stderr, " (%s)", field);
+	else if (reason != NULL)
+		fprintf(stderr, " (%s)", reason);
 	fputc('\n', stderr);
 }
 
@@ -249,8 +345,12 @@ cmd_call(int argc, char **argv)
 	json_error_t je;
 	char *out;
 
-	if (argc < 1 || argc > 2)
-		usage();
+	if (argc > 0 && strcmp(argv[0], "--") == 0) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1 || argc > 2 || argv[0][0] == '-')
+		usage(usage_call);
 	if (argc == 2 && (params = json_loads(argv[1], 0, &je)) == NULL)
 		die("params: %s", je.text);
 	res = call(argv[0], params);
@@ -260,75 +360,6 @@ cmd_call(int argc, char **argv)
 	json_decref(res);
 	json_decref(params);
 	return 0;
-}
-
-static int
-cmd_load(int argc, char **argv)
-{
-	FILE *fp;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0, sent = 0, answered = 0, failed = 0;
-
-	if (argc != 1)
-		usage();
-	if (strcmp(argv[0], "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(argv[0], "r")) == NULL)
-		die("%s: %s", argv[0], strerror(errno));
-
-	for (;;) {
-		json_t *resp, *err;
-
-		n = getline(&buf, &cap, fp);
-		if (n != -1) {
-			json_t *o, *method;
-			json_error_t je;
-
-			lineno++;
-			while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-				buf[--n] = '\0';
-			if (n == 0)
-				continue;
-			o = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES,
-			    &je);
-			method = json_object_get(o, "method");
-			if (o == NULL || !json_is_string(method)) {
-				fprintf(stderr, "%s:%ld: %s\n", argv[0], lineno,
-				    o == NULL ? je.text :
-				    "expected {\"method\": ..., \"params\": ...}");
-				failed++;
-				json_decref(o);
-				continue;
-			}
-			send_request(lineno, json_string_value(method),
-			    json_object_get(o, "params"));
-			json_decref(o);
-			sent++;
-			if (sent - answered < WINDOW)
-				continue;
-		} else if (answered == sent)
-			break;
-		/* Read one answer (the window is full, or at the end). */
-		resp = read_response();
-		answered++;
-		if ((err = json_object_get(resp, "error")) != NULL) {
-			char where[512];
-			snprintf(where, sizeof(where), "%s:%lld", argv[0],
-			    (long long)json_integer_value(
-			    json_object_get(resp, "id")));
-			print_error(where, err);
-			failed++;
-		}
-		json_decref(resp);
-	}
-	free(buf);
-	if (fp != stdin)
-		fclose(fp);
-	printf("%s: %ld request%s, %ld failed\n", argv[0], sent,
-	    sent == 1 ? "" : "s", failed);
-	return failed ? 1 : 0;
 }
 
 /* "a,b,c" as a JSON array of strings. */
@@ -495,11 +526,11 @@ cmd_match(int argc, char **argv)
 			as_json = true;
 			break;
 		default:
-			usage();
+			usage(usage_match);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(usage_match);
 	json_object_set_new(profile, "disability", dis);
 	json_object_set_new(params, "profile", profile);
 	if (json_object_size(filters) > 0)
@@ -535,8 +566,13 @@ cmd_hash_token(int argc, char **argv)
 	const char *tok;
 	size_t len;
 
+	if (argc > 0 && strcmp(argv[0], "--") == 0) {
+		argc--;
+		argv++;
+	} else if (argc > 0 && argv[0][0] == '-')
+		usage(usage_hash_token);
 	if (argc > 1)
-		usage();
+		usage(usage_hash_token);
 	if (argc == 1)
 		tok = argv[0];
 	else {
@@ -669,7 +705,7 @@ cmd_report(int argc, char **argv)
 		else if (strcmp(argv[a], "--to") == 0 && a + 1 < argc)
 			until = argv[++a];
 		else
-			usage();
+			usage(usage_report);
 	}
 	if (year < 1970 || year > 9999)
 		die("report: --year 1970..9999 is required");
@@ -744,16 +780,35 @@ cmd_report(int argc, char **argv)
 	return 0;
 }
 
+static const struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*usage;
+	bool		 connects;
+} commands[] = {
+	{ "call",	cmd_call,	usage_call,		true },
+	{ "load",	cmd_load,	usage_load,		true },
+	{ "match",	cmd_match,	usage_match,		true },
+	{ "report",	cmd_report,	usage_report,		true },
+	{ "hash-token",	cmd_hash_token,	usage_hash_token,	false },
+};
+
 int
 main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *addr = getenv("JOBMATCH_ADDR"), *path = NULL;
 	const char *token = getenv("JOBMATCH_TOKEN");
+	const struct command *cmd = NULL;
 	int ch, rc;
 
 	if (addr == NULL || addr[0] == '\0')
 		addr = "127.0.0.1:7474";
-	while ((ch = getopt(argc, argv, "+a:u:t:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+a:u:t:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
@@ -764,30 +819,35 @@ main(int argc, char **argv)
 		case 't':
 			token = optarg;
 			break;
+		case 'h':
+			help(usage_main);
+		case 'V':
+			printf("jobmatch %s\n", JM_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(usage_main);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
-	if (strcmp(argv[0], "hash-token") == 0)
-		return cmd_hash_token(argc - 1, argv + 1);
-
-	connect_to(addr, path);
-	hello(token);
-	if (strcmp(argv[0], "call") == 0)
-		rc = cmd_call(argc - 1, argv + 1);
-	else if (strcmp(argv[0], "load") == 0)
-		rc = cmd_load(argc - 1, argv + 1);
-	else if (strcmp(argv[0], "match") == 0)
-		rc = cmd_match(argc - 1, argv + 1);
-	else if (strcmp(argv[0], "report") == 0)
-		rc = cmd_report(argc - 1, argv + 1);
-	else
-		usage();
-	close(sock);
-	free(line);
+		usage(usage_main);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "jobmatch: unknown command '%s'\n", argv[0]);
+		usage(usage_main);
+	}
+	if (wants_help(argc - 1, argv + 1))
+		help(cmd->usage);
+	if (cmd->connects) {
+		connect_to(addr, path);
+		hello(token);
+	}
+	rc = cmd->fn(argc - 1, argv + 1);
+	if (client_sock != -1)
+		close(client_sock);
+	free(in.buf);
 	return rc;
 }

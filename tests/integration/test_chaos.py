@@ -423,6 +423,8 @@ class ChaosTest(unittest.TestCase):
         self.addCleanup(self.redis.cleanup)
         self.redis.start()
         extra = ["max_request_rate 1000000", "max_pending 100000",
+                 "staff_max_request_rate 1000000",
+                 "employer_max_request_rate 1000000",
                  "redis_timeout_ms 800", "stream_block_ms 1000"]
         self.daemons = []
         for _ in range(2):

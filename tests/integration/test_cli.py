@@ -7,6 +7,7 @@ client (hash-token, call, load, match).
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import unittest
@@ -124,6 +125,10 @@ class ConfigCheckTest(unittest.TestCase):
             ("max_store_inflight 0", ["max_store_inflight", "1 to"]),
             ("job_list_scan 0", ["job_list_scan", "1 to"]),
             ("job_list_bytes 1k", ["job_list_bytes", "4k to"]),
+            ("staff_max_request_rate 0", ["staff_max_request_rate",
+                                          "1 to"]),
+            ("employer_max_request_rate 1e6", ["employer_max_request_rate",
+                                               "1 to"]),
         ]
         self.assert_bad_lines(cases)
 
@@ -253,6 +258,56 @@ class ConfigCheckTest(unittest.TestCase):
         r = h.run_daemon(["--version"])
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"^jobmatchd \d+\.\d+\.\d+")
+
+
+class ClientHelpTest(unittest.TestCase):
+    """jobmatch --help and each command's: usage on standard output, exit
+    0, no connection (nothing listens at the address given)."""
+
+    COMMANDS = ("call", "load", "match", "report", "hash-token")
+
+    def run_jm(self, args):
+        return h.run_jobmatch(args, addr="127.0.0.1:%d" % h.free_port())
+
+    def test_help(self):
+        for opt in ("--help", "-h"):
+            r = self.run_jm([opt])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, "")
+            self.assertTrue(r.stdout.startswith("usage: jobmatch"), r.stdout)
+            for cmd in self.COMMANDS:
+                self.assertIn("  %s " % cmd, r.stdout)
+        for cmd in self.COMMANDS:
+            for opt in ("--help", "-h"):
+                with self.subTest(command=cmd, option=opt):
+                    r = self.run_jm([cmd, opt])
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    self.assertEqual(r.stderr, "")
+                    self.assertRegex(r.stdout, r"^usage: jobmatch .*%s"
+                                     % re.escape(cmd))
+        # after other arguments too
+        r = self.run_jm(["match", "--type", "visual", "--help"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("--min-salary", r.stdout)
+        r = self.run_jm(["--version"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^jobmatch \d+\.\d+\.\d+\n$")
+
+    def test_usage_errors(self):
+        for args in ([], ["frobnicate"], ["--frobnicate"],
+                     ["hash-token", "--frobnicate"], ["hash-token", "a", "b"]):
+            with self.subTest(args=args):
+                r = self.run_jm(args)
+                self.assertEqual(r.returncode, 2, r.stdout)
+                self.assertIn("usage: jobmatch", r.stderr)
+                self.assertEqual(r.stdout, "")
+
+    def test_hash_token_of_an_option(self):
+        # a token that looks like an option follows --
+        r = self.run_jm(["hash-token", "--", "--help"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(),
+                         hashlib.sha256(b"--help").hexdigest())
 
 
 class ClientTest(unittest.TestCase):

@@ -17,7 +17,8 @@ import harness as h
 GUIXI = h.GUIXI
 EMPLOYER = h.EMPLOYER_A
 # Pipelining tens of thousands of requests at once.
-BULK = ("max_request_rate 10000000", "max_pending 100000")
+BULK = ("max_request_rate 10000000", "staff_max_request_rate 10000000",
+        "max_pending 100000")
 
 
 def seeker(id):

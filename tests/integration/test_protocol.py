@@ -802,21 +802,29 @@ class HelloPauseTest(unittest.TestCase):
 
 
 class RequestRateTest(unittest.TestCase):
-    """max_request_rate 50: a burst of 50, then 50 a second."""
+    """max_request_rate 50 (kiosks and anonymous connections) and
+    staff_max_request_rate 100: a burst of as many, then as many a second;
+    employers keep their default (100,000). A line is let through or
+    refused whole."""
 
     @classmethod
     def setUpClass(cls):
-        cls.env = h.Env(extra=["max_request_rate 50"])
+        cls.env = h.Env(extra=["max_request_rate 50",
+                               "staff_max_request_rate 100"])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
 
-    def test_over_the_rate_is_busy(self):
+    def client(self, token):
         c = h.Client(self.d.port)
         self.addCleanup(c.close)
-        c.hello(h.STAFF)        # one of the 50
-        n = 200
+        c.hello(token)          # one of the burst
+        return c
+
+    def pings(self, c, n):
+        """Pipelines n pings; returns (answered, refused), checking that
+        every one is answered, in order."""
         c.send_raw(b"".join(line(request("ping", id=i)) for i in range(n)))
-        ok = busy = 0
+        ok, busy = 0, []
         for i in range(n):
             r = c.read_json()
             self.assertEqual(r["id"], i)        # every one, in order
@@ -824,17 +832,69 @@ class RequestRateTest(unittest.TestCase):
                 ok += 1
             else:
                 self.assertEqual(r["error"]["code"], -32005, r)
-                self.assertEqual(r["error"]["data"]["max_request_rate"], 50)
-                busy += 1
+                busy.append(r["error"]["data"])
+        return ok, busy
+
+    def test_over_the_rate_is_busy(self):
+        c = self.client(h.KIOSK)
+        ok, busy = self.pings(c, 200)
         self.assertGreaterEqual(ok, 45, "the burst was not allowed")
-        self.assertGreater(busy, 0, "no request was over the rate")
-        self.assertEqual(ok + busy, n)
+        self.assertGreater(len(busy), 0, "no request was over the rate")
+        for data in busy:
+            self.assertEqual(data["max_request_rate"], 50)
+            # when the bucket holds one again: at most 1/50 s away
+            self.assertGreaterEqual(data["retry_after_ms"], 1)
+            self.assertLessEqual(data["retry_after_ms"], 21)
         # the bucket fills again, and other connections have their own
         o = h.Client(self.d.port)
         self.addCleanup(o.close)
         self.assertIs(o.result("ping")["pong"], True)
-        time.sleep(1.1)
+        time.sleep(busy[-1]["retry_after_ms"] / 1000.0)
         self.assertIs(c.result("ping")["pong"], True)
+
+    def test_roles_have_their_own_rates(self):
+        # an employer (an HR system loading its postings): its own,
+        # much higher, default rate
+        ok, busy = self.pings(self.client(h.EMP_A), 1000)
+        self.assertEqual((ok, busy), (1000, []))
+        # staff: staff_max_request_rate
+        ok, busy = self.pings(self.client(h.STAFF), 400)
+        self.assertGreaterEqual(ok, 95, "the burst was not allowed")
+        self.assertGreater(len(busy), 0, "no request was over the rate")
+        self.assertEqual({d["max_request_rate"] for d in busy}, {100})
+
+    def test_a_line_is_counted_whole(self):
+        c = self.client(h.KIOSK)            # 49 left
+        batch = lambda tag, n: [request("ping", id="%s-%d" % (tag, i))
+                                for i in range(n)]
+        # two batches of 40 in one write: the first goes, the second
+        # would overdraw the bucket and is refused whole, not in part
+        c.send_raw(line(batch("a", 40)) + line(batch("b", 40)))
+        first, second = c.read_json(), c.read_json()
+        self.assertEqual([r.get("result", {}).get("pong") for r in first],
+                         [True] * 40, first)
+        self.assertEqual([r["error"]["code"] for r in second],
+                         [-32005] * 40, second)
+        waits = {r["error"]["data"]["retry_after_ms"] for r in second}
+        self.assertEqual(len(waits), 1, waits)
+        wait = waits.pop()
+        # 31 tokens missing at 50 a second
+        self.assertGreater(wait, 500)
+        self.assertLessEqual(wait, 1000)
+        # after the wait it names, the same batch goes through whole
+        time.sleep(wait / 1000.0)
+        c.send(batch("b", 40))
+        again = c.read_json()
+        self.assertEqual([r.get("result", {}).get("pong") for r in again],
+                         [True] * 40, again)
+        # a batch larger than the bucket (100 > 50) takes a full bucket
+        c.send(batch("c", 100))
+        refused = c.read_json()
+        self.assertEqual({r["error"]["code"] for r in refused}, {-32005})
+        time.sleep(refused[0]["error"]["data"]["retry_after_ms"] / 1000.0)
+        c.send(batch("c", 100))
+        self.assertEqual(len([r for r in c.read_json() if "result" in r]),
+                         100)
 
 
 class BackpressureTest(unittest.TestCase):

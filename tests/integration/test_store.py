@@ -42,6 +42,14 @@ class StoreTest(unittest.TestCase):
         return {(x["job"]["employer_id"], x["job"]["id"]): x
                 for x in r["results"]}
 
+    def loaded_matched(self):
+        """matched(), or None while the daemon answers that it has not
+        loaded its mirror yet."""
+        r = self.kiosk.call("match", {"profile": PROFILE, "limit": 100})
+        if r.get("error", {}).get("data", {}).get("reason") == "loading":
+            return None
+        return self.matched()
+
     def in_redis(self, id, emp="emp-a"):
         return in_redis(self.redis, id, emp)
 
@@ -230,7 +238,8 @@ class StoreTest(unittest.TestCase):
         self.d.wait_log("redis: LOADING")
         self.redis.cmd("CONFIG", "SET", "key-load-delay", "0")
         self.kiosk = self.client(h.KIOSK)
-        h.wait_until(lambda: len(self.matched()) == 100, timeout=60,
+        h.wait_until(lambda: len(self.loaded_matched() or ()) == 100,
+                     timeout=60,
                      what="the mirror to load once Redis has loaded")
         r = self.kiosk.result("match", {"profile": PROFILE, "limit": 1})
         self.assertEqual(r["candidates"], 300)
@@ -251,14 +260,18 @@ class StoreTest(unittest.TestCase):
         self.d.start(wait_loaded=False)
         self.staff = self.client(h.STAFF)
         self.kiosk = self.client(h.KIOSK)
-        # not loaded: nothing to match yet, but the daemon answers
-        self.assertEqual(self.matched(), {})
+        # not loaded: the daemon answers that it is not ready, not that
+        # nothing fits
+        e = self.kiosk.error("match", {"profile": PROFILE},
+                             h.STORE_UNAVAILABLE)
+        self.assertEqual(e["data"], {"reason": "loading", "applied": False})
         self.post_until_down()
         e = self.staff.error("job.post", {"job": job("nope")},
                              h.STORE_UNAVAILABLE)
         self.assertIs(e["data"]["applied"], False, e)
         self.redis.start()
-        h.wait_until(lambda: ("emp-a", "early") in self.matched(),
+        h.wait_until(lambda: ("emp-a", "early") in
+                     (self.loaded_matched() or ()),
                      timeout=60, what="the mirror to load once Redis is up")
         self.assertFalse(self.in_redis("nope"))
         self.staff.result("job.post", {"job": job("late")})
