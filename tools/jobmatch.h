@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * jobmatch.h - what the commands of the jobmatch client share: the one
  * connection to the daemon, its requests and answers, and messages.

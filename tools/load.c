@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * load.c - jobmatch load: every line of a file, {"method": ..., "params":
  * ...}, sent as a request, many in flight, none dropped.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_load.py - jobmatch load in bulk: 100,000 postings with the shipped
 defaults, a daemon that asks it to slow down (-32005), resuming after an

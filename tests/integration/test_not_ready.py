@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
 """
 test_not_ready.py - before its mirror has been loaded once, the daemon
 answers what it would read from the mirror with an error (-32004, reason
