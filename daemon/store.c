@@ -1069,11 +1069,12 @@ static void
 on_connect(const redisAsyncContext *ac, int status)
 {
 	struct store *st = ac->data;
-	char where[384];
+	char buf[384];
+	const char *where;
 
 	if (status == REDIS_OK || st->freeing)
 		return;
-	dial_where(st, &st->dial, where, sizeof(where));
+	where = dial_where(st, &st->dial, buf, sizeof(buf));
 	if (st->dial.next < st->dial.addrs.n)
 		log_debug("redis: cannot connect%s: %s; trying the next "
 		    "address", where, ac->errstr);
