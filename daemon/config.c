@@ -5,7 +5,6 @@
  */
 #include <sys/stat.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "daemon/confval.h"
 #include "daemon/log.h"
 
 static const char *role_names[ROLE_COUNT] = {
@@ -166,126 +166,11 @@ note_line(struct config *c, const char *k, int lineno, char *why,
 	return 0;
 }
 
+/* HOST:PORT or [V6]:PORT into hp. */
 static int
 parse_hostport(const char *s, struct hostport *hp)
 {
-	const char *colon;
-	char *end;
-	size_t hl;
-	long port;
-
-	if (s[0] == '[') {		/* [v6]:port */
-		const char *rb = strchr(s, ']');
-		if (rb == NULL || rb[1] != ':')
-			return -1;
-		hl = (size_t)(rb - s - 1);
-		if (hl == 0 || hl >= sizeof(hp->host))
-			return -1;
-		memcpy(hp->host, s + 1, hl);
-		colon = rb + 1;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			return -1;
-		hl = (size_t)(colon - s);
-		if (hl == 0 || hl >= sizeof(hp->host))
-			return -1;
-		memcpy(hp->host, s, hl);
-	}
-	hp->host[hl] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 1 ||
-	    port > 65535)
-		return -1;
-	hp->port = (int)port;
-	return 0;
-}
-
-static int
-parse_size(const char *s, size_t min, size_t max, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift;
-
-	if (s[0] == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s)
-		return -1;
-	switch (*end) {		/* a suffix: times 1024, 1024^2, 1024^3 */
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	default: shift = 0; break;
-	}
-	if (shift > 0) {
-		if (v > ULLONG_MAX >> shift)
-			return -1;
-		v <<= shift;
-		end++;
-	}
-	if (*end != '\0' || v < min || v > max)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-/* A plain decimal integer from min to max (no size suffix). */
-static int
-parse_num(const char *s, long long min, long long max, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_hex32(const char *s, unsigned char out[32])
-{
-	if (strlen(s) != 64)
-		return -1;
-	for (int i = 0; i < 32; i++) {
-		unsigned v = 0;
-		for (int k = 0; k < 2; k++) {
-			char ch = s[2 * i + k];
-			v <<= 4;
-			if (ch >= '0' && ch <= '9')
-				v |= (unsigned)(ch - '0');
-			else if (ch >= 'a' && ch <= 'f')
-				v |= (unsigned)(ch - 'a' + 10);
-			else if (ch >= 'A' && ch <= 'F')
-				v |= (unsigned)(ch - 'A' + 10);
-			else
-				return -1;
-		}
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
-static bool
-valid_employer_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > ID_MAX)
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    *s == '-'))
-			return false;
-	return true;
+	return confval_hostport(s, hp->host, sizeof(hp->host), &hp->port);
 }
 
 static int
@@ -300,7 +185,7 @@ add_token(struct config *c, const char *who, const char *hex, char *why,
 	else if (strcmp(who, "staff") == 0)
 		t.role = ROLE_STAFF;
 	else if (strncmp(who, "employer:", 9) == 0) {
-		if (!valid_employer_id(who + 9)) {
+		if (!confval_employer_id(who + 9, ID_MAX)) {
 			snprintf(why, whylen, "bad employer id in '%s'", who);
 			return -1;
 		}
@@ -311,7 +196,7 @@ add_token(struct config *c, const char *who, const char *hex, char *why,
 		    "employer:ID");
 		return -1;
 	}
-	if (parse_hex32(hex, t.digest) == -1) {
+	if (confval_hex32(hex, t.digest) == -1) {
 		snprintf(why, whylen, "token digest must be 64 hex digits "
 		    "(SHA-256; see 'jobmatch hash-token')");
 		return -1;
@@ -329,34 +214,6 @@ add_token(struct config *c, const char *who, const char *hex, char *why,
 	c->tokens = nt;
 	c->tokens[c->ntokens++] = t;
 	return 0;
-}
-
-static bool
-numeric_host(const char *h)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, h, buf) == 1 ||
-	    inet_pton(AF_INET6, h, buf) == 1;
-}
-
-/* An address, or a name of letters, digits, '-', '_' and dots (RFC 1123,
- * with '_' as some resolvers allow), at most 253 bytes. */
-static bool
-valid_host(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (numeric_host(h))
-		return true;
-	if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
-		return false;
-	for (; *h != '\0'; h++)
-		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
-		    (*h >= '0' && *h <= '9') || *h == '-' || *h == '_' ||
-		    *h == '.'))
-			return false;
-	return true;
 }
 
 /*
@@ -491,7 +348,7 @@ apply_quota(struct quota_rules *q, char **argv, int argc, char *why,
 		if (strcmp(k, qk[i].key) != 0)
 			continue;
 		NEED(1);
-		if (parse_num(argv[1], qk[i].min, qk[i].max,
+		if (confval_num(argv[1], qk[i].min, qk[i].max,
 		    (int64_t *)(void *)((char *)q + qk[i].off)) == -1) {
 			snprintf(why, whylen, "%s: expected a whole number "
 			    "from %lld to %lld", k, (long long)qk[i].min,
@@ -592,12 +449,12 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			BAD("expected HOST:PORT");
 	} else if (strcmp(k, "metrics_max_connections") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &c->metrics_max_connections) ==
-		    -1)
+		if (confval_size(argv[1], 1, 100000,
+		    &c->metrics_max_connections) == -1)
 			BAD("expected 1 to 100000");
 	} else if (strcmp(k, "metrics_timeout_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 3600, &n) == -1)
+		if (confval_size(argv[1], 1, 3600, &n) == -1)
 			BAD("expected 1 to 3600");
 		c->metrics_timeout_s = (int)n;
 	} else if (strcmp(k, "tls_cert") == 0) {
@@ -623,7 +480,7 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			    argv[1]))
 				BAD("path too long");
 		} else if (parse_hostport(argv[1], &c->redis) == -1 ||
-		    !valid_host(c->redis.host))
+		    !confval_host(c->redis.host))
 			BAD("expected HOST:PORT ([IPv6]:PORT) or a unix socket "
 			    "path");
 		else
@@ -642,7 +499,7 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		c->redis_password = pw;
 	} else if (strcmp(k, "redis_db") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 0, 15, &n) == -1)
+		if (confval_size(argv[1], 0, 15, &n) == -1)
 			BAD("expected 0 to 15");
 		c->redis_db = (int)n;
 	} else if (strcmp(k, "key_prefix") == 0) {
@@ -651,17 +508,17 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			BAD("empty or longer than 63 bytes");
 	} else if (strcmp(k, "max_line_bytes") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
+		if (confval_size(argv[1], 256, 1024u * 1024 * 1024,
 		    &c->max_line_bytes) == -1)
 			BAD("expected 256 to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "anon_max_line_bytes") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 256, 1024u * 1024 * 1024,
+		if (confval_size(argv[1], 256, 1024u * 1024 * 1024,
 		    &c->anon_max_line_bytes) == -1)
 			BAD("expected 256 to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "max_batch") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &c->max_batch) == -1)
+		if (confval_size(argv[1], 1, 100000, &c->max_batch) == -1)
 			BAD("expected 1 to 100000");
 	} else if (strcmp(k, "reuseport") == 0) {
 		NEED(1);
@@ -673,98 +530,99 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			BAD("expected yes or no");
 	} else if (strcmp(k, "max_connections") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 1000000, &c->max_connections) == -1)
+		if (confval_size(argv[1], 1, 1000000, &c->max_connections) ==
+		    -1)
 			BAD("expected 1 to 1000000");
 	} else if (strcmp(k, "redis_timeout_ms") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 10, 600000, &n) == -1)
+		if (confval_size(argv[1], 10, 600000, &n) == -1)
 			BAD("expected 10 to 600000");
 		c->redis_timeout_ms = (int)n;
 	} else if (strcmp(k, "stream_maxlen") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 100, 100000000, &c->stream_maxlen) ==
+		if (confval_size(argv[1], 100, 100000000, &c->stream_maxlen) ==
 		    -1)
 			BAD("expected 100 to 100000000");
 	} else if (strcmp(k, "rules_history") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &c->rules_history) == -1)
+		if (confval_size(argv[1], 1, 100000, &c->rules_history) == -1)
 			BAD("expected 1 to 100000");
 	} else if (strcmp(k, "stream_block_ms") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 100, 600000, &n) == -1)
+		if (confval_size(argv[1], 100, 600000, &n) == -1)
 			BAD("expected 100 to 600000");
 		c->stream_block_ms = (int)n;
 	} else if (strcmp(k, "shutdown_timeout_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 0, 3600, &n) == -1)
+		if (confval_size(argv[1], 0, 3600, &n) == -1)
 			BAD("expected 0 to 3600");
 		c->shutdown_timeout_s = (int)n;
 	} else if (strcmp(k, "max_request_rate") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 10000000, &c->max_request_rate) ==
+		if (confval_size(argv[1], 1, 10000000, &c->max_request_rate) ==
 		    -1)
 			BAD("expected 1 to 10000000");
 	} else if (strcmp(k, "staff_max_request_rate") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 10000000,
+		if (confval_size(argv[1], 1, 10000000,
 		    &c->staff_max_request_rate) == -1)
 			BAD("expected 1 to 10000000");
 	} else if (strcmp(k, "employer_max_request_rate") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 10000000,
+		if (confval_size(argv[1], 1, 10000000,
 		    &c->employer_max_request_rate) == -1)
 			BAD("expected 1 to 10000000");
 	} else if (strcmp(k, "max_pending") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 1000000, &c->max_pending) == -1)
+		if (confval_size(argv[1], 1, 1000000, &c->max_pending) == -1)
 			BAD("expected 1 to 1000000");
 	} else if (strcmp(k, "max_output_bytes") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 4096, 1024u * 1024 * 1024,
+		if (confval_size(argv[1], 4096, 1024u * 1024 * 1024,
 		    &c->max_output_bytes) == -1)
 			BAD("expected 4k to 1G (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "max_store_inflight") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &c->max_store_inflight) ==
+		if (confval_size(argv[1], 1, 100000, &c->max_store_inflight) ==
 		    -1)
 			BAD("expected 1 to 100000");
 	} else if (strcmp(k, "job_list_scan") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &c->job_list_scan) == -1)
+		if (confval_size(argv[1], 1, 100000, &c->job_list_scan) == -1)
 			BAD("expected 1 to 100000");
 	} else if (strcmp(k, "job_list_bytes") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 4096, 64u * 1024 * 1024,
+		if (confval_size(argv[1], 4096, 64u * 1024 * 1024,
 		    &c->job_list_bytes) == -1)
 			BAD("expected 4k to 64M (bytes; suffix k, M or G)");
 	} else if (strcmp(k, "line_timeout_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 86400, &n) == -1)
+		if (confval_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->line_timeout_s = (int)n;
 	} else if (strcmp(k, "idle_timeout_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 86400, &n) == -1)
+		if (confval_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->idle_timeout_s = (int)n;
 	} else if (strcmp(k, "anon_idle_timeout_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 86400, &n) == -1)
+		if (confval_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->anon_idle_timeout_s = (int)n;
 	} else if (strcmp(k, "hello_fail_limit") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100000, &n) == -1)
+		if (confval_size(argv[1], 1, 100000, &n) == -1)
 			BAD("expected 1 to 100000");
 		c->hello_fail_limit = (int)n;
 	} else if (strcmp(k, "hello_pause_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 86400, &n) == -1)
+		if (confval_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->hello_pause_s = (int)n;
 	} else if (strcmp(k, "max_hello_failures") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 100, &n) == -1)
+		if (confval_size(argv[1], 1, 100, &n) == -1)
 			BAD("expected 1 to 100");
 		c->max_hello_failures = (int)n;
 	} else if (strncmp(k, "regex_", 6) == 0) {
@@ -795,7 +653,7 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			return -1;
 		}
 		NEED(1);
-		if (parse_size(argv[1], rk[i].min, rk[i].max, &n) == -1) {
+		if (confval_size(argv[1], rk[i].min, rk[i].max, &n) == -1) {
 			snprintf(why, whylen, "%s: expected %zu to %zu", k,
 			    rk[i].min, rk[i].max);
 			return -1;
@@ -806,11 +664,11 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		return apply_quota(&c->quota, argv, argc, why, whylen);
 	} else if (strcmp(k, "plan_jobs_target") == 0) {
 		NEED(1);
-		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.jobs) == -1)
+		if (confval_num(argv[1], 0, COUNT_MAX, &c->plan.jobs) == -1)
 			return count_bad(k, why, whylen);
 	} else if (strcmp(k, "plan_trained_target") == 0) {
 		NEED(1);
-		if (parse_num(argv[1], 0, COUNT_MAX, &c->plan.trained) == -1)
+		if (confval_num(argv[1], 0, COUNT_MAX, &c->plan.trained) == -1)
 			return count_bad(k, why, whylen);
 	} else if (strcmp(k, "plan_graduate_rate") == 0) {
 		NEED(1);
@@ -834,12 +692,12 @@ apply(struct config *c, char **argv, int argc, char *why, size_t whylen)
 			BAD("expected debug, info, warn or error");
 	} else if (strcmp(k, "log_repeat_burst") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 0, 1000000, &n) == -1)
+		if (confval_size(argv[1], 0, 1000000, &n) == -1)
 			BAD("expected 0 to 1000000");
 		c->log_repeat_burst = (unsigned)n;
 	} else if (strcmp(k, "log_repeat_interval_s") == 0) {
 		NEED(1);
-		if (parse_size(argv[1], 1, 86400, &n) == -1)
+		if (confval_size(argv[1], 1, 86400, &n) == -1)
 			BAD("expected 1 to 86400");
 		c->log_repeat_interval_s = (unsigned)n;
 	} else {
