@@ -6,10 +6,20 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon/confval.h"
+
+int
+confval_copy(char *dst, size_t dstlen, const char *s)
+{
+	if (strlen(s) == 0 || strlen(s) >= dstlen)
+		return -1;
+	strcpy(dst, s);
+	return 0;
+}
 
 int
 confval_size(const char *s, size_t min, size_t max, size_t *out)
@@ -156,4 +166,21 @@ confval_employer_id(const char *s, size_t max)
 		    *s == '-'))
 			return false;
 	return true;
+}
+
+void
+confval_format_size(unsigned long long v, char *buf, size_t len)
+{
+	static const struct {
+		unsigned	 shift;
+		char		 suffix;
+	} units[] = { { 30, 'G' }, { 20, 'M' }, { 10, 'k' } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (v != 0 && v % (1ull << units[i].shift) == 0) {
+			snprintf(buf, len, "%llu%c", v >> units[i].shift,
+			    units[i].suffix);
+			return;
+		}
+	snprintf(buf, len, "%llu", v);
 }

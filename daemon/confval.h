@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* s, not empty, into dst of dstlen bytes with its NUL. */
+int	confval_copy(char *dst, size_t dstlen, const char *s);
 /*
  * A decimal from min to max, with an optional suffix k, M or G (either
  * case: times 1024, 1024^2, 1024^3). No sign.
@@ -32,5 +34,10 @@ bool	confval_host(const char *h);
 int	confval_hex32(const char *s, unsigned char out[32]);
 /* An employer id: 1 to max bytes of letters, digits, '.', '_' and '-'. */
 bool	confval_employer_id(const char *s, size_t max);
+/*
+ * v as a size is written in a configuration file and in its messages:
+ * "1G", "64M", "4k", or plain digits when no suffix divides it.
+ */
+void	confval_format_size(unsigned long long v, char *buf, size_t len);
 
 #endif
