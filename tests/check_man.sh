@@ -16,7 +16,9 @@
 #    compared);
 #  - docs/operations.md's list of the keys a reload does not apply (the
 #    sentence of its "Reload" item that ends in "need `systemctl restart
-#    jobmatchd`") names the table's restart keys, no more and no fewer.
+#    jobmatchd`") names the table's restart keys, no more and no fewer;
+#  - README.md's table of keys and jobmatchd.conf.example list the table's
+#    keys, no more and no fewer.
 # Usage: tests/check_man.sh SOURCE_DIR JOBMATCHD. Exits 77 (skipped) when
 # neither mandoc nor groff is installed and the keys check.
 set -euo pipefail
@@ -211,8 +213,40 @@ if [ "$ops_restart" != "$code_restart" ]; then
 	fail=1
 fi
 
+# README.md's table of keys (the first cell of each row of its
+# Configuration section) and jobmatchd.conf.example (a line, commented out
+# or not, that starts with the key): the table's keys, no more, no fewer.
+readme_keys=$(awk '/^## Configuration/ { on = 1; next }
+	on && /^## / { exit }
+	on && /^\| `/' "$src/README.md" | cut -d'|' -f2 |
+	grep -oE '`[a-z_]+' | tr -d '`' | sort -u)
+example_keys=$(grep -oE '^#?[a-z_]+( |$)' "$src/jobmatchd.conf.example" |
+	tr -d '# ' | sort -u)
+for doc in README.md jobmatchd.conf.example; do
+	if [ "$doc" = README.md ]; then
+		keys=$readme_keys
+	else
+		keys=$example_keys
+	fi
+	missing=$(comm -23 <(printf '%s\n' "$code_keys") \
+		<(printf '%s\n' "$keys"))
+	extra=$(comm -13 <(printf '%s\n' "$code_keys") \
+		<(printf '%s\n' "$keys"))
+	if [ -n "$missing" ]; then
+		echo "keys the table declares that $doc does not list:"
+		awk '{ print "  " $0 }' <<< "$missing"
+		fail=1
+	fi
+	if [ -n "$extra" ]; then
+		echo "keys $doc lists that the table does not declare:"
+		awk '{ print "  " $0 }' <<< "$extra"
+		fail=1
+	fi
+done
+
 [ "$fail" -eq 0 ] || exit 1
 $lint || exit 77
 echo "man pages: ${#pages[@]} clean; jobmatchd.conf.5 documents all $n keys" \
-    "of the table, with their ranges, defaults and restart marks, and" \
-    "docs/operations.md its restart keys"
+    "of the table, with their ranges, defaults and restart marks;" \
+    "docs/operations.md names its restart keys; README.md and" \
+    "jobmatchd.conf.example list its keys"
