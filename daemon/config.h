@@ -3,7 +3,8 @@
 /*
  * config.h - the configuration file: one "key value..." per line, "#"
  * comments, unknown keys refused. Parsed into a fresh struct that is only
- * used once it validated whole.
+ * used once it validated whole. Each key is declared once, in the table of
+ * config_keys.c; config.c reads, defaults, reloads and lists by it.
  */
 #ifndef JM_CONFIG_H
 #define JM_CONFIG_H
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "matcher/model.h"
 #include "matcher/quota.h"
@@ -37,7 +39,7 @@ struct hostport {
 
 /* A key the configuration file gave, and on which line. */
 struct config_line {
-	char		*key;
+	const char	*key;				/* the table's name */
 	int		 line;
 };
 
@@ -130,13 +132,22 @@ void	config_path_error(const struct config *c, const char *key,
 	    const char *path, const char *reason, char *err, size_t errlen);
 /*
  * SIGHUP: makes next (a config that loaded whole) the one in use, except
- * for what only a restart can change (listeners, Redis address, database
- * and prefix, TLS files, towns, metrics_*, regex limits), which keeps
- * its value with a warning when it differs. next is emptied. The Redis
- * credentials (redis_user, the password read from redis_password_file)
- * change: the store uses them for its next links.
+ * for the keys that only a restart can change (marked RESTART in
+ * config.c's table: listeners, Redis address, database and prefix, TLS
+ * files, towns, metrics_*, regex limits), which keep their values with a
+ * warning for each that differs. next is emptied. The Redis credentials
+ * (redis_user, the password read from redis_password_file) change: the
+ * store uses them for its next links.
  */
 void	config_reload(struct config *cur, struct config *next);
+/*
+ * --list-config-keys: one line per key, tab-separated: the key, its kind,
+ * its range ("MIN to MAX", or "-"), its default as a line would give it
+ * ("-": none), "reload" or "restart" (whether SIGHUP applies it), "once" or
+ * "repeats", and a line of help. A first line, starting with '#', names
+ * the columns.
+ */
+void	config_list_keys(FILE *fp);
 
 const char *role_name(enum role r);
 

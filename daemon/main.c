@@ -44,7 +44,7 @@ static noreturn void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: jobmatchd [-n | --check-config] [-c FILE]\n"
-	    "       jobmatchd --version | --help\n");
+	    "       jobmatchd --version | --help | --list-config-keys\n");
 	if (fp == stdout)
 		fprintf(fp, "\n"
 		    "  -c, --config FILE   the configuration file (default: "
@@ -53,6 +53,9 @@ usage(FILE *fp, int status)
 		    "and the rules, then exit\n"
 		    "  -V, --version       print the version and exit\n"
 		    "  -h, --help          print this help and exit\n"
+		    "  --list-config-keys  print every configuration key, its "
+		    "range, default and\n"
+		    "                      whether SIGHUP applies it, and exit\n"
 		    "\nThe default towns_file: %s/towns.tsv\n"
 		    "See jobmatchd(8) and jobmatchd.conf(5).\n",
 		    CONFIG_FILE_DEFAULT, CONFIG_DATADIR);
@@ -295,6 +298,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "list-config-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *file = NULL;
@@ -316,6 +320,9 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			usage(stdout, 0);
+		case 'K':
+			config_list_keys(stdout);
+			return 0;
 		default:
 			usage(stderr, 2);
 		}
