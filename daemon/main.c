@@ -373,7 +373,7 @@ main(int argc, char **argv)
 	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
 		fatalx("out of memory");
 	ruleset_start(rules, rules_doc);
-	if (conn_listen() == -1 || http_start() == -1)
+	if (conn_listen(&methods_lines) == -1 || http_start() == -1)
 		return 1;
 	server.sig_int = evsignal_new(server.base, SIGINT, on_stop, NULL);
 	server.sig_term = evsignal_new(server.base, SIGTERM, on_stop, NULL);

@@ -128,59 +128,6 @@ methods_name(size_t i)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-void
-methods_reply_perr(struct req *r, const struct perr *e)
-{
-	req_reply(r, rpc_error_field(r->id, e->field, e->reason));
-}
-
-static void
-reply_unauthorized(struct req *r, const char *why)
-{
-	req_error(r, RPC_UNAUTHORIZED, why, NULL);
-}
-
-void
-methods_reply_store(struct req *r, const struct store_res *res,
-    const char *what)
-{
-	char msg[256];
-
-	switch (res->status) {
-	case STORE_DOWN:
-		req_error(r, RPC_STORE_UNAVAILABLE, "store unavailable",
-		    json_pack("{s:b}", "applied", 0));
-		break;
-	case STORE_UNKNOWN:
-		req_error(r, RPC_STORE_UNAVAILABLE,
-		    "store did not confirm in time",
-		    json_pack("{s:s}", "applied", "unknown"));
-		break;
-	case STORE_FAILED:
-		snprintf(msg, sizeof(msg), "store refused the request: %s",
-		    res->error != NULL ? res->error : "error");
-		req_error(r, RPC_STORE_UNAVAILABLE, msg,
-		    json_pack("{s:b}", "applied", 0));
-		break;
-	case STORE_NOT_FOUND:
-		snprintf(msg, sizeof(msg), "%s not found", what);
-		req_error(r, RPC_NOT_FOUND, msg, NULL);
-		break;
-	case STORE_NO_EMPLOYER:
-		req_error(r, RPC_NOT_FOUND, "employer not registered",
-		    json_pack("{s:s}", "field", "job.employer_id"));
-		break;
-	case STORE_CONFLICT:
-		req_error(r, RPC_CONFLICT, "version conflict",
-		    json_pack("{s:I}", "current_version",
-		    (json_int_t)res->version));
-		break;
-	default:
-		req_reply(r, NULL);
-		break;
-	}
-}
-
 /* An employer caller may only name its own employer. */
 static bool
 own_employer(const struct req *r, const char *employer_id)
@@ -336,24 +283,24 @@ static void
 m_hello(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "token", NULL };
-	struct conn *c = req_conn(r);
+	struct conn *c = req_owner(r);
 	const struct token *t;
 	json_t *tok, *res;
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	tok = json_object_get(params, "token");
 	if (tok != NULL && !json_is_string(tok)) {
 		pv_fail(&pe, "", "token", "must be a string");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (tok != NULL && json_string_length(tok) > TOKEN_MAX) {
 		pv_fail(&pe, "", "token", "longer than %d bytes", TOKEN_MAX);
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (c == NULL) {
@@ -376,7 +323,7 @@ m_hello(struct req *r, json_t *params)
 			    "%s (%d)", (unsigned long long)c->id, c->peer,
 			    c->hello_failures);
 			if (c->hello_failures >= server.cfg.max_hello_failures)
-				r->close_after = true;
+				conn_end(c);	/* after this answer */
 			req_error(r, RPC_UNAUTHORIZED, "invalid token",
 			    NULL);
 			return;
@@ -408,7 +355,7 @@ m_ping(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	req_result(r, json_pack("{s:b, s:I}", "pong", 1, "time",
@@ -422,7 +369,7 @@ m_vocab(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	req_result(r, codec_vocab(&server.towns));
@@ -444,7 +391,7 @@ employer_put_done(const struct store_res *res, void *arg)
 	struct employer *e = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "employer");
+		req_error_store(r, res, "employer");
 		return;
 	}
 	e->version = res->version;
@@ -463,12 +410,12 @@ m_employer_put(struct req *r, json_t *params)
 	char *s;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (json_object_get(params, "employer") == NULL) {
 		pv_fail(&pe, "", "employer", "is required");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((e = malloc(sizeof(*e))) == NULL) {
@@ -480,7 +427,7 @@ m_employer_put(struct req *r, json_t *params)
 	r->ctx_free = employer_ctx_free;
 	if (codec_employer_decode(json_object_get(params, "employer"),
 	    "employer", &server.towns, e, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	doc = codec_employer_encode(e, &server.towns);
@@ -500,7 +447,7 @@ get_done(const struct store_res *res, void *arg, bool job, const char *what)
 	struct req *r = arg;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, what);
+		req_error_store(r, res, what);
 		return;
 	}
 	req_result(r, stored_view(&res->recs[0], job));
@@ -521,7 +468,7 @@ m_employer_get(struct req *r, json_t *params)
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "id", true, false, &id, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	store_get_employer(server.store, id, employer_get_done, r);
@@ -543,7 +490,7 @@ job_post_done(const struct store_res *res, void *arg)
 	struct job *j = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	j->version = res->version;
@@ -565,19 +512,19 @@ m_job_post(struct req *r, json_t *params)
 	int town;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	memset(&w, 0, sizeof(w));
 	w.expected_version = -1;
 	if (pv_int(params, "", "expected_version", false, 0, VERSION_MAX,
 	    &w.expected_version, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (json_object_get(params, "job") == NULL) {
 		pv_fail(&pe, "", "job", "is required");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((j = malloc(sizeof(*j))) == NULL) {
@@ -589,11 +536,11 @@ m_job_post(struct req *r, json_t *params)
 	r->ctx_free = job_ctx_free;
 	if (codec_job_decode(json_object_get(params, "job"), "job",
 	    &server.towns, j, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (!own_employer(r, j->employer_id)) {
-		reply_unauthorized(r,
+		req_unauthorized(r,
 		    "an employer may only post its own jobs");
 		return;
 	}
@@ -641,11 +588,11 @@ job_key(struct req *r, json_t *params, const char *const keys[],
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "id", true, true, id, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, emp, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return -1;
 	}
 	if (!own_employer(r, *emp)) {
-		reply_unauthorized(r, "an employer may only touch its own jobs");
+		req_unauthorized(r, "an employer may only touch its own jobs");
 		return -1;
 	}
 	return 0;
@@ -679,7 +626,7 @@ job_close_done(const struct store_res *res, void *arg)
 	struct close_ctx *cc = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	mirror_remove_job(cc->employer_id, cc->id);
@@ -699,7 +646,7 @@ m_job_close(struct req *r, json_t *params)
 	if (job_key(r, params, keys, &emp, &id) == -1)
 		return;
 	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((cc = malloc(sizeof(*cc))) == NULL) {
@@ -720,7 +667,7 @@ job_list_done(const struct store_res *res, void *arg)
 	json_t *jobs;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	if ((jobs = json_array()) == NULL) {
@@ -755,18 +702,18 @@ m_job_list(struct req *r, json_t *params)
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, LIST_LIMIT_MAX, &limit, NULL,
 	    &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (q.town != NULL && towns_find(&server.towns, q.town) < 0) {
 		pv_fail(&pe, "", "town", "unknown town code");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (q.status != NULL && strcmp(q.status, "open") != 0 &&
 	    strcmp(q.status, "closed") != 0) {
 		pv_fail(&pe, "", "status", "must be open or closed");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (q.cursor != NULL) {
@@ -777,7 +724,7 @@ m_job_list(struct req *r, json_t *params)
 			    *p == '_' || *p == '-' || *p == ':')) {
 				pv_fail(&pe, "", "cursor", "not a cursor of "
 				    "this method");
-				methods_reply_perr(r, &pe);
+				req_error_params(r, &pe);
 				return;
 			}
 		if (q.cursor[0] == '\0')
@@ -787,7 +734,7 @@ m_job_list(struct req *r, json_t *params)
 		if (q.employer_id == NULL)
 			q.employer_id = r->employer_id;
 		else if (!own_employer(r, q.employer_id)) {
-			reply_unauthorized(r,
+			req_unauthorized(r,
 			    "an employer may only list its own jobs");
 			return;
 		}
@@ -811,14 +758,14 @@ m_match(struct req *r, json_t *params)
 
 	if ((sid = json_object_get(params, "seeker_id")) != NULL &&
 	    !json_is_null(sid) && r->role != ROLE_STAFF) {
-		reply_unauthorized(r,
+		req_unauthorized(r,
 		    "only staff may match a registered seeker");
 		return;
 	}
 	codec_match_init(&mp);
 	if (codec_match_decode(params, &server.towns, &mp, &pe) == -1) {
 		codec_match_clear(&mp);
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (mp.seeker_id[0] != '\0' &&
@@ -886,7 +833,7 @@ m_stats(struct req *r, json_t *params)
 	json_t *res;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	res = json_pack("{s:I, s:{s:I, s:b}, s:{s:b, s:b}, "
@@ -1045,7 +992,7 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 		slot_put(s, i, rpc_error(rr.id, rr.error, rr.message, NULL));
 		return;
 	}
-	if ((r = req_new(s, i, rr.id, c)) == NULL) {
+	if ((r = req_new(s, i, rr.id, c->role, c->employer_id)) == NULL) {
 		metrics_invalid(RPC_INTERNAL_ERROR);
 		slot_put(s, i, rpc_error(rr.id, RPC_INTERNAL_ERROR,
 		    "out of memory", NULL));
@@ -1065,7 +1012,7 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 	}
 	r->method = m->name;
 	if (!(m->roles & ROLE_BIT(r->role))) {
-		reply_unauthorized(r, r->role == ROLE_ANON ?
+		req_unauthorized(r, r->role == ROLE_ANON ?
 		    "call hello with a token first" :
 		    "this role may not call this method");
 		return;
@@ -1085,9 +1032,10 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 		rr.params = empty;
 	}
 	if ((reserve = reserve_of(m)) > 0)
-		conn_hold_store(c, r, reserve);
+		req_reserve(r, reserve);
 	log_debug("conn %llu: %s", (unsigned long long)c->id, m->name);
-	r->audit = audit_begin(c, r, m->name, rr.params);
+	r->audit = audit_begin(c->id, r->role, r->employer_id, m->name,
+	    rr.params);
 	m->fn(r, rr.params);
 }
 
@@ -1112,9 +1060,9 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 			return;
 		}
 		if (!conn_may_start(c, item_reserve(item))) {
-			c->wait_root = root;
-			c->wait_slot = s;
-			c->wait_next = next;
+			c->q.wait_root = root;
+			c->q.wait_slot = s;
+			c->q.wait_next = next;
 			return;
 		}
 		dispatch_one(c, s, next, item, 0);
@@ -1126,12 +1074,12 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 void
 methods_resume(struct conn *c)
 {
-	json_t *root = c->wait_root;
+	json_t *root = c->q.wait_root;
 
 	if (root == NULL)
 		return;
-	c->wait_root = NULL;
-	dispatch_from(c, c->wait_slot, root, c->wait_next);
+	c->q.wait_root = NULL;
+	dispatch_from(c, c->q.wait_slot, root, c->q.wait_next);
 }
 
 void
@@ -1144,7 +1092,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	size_t n;
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
-		if ((s = slot_new(c, 1, false)) == NULL) {
+		if ((s = slot_new(&c->q, 1, false)) == NULL) {
 			conn_close(c, MC_ERROR, "out of memory");
 			return;
 		}
@@ -1157,7 +1105,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	if (n == 0 || n > server.cfg.max_batch) {
 		snprintf(err, sizeof(err), n == 0 ? "empty batch" :
 		    "batch larger than %zu requests", server.cfg.max_batch);
-		if ((s = slot_new(c, 1, false)) == NULL) {
+		if ((s = slot_new(&c->q, 1, false)) == NULL) {
 			json_decref(root);
 			conn_close(c, MC_ERROR, "out of memory");
 			return;
@@ -1168,7 +1116,7 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 		slot_seal(s);
 		return;
 	}
-	if ((s = slot_new(c, n, json_is_array(root))) == NULL) {
+	if ((s = slot_new(&c->q, n, json_is_array(root))) == NULL) {
 		json_decref(root);
 		conn_close(c, MC_ERROR, "out of memory");
 		return;
@@ -1185,3 +1133,5 @@ methods_dispatch(struct conn *c, const char *line, size_t len)
 	}
 	dispatch_from(c, s, root, 0);
 }
+
+const struct conn_lines methods_lines = { methods_dispatch, methods_resume };

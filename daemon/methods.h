@@ -22,15 +22,8 @@ void	methods_dispatch(struct conn *c, const char *line, size_t len);
 /* Starts c's waiting requests, in order, while c may start them. */
 void	methods_resume(struct conn *c);
 
-struct perr;
-struct req;
-
-/* Answers -32602 naming e's field. */
-void	methods_reply_perr(struct req *r, const struct perr *e);
-/* Answers a store failure with the protocol's error; what names the record
- * ("job", "seeker") in "not found". */
-void	methods_reply_store(struct req *r, const struct store_res *res,
-	    const char *what);
+/* The line handler conn_listen is given. */
+extern const struct conn_lines methods_lines;
 
 /* The name of the i-th method of the method table (its metrics bucket), or
  * NULL past the end. */

@@ -239,7 +239,7 @@ placement_reread(const struct store_res *res, void *arg)
 	place_finish(pc, res->status);
 	if (res->status != STORE_OK ||
 	    decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	place_answer(r, pc->id, false, res->recs[0].closed,
@@ -286,7 +286,7 @@ placement_done(const struct store_res *res, void *arg)
 		    (json_int_t)res->version));
 		return;
 	default:
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	/* this daemon's mirrors before the answer leaves (the change stream
@@ -317,7 +317,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 			req_error(r, RPC_NOT_FOUND, "seeker not found",
 			    json_pack("{s:s}", "field", "seeker_id"));
 		else
-			methods_reply_store(r, res, "seeker");
+			req_error_store(r, res, "seeker");
 		return;
 	}
 	if (decode_rec(&res->recs[0], NULL, &pc->seeker) == -1) {
@@ -380,7 +380,7 @@ placement_job_read(const struct store_res *res, void *arg)
 			req_error(r, RPC_NOT_FOUND, "job not found",
 			    json_pack("{s:s}", "field", "job_id"));
 		else
-			methods_reply_store(r, res, "job");
+			req_error_store(r, res, "job");
 		return;
 	}
 	if (decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
@@ -420,7 +420,7 @@ m_placement_record(struct req *r, json_t *params)
 	    pv_id(params, "", "job_id", true, true, &jid, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1 ||
 	    pv_date(params, "", "date", true, &day, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	date_format(day, date);
@@ -494,7 +494,7 @@ plist_done(const struct store_res *res, void *arg)
 	json_t *rows;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "placement");
+		req_error_store(r, res, "placement");
 		return;
 	}
 	if ((rows = json_array()) == NULL) {
@@ -571,7 +571,7 @@ m_placement_list(struct req *r, json_t *params)
 	    NULL, &pe) == -1 ||
 	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
 	    &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	/* the cursor is the last score given: digits, of a number the
@@ -580,7 +580,7 @@ m_placement_list(struct req *r, json_t *params)
 	    strspn(cursor, "0123456789") != strlen(cursor) ||
 	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
 		pv_fail(&pe, "", "cursor", "not a cursor of this method");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	store_list_placements(server.store, from, to, cursor, (size_t)limit,

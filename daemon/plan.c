@@ -172,7 +172,7 @@ m_employer_quota(struct req *r, json_t *params)
 	    param_date(params, "date", &day, date, &pe) == -1 ||
 	    pv_int(params, "", "late_days", false, 0, QUOTA_LATE_DAYS_MAX,
 	    &late, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((me = matcher_employer(server.matcher, id)) == NULL ||
@@ -285,7 +285,7 @@ m_employer_list(struct req *r, json_t *params)
 	    pv_int(params, "", "limit", false, 1, ELIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
 	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	matcher_each_employer(server.matcher, elist_add, &l);
@@ -557,7 +557,7 @@ plan_chunk(const struct store_res *res, void *arg)
 	struct plan_ctx *pc = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "placement");
+		req_error_store(r, res, "placement");
 		return;
 	}
 	for (size_t i = 0; i < res->nrecs; i++) {
@@ -598,7 +598,7 @@ m_stats_plan(struct req *r, json_t *params)
 	pc->from = -1;
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (pc->from < 0) {

@@ -438,7 +438,7 @@ m_rules_get(struct req *r, json_t *params)
 	struct perr pe;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	req_result(r, json_pack("{s:o, s:I}", "rules",
@@ -456,12 +456,12 @@ m_rules_validate(struct req *r, json_t *params)
 	json_t *data, *doc;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((doc = json_object_get(params, "rules")) == NULL) {
 		pv_fail(&pe, "", "rules", "is required");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((compiled = compile_doc(doc, msg, sizeof(msg), &data)) != NULL) {
@@ -501,7 +501,7 @@ set_done(const struct store_res *res, void *arg)
 	int rc;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
+		req_error_store(r, res, "rule set version");
 		return;
 	}
 	rc = install(sc->compiled, sc->doc, res->version);
@@ -584,12 +584,12 @@ m_rules_set(struct req *r, json_t *params)
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_int(params, "", "expected_version", true, 0, VERSION_MAX,
 	    &expected, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((doc = json_object_get(params, "rules")) == NULL) {
 		pv_fail(&pe, "", "rules", "is required");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((sc = prepare_set(r, doc)) != NULL)
@@ -611,7 +611,7 @@ history_done(const struct store_res *res, void *arg)
 	json_t *list;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
+		req_error_store(r, res, "rule set version");
 		return;
 	}
 	if ((list = json_array()) == NULL) {
@@ -634,7 +634,7 @@ m_rules_history(struct req *r, json_t *params)
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, STORE_HISTORY_MAX, &limit,
 	    NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	store_rules_history(server.store, (size_t)limit, 0, history_done, r);
@@ -658,7 +658,7 @@ rollback_found(const struct store_res *res, void *arg)
 		return;
 	}
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
+		req_error_store(r, res, "rule set version");
 		return;
 	}
 	free(r->ctx);
@@ -698,7 +698,7 @@ m_rules_rollback(struct req *r, json_t *params)
 	    NULL, &pe) == -1 ||
 	    pv_int(params, "", "expected_version", false, 0, VERSION_MAX,
 	    &rc->expected, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	store_rules_history(server.store, 1, rc->version, rollback_found, r);
@@ -719,7 +719,7 @@ m_rules_explain(struct req *r, json_t *params)
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "job_id", true, true, &id, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	/* The profile and filters, checked exactly as match checks them. */
@@ -734,7 +734,7 @@ m_rules_explain(struct req *r, json_t *params)
 		if (mparams == NULL)
 			req_reply(r, NULL);
 		else
-			methods_reply_perr(r, &pe);
+			req_error_params(r, &pe);
 		return;
 	}
 	json_decref(mparams);

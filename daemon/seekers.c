@@ -288,7 +288,7 @@ put_done(const struct store_res *res, void *arg)
 	struct seeker *s = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "seeker");
+		req_error_store(r, res, "seeker");
 		return;
 	}
 	s->version = res->version;
@@ -307,12 +307,12 @@ m_seeker_put(struct req *r, json_t *params)
 	char *text;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (json_object_get(params, "seeker") == NULL) {
 		pv_fail(&pe, "", "seeker", "is required");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((s = malloc(sizeof(*s))) == NULL) {
@@ -324,7 +324,7 @@ m_seeker_put(struct req *r, json_t *params)
 	r->ctx_free = seeker_ctx_free;
 	if (codec_seeker_decode(json_object_get(params, "seeker"), "seeker",
 	    &server.towns, s, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	doc = codec_seeker_encode(s, &server.towns);
@@ -345,7 +345,7 @@ get_done(const struct store_res *res, void *arg)
 	json_t *o;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "seeker");
+		req_error_store(r, res, "seeker");
 		return;
 	}
 	o = json_loadb(res->recs[0].doc, res->recs[0].doclen, 0, NULL);
@@ -367,7 +367,7 @@ seeker_id(struct req *r, json_t *params, const char **id)
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_id(params, "", "id", true, false, id, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return -1;
 	}
 	return 0;
@@ -389,7 +389,7 @@ delete_done(const struct store_res *res, void *arg)
 	const char *id = r->ctx;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "seeker");
+		req_error_store(r, res, "seeker");
 		return;
 	}
 	mirror_remove(server.seekers, id);
@@ -494,7 +494,7 @@ m_job_candidates(struct req *r, json_t *params)
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, CANDIDATES_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (matcher_job(server.matcher, w.employer_id, w.job_id) == NULL) {
@@ -665,7 +665,7 @@ m_seeker_list(struct req *r, json_t *params)
 	    pv_int(params, "", "limit", false, 1, SLIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
 	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if ((status != NULL && (l.status = codec_status_lookup(status)) < 0 &&
@@ -673,7 +673,7 @@ m_seeker_list(struct req *r, json_t *params)
 	    "must be seeking, employed or not_seeking")) ||
 	    ((l.has & l.missing) != 0 && pv_fail(&pe, "", "missing",
 	    "names a service also in has"))) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	if (server.seekers != NULL)
