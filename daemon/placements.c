@@ -20,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/conn.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
 #include "daemon/mirror.h"
 #include "daemon/plan.h"
+#include "daemon/req.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"

@@ -12,10 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/conn.h"
-#include "daemon/methods.h"
 #include "daemon/mirror.h"
 #include "daemon/plan.h"
+#include "daemon/req.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"

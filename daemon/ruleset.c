@@ -24,10 +24,9 @@
 
 #include <event2/event.h>
 
-#include "daemon/conn.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
 #include "daemon/mirror.h"
+#include "daemon/req.h"
 #include "daemon/rules_default.h"
 #include "daemon/ruleset.h"
 #include "daemon/server.h"

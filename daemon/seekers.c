@@ -15,9 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/conn.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
+#include "daemon/req.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "matcher/strmap.h"
