@@ -16,7 +16,6 @@
 #include "daemon/store.h"
 #include "proto/codec.h"
 #include "proto/params.h"
-#include "proto/rpc.h"
 
 #define REASON_MAX	500
 #define LIST_LIMIT_DEF	20

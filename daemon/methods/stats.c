@@ -10,7 +10,6 @@
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "proto/params.h"
-#include "proto/rpc.h"
 
 /* ---- stats ------------------------------------------------------------ */
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * placements.c - see plan.h: placement.record and placement.list.
+ * placements.c - placement.record and placement.list (staff only): hires,
+ * stored with what the plan counts of them (daemon/plan.h).
  *
  * A hire is read, then written: the posting and the seeker are read from
  * Redis (not the mirror, which may lag another daemon's writes), their new
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/log.h"
+#include "daemon/methods/methods.h"
 #include "daemon/mirror.h"
 #include "daemon/plan.h"
 #include "daemon/req.h"
@@ -28,9 +29,7 @@
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "matcher/date.h"
-#include "matcher/matcher.h"
 #include "matcher/strmap.h"
-#include "matcher/towns.h"
 #include "matcher/vocab.h"
 #include "proto/codec.h"
 #include "proto/params.h"
@@ -159,39 +158,6 @@ place_ctx_free(void *p)
 	job_clear(&pc->job);
 	seeker_clear(&pc->seeker);
 	free(pc);
-}
-
-static const char *
-code_or_null(int town)
-{
-	return town >= 0 ? server.towns.v[town].code : NULL;
-}
-
-/* What the plan counts of a hire, kept with it: no name, no skills, no
- * needs. The store adds its id. */
-static json_t *
-placement_json(const struct place_ctx *pc)
-{
-	const struct seeker *s = &pc->seeker;
-	const struct memployer *me = matcher_employer(server.matcher,
-	    pc->employer_id);
-	char date[DATE_LEN + 1];
-
-	date_format(pc->day, date);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
-	    "s:i, s:s, s:b}",
-	    "seeker_id", pc->seeker_id, "employer_id", pc->employer_id,
-	    "job_id", pc->job_id, "date", date,
-	    "town", code_or_null(seekers_town(s)),
-	    "job_town", code_or_null(towns_pick(&server.towns, pc->job.town,
-	    pc->job.lat, pc->job.lon)),
-	    "employer_type", me != NULL && me->type >= 0 ?
-	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
-	    "disability_type", vocab_id(VOCAB_DISABILITY,
-	    s->profile.disability),
-	    "grade", s->profile.grade,
-	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, pc->job.employment),
-	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
 }
 
 /* Decodes a stored record into j or s; -1 when it does not validate. */
@@ -334,7 +300,8 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	}
 	/* the facts of the hire are the seeker's as read, before it is
 	 * marked employed */
-	ptext = dump(placement_json(pc));
+	ptext = dump(plan_placement_doc(pc->seeker_id, &pc->seeker,
+	    pc->employer_id, pc->job_id, &pc->job, pc->day));
 	pc->seeker.status = SST_EMPLOYED;
 	pc->seeker.employed_since = pc->day;
 	stext = dump(codec_seeker_encode(&pc->seeker, &server.towns));
