@@ -528,8 +528,8 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 /*
  * Starts the requests of a line (root: a batch, or the one request), from
  * item next on, into slot s, in order, while c may start them
- * (conn_may_start); the rest wait on c (wait_root) for dispatch_resume.
- * Takes root.
+ * (conn_may_start); the rest wait, parked in c's queue (wait_root), for
+ * dispatch_resume, which c's wake calls from the loop. Takes root.
  */
 static void
 dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
@@ -557,6 +557,7 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 	slot_seal(s);
 }
 
+/* Starts c's waiting requests, in order, while c may start them. */
 static void
 dispatch_resume(struct conn *c)
 {
@@ -568,6 +569,8 @@ dispatch_resume(struct conn *c)
 	dispatch_from(c, c->q.wait_slot, root, c->q.wait_next);
 }
 
+/* Serves one request line of c: parsed, refused whole by the rate limit,
+ * or started (dispatch_from). */
 static void
 dispatch_line(struct conn *c, const char *line, size_t len)
 {
