@@ -3,10 +3,11 @@
 # Copyright (c) 2022-2026 the jobmatchd authors
 # Builds jobmatchd twice (optimised, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs every test of both builds through
-# ctest; builds the Release, MinSizeRel and Debian-flags variants
-# (tools/check-builds.sh); checks the systemd units (tools/check-units.sh);
-# runs the fuzz targets briefly. Every build treats warnings as errors
-# (JM_WERROR). Exits non-zero on any failure.
+# ctest; lists every file's includes and fails on a loop of them
+# (tools/check-includes.py); builds the Release, MinSizeRel and
+# Debian-flags variants (tools/check-builds.sh); checks the systemd units
+# (tools/check-units.sh); runs the fuzz targets briefly. Every build
+# treats warnings as errors (JM_WERROR). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./tools/deps.sh test
@@ -22,6 +23,10 @@ run() {
 }
 
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJM_WERROR=ON
+# Each file's includes of the project; two modules (a source and its
+# header) that include each other, directly or round a loop, fail.
+echo "== includes"
+./tools/check-includes.py
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run build-asan -DCMAKE_BUILD_TYPE=Debug -DJM_SANITIZE=ON -DJM_WERROR=ON

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "daemon/audit.h"
-#include "daemon/conn.h"
 #include "daemon/log.h"
 #include "proto/params.h"
 #include "proto/rpc.h"
@@ -56,8 +55,8 @@ id_at(json_t *params, const char *path)
 }
 
 char *
-audit_begin(const struct conn *c, const struct req *r, const char *method,
-    json_t *params)
+audit_begin(uint64_t conn_id, enum role role, const char *employer_id,
+    const char *method, json_t *params)
 {
 	const char *emp = NULL, *job = NULL;
 	char who[16 + ID_MAX], line[128 + 3 * ID_MAX];
@@ -72,12 +71,12 @@ audit_begin(const struct conn *c, const struct req *r, const char *method,
 		emp = id_at(params, writes[i].employer);
 	if (writes[i].job != NULL)
 		job = id_at(params, writes[i].job);
-	if (r->role == ROLE_EMPLOYER)
-		snprintf(who, sizeof(who), "employer %s", r->employer_id);
+	if (role == ROLE_EMPLOYER)
+		snprintf(who, sizeof(who), "employer %s", employer_id);
 	else
-		snprintf(who, sizeof(who), "%s", role_name(r->role));
+		snprintf(who, sizeof(who), "%s", role_name(role));
 	snprintf(line, sizeof(line), "conn %llu: audit: %s by %s%s%s%s%s%s",
-	    (unsigned long long)c->id, method, who,
+	    (unsigned long long)conn_id, method, who,
 	    emp != NULL || job != NULL ? ": " : "",
 	    emp != NULL ? "employer " : "", emp != NULL ? emp : "",
 	    emp != NULL && job != NULL ? ", job " : job != NULL ? "job " : "",
@@ -95,20 +94,20 @@ int_of(json_t *o, const char *key)
 }
 
 void
-audit_end(struct req *r, json_t *resp)
+audit_end(char *line, const char *method, json_t *resp)
 {
 	json_t *res, *err, *data, *applied;
 	char out[128];
 	long long v;
 
-	if (r->audit == NULL)
+	if (line == NULL)
 		return;
 	res = json_object_get(resp, "result");
 	err = json_object_get(resp, "error");
 	if (res != NULL && err == NULL) {
-		if (strncmp(r->method, "seeker.", 7) == 0)
+		if (strncmp(method, "seeker.", 7) == 0)
 			snprintf(out, sizeof(out), "done");
-		else if (strcmp(r->method, "placement.record") == 0)
+		else if (strcmp(method, "placement.record") == 0)
 			snprintf(out, sizeof(out), "placement %s%s",
 			    json_is_string(json_object_get(res, "id")) ?
 			    json_string_value(json_object_get(res, "id")) : "?",
@@ -129,11 +128,10 @@ audit_end(struct req *r, json_t *resp)
 		    json_is_false(applied) ? ", not applied" :
 		    json_is_string(applied) ? ", applied unknown" : "");
 		if (json_is_true(applied) && v >= 0 &&
-		    strncmp(r->method, "seeker.", 7) != 0)
+		    strncmp(method, "seeker.", 7) != 0)
 			snprintf(out + strlen(out), sizeof(out) - strlen(out),
 			    " as version %lld", v);
 	}
-	log_info("%s: %s", r->audit, out);
-	free(r->audit);
-	r->audit = NULL;
+	log_info("%s: %s", line, out);
+	free(line);
 }

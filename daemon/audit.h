@@ -18,20 +18,23 @@
 #ifndef JM_AUDIT_H
 #define JM_AUDIT_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
-struct conn;
-struct req;
+#include "daemon/config.h"
 
 /*
- * The start of the audit line of r, a request of method by connection c
- * with params, as a new string for audit_end; NULL when method writes
- * nothing (or out of memory). Called once the caller's role may call it.
+ * The start of the audit line of a request of method with params, by
+ * connection conn_id, whose caller is role (employer_id: its employer), as
+ * a new string for audit_end; NULL when method writes nothing (or out of
+ * memory). Called once the caller's role may call it.
  */
-char	*audit_begin(const struct conn *c, const struct req *r,
-	    const char *method, json_t *params);
-/* Logs r's audit line (if it has one) with the outcome resp (the
- * JSON-RPC response, NULL for an internal error), and frees it. */
-void	 audit_end(struct req *r, json_t *resp);
+char	*audit_begin(uint64_t conn_id, enum role role,
+	    const char *employer_id, const char *method, json_t *params);
+/* Logs line, the audit line of a request of method (NULL: it has none),
+ * with the outcome resp (the JSON-RPC response, NULL for an internal
+ * error), and frees it. */
+void	 audit_end(char *line, const char *method, json_t *resp);
 
 #endif

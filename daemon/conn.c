@@ -24,196 +24,18 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
-#include "daemon/audit.h"
 #include "daemon/auth.h"
-#include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
 #include "daemon/metrics.h"
 #include "daemon/sd.h"
 #include "daemon/server.h"
 #include "proto/frame.h"
 #include "proto/rpc.h"
 
-/* One place of a slot: a response, serialised as soon as it is in. */
-struct answer {
-	char			*buf;		/* without its newline; NULL:
-						   none (a notification) */
-	size_t			 len;
-	bool			 done;
-};
-
-struct slot {
-	TAILQ_ENTRY(slot)	 entry;
-	struct conn		*conn;		/* NULL once the conn closed */
-	struct answer		*ans;		/* n places */
-	size_t			 n, filled;
-	size_t			 sent;		/* places at the head written */
-	bool			 batch, sealed;
-	bool			 opened;	/* a batch's "[" is written */
-};
-
-static void	slot_free(struct slot *s);
 static void	conn_flush(struct conn *c);
 static void	conn_wake(struct conn *c);
 static void	read_cb(struct bufferevent *bev, void *arg);
-
-/* ---- slots and requests ---------------------------------------------- */
-
-struct slot *
-slot_new(struct conn *c, size_t n, bool batch)
-{
-	struct slot *s = calloc(1, sizeof(*s));
-
-	if (s == NULL || (s->ans = calloc(n, sizeof(*s->ans))) == NULL) {
-		free(s);
-		return NULL;
-	}
-	s->conn = c;
-	s->n = n;
-	s->batch = batch;
-	TAILQ_INSERT_TAIL(&c->slots, s, entry);
-	c->nslots++;
-	return s;
-}
-
-/* Frees s and what it holds (counted out of its conn's held bytes). */
-static void
-slot_free(struct slot *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->conn != NULL)
-			s->conn->held -= s->ans[i].len;
-		free(s->ans[i].buf);
-	}
-	free(s->ans);
-	free(s);
-}
-
-static bool
-slot_done(const struct slot *s)
-{
-	return s->sealed && s->filled == s->n;
-}
-
-/* Called whenever the slot may have an answer to write or be complete:
- * the slot at the head of its queue writes its answers as they come. */
-static void
-slot_check(struct slot *s)
-{
-	if (s->conn == NULL) {
-		if (slot_done(s))
-			slot_free(s);
-	} else if (TAILQ_FIRST(&s->conn->slots) == s)
-		conn_flush(s->conn);
-}
-
-void
-slot_put(struct slot *s, size_t index, json_t *resp)
-{
-	struct answer *a = &s->ans[index];
-	char *line;
-	size_t len;
-
-	if (resp != NULL && s->conn != NULL && s->conn->state != CONN_CLOSED) {
-		if ((line = rpc_dump(resp, &len)) != NULL) {
-			a->buf = line;
-			a->len = len - 1;	/* the newline goes later */
-			s->conn->held += a->len;
-		} else
-			log_warnx("conn %llu: cannot serialise a response",
-			    (unsigned long long)s->conn->id);
-	}
-	json_decref(resp);
-	a->done = true;
-	s->filled++;
-	slot_check(s);
-}
-
-void
-slot_seal(struct slot *s)
-{
-	s->sealed = true;
-	slot_check(s);
-}
-
-void
-slot_abandon(struct slot *s, size_t index)
-{
-	for (; index < s->n; index++)
-		if (!s->ans[index].done) {
-			s->ans[index].done = true;
-			s->filled++;
-		}
-	slot_seal(s);
-}
-
-struct req *
-req_new(struct slot *s, size_t index, json_t *id, const struct conn *c)
-{
-	struct req *r = calloc(1, sizeof(*r));
-
-	if (r == NULL)
-		return NULL;
-	r->slot = s;
-	r->index = index;
-	r->id = id != NULL ? json_incref(id) : NULL;
-	r->role = c->role;
-	memcpy(r->employer_id, c->employer_id, sizeof(r->employer_id));
-	r->start_us = mono_us();
-	r->metric = METRICS_INVALID;
-	return r;
-}
-
-struct conn *
-req_conn(const struct req *r)
-{
-	return r->slot->conn;
-}
-
-void
-req_reply(struct req *r, json_t *resp)
-{
-	struct slot *s = r->slot;
-	struct conn *c = s->conn;
-	size_t index = r->index;
-
-	metrics_request(r->metric, resp, r->start_us);
-	audit_end(r, resp);
-	if (r->id == NULL) {		/* a notification: no response */
-		json_decref(resp);
-		resp = NULL;
-	} else if (resp == NULL)
-		resp = rpc_error(r->id, RPC_INTERNAL_ERROR, "internal error",
-		    NULL);
-	if (r->close_after && c != NULL && c->state == CONN_OPEN)
-		c->state = CONN_DRAINING;
-	if (r->reserve > 0 && c != NULL) {
-		/* Its share of the link is free again, and its answer is
-		 * counted as itself from here on. */
-		c->inflight--;
-		c->reserved -= r->reserve;
-		conn_wake(c);
-	}
-	if (r->ctx_free != NULL)
-		r->ctx_free(r->ctx);
-	json_decref(r->id);
-	free(r);
-	slot_put(s, index, resp);
-}
-
-void
-req_result(struct req *r, json_t *result)
-{
-	req_reply(r, result != NULL ? rpc_result(r->id, result) : NULL);
-}
-
-void
-req_error(struct req *r, int code, const char *message, json_t *data)
-{
-	req_reply(r, rpc_error(r->id, code, message, data));
-}
 
 /* ---- back-pressure --------------------------------------------------- */
 
@@ -222,22 +44,14 @@ static size_t
 owed(const struct conn *c)
 {
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
-	    c->held + c->reserved;
+	    reqq_owed(&c->q);
 }
 
 bool
 conn_may_start(const struct conn *c, size_t reserve)
 {
 	return owed(c) < server.cfg.max_output_bytes &&
-	    (reserve == 0 || c->inflight < server.cfg.max_store_inflight);
-}
-
-void
-conn_hold_store(struct conn *c, struct req *r, size_t reserve)
-{
-	r->reserve = reserve;
-	c->inflight++;
-	c->reserved += reserve;
+	    (reserve == 0 || c->q.inflight < server.cfg.max_store_inflight);
 }
 
 /*
@@ -249,7 +63,8 @@ conn_hold_store(struct conn *c, struct req *r, size_t reserve)
 static bool
 backlogged(const struct conn *c)
 {
-	return c->wait_root != NULL || c->nslots >= server.cfg.max_pending ||
+	return c->q.wait_root != NULL ||
+	    c->q.nslots >= server.cfg.max_pending ||
 	    owed(c) >= server.cfg.max_output_bytes;
 }
 
@@ -264,7 +79,7 @@ conn_wake(struct conn *c)
 {
 	if (c->state == CONN_CLOSED)
 		return;
-	if (c->wait_root != NULL ? conn_may_start(c, 1) :
+	if (c->q.wait_root != NULL ? conn_may_start(c, 1) :
 	    c->state == CONN_OPEN && c->paused && !backlogged(c))
 		event_active(c->wake, EV_TIMEOUT, 0);
 }
@@ -278,9 +93,9 @@ wake_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	if (c->state == CONN_CLOSED)
 		return;
-	if (c->wait_root != NULL) {
-		methods_resume(c);
-		if (c->wait_root != NULL || c->state == CONN_CLOSED)
+	if (c->q.wait_root != NULL) {
+		server.lines->resume(c);
+		if (c->q.wait_root != NULL || c->state == CONN_CLOSED)
 			return;
 	}
 	if (c->state == CONN_OPEN && c->paused && !backlogged(c)) {
@@ -295,66 +110,10 @@ wake_cb(evutil_socket_t fd, short ev, void *arg)
 /* ---- output ---------------------------------------------------------- */
 
 static void
-free_answer(const void *data, size_t len, void *arg)
-{
-	(void)len;
-	(void)arg;
-	free((void *)data);
-}
-
-/* Moves answer a into the output buffer (without copying it), between
- * before and after (a batch's punctuation, the newline; may be ""). */
-static void
-write_answer(struct conn *c, const char *before, struct answer *a,
-    const char *after)
-{
-	struct evbuffer *out = bufferevent_get_output(c->bev);
-
-	if (before[0] != '\0')
-		bufferevent_write(c->bev, before, strlen(before));
-	c->held -= a->len;
-	if (evbuffer_add_reference(out, a->buf, a->len, free_answer,
-	    NULL) == -1) {
-		bufferevent_write(c->bev, a->buf, a->len);
-		free(a->buf);
-	}
-	a->buf = NULL;
-	a->len = 0;
-	if (after[0] != '\0')
-		bufferevent_write(c->bev, after, strlen(after));
-}
-
-/*
- * Writes the answers of s, the slot at the head of the queue, that are in,
- * in order, up to the first still missing: a batch's answers go out as
- * they come, "[" before the first and "]" and the newline once all are
- * in; a batch of notifications alone writes nothing.
- */
-static void
-slot_write(struct conn *c, struct slot *s)
-{
-	for (; s->sent < s->n && s->ans[s->sent].done; s->sent++) {
-		struct answer *a = &s->ans[s->sent];
-
-		if (a->buf == NULL)
-			continue;
-		if (s->batch) {
-			write_answer(c, s->opened ? "," : "[", a, "");
-			s->opened = true;
-		} else
-			write_answer(c, "", a, "\n");
-	}
-	if (s->batch && s->opened && slot_done(s)) {
-		bufferevent_write(c->bev, "]\n", 2);
-		s->opened = false;
-	}
-}
-
-static void
 maybe_finish(struct conn *c)
 {
-	if (c->state == CONN_DRAINING && TAILQ_EMPTY(&c->slots) &&
-	    c->wait_root == NULL &&
+	if (c->state == CONN_DRAINING && c->q.nslots == 0 &&
+	    c->q.wait_root == NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_close(c, MC_DONE, "done");
 }
@@ -364,22 +123,29 @@ maybe_finish(struct conn *c)
 static void
 conn_flush(struct conn *c)
 {
-	struct slot *s;
-
-	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
-		if (c->state != CONN_CLOSED)
-			slot_write(c, s);
-		if (!slot_done(s))
-			break;
-		TAILQ_REMOVE(&c->slots, s, entry);
-		c->nslots--;
-		slot_free(s);
-	}
+	reqq_write(&c->q, c->state != CONN_CLOSED ?
+	    bufferevent_get_output(c->bev) : NULL);
 	if (c->state == CONN_DRAINING)
 		bufferevent_disable(c->bev, EV_READ);
 	maybe_finish(c);
 	conn_wake(c);
 }
+
+/* The queue's hooks (req.h): they write what is ready and schedule the
+ * wake, never read or start a request. */
+static void
+queue_ready(void *owner)
+{
+	conn_flush(owner);
+}
+
+static void
+queue_room(void *owner)
+{
+	conn_wake(owner);
+}
+
+static const struct reqq_hooks queue_hooks = { queue_ready, queue_room };
 
 /* ---- input ----------------------------------------------------------- */
 
@@ -388,18 +154,11 @@ conn_flush(struct conn *c)
 static void
 end_with(struct conn *c, json_t *last)
 {
-	struct slot *s;
-
 	c->state = CONN_DRAINING;
 	if (c->line_timer != NULL)
 		evtimer_del(c->line_timer);
-	if ((s = slot_new(c, 1, false)) == NULL) {
-		json_decref(last);
+	if (reqq_answer(&c->q, last) == -1)
 		conn_close(c, MC_ERROR, "out of memory");
-		return;
-	}
-	s->sealed = true;
-	slot_put(s, 0, last);
 }
 
 /* Answers -32600 with msg (id null) after what is owed, then closes. */
@@ -481,7 +240,7 @@ read_cb(struct bufferevent *bev, void *arg)
 			break;
 		}
 		if (linelen > 0)
-			methods_dispatch(c, data, linelen);
+			server.lines->line(c, data, linelen);
 		evbuffer_drain(in, used);
 		consumed = true;
 	}
@@ -532,7 +291,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
 		/* Quiet while it waits for our answers is not idle. */
-		if (c->nslots > 0 && c->state == CONN_OPEN) {
+		if (c->q.nslots > 0 && c->state == CONN_OPEN) {
 			bufferevent_enable(c->bev, EV_READ);
 			return;
 		}
@@ -560,20 +319,7 @@ conn_set_idle(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
-	struct slot *s;
-
-	if (c->wait_root != NULL) {	/* those requests will never start */
-		slot_abandon(c->wait_slot, c->wait_next);
-		json_decref(c->wait_root);
-		c->wait_root = NULL;
-	}
-	while ((s = TAILQ_FIRST(&c->slots)) != NULL) {
-		TAILQ_REMOVE(&c->slots, s, entry);
-		s->conn = NULL;
-		if (slot_done(s))
-			slot_free(s);
-		/* else: freed by its last request's reply */
-	}
+	reqq_detach(&c->q);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->line_timer != NULL)
@@ -584,6 +330,13 @@ conn_free(struct conn *c)
 }
 
 void
+conn_end(struct conn *c)
+{
+	if (c->state == CONN_OPEN)
+		c->state = CONN_DRAINING;
+}
+
+void
 conn_close(struct conn *c, enum metrics_close why, const char *reason)
 {
 	if (c->state == CONN_CLOSED)
@@ -591,6 +344,7 @@ conn_close(struct conn *c, enum metrics_close why, const char *reason)
 	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
 	metrics_conn_closed(why);
 	c->state = CONN_CLOSED;
+	c->q.discard = true;
 	evtimer_del(c->line_timer);
 	event_del(c->wake);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -713,7 +467,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	}
 	c->id = ++server.next_conn_id;
 	c->role = ROLE_ANON;
-	TAILQ_INIT(&c->slots);
+	reqq_init(&c->q, &queue_hooks, c, c->id);
 	peer_name(sa, c->peer, sizeof(c->peer));
 	snprintf(c->addr, sizeof(c->addr), "%s", c->peer);
 	if (strrchr(c->addr, ':') != NULL && sa->sa_family != AF_UNIX)
@@ -926,11 +680,12 @@ listen_passed(const struct sd_fd *fds, int n)
 }
 
 int
-conn_listen(void)
+conn_listen(const struct conn_lines *lines)
 {
 	struct sd_fd fds[SD_MAX_FDS];
 	int n;
 
+	server.lines = lines;
 	TAILQ_INIT(&server.conns);
 	TAILQ_INIT(&server.closed);
 	if ((server.reaper = event_new(server.base, -1, 0, reap_cb, NULL)) ==

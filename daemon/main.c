@@ -20,9 +20,9 @@
 
 #include "daemon/clock.h"
 #include "daemon/conn.h"
+#include "daemon/dispatch.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
 #include "daemon/metrics.h"
 #include "daemon/mirror.h"
 #include "daemon/ruleset.h"
@@ -301,10 +301,11 @@ main(int argc, char **argv)
 		{ "list-config-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *file = NULL;
+	const char *file = NULL, *methods[METRICS_METHODS];
 	struct rules *rules;
 	char err[512], *rules_doc;
 	bool check = false;
+	size_t nmethods;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "c:nhV", longopts, NULL)) != -1) {
@@ -375,12 +376,13 @@ main(int argc, char **argv)
 	if ((server.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	log_start(server.base);
-	if ((server.metrics = metrics_new()) == NULL)
+	nmethods = dispatch_method_names(methods, METRICS_METHODS);
+	if ((server.metrics = metrics_new(methods, nmethods)) == NULL)
 		fatalx("out of memory");
 	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
 		fatalx("out of memory");
 	ruleset_start(rules, rules_doc);
-	if (conn_listen() == -1 || http_start() == -1)
+	if (conn_listen(&dispatch_lines) == -1 || http_start() == -1)
 		return 1;
 	server.sig_int = evsignal_new(server.base, SIGINT, on_stop, NULL);
 	server.sig_term = evsignal_new(server.base, SIGTERM, on_stop, NULL);
@@ -412,7 +414,7 @@ main(int argc, char **argv)
 	conn_unlisten();
 	http_stop();
 	conn_free_all();
-	methods_free_hello_fails();
+	dispatch_free();
 	store_free(server.store);
 	matcher_free(server.loading);
 	matcher_free(server.matcher);

@@ -16,7 +16,6 @@
 #include <event2/buffer.h>
 
 #include "daemon/clock.h"
-#include "daemon/methods.h"
 #include "daemon/metrics.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
@@ -89,13 +88,16 @@ process_start(void)
 }
 
 struct metrics *
-metrics_new(void)
+metrics_new(const char *const *names, size_t n)
 {
 	struct metrics *m = calloc(1, sizeof(*m));
 
 	if (m != NULL) {
 		m->started_us = mono_us();
 		m->process_start = process_start();
+		for (; m->nmethods < n && m->nmethods < METRICS_METHODS;
+		    m->nmethods++)
+			m->names[m->nmethods] = names[m->nmethods];
 	}
 	return m;
 }
@@ -326,7 +328,6 @@ metrics_stats(json_t *res)
 	const struct metrics *m = server.metrics;
 	struct metrics_method total;
 	json_t *mirror, *closed, *req, *by, *lat;
-	const char *name;
 	char key[16];
 
 	if (m == NULL || res == NULL)
@@ -352,9 +353,8 @@ metrics_stats(json_t *res)
 		set_int(req, "errors", total.errors);
 		json_object_set_new(req, "rate_1m",
 		    json_real((double)(int64_t)(rate_1m(m) * 100) / 100));
-		for (size_t i = 0; i < METRICS_METHODS &&
-		    (name = methods_name(i)) != NULL; i++)
-			json_object_set_new(by, name,
+		for (size_t i = 0; i < m->nmethods; i++)
+			json_object_set_new(by, m->names[i],
 			    method_json(&m->method[i]));
 		json_object_set_new(by, METRICS_INVALID_NAME,
 		    method_json(&m->invalid));
@@ -411,29 +411,18 @@ metrics_put(struct evbuffer *out, const char *type, const char *name,
 	evbuffer_add_printf(out, PREFIX "%s %" PRId64 "\n", name, value);
 }
 
-/* The number of methods with a bucket of their own. */
-static size_t
-nmethods(void)
-{
-	size_t n = 0;
-
-	while (n < METRICS_METHODS && methods_name(n) != NULL)
-		n++;
-	return n;
-}
-
 /* Bucket i of n + 1: the methods in table order, then "(invalid)". */
 static const struct metrics_method *
 bucket(const struct metrics *m, size_t i, size_t n, const char **name)
 {
-	*name = i < n ? methods_name(i) : METRICS_INVALID_NAME;
+	*name = i < n ? m->names[i] : METRICS_INVALID_NAME;
 	return i < n ? &m->method[i] : &m->invalid;
 }
 
 static void
 write_requests(struct evbuffer *out, const struct metrics *m)
 {
-	size_t n = nmethods();
+	size_t n = m->nmethods;
 	char le[32], sum[32];
 	const char *name;
 

@@ -62,6 +62,9 @@ struct metrics_method {
 
 struct metrics {
 	int64_t			 started_us;	/* monotonic */
+	const char		*names[METRICS_METHODS];	/* of the
+						   methods, static */
+	size_t			 nmethods;
 	double			 process_start;	/* Unix time, seconds */
 	struct metrics_method	 method[METRICS_METHODS];
 	struct metrics_method	 invalid;
@@ -75,8 +78,10 @@ struct metrics {
 	uint64_t		 sec_n[60];
 };
 
-/* A fresh set of counters, started now; NULL when out of memory. */
-struct metrics	*metrics_new(void);
+/* A fresh set of counters, started now, for the n methods of the method
+ * table named by names in table order (static strings; at most
+ * METRICS_METHODS are counted); NULL when out of memory. */
+struct metrics	*metrics_new(const char *const *names, size_t n);
 void		 metrics_free(struct metrics *m);
 
 

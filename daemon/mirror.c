@@ -144,14 +144,6 @@ load_end(bool complete, void *arg)
 	ruleset_poll_now();
 }
 
-void
-mirror_load_again(const char *why)
-{
-	matcher_free(server.loading);
-	server.loading = NULL;
-	store_reload(server.store, why);
-}
-
 static void
 store_down(void *arg)
 {

@@ -18,13 +18,6 @@
 void	mirror_put_job(const struct job *j);
 void	mirror_remove_job(const char *employer_id, const char *id);
 void	mirror_put_employer(const struct employer *e);
-/*
- * Drops the mirror being loaded (server.loading), which then takes nothing
- * more, and has the store load a new one once this load ends; why is
- * logged. Matches go on from the mirror in use meanwhile.
- */
-void	mirror_load_again(const char *why);
-
 /* The store's hooks that keep the mirror in step with Redis. */
 extern const struct store_hooks mirror_store_hooks;
 

@@ -7,36 +7,18 @@
  * do: an employer.put answered by this daemon is in it before the answer
  * leaves, one made through another daemon a stream read later.
  */
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "daemon/conn.h"
-#include "daemon/methods.h"
-#include "daemon/mirror.h"
 #include "daemon/plan.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
-#include "daemon/store.h"
-#include "matcher/date.h"
-#include "matcher/matcher.h"
-#include "matcher/quota.h"
-#include "matcher/vocab.h"
-#include "proto/codec.h"
-#include "proto/params.h"
-#include "proto/rpc.h"
+#include "matcher/towns.h"
 
-#define ELIST_LIMIT_MAX		1000
-#define ELIST_LIMIT_DEF		100
-#define PLAN_CHUNK		1000	/* placements read at a time */
-
-
-/* ---- dates -------------------------------------------------------------- */
-
-/* Today in the county's local time, as a day number and as YYYY-MM-DD. */
-static int64_t
-today(char date[DATE_LEN + 1])
+int64_t
+plan_today(char date[DATE_LEN + 1])
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -49,299 +31,49 @@ today(char date[DATE_LEN + 1])
 	return day;
 }
 
-/*
- * The optional date param key (YYYY-MM-DD) into *day and date, else
- * today. Returns 0, or -1 with e filled.
- */
-static int
-param_date(json_t *params, const char *key, int64_t *day,
-    char date[DATE_LEN + 1], struct perr *e)
-{
-	*day = -1;
-	if (pv_date(params, "", key, false, day, e) == -1)
-		return -1;
-	if (*day < 0)
-		*day = today(date);
-	else
-		date_format(*day, date);
-	return 0;
-}
-
 int
-plan_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
-{
-	if (pv_date(params, "", "from", false, from, e) == -1 ||
-	    pv_date(params, "", "to", false, to, e) == -1)
-		return -1;
-	if (*from > *to)
-		return pv_fail(e, "", "to", "is before from");
-	return 0;
-}
-
-/* ---- the quota ---------------------------------------------------------- */
-
-static double
-yuan(int64_t fen)
-{
-	return (double)fen / 100.0;
-}
-
-/* A count of the record, or null when it was not given. */
-static json_t *
-count_json(int64_t v)
-{
-	return v < 0 ? json_null() : json_integer(v);
-}
-
-/* The employer's figures, as both quota methods show them. */
-static json_t *
-employer_head(const struct employer *e)
-{
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:o, s:o}",
-	    "id", e->id, "name", e->name,
-	    "type", e->type >= 0 ? vocab_id(VOCAB_EMPLOYER, e->type) : NULL,
-	    "town", e->town >= 0 ? server.towns.v[e->town].code : NULL,
-	    "headcount", count_json(e->headcount),
-	    "disabled_employees", count_json(e->disabled_employees),
-	    "severe_disabled_employees",
-	    count_json(e->severe_disabled_employees));
-}
-
-/* Where e stands (q), added to the object o of employer_head. */
-static int
-quota_into(json_t *o, const struct quota_result *q)
-{
-	json_t *fund;
-
-	fund = json_pack("{s:b, s:I, s:b, s:f, s:f, s:f, s:I, s:f, s:f}",
-	    "exempt", q->exempt,
-	    "salary_base", (json_int_t)q->salary_base,
-	    "salary_capped", q->salary_capped,
-	    "amount", yuan(q->fund_fen),
-	    "pay_fraction", (double)q->pay_fraction / QUOTA_PPM,
-	    "due", yuan(q->due_fen),
-	    "late_days", (json_int_t)q->late_days,
-	    "late_fee", yuan(q->late_fee_fen),
-	    "total", yuan(q->due_fen + q->late_fee_fen));
-	if (fund == NULL)
-		return -1;
-	json_object_set_new(o, "required", json_real(q->required));
-	json_object_set_new(o, "actual", json_integer(q->actual));
-	json_object_set_new(o, "shortfall", json_real(q->shortfall));
-	json_object_set_new(o, "ratio", json_real(q->ratio_actual));
-	json_object_set_new(o, "below_quota", json_boolean(q->below_quota));
-	json_object_set_new(o, "at_least_one", json_pack("{s:b, s:b}",
-	    "applies", q->one_rule_applies, "met", q->one_rule_met));
-	json_object_set_new(o, "fund", fund);
-	return 0;
-}
-
-#define WHY_MAX		200	/* a quota refused, in words */
-
-/*
- * Where the mirror's employer me stands on day, late days late: 0 with q
- * filled, or -1 with the reason in why (its record lacks a figure).
- */
-static int
-mirror_quota(const struct memployer *me, int64_t day, int64_t late,
-    struct quota_result *q, char why[WHY_MAX])
+plan_quota(const struct memployer *me, int64_t day, int64_t late,
+    struct quota_result *q, char why[PLAN_WHY_MAX])
 {
 	struct employer e;
 
 	matcher_employer_record(me, &e);
 	return quota_compute(&server.cfg.quota, &e, day, late, q, why,
-	    WHY_MAX);
+	    PLAN_WHY_MAX);
 }
 
-/* employer.quota {id, date?, late_days?} (staff): from the mirror. */
-void
-m_employer_quota(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "id", "date", "late_days", NULL };
-	const struct memployer *me;
-	struct quota_result q;
-	struct employer e;
-	struct perr pe;
-	char date[DATE_LEN + 1], why[WHY_MAX];
-	const char *id = NULL;
-	int64_t day, late = 0;
-	json_t *o;
+/* ---- placements --------------------------------------------------------- */
 
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "id", true, false, &id, &pe) == -1 ||
-	    param_date(params, "date", &day, date, &pe) == -1 ||
-	    pv_int(params, "", "late_days", false, 0, QUOTA_LATE_DAYS_MAX,
-	    &late, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if ((me = matcher_employer(server.matcher, id)) == NULL ||
-	    me->name == NULL) {
-		req_error(r, RPC_NOT_FOUND, "employer not found",
-		    json_pack("{s:s}", "field", "id"));
-		return;
-	}
-	if (mirror_quota(me, day, late, &q, why) == -1) {
-		/* the stored record lacks what the quota needs */
-		req_error(r, RPC_INVALID_PARAMS, "the employer's record cannot "
-		    "give a quota", json_pack("{s:s, s:s}", "field", "id",
-		    "reason", why));
-		return;
-	}
-	matcher_employer_record(me, &e);
-	if ((o = employer_head(&e)) == NULL || quota_into(o, &q) == -1) {
-		json_decref(o);
-		req_reply(r, NULL);
-		return;
-	}
-	json_object_set_new(o, "date", json_string(date));
-	req_result(r, o);
+static const char *
+code_or_null(int town)
+{
+	return town >= 0 ? server.towns.v[town].code : NULL;
 }
 
-/* ---- employer.list ------------------------------------------------------ */
-
-struct erow {
-	const struct memployer	*me;
-	bool			 known;	/* q holds a quota */
-	struct quota_result	 q;
-};
-
-struct elist {
-	struct erow	*v;
-	size_t		 n, cap;
-	bool		 oom;
-	bool		 below;		/* below the quota only */
-	int		 type, town;	/* -1: any */
-	int64_t		 day;
-};
-
-static void
-elist_add(const struct memployer *me, void *arg)
+json_t *
+plan_placement_doc(const char *seeker_id, const struct seeker *s,
+    const char *employer_id, const char *job_id, const struct job *job,
+    int64_t day)
 {
-	struct elist *l = arg;
-	struct erow row;
-	char why[WHY_MAX];
+	const struct memployer *me = matcher_employer(server.matcher,
+	    employer_id);
+	char date[DATE_LEN + 1];
 
-	if ((l->type >= 0 && me->type != l->type) ||
-	    (l->town >= 0 && me->town != l->town))
-		return;
-	memset(&row, 0, sizeof(row));
-	row.me = me;
-	row.known = mirror_quota(me, l->day, 0, &row.q, why) == 0;
-	if (l->below && !(row.known && row.q.below_quota))
-		return;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? 2 * l->cap : 64;
-		struct erow *nv = realloc(l->v, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			l->oom = true;
-			return;
-		}
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = row;
-}
-
-/* Largest shortfall first, then by id. */
-static int
-by_shortfall(const void *a, const void *b)
-{
-	const struct erow *x = a, *y = b;
-
-	if (x->q.shortfall != y->q.shortfall)
-		return x->q.shortfall > y->q.shortfall ? -1 : 1;
-	return strcmp(x->me->id, y->me->id);
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-	return strcmp(((const struct erow *)a)->me->id,
-	    ((const struct erow *)b)->me->id);
-}
-
-/* employer.list {below_quota?, type?, town?, date?, limit?, cursor?}
- * (staff): from the mirror, paged by position. */
-void
-m_employer_list(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "below_quota", "type", "town",
-	    "date", "limit", "cursor", NULL };
-	struct elist l;
-	struct perr pe;
-	char date[DATE_LEN + 1], next[24];
-	int64_t limit = ELIST_LIMIT_DEF;
-	size_t from = 0;
-	json_t *rows;
-
-	memset(&l, 0, sizeof(l));
-	l.type = l.town = -1;
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_bool(params, "", "below_quota", &l.below, &pe) == -1 ||
-	    pv_enum(params, "", "type", VOCAB_EMPLOYER, &l.type, &pe) == -1 ||
-	    pv_town(params, "", "town", &server.towns, &l.town, &pe) == -1 ||
-	    param_date(params, "date", &l.day, date, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, ELIST_LIMIT_MAX, &limit,
-	    NULL, &pe) == -1 ||
-	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	matcher_each_employer(server.matcher, elist_add, &l);
-	if (l.oom || (rows = json_array()) == NULL) {
-		free(l.v);
-		req_reply(r, NULL);
-		return;
-	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), l.below ? by_shortfall : by_id);
-	for (size_t i = from; i < l.n && i < from + (size_t)limit; i++) {
-		struct employer e;
-		json_t *o;
-
-		matcher_employer_record(l.v[i].me, &e);
-		if ((o = employer_head(&e)) == NULL ||
-		    (l.v[i].known && quota_into(o, &l.v[i].q) == -1)) {
-			json_decref(o);
-			continue;
-		}
-		if (!l.v[i].known)
-			json_object_set_new(o, "below_quota", json_null());
-		json_array_append_new(rows, o);
-	}
-	snprintf(next, sizeof(next), "%zu", from + (size_t)limit);
-	req_result(r, json_pack("{s:o, s:I, s:s, s:s?}", "employers", rows,
-	    "total", (json_int_t)l.n, "date", date, "next_cursor",
-	    from + (size_t)limit < l.n ? next : NULL));
-	free(l.v);
-}
-
-/* ---- stats.plan ----------------------------------------------------------- */
-
-struct plan_ctx {
-	int64_t		 from, to;
-	char		 cursor[32];	/* the last placement's score */
-	/* placements in the period */
-	int64_t		 placed, placed_grad;
-	int64_t		 by_dis[DIS_COUNT], by_emp[EMP_COUNT], by_et[ET_COUNT];
-};
-
-/* An object of n counters named by vocabulary kind. */
-static json_t *
-counts_json(enum vocab_kind kind, const int64_t *v, int n)
-{
-	json_t *o = json_object();
-
-	for (int i = 0; o != NULL && i < n; i++)
-		json_object_set_new(o, vocab_id(kind, i), json_integer(v[i]));
-	return o;
-}
-
-static double
-share(int64_t part, int64_t whole)
-{
-	return whole > 0 ? (double)part / (double)whole : 0;
+	date_format(day, date);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
+	    "s:i, s:s, s:b}",
+	    "seeker_id", seeker_id, "employer_id", employer_id,
+	    "job_id", job_id, "date", date,
+	    "town", code_or_null(seekers_town(s)),
+	    "job_town", code_or_null(towns_pick(&server.towns, job->town,
+	    job->lat, job->lon)),
+	    "employer_type", me != NULL && me->type >= 0 ?
+	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
+	    "disability_type", vocab_id(VOCAB_DISABILITY,
+	    s->profile.disability),
+	    "grade", s->profile.grade,
+	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, job->employment),
+	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
 }
 
 /* The index in kind of doc's member key, or -1. */
@@ -353,36 +85,28 @@ member_of(json_t *doc, const char *key, enum vocab_kind kind)
 	return s != NULL ? vocab_lookup(kind, s) : -1;
 }
 
-static void
-plan_count(struct plan_ctx *pc, json_t *doc)
+void
+plan_count_placement(struct plan_placements *pp, json_t *doc)
 {
 	int i;
 
-	pc->placed++;
+	pp->placed++;
 	if (json_is_true(json_object_get(doc, "graduate")))
-		pc->placed_grad++;
+		pp->placed_grad++;
 	if ((i = member_of(doc, "disability_type", VOCAB_DISABILITY)) >= 0)
-		pc->by_dis[i]++;
+		pp->by_dis[i]++;
 	if ((i = member_of(doc, "employment_type", VOCAB_EMPLOYMENT)) >= 0)
-		pc->by_emp[i]++;
+		pp->by_emp[i]++;
 	if ((i = member_of(doc, "employer_type", VOCAB_EMPLOYER)) >= 0)
-		pc->by_et[i]++;
+		pp->by_et[i]++;
 }
 
-/* Registered seekers: the four services by the period's end, graduates,
- * training in the period. */
-struct seeker_tally {
-	int64_t		 from, to;
-	int64_t		 seekers, service[SVC_COUNT], all4;
-	int64_t		 by_status[SST_COUNT];
-	int64_t		 grads, grads_employed, grads_plan;
-	int64_t		 trained;
-};
+/* ---- the mirrors' tallies ---------------------------------------------- */
 
 static void
 tally_seeker(const struct seeker *s, void *arg)
 {
-	struct seeker_tally *t = arg;
+	struct plan_seekers *t = arg;
 	bool all = true;
 
 	t->seekers++;
@@ -406,17 +130,10 @@ tally_seeker(const struct seeker *s, void *arg)
 		}
 }
 
-/* Open postings (not expired) and their openings by employer type. */
-struct post_tally {
-	int64_t		 now;
-	int64_t		 postings[ET_COUNT], openings[ET_COUNT];
-	int64_t		 all, all_openings;
-};
-
 static void
 tally_post(const struct mjob *mj, void *arg)
 {
-	struct post_tally *t = arg;
+	struct plan_posts *t = arg;
 
 	if (mj->expires_at != 0 && mj->expires_at <= t->now)
 		return;
@@ -428,24 +145,17 @@ tally_post(const struct mjob *mj, void *arg)
 	}
 }
 
-/* Employers on the period's last day: below the quota, "at least one". */
-struct employer_tally {
-	int64_t		 day;
-	int64_t		 all, known, below, one_unmet;
-	int64_t		 by_type[ET_COUNT], below_by_type[ET_COUNT];
-};
-
 static void
 tally_employer(const struct memployer *me, void *arg)
 {
-	struct employer_tally *t = arg;
+	struct plan_employers *t = arg;
 	struct quota_result q;
-	char why[WHY_MAX];
+	char why[PLAN_WHY_MAX];
 
 	t->all++;
 	if (me->type >= 0)
 		t->by_type[me->type]++;
-	if (mirror_quota(me, t->day, 0, &q, why) == -1)
+	if (plan_quota(me, t->day, 0, &q, why) == -1)
 		return;
 	t->known++;
 	if (q.below_quota) {
@@ -456,156 +166,15 @@ tally_employer(const struct memployer *me, void *arg)
 	t->one_unmet += q.one_rule_applies && !q.one_rule_met;
 }
 
-/* The answer, once every placement of the period is counted. */
-static json_t *
-plan_json(const struct plan_ctx *pc)
-{
-	const struct plan_targets *tg = &server.cfg.plan;
-	struct seeker_tally st;
-	struct post_tally pt;
-	struct employer_tally et;
-	json_t *svc, *posts, *emps;
-	char from[DATE_LEN + 1], to[DATE_LEN + 1];
-	double grad_rate, target_rate = (double)tg->graduate_rate / QUOTA_PPM;
-
-	memset(&st, 0, sizeof(st));
-	st.from = pc->from;
-	st.to = pc->to;
-	seekers_each(tally_seeker, &st);
-	memset(&pt, 0, sizeof(pt));
-	pt.now = (int64_t)time(NULL);
-	matcher_each_job(server.matcher, tally_post, &pt);
-	memset(&et, 0, sizeof(et));
-	et.day = pc->to;
-	matcher_each_employer(server.matcher, tally_employer, &et);
-
-	svc = json_pack("{s:I, s:{s:I, s:f}}", "seekers", (json_int_t)st.seekers,
-	    "all_four", "count", (json_int_t)st.all4, "coverage",
-	    share(st.all4, st.seekers));
-	for (int i = 0; svc != NULL && i < SVC_COUNT; i++)
-		json_object_set_new(svc, codec_service_name(i),
-		    json_pack("{s:I, s:f}", "count", (json_int_t)st.service[i],
-		    "coverage", share(st.service[i], st.seekers)));
-	posts = json_pack("{s:I, s:I, s:{}}", "postings", (json_int_t)pt.all,
-	    "openings", (json_int_t)pt.all_openings, "by_employer_type");
-	for (int i = 0; posts != NULL && i < ET_COUNT; i++)
-		json_object_set_new(json_object_get(posts, "by_employer_type"),
-		    vocab_id(VOCAB_EMPLOYER, i), json_pack("{s:I, s:I}",
-		    "postings", (json_int_t)pt.postings[i], "openings",
-		    (json_int_t)pt.openings[i]));
-	emps = json_pack("{s:I, s:I, s:I, s:I, s:{}}", "registered",
-	    (json_int_t)et.all, "with_figures", (json_int_t)et.known,
-	    "below_quota", (json_int_t)et.below, "at_least_one_unmet",
-	    (json_int_t)et.one_unmet, "by_type");
-	for (int i = 0; emps != NULL && i < ET_COUNT; i++)
-		json_object_set_new(json_object_get(emps, "by_type"),
-		    vocab_id(VOCAB_EMPLOYER, i), json_pack("{s:I, s:I}",
-		    "employers", (json_int_t)et.by_type[i], "below_quota",
-		    (json_int_t)et.below_by_type[i]));
-	if (svc == NULL || posts == NULL || emps == NULL) {
-		json_decref(svc);
-		json_decref(posts);
-		json_decref(emps);
-		return NULL;
-	}
-	date_format(pc->from, from);
-	date_format(pc->to, to);
-	grad_rate = share(st.grads_employed, st.grads);
-	return json_pack("{s:s, s:s, "
-	    "s:{s:I, s:I, s:f, s:b, s:I, s:o, s:o, s:o}, "
-	    "s:{s:I, s:I, s:I, s:f, s:f, s:b}, "
-	    "s:{s:I, s:I, s:f, s:b}, "
-	    "s:{s:I, s:I, s:I}, "
-	    "s:o, s:o, s:o}",
-	    "from", from, "to", to,
-	    "employment",
-	    "placements", (json_int_t)pc->placed,
-	    "target", (json_int_t)tg->jobs,
-	    "progress", share(pc->placed, tg->jobs),
-	    "met", pc->placed >= tg->jobs,
-	    "graduates", (json_int_t)pc->placed_grad,
-	    "by_disability_type", counts_json(VOCAB_DISABILITY, pc->by_dis,
-	    DIS_COUNT),
-	    "by_employment_type", counts_json(VOCAB_EMPLOYMENT, pc->by_emp,
-	    EMP_COUNT),
-	    "by_employer_type", counts_json(VOCAB_EMPLOYER, pc->by_et,
-	    ET_COUNT),
-	    "graduates",
-	    "registered", (json_int_t)st.grads,
-	    "employed", (json_int_t)st.grads_employed,
-	    "with_plan", (json_int_t)st.grads_plan,
-	    "rate", grad_rate,
-	    "target_rate", target_rate,
-	    "met", st.grads > 0 && st.grads_employed * QUOTA_PPM >=
-	    (int64_t)tg->graduate_rate * st.grads,
-	    "training",
-	    "trained", (json_int_t)st.trained,
-	    "target", (json_int_t)tg->trained,
-	    "progress", share(st.trained, tg->trained),
-	    "met", st.trained >= tg->trained,
-	    "seekers",
-	    "seeking", (json_int_t)st.by_status[SST_SEEKING],
-	    "employed", (json_int_t)st.by_status[SST_EMPLOYED],
-	    "not_seeking", (json_int_t)st.by_status[SST_NOT_SEEKING],
-	    "services", svc, "posts", posts, "employers", emps);
-}
-
-static void
-plan_chunk(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct plan_ctx *pc = r->ctx;
-
-	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "placement");
-		return;
-	}
-	for (size_t i = 0; i < res->nrecs; i++) {
-		json_t *o = json_loadb(res->recs[i].doc, res->recs[i].doclen,
-		    0, NULL);
-		if (o != NULL && json_is_object(o))
-			plan_count(pc, o);
-		json_decref(o);
-	}
-	if (res->next_cursor != NULL) {
-		snprintf(pc->cursor, sizeof(pc->cursor), "%s",
-		    res->next_cursor);
-		store_list_placements(server.store, pc->from, pc->to,
-		    pc->cursor, PLAN_CHUNK, plan_chunk, r);
-		return;
-	}
-	req_result(r, plan_json(pc));
-}
-
-/* stats.plan {from?, to?} (staff): the placements of the period read
- * from Redis a chunk at a time (plan_chunk), then the mirrors' counts. */
 void
-m_stats_plan(struct req *r, json_t *params)
+plan_tally(int64_t from, int64_t to, struct plan_tally *t)
 {
-	static const char *const keys[] = { "from", "to", NULL };
-	struct plan_ctx *pc;
-	struct perr pe;
-	char date[DATE_LEN + 1];
-
-	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	r->ctx = pc;
-	r->ctx_free = free;
-	/* by default, to today from 1 January of to's year */
-	pc->to = today(date);
-	pc->from = -1;
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if (pc->from < 0) {
-		date_format(pc->to, date);
-		memcpy(date + 4, "-01-01", 7);
-		(void)date_parse(date, &pc->from);
-	}
-	store_list_placements(server.store, pc->from, pc->to, NULL,
-	    PLAN_CHUNK, plan_chunk, r);
+	memset(t, 0, sizeof(*t));
+	t->seekers.from = from;
+	t->seekers.to = to;
+	seekers_each(tally_seeker, &t->seekers);
+	t->posts.now = (int64_t)time(NULL);
+	matcher_each_job(server.matcher, tally_post, &t->posts);
+	t->employers.day = to;
+	matcher_each_employer(server.matcher, tally_employer, &t->employers);
 }

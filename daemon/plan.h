@@ -1,30 +1,89 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * plan.h - the county plan's numbers: where employers stand against the
- * disability employment quota (employer.quota, employer.list), hires
- * (placement.record, placement.list) and the plan's progress (stats.plan).
- * Staff only; the quota's formula is matcher/quota.c's (docs/quota.md).
+ * plan.h - the county plan's figures, from the daemon's mirrors: where an
+ * employer stands against the disability employment quota (the formula is
+ * matcher/quota.c's, docs/quota.md), what a placement records and how the
+ * placements of a period are counted, and the tallies of seekers, postings
+ * and employers that stats.plan reports. The methods that show them
+ * (employer.quota, employer.list, placement.*, stats.plan) are in
+ * methods/.
  */
 #ifndef JM_PLAN_H
 #define JM_PLAN_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
-struct perr;
-struct req;
+#include "matcher/date.h"
+#include "matcher/matcher.h"
+#include "matcher/model.h"
+#include "matcher/quota.h"
+#include "matcher/vocab.h"
 
-void	m_employer_quota(struct req *r, json_t *params);
-void	m_employer_list(struct req *r, json_t *params);
+#define PLAN_WHY_MAX	200	/* a quota refused, in words */
+
+/* Today in the county's local time, as a day number and as YYYY-MM-DD. */
+int64_t	plan_today(char date[DATE_LEN + 1]);
+
 /*
- * The optional period params from and to (YYYY-MM-DD) into *from and *to,
- * left alone when absent; from after to is refused. 0, or -1 with e set.
+ * Where the mirror's employer me stands on day, late days late: 0 with q
+ * filled, or -1 with the reason in why (its record lacks a figure).
  */
-int	plan_period(json_t *params, int64_t *from, int64_t *to,
-	    struct perr *e);
+int	plan_quota(const struct memployer *me, int64_t day, int64_t late,
+	    struct quota_result *q, char why[PLAN_WHY_MAX]);
 
-void	m_placement_record(struct req *r, json_t *params);
-void	m_placement_list(struct req *r, json_t *params);
-void	m_stats_plan(struct req *r, json_t *params);
+/*
+ * What the plan counts of a hire of the seeker s (id seeker_id, as read
+ * before it is marked employed) by posting job_id (job, as read) of
+ * employer_id on day, kept with it: no name, no skills, no needs. The
+ * store adds its id. NULL when out of memory.
+ */
+json_t	*plan_placement_doc(const char *seeker_id, const struct seeker *s,
+	    const char *employer_id, const char *job_id,
+	    const struct job *job, int64_t day);
+
+/* The placements of a period, counted one stored document at a time. */
+struct plan_placements {
+	int64_t		 placed, placed_grad;
+	int64_t		 by_dis[DIS_COUNT], by_emp[EMP_COUNT], by_et[ET_COUNT];
+};
+
+void	plan_count_placement(struct plan_placements *pp, json_t *doc);
+
+/* Registered seekers: the four services by the period's end, graduates,
+ * training in the period. */
+struct plan_seekers {
+	int64_t		 from, to;
+	int64_t		 seekers, service[SVC_COUNT], all4;
+	int64_t		 by_status[SST_COUNT];
+	int64_t		 grads, grads_employed, grads_plan;
+	int64_t		 trained;
+};
+
+/* Open postings (not expired) and their openings by employer type. */
+struct plan_posts {
+	int64_t		 now;
+	int64_t		 postings[ET_COUNT], openings[ET_COUNT];
+	int64_t		 all, all_openings;
+};
+
+/* Employers on the period's last day: below the quota, "at least one". */
+struct plan_employers {
+	int64_t		 day;
+	int64_t		 all, known, below, one_unmet;
+	int64_t		 by_type[ET_COUNT], below_by_type[ET_COUNT];
+};
+
+struct plan_tally {
+	struct plan_seekers	 seekers;
+	struct plan_posts	 posts;
+	struct plan_employers	 employers;
+};
+
+/* The mirrors' figures for the period from .. to (day numbers), the
+ * postings as they are now. */
+void	plan_tally(int64_t from, int64_t to, struct plan_tally *t);
 
 #endif

@@ -24,27 +24,18 @@
 
 #include <event2/event.h>
 
-#include "daemon/conn.h"
 #include "daemon/log.h"
-#include "daemon/methods.h"
-#include "daemon/mirror.h"
 #include "daemon/rules_default.h"
 #include "daemon/ruleset.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "proto/codec.h"
-#include "proto/rpc.h"
 
 #define FILE_MAX	(4 * 1024 * 1024)
 
 
-/*
- * Decodes and compiles a rule set document. Returns the rule set, or NULL
- * with a message and the error's data ({rule?, field, offset?, reason}) in
- * *data (owned by the caller).
- */
-static struct rules *
-compile_doc(json_t *doc, char *msg, size_t msglen, json_t **data)
+struct rules *
+ruleset_compile(json_t *doc, char *msg, size_t msglen, json_t **data)
 {
 	struct rules_spec spec;
 	struct rules_error re;
@@ -88,7 +79,7 @@ compile_text(const char *text, size_t len, char *msg, size_t msglen,
 		*data = NULL;
 		return NULL;
 	}
-	r = compile_doc(doc, msg, msglen, data);
+	r = ruleset_compile(doc, msg, msglen, data);
 	json_decref(doc);
 	return r;
 }
@@ -173,18 +164,26 @@ ruleset_load_file(struct rules **out, char **doc, char *err, size_t errlen)
 }
 
 /*
- * Makes r (with its document) the rule set every match uses from now, or
- * frees it. Returns 0; -1 out of memory, -2 when evaluating its patterns
- * on the mirror's postings took longer than regex_install_ms: the rules in
- * use stay, and version is not tried again.
- *
+ * Drops the mirror being loaded (server.loading), which then takes nothing
+ * more, and has the store load a new one once this load ends; why is
+ * logged. Matches go on from the mirror in use meanwhile.
+ */
+static void
+load_again(const char *why)
+{
+	matcher_free(server.loading);
+	server.loading = NULL;
+	store_reload(server.store, why);
+}
+
+/*
  * The mirror in use decides. A mirror being loaded that cannot take r in
  * time is dropped and loaded again (with r): it cannot keep the rules
  * about to be freed, and putting them back into the mirror in use would
  * be timed too, and could fail the same way.
  */
-static int
-install(struct rules *r, const char *doc, int64_t version)
+int
+ruleset_install(struct rules *r, const char *doc, int64_t version)
 {
 	char *copy = strdup(doc);
 	int rc = copy == NULL ? -1 : 0;
@@ -205,7 +204,7 @@ install(struct rules *r, const char *doc, int64_t version)
 	}
 	if (server.loading != NULL &&
 	    matcher_set_rules(server.loading, r) != 0)
-		mirror_load_again("the rules could not be installed in the "
+		load_again("the rules could not be installed in the "
 		    "mirror being loaded in time");
 	/* Counters of pattern runs outlive the rule set that made them. */
 	server.regex_past.matches += rules_stats_of(server.rules)->matches;
@@ -239,7 +238,7 @@ seeded(const struct store_res *res, void *arg)
 	if (res->status == STORE_OK &&
 	    (r = compile_text(doc, strlen(doc), msg, sizeof(msg), &data)) !=
 	    NULL)
-		(void)install(r, doc, res->version);
+		(void)ruleset_install(r, doc, res->version);
 	else if (res->status != STORE_OK && res->status != STORE_CONFLICT)
 		log_warnx("rules: cannot store the rules file in Redis");
 	free(doc);
@@ -293,7 +292,7 @@ polled_apply(const struct store_res *res)
 		json_decref(data);
 		return;
 	}
-	(void)install(r, rec->doc, rec->version);
+	(void)ruleset_install(r, rec->doc, rec->version);
 }
 
 static void
@@ -368,7 +367,7 @@ hup_stored(const struct store_res *res, void *arg)
 	}
 	free(server.rules_file_doc);
 	server.rules_file_doc = hc->doc;
-	(void)install(hc->r, hc->doc, res->version);
+	(void)ruleset_install(hc->r, hc->doc, res->version);
 	free(hc);
 }
 
@@ -400,7 +399,7 @@ ruleset_reload_file(void)
 		/* This daemon alone; Redis's version wins when it is back. */
 		int64_t refused = server.rules_refused;
 
-		if (install(r, doc, rules_version(server.rules)) == 0) {
+		if (ruleset_install(r, doc, rules_version(server.rules)) == 0) {
 			server.rules_local_only = true;
 			log_warnx("SIGHUP: Redis unavailable: %s in use here "
 			    "only", server.cfg.rules_file);
@@ -419,344 +418,4 @@ ruleset_reload_file(void)
 	hc->doc = doc;
 	store_rules_set(server.store, doc, rules_version(server.rules),
 	    hup_stored, hc);
-}
-
-/* ---- methods ----------------------------------------------------------- */
-
-static json_t *
-doc_json(const char *doc, size_t len)
-{
-	json_t *o = json_loadb(doc, len, 0, NULL);
-
-	return o != NULL ? o : json_object();
-}
-
-void
-m_rules_get(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { NULL };
-	struct perr pe;
-
-	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	req_result(r, json_pack("{s:o, s:I}", "rules",
-	    doc_json(server.rules_doc, strlen(server.rules_doc)), "version",
-	    (json_int_t)rules_version(server.rules)));
-}
-
-void
-m_rules_validate(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "rules", NULL };
-	struct rules *compiled;
-	struct perr pe;
-	char msg[512];
-	json_t *data, *doc;
-
-	if (pv_object(params, "", keys, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if ((doc = json_object_get(params, "rules")) == NULL) {
-		pv_fail(&pe, "", "rules", "is required");
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if ((compiled = compile_doc(doc, msg, sizeof(msg), &data)) != NULL) {
-		rules_free(compiled);
-		req_result(r, json_pack("{s:b, s:[]}", "ok", 1, "errors"));
-		return;
-	}
-	if (data != NULL)
-		json_object_set_new(data, "message", json_string(msg));
-	req_result(r, json_pack("{s:b, s:[o*]}", "ok", 0, "errors", data));
-}
-
-struct set_ctx {
-	struct rules	*compiled;
-	char		*doc;
-	int64_t		 restored;	/* rollback: the version restored */
-};
-
-static void
-set_ctx_free(void *p)
-{
-	struct set_ctx *sc = p;
-
-	rules_free(sc->compiled);
-	free(sc->doc);
-	free(sc);
-}
-
-static void
-set_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct set_ctx *sc = r->ctx;
-	int64_t in_use = rules_version(server.rules);
-	char msg[512];
-	json_t *out;
-	int rc;
-
-	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
-		return;
-	}
-	rc = install(sc->compiled, sc->doc, res->version);
-	sc->compiled = NULL;
-	if (rc != 0) {
-		/*
-		 * Stored, and so what every daemon follows, but not in use
-		 * here: postings that came in since the try can make the
-		 * install run out of time. Say both, never a plain {version}.
-		 */
-		snprintf(msg, sizeof(msg), "stored as version %lld, but not "
-		    "installed on this daemon, which keeps version %lld: %s",
-		    (long long)res->version, (long long)in_use, rc == -2 ?
-		    "evaluating its patterns on the open postings took longer "
-		    "than regex_install_ms" : "out of memory");
-		out = json_pack("{s:b, s:I, s:I}", "applied", 1, "version",
-		    (json_int_t)res->version, "in_use", (json_int_t)in_use);
-		if (out != NULL && rc == -2) {
-			json_object_set_new(out, "field", json_string("rules"));
-			json_object_set_new(out, "reason",
-			    json_string("too costly on the postings"));
-		}
-		req_error(r, rc == -2 ? RPC_RULE_ERROR : RPC_INTERNAL_ERROR,
-		    msg, out);
-		return;
-	}
-	out = json_pack("{s:I}", "version", (json_int_t)res->version);
-	if (out != NULL && sc->restored > 0)
-		json_object_set_new(out, "restored",
-		    json_integer(sc->restored));
-	req_result(r, out);
-}
-
-/* Validates doc for rules.set / rules.rollback; answers -32006 if bad. */
-static struct set_ctx *
-prepare_set(struct req *r, json_t *doc)
-{
-	struct set_ctx *sc;
-	char msg[512];
-	json_t *data;
-
-	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
-		req_reply(r, NULL);
-		return NULL;
-	}
-	r->ctx = sc;
-	r->ctx_free = set_ctx_free;
-	if ((sc->compiled = compile_doc(doc, msg, sizeof(msg), &data)) ==
-	    NULL) {
-		req_error(r, RPC_RULE_ERROR, msg, data);
-		return NULL;
-	}
-	/* What the probes did not catch, the postings themselves may. */
-	if (matcher_try_rules(server.matcher, sc->compiled) == -1) {
-		snprintf(msg, sizeof(msg), "invalid rule set: too costly: "
-		    "evaluating its patterns on the %zu open postings takes "
-		    "longer than regex_install_ms (%u ms)",
-		    matcher_njobs(server.matcher),
-		    server.cfg.regex.install_ms);
-		req_error(r, RPC_RULE_ERROR, msg, json_pack("{s:s, s:s}",
-		    "field", "rules", "reason", "too costly on the postings"));
-		return NULL;
-	}
-	if ((sc->doc = json_dumps(doc, JSON_COMPACT)) == NULL) {
-		req_reply(r, NULL);
-		return NULL;
-	}
-	return sc;
-}
-
-void
-m_rules_set(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "rules", "expected_version", NULL };
-	struct set_ctx *sc;
-	struct perr pe;
-	int64_t expected = -1;
-	json_t *doc;
-
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "expected_version", true, 0, VERSION_MAX,
-	    &expected, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if ((doc = json_object_get(params, "rules")) == NULL) {
-		pv_fail(&pe, "", "rules", "is required");
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	if ((sc = prepare_set(r, doc)) != NULL)
-		store_rules_set(server.store, sc->doc, expected, set_done, r);
-}
-
-static json_t *
-history_entry(const struct store_rec *rec)
-{
-	return json_pack("{s:I, s:I, s:o}", "version", (json_int_t)rec->version,
-	    "updated_at", (json_int_t)rec->updated_at, "rules",
-	    doc_json(rec->doc, rec->doclen));
-}
-
-static void
-history_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	json_t *list;
-
-	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
-		return;
-	}
-	if ((list = json_array()) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	for (size_t i = 0; i < res->nrecs; i++)
-		json_array_append_new(list, history_entry(&res->recs[i]));
-	req_result(r, json_pack("{s:o, s:I}", "versions", list, "current",
-	    (json_int_t)rules_version(server.rules)));
-}
-
-void
-m_rules_history(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "limit", NULL };
-	struct perr pe;
-	int64_t limit = 20;
-
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, STORE_HISTORY_MAX, &limit,
-	    NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	store_rules_history(server.store, (size_t)limit, 0, history_done, r);
-}
-
-struct rollback_ctx {
-	int64_t		 version, expected;
-};
-
-static void
-rollback_found(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct rollback_ctx rc = *(struct rollback_ctx *)r->ctx;
-	struct set_ctx *sc;
-	json_t *doc;
-
-	if (res->status == STORE_OK && res->nrecs == 0) {
-		req_error(r, RPC_NOT_FOUND, "no such rule set version in the "
-		    "history", NULL);
-		return;
-	}
-	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "rule set version");
-		return;
-	}
-	free(r->ctx);
-	r->ctx = NULL;
-	r->ctx_free = NULL;
-	doc = json_loadb(res->recs[0].doc, res->recs[0].doclen, 0, NULL);
-	if (doc == NULL) {
-		req_error(r, RPC_RULE_ERROR, "the stored version is not JSON",
-		    NULL);
-		return;
-	}
-	sc = prepare_set(r, doc);
-	json_decref(doc);
-	if (sc == NULL)
-		return;
-	sc->restored = rc.version;
-	store_rules_set(server.store, sc->doc, rc.expected, set_done, r);
-}
-
-void
-m_rules_rollback(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "version", "expected_version",
-	    NULL };
-	struct rollback_ctx *rc;
-	struct perr pe;
-
-	if ((rc = calloc(1, sizeof(*rc))) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	rc->expected = -1;
-	r->ctx = rc;
-	r->ctx_free = free;
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_int(params, "", "version", true, 1, VERSION_MAX, &rc->version,
-	    NULL, &pe) == -1 ||
-	    pv_int(params, "", "expected_version", false, 0, VERSION_MAX,
-	    &rc->expected, NULL, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	store_rules_history(server.store, 1, rc->version, rollback_found, r);
-}
-
-void
-m_rules_explain(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "profile", "job_id",
-	    "employer_id", "filters", NULL };
-	struct match_params mp;
-	struct match_query q;
-	struct match_explain *x;
-	const char *id = NULL, *emp = NULL;
-	struct perr pe;
-	json_t *mparams, *out;
-
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "job_id", true, true, &id, &pe) == -1 ||
-	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1) {
-		methods_reply_perr(r, &pe);
-		return;
-	}
-	/* The profile and filters, checked exactly as match checks them. */
-	mparams = json_pack("{s:O?, s:O?}", "profile",
-	    json_object_get(params, "profile"), "filters",
-	    json_object_get(params, "filters"));
-	codec_match_init(&mp);
-	if (mparams == NULL ||
-	    codec_match_decode(mparams, &server.towns, &mp, &pe) == -1) {
-		json_decref(mparams);
-		codec_match_clear(&mp);
-		if (mparams == NULL)
-			req_reply(r, NULL);
-		else
-			methods_reply_perr(r, &pe);
-		return;
-	}
-	json_decref(mparams);
-	memset(&q, 0, sizeof(q));
-	q.profile = &mp.profile;
-	q.filters = &mp.filters;
-	q.limit = 1;
-	q.now = (int64_t)time(NULL);
-	q.regex_budget = server.cfg.regex.budget;
-	if ((x = malloc(sizeof(*x))) == NULL) {
-		codec_match_clear(&mp);
-		req_reply(r, NULL);
-		return;
-	}
-	matcher_explain(server.matcher, &q, emp, id, x);
-	codec_match_clear(&mp);
-	if (x->job == NULL) {
-		free(x);
-		req_error(r, RPC_NOT_FOUND, "no such open job", NULL);
-		return;
-	}
-	out = codec_explain(x, &server.towns, server.rules);
-	free(x);
-	req_result(r, out);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * seekers.h - registered job seekers (staff only): the methods seeker.put,
- * seeker.get, seeker.delete and job.candidates, and the daemon's mirror of
- * the seekers that match {seeker_id} and job.candidates read.
+ * seekers.h - the daemon's mirror of registered job seekers, which match
+ * {seeker_id}, job.candidates, seeker.list and stats.plan read (their
+ * methods are in methods/).
  *
  * A seeker's record is personal data. Redis holds it (the system of record)
  * and the mirror a decoded copy; it is never logged (method names and ids
@@ -14,13 +14,11 @@
 #define JM_SEEKERS_H
 
 #include <stdbool.h>
-
-#include <jansson.h>
+#include <stddef.h>
 
 #include "daemon/store.h"
 #include "matcher/model.h"
 
-struct req;
 struct seekers;		/* a mirror: id -> struct seeker */
 
 /* Frees a mirror and every seeker in it; NULL is fine. */
@@ -48,19 +46,14 @@ void	seekers_load_end(bool complete);
  * it holds nothing (deleted). Goes to both mirrors. */
 void	seekers_apply(const char *id, const struct store_rec *rec);
 
-/* The methods' handlers; the method table lets staff only call them. */
-void	m_seeker_put(struct req *r, json_t *params);
-void	m_seeker_get(struct req *r, json_t *params);
-void	m_seeker_delete(struct req *r, json_t *params);
-void	m_job_candidates(struct req *r, json_t *params);
-void	m_seeker_list(struct req *r, json_t *params);
-
 /* Calls fn for every registered seeker of the mirror, in no order. */
 void	seekers_each(void (*fn)(const struct seeker *s, void *arg),
 	    void *arg);
 
 /* Puts a copy of s, written to the store, into the mirrors. */
 void	seekers_put(const struct seeker *s);
+/* Removes seeker id, deleted from the store, from the mirrors. */
+void	seekers_remove(const char *id);
 
 /* The town of a registered seeker: the one given, else the nearest. */
 int	seekers_town(const struct seeker *s);

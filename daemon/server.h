@@ -20,6 +20,7 @@
 #include "matcher/towns.h"
 
 struct conn;
+struct conn_lines;
 struct http;
 struct metrics;
 struct seekers;
@@ -54,6 +55,8 @@ struct server {
 	struct evconnlistener	*tcp, *unix_lis, *tls;
 	bool			 passed_sockets;	/* socket activation */
 	struct ssl_ctx_st	*tls_ctx;	/* with listen_tls */
+	const struct conn_lines	*lines;		/* where connections' lines
+						   go (conn_listen) */
 	struct conn_list	 conns;		/* open or draining */
 	struct conn_list	 closed;	/* to free from the loop */
 	struct event		*reaper;

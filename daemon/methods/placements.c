@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * placements.c - see plan.h: placement.record and placement.list.
+ * placements.c - placement.record and placement.list (staff only): hires,
+ * stored with what the plan counts of them (daemon/plan.h).
  *
  * A hire is read, then written: the posting and the seeker are read from
  * Redis (not the mirror, which may lag another daemon's writes), their new
@@ -20,18 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/conn.h"
-#include "daemon/log.h"
-#include "daemon/methods.h"
+#include "daemon/methods/methods.h"
 #include "daemon/mirror.h"
 #include "daemon/plan.h"
+#include "daemon/req.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
 #include "matcher/date.h"
-#include "matcher/matcher.h"
 #include "matcher/strmap.h"
-#include "matcher/towns.h"
 #include "matcher/vocab.h"
 #include "proto/codec.h"
 #include "proto/params.h"
@@ -162,39 +160,6 @@ place_ctx_free(void *p)
 	free(pc);
 }
 
-static const char *
-code_or_null(int town)
-{
-	return town >= 0 ? server.towns.v[town].code : NULL;
-}
-
-/* What the plan counts of a hire, kept with it: no name, no skills, no
- * needs. The store adds its id. */
-static json_t *
-placement_json(const struct place_ctx *pc)
-{
-	const struct seeker *s = &pc->seeker;
-	const struct memployer *me = matcher_employer(server.matcher,
-	    pc->employer_id);
-	char date[DATE_LEN + 1];
-
-	date_format(pc->day, date);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
-	    "s:i, s:s, s:b}",
-	    "seeker_id", pc->seeker_id, "employer_id", pc->employer_id,
-	    "job_id", pc->job_id, "date", date,
-	    "town", code_or_null(seekers_town(s)),
-	    "job_town", code_or_null(towns_pick(&server.towns, pc->job.town,
-	    pc->job.lat, pc->job.lon)),
-	    "employer_type", me != NULL && me->type >= 0 ?
-	    vocab_id(VOCAB_EMPLOYER, me->type) : NULL,
-	    "disability_type", vocab_id(VOCAB_DISABILITY,
-	    s->profile.disability),
-	    "grade", s->profile.grade,
-	    "employment_type", vocab_id(VOCAB_EMPLOYMENT, pc->job.employment),
-	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
-}
-
 /* Decodes a stored record into j or s; -1 when it does not validate. */
 static int
 decode_rec(const struct store_rec *rec, struct job *j, struct seeker *s)
@@ -239,7 +204,7 @@ placement_reread(const struct store_res *res, void *arg)
 	place_finish(pc, res->status);
 	if (res->status != STORE_OK ||
 	    decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	place_answer(r, pc->id, false, res->recs[0].closed,
@@ -286,7 +251,7 @@ placement_done(const struct store_res *res, void *arg)
 		    (json_int_t)res->version));
 		return;
 	default:
-		methods_reply_store(r, res, "job");
+		req_error_store(r, res, "job");
 		return;
 	}
 	/* this daemon's mirrors before the answer leaves (the change stream
@@ -317,7 +282,7 @@ placement_seeker_read(const struct store_res *res, void *arg)
 			req_error(r, RPC_NOT_FOUND, "seeker not found",
 			    json_pack("{s:s}", "field", "seeker_id"));
 		else
-			methods_reply_store(r, res, "seeker");
+			req_error_store(r, res, "seeker");
 		return;
 	}
 	if (decode_rec(&res->recs[0], NULL, &pc->seeker) == -1) {
@@ -335,7 +300,8 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	}
 	/* the facts of the hire are the seeker's as read, before it is
 	 * marked employed */
-	ptext = dump(placement_json(pc));
+	ptext = dump(plan_placement_doc(pc->seeker_id, &pc->seeker,
+	    pc->employer_id, pc->job_id, &pc->job, pc->day));
 	pc->seeker.status = SST_EMPLOYED;
 	pc->seeker.employed_since = pc->day;
 	stext = dump(codec_seeker_encode(&pc->seeker, &server.towns));
@@ -380,7 +346,7 @@ placement_job_read(const struct store_res *res, void *arg)
 			req_error(r, RPC_NOT_FOUND, "job not found",
 			    json_pack("{s:s}", "field", "job_id"));
 		else
-			methods_reply_store(r, res, "job");
+			req_error_store(r, res, "job");
 		return;
 	}
 	if (decode_rec(&res->recs[0], &pc->job, NULL) == -1) {
@@ -420,7 +386,7 @@ m_placement_record(struct req *r, json_t *params)
 	    pv_id(params, "", "job_id", true, true, &jid, &pe) == -1 ||
 	    pv_id(params, "", "employer_id", true, false, &emp, &pe) == -1 ||
 	    pv_date(params, "", "date", true, &day, &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	date_format(day, date);
@@ -494,7 +460,7 @@ plist_done(const struct store_res *res, void *arg)
 	json_t *rows;
 
 	if (res->status != STORE_OK) {
-		methods_reply_store(r, res, "placement");
+		req_error_store(r, res, "placement");
 		return;
 	}
 	if ((rows = json_array()) == NULL) {
@@ -571,7 +537,7 @@ m_placement_list(struct req *r, json_t *params)
 	    NULL, &pe) == -1 ||
 	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
 	    &pe) == -1) {
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	/* the cursor is the last score given: digits, of a number the
@@ -580,7 +546,7 @@ m_placement_list(struct req *r, json_t *params)
 	    strspn(cursor, "0123456789") != strlen(cursor) ||
 	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
 		pv_fail(&pe, "", "cursor", "not a cursor of this method");
-		methods_reply_perr(r, &pe);
+		req_error_params(r, &pe);
 		return;
 	}
 	store_list_placements(server.store, from, to, cursor, (size_t)limit,

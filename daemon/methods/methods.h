@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
+/*
+ * methods.h - the handlers of the JSON-RPC methods, one file per subject.
+ * The dispatcher (dispatch.c) alone calls them, through its method table,
+ * once the caller's role may call the method, its params are an object
+ * and, for a method that reads the mirror, the mirror has been loaded; it
+ * serves hello, ping and vocab itself. A handler checks its params with
+ * proto/params.h and proto/codec.h, reads the mirrors or goes through the
+ * store, and answers its request exactly once (req.h), now or from the
+ * store's callback.
+ */
+#ifndef JM_METHODS_H
+#define JM_METHODS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct perr;
+struct req;
+
+typedef void method_fn(struct req *r, json_t *params);
+
+/* jobs.c: employers and postings, through the store. */
+method_fn	m_employer_put, m_employer_get, m_job_post, m_job_get,
+		m_job_close, m_job_list;
+/* The most postings a job.list page gives (its answer's reservation). */
+#define JOB_LIST_LIMIT_MAX	100
+
+/* match.c: match and job.candidates, from the mirrors. */
+method_fn	m_match, m_job_candidates;
+
+/* seekers.c: registered seekers, through the store and their mirror. */
+method_fn	m_seeker_put, m_seeker_get, m_seeker_delete, m_seeker_list;
+
+/* rules.c: the rule set. */
+method_fn	m_rules_get, m_rules_set, m_rules_validate, m_rules_explain,
+		m_rules_history, m_rules_rollback;
+
+/* stats.c: stats. */
+method_fn	m_stats;
+
+/* plan.c: the quota and the plan's progress. */
+method_fn	m_employer_quota, m_employer_list, m_stats_plan;
+/*
+ * The optional period params from and to (YYYY-MM-DD) into *from and *to,
+ * left alone when absent; from after to is refused. 0, or -1 with e set.
+ */
+int	plan_period(json_t *params, int64_t *from, int64_t *to,
+	    struct perr *e);
+
+/* placements.c: hires. */
+method_fn	m_placement_record, m_placement_list;
+
+#endif
