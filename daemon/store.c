@@ -22,6 +22,7 @@
  * ahead of everything else; a refusal is said once for the link, which is
  * dropped.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +47,11 @@
 #define TAIL_BATCH	500		/* entries a read of the stream takes */
 #define STREAM_ID_MAX	48
 #define OP_RESERVE	16		/* ops for when malloc fails */
+#define CMD_ARGS_MAX	24		/* arguments of one command, at most
+					   (a placement's script has 16) */
+
+/* The number of arguments in a command's argv array. */
+#define NARGS(argv)	((int)(sizeof(argv) / sizeof((argv)[0])))
 
 enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
 
@@ -152,9 +158,22 @@ struct op {
 	bool		 answered;	/* cb was called (timeout) */
 	long		 offset;	/* load: position of the batch */
 	bool		 data;		/* a write of records (not rules) */
-	sds		 evalsha;	/* the EVALSHA sent, until answered */
-	const char	*script;	/* its body, for a retry with EVAL */
+	struct script_args *args;	/* an EVALSHA's, until answered */
+	enum script_id	 script;	/* which, for a retry with EVAL */
 	struct op	*next;		/* in st->late */
+};
+
+/*
+ * A script's arguments after its name, copied once when the command is
+ * built and kept until its reply: the command is formatted from them as
+ * EVALSHA and, after a NOSCRIPT, again as EVAL (argv[0] and argv[1] are
+ * filled for each).
+ */
+struct script_args {
+	int		 argc;
+	const char	*argv[CMD_ARGS_MAX];
+	size_t		 lens[CMD_ARGS_MAX];
+	char		 bytes[];	/* what argv[2..] point into */
 };
 
 /* ---- plumbing -------------------------------------------------------- */
@@ -185,8 +204,7 @@ op_free(struct op *op)
 
 	if (op->timer != NULL)
 		event_free(op->timer);
-	if (op->evalsha != NULL)
-		redisFreeSdsCommand(op->evalsha);
+	free(op->args);
 	if (op >= st->reserve && op < st->reserve + OP_RESERVE)
 		st->reserve_used &= ~(1u << (op - st->reserve));
 	else
@@ -271,12 +289,70 @@ answer_owed(evutil_socket_t fd, short ev, void *arg)
 
 static void	on_reply(redisAsyncContext *ac, void *reply, void *privdata);
 
-/* Sends a command (op->evalsha when set, else argv); one that cannot be
+/*
+ * Formats a command of argc arguments with hiredis: argv[i] is lens[i]
+ * bytes long, or NUL-terminated when lens is NULL. The command is the
+ * caller's (redisFreeSdsCommand); NULL without memory, or for more than
+ * CMD_ARGS_MAX arguments, a bug (asserted; without assertions, the
+ * command is not sent and says so).
+ */
+static sds
+cmd_format(int argc, const char **argv, const size_t *lens)
+{
+	size_t n[CMD_ARGS_MAX];
+	sds cmd;
+
+	assert(argc > 0 && argc <= CMD_ARGS_MAX);
+	if (argc <= 0 || argc > CMD_ARGS_MAX) {
+		log_warnx("redis: a command of %d arguments (%d at most) "
+		    "not sent", argc, CMD_ARGS_MAX);
+		return NULL;
+	}
+	if (lens == NULL) {
+		for (int i = 0; i < argc; i++)
+			n[i] = strlen(argv[i]);
+		lens = n;
+	}
+	if (redisFormatSdsCommandArgv(&cmd, argc, argv, lens) == -1)
+		return NULL;
+	return cmd;
+}
+
+/* Sends cmd and frees it: REDIS_ERR when the link refuses it (it is
+ * being torn down). */
+static int
+cmd_send(redisAsyncContext *ac, redisCallbackFn *fn, void *privdata,
+    sds cmd)
+{
+	int rc = redisAsyncFormattedCommand(ac, fn, privdata, cmd,
+	    sdslen(cmd));
+
+	redisFreeSdsCommand(cmd);
+	return rc;
+}
+
+/* op's command: its script as EVALSHA (op->args), or argv. */
+static sds
+op_format(struct store *st, struct op *op, int argc, const char **argv)
+{
+	struct script_args *a = op->args;
+
+	if (a == NULL)
+		return cmd_format(argc, argv, NULL);
+	a->argv[0] = "EVALSHA";
+	a->argv[1] = st->sha[op->script];
+	a->lens[0] = strlen(a->argv[0]);
+	a->lens[1] = strlen(a->argv[1]);
+	return cmd_format(a->argc, a->argv, a->lens);
+}
+
+/* Sends a command (op->args when set, else argv); one that cannot be
  * sent answers STORE_DOWN from the loop (answer_later). */
 static void
-send_argv(struct store *st, struct op *op, int argc, const char **argv,
-    const size_t *lens)
+send_argv(struct store *st, struct op *op, int argc, const char **argv)
 {
+	sds cmd;
+
 	op->gen = st->gen;
 	if (st->ac == NULL || st->freeing) {
 		answer_later(st, op);
@@ -298,9 +374,8 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 	}
 	/* Refused while hiredis tears the link down (its callbacks for the
 	 * commands in flight, which may issue new ones, come first). */
-	if ((op->evalsha != NULL ? redisAsyncFormattedCommand(st->ac, on_reply,
-	    op, op->evalsha, sdslen(op->evalsha)) : redisAsyncCommandArgv(st->ac,
-	    on_reply, op, argc, argv, lens)) != REDIS_OK) {
+	if ((cmd = op_format(st, op, argc, argv)) == NULL ||
+	    cmd_send(st->ac, on_reply, op, cmd) != REDIS_OK) {
 		answer_later(st, op);
 		return;
 	}
@@ -308,69 +383,80 @@ send_argv(struct store *st, struct op *op, int argc, const char **argv,
 }
 
 /*
- * Runs scripts[id] with argv[2..argc-1] (argv[0] and argv[1] are filled
- * here) by EVALSHA: Redis then neither receives the body nor hashes it
- * again for every write. The command is kept until its reply, because a
- * Redis that forgot the script (SCRIPT FLUSH) answers NOSCRIPT without
- * running anything, and on_reply then sends it again as EVAL, which also
- * caches the script for the next ones.
+ * Copies a script's arguments argv[2..argc-1] (at most CMD_ARGS_MAX in
+ * all: a bug otherwise, asserted). NULL without memory or with too many.
+ */
+static struct script_args *
+script_args_new(int argc, const char **argv)
+{
+	struct script_args *a;
+	size_t len = 0;
+	char *p;
+
+	assert(argc >= 2 && argc <= CMD_ARGS_MAX);
+	if (argc < 2 || argc > CMD_ARGS_MAX) {
+		log_warnx("redis: a script of %d arguments (%d at most) not "
+		    "sent", argc, CMD_ARGS_MAX);
+		return NULL;
+	}
+	for (int i = 2; i < argc; i++)
+		len += strlen(argv[i]);
+	if ((a = malloc(sizeof(*a) + len)) == NULL)
+		return NULL;
+	a->argc = argc;
+	p = a->bytes;
+	for (int i = 2; i < argc; i++) {
+		a->lens[i] = strlen(argv[i]);
+		memcpy(p, argv[i], a->lens[i]);
+		a->argv[i] = p;
+		p += a->lens[i];
+	}
+	return a;
+}
+
+/*
+ * Runs scripts[id] with argv[2..argc-1] (argv[0] and argv[1] are left for
+ * the script's name) by EVALSHA: Redis then neither receives the body nor
+ * hashes it again for every write. The arguments are kept until the
+ * reply, because a Redis that forgot the script (SCRIPT FLUSH) answers
+ * NOSCRIPT without running anything, and on_reply then sends the command
+ * again as EVAL, which also caches the script for the next ones.
  */
 static void
 send_script(struct store *st, struct op *op, enum script_id id, int argc,
     const char **argv)
 {
-	size_t lens[24];
-
-	argv[0] = "EVALSHA";
-	argv[1] = st->sha[id];
-	for (int i = 0; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	op->script = scripts[id];
-	if (redisFormatSdsCommandArgv(&op->evalsha, argc, argv, lens) ==
-	    -1) {
-		op->evalsha = NULL;
+	op->script = id;
+	if ((op->args = script_args_new(argc, argv)) == NULL) {
 		answer_later(st, op);
 		return;
 	}
-	send_argv(st, op, 0, NULL, NULL);
+	send_argv(st, op, 0, NULL);
 }
 
 /*
- * Sends op->evalsha again as EVAL with the script's body: the same command
- * after its first two arguments. Called from on_reply on a NOSCRIPT
- * answer, when nothing of it ran; its reply comes back to on_reply.
+ * Sends op's script again as EVAL with its body: the same arguments after
+ * the first two. Called from on_reply on a NOSCRIPT answer, when nothing
+ * of it ran; its reply comes back to on_reply. The arguments go with it:
+ * an EVAL is not sent again.
  */
 static void
 retry_eval(struct store *st, struct op *op)
 {
-	char head[64];
-	size_t blen = strlen(op->script), skip;
+	struct script_args *a = op->args;
 	sds cmd;
-	int n, argc;
 
-	argc = atoi(op->evalsha + 1);
-	n = snprintf(head, sizeof(head), "*%d\r\n$7\r\nEVALSHA\r\n$40\r\n",
-	    argc);
-	skip = (size_t)n + 40 + 2;
-	n = snprintf(head, sizeof(head), "*%d\r\n$4\r\nEVAL\r\n$%zu\r\n",
-	    argc, blen);
-	cmd = sdsnewlen(head, (size_t)n);
-	if (cmd != NULL)
-		cmd = sdscatlen(cmd, op->script, blen);
-	if (cmd != NULL)
-		cmd = sdscatlen(cmd, "\r\n", 2);
-	if (cmd != NULL)
-		cmd = sdscatlen(cmd, op->evalsha + skip,
-		    sdslen(op->evalsha) - skip);
-	redisFreeSdsCommand(op->evalsha);
-	op->evalsha = NULL;
-	if (cmd == NULL || redisAsyncFormattedCommand(st->ac, on_reply, op,
-	    cmd, sdslen(cmd)) != REDIS_OK)
+	a->argv[0] = "EVAL";
+	a->argv[1] = scripts[op->script];
+	a->lens[0] = strlen(a->argv[0]);
+	a->lens[1] = strlen(a->argv[1]);
+	cmd = cmd_format(a->argc, a->argv, a->lens);
+	free(a);
+	op->args = NULL;
+	if (cmd == NULL || cmd_send(st->ac, on_reply, op, cmd) != REDIS_OK)
 		answer_later(st, op);
 	else
 		st->pending++;
-	if (cmd != NULL)
-		sdsfree(cmd);
 }
 
 /*
@@ -409,11 +495,7 @@ op_new(struct store *st, enum op_kind kind, store_cb *cb, void *arg)
 static void
 send_strs(struct store *st, struct op *op, int argc, const char **argv)
 {
-	size_t lens[24];
-
-	for (int i = 0; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	send_argv(st, op, argc, argv, lens);
+	send_argv(st, op, argc, argv);
 }
 
 static int64_t
@@ -746,7 +828,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	 * meanwhile), but a plain read (job.get) pipelined right behind a
 	 * write may miss it, once, after a flush.
 	 */
-	if (r->type == REDIS_REPLY_ERROR && op->evalsha != NULL &&
+	if (r->type == REDIS_REPLY_ERROR && op->args != NULL &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && op->gen == st->gen) {
 		retry_eval(st, op);
 		return;
@@ -791,7 +873,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 			st->trouble = STORE_TROUBLE_NONE;
 			st->trouble_text[0] = '\0';
 			st->dial.next = st->dial.addrs.n;	/* round over */
-			send_load(st, OP_INFO, 0, 2, argv);
+			send_load(st, OP_INFO, 0, NARGS(argv), argv);
 			load_start(st);
 		}
 		break;
@@ -852,7 +934,7 @@ load_employers_from(struct store *st, long offset)
 	snprintf(key, sizeof(key), "%semployers", st->cfg->key_prefix);
 	snprintf(from, sizeof(from), "%ld", offset);
 	snprintf(to, sizeof(to), "%ld", offset + LOAD_BATCH - 1);
-	send_load(st, OP_LOAD_EMPLOYERS, offset, 4, argv);
+	send_load(st, OP_LOAD_EMPLOYERS, offset, NARGS(argv), argv);
 }
 
 static void
@@ -863,7 +945,7 @@ load_jobs_from(struct store *st, const char *cursor)
 
 	snprintf(key, sizeof(key), "%sjobs:open", st->cfg->key_prefix);
 	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	send_load(st, OP_LOAD_JOBS, 0, 5, argv);
+	send_load(st, OP_LOAD_JOBS, 0, NARGS(argv), argv);
 }
 
 /*
@@ -880,7 +962,7 @@ load_start(struct store *st)
 	st->state = ST_LOADING;
 	st->nloaded = 0;
 	if ((op = op_new(st, OP_LOAD_POS, NULL, NULL)) != NULL)
-		send_script(st, op, SC_CHANGES, 4, argv);
+		send_script(st, op, SC_CHANGES, NARGS(argv), argv);
 	load_employers_from(st, 0);
 }
 
@@ -944,7 +1026,7 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 				continue;
 			snprintf(key, sizeof(key), "%semployer:%s",
 			    st->cfg->key_prefix, r->element[i]->str);
-			send_load(st, OP_LOAD_EMPLOYER, 0, 7, argv);
+			send_load(st, OP_LOAD_EMPLOYER, 0, NARGS(argv), argv);
 		}
 		if (r->elements != LOAD_BATCH)
 			load_seekers_from(st, NULL);
@@ -985,11 +1067,11 @@ handle_load(struct store *st, struct op *op, redisReply *r)
 				continue;
 			snprintf(key, sizeof(key), "%sjob:%s",
 			    st->cfg->key_prefix, m->str);
-			send_load(st, OP_LOAD_JOB, 0, 7, argv);
+			send_load(st, OP_LOAD_JOB, 0, NARGS(argv), argv);
 		}
 		if (!more) {
 			const char *argv[] = { "PING" };
-			send_load(st, OP_LOAD_END, 0, 1, argv);
+			send_load(st, OP_LOAD_END, 0, NARGS(argv), argv);
 		}
 		break;
 	case OP_LOAD_JOB:
@@ -1274,7 +1356,7 @@ connect_now(struct store *st)
 	if (c->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", c->redis_db);
-		send_load(st, OP_SELECT, 0, 2, argv);
+		send_load(st, OP_SELECT, 0, NARGS(argv), argv);
 	}
 	/*
 	 * Every script is known to Redis before any EVALSHA on this link, so
@@ -1283,11 +1365,11 @@ connect_now(struct store *st)
 	 */
 	for (int i = 0; i < SC_COUNT; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", scripts[i] };
-		send_load(st, OP_SCRIPT, i, 3, argv);
+		send_load(st, OP_SCRIPT, i, NARGS(argv), argv);
 	}
 	/* The first reply proves the link; then the mirror is loaded. */
 	const char *ping[] = { "PING" };
-	send_load(st, OP_PING, 0, 1, ping);
+	send_load(st, OP_PING, 0, NARGS(ping), ping);
 }
 
 /* The hex SHA-1 of each script: the name EVALSHA knows it by. */
@@ -1420,7 +1502,7 @@ store_rules_get(struct store *st, store_cb *cb, void *arg)
 	if (op == NULL)
 		return;
 	snprintf(key, sizeof(key), "%srules", st->cfg->key_prefix);
-	send_strs(st, op, 7, argv);
+	send_strs(st, op, NARGS(argv), argv);
 }
 
 void
@@ -1442,7 +1524,7 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
 	snprintf(hist, sizeof(hist), "%zu", st->cfg->rules_history);
-	send_script(st, op, SC_RULES_SET, 9, argv);
+	send_script(st, op, SC_RULES_SET, NARGS(argv), argv);
 }
 
 void
@@ -1461,7 +1543,7 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
 		snprintf(one, sizeof(one), "%" PRId64, only);
 	else
 		one[0] = '\0';
-	send_script(st, op, SC_RULES_HISTORY, 6, argv);
+	send_script(st, op, SC_RULES_HISTORY, NARGS(argv), argv);
 }
 
 /* Runs a registry write script (employer, seeker): id, doc, now, maxlen. */
@@ -1478,7 +1560,7 @@ put_record(struct store *st, enum script_id script, const char *id,
 		return;
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_script(st, op, script, 8, argv);
+	send_script(st, op, script, NARGS(argv), argv);
 }
 
 /* Reads a registry record (prefix KIND:ID). */
@@ -1494,7 +1576,7 @@ get_record(struct store *st, const char *kind, const char *id, store_cb *cb,
 	if (op == NULL)
 		return;
 	snprintf(key, sizeof(key), "%s%s:%s", st->cfg->key_prefix, kind, id);
-	send_strs(st, op, 7, argv);
+	send_strs(st, op, NARGS(argv), argv);
 }
 
 void
@@ -1532,7 +1614,7 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 		ev[0] = '\0';
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_script(st, op, SC_PUT_JOB, 14, argv);
+	send_script(st, op, SC_PUT_JOB, NARGS(argv), argv);
 }
 
 void
@@ -1548,7 +1630,7 @@ store_close_job(struct store *st, const char *employer_id, const char *id,
 		return;
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_script(st, op, SC_CLOSE_JOB, 9, argv);
+	send_script(st, op, SC_CLOSE_JOB, NARGS(argv), argv);
 }
 
 void
@@ -1564,7 +1646,7 @@ store_get_job(struct store *st, const char *employer_id, const char *id,
 		return;
 	snprintf(key, sizeof(key), "%sjob:%s:%s", st->cfg->key_prefix,
 	    employer_id, id);
-	send_strs(st, op, 7, argv);
+	send_strs(st, op, NARGS(argv), argv);
 }
 
 /* One page of postings: what it may cost Redis is job_list_scan postings
@@ -1585,7 +1667,7 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
 	snprintf(limit, sizeof(limit), "%zu", q->limit);
 	snprintf(scan, sizeof(scan), "%zu", st->cfg->job_list_scan);
 	snprintf(bytes, sizeof(bytes), "%zu", st->cfg->job_list_bytes);
-	send_script(st, op, SC_LIST_JOBS, 11, argv);
+	send_script(st, op, SC_LIST_JOBS, NARGS(argv), argv);
 }
 
 /* ---- registered seekers ---------------------------------------------- */
@@ -1608,7 +1690,7 @@ load_seekers_from(struct store *st, const char *after)
 	else
 		snprintf(from, sizeof(from), "-");
 	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	send_load(st, OP_LOAD_SEEKERS, 0, 7, argv);
+	send_load(st, OP_LOAD_SEEKERS, 0, NARGS(argv), argv);
 }
 
 /* A batch of seeker ids (then their records), or one seeker's record. */
@@ -1635,7 +1717,7 @@ handle_load_seekers(struct store *st, struct op *op, redisReply *r)
 				continue;
 			snprintf(key, sizeof(key), "%sseeker:%s",
 			    st->cfg->key_prefix, last);
-			send_load(st, OP_LOAD_SEEKER, 0, 7, argv);
+			send_load(st, OP_LOAD_SEEKER, 0, NARGS(argv), argv);
 		}
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
 	    last != NULL)
@@ -1669,7 +1751,7 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 	if (op == NULL)
 		return;
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_script(st, op, SC_DELETE_SEEKER, 6, argv);
+	send_script(st, op, SC_DELETE_SEEKER, NARGS(argv), argv);
 }
 
 
@@ -1692,7 +1774,7 @@ store_record_placement(struct store *st, const struct placement_write *w,
 	snprintf(day, sizeof(day), "%" PRId64, w->day);
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	send_script(st, op, SC_PLACEMENT, 16, argv);
+	send_script(st, op, SC_PLACEMENT, NARGS(argv), argv);
 }
 
 void
@@ -1709,7 +1791,7 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
 	snprintf(f, sizeof(f), "%" PRId64, from);
 	snprintf(t, sizeof(t), "%" PRId64, to);
 	snprintf(l, sizeof(l), "%zu", limit);
-	send_script(st, op, SC_LIST_PLACEMENTS, 8, argv);
+	send_script(st, op, SC_LIST_PLACEMENTS, NARGS(argv), argv);
 }
 
 /* ---- the change stream ----------------------------------------------- */
@@ -1792,7 +1874,7 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 	struct tail *t = &st->tail;
 	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	struct tail_op *op;
-	size_t lens[8];
+	sds cmd;
 
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
 		log_warnx("change stream: out of memory");
@@ -1802,10 +1884,8 @@ tail_send(struct store *st, enum tail_kind kind, int argc, const char **argv,
 	op->kind = kind;
 	op->gen = t->gen;
 	op->epoch = t->epoch;
-	for (int i = 0; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	if (redisAsyncCommandArgv(t->ac, on_tail_reply, op, argc, argv,
-	    lens) != REDIS_OK) {
+	if ((cmd = cmd_format(argc, argv, NULL)) == NULL ||
+	    cmd_send(t->ac, on_tail_reply, op, cmd) != REDIS_OK) {
 		free(op);
 		return -1;
 	}
@@ -1839,10 +1919,10 @@ tail_next(struct store *st)
 	snprintf(count, sizeof(count), "%d", TAIL_BATCH);
 	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
 	snprintf(from, sizeof(from), "(%s", t->id);
-	if (tail_send(st, TAIL_QUEUED, 1, multi, ms) == -1 ||
-	    tail_send(st, TAIL_QUEUED, 4, counters, ms) == -1 ||
-	    tail_send(st, TAIL_QUEUED, 6, range, ms) == -1 ||
-	    tail_send(st, TAIL_READ, 1, exec, ms) == -1)
+	if (tail_send(st, TAIL_QUEUED, NARGS(multi), multi, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, NARGS(counters), counters, ms) == -1 ||
+	    tail_send(st, TAIL_QUEUED, NARGS(range), range, ms) == -1 ||
+	    tail_send(st, TAIL_READ, NARGS(exec), exec, ms) == -1)
 		redisAsyncDisconnect(t->ac);	/* not half a transaction */
 }
 
@@ -1857,7 +1937,7 @@ tail_wait(struct store *st)
 
 	snprintf(ms, sizeof(ms), "%d", st->cfg->stream_block_ms);
 	snprintf(key, sizeof(key), "%schanges", st->cfg->key_prefix);
-	tail_send(st, TAIL_WAIT, 8, argv,
+	tail_send(st, TAIL_WAIT, NARGS(argv), argv,
 	    st->cfg->stream_block_ms + st->cfg->redis_timeout_ms);
 }
 
@@ -2179,9 +2259,9 @@ tail_connect(struct store *st)
 	if (st->cfg->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", st->cfg->redis_db);
-		tail_send(st, TAIL_SELECT, 2, argv, st->cfg->redis_timeout_ms);
+		tail_send(st, TAIL_SELECT, NARGS(argv), argv, st->cfg->redis_timeout_ms);
 	}
-	tail_send(st, TAIL_PING, 1, ping, st->cfg->redis_timeout_ms);
+	tail_send(st, TAIL_PING, NARGS(ping), ping, st->cfg->redis_timeout_ms);
 }
 
 void
