@@ -100,10 +100,24 @@ struct tail {
 	uint64_t		 changes;
 };
 
+struct store;
+
+/*
+ * What the link and the tail ask of the load above them, set by store_new:
+ * the link proved itself (load the mirror), the link went down (loading:
+ * during a load), the mirror must be loaded again (why, for the log).
+ */
+struct store_up {
+	void	(*ready)(struct store *st);
+	void	(*down)(struct store *st, bool loading);
+	void	(*reload)(struct store *st, const char *why);
+};
+
 struct store {
 	struct event_base	*base;
 	const struct config	*cfg;
 	struct store_hooks	 hooks;
+	struct store_up		 up;
 	redisAsyncContext	*ac;		/* NULL while down */
 	enum store_state	 state;
 	struct event		*reconnect;
@@ -142,22 +156,41 @@ struct store {
 	unsigned		 reserve_used;	/* bit i: reserve[i] in use */
 };
 
-enum op_kind { OP_AUTH, OP_PING, OP_SELECT, OP_SCRIPT, OP_INFO, OP_WRITE,
-	OP_GET, OP_LIST, OP_RULES, OP_LOAD_POS, OP_LOAD_EMPLOYERS, OP_LOAD_EMPLOYER,
-	OP_LOAD_SEEKERS, OP_LOAD_SEEKER, OP_LOAD_JOBS, OP_LOAD_JOB,
-	OP_LOAD_END };
+struct op;
+
+/* What an error reply to a command means: the caller's answer (a
+ * request's command), a note (logged), a note on one record of a load
+ * (logged, the record skipped), or a link that cannot be used (logged,
+ * and dropped while connecting or loading). */
+enum op_error { OE_ANSWER, OE_NOTE, OE_SKIP, OE_FATAL };
+
+/*
+ * One kind of command: how its reply is taken. Each is a constant beside
+ * the code that sends such commands, which gives it to op_new; on_reply
+ * calls its reply function.
+ */
+struct op_type {
+	/* A reply that is not an error; NULL: nothing to do. */
+	void		(*reply)(struct op *op, redisReply *r);
+	enum op_error	 error;
+	bool		 this_link;	/* reply only on the link it was sent
+					   on (op->gen current) */
+	bool		 auth;		/* AUTH: an error is a refusal */
+	bool		 write;		/* a reply after an "unknown" answer
+					   means the mirror may differ */
+};
 
 /* One command in flight. Freed by the hiredis callback, always. */
 struct op {
-	struct store	*st;
-	enum op_kind	 kind;
-	unsigned	 gen;
-	store_cb	*cb;
-	void		*arg;
-	struct event	*timer;
-	bool		 answered;	/* cb was called (timeout) */
-	long		 offset;	/* load: position of the batch */
-	bool		 data;		/* a write of records (not rules) */
+	struct store		*st;
+	const struct op_type	*type;
+	unsigned		 gen;
+	store_cb		*cb;
+	void			*arg;
+	struct event		*timer;
+	bool			 answered;	/* cb was called (timeout) */
+	long			 offset;	/* load: position of the batch;
+						   SCRIPT LOAD: which script */
 	struct script_args *args;	/* an EVALSHA's, until answered */
 	enum script_id	 script;	/* which, for a retry with EVAL */
 	struct op	*next;		/* in st->late */
@@ -181,14 +214,12 @@ struct script_args {
 static void	schedule_reconnect(struct store *st);
 static void	connect_now(struct store *st);
 static void	load_start(struct store *st);
-static void	resync(struct store *st);
 static void	load_jobs_from(struct store *st, const char *cursor);
 static void	load_seekers_from(struct store *st, const char *after);
-static void	handle_load_seekers(struct store *st, struct op *op,
-		    redisReply *r);
-static void	send_load(struct store *st, enum op_kind kind, long offset,
-		    int argc, const char **argv);
-static void	tail_set_pos(struct store *st, redisReply *r);
+static void	send_load(struct store *st, const struct op_type *type,
+		    long offset, int argc, const char **argv);
+static void	tail_set_pos(struct store *st, const char *last,
+		    uint64_t added);
 static void	tail_next(struct store *st);
 static void	tail_connect(struct store *st);
 static redisAsyncContext *open_link(struct store *st, const char *addr);
@@ -468,7 +499,7 @@ retry_eval(struct store *st, struct op *op)
  * going down, or the load is tried again with the next one.
  */
 static struct op *
-op_new(struct store *st, enum op_kind kind, store_cb *cb, void *arg)
+op_new(struct store *st, const struct op_type *type, store_cb *cb, void *arg)
 {
 	struct op *op = calloc(1, sizeof(*op));
 
@@ -484,10 +515,9 @@ op_new(struct store *st, enum op_kind kind, store_cb *cb, void *arg)
 		return NULL;
 	}
 	op->st = st;
-	op->kind = kind;
+	op->type = type;
 	op->cb = cb;
 	op->arg = arg;
-	op->data = kind == OP_WRITE;	/* store_rules_set says otherwise */
 	return op;
 }
 
@@ -534,8 +564,10 @@ fill_rec(struct store_rec *rec, redisReply **e)
 	return true;
 }
 
+/* A write's reply: [version, created] or [version, created, id], a
+ * negative version for a refusal. data: a write of records (not rules). */
 static void
-handle_write(struct op *op, redisReply *r)
+write_reply(struct op *op, redisReply *r, bool data)
 {
 	struct store_res res;
 
@@ -567,7 +599,7 @@ handle_write(struct op *op, redisReply *r)
 		break;
 	default:
 		res.status = STORE_OK;
-		if (op->data) {
+		if (data) {
 			op->st->had_data = true;
 			op->st->emptied = false;
 		}
@@ -576,7 +608,19 @@ handle_write(struct op *op, redisReply *r)
 }
 
 static void
-handle_get(struct op *op, redisReply *r)
+on_write(struct op *op, redisReply *r)
+{
+	write_reply(op, r, true);
+}
+
+static void
+on_rules_write(struct op *op, redisReply *r)
+{
+	write_reply(op, r, false);
+}
+
+static void
+on_get(struct op *op, redisReply *r)
 {
 	struct store_res res;
 	struct store_rec rec;
@@ -595,7 +639,7 @@ handle_get(struct op *op, redisReply *r)
 }
 
 static void
-handle_list(struct op *op, redisReply *r)
+on_list(struct op *op, redisReply *r)
 {
 	struct store_res res;
 	size_t n;
@@ -627,7 +671,7 @@ handle_list(struct op *op, redisReply *r)
 
 /* Rule sets: doc, version, time for each. */
 static void
-handle_rules(struct op *op, redisReply *r)
+on_rules(struct op *op, redisReply *r)
 {
 	struct store_res res;
 	size_t n;
@@ -660,7 +704,14 @@ handle_rules(struct op *op, redisReply *r)
 	free(res.recs);
 }
 
-static void handle_load(struct store *st, struct op *op, redisReply *r);
+static const struct op_type T_WRITE = {
+	.reply = on_write, .error = OE_ANSWER, .write = true };
+static const struct op_type T_RULES_WRITE = {
+	.reply = on_rules_write, .error = OE_ANSWER, .write = true };
+static const struct op_type T_GET = { .reply = on_get, .error = OE_ANSWER };
+static const struct op_type T_LIST = { .reply = on_list, .error = OE_ANSWER };
+static const struct op_type T_RULES = {
+	.reply = on_rules, .error = OE_ANSWER };
 
 /*
  * INFO server's run_id names one run of one Redis server: a new one after a
@@ -669,8 +720,9 @@ static void handle_load(struct store *st, struct op *op, redisReply *r);
  * is loaded again after every reconnect anyway; this says why in the log.
  */
 static void
-note_run_id(struct store *st, redisReply *r)
+note_run_id(struct op *op, redisReply *r)
 {
+	struct store *st = op->st;
 	const char *p, *s = reply_str(r);
 	char id[sizeof(st->run_id)];
 	size_t n;
@@ -770,43 +822,11 @@ auth_refused(struct store *st, const char *err)
 	redisAsyncDisconnect(st->ac);
 }
 
-/* One record's read during a load: a key of the wrong type (an error
- * reply) is skipped like a record that does not validate. */
-static bool
-record_load(const struct op *op)
-{
-	return op->kind == OP_LOAD_EMPLOYER || op->kind == OP_LOAD_SEEKER ||
-	    op->kind == OP_LOAD_JOB;
-}
-
-/* What an error reply to op means: the caller's answer (a request's
- * command), a note (logged), or a link that cannot load (dropped). */
-enum op_error { OE_ANSWER, OE_NOTE, OE_FATAL };
-
-static enum op_error
-op_error(const struct op *op)
-{
-	switch (op->kind) {
-	case OP_WRITE:
-	case OP_GET:
-	case OP_LIST:
-	case OP_RULES:
-		return OE_ANSWER;
-	case OP_INFO:		/* the run id and version, for the log */
-	case OP_SCRIPT:		/* a NOSCRIPT later is sent as EVAL */
-	case OP_LOAD_EMPLOYER:	/* one record: skipped */
-	case OP_LOAD_SEEKER:
-	case OP_LOAD_JOB:
-		return OE_NOTE;
-	default:		/* PING, SELECT, the load's steps */
-		return OE_FATAL;
-	}
-}
-
 static void
 on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
 	struct op *op = privdata;
+	const struct op_type *t = op->type;
 	redisReply *r = reply;
 	struct store *st = op->st;
 
@@ -837,22 +857,23 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	 * A write answered "unknown" at its timeout has reached Redis after
 	 * all: the mirror may no longer be what Redis holds.
 	 */
-	if (op->kind == OP_WRITE && op->answered && op->gen == st->gen)
-		resync(st);
+	if (t->write && op->answered && op->gen == st->gen)
+		st->up.reload(st, "a write answered \"unknown\" reached Redis "
+		    "after all");
 	if (r->type == REDIS_REPLY_ERROR) {
 		struct store_res res;
 		memset(&res, 0, sizeof(res));
 		res.status = STORE_FAILED;
 		res.error = r->str;
 		if (op->gen == st->gen && st->auth_refused_gen != st->gen &&
-		    auth_error(op->kind == OP_AUTH, r->str))
+		    auth_error(t->auth, r->str))
 			auth_refused(st, r->str);
-		else if (op_error(op) != OE_ANSWER &&
+		else if (t->error != OE_ANSWER &&
 		    op->gen != st->auth_refused_gen)
-			log_warnx("redis: %s%s", r->str, record_load(op) ?
+			log_warnx("redis: %s%s", r->str, t->error == OE_SKIP ?
 			    " (skipping that record)" : "");
 		answer(op, &res);
-		if (op_error(op) == OE_FATAL && op->gen == st->gen &&
+		if (t->error == OE_FATAL && op->gen == st->gen &&
 		    (st->state == ST_CONNECTING || st->state == ST_LOADING)) {
 			/*
 			 * A link that cannot prove itself (a PING answered
@@ -864,60 +885,47 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		op_free(op);
 		return;
 	}
-	switch (op->kind) {
-	case OP_PING:
-		if (op->gen == st->gen && st->state == ST_CONNECTING) {
-			const char *argv[] = { "INFO", "server" };
-			log_info("redis: connected");
-			evtimer_del(st->connect_timer);
-			st->trouble = STORE_TROUBLE_NONE;
-			st->trouble_text[0] = '\0';
-			st->dial.next = st->dial.addrs.n;	/* round over */
-			send_load(st, OP_INFO, 0, NARGS(argv), argv);
-			load_start(st);
-		}
-		break;
-	case OP_INFO:
-		if (op->gen == st->gen)
-			note_run_id(st, r);
-		break;
-	case OP_WRITE:
-		handle_write(op, r);
-		break;
-	case OP_GET:
-		handle_get(op, r);
-		break;
-	case OP_LIST:
-		handle_list(op, r);
-		break;
-	case OP_RULES:
-		handle_rules(op, r);
-		break;
-	case OP_AUTH:
-	case OP_SELECT:
-		break;
-	case OP_SCRIPT:
-		if (reply_str(r) == NULL ||
-		    strcmp(r->str, st->sha[op->offset]) != 0)
-			log_warnx("redis: SCRIPT LOAD answered %s for %s",
-			    reply_str(r) ? r->str : "no name",
-			    st->sha[op->offset]);
-		break;
-	default:
-		if (op->gen == st->gen)
-			handle_load(st, op, r);
-		break;
-	}
+	if (t->reply != NULL && (!t->this_link || op->gen == st->gen))
+		t->reply(op, r);
 	op_free(op);
 }
 
 /* ---- loading the mirror ---------------------------------------------- */
 
+static void	on_load_pos(struct op *op, redisReply *r);
+static void	on_load_employers(struct op *op, redisReply *r);
+static void	on_load_employer(struct op *op, redisReply *r);
+static void	on_load_seekers(struct op *op, redisReply *r);
+static void	on_load_seeker(struct op *op, redisReply *r);
+static void	on_load_jobs(struct op *op, redisReply *r);
+static void	on_load_job(struct op *op, redisReply *r);
+static void	on_load_end(struct op *op, redisReply *r);
+
+/* The load's steps cannot go on without their reply (OE_FATAL); a
+ * record that cannot be read is skipped (OE_SKIP). A reply that comes on
+ * a later link is of a load that link started again. */
+static const struct op_type T_LOAD_POS = {
+	.reply = on_load_pos, .error = OE_FATAL, .this_link = true };
+static const struct op_type T_LOAD_EMPLOYERS = {
+	.reply = on_load_employers, .error = OE_FATAL, .this_link = true };
+static const struct op_type T_LOAD_EMPLOYER = {
+	.reply = on_load_employer, .error = OE_SKIP, .this_link = true };
+static const struct op_type T_LOAD_SEEKERS = {
+	.reply = on_load_seekers, .error = OE_FATAL, .this_link = true };
+static const struct op_type T_LOAD_SEEKER = {
+	.reply = on_load_seeker, .error = OE_SKIP, .this_link = true };
+static const struct op_type T_LOAD_JOBS = {
+	.reply = on_load_jobs, .error = OE_FATAL, .this_link = true };
+static const struct op_type T_LOAD_JOB = {
+	.reply = on_load_job, .error = OE_SKIP, .this_link = true };
+static const struct op_type T_LOAD_END = {
+	.reply = on_load_end, .error = OE_FATAL, .this_link = true };
+
 static void
-send_load(struct store *st, enum op_kind kind, long offset, int argc,
-    const char **argv)
+send_load(struct store *st, const struct op_type *type, long offset,
+    int argc, const char **argv)
 {
-	struct op *op = op_new(st, kind, NULL, NULL);
+	struct op *op = op_new(st, type, NULL, NULL);
 
 	if (op == NULL)
 		return;
@@ -934,7 +942,7 @@ load_employers_from(struct store *st, long offset)
 	snprintf(key, sizeof(key), "%semployers", st->cfg->key_prefix);
 	snprintf(from, sizeof(from), "%ld", offset);
 	snprintf(to, sizeof(to), "%ld", offset + LOAD_BATCH - 1);
-	send_load(st, OP_LOAD_EMPLOYERS, offset, NARGS(argv), argv);
+	send_load(st, &T_LOAD_EMPLOYERS, offset, NARGS(argv), argv);
 }
 
 static void
@@ -945,7 +953,7 @@ load_jobs_from(struct store *st, const char *cursor)
 
 	snprintf(key, sizeof(key), "%sjobs:open", st->cfg->key_prefix);
 	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	send_load(st, OP_LOAD_JOBS, 0, NARGS(argv), argv);
+	send_load(st, &T_LOAD_JOBS, 0, NARGS(argv), argv);
 }
 
 /*
@@ -961,17 +969,20 @@ load_start(struct store *st)
 
 	st->state = ST_LOADING;
 	st->nloaded = 0;
-	if ((op = op_new(st, OP_LOAD_POS, NULL, NULL)) != NULL)
+	if ((op = op_new(st, &T_LOAD_POS, NULL, NULL)) != NULL)
 		send_script(st, op, SC_CHANGES, NARGS(argv), argv);
 	load_employers_from(st, 0);
 }
 
-/* Loads the mirror again: now, or once the load in progress is done. */
+/* The main link went down: the next link loads anyway, and its load tells
+ * the tail where to start. */
 static void
-resync(struct store *st)
+load_link_down(struct store *st, bool loading)
 {
-	store_reload(st, "a write answered \"unknown\" reached Redis after "
-	    "all");
+	st->reload = false;
+	st->tail.have_pos = false;
+	if (loading && st->hooks.load_end != NULL)
+		st->hooks.load_end(false, st->hooks.arg);
 }
 
 /*
@@ -987,129 +998,213 @@ load_failed(struct store *st, const char *what)
 		redisAsyncDisconnect(st->ac);
 }
 
+/* script_changes's answer: the stream's position. */
 static void
-handle_load(struct store *st, struct op *op, redisReply *r)
+on_load_pos(struct op *op, redisReply *r)
 {
-	char key[256];
-	struct store_rec rec;
-	bool more;
+	struct store *st = op->st;
 
-	switch (op->kind) {
-	case OP_LOAD_POS:
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
-			load_failed(st, "the change stream's position");
-			break;
-		}
-		/*
-		 * The new mirror starts here, not when the load was asked
-		 * for: every reply that reaches it from now on (the load's
-		 * reads, this daemon's writes, the tail's reads) is of a
-		 * command Redis ran after the position, in the order it ran
-		 * them, and the tail covers every change after it.
-		 */
-		if (st->hooks.load_begin != NULL)
-			st->hooks.load_begin(st->hooks.arg);
-		tail_set_pos(st, r);
-		break;
-	case OP_LOAD_EMPLOYERS:
-		if (r->type != REDIS_REPLY_ARRAY) {
-			load_failed(st, "employers");
-			break;
-		}
-		/* The next batch's ids first: see OP_LOAD_JOBS. */
-		if (r->elements == LOAD_BATCH)
-			load_employers_from(st, op->offset + LOAD_BATCH);
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
+		load_failed(st, "the change stream's position");
+		return;
+	}
+	/*
+	 * The new mirror starts here, not when the load was asked for:
+	 * every reply that reaches it from now on (the load's reads, this
+	 * daemon's writes, the tail's reads) is of a command Redis ran after
+	 * the position, in the order it ran them, and the tail covers every
+	 * change after it.
+	 */
+	if (st->hooks.load_begin != NULL)
+		st->hooks.load_begin(st->hooks.arg);
+	tail_set_pos(st, reply_str(r->element[0]),
+	    (uint64_t)reply_int(r->element[1]));
+}
+
+/* A batch of employer ids: the next batch's ids first (see
+ * on_load_jobs), then their records. */
+static void
+on_load_employers(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char key[256];
+
+	if (r->type != REDIS_REPLY_ARRAY) {
+		load_failed(st, "employers");
+		return;
+	}
+	if (r->elements == LOAD_BATCH)
+		load_employers_from(st, op->offset + LOAD_BATCH);
+	for (size_t i = 0; i < r->elements; i++) {
+		const char *argv[] = { "HMGET", key, "doc", "version",
+		    "created_at", "updated_at", "status" };
+		if (reply_str(r->element[i]) == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%semployer:%s",
+		    st->cfg->key_prefix, r->element[i]->str);
+		send_load(st, &T_LOAD_EMPLOYER, 0, NARGS(argv), argv);
+	}
+	if (r->elements != LOAD_BATCH)
+		load_seekers_from(st, NULL);
+}
+
+static void
+on_load_employer(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	struct store_rec rec;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+	    fill_rec(&rec, r->element) && st->hooks.load_employer) {
+		st->nloaded++;
+		st->hooks.load_employer(&rec, st->hooks.arg);
+	}
+}
+
+/*
+ * Reads the next batch of seeker ids after member after (NULL: from the
+ * start). By value, not by position: a seeker deleted while the mirror
+ * loads must not make the next batch skip one.
+ */
+static void
+load_seekers_from(struct store *st, const char *after)
+{
+	char key[128], from[ID_MAX + 2], count[16];
+	const char *argv[] = { "ZRANGEBYLEX", key, from, "+", "LIMIT", "0",
+	    count };
+
+	snprintf(key, sizeof(key), "%sseekers", st->cfg->key_prefix);
+	if (after != NULL)
+		snprintf(from, sizeof(from), "(%s", after);
+	else
+		snprintf(from, sizeof(from), "-");
+	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
+	send_load(st, &T_LOAD_SEEKERS, 0, NARGS(argv), argv);
+}
+
+/* A batch of seeker ids: their records, then the next batch (or the
+ * postings). */
+static void
+on_load_seekers(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char key[256];
+	const char *last = NULL;
+
+	if (r->type == REDIS_REPLY_ARRAY)
 		for (size_t i = 0; i < r->elements; i++) {
 			const char *argv[] = { "HMGET", key, "doc", "version",
 			    "created_at", "updated_at", "status" };
-			if (reply_str(r->element[i]) == NULL)
+			if ((last = reply_str(r->element[i])) == NULL)
 				continue;
-			snprintf(key, sizeof(key), "%semployer:%s",
-			    st->cfg->key_prefix, r->element[i]->str);
-			send_load(st, OP_LOAD_EMPLOYER, 0, NARGS(argv), argv);
+			snprintf(key, sizeof(key), "%sseeker:%s",
+			    st->cfg->key_prefix, last);
+			send_load(st, &T_LOAD_SEEKER, 0, NARGS(argv), argv);
 		}
-		if (r->elements != LOAD_BATCH)
-			load_seekers_from(st, NULL);
-		break;
-	case OP_LOAD_SEEKERS:
-	case OP_LOAD_SEEKER:
-		handle_load_seekers(st, op, r);
-		break;
-	case OP_LOAD_EMPLOYER:
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-		    fill_rec(&rec, r->element) && st->hooks.load_employer) {
-			st->nloaded++;
-			st->hooks.load_employer(&rec, st->hooks.arg);
-		}
-		break;
-	case OP_LOAD_JOBS:
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		    reply_str(r->element[0]) == NULL ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			load_failed(st, "postings");
-			break;
-		}
-		/*
-		 * The next batch's ids are asked for before this batch's
-		 * records: their reply then comes ahead of this batch's, so
-		 * the next batch's reads are sent while this one is being
-		 * decoded, and Redis works on them meanwhile instead of
-		 * waiting for the daemon (one batch ahead, no more).
-		 */
-		more = strcmp(r->element[0]->str, "0") != 0;
-		if (more)
-			load_jobs_from(st, r->element[0]->str);
-		for (size_t i = 0; i < r->element[1]->elements; i++) {
-			redisReply *m = r->element[1]->element[i];
-			const char *argv[] = { "HMGET", key, "doc", "version",
-			    "posted_at", "updated_at", "status" };
-			if (reply_str(m) == NULL)
-				continue;
-			snprintf(key, sizeof(key), "%sjob:%s",
-			    st->cfg->key_prefix, m->str);
-			send_load(st, OP_LOAD_JOB, 0, NARGS(argv), argv);
-		}
-		if (!more) {
-			const char *argv[] = { "PING" };
-			send_load(st, OP_LOAD_END, 0, NARGS(argv), argv);
-		}
-		break;
-	case OP_LOAD_JOB:
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-		    fill_rec(&rec, r->element) && !rec.closed &&
-		    st->hooks.load_job) {
-			st->nloaded++;
-			st->hooks.load_job(&rec, st->hooks.arg);
-		}
-		break;
-	case OP_LOAD_END:
-		st->state = ST_READY;
-		/* Only a link that could load counts as back: one that drops
-		 * at every load must not reconnect ten times a second. */
-		st->backoff_ms = BACKOFF_MIN_MS;
-		st->loads++;
-		st->loaded_at = (int64_t)time(NULL);
-		log_info("redis: mirror loaded");
-		if (st->nloaded == 0 && st->had_data) {
-			st->emptied = true;
-			log_warnx("redis: EMPTY: Redis holds no employers, "
-			    "postings or seekers where there were some. If "
-			    "Redis was replaced or lost its data, restore it "
-			    "from a backup; matches now find nothing "
-			    "(stats: store.emptied)");
-		} else if (st->nloaded > 0) {
-			st->had_data = true;
-			st->emptied = false;
-		}
-		if (st->hooks.load_end != NULL)
-			st->hooks.load_end(true, st->hooks.arg);
-		if (st->reload) {	/* asked for during this load */
-			st->reload = false;
-			load_start(st);
-		}
-		break;
-	default:
-		break;
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
+	    last != NULL)
+		load_seekers_from(st, last);
+	else
+		load_jobs_from(st, "0");
+}
+
+static void
+on_load_seeker(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	struct store_rec rec;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+	    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL) {
+		st->nloaded++;
+		st->hooks.load_seeker(&rec, st->hooks.arg);
+	}
+}
+
+/* A batch of open postings' ids (SSCAN): their records, and the end of
+ * the load after the last batch. */
+static void
+on_load_jobs(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char key[256];
+	bool more;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    reply_str(r->element[0]) == NULL ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		load_failed(st, "postings");
+		return;
+	}
+	/*
+	 * The next batch's ids are asked for before this batch's records:
+	 * their reply then comes ahead of this batch's, so the next batch's
+	 * reads are sent while this one is being decoded, and Redis works on
+	 * them meanwhile instead of waiting for the daemon (one batch ahead,
+	 * no more).
+	 */
+	more = strcmp(r->element[0]->str, "0") != 0;
+	if (more)
+		load_jobs_from(st, r->element[0]->str);
+	for (size_t i = 0; i < r->element[1]->elements; i++) {
+		redisReply *m = r->element[1]->element[i];
+		const char *argv[] = { "HMGET", key, "doc", "version",
+		    "posted_at", "updated_at", "status" };
+		if (reply_str(m) == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%sjob:%s", st->cfg->key_prefix,
+		    m->str);
+		send_load(st, &T_LOAD_JOB, 0, NARGS(argv), argv);
+	}
+	if (!more) {
+		const char *argv[] = { "PING" };
+		send_load(st, &T_LOAD_END, 0, NARGS(argv), argv);
+	}
+}
+
+static void
+on_load_job(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	struct store_rec rec;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+	    fill_rec(&rec, r->element) && !rec.closed &&
+	    st->hooks.load_job) {
+		st->nloaded++;
+		st->hooks.load_job(&rec, st->hooks.arg);
+	}
+}
+
+/* The PING after the last batch: every record was read. */
+static void
+on_load_end(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+
+	(void)r;
+	st->state = ST_READY;
+	/* Only a link that could load counts as back: one that drops at
+	 * every load must not reconnect ten times a second. */
+	st->backoff_ms = BACKOFF_MIN_MS;
+	st->loads++;
+	st->loaded_at = (int64_t)time(NULL);
+	log_info("redis: mirror loaded");
+	if (st->nloaded == 0 && st->had_data) {
+		st->emptied = true;
+		log_warnx("redis: EMPTY: Redis holds no employers, postings or "
+		    "seekers where there were some. If Redis was replaced or "
+		    "lost its data, restore it from a backup; matches now find "
+		    "nothing (stats: store.emptied)");
+	} else if (st->nloaded > 0) {
+		st->had_data = true;
+		st->emptied = false;
+	}
+	if (st->hooks.load_end != NULL)
+		st->hooks.load_end(true, st->hooks.arg);
+	if (st->reload) {	/* asked for during this load */
+		st->reload = false;
+		load_start(st);
 	}
 }
 
@@ -1123,11 +1218,8 @@ went_down(struct store *st)
 
 	st->ac = NULL;
 	st->state = ST_DOWN;
-	st->reload = false;		/* the next link loads anyway */
-	st->tail.have_pos = false;	/* and tells the tail where to start */
 	st->gen++;
-	if (loading && st->hooks.load_end != NULL)
-		st->hooks.load_end(false, st->hooks.arg);
+	st->up.down(st, loading);
 	/* Told once per outage; each failed attempt logs its own line. */
 	if (was_up && st->hooks.down != NULL)
 		st->hooks.down(st->hooks.arg);
@@ -1323,6 +1415,49 @@ main_resolved(const struct resolve_result *res, const char *err, void *arg)
 	connect_now(st);
 }
 
+/* SCRIPT LOAD's answer is the script's SHA-1, which EVALSHA names. */
+static void
+script_loaded(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+
+	if (reply_str(r) == NULL || strcmp(r->str, st->sha[op->offset]) != 0)
+		log_warnx("redis: SCRIPT LOAD answered %s for %s",
+		    reply_str(r) ? r->str : "no name", st->sha[op->offset]);
+}
+
+/* A link that cannot authenticate, select its database or answer PING
+ * is not used (OE_FATAL). INFO and SCRIPT LOAD may be refused (an ACL):
+ * said, and the link goes on. */
+static const struct op_type T_AUTH = { .error = OE_FATAL, .auth = true };
+static const struct op_type T_SELECT = { .error = OE_FATAL };
+static const struct op_type T_SCRIPT = {
+	.reply = script_loaded, .error = OE_NOTE };
+static const struct op_type T_INFO = {
+	.reply = note_run_id, .error = OE_NOTE, .this_link = true };
+
+/* The first reply on a new link: it is up; the mirror is loaded. */
+static void
+link_proved(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	const char *argv[] = { "INFO", "server" };
+
+	(void)r;
+	if (st->state != ST_CONNECTING)
+		return;
+	log_info("redis: connected");
+	evtimer_del(st->connect_timer);
+	st->trouble = STORE_TROUBLE_NONE;
+	st->trouble_text[0] = '\0';
+	st->dial.next = st->dial.addrs.n;	/* round over */
+	send_load(st, &T_INFO, 0, NARGS(argv), argv);
+	st->up.ready(st);
+}
+
+static const struct op_type T_PING = {
+	.reply = link_proved, .error = OE_FATAL, .this_link = true };
+
 static void
 connect_now(struct store *st)
 {
@@ -1352,11 +1487,11 @@ connect_now(struct store *st)
 		evtimer_add(st->connect_timer, &tv);
 	}
 	if ((n = auth_argv(c, auth)) > 0)
-		send_load(st, OP_AUTH, 0, n, auth);
+		send_load(st, &T_AUTH, 0, n, auth);
 	if (c->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", c->redis_db);
-		send_load(st, OP_SELECT, 0, NARGS(argv), argv);
+		send_load(st, &T_SELECT, 0, NARGS(argv), argv);
 	}
 	/*
 	 * Every script is known to Redis before any EVALSHA on this link, so
@@ -1365,11 +1500,11 @@ connect_now(struct store *st)
 	 */
 	for (int i = 0; i < SC_COUNT; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", scripts[i] };
-		send_load(st, OP_SCRIPT, i, NARGS(argv), argv);
+		send_load(st, &T_SCRIPT, i, NARGS(argv), argv);
 	}
 	/* The first reply proves the link; then the mirror is loaded. */
 	const char *ping[] = { "PING" };
-	send_load(st, OP_PING, 0, NARGS(ping), ping);
+	send_load(st, &T_PING, 0, NARGS(ping), ping);
 }
 
 /* The hex SHA-1 of each script: the name EVALSHA knows it by. */
@@ -1400,6 +1535,9 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->base = base;
 	st->cfg = cfg;
 	st->hooks = *hooks;
+	st->up.ready = load_start;
+	st->up.down = load_link_down;
+	st->up.reload = store_reload;
 	st->backoff_ms = BACKOFF_MIN_MS;
 	st->tail.backoff_ms = BACKOFF_MIN_MS;
 	strcpy(st->tail.id, "0-0");
@@ -1495,7 +1633,7 @@ void
 store_rules_get(struct store *st, store_cb *cb, void *arg)
 {
 	char key[128];
-	struct op *op = op_new(st, OP_GET, cb, arg);
+	struct op *op = op_new(st, &T_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "updated_at",
 	    "updated_at", "status" };
 
@@ -1510,13 +1648,12 @@ store_rules_set(struct store *st, const char *doc, int64_t expected_version,
     store_cb *cb, void *arg)
 {
 	char ev[32], now[32], maxlen[32], hist[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_RULES_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, doc, ev, now, maxlen, hist };
 
 	if (op == NULL)
 		return;
-	op->data = false;
 	if (expected_version >= 0)
 		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
 	else
@@ -1532,7 +1669,7 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
     store_cb *cb, void *arg)
 {
 	char lim[32], one[32];
-	struct op *op = op_new(st, OP_RULES, cb, arg);
+	struct op *op = op_new(st, &T_RULES, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, lim, one };
 
@@ -1552,7 +1689,7 @@ put_record(struct store *st, enum script_id script, const char *id,
     const char *doc, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id,
 	    doc, now, maxlen };
 
@@ -1569,7 +1706,7 @@ get_record(struct store *st, const char *kind, const char *id, store_cb *cb,
     void *arg)
 {
 	char key[256];
-	struct op *op = op_new(st, OP_GET, cb, arg);
+	struct op *op = op_new(st, &T_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "created_at",
 	    "updated_at", "status" };
 
@@ -1597,7 +1734,7 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
     void *arg)
 {
 	char lat[32], lon[32], ev[32], now[32], maxlen[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, w->employer_id, w->id, w->doc, w->dis,
 	    w->town, lat, lon, ev, now, maxlen };
@@ -1622,7 +1759,7 @@ store_close_job(struct store *st, const char *employer_id, const char *id,
     const char *reason, store_cb *cb, void *arg)
 {
 	char now[32], maxlen[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, employer_id, id, reason, now, maxlen };
 
@@ -1638,7 +1775,7 @@ store_get_job(struct store *st, const char *employer_id, const char *id,
     store_cb *cb, void *arg)
 {
 	char key[256];
-	struct op *op = op_new(st, OP_GET, cb, arg);
+	struct op *op = op_new(st, &T_GET, cb, arg);
 	const char *argv[] = { "HMGET", key, "doc", "version", "posted_at",
 	    "updated_at", "status" };
 
@@ -1656,7 +1793,7 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
     store_cb *cb, void *arg)
 {
 	char limit[32], scan[32], bytes[32];
-	struct op *op = op_new(st, OP_LIST, cb, arg);
+	struct op *op = op_new(st, &T_LIST, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, q->employer_id ? q->employer_id : "",
 	    q->cursor ? q->cursor : "", limit, q->town ? q->town : "",
@@ -1671,60 +1808,6 @@ store_list_jobs(struct store *st, const struct job_list_query *q,
 }
 
 /* ---- registered seekers ---------------------------------------------- */
-
-/*
- * Reads the next batch of seeker ids after member after (NULL: from the
- * start). By value, not by position: a seeker deleted while the mirror
- * loads must not make the next batch skip one.
- */
-static void
-load_seekers_from(struct store *st, const char *after)
-{
-	char key[128], from[ID_MAX + 2], count[16];
-	const char *argv[] = { "ZRANGEBYLEX", key, from, "+", "LIMIT", "0",
-	    count };
-
-	snprintf(key, sizeof(key), "%sseekers", st->cfg->key_prefix);
-	if (after != NULL)
-		snprintf(from, sizeof(from), "(%s", after);
-	else
-		snprintf(from, sizeof(from), "-");
-	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	send_load(st, OP_LOAD_SEEKERS, 0, NARGS(argv), argv);
-}
-
-/* A batch of seeker ids (then their records), or one seeker's record. */
-static void
-handle_load_seekers(struct store *st, struct op *op, redisReply *r)
-{
-	char key[256];
-	struct store_rec rec;
-	const char *last = NULL;
-
-	if (op->kind == OP_LOAD_SEEKER) {
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-		    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL) {
-			st->nloaded++;
-			st->hooks.load_seeker(&rec, st->hooks.arg);
-		}
-		return;
-	}
-	if (r->type == REDIS_REPLY_ARRAY)
-		for (size_t i = 0; i < r->elements; i++) {
-			const char *argv[] = { "HMGET", key, "doc", "version",
-			    "created_at", "updated_at", "status" };
-			if ((last = reply_str(r->element[i])) == NULL)
-				continue;
-			snprintf(key, sizeof(key), "%sseeker:%s",
-			    st->cfg->key_prefix, last);
-			send_load(st, OP_LOAD_SEEKER, 0, NARGS(argv), argv);
-		}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
-	    last != NULL)
-		load_seekers_from(st, last);
-	else
-		load_jobs_from(st, "0");
-}
 
 void
 store_put_seeker(struct store *st, const char *id, const char *doc,
@@ -1744,7 +1827,7 @@ store_delete_seeker(struct store *st, const char *id, store_cb *cb,
     void *arg)
 {
 	char maxlen[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0",
 	    st->cfg->key_prefix, id, maxlen };
 
@@ -1762,7 +1845,7 @@ store_record_placement(struct store *st, const struct placement_write *w,
     store_cb *cb, void *arg)
 {
 	char jv[32], day[32], now[32], maxlen[32];
-	struct op *op = op_new(st, OP_WRITE, cb, arg);
+	struct op *op = op_new(st, &T_WRITE, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->hire,
 	    w->seeker_id, w->employer_id, w->job_id, jv,
 	    w->job_doc != NULL ? w->job_doc : "", w->seeker_doc_read,
@@ -1782,7 +1865,7 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
     const char *cursor, size_t limit, store_cb *cb, void *arg)
 {
 	char f[32], t[32], l[32];
-	struct op *op = op_new(st, OP_LIST, cb, arg);
+	struct op *op = op_new(st, &T_LIST, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t,
 	    cursor != NULL ? cursor : "", l };
 
@@ -1836,18 +1919,18 @@ store_reload(struct store *st, const char *why)
 	/* down or connecting: the next link loads anyway */
 }
 
-/* The reply of script_changes at the start of a load: the tail starts
- * there, whatever it was doing. */
+/* The stream's position at the start of a load, its last entry's id
+ * (NULL or "": none) and entries-added: the tail starts there, whatever
+ * it was doing. */
 static void
-tail_set_pos(struct store *st, redisReply *r)
+tail_set_pos(struct store *st, const char *last, uint64_t added)
 {
 	struct tail *t = &st->tail;
-	const char *last = reply_str(r->element[0]);
 
 	if (last == NULL || last[0] == '\0')
 		last = "0-0";
 	snprintf(t->id, sizeof(t->id), "%s", last);
-	t->added = (uint64_t)reply_int(r->element[1]);
+	t->added = added;
 	t->lag = 0;
 	t->have_pos = true;
 	t->lost = false;
@@ -1861,7 +1944,7 @@ static void
 tail_lost(struct store *st, const char *why)
 {
 	st->tail.lost = true;
-	store_reload(st, why);
+	st->up.reload(st, why);
 }
 
 static void	on_tail_reply(redisAsyncContext *ac, void *reply,
