@@ -369,3 +369,10 @@ const char script_changes[] =
 "  elseif k == 'length' then len = info[i + 1] end\n"
 "end\n"
 "return {last, added, deleted, first, len}\n";
+
+const char *const store_scripts[SC_COUNT] = {
+	script_put_employer, script_put_job, script_close_job,
+	script_list_jobs, script_rules_set, script_rules_history,
+	script_put_seeker, script_delete_seeker, script_placement,
+	script_list_placements, script_changes
+};

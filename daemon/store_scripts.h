@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * store_scripts.h - the Lua scripts store.c runs (by EVALSHA; see send_script).
+ * store_scripts.h - the Lua scripts the store runs (by EVALSHA on the main
+ * link; see op_send_script in store_link.h).
  */
 #ifndef JM_STORE_SCRIPTS_H
 #define JM_STORE_SCRIPTS_H
@@ -17,5 +18,13 @@ extern const char script_delete_seeker[];
 extern const char script_placement[];
 extern const char script_list_placements[];
 extern const char script_changes[];
+
+/* The scripts by their index in store_scripts[]: each new link loads them
+ * all (SCRIPT LOAD), in this order. */
+enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
+	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
+	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_COUNT };
+
+extern const char *const store_scripts[SC_COUNT];
 
 #endif
