@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/config.h"
+#include "daemon/config_types.h"
 #include "daemon/config_keys.h"
 #include "daemon/confval.h"
 #include "daemon/log.h"

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "daemon/config.h"
+#include "daemon/config_types.h"
 
 /* What a key's value is, and so how its words are read. */
 enum config_kind {

@@ -2,7 +2,8 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store.h - Redis, the system of record, spoken to asynchronously (hiredis on
- * the daemon's libevent loop). The only module that knows hiredis.
+ * the daemon's libevent loop). The only module that knows hiredis; the
+ * store_*.c files implement it (store_types.h says which does what).
  *
  * Every call answers through its callback exactly once, and never from
  * inside the call itself: with STORE_DOWN when the command could not be
@@ -59,6 +60,7 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "daemon/store_limits.h"
 
 enum store_status {
 	STORE_OK,
@@ -203,7 +205,6 @@ void	store_rules_set(struct store *st, const char *doc,
 /* Stored versions newest first: recs[i] = {doc, version, updated_at}, of
  * the limit newest (at most STORE_HISTORY_MAX: the script reads no more),
  * or of version only alone when only > 0 (one read, whatever its size). */
-#define STORE_HISTORY_MAX	100
 void	store_rules_history(struct store *st, size_t limit, int64_t only,
 	    store_cb *cb, void *arg);
 
@@ -264,8 +265,6 @@ struct placement_write {
  * 9999-12-31, below 2^22): record fails (STORE_FAILED, nothing written)
  * when they are used up. list reads at most STORE_PLACEMENTS_MAX
  * placements, whatever limit it is given. */
-#define STORE_PLACEMENT_ID_MAX	2147483647
-#define STORE_PLACEMENTS_MAX	1000
 void	store_record_placement(struct store *st,
 	    const struct placement_write *w, store_cb *cb, void *arg);
 void	store_list_placements(struct store *st, int64_t from, int64_t to,

@@ -32,7 +32,7 @@ void		 link_send(struct store *st, const struct op_type *type,
 		    long offset, int argc, const char **argv);
 
 /* The main link: set up, connect, stop reconnecting by name, reconnect
- * now, free (store.c). */
+ * now, free (store_life.c). */
 int		 link_init(struct store *st);
 void		 link_connect(struct store *st);
 void		 link_quiesce(struct store *st);

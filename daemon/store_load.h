@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * store_load.h - loading the mirror (store_load.c), for store.c, which
+ * store_load.h - loading the mirror (store_load.c), for store_life.c, which
  * gives these to the main link (struct store_up). store_reload and
  * store_loaded are in store.h.
  */

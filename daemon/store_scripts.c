@@ -6,7 +6,7 @@
  * change-stream entry, which Redis applies atomically. ARGV[1] is always
  * the key prefix.
  */
-#include "daemon/store.h"
+#include "daemon/store_limits.h"
 #include "daemon/store_scripts.h"
 
 /* A constant of the C side written into a script's text. */

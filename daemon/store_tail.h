@@ -2,7 +2,7 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store_tail.h - following the change stream (store_tail.c): its life,
- * for store.c; where it starts, for the load.
+ * for store_life.c; where it starts, for the load.
  */
 #ifndef JM_STORE_TAIL_H
 #define JM_STORE_TAIL_H

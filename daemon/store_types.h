@@ -10,7 +10,7 @@
  * above it (the link and the tail reach the load through struct store_up,
  * which store_new fills in):
  *
- *   store.c          the public face: a store's life and what it tells of
+ *   store_life.c     the public face: a store's life and what it tells of
  *                    itself (store_new ... store_info)
  *   store_cmds.c     the commands of store.h (store_put_job, ...): the
  *                    command each sends and how its reply is read
@@ -101,7 +101,7 @@ struct store_up {
 };
 
 struct store {
-	/* store.c */
+	/* store_life.c */
 	struct event_base	*base;
 	const struct config	*cfg;
 	struct store_hooks	 hooks;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * store.c - see store.h: a store's life (new, start, quiesce, retry,
+ * store_life.c - see store.h: a store's life (new, start, quiesce, retry,
  * free) and what it tells of itself. The work is done by the files below
  * it, each using only those below it (store_types.h lists them);
  * store_new tells the main link and the tail what to call in the load
