@@ -55,7 +55,7 @@ struct grid_ent {
 	uint8_t		 grades_mask;		/* 0 = all */
 	uint8_t		 employment;
 	uint8_t		 nskill;		/* inline ids, or 0xff: see mj */
-	uint8_t		 flags;			/* ENT_* of matcher.c */
+	uint8_t		 flags;			/* ENT_* of internal.h */
 	uint32_t	 expires_at;		/* 0 = never; capped */
 	uint64_t	 rule_bits0;		/* rules 0-63 on the posting */
 };

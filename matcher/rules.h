@@ -152,7 +152,8 @@ const char *rules_canon_skill_budget(struct rules *r, const char *skill,
 /* The distance component in [0, 1] for a distance in km. */
 double	rules_distance_score(const struct rules *r, double km);
 
-/* The values a condition is tested against (matcher.c fills them). */
+/* The values a condition is tested against (matcher/subject.c fills
+ * them). */
 struct rule_subject {
 	const char	*text;		/* FK_TEXT, single */
 	const char	*const *list;	/* FK_TEXT, several */

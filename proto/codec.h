@@ -63,9 +63,11 @@ int	 codec_employer_decode(json_t *obj, const char *path,
 json_t	*codec_employer_encode(const struct employer *emp,
 	    const struct towns *towns);
 
-/* The service record's names: a seeker status, a service (-1: none). */
+/* The service record's names: a seeker status, a service (-1: none),
+ * and the name of each (i: its index). */
 int	 codec_status_lookup(const char *s);
 int	 codec_service_lookup(const char *s);
+const char *codec_status_name(int i);
 const char *codec_service_name(int i);
 
 /* A registered seeker: the fields of a match's profile, plus id and name,

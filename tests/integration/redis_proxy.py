@@ -1,18 +1,28 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2022-2026 the jobmatchd authors
 """
-redis_proxy.py - a TCP proxy in front of Redis that reads the commands a
-daemon sends on its main link (the one that begins with SCRIPT LOAD; the
-tail's link begins with PING) and can hold them, whole, before they reach
-Redis: Redis then runs them, and answers them, only when the test says.
-Replies are never held. It puts the events of a test in an order that does
-not depend on timing.
+redis_proxy.py - a TCP proxy in front of Redis that puts the events of a
+test in an order that does not depend on timing. It knows a daemon's two
+links by their first command (after any AUTH or SELECT): the main link
+begins with SCRIPT LOAD, the change stream's tail with PING.
 
-    px = CommandProxy(redis.port)     # the daemon's "redis" is px.port
+It can hold the commands the daemon sends on its main link, whole, before
+they reach Redis: Redis then runs them, and answers them, only when the
+test says.
+
+    px = RedisProxy(redis.port)       # the daemon's "redis" is px.port
     px.hold_at("SSCAN", 3)            # hold from the 3rd SSCAN on
     px.drop()                         # the daemon reconnects and loads
     px.wait_held("SSCAN", 1)
     px.release()
+
+And it can hold Redis's replies on every link, then let those of one link
+("main" or "tail") through: Redis has run the commands, the daemon has not
+heard.
+
+    px.hold_replies()
+    px.release_replies("tail")        # the tail hears first
+    px.release_replies("main")
 """
 import socket
 import threading
@@ -27,6 +37,7 @@ class _Link:
         self.buf = b""              # a command not yet whole
         self.main = None            # None until its first command
         self.held = []              # [(name, raw bytes)], in order
+        self.replies = b""          # replies held, in order
         self.lock = threading.Lock()
 
 
@@ -55,7 +66,12 @@ def _command(buf):
     return name, buf[:pos], buf[pos:]
 
 
-class CommandProxy:
+def _role(ln):
+    """A link's role: "main", "tail", or None before its first command."""
+    return None if ln.main is None else "main" if ln.main else "tail"
+
+
+class RedisProxy:
     """See the module's comment. Thread-safe; every wait has a timeout."""
 
     def __init__(self, redis_port):
@@ -68,6 +84,8 @@ class CommandProxy:
         self.links = []
         self.holding = False
         self.trigger = None         # [name, commands of it still to pass]
+        self.replies_held = False
+        self.replies_let = set()    # "main", "tail": replies pass
         self.closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -109,6 +127,26 @@ class CommandProxy:
                         count -= len(out)
                     try:
                         ln.server.sendall(b"".join(raw for _, raw in out))
+                    except OSError:
+                        pass
+
+    def hold_replies(self):
+        """Holds every reply, on every link, from now on."""
+        with self.lock:
+            self.replies_held = True
+
+    def release_replies(self, role):
+        """Sends the daemon the replies held on its "main" or "tail" link;
+        that link's replies pass freely from now on."""
+        with self.lock:
+            self.replies_let.add(role)
+            for ln in self.links:
+                if _role(ln) != role:
+                    continue
+                with ln.lock:
+                    out, ln.replies = ln.replies, b""
+                    try:
+                        ln.client.sendall(out)
                     except OSError:
                         pass
 
@@ -154,7 +192,12 @@ class CommandProxy:
                 d = ln.server.recv(65536)
                 if not d:
                     break
-                ln.client.sendall(d)
+                with self.lock, ln.lock:
+                    if self.replies_held and \
+                            _role(ln) not in self.replies_let:
+                        ln.replies += d
+                        continue
+                    ln.client.sendall(d)
         except OSError:
             pass
         finally:
@@ -180,7 +223,7 @@ class CommandProxy:
 
     def _pass(self, ln, name, raw):
         with self.lock:
-            if ln.main is None:
+            if ln.main is None and name not in ("AUTH", "SELECT"):
                 ln.main = name == "SCRIPT"
             if ln.main and self.trigger is not None and \
                     name == self.trigger[0]:

@@ -6,13 +6,11 @@ stream, so a write through any of them (posting, close, employer, seeker,
 rule set) reaches the others' mirrors, and a daemon that fell behind the
 stream's trimmed history loads its mirror again instead of missing changes.
 """
-import select
 import signal
-import socket
-import threading
 import unittest
 
 import harness as h
+from redis_proxy import RedisProxy
 
 GUIXI = "500231001000"
 TOWNS = ["500231001000", "500231002000", "500231101000", "500231102000"]
@@ -46,69 +44,6 @@ def view(kiosk, profile):
     return [(x["job"]["employer_id"], x["job"]["id"], x["job"]["title"],
              x["job"].get("version"), round(x["score"], 9))
             for x in r["results"]]
-
-
-class HoldingProxy:
-    """A TCP proxy in front of Redis that can hold the replies of a
-    daemon's links: "main" (the link that sends INFO) and "tail" (the one
-    that sends XREAD)."""
-
-    def __init__(self, redis_port):
-        self.redis_port = redis_port
-        self.lis = socket.socket()
-        self.lis.bind(("127.0.0.1", 0))
-        self.lis.listen(16)
-        self.port = self.lis.getsockname()[1]
-        self.hold = False
-        self.released = set()
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def close(self):
-        self.closed = True
-        self.lis.close()
-
-    def release(self, role):
-        self.released.add(role)
-
-    def _accept(self):
-        while not self.closed:
-            try:
-                c, _ = self.lis.accept()
-            except OSError:
-                return
-            s = socket.create_connection(("127.0.0.1", self.redis_port))
-            threading.Thread(target=self._pump, args=(c, s),
-                             daemon=True).start()
-
-    def _pump(self, c, s):
-        role, held = None, b""
-        try:
-            while not self.closed:
-                r, _, _ = select.select([c, s], [], [], 0.01)
-                if c in r:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    if role is None and b"$4\r\nINFO\r\n" in d:
-                        role = "main"
-                    if role is None and b"XREAD" in d:
-                        role = "tail"
-                    s.sendall(d)
-                if s in r:
-                    d = s.recv(65536)
-                    if not d:
-                        return
-                    held += d
-                if held and not (self.hold and
-                                 role not in self.released):
-                    c.sendall(held)
-                    held = b""
-        except OSError:
-            return
-        finally:
-            c.close()
-            s.close()
 
 
 class TwoDaemons(unittest.TestCase):
@@ -271,7 +206,7 @@ class TwoDaemons(unittest.TestCase):
         # (XDEL), A's tail notices and A starts a reload whose position
         # comes after the held reply. X is closed in Redis: A must not
         # match it.
-        px = HoldingProxy(self.redis.port)
+        px = RedisProxy(self.redis.port)
         self.addCleanup(px.close)
         c = h.Daemon(self.redis.port, extra=["redis_timeout_ms 20000"])
         self.addCleanup(c.cleanup)
@@ -287,7 +222,7 @@ class TwoDaemons(unittest.TestCase):
                 "profile": PROFILES[0], "limit": 100})["results"]}
         h.wait_until(lambda: ids(kc) == {"X"}, what="C to see X")
         sc = self.client(c, h.STAFF)
-        px.hold = True
+        px.hold_replies()
         sc.send(h.request("job.post", {"job": job("X", "emp-a",
                                                   title="C 改的")}, id=7))
         h.wait_until(lambda: self.redis.cmd(
@@ -297,9 +232,9 @@ class TwoDaemons(unittest.TestCase):
         last = self.redis.cmd("XREVRANGE", "jm:changes", "+", "-",
                               "COUNT", "1")[0][0]
         self.assertEqual(self.redis.cmd("XDEL", "jm:changes", last), 1)
-        px.release("tail")
+        px.release_replies("tail")
         c.wait_log("gone from the stream")
-        px.release("main")
+        px.release_replies("main")
         self.assertEqual(sc.read_json()["result"]["version"], 2)
         c.wait_log("redis: mirror loaded", count=2)
         self.assertEqual(self.redis.cmd("HGET", "jm:job:emp-a:X",

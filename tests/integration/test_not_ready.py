@@ -15,7 +15,7 @@ import tempfile
 import unittest
 
 import harness as h
-from redis_proxy import CommandProxy
+from redis_proxy import RedisProxy
 
 GUIXI = "500231001000"
 PROFILE = {"disability": {"type": "physical", "grade": 3}, "town": GUIXI}
@@ -126,7 +126,7 @@ class HeldLoadTest(Base):
         s.close()
         d.stop()
 
-        px = CommandProxy(redis.port)
+        px = RedisProxy(redis.port)
         self.addCleanup(px.close)
         px.hold_at("SSCAN", 1)
         d.redis_port = px.port

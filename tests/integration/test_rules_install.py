@@ -16,7 +16,7 @@ import json
 import unittest
 
 import harness as h
-from redis_proxy import CommandProxy
+from redis_proxy import RedisProxy
 
 GUIXI = h.GUIXI
 # Accepted by every probe, slow only where Han and Latin alternate (see
@@ -49,7 +49,7 @@ class Base(unittest.TestCase):
         self.redis = h.Redis()
         self.addCleanup(self.redis.cleanup)
         self.redis.start()
-        self.px = CommandProxy(self.redis.port)
+        self.px = RedisProxy(self.redis.port)
         self.addCleanup(self.px.close)
         self.d = h.Daemon(self.redis.port, extra=[
             "redis_timeout_ms 60000", "regex_install_ms 200",

@@ -11,7 +11,7 @@ import socket
 import unittest
 
 import harness as h
-from redis_proxy import CommandProxy
+from redis_proxy import RedisProxy
 
 GUIXI = h.GUIXI
 PROFILE = {"disability": {"type": "physical", "grade": 3}, "town": GUIXI,
@@ -161,7 +161,7 @@ class InFlightTest(unittest.TestCase):
         redis = h.Redis()
         self.addCleanup(redis.cleanup)
         redis.start()
-        px = CommandProxy(redis.port)
+        px = RedisProxy(redis.port)
         self.addCleanup(px.close)
         # max_pending 4: the fifth line waits unread behind four owed
         # answers; the Redis link is held, so none comes before the reload

@@ -22,6 +22,7 @@
 #include "matcher/matcher.h"
 #include "matcher/vocab.h"
 #include "proto/codec.h"
+#include "fixture.h"
 
 static const char towns_tsv[] =
     "code\tname\tkind\tpinyin\tlat\tlon\tsource\n"
@@ -104,60 +105,27 @@ struct fx {
 					   filters or offsets */
 };
 
-static uint64_t
-rnd(struct fx *x)
-{
-	uint64_t z = (x->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static double
 unif(struct fx *x)
 {
-	return (double)(rnd(x) >> 11) / 9007199254740992.0;
+	return fixture_unif(&x->rng);
 }
 
 static size_t
 pick(struct fx *x, size_t n)
 {
-	return (size_t)(rnd(x) % n);
+	return (size_t)(fixture_rnd(&x->rng) % n);
 }
 
-static struct rules *
-compile(const char *text)
-{
-	struct regex_limits lim;
-	struct rules *r;
-	json_error_t je;
-	json_t *o = json_loads(text, 0, &je);
-	char err[256];
-
-	if (o == NULL)
-		fail_msg("bad rules JSON: %s", je.text);
-	regex_limits_defaults(&lim);
-	if ((r = codec_rules_build(o, &lim, err, sizeof(err))) == NULL)
-		fail_msg("rules refused: %s", err);
-	json_decref(o);
-	return r;
-}
-
+/* Employer e<i>, named 单位<i>. */
 static void
 put_employer(struct fx *x, int i, int type)
 {
-	struct employer e;
-	char name[32];
+	char id[16], name[32];
 
-	employer_init(&e);
-	snprintf(e.id, sizeof(e.id), "e%d", i);
+	snprintf(id, sizeof(id), "e%d", i);
 	snprintf(name, sizeof(name), "单位%d", i);
-	e.name = strdup(name);
-	e.type = type;
-	e.town = 0;
-	assert_int_equal(matcher_put_employer(x->m, &e), 0);
-	employer_clear(&e);
+	fixture_employer(x->m, id, name, type);
 }
 
 /* A random posting with id n (new or replacing), placed around the
@@ -208,16 +176,14 @@ static int
 setup_with(void **state, const char *ra, double spread, bool plain)
 {
 	struct fx *x = calloc(1, sizeof(*x));
-	char err[200];
 
-	if (x == NULL || towns_parse(&x->towns, towns_tsv,
-	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
+	if (x == NULL)
 		return -1;
 	x->spread = spread;
 	x->plain = plain;
-	x->ra = compile(ra);
-	x->rb = compile(rules_b);
-	if ((x->m = matcher_new(&x->towns, x->ra)) == NULL)
+	x->ra = fixture_rules(ra, NULL);
+	x->rb = fixture_rules(rules_b, NULL);
+	if (fixture_mirror(&x->towns, towns_tsv, x->ra, &x->m) == -1)
 		return -1;
 	x->rng = 20261129;
 	for (int i = 0; i < 12; i++)
@@ -244,10 +210,9 @@ teardown(void **state)
 {
 	struct fx *x = *state;
 
-	matcher_free(x->m);
+	fixture_mirror_free(&x->towns, x->m);
 	rules_free(x->ra);
 	rules_free(x->rb);
-	towns_free(&x->towns);
 	free(x);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "matcher/matcher.h"
 #include "matcher/strmap.h"
 #include "proto/codec.h"
+#include "fixture.h"
 
 static const char towns_tsv[] =
     "code\tname\tkind\tpinyin\tlat\tlon\tsource\n"
@@ -142,37 +143,21 @@ make_rules(const char *syn)
 static const char massage_syn[] =
     "[{\"term\":\"massage\",\"pattern\":\"按摩|推拿|massage\"}]";
 
-static void
-add_employer(struct fx *x, const char *id, const char *name, int type)
-{
-	struct employer e;
-
-	employer_init(&e);
-	snprintf(e.id, sizeof(e.id), "%s", id);
-	e.name = strdup(name);
-	e.type = type;
-	e.town = 0;
-	assert_int_equal(matcher_put_employer(x->m, &e), 0);
-	employer_clear(&e);
-}
-
 static int
 setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof(*x));
-	char err[200];
 
-	if (x == NULL || towns_parse(&x->towns, towns_tsv,
-	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
+	if (x == NULL)
 		return -1;
 	x->rules = make_rules(massage_syn);
-	if ((x->m = matcher_new(&x->towns, x->rules)) == NULL)
+	if (fixture_mirror(&x->towns, towns_tsv, x->rules, &x->m) == -1)
 		return -1;
-	add_employer(x, "e1", "民营一厂", ET_PRIVATE);
-	add_employer(x, "gov", "县人社局", ET_AGENCY);
-	add_employer(x, "inst", "县人民医院", ET_INSTITUTION);
-	add_employer(x, "soe", "县供电公司", ET_SOE);
-	add_employer(x, "shw", "阳光工坊", ET_SHELTERED_WORKSHOP);
+	fixture_employer(x->m, "e1", "民营一厂", ET_PRIVATE);
+	fixture_employer(x->m, "gov", "县人社局", ET_AGENCY);
+	fixture_employer(x->m, "inst", "县人民医院", ET_INSTITUTION);
+	fixture_employer(x->m, "soe", "县供电公司", ET_SOE);
+	fixture_employer(x->m, "shw", "阳光工坊", ET_SHELTERED_WORKSHOP);
 	profile_init(&x->p);
 	x->p.disability = DIS_PHYSICAL;
 	x->p.grade = 3;
@@ -187,9 +172,8 @@ teardown(void **state)
 {
 	struct fx *x = *state;
 
-	matcher_free(x->m);
+	fixture_mirror_free(&x->towns, x->m);
 	rules_free(x->rules);
-	towns_free(&x->towns);
 	free(x);
 	return 0;
 }
@@ -197,34 +181,17 @@ teardown(void **state)
 /*
  * Puts a posting: a plain full-time post of employer e1 at the seeker's
  * place, open to any disability, overridden by the members of the JSON
- * object text over.
+ * object text over (fixture_put).
  */
 static void
 put(struct fx *x, const char *over)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:[s], s:s, s:{s:f, s:f}}",
-	    "id", "x", "employer_id", "e1", "title", "文员",
-	    "accessible_for", "any", "employment_type", "full_time",
-	    "location", "lat", HOME_LAT, "lon", HOME_LON);
 	json_t *v;
 	json_error_t je;
-	struct job j;
-	struct perr e;
 
 	if ((v = json_loads(over, 0, &je)) == NULL)
 		fail_msg("bad test JSON %s: %s", over, je.text);
-	/* A town alone stands for the town's centre. */
-	if (json_object_get(v, "town") != NULL &&
-	    json_object_get(v, "location") == NULL)
-		json_object_del(o, "location");
-	json_object_update(o, v);
-	json_decref(v);
-	job_init(&j);
-	if (codec_job_decode(o, "job", &x->towns, &j, &e) == -1)
-		fail_msg("job %s refused: %s: %s", over, e.field, e.reason);
-	json_decref(o);
-	assert_int_equal(matcher_put_job(x->m, &j), 0);
-	job_clear(&j);
+	fixture_put(x->m, &x->towns, HOME_LAT, HOME_LON, v, over);
 }
 
 /* Runs the match and returns the ids of the hits, comma-separated, in a
@@ -260,11 +227,7 @@ run_all(struct fx *x)
 static const struct match_hit *
 hit(struct fx *x, const char *id)
 {
-	for (size_t i = 0; i < x->res.n; i++)
-		if (strcmp(x->res.hits[i].job->id, id) == 0)
-			return &x->res.hits[i];
-	fail_msg("%s is not among the hits", id);
-	return NULL;
+	return fixture_hit(&x->res, id);
 }
 
 /* ---- hard filters -------------------------------------------------------- */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * test_rules.c - the staff's rule set: decoding rules (proto/codec.c),
- * compiling and probing their patterns (matcher/rules.c), evaluating them
- * in a match and explaining them (matcher/matcher.c), and the effect of
- * each rule of the shipped data/rules.default.json.
+ * test_rules.c - the staff's rule set: decoding rules
+ * (proto/codec_rules.c), compiling and probing their patterns
+ * (matcher/rules.c), evaluating them in a match and explaining them
+ * (matcher/score.c, matcher/match.c), and the effect of each rule of the
+ * shipped data/rules.default.json.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 
 #include "matcher/matcher.h"
 #include "proto/codec.h"
+#include "fixture.h"
 
 #ifndef JM_SOURCE_DIR
 #error "JM_SOURCE_DIR must name the repository root"
@@ -279,38 +281,22 @@ struct fx {
 	struct match_explain	 ex;
 };
 
-static void
-add_employer(struct fx *x, const char *id, const char *name, int type)
-{
-	struct employer e;
-
-	employer_init(&e);
-	snprintf(e.id, sizeof(e.id), "%s", id);
-	e.name = strdup(name);
-	e.type = type;
-	e.town = 0;
-	assert_int_equal(matcher_put_employer(x->m, &e), 0);
-	employer_clear(&e);
-}
-
 static int
 setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof(*x));
-	char err[200];
 
-	if (x == NULL || towns_parse(&x->towns, towns_tsv,
-	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
+	if (x == NULL)
 		return -1;
 	x->rules = compile("{}");
-	if ((x->m = matcher_new(&x->towns, x->rules)) == NULL)
+	if (fixture_mirror(&x->towns, towns_tsv, x->rules, &x->m) == -1)
 		return -1;
-	add_employer(x, "e1", "民营一厂", ET_PRIVATE);
-	add_employer(x, "gov", "县人社局", ET_AGENCY);
-	add_employer(x, "inst", "县人民医院", ET_INSTITUTION);
-	add_employer(x, "soe", "县供电公司", ET_SOE);
-	add_employer(x, "comm", "桂溪社区服务站", ET_COMMUNITY);
-	add_employer(x, "shw", "阳光工坊", ET_SHELTERED_WORKSHOP);
+	fixture_employer(x->m, "e1", "民营一厂", ET_PRIVATE);
+	fixture_employer(x->m, "gov", "县人社局", ET_AGENCY);
+	fixture_employer(x->m, "inst", "县人民医院", ET_INSTITUTION);
+	fixture_employer(x->m, "soe", "县供电公司", ET_SOE);
+	fixture_employer(x->m, "comm", "桂溪社区服务站", ET_COMMUNITY);
+	fixture_employer(x->m, "shw", "阳光工坊", ET_SHELTERED_WORKSHOP);
 	profile_init(&x->p);
 	x->p.disability = DIS_PHYSICAL;
 	x->p.grade = 3;
@@ -326,9 +312,8 @@ teardown(void **state)
 {
 	struct fx *x = *state;
 
-	matcher_free(x->m);
+	fixture_mirror_free(&x->towns, x->m);
 	rules_free(x->rules);
-	towns_free(&x->towns);
 	free(x);
 	return 0;
 }
@@ -352,31 +337,12 @@ use(struct fx *x, const char *doc)
 /*
  * Puts a posting: a plain full-time post of employer e1 at the seeker's
  * place, open to any disability, overridden by the members of the JSON
- * object text over (' for ").
+ * object text over (' for "; fixture_put).
  */
 static void
 put(struct fx *x, const char *over)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:[s], s:s, s:{s:f, s:f}}",
-	    "id", "x", "employer_id", "e1", "title", "文员",
-	    "accessible_for", "any", "employment_type", "full_time",
-	    "location", "lat", HOME_LAT, "lon", HOME_LON);
-	json_t *v = jload(over);
-	struct job j;
-	struct perr e;
-
-	/* A town alone stands for the town's centre. */
-	if (json_object_get(v, "town") != NULL &&
-	    json_object_get(v, "location") == NULL)
-		json_object_del(o, "location");
-	json_object_update(o, v);
-	json_decref(v);
-	job_init(&j);
-	if (codec_job_decode(o, "job", &x->towns, &j, &e) == -1)
-		fail_msg("job %s refused: %s: %s", over, e.field, e.reason);
-	json_decref(o);
-	assert_int_equal(matcher_put_job(x->m, &j), 0);
-	job_clear(&j);
+	fixture_put(x->m, &x->towns, HOME_LAT, HOME_LON, jload(over), over);
 }
 
 static struct match_query
@@ -414,11 +380,7 @@ run(struct fx *x)
 static const struct match_hit *
 hit(struct fx *x, const char *id)
 {
-	for (size_t i = 0; i < x->res.n; i++)
-		if (strcmp(x->res.hits[i].job->id, id) == 0)
-			return &x->res.hits[i];
-	fail_msg("%s is not among the hits", id);
-	return NULL;
+	return fixture_hit(&x->res, id);
 }
 
 /* Runs and returns the rules fired for job id (which must match). */

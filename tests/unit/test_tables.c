@@ -25,6 +25,7 @@
 #include "matcher/siphash.h"
 #include "matcher/strmap.h"
 #include "proto/codec.h"
+#include "fixture.h"
 
 static const char towns_tsv[] =
     "code\tname\tkind\tpinyin\tlat\tlon\tsource\n"
@@ -47,22 +48,6 @@ static const char rules_b[] =
 static const char *const common[] = { "客服", "按摩", "推拿", "保洁",
 	"清洁", "包装", "电工", "会计" };
 #define NCOMMON	(sizeof(common) / sizeof(*common))
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double
-unif(uint64_t *s)
-{
-	return (double)(rnd(s) >> 11) / 9007199254740992.0;
-}
 
 /* ---- keyed hashes ------------------------------------------------------ */
 
@@ -337,22 +322,7 @@ struct fx {
 	uint64_t	 rng;
 };
 
-static struct rules *
-compile_lim(const char *doc, const struct regex_limits *lim)
-{
-	json_error_t je;
-	char err[200];
-	json_t *o = json_loads(doc, 0, &je);
-	struct rules *r;
-
-	if (o == NULL)
-		fail_msg("bad rules JSON: %s", je.text);
-	if ((r = codec_rules_build(o, lim, err, sizeof(err))) == NULL)
-		fail_msg("rules refused: %s", err);
-	json_decref(o);
-	return r;
-}
-
+/* A rule set under the default limits, with no clock. */
 static struct rules *
 compile(const char *doc)
 {
@@ -360,31 +330,22 @@ compile(const char *doc)
 
 	regex_limits_defaults(&lim);
 	lim.clock_us = NULL;
-	return compile_lim(doc, &lim);
+	return fixture_rules(doc, &lim);
 }
 
 static int
 setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof(*x));
-	struct employer e;
-	char err[200];
 
-	if (x == NULL || towns_parse(&x->towns, towns_tsv,
-	    sizeof(towns_tsv) - 1, err, sizeof(err)) == -1)
+	if (x == NULL)
 		return -1;
 	x->ra = compile(rules_a);
 	x->rb = compile(rules_b);
-	if ((x->m = matcher_new(&x->towns, x->ra)) == NULL)
+	if (fixture_mirror(&x->towns, towns_tsv, x->ra, &x->m) == -1)
 		return -1;
 	x->rng = 20261201;
-	employer_init(&e);
-	snprintf(e.id, sizeof(e.id), "e1");
-	e.name = strdup("单位");
-	e.type = ET_PRIVATE;
-	e.town = 0;
-	assert_int_equal(matcher_put_employer(x->m, &e), 0);
-	employer_clear(&e);
+	fixture_employer(x->m, "e1", "单位", ET_PRIVATE);
 	*state = x;
 	return 0;
 }
@@ -394,10 +355,9 @@ teardown(void **state)
 {
 	struct fx *x = *state;
 
-	matcher_free(x->m);
+	fixture_mirror_free(&x->towns, x->m);
 	rules_free(x->ra);
 	rules_free(x->rb);
-	towns_free(&x->towns);
 	free(x);
 	return 0;
 }
@@ -439,13 +399,13 @@ put_county_own(struct fx *x, bool own)
 		const char *sk[4];
 		char id[16], mine[16];
 		for (int k = 0; k < 3; k++)
-			sk[k] = common[rnd(&x->rng) % NCOMMON];
+			sk[k] = common[fixture_rnd(&x->rng) % NCOMMON];
 		snprintf(id, sizeof(id), "c%d", i);
 		snprintf(mine, sizeof(mine), "技能%d", i);
 		sk[3] = mine;
-		put_at(x, id, LAT0 + (unif(&x->rng) - 0.5) * 0.6,
-		    LON0 + (unif(&x->rng) - 0.5) * 0.6,
-		    (uint8_t)(1u << rnd(&x->rng) % DIS_COUNT |
+		put_at(x, id, LAT0 + (fixture_unif(&x->rng) - 0.5) * 0.6,
+		    LON0 + (fixture_unif(&x->rng) - 0.5) * 0.6,
+		    (uint8_t)(1u << fixture_rnd(&x->rng) % DIS_COUNT |
 		    1u << DIS_PHYSICAL), sk, own ? 4 : 3);
 	}
 }
@@ -540,9 +500,9 @@ test_churn_places(void **state)
 	put_at(x, "wander", LAT0, LON0, 1u << DIS_PHYSICAL, sk, 1);
 	matcher_stats(x->m, &s0);
 	for (int i = 0; i < 20000; i++)
-		put_at(x, "wander", -70 + 140 * unif(&x->rng),
-		    -179.9 + 359.8 * unif(&x->rng),
-		    (uint8_t)(1u << rnd(&x->rng) % DIS_COUNT |
+		put_at(x, "wander", -70 + 140 * fixture_unif(&x->rng),
+		    -179.9 + 359.8 * fixture_unif(&x->rng),
+		    (uint8_t)(1u << fixture_rnd(&x->rng) % DIS_COUNT |
 		    1u << DIS_PHYSICAL), sk, 1);
 	put_at(x, "wander", LAT0 + 0.01, LON0, 1u << DIS_PHYSICAL, sk, 1);
 	matcher_stats(x->m, &s);
@@ -718,7 +678,7 @@ test_terms_rollback(void **state)
 	lim.clock_us = fake_clock;
 	lim.install_ms = 1;
 	fake_step = 0;		/* the clock stands still while compiling */
-	r = compile_lim(rules_b, &lim);
+	r = fixture_rules(rules_b, &lim);
 	fake_step = 200;
 	assert_int_equal(matcher_set_rules(x->m, r), -2);
 	runs = rules_stats_of(r)->matches;

@@ -2,8 +2,8 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * bench.h - what the parts of jobmatch-bench share: the options, the
- * connections' set-up, the daemon's RSS, and the load and run commands
- * (load.c, run.c). See jobmatch-bench.c.
+ * connections' set-up, the daemon's RSS (bench.c), and the load and run
+ * commands (load.c, run.c). See jobmatch-bench.c.
  */
 #ifndef JM_BENCH_BENCH_H
 #define JM_BENCH_BENCH_H

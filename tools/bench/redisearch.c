@@ -24,8 +24,8 @@
  * run, exact: the same hard filters, no text clause, every matching id
  * (NOCONTENT, LIMIT 0 N); the client scores them with the project's scorer
  * (matcher_explain on a mirror of the same data and rule set), best bound
- * first (see score_exact), and sorts as matcher.c does (score, distance,
- * id). This must give the reference's top 10 exactly.
+ * first (see score_exact), and sorts as matcher_hit_cmp does (score,
+ * distance, id). This must give the reference's top 10 exactly.
  *
  * --check compares every query's top 10 with matcher_match_scan on the
  * same data, after the timed run: exact must agree on every query (exit 1

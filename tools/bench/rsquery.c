@@ -439,7 +439,7 @@ top_insert(struct worker *w, size_t *n, size_t limit,
 /*
  * Exact mode: the client's half. Every id of both replies is a candidate;
  * the project's scorer (matcher_explain) decides which match and their
- * scores, and the top limit are kept in matcher.c's order.
+ * scores, and the top limit are kept in matcher_hit_cmp's order.
  *
  * matcher_explain prepares the seeker afresh on every call (synonyms,
  * rules: several microseconds), so calling it on every one of thousands of
