@@ -5,7 +5,7 @@
  * matcher/ includes: the mirror's fields (struct matcher), and the
  * functions one file of the matcher lends another.
  *
- *   matcher.c  the mirror: postings and employers in and out, the rule
+ *   postings.c the mirror: postings and employers in and out, the rule
  *              set installed, the figures of matcher_stats
  *   index.c    a posting's entries in the geographic index (grid.h)
  *   subject.c  a posting and a seeker as the rules see them
@@ -15,7 +15,7 @@
  *   match.c    the indexed match, matcher_match
  *
  * The ties run one way: match.c uses score.c; score.c uses subject.c and
- * matcher.c's lookups; matcher.c uses index.c and subject.c.
+ * postings.c's lookups; postings.c uses index.c and subject.c.
  */
 #ifndef JM_MATCHER_INTERNAL_H
 #define JM_MATCHER_INTERNAL_H

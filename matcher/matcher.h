@@ -41,7 +41,7 @@ struct memployer {
 	int64_t		 avg_annual_salary;
 };
 
-/* A posting as the mirror keeps it (matcher.c, and index.c for its
+/* A posting as the mirror keeps it (postings.c, and index.c for its
  * entries). Read-only outside them. */
 struct mjob {
 	char		 key[2 * ID_MAX + 2];	/* "employer:id" */

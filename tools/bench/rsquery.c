@@ -170,7 +170,7 @@ rs_run_matcher(const struct run *run, struct rules *rules)
 }
 
 /*
- * Interns the canonical skills of every posting (as matcher.c derives them:
+ * Interns the canonical skills of every posting (as matcher/postings.c derives them:
  * empty ones dropped, duplicates once), for exact mode's bound on the skill
  * component. Raw skills repeat, so each is canonicalised once.
  */

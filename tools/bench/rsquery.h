@@ -32,7 +32,7 @@
 #define INDEX		"jm"		/* the RediSearch index */
 #define BATCH		1000		/* FT.ADDs in flight while loading */
 #define TOP_MAX		16		/* hits kept per query for --check */
-#define CANON_BUF	512		/* matcher.c's CANON_MAX */
+#define CANON_BUF	512		/* matcher/terms.h's CANON_MAX */
 #define QUERY_BUF	4096
 #define EXPIRES_NEVER	((int64_t)4102444800)	/* 2100-01-01, for expires_at 0 */
 /* GEOFILTER's radius in exact mode: Redis measures on a sphere of 6,372.8

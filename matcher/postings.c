@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
- * matcher.c - the mirror of open postings: postings and employers in and
+ * postings.c - the mirror of open postings (matcher.h): postings and employers in and
  * out, the rule set installed, and the figures of what it holds. The match
  * itself is match.c (through the index) and score.c (the filters, the
  * rules and the score of one posting; the brute-force scan; explain); the
