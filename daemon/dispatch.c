@@ -33,7 +33,7 @@
 #define ROLES_MATCH	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_STAFF	ROLE_BIT(ROLE_STAFF)
 
-#define TOKEN_MAX	256
+#define TOKEN_MAX	DISPATCH_TOKEN_MAX
 
 /*
  * How a method answers, for back-pressure (a caller's may_start): from memory,

@@ -22,6 +22,9 @@
 
 #include "daemon/config.h"
 
+/* The longest token hello or an Authorization header may give. */
+#define DISPATCH_TOKEN_MAX	256
+
 struct caller;
 struct conn_lines;
 

@@ -406,7 +406,7 @@ accept_resume(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (!server.stopping)
+	if (!server.stopping && h->bound != NULL)
 		evconnlistener_enable(evhttp_bound_socket_get_listener(
 		    h->bound));
 }
@@ -423,8 +423,8 @@ accept_error(struct evconnlistener *lis, void *arg)
 	struct timeval tv = { 0, HTTPD_PAUSE_MS * 1000 };
 
 	(void)arg;
-	for (h = server.httpds; h != NULL &&
-	    evhttp_bound_socket_get_listener(h->bound) != lis; h = h->next)
+	for (h = server.httpds; h != NULL && (h->bound == NULL ||
+	    evhttp_bound_socket_get_listener(h->bound) != lis); h = h->next)
 		;
 	if (h == NULL)
 		return;
@@ -503,6 +503,15 @@ fail:
 	if (h != NULL)
 		httpd_free(h);
 	return NULL;
+}
+
+void
+httpd_unlisten(struct httpd *h)
+{
+	if (h == NULL || h->bound == NULL)
+		return;
+	evhttp_del_accept_socket(h->evh, h->bound);
+	h->bound = NULL;
 }
 
 void

@@ -67,6 +67,9 @@ typedef void httpd_handler(struct httpd *h, struct evhttp_request *req,
 struct httpd	*httpd_open(const char *name, const struct hostport *hp,
 		    struct ssl_ctx_st *tls, const struct httpd_limits *lim,
 		    const char *headers, httpd_handler *fn, void *arg);
+/* Stops accepting (shutdown): the connections open go on; NULL is
+ * fine. */
+void		 httpd_unlisten(struct httpd *h);
 /* Closes the listener and every connection; NULL is fine. A request
  * still held is freed when it is answered. */
 void		 httpd_close(struct httpd *h);
