@@ -761,7 +761,7 @@ conn_listen(const struct conn_lines *lines)
 	evconnlistener_set_error_cb(server.tcp, accept_error_cb);
 	log_info("listening on %s:%d", server.cfg.listen.host,
 	    server.cfg.listen.port);
-	if (server.tls_ctx != NULL) {
+	if (server.cfg.listen_tls.port != 0) {
 		if ((server.tls = listen_tcp(&server.cfg.listen_tls,
 		    server.tls_ctx)) == NULL)
 			return -1;
