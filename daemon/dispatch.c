@@ -113,6 +113,8 @@ static const struct method methods[] = {
 	    M_MIRROR },
 	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY,
 	    M_MIRROR },
+	{ "skills.suggest",	ROLES_MATCH,	m_skills_suggest, A_MEMORY,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
