@@ -31,6 +31,7 @@
 #include "daemon/httpd.h"
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
+#include "daemon/qr.h"
 #include "daemon/server.h"
 #include "matcher/strmap.h"
 #include "proto/rpc.h"
@@ -599,6 +600,108 @@ serve_rpc(struct gateway *gw, struct httpd *h, struct evhttp_request *req)
 	progress(x);
 }
 
+/* ---- /qr.svg, /qr.txt -------------------------------------------------- */
+
+/*
+ * A QR code of chosen postings (qr.h), for a kiosk or staff token: its
+ * text (/qr.txt) or its SVG (/qr.svg), never cached.
+ */
+static void
+serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
+    bool svg)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	struct evkeyvalq params;
+	struct httpd_peer peer;
+	struct exchange *x;
+	const char *jobs, *lang;
+	char text[QR_TEXT_MAX + 64], why[256];
+	int n;
+
+	if (cmd == EVHTTP_REQ_OPTIONS && server.cfg.http_cors_origin[0]) {
+		preflight(h, req, "GET");
+		return;
+	}
+	add_cors(req);
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		not_allowed(h, req, server.cfg.http_cors_origin[0] ?
+		    "GET, HEAD, OPTIONS" : "GET, HEAD");
+		return;
+	}
+	if (httpd_peer_of(h, req, &peer) == -1 ||
+	    (x = exchange_new(gw, h, req, &peer)) == NULL) {
+		httpd_send_text(h, req, 503, "Service Unavailable",
+		    "out of memory\n");
+		return;
+	}
+	n = authorize(x, h, req);
+	if (n == 0 && x->cl.role != ROLE_KIOSK && x->cl.role != ROLE_STAFF) {
+		evhttp_add_header(oh, "WWW-Authenticate", "Bearer");
+		send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
+		    "a kiosk or staff token is needed", NULL);
+		n = 401;
+	}
+	x->req = NULL;
+	exchange_free(gw, x);
+	if (n != 0)
+		return;
+	TAILQ_INIT(&params);
+	if (query == NULL || evhttp_parse_query_str(query, &params) == -1)
+		jobs = lang = NULL;
+	else {
+		jobs = evhttp_find_header(&params, "jobs");
+		lang = evhttp_find_header(&params, "lang");
+	}
+	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+		snprintf(why, sizeof(why), "lang: zh or en");
+	if (!server.mirror_loaded) {
+		evhttp_clear_headers(&params);
+		httpd_send_text(h, req, 503, "Service Unavailable",
+		    "not ready: loading the mirror from Redis; retry later\n");
+		return;
+	}
+	n = lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0 ?
+	    -1 : qr_text(server.matcher, &server.towns, jobs != NULL ? jobs :
+	    "", lang != NULL && strcmp(lang, "en") == 0, text, sizeof(text),
+	    why, sizeof(why));
+	evhttp_clear_headers(&params);
+	if (n >= 0 && svg) {
+		size_t len;
+		char *doc = qr_svg(text, &len, why, sizeof(why));
+
+		if (doc == NULL)
+			n = -3;
+		else {
+			evhttp_add_header(oh, "Content-Type", "image/svg+xml");
+			evhttp_add_header(oh, "Cache-Control", "no-store");
+			evbuffer_add(evhttp_request_get_output_buffer(req), doc,
+			    len);
+			free(doc);
+			httpd_send(h, req, HTTP_OK, "OK");
+			return;
+		}
+	}
+	if (n >= 0) {
+		evhttp_add_header(oh, "Content-Type",
+		    "text/plain; charset=utf-8");
+		evhttp_add_header(oh, "Cache-Control", "no-store");
+		evbuffer_add(evhttp_request_get_output_buffer(req), text,
+		    (size_t)n);
+		httpd_send(h, req, HTTP_OK, "OK");
+		return;
+	}
+	strncat(why, "\n", sizeof(why) - strlen(why) - 1);
+	if (n == -2)
+		httpd_send_text(h, req, HTTP_NOTFOUND, "Not Found", why);
+	else if (n == -3)
+		httpd_send_text(h, req, 413, "Payload Too Large", why);
+	else
+		httpd_send_text(h, req, HTTP_BADREQUEST, "Bad Request", why);
+}
+
 /* ---- the kiosk's files ------------------------------------------------- */
 
 static void
@@ -652,6 +755,8 @@ handle(struct httpd *h, struct evhttp_request *req, void *arg)
 		path = "/";
 	if (strcmp(path, "/rpc") == 0)
 		serve_rpc(gw, h, req);
+	else if (strcmp(path, "/qr.svg") == 0 || strcmp(path, "/qr.txt") == 0)
+		serve_qr(gw, h, req, path[4] == 's');
 	else
 		serve_file(gw, h, req, path);
 }
