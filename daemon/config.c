@@ -354,10 +354,10 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 		    "redis_password_file", file);
 		rc = -1;
 	}
-	if (rc == 0 && c->listen_tls.port != 0 &&
-	    (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
-		snprintf(err, errlen, "%s: listen_tls needs tls_cert and "
-		    "tls_key", file);
+	if (rc == 0 && (c->listen_tls.port != 0 || c->https_listen.port != 0)
+	    && (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
+		snprintf(err, errlen, "%s: %s needs tls_cert and tls_key", file,
+		    c->listen_tls.port != 0 ? "listen_tls" : "https_listen");
 		rc = -1;
 	}
 	fclose(fp);

@@ -27,6 +27,7 @@
 #include "matcher/vocab.h"
 
 static config_setter set_redis, set_password, set_token, set_log_level,
+    set_cors_origin,
     set_exempt_types, set_reduction_tiers, set_reduction_until;
 
 #define FIELD(f)	.off = offsetof(struct config, f),		\
@@ -99,6 +100,33 @@ const struct config_key config_keys[] = {
 	    "64", RESTART, "connections the HTTP listener serves at once"),
 	INT_KEY("metrics_timeout_s", metrics_timeout_s, 1, 3600, "10",
 	    RESTART, "seconds of silence, and of one exchange, over HTTP"),
+
+	/* The HTTP gateway and the kiosk page */
+	HOSTPORT_KEY("http_listen", http_listen, NULL, RESTART,
+	    "the HTTP gateway: POST /rpc, the kiosk page, /qr.svg"),
+	HOSTPORT_KEY("https_listen", https_listen, NULL, RESTART,
+	    "the same over TLS (tls_cert, tls_key, tls_ca)"),
+	INT_KEY("http_max_connections", http_max_connections, 1, 100000,
+	    "256", RESTART, "connections each HTTP gateway listener serves at "
+	    "once"),
+	SIZE_KEY("http_max_header_bytes", http_max_header_bytes, 1024,
+	    1024u * 1024, "8k", RESTART, "the most bytes of a request's "
+	    "headers"),
+	SIZE_KEY("http_max_body_bytes", http_max_body_bytes, 256,
+	    1024u * 1024 * 1024, "1M", RESTART,
+	    "the largest POST /rpc body"),
+	INT_KEY("http_timeout_s", http_timeout_s, 1, 3600, "30", RESTART,
+	    "seconds of silence on a gateway connection"),
+	INT_KEY("http_deadline_s", http_deadline_s, 1, 3600, "60", RESTART,
+	    "seconds one gateway exchange may take in all"),
+	FUNC_KEY("http_cors_origin", set_cors_origin, 1, "origin",
+	    FIELD(http_cors_origin), NULL, RELOAD,
+	    "the one web origin allowed to call /rpc and /qr.* (CORS)"),
+	PATH_KEY("kiosk_dir", kiosk_dir, CONFIG_DATADIR "/kiosk", RELOAD,
+	    NULL, "the kiosk page's files, served by the gateway"),
+	SIZE_KEY("kiosk_max_bytes", kiosk_max_bytes, 65536,
+	    1024u * 1024 * 1024, "32M", RELOAD,
+	    "the most bytes of kiosk_dir's files in all"),
 
 	/* Redis */
 	FUNC_KEY("redis", set_redis, 1, "host:port|path",
@@ -422,6 +450,35 @@ set_token(struct config *c, char **argv, int argc, char *why, size_t whylen)
 	}
 	c->tokens = nt;
 	c->tokens[c->ntokens++] = t;
+	return 0;
+}
+
+/* An origin as browsers send it: http:// or https://, a host of letters,
+ * digits, dots and dashes (or an address in brackets), an optional port;
+ * no path, no "*". */
+static int
+set_cors_origin(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	const char *o = argv[1], *h;
+	size_t n = strlen(o);
+
+	(void)argc;
+	if (strncmp(o, "https://", 8) == 0)
+		h = o + 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		h = o + 7;
+	else
+		h = NULL;
+	for (const char *p = h; p != NULL && *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-:[]", *p) != NULL))
+			h = NULL;
+	if (h == NULL || *h == '\0' || n >= sizeof(c->http_cors_origin))
+		return refuse(argv[0], "expected an origin such as "
+		    "https://kiosk.example.org or http://127.0.0.1:8080 (a "
+		    "scheme, a host, a port; no path)", why, whylen);
+	memcpy(c->http_cors_origin, o, n + 1);
 	return 0;
 }
 

@@ -51,6 +51,17 @@ struct config {
 	struct hostport	 metrics_listen;	/* HTTP /metrics; port 0: none */
 	size_t		 metrics_max_connections;
 	int		 metrics_timeout_s;	/* silence, and one exchange */
+	struct hostport	 http_listen;		/* the HTTP gateway; port 0:
+						   none */
+	struct hostport	 https_listen;		/* the same over TLS */
+	size_t		 http_max_connections;	/* each listener's */
+	size_t		 http_max_header_bytes;
+	size_t		 http_max_body_bytes;
+	int		 http_timeout_s;	/* silence */
+	int		 http_deadline_s;	/* one exchange */
+	char		 http_cors_origin[256];	/* "": no CORS */
+	char		 kiosk_dir[PATH_MAX];
+	size_t		 kiosk_max_bytes;	/* kiosk_dir's files in all */
 	char		 tls_cert[PATH_MAX];
 	char		 tls_key[PATH_MAX];
 	char		 tls_ca[PATH_MAX];	/* "": no client certificates */

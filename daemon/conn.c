@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@
 #include "proto/frame.h"
 #include "proto/rpc.h"
 
+static void	conn_close(struct conn *c, enum metrics_close why,
+		    const char *reason);
 static void	conn_flush(struct conn *c);
 static void	conn_wake(struct conn *c);
 static void	read_cb(struct bufferevent *bev, void *arg);
@@ -44,14 +47,27 @@ static size_t
 owed(const struct conn *c)
 {
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
-	    reqq_owed(&c->q);
+	    reqq_owed(&c->cl.q);
 }
 
-bool
+/* The connection a caller is (every caller of conn.c's is one). */
+static struct conn *
+conn_of(const struct caller *cl)
+{
+	return (struct conn *)((char *)cl - offsetof(struct conn, cl));
+}
+
+/*
+ * Whether c may start one more request now: what it is owed is below
+ * max_output_bytes and, for a request of a method that uses the store
+ * (reserve > 0), fewer than max_store_inflight of its store requests are
+ * in flight.
+ */
+static bool
 conn_may_start(const struct conn *c, size_t reserve)
 {
 	return owed(c) < server.cfg.max_output_bytes &&
-	    (reserve == 0 || c->q.inflight < server.cfg.max_store_inflight);
+	    (reserve == 0 || c->cl.q.inflight < server.cfg.max_store_inflight);
 }
 
 /*
@@ -63,8 +79,8 @@ conn_may_start(const struct conn *c, size_t reserve)
 static bool
 backlogged(const struct conn *c)
 {
-	return c->q.wait_root != NULL ||
-	    c->q.nslots >= server.cfg.max_pending ||
+	return c->cl.q.wait_root != NULL ||
+	    c->cl.q.nslots >= server.cfg.max_pending ||
 	    owed(c) >= server.cfg.max_output_bytes;
 }
 
@@ -79,7 +95,7 @@ conn_wake(struct conn *c)
 {
 	if (c->state == CONN_CLOSED)
 		return;
-	if (c->q.wait_root != NULL ? conn_may_start(c, 1) :
+	if (c->cl.q.wait_root != NULL ? conn_may_start(c, 1) :
 	    c->state == CONN_OPEN && c->paused && !backlogged(c))
 		event_active(c->wake, EV_TIMEOUT, 0);
 }
@@ -93,9 +109,9 @@ wake_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	if (c->state == CONN_CLOSED)
 		return;
-	if (c->q.wait_root != NULL) {
-		server.lines->resume(c);
-		if (c->q.wait_root != NULL || c->state == CONN_CLOSED)
+	if (c->cl.q.wait_root != NULL) {
+		server.lines->resume(&c->cl);
+		if (c->cl.q.wait_root != NULL || c->state == CONN_CLOSED)
 			return;
 	}
 	if (c->state == CONN_OPEN && c->paused && !backlogged(c)) {
@@ -112,8 +128,8 @@ wake_cb(evutil_socket_t fd, short ev, void *arg)
 static void
 maybe_finish(struct conn *c)
 {
-	if (c->state == CONN_DRAINING && c->q.nslots == 0 &&
-	    c->q.wait_root == NULL &&
+	if (c->state == CONN_DRAINING && c->cl.q.nslots == 0 &&
+	    c->cl.q.wait_root == NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_close(c, MC_DONE, "done");
 }
@@ -123,7 +139,7 @@ maybe_finish(struct conn *c)
 static void
 conn_flush(struct conn *c)
 {
-	reqq_write(&c->q, c->state != CONN_CLOSED ?
+	reqq_write(&c->cl.q, c->state != CONN_CLOSED ?
 	    bufferevent_get_output(c->bev) : NULL);
 	if (c->state == CONN_DRAINING)
 		bufferevent_disable(c->bev, EV_READ);
@@ -136,16 +152,57 @@ conn_flush(struct conn *c)
 static void
 queue_ready(void *owner)
 {
-	conn_flush(owner);
+	conn_flush(conn_of(owner));
 }
 
 static void
 queue_room(void *owner)
 {
-	conn_wake(owner);
+	conn_wake(conn_of(owner));
 }
 
 static const struct reqq_hooks queue_hooks = { queue_ready, queue_room };
+
+static void	conn_set_idle(struct conn *c);
+
+/* What the dispatcher asks of a connection (caller.h). */
+static bool
+caller_may_start(const struct caller *cl, size_t reserve)
+{
+	return conn_may_start(conn_of(cl), reserve);
+}
+
+/* c reads no more: it closes once it has been sent every answer it is
+ * owed. */
+static void
+caller_end(struct caller *cl)
+{
+	struct conn *c = conn_of(cl);
+
+	if (c->state == CONN_OPEN)
+		c->state = CONN_DRAINING;
+}
+
+/* Its idle timer follows its role; a new role gets a full bucket of its
+ * rate. */
+static void
+caller_authed(struct caller *cl, bool changed)
+{
+	struct conn *c = conn_of(cl);
+
+	if (changed)
+		c->rate.at = 0;
+	conn_set_idle(c);
+}
+
+static void
+caller_fail(struct caller *cl, const char *why)
+{
+	conn_close(conn_of(cl), MC_ERROR, why);
+}
+
+static const struct caller_ops caller_ops = { caller_may_start, caller_end,
+	caller_authed, caller_fail };
 
 /* ---- input ----------------------------------------------------------- */
 
@@ -157,7 +214,7 @@ end_with(struct conn *c, json_t *last)
 	c->state = CONN_DRAINING;
 	if (c->line_timer != NULL)
 		evtimer_del(c->line_timer);
-	if (reqq_answer(&c->q, last) == -1)
+	if (reqq_answer(&c->cl.q, last) == -1)
 		conn_close(c, MC_ERROR, "out of memory");
 }
 
@@ -165,7 +222,7 @@ end_with(struct conn *c, json_t *last)
 static void
 refuse_line(struct conn *c, const char *msg)
 {
-	log_info("conn %llu: %s; closing", (unsigned long long)c->id, msg);
+	log_info("conn %llu: %s; closing", (unsigned long long)c->cl.id, msg);
 	metrics_invalid(RPC_INVALID_REQUEST);
 	end_with(c, rpc_error(NULL, RPC_INVALID_REQUEST, msg, NULL));
 }
@@ -218,7 +275,7 @@ read_cb(struct bufferevent *bev, void *arg)
 		}
 		if (len == 0)
 			break;
-		max = c->role == ROLE_ANON ? server.cfg.anon_max_line_bytes :
+		max = c->cl.role == ROLE_ANON ? server.cfg.anon_max_line_bytes :
 		    server.cfg.max_line_bytes;
 		evbuffer_ptr_set(in, &start, c->scanned, EVBUFFER_PTR_SET);
 		nl = evbuffer_search(in, "\n", 1, &start);
@@ -240,7 +297,7 @@ read_cb(struct bufferevent *bev, void *arg)
 			break;
 		}
 		if (linelen > 0)
-			server.lines->line(c, data, linelen);
+			server.lines->line(&c->cl, data, linelen);
 		evbuffer_drain(in, used);
 		consumed = true;
 	}
@@ -291,11 +348,11 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
 		/* Quiet while it waits for our answers is not idle. */
-		if (c->q.nslots > 0 && c->state == CONN_OPEN) {
+		if (c->cl.q.nslots > 0 && c->state == CONN_OPEN) {
 			bufferevent_enable(c->bev, EV_READ);
 			return;
 		}
-		log_debug("conn %llu: idle", (unsigned long long)c->id);
+		log_debug("conn %llu: idle", (unsigned long long)c->cl.id);
 		conn_close(c, MC_IDLE, "idle");
 		return;
 	}
@@ -304,10 +361,12 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		    EVUTIL_SOCKET_ERROR()));
 }
 
-void
+/* Arms c's idle timer for its role: anon_idle_timeout_s before hello,
+ * idle_timeout_s after. A connection that owes answers is never idle. */
+static void
 conn_set_idle(struct conn *c)
 {
-	struct timeval tv = { c->role == ROLE_ANON ?
+	struct timeval tv = { c->cl.role == ROLE_ANON ?
 	    server.cfg.anon_idle_timeout_s : server.cfg.idle_timeout_s, 0 };
 
 	/* Reading: silence; writing: answers the peer does not take. */
@@ -319,7 +378,7 @@ conn_set_idle(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
-	reqq_detach(&c->q);
+	reqq_detach(&c->cl.q);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->line_timer != NULL)
@@ -329,22 +388,19 @@ conn_free(struct conn *c)
 	free(c);
 }
 
-void
-conn_end(struct conn *c)
-{
-	if (c->state == CONN_OPEN)
-		c->state = CONN_DRAINING;
-}
-
-void
+/* Marks c closed and schedules its freeing; safe inside callbacks. why
+ * counts it in the metrics, reason says it in the (debug) log. */
+static void
 conn_close(struct conn *c, enum metrics_close why, const char *reason)
 {
 	if (c->state == CONN_CLOSED)
 		return;
-	log_debug("conn %llu: closed: %s", (unsigned long long)c->id, reason);
+	log_debug("conn %llu: closed: %s", (unsigned long long)c->cl.id,
+	    reason);
 	metrics_conn_closed(why);
 	c->state = CONN_CLOSED;
-	c->q.discard = true;
+	c->cl.closed = true;
+	c->cl.q.discard = true;
 	evtimer_del(c->line_timer);
 	event_del(c->wake);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -392,16 +448,17 @@ conn_recheck_tokens(void)
 		enum auth_recheck how;
 
 		next = TAILQ_NEXT(c, entry);
-		if (c->state != CONN_OPEN || c->role == ROLE_ANON)
+		if (c->state != CONN_OPEN || c->cl.role == ROLE_ANON)
 			continue;
-		how = auth_recheck(&server.cfg, c->token_digest, c->role,
-		    c->employer_id);
+		how = auth_recheck(&server.cfg, c->cl.token_digest, c->cl.role,
+		    c->cl.employer_id);
 		if (how == AUTH_KEPT)
 			continue;
 		log_info("conn %llu: %s (%s%s%s): its token %s; closing",
-		    (unsigned long long)c->id, c->peer, role_name(c->role),
-		    c->role == ROLE_EMPLOYER ? " " : "",
-		    c->role == ROLE_EMPLOYER ? c->employer_id : "",
+		    (unsigned long long)c->cl.id, c->cl.peer,
+		    role_name(c->cl.role),
+		    c->cl.role == ROLE_EMPLOYER ? " " : "",
+		    c->cl.role == ROLE_EMPLOYER ? c->cl.employer_id : "",
 		    how == AUTH_REMOVED ? "is no longer configured" :
 		    "now names another role or employer");
 		/* Requests read before the reload are still answered, under
@@ -426,21 +483,26 @@ conn_free_all(void)
 	}
 }
 
-static void
-peer_name(const struct sockaddr *sa, char *buf, size_t len)
+void
+conn_peer_name(const struct sockaddr *sa, char *peer, size_t peerlen,
+    char *addr, size_t addrlen)
 {
 	char host[INET6_ADDRSTRLEN];
 
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)sa;
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
+		snprintf(peer, peerlen, "%s:%u", host, ntohs(in->sin_port));
+		snprintf(addr, addrlen, "%s", host);
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
-	} else
-		snprintf(buf, len, "unix");
+		snprintf(peer, peerlen, "[%s]:%u", host, ntohs(in6->sin6_port));
+		snprintf(addr, addrlen, "[%s]", host);
+	} else {
+		snprintf(peer, peerlen, "unix");
+		snprintf(addr, addrlen, "unix");
+	}
 }
 
 static void
@@ -465,13 +527,13 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	c->id = ++server.next_conn_id;
-	c->role = ROLE_ANON;
-	reqq_init(&c->q, &queue_hooks, c, c->id);
-	peer_name(sa, c->peer, sizeof(c->peer));
-	snprintf(c->addr, sizeof(c->addr), "%s", c->peer);
-	if (strrchr(c->addr, ':') != NULL && sa->sa_family != AF_UNIX)
-		*strrchr(c->addr, ':') = '\0';
+	c->cl.id = ++server.next_conn_id;
+	c->cl.role = ROLE_ANON;
+	c->cl.bucket = &c->rate;
+	c->cl.ops = &caller_ops;
+	reqq_init(&c->cl.q, &queue_hooks, &c->cl, c->cl.id);
+	conn_peer_name(sa, c->cl.peer, sizeof(c->cl.peer), c->cl.addr,
+	    sizeof(c->cl.addr));
 	/* Replies are whole lines: send them now, not after a delayed ACK. */
 	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
 		int one = 1;
@@ -508,8 +570,8 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&server.conns, c, entry);
 	server.nconns++;
 	metrics_conn_accepted();
-	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
-	    c->peer);
+	log_debug("conn %llu: accepted from %s", (unsigned long long)c->cl.id,
+	    c->cl.peer);
 }
 
 /*
@@ -699,7 +761,7 @@ conn_listen(const struct conn_lines *lines)
 	evconnlistener_set_error_cb(server.tcp, accept_error_cb);
 	log_info("listening on %s:%d", server.cfg.listen.host,
 	    server.cfg.listen.port);
-	if (server.tls_ctx != NULL) {
+	if (server.cfg.listen_tls.port != 0) {
 		if ((server.tls = listen_tcp(&server.cfg.listen_tls,
 		    server.tls_ctx)) == NULL)
 			return -1;

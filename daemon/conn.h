@@ -30,8 +30,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "daemon/caller.h"
 #include "daemon/config.h"
-#include "daemon/metrics.h"
 #include "daemon/req.h"
 
 enum conn_state {
@@ -42,24 +42,15 @@ enum conn_state {
 
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
-	uint64_t		 id;
+	struct caller		 cl;		/* what the dispatcher sees of
+						   it: id, peer, role, queue */
 	struct bufferevent	*bev;
 	struct event		*line_timer;	/* a line begun, not finished */
 	enum conn_state		 state;
-	char			 peer[80];	/* address:port, for logs */
-	char			 addr[64];	/* address alone (or "unix") */
-	enum role		 role;
-	char			 employer_id[ID_MAX + 1];	/* employer */
-	unsigned char		 token_digest[32];	/* of the token its hello
-						   proved (never the token),
-						   checked again by a reload */
-	int			 hello_failures;
 	size_t			 scanned;	/* input bytes known to hold
 						   no newline */
 	bool			 paused;	/* not reading: owes too much */
-	double			 rate_tokens;	/* requests it may still make */
-	int64_t			 rate_at;	/* when they were counted, us */
-	struct reqq		 q;		/* replies owed, in order */
+	struct rate_bucket	 rate;		/* its request rate (cl.bucket) */
 	struct event		*wake;		/* resumes it from the loop */
 };
 
@@ -70,8 +61,8 @@ struct conn {
  * (parked in its queue: wait_root) may start now.
  */
 struct conn_lines {
-	void	(*line)(struct conn *c, const char *line, size_t len);
-	void	(*resume)(struct conn *c);
+	void	(*line)(struct caller *cl, const char *line, size_t len);
+	void	(*resume)(struct caller *cl);
 };
 
 /* Opens the listeners of the config, whose connections hand their lines
@@ -92,25 +83,11 @@ void	conn_free_all(void);
  */
 void	conn_recheck_tokens(void);
 
-/* Arms c's idle timer for its role: anon_idle_timeout_s before hello,
- * idle_timeout_s after. A connection that owes answers is never idle. */
-void	conn_set_idle(struct conn *c);
+struct sockaddr;
 
-/* Marks c closed and schedules its freeing; safe inside callbacks. why
- * counts it in the metrics, reason says it in the (debug) log. */
-void	conn_close(struct conn *c, enum metrics_close why,
-	    const char *reason);
-
-/* c reads no more: it closes once it has been sent every answer it is
- * owed. */
-void	conn_end(struct conn *c);
-
-/*
- * Whether c may start one more request now: what it is owed is below
- * max_output_bytes and, for a request of a method that uses the store
- * (reserve > 0), fewer than max_store_inflight of its store requests are
- * in flight.
- */
-bool	conn_may_start(const struct conn *c, size_t reserve);
+/* The peer of a socket for the logs (address:port, or "unix") into peer,
+ * and its address alone (the failed-hello throttle's key) into addr. */
+void	conn_peer_name(const struct sockaddr *sa, char *peer, size_t peerlen,
+	    char *addr, size_t addrlen);
 
 #endif

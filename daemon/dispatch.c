@@ -11,6 +11,7 @@
 #include "daemon/audit.h"
 #include "daemon/auth.h"
 #include "daemon/clock.h"
+#include "daemon/caller.h"
 #include "daemon/conn.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
@@ -32,10 +33,10 @@
 #define ROLES_MATCH	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_STAFF	ROLE_BIT(ROLE_STAFF)
 
-#define TOKEN_MAX	256
+#define TOKEN_MAX	DISPATCH_TOKEN_MAX
 
 /*
- * How a method answers, for back-pressure (conn_may_start): from memory,
+ * How a method answers, for back-pressure (a caller's may_start): from memory,
  * or through the store with an answer of at most so many bytes, reserved
  * while its store request is in flight.
  */
@@ -111,6 +112,8 @@ static const struct method methods[] = {
 	{ "stats.plan",		ROLES_STAFF,	m_stats_plan, A_SMALL,
 	    M_MIRROR },
 	{ "job.candidates",	ROLES_STAFF,	m_job_candidates, A_MEMORY,
+	    M_MIRROR },
+	{ "skills.suggest",	ROLES_MATCH,	m_skills_suggest, A_MEMORY,
 	    M_MIRROR },
 };
 
@@ -247,14 +250,34 @@ hello_count(const char *addr, bool failed)
 	}
 }
 
+int
+dispatch_authenticate(struct caller *c, const char *token, size_t len)
+{
+	const struct token *t;
+	bool changed;
+
+	if (hello_paused(c->addr))
+		return -2;
+	t = auth_find(&server.cfg, token, len);
+	hello_count(c->addr, t == NULL);
+	if (t == NULL)
+		return -1;
+	changed = t->role != c->role;
+	c->role = t->role;
+	memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
+	memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
+	c->ops->authed(c, changed);
+	return 0;
+}
+
 static void
 m_hello(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "token", NULL };
-	struct conn *c = req_owner(r);
-	const struct token *t;
+	struct caller *c = req_owner(r);
 	json_t *tok, *res;
 	struct perr pe;
+	int rc;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
 		req_error_params(r, &pe);
@@ -275,38 +298,28 @@ m_hello(struct req *r, json_t *params)
 		req_reply(r, NULL);
 		return;
 	}
-	if (tok != NULL && hello_paused(c->addr)) {
+	rc = tok == NULL ? 0 : dispatch_authenticate(c,
+	    json_string_value(tok), json_string_length(tok));
+	if (rc == -2) {
 		req_error(r, RPC_BUSY, "too many failed hellos from this "
 		    "address: retry later", json_pack("{s:i}", "retry_after_s",
 		    server.cfg.hello_pause_s));
 		return;
 	}
-	if (tok != NULL) {
-		t = auth_find(&server.cfg, json_string_value(tok),
-		    json_string_length(tok));
-		hello_count(c->addr, t == NULL);
-		if (t == NULL) {
-			c->hello_failures++;
-			log_info("conn %llu: hello with an unknown token from "
-			    "%s (%d)", (unsigned long long)c->id, c->peer,
-			    c->hello_failures);
-			if (c->hello_failures >= server.cfg.max_hello_failures)
-				conn_end(c);	/* after this answer */
-			req_error(r, RPC_UNAUTHORIZED, "invalid token",
-			    NULL);
-			return;
-		}
-		if (t->role != c->role)
-			c->rate_at = 0;	/* a full bucket of its rate */
-		c->role = t->role;
-		memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
-		memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
-		conn_set_idle(c);
+	if (rc == -1) {
+		c->hello_failures++;
+		log_info("conn %llu: hello with an unknown token from %s (%d)",
+		    (unsigned long long)c->id, c->peer, c->hello_failures);
+		if (c->hello_failures >= server.cfg.max_hello_failures)
+			c->ops->end(c);		/* after this answer */
+		req_error(r, RPC_UNAUTHORIZED, "invalid token", NULL);
+		return;
+	}
+	if (tok != NULL)
 		log_info("conn %llu: %s is %s%s%s", (unsigned long long)c->id,
 		    c->peer, role_name(c->role),
 		    c->role == ROLE_EMPLOYER ? " " : "",
 		    c->role == ROLE_EMPLOYER ? c->employer_id : "");
-	}
 	res = json_pack("{s:s, s:s, s:i, s:s, s:o}", "server", "jobmatchd",
 	    "version", JM_VERSION, "protocol", 1, "role", role_name(c->role),
 	    "methods", method_names(c->role));
@@ -357,10 +370,10 @@ find_method(const char *name)
 /* Requests a second that c's role may make: staff and employers (HR
  * systems loading postings) their own rates, kiosks and anonymous
  * connections max_request_rate. */
-static size_t
-rate_of(const struct conn *c)
+size_t
+dispatch_rate_of(enum role role)
 {
-	switch (c->role) {
+	switch (role) {
 	case ROLE_STAFF:
 		return server.cfg.staff_max_request_rate;
 	case ROLE_EMPLOYER:
@@ -371,8 +384,8 @@ rate_of(const struct conn *c)
 }
 
 /*
- * A token bucket per connection, refilled at its role's rate a second up
- * to as many. A line of n requests (a batch's items and notifications
+ * A token bucket per caller (its connection's; an HTTP client's, see
+ * gateway.h), refilled at its role's rate a second up to as many. A line of n requests (a batch's items and notifications
  * count) takes n tokens, or a full bucket when n is more than it holds;
  * when the bucket holds less, the line takes nothing and is refused whole.
  * Returns 0 when the line may go, else the milliseconds until the bucket
@@ -381,34 +394,36 @@ rate_of(const struct conn *c)
  * half done.
  */
 static int64_t
-rate_take(struct conn *c, size_t n)
+rate_take(struct caller *c, size_t n)
 {
-	double rate = (double)rate_of(c);
+	struct rate_bucket *b = c->bucket;
+	double rate = (double)dispatch_rate_of(c->role);
 	double need = (double)n < rate ? (double)n : rate;
 	int64_t now = mono_us();
 
-	if (c->rate_at == 0)
-		c->rate_tokens = rate;
+	if (b->at == 0)
+		b->tokens = rate;
 	else {
-		c->rate_tokens += (double)(now - c->rate_at) * rate / 1e6;
-		if (c->rate_tokens > rate)
-			c->rate_tokens = rate;
+		b->tokens += (double)(now - b->at) * rate / 1e6;
+		if (b->tokens > rate)
+			b->tokens = rate;
 	}
-	c->rate_at = now;
-	if (c->rate_tokens >= need) {
-		c->rate_tokens -= need;
+	b->at = now;
+	if (b->tokens >= need) {
+		b->tokens -= need;
 		return 0;
 	}
-	return (int64_t)((need - c->rate_tokens) * 1000.0 / rate) + 1;
+	return (int64_t)((need - b->tokens) * 1000.0 / rate) + 1;
 }
 
 /* Answers a request the rate limit refused (rate_take). */
 static void
-reply_busy(struct req *r, const struct conn *c, int64_t retry_ms)
+reply_busy(struct req *r, const struct caller *c, int64_t retry_ms)
 {
 	req_error(r, RPC_BUSY, "request rate limit: retry later",
 	    json_pack("{s:I, s:I}", "max_request_rate",
-	    (json_int_t)rate_of(c), "retry_after_ms", (json_int_t)retry_ms));
+	    (json_int_t)dispatch_rate_of(c->role), "retry_after_ms",
+	    (json_int_t)retry_ms));
 }
 
 /* Answers a request of a method that reads the mirror (M_MIRROR) while
@@ -463,7 +478,7 @@ item_reserve(json_t *item)
 /* Serves one request object into slot s at index i; busy_ms > 0: its
  * line was refused by the rate limit (rate_take), answer that. */
 static void
-dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
+dispatch_one(struct caller *c, struct slot *s, size_t i, json_t *reqobj,
     int64_t busy_ms)
 {
 	static json_t *empty;
@@ -528,11 +543,11 @@ dispatch_one(struct conn *c, struct slot *s, size_t i, json_t *reqobj,
 /*
  * Starts the requests of a line (root: a batch, or the one request), from
  * item next on, into slot s, in order, while c may start them
- * (conn_may_start); the rest wait, parked in c's queue (wait_root), for
+ * (its may_start); the rest wait, parked in c's queue (wait_root), for
  * dispatch_resume, which c's wake calls from the loop. Takes root.
  */
 static void
-dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
+dispatch_from(struct caller *c, struct slot *s, json_t *root, size_t next)
 {
 	bool batch = json_is_array(root);
 	size_t n = batch ? json_array_size(root) : 1;
@@ -540,12 +555,12 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 	for (; next < n; next++) {
 		json_t *item = batch ? json_array_get(root, next) : root;
 
-		if (c->state == CONN_CLOSED) {
+		if (c->closed) {
 			slot_abandon(s, next);
 			json_decref(root);
 			return;
 		}
-		if (!conn_may_start(c, item_reserve(item))) {
+		if (!c->ops->may_start(c, item_reserve(item))) {
 			c->q.wait_root = root;
 			c->q.wait_slot = s;
 			c->q.wait_next = next;
@@ -557,9 +572,8 @@ dispatch_from(struct conn *c, struct slot *s, json_t *root, size_t next)
 	slot_seal(s);
 }
 
-/* Starts c's waiting requests, in order, while c may start them. */
-static void
-dispatch_resume(struct conn *c)
+void
+dispatch_resume(struct caller *c)
 {
 	json_t *root = c->q.wait_root;
 
@@ -569,10 +583,8 @@ dispatch_resume(struct conn *c)
 	dispatch_from(c, c->q.wait_slot, root, c->q.wait_next);
 }
 
-/* Serves one request line of c: parsed, refused whole by the rate limit,
- * or started (dispatch_from). */
-static void
-dispatch_line(struct conn *c, const char *line, size_t len)
+void
+dispatch_line(struct caller *c, const char *line, size_t len)
 {
 	char err[256];
 	struct slot *s;
@@ -582,7 +594,7 @@ dispatch_line(struct conn *c, const char *line, size_t len)
 
 	if (rpc_parse(line, len, &root, err, sizeof(err)) != 0) {
 		if ((s = slot_new(&c->q, 1, false)) == NULL) {
-			conn_close(c, MC_ERROR, "out of memory");
+			c->ops->fail(c, "out of memory");
 			return;
 		}
 		metrics_invalid(RPC_PARSE_ERROR);
@@ -596,7 +608,7 @@ dispatch_line(struct conn *c, const char *line, size_t len)
 		    "batch larger than %zu requests", server.cfg.max_batch);
 		if ((s = slot_new(&c->q, 1, false)) == NULL) {
 			json_decref(root);
-			conn_close(c, MC_ERROR, "out of memory");
+			c->ops->fail(c, "out of memory");
 			return;
 		}
 		metrics_invalid(RPC_INVALID_REQUEST);
@@ -607,7 +619,7 @@ dispatch_line(struct conn *c, const char *line, size_t len)
 	}
 	if ((s = slot_new(&c->q, n, json_is_array(root))) == NULL) {
 		json_decref(root);
-		conn_close(c, MC_ERROR, "out of memory");
+		c->ops->fail(c, "out of memory");
 		return;
 	}
 	if ((busy = rate_take(c, n)) > 0) {

@@ -21,6 +21,7 @@
 #include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/dispatch.h"
+#include "daemon/gateway.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -57,8 +58,9 @@ usage(FILE *fp, int status)
 		    "range, default and\n"
 		    "                      whether SIGHUP applies it, and exit\n"
 		    "\nThe default towns_file: %s/towns.tsv\n"
+		    "The default kiosk_dir: %s/kiosk\n"
 		    "See jobmatchd(8) and jobmatchd.conf(5).\n",
-		    CONFIG_FILE_DEFAULT, CONFIG_DATADIR);
+		    CONFIG_FILE_DEFAULT, CONFIG_DATADIR, CONFIG_DATADIR);
 	exit(status);
 }
 
@@ -184,19 +186,21 @@ shutdown_check(evutil_socket_t fd, short ev, void *arg)
 {
 	struct timeval tv = { 0, SHUTDOWN_CHECK_MS * 1000 };
 	size_t pending = store_pending(server.store);
+	size_t exchanges = gateway_pending();
 
 	(void)fd;
 	(void)ev;
 	(void)arg;
-	if (server.nconns == 0 && pending == 0) {
+	if (server.nconns == 0 && pending == 0 && exchanges == 0) {
 		log_info("shutdown: every request answered");
 		event_base_loopexit(server.base, NULL);
 		return;
 	}
 	if (clock_us() >= shutdown_deadline) {
-		log_warnx("shutdown: %zu connections still owed answers and %zu "
-		    "Redis replies outstanding after %d s; exiting anyway",
-		    server.nconns, pending, server.cfg.shutdown_timeout_s);
+		log_warnx("shutdown: %zu connections and %zu HTTP exchanges "
+		    "still owed answers and %zu Redis replies outstanding after "
+		    "%d s; exiting anyway", server.nconns, exchanges, pending,
+		    server.cfg.shutdown_timeout_s);
 		event_base_loopexit(server.base, NULL);
 		return;
 	}
@@ -220,6 +224,7 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	sd_notifyf("STOPPING=1\nSTATUS=stopping");
 	server.stopping = true;
 	conn_unlisten();
+	gateway_unlisten();
 	conn_drain_all();		/* /healthz answers 503 meanwhile */
 	store_quiesce(server.store);	/* no more tail reads or reloads */
 	shutdown_deadline = clock_us() +
@@ -252,6 +257,7 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		log_info("SIGHUP: configuration reloaded (%zu tokens)",
 		    server.cfg.ntokens);
 		conn_recheck_tokens();
+		gateway_reload();
 		store_retry(server.store);	/* new credentials, at once */
 	}
 	log_info("SIGHUP: reloading the rules file");
@@ -350,7 +356,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "jobmatchd: %s\n", err);
 		return 1;
 	}
-	if (server.cfg.listen_tls.port != 0 &&
+	if ((server.cfg.listen_tls.port != 0 ||
+	    server.cfg.https_listen.port != 0) &&
 	    (server.tls_ctx = tls_ctx_new(&server.cfg, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "jobmatchd: %s\n", err);
@@ -382,7 +389,8 @@ main(int argc, char **argv)
 	if ((server.matcher = matcher_new(&server.towns, rules)) == NULL)
 		fatalx("out of memory");
 	ruleset_start(rules, rules_doc);
-	if (conn_listen(&dispatch_lines) == -1 || http_start() == -1)
+	if (conn_listen(&dispatch_lines) == -1 || http_start() == -1 ||
+	    gateway_start() == -1)
 		return 1;
 	server.sig_int = evsignal_new(server.base, SIGINT, on_stop, NULL);
 	server.sig_term = evsignal_new(server.base, SIGTERM, on_stop, NULL);
@@ -413,6 +421,7 @@ main(int argc, char **argv)
 
 	conn_unlisten();
 	http_stop();
+	gateway_stop();
 	conn_free_all();
 	dispatch_free();
 	store_free(server.store);

@@ -21,7 +21,8 @@
 
 struct conn;
 struct conn_lines;
-struct http;
+struct gateway;
+struct httpd;
 struct metrics;
 struct seekers;
 TAILQ_HEAD(conn_list, conn);
@@ -67,7 +68,9 @@ struct server {
 	struct event		*sig_int, *sig_term, *sig_hup;
 	bool			 stopping;
 	struct metrics		*metrics;	/* see metrics.h */
-	struct http		*http;		/* metrics_listen, or NULL */
+	struct httpd		*http;		/* metrics_listen, or NULL */
+	struct gateway		*gateway;	/* http_listen, https_listen */
+	struct httpd		*httpds;	/* every HTTP listener open */
 };
 
 extern struct server server;

@@ -23,6 +23,7 @@
 
 #include "matcher/model.h"
 #include "matcher/rules.h"
+#include "matcher/terms.h"
 #include "matcher/towns.h"
 
 /* Parts of a score: two weighted components and the rules' boosts. */
@@ -171,6 +172,29 @@ int		 matcher_match_scan(struct matcher *m,
 /* The order of an answer's hits (qsort): score, distance, job id, then
  * employer id. */
 int		 matcher_hit_cmp(const void *a, const void *b);
+
+/* The skills of open postings that contain text (terms.h's
+ * terms_suggest): at most max into out, the most listed first. The terms
+ * are borrowed from m, valid until it changes. */
+size_t		 matcher_suggest_skills(const struct matcher *m,
+		    const char *text, struct term_count *out, size_t max);
+
+/* What explain tells a person of one hit of the last match. */
+struct match_detail {
+	const char	*matched[SKILLS_MAX];	/* the seeker's skills the
+						   posting lists, canonical,
+						   in the seeker's order */
+	size_t		 nmatched;
+	size_t		 wanted;		/* distinct canonical skills
+						   the seeker gave */
+	uint32_t	 needs_met;		/* the seeker's needs the
+						   posting offers */
+};
+/* Fills out for h, a hit of the last matcher_match of q on m; the names
+ * are borrowed from m until its next call. */
+void		 matcher_hit_detail(const struct matcher *m,
+		    const struct match_query *q, const struct match_hit *h,
+		    struct match_detail *out);
 
 /* Why one posting scored as it did, or was left out. */
 enum filter_check { FC_OPEN, FC_DISABILITY, FC_GRADE, FC_NEEDS, FC_DISTANCE,

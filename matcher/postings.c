@@ -467,6 +467,13 @@ matcher_njobs(const struct matcher *m)
 	return m->njobs;
 }
 
+size_t
+matcher_suggest_skills(const struct matcher *m, const char *text,
+    struct term_count *out, size_t max)
+{
+	return terms_suggest(&m->terms, text, out, max);
+}
+
 void
 matcher_stats(const struct matcher *m, struct matcher_stats *st)
 {

@@ -140,6 +140,8 @@ rules_spec_clear(struct rules_spec *s)
 			free(rs->conds[k].pattern);
 		free(rs->conds);
 		free(rs->name);
+		free(rs->label_zh);
+		free(rs->label_en);
 	}
 	free(s->rules);
 	free(s->description);

@@ -69,8 +69,13 @@ struct cond_spec {
 	double	 min, max;
 };
 
+/* The most bytes of a rule's label in one language. */
+#define RULE_LABEL_MAX	200
+
 struct rule_spec {
 	char			*name;
+	char			*label_zh;	/* plain words for people, or */
+	char			*label_en;	/* NULL: none (both or none) */
 	int			 action;	/* enum rule_action */
 	double			 boost;		/* RULE_BOOST */
 	struct cond_spec	*conds;

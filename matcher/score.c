@@ -82,6 +82,40 @@ score_prepare(struct matcher *m, const struct match_query *q,
 	    rules_spec_of(m->rules)->max_km;
 }
 
+void
+matcher_hit_detail(const struct matcher *m, const struct match_query *q,
+    const struct match_hit *h, struct match_detail *out)
+{
+	const struct prepared *pr = m->pr;
+	const struct mjob *mj = h->job;
+
+	memset(out, 0, sizeof(*out));
+	out->needs_met = q->profile->needs_mask & mj->accom_mask;
+	if (pr == NULL)
+		return;
+	/* view.skills: each skill as given, then its canonical form */
+	for (size_t i = 1; i < pr->view.nskills; i += 2) {
+		const char *c = pr->view.skills[i];
+		bool seen = false;
+
+		for (size_t k = 1; k < i && !seen; k += 2)
+			seen = strcmp(pr->view.skills[k], c) == 0;
+		if (c[0] != '\0' && !seen)
+			out->wanted++;
+	}
+	for (size_t b = 0; b < pr->nwant; b++) {
+		bool seen = false, has = false;
+
+		for (size_t k = 0; k < b && !seen; k++)
+			seen = pr->want[k] == pr->want[b];
+		for (size_t a = 0; a < mj->nskill_ids && !has; a++)
+			has = mj->skill_ids[a] == pr->want[b];
+		if (!seen && has && out->nmatched < SKILLS_MAX)
+			out->matched[out->nmatched++] = terms_text(&m->terms,
+			    pr->want[b]);
+	}
+}
+
 struct prepared *
 score_prepared(struct matcher *m)
 {

@@ -102,6 +102,7 @@ term_take(struct terms *t, const char *c)
 		t->free = t->v[id].refs;
 	t->v[id].s = s;
 	t->v[id].refs = 1;
+	t->v[id].postings = 0;
 	t->n++;
 	return id;
 }
@@ -209,8 +210,10 @@ terms_take(struct terms *t, struct rules *rules, char *const *raw,
 			dup |= v[k] == (uint32_t)id;
 		if (dup)
 			term_drop(t, (uint32_t)id);	/* one a posting */
-		else
+		else {
 			v[n++] = (uint32_t)id;
+			t->v[id].postings++;
+		}
 	}
 	*ids = v;
 	*nids = n;
@@ -226,7 +229,102 @@ terms_drop(struct terms *t, char *const *raw, size_t nraw, uint32_t *ids,
 {
 	for (size_t i = 0; i < nraw; i++)
 		raw_drop(t, raw[i]);
-	for (uint16_t k = 0; k < nids; k++)
+	for (uint16_t k = 0; k < nids; k++) {
+		t->v[ids[k]].postings--;
 		term_drop(t, ids[k]);
+	}
 	free(ids);
+}
+
+/* Whether hay holds needle (ASCII lower case already), ASCII letters of
+ * hay in either case. */
+static bool
+ci_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return true;
+	for (; *hay != '\0'; hay++) {
+		size_t i;
+
+		for (i = 0; i < n && hay[i] != '\0'; i++) {
+			char c = hay[i];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != needle[i])
+				break;
+		}
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a goes before b in a suggestion list. */
+static bool
+suggest_before(const struct term_count *a, const struct term_count *b)
+{
+	if (a->postings != b->postings)
+		return a->postings > b->postings;
+	return strcmp(a->term, b->term) < 0;
+}
+
+struct suggest {
+	const struct terms	*t;
+	const char		*needle;	/* lower case */
+	struct term_count	*out;
+	size_t			 n, max;
+};
+
+/* Offers term id to the list, kept sorted and at most max long. */
+static void
+suggest_offer(struct suggest *sg, uint32_t id)
+{
+	struct term_count c = { sg->t->v[id].s, sg->t->v[id].postings };
+	size_t i;
+
+	if (c.term == NULL || c.postings == 0 || sg->max == 0)
+		return;
+	for (i = 0; i < sg->n; i++)
+		if (sg->out[i].term == c.term)
+			return;
+	if (sg->n == sg->max && !suggest_before(&c, &sg->out[sg->n - 1]))
+		return;
+	if (sg->n < sg->max)
+		sg->n++;
+	for (i = sg->n - 1; i > 0 && suggest_before(&c, &sg->out[i - 1]); i--)
+		sg->out[i] = sg->out[i - 1];
+	sg->out[i] = c;
+}
+
+static void
+suggest_raw(const char *key, void *val, void *arg)
+{
+	struct suggest *sg = arg;
+	const struct terms_raw *r = val;
+
+	if (r->id >= 0 && ci_contains(key, sg->needle))
+		suggest_offer(sg, (uint32_t)r->id);
+}
+
+size_t
+terms_suggest(const struct terms *t, const char *text,
+    struct term_count *out, size_t max)
+{
+	char needle[CANON_MAX];
+	struct suggest sg = { t, needle, out, 0, max };
+	size_t i;
+
+	for (i = 0; text[i] != '\0' && i + 1 < sizeof(needle); i++)
+		needle[i] = text[i] >= 'A' && text[i] <= 'Z' ?
+		    (char)(text[i] - 'A' + 'a') : text[i];
+	needle[i] = '\0';
+	for (uint32_t id = 0; id < t->nids; id++)
+		if (t->v[id].s != NULL && ci_contains(t->v[id].s, needle))
+			suggest_offer(&sg, id);
+	if (needle[0] != '\0')
+		strmap_each(&t->raw, suggest_raw, &sg);
+	return sg.n;
 }

@@ -34,6 +34,7 @@ struct term {
 	char		*s;		/* NULL: the id is free */
 	uint32_t	 refs;		/* or, for a free id, the next free
 					   id + 1 (0: none) */
+	uint32_t	 postings;	/* open postings that list it */
 };
 
 struct terms {
@@ -69,5 +70,21 @@ int	terms_take(struct terms *t, struct rules *r, char *const *raw,
 /* Drops what terms_take took, and frees ids. */
 void	terms_drop(struct terms *t, char *const *raw, size_t nraw,
 	    uint32_t *ids, uint16_t nids);
+
+/* A term and the open postings that list it. */
+struct term_count {
+	const char	*term;		/* borrowed from the terms */
+	uint32_t	 postings;
+};
+
+/*
+ * The terms in use that contain text (ASCII letters in either case; ""
+ * matches all), or whose skill as some posting lists it does: at most max
+ * of them into out, the most listed first, then by their bytes. Returns
+ * how many. One pass over the terms and one over the skills as posted,
+ * keeping the best max as it goes: no allocation.
+ */
+size_t	terms_suggest(const struct terms *t, const char *text,
+	    struct term_count *out, size_t max);
 
 #endif

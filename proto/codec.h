@@ -95,6 +95,14 @@ int	 codec_match_decode(json_t *params, const struct towns *towns,
 /* One result of a match; explain adds the parts and the rules fired. */
 json_t	*codec_hit(const struct match_hit *h, const struct towns *towns,
 	    const struct rules *rules, bool explain);
+/* What a match's explain adds for people (d: matcher_hit_detail of h):
+ * matched_skills, wanted_skills, needs_met and the labels of the boost
+ * rules that fired, into hit's "explain" object (codec_hit's, with
+ * explain). */
+void	 codec_hit_detail(json_t *hit, const struct match_hit *h,
+	    const struct match_detail *d, const struct rules *rules);
+/* The answer of skills.suggest. */
+json_t	*codec_skills(const struct term_count *v, size_t n);
 /* The answer of rules.explain for one posting (NULL: none such). */
 json_t	*codec_explain(const struct match_explain *x,
 	    const struct towns *towns, const struct rules *rules);

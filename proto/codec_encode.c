@@ -266,6 +266,45 @@ codec_hit(const struct match_hit *h, const struct towns *towns,
 	return o;
 }
 
+void
+codec_hit_detail(json_t *hit, const struct match_hit *h,
+    const struct match_detail *d, const struct rules *rules)
+{
+	const struct rules_spec *rs = rules_spec_of(rules);
+	json_t *x = json_object_get(hit, "explain"), *matched, *labels;
+
+	if (x == NULL)
+		return;
+	matched = json_array();
+	for (size_t i = 0; matched != NULL && i < d->nmatched; i++)
+		json_array_append_new(matched, json_string(d->matched[i]));
+	labels = json_array();
+	for (size_t i = 0; labels != NULL && i < rs->nrules; i++)
+		if (((h->fired[i / 64] >> (i % 64)) & 1) &&
+		    rs->rules[i].label_zh != NULL)
+			json_array_append_new(labels, json_pack(
+			    "{s:s, s:s, s:s}", "rule", rs->rules[i].name,
+			    "zh", rs->rules[i].label_zh,
+			    "en", rs->rules[i].label_en));
+	json_object_set_new(x, "matched_skills", matched);
+	json_object_set_new(x, "wanted_skills",
+	    json_integer((json_int_t)d->wanted));
+	json_object_set_new(x, "needs_met",
+	    mask_array(VOCAB_ACCOMMODATION, d->needs_met));
+	json_object_set_new(x, "labels", labels);
+}
+
+json_t *
+codec_skills(const struct term_count *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I}", "skill",
+		    v[i].term, "postings", (json_int_t)v[i].postings));
+	return json_pack("{s:o*}", "skills", a);
+}
+
 static const char *
 action_name(int action)
 {

@@ -124,12 +124,13 @@ static int
 decode_rule(json_t *obj, const char *path, struct rule_spec *r,
     struct perr *e)
 {
-	static const char *const keys[] = { "name", "description", "when",
-	    "then", NULL };
+	static const char *const keys[] = { "name", "description", "label",
+	    "when", "then", NULL };
+	static const char *const lkeys[] = { "zh", "en", NULL };
 	static const char *const tkeys[] = { "boost", NULL };
 	char sub[PATH_MAX_LEN];
-	const char *name = NULL, *desc = NULL, *key;
-	json_t *when, *then, *v;
+	const char *name = NULL, *desc = NULL, *zh = NULL, *en = NULL, *key;
+	json_t *when, *then, *label, *v;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
 	    pv_id(obj, path, "name", true, false, &name, e) == -1 ||
@@ -137,6 +138,20 @@ decode_rule(json_t *obj, const char *path, struct rule_spec *r,
 		return -1;
 	if ((r->name = strdup(name)) == NULL)
 		return pv_fail(e, path, "name", "out of memory");
+	if ((label = json_object_get(obj, "label")) != NULL) {
+		pv_join(sub, path, "label");
+		if (pv_object(label, sub, lkeys, e) == -1 ||
+		    pv_str(label, sub, "zh", true, RULE_LABEL_MAX, &zh, e) ==
+		    -1 ||
+		    pv_str(label, sub, "en", true, RULE_LABEL_MAX, &en, e) == -1)
+			return -1;
+		if (zh[0] == '\0' || en[0] == '\0')
+			return pv_fail(e, sub, zh[0] == '\0' ? "zh" : "en",
+			    "must not be empty");
+		if ((r->label_zh = strdup(zh)) == NULL ||
+		    (r->label_en = strdup(en)) == NULL)
+			return pv_fail(e, sub, NULL, "out of memory");
+	}
 	if ((then = json_object_get(obj, "then")) == NULL)
 		return pv_fail(e, path, "then", "is required");
 	pv_join(sub, path, "then");

@@ -56,6 +56,11 @@ for f in "$datadir/towns.tsv" "$datadir/rules.default.json" \
     "$mandir/man1/jobmatch.1"; do
 	[ -f "$root$f" ] || bad "$f: not installed"
 done
+# The kiosk page, where the default kiosk_dir is, once the source has it.
+if [ -f "$src/kiosk/index.html" ]; then
+	[ -f "$root$datadir/kiosk/index.html" ] ||
+		bad "$datadir/kiosk/index.html: not installed"
+fi
 [ "$fail" -eq 0 ] || exit 1
 
 # The units run the installed binary with the installed configuration, and
@@ -103,6 +108,8 @@ grep -qF "(default: $JM_BUILT_CONFIG)" <<< "$help" ||
 	bad "jobmatchd --help: the default configuration is not $JM_BUILT_CONFIG"
 grep -qF "default towns_file: $JM_BUILT_DATADIR/towns.tsv" <<< "$help" ||
 	bad "jobmatchd --help: the default towns_file is not in $JM_BUILT_DATADIR"
+grep -qF "default kiosk_dir: $JM_BUILT_DATADIR/kiosk" <<< "$help" ||
+	bad "jobmatchd --help: the default kiosk_dir is not in $JM_BUILT_DATADIR"
 
 # A second install keeps the configuration that is there.
 echo "# edited after install" >> "$conf"

@@ -70,10 +70,17 @@ m_match(struct req *r, json_t *params)
 		req_reply(r, NULL);
 		return;
 	}
-	for (size_t i = 0; i < res.n; i++)
-		json_array_append_new(results,
-		    codec_hit(&res.hits[i], &server.towns, server.rules,
-		    mp.explain));
+	for (size_t i = 0; i < res.n; i++) {
+		json_t *hit = codec_hit(&res.hits[i], &server.towns,
+		    server.rules, mp.explain);
+		struct match_detail d;
+
+		if (hit != NULL && mp.explain) {
+			matcher_hit_detail(server.matcher, &q, &res.hits[i], &d);
+			codec_hit_detail(hit, &res.hits[i], &d, server.rules);
+		}
+		json_array_append_new(results, hit);
+	}
 	codec_match_clear(&mp);
 	req_result(r, json_pack("{s:o, s:I, s:I, s:I}", "results", results,
 	    "candidates", (json_int_t)res.candidates, "rules_version",

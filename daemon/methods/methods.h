@@ -50,6 +50,9 @@ method_fn	m_employer_quota, m_employer_list, m_stats_plan;
 int	plan_period(json_t *params, int64_t *from, int64_t *to,
 	    struct perr *e);
 
+/* skills.c: skills.suggest, from the mirror. */
+method_fn	m_skills_suggest;
+
 /* placements.c: hires. */
 method_fn	m_placement_record, m_placement_list;
 

@@ -95,6 +95,13 @@ PROBES = [
 ]
 
 
+
+# The labels of the shipped rules (data/rules.default.json): every rule
+# has one.
+with open(os.path.join(h.DATA_DIR, "rules.default.json"),
+          encoding="utf-8") as _f:
+    LABELS = {r["name"]: r["label"] for r in json.load(_f)["rules"]}
+
 class MatchTest(unittest.TestCase):
 
     @classmethod
@@ -181,8 +188,20 @@ class MatchTest(unittest.TestCase):
                                           "explain"}, x)
                 e = x["explain"]
                 self.assertEqual(set(e), {"skills", "distance", "policy",
-                                          "rules", "boosts", "components"},
-                                 e)
+                                          "rules", "boosts", "components",
+                                          "matched_skills", "wanted_skills",
+                                          "needs_met", "labels"}, e)
+                # for people: the seeker's skills the posting lists (as
+                # many as the seeker gave at most), the needs it meets, the
+                # shipped label of each boost rule that fired
+                self.assertEqual(len(e["matched_skills"]),
+                                 len(set(e["matched_skills"])), e)
+                self.assertLessEqual(len(e["matched_skills"]),
+                                     e["wanted_skills"], e)
+                self.assertIsInstance(e["needs_met"], list)
+                self.assertEqual(e["labels"], [
+                    {"rule": n, "zh": LABELS[n]["zh"], "en": LABELS[n]["en"]}
+                    for n in e["rules"]], e)
                 self.assertEqual(set(e["components"]),
                                  {"skills", "distance"}, e)
                 for c in e["components"].values():

@@ -5,14 +5,17 @@ test_privacy.py - what jobmatchd keeps of the people it serves: after a
 session with real profiles, registered seekers, every kind of token (good
 and bad) and every error path, at log_level debug, neither the daemon's
 log nor Redis holds a token, a kiosk profile, or a seeker's data beyond
-the seeker record itself (which seeker.delete erases). The log's audit
-lines say who wrote what (daemon/audit.h) without naming a seeker.
+the seeker record itself (which seeker.delete erases), whether the
+requests came as lines or through the HTTP gateway. The log's audit
+lines say who wrote what (daemon/audit.h), over HTTP too, without naming
+a seeker.
 """
 import json
 import os
 import re
 import unittest
 
+import gwlib
 import harness as h
 
 GUIXI = "500231001000"
@@ -27,9 +30,10 @@ class PrivacyTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.env = h.Env(extra=["log_level debug"])
+        cls.env = gwlib.GatewayEnv(extra=["log_level debug"])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
+        cls.http_port = cls.env.http_port
         cls.redis = cls.env.redis
 
     def session(self):
@@ -108,6 +112,25 @@ class PrivacyTest(unittest.TestCase):
                                            else "recorded before"))
         staff.result("seeker.delete", {"id": "s-9001"})
         audit.append("seeker.delete by staff: done")
+        # the same through the HTTP gateway: a kiosk's match, a staff
+        # write, a wrong token
+        port = self.http_port
+        for explain in (False, True):
+            a = gwlib.rpc(port, h.request("match", {
+                "profile": profile, "explain": explain}, id=1),
+                token=h.KIOSK)
+            self.assertIn("result", a.json())
+        a = gwlib.rpc(port, h.request("match", {"profile": bad}, id=2),
+                      token=h.KIOSK)
+        self.assertEqual(a.json()["error"]["code"], -32602)
+        written("job.post by staff: employer emp-p, job p2",
+                gwlib.rpc(port, h.request("job.post", {"job": {
+                    "id": "p2", "employer_id": "emp-p", "title": "速记员二",
+                    "skills": ["速记"], "accessible_for": ["any"],
+                    "employment_type": "full_time", "town": GUIXI}}, id=3),
+                    token=h.STAFF).json()["result"])
+        a = gwlib.rpc(port, h.request("ping", id=4), token=BAD_TOKEN)
+        self.assertEqual(a.status, 401)
         # wrong tokens, and the good ones again
         anon = h.Client(self.d.port)
         self.addCleanup(anon.close)
