@@ -58,8 +58,13 @@ export function show(id, opts = {}) {
 	document.title = t(def.title) + ' – ' + t('appName');
 	renderSteps(def.step ? id : null);
 	if (focus) {
+		// the top of the page, unless the heading is then out of view (a
+		// small screen, large text): then the screen's top
 		window.scrollTo(0, 0);
-		focusEl(root.querySelector('h2'));
+		const h2 = root.querySelector('h2');
+		if (h2.getBoundingClientRect().bottom > window.innerHeight)
+			root.scrollIntoView({ block: 'start', behavior: 'instant' });
+		focusEl(h2);
 	} else if (keepId && document.getElementById(keepId)) {
 		document.getElementById(keepId).focus({ preventScroll: true });
 	}

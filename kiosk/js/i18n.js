@@ -40,15 +40,20 @@ export function has(key) {
 	return key in MESSAGES[lang.code];
 }
 
-// The label of a vocabulary entry ({id, label, ...} or a town) in the
-// language in use, and the language it is written in: {text, lang}.
-// An entry with no label in that language gives its Chinese one.
-export function label(entry) {
-	const want = lang.code;
-	const labels = entry.labels;
-	if (labels && typeof labels[want] === 'string' && labels[want] !== '')
-		return { text: labels[want], lang: tagOf(want) };
-	if (labels && typeof labels.zh === 'string')
-		return { text: labels.zh, lang: 'zh-CN' };
-	return { text: String(entry.label ?? entry.name ?? entry.id ?? ''), lang: 'zh-CN' };
+// The label of an entry of the vocabulary's list kind ('disability_types',
+// 'towns', ...) in the language in use, and the language it is written
+// in: {text, lang}. English comes from the entry ({labels: {en}} or
+// {en}) or else from the messages file's en-vocab table; an entry with no
+// English label gives its Chinese one, marked as Chinese.
+export function label(entry, kind) {
+	const zh = String(entry.label ?? entry.name ?? entry.id ?? '');
+	if (lang.code === 'en') {
+		const given = (entry.labels && entry.labels.en) || entry.en;
+		if (typeof given === 'string' && given !== '')
+			return { text: given, lang: 'en' };
+		const key = kind + '.' + (entry.id ?? entry.code);
+		if (key in MESSAGES['en-vocab'])
+			return { text: MESSAGES['en-vocab'][key], lang: 'en' };
+	}
+	return { text: zh, lang: 'zh-CN' };
 }

@@ -212,6 +212,11 @@ function init() {
 	$('idle-reset').addEventListener('click', () => resetAll());
 	document.addEventListener('keydown', onKey);
 	document.addEventListener('focusin', (e) => speech.readFocus(e.target));
+	// a choice just made is read with its new state
+	document.addEventListener('change', (e) => {
+		if (e.target.matches('input[type="radio"], input[type="checkbox"]'))
+			speech.readFocus(e.target);
+	});
 	onShow((id, opts) => {
 		if (!opts.again)
 			speech.readElement($('screen'));

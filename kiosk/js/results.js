@@ -29,13 +29,13 @@ function vocabNode(list, id) {
 	const e = find(list, id);
 	if (!e)
 		return id;
-	const l = label(e);
+	const l = label(e, list);
 	return say(l.text, l.lang);
 }
 
 function vocabText(list, id) {
 	const e = find(list, id);
-	return e ? label(e).text : id;
+	return e ? label(e, list).text : id;
 }
 
 function km(d) {
@@ -141,7 +141,7 @@ function resultItem(r, i) {
 	return h('li', null, h('article', { class: 'job', 'aria-labelledby': titleId },
 		h('h3', { id: titleId, tabindex: '-1' },
 			h('span', { class: 'rank' }, t('resRank', { n: i + 1 }) + ' '),
-			say(job.title, 'zh-CN')),
+			h('span', { class: 'job-title', lang: 'zh-CN' }, job.title)),
 		h('dl', { class: 'facts' },
 			fact('resEmployer', say(job.employer_name || job.employer_id, 'zh-CN')),
 			fact('resPlace', [vocabNode('towns', job.town), placeText(r) ? ' · ' + placeText(r) : '']),

@@ -44,7 +44,8 @@ async function save(e) {
 		return;
 	}
 	idle.removeAttribute('aria-invalid');
-	setIdleSeconds(n);
+	if (n !== idleSeconds())
+		setIdleSeconds(n);
 	const typed = field.value.trim();
 	if (!typed && !token()) {
 		field.setAttribute('aria-invalid', 'true');

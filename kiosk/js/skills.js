@@ -34,6 +34,12 @@ export function clearSkills() {
 	clearTimeout(debounce);
 }
 
+// A suggestion's words: the form postings list it in, when the daemon
+// gives one (text), else the skill as the daemon knows it.
+function words(s) {
+	return s.text || s.skill;
+}
+
 function addSkill(text) {
 	const skill = text.trim().slice(0, SKILL_CHARS);
 	if (!skill)
@@ -61,23 +67,23 @@ function renderCommon() {
 	if (!box)
 		return;
 	const list = common || [];
-	box.replaceChildren(...list.map((c) => h('li', null,
+	box.replaceChildren(...list.map((c) => words(c)).map((skill) => h('li', null,
 		h('button', {
 			type: 'button',
 			class: 'toggle',
-			'aria-pressed': state.skills.includes(c.skill) ? 'true' : 'false',
+			'aria-pressed': state.skills.includes(skill) ? 'true' : 'false',
 			on: {
 				click: (e) => {
-					if (state.skills.includes(c.skill))
-						removeSkill(c.skill);
+					if (state.skills.includes(skill))
+						removeSkill(skill);
 					else
-						addSkill(c.skill);
+						addSkill(skill);
 					e.currentTarget.setAttribute('aria-pressed',
-					    state.skills.includes(c.skill) ? 'true' : 'false');
+					    state.skills.includes(skill) ? 'true' : 'false');
 					renderChosen();
 				},
 			},
-		}, c.skill))));
+		}, skill))));
 	document.getElementById('skills-common-group').hidden = list.length === 0;
 }
 
@@ -128,7 +134,7 @@ function renderList() {
 			mousedown: (e) => e.preventDefault(),
 			click: () => pick(i),
 		},
-	}, h('span', { class: 'option-text' }, s.skill),
+	}, h('span', { class: 'option-text' }, words(s)),
 	h('span', { class: 'option-hint' }, t('skillsJobs', { n: s.postings })))));
 	ul.hidden = !open;
 	input.setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -142,7 +148,7 @@ function pick(i) {
 	const s = suggestions[i];
 	if (!s)
 		return;
-	if (addSkill(s.skill)) {
+	if (addSkill(words(s))) {
 		const input = document.getElementById('skill-input');
 		input.value = '';
 		state.skillText = '';
@@ -175,7 +181,7 @@ async function suggest(text) {
 	const input = document.getElementById('skill-input');
 	if (!input || input.value.trim() !== text)
 		return;
-	suggestions = (r.skills || []).filter((s) => !state.skills.includes(s.skill));
+	suggestions = (r.skills || []).filter((s) => !state.skills.includes(words(s)));
 	active = -1;
 	renderList();
 	announce(suggestions.length ? t('skillsSuggestCount', { n: suggestions.length }) : t('skillsNoSuggest'));
@@ -209,7 +215,7 @@ function onKey(e) {
 		    (active + 1) % suggestions.length :
 		    (active <= 0 ? suggestions.length : active) - 1;
 		renderList();
-		announce(suggestions[active].skill);
+		announce(words(suggestions[active]));
 		break;
 	case 'Enter':
 		e.preventDefault();

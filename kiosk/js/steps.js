@@ -135,12 +135,12 @@ register('disability', {
 	step: true,
 	render(root) {
 		const types = vocabList('disability_types').map((d) => {
-			const l = label(d);
+			const l = label(d, 'disability_types');
 			const hk = 'dis.' + d.id;
 			return { value: d.id, text: l.text, lang: l.lang, hint: has(hk) ? t(hk) : null };
 		});
 		const grades = vocabList('grades').map((g) => {
-			const l = label(g);
+			const l = label(g, 'grades');
 			return { value: g.id, text: l.text, lang: l.lang };
 		});
 		root.append(
@@ -181,7 +181,7 @@ register('town', {
 			h('p', { class: 'error', id: 'town-err', hidden: true }));
 		for (const kind of kinds) {
 			const items = towns.filter((tw) => tw.kind === kind).map((tw) => {
-				const l = label(tw);
+				const l = label(tw, 'towns');
 				return { value: tw.code, text: l.text, lang: l.lang };
 			});
 			if (!items.length)
@@ -220,7 +220,7 @@ register('needs', {
 		const parts = [];
 		for (const [name, ids] of groups) {
 			const items = ids.map((id) => accom.find((a) => a.id === id)).filter(Boolean).map((a) => {
-				const l = label(a);
+				const l = label(a, 'accommodations');
 				return { value: a.id, text: l.text, lang: l.lang };
 			});
 			if (!items.length)
