@@ -134,7 +134,7 @@ describe('reflow', { timeout: 240000 }, () => {
 					if (s.scrollWidth > s.clientWidth)
 						wide.push(`${name}: ${s.scrollWidth} > ${s.clientWidth}`);
 					if (ctx.viewport.width === 320)
-						await shot(page, `${name}-${mode}-320px`, { fullPage: true });
+						await shot(page, `${name}-${mode}-320px`);
 				};
 				const page = await openKiosk(browser, env, ctx);
 				await walkSearch(page, mode, (name) => check(page, name));
