@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2022-2026 the jobmatchd authors
-# Installs what is missing, builds, and runs jobmatchd on 127.0.0.1:7474 with
+# Installs what is missing, builds, and runs jobmatchd on 127.0.0.1:7474 (and
+# its HTTP gateway with the kiosk page on 127.0.0.1:7480) with
 # a private Redis (loopback, data/redis.conf: AOF on; data in ./var/) and
 # the county's sample employers and postings; prints one sample match;
 # stays in the foreground until Ctrl-C, then stops both. Running it again
 # reuses ./var/ (postings are upserts keyed by id, so the sample data is
 # never duplicated).
 #
-# Environment: JM_LISTEN (127.0.0.1:7474), JM_REDIS_PORT (6380).
+# Environment: JM_LISTEN (127.0.0.1:7474), JM_HTTP_LISTEN (127.0.0.1:7480),
+# JM_REDIS_PORT (6380).
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$PWD
 listen=${JM_LISTEN:-127.0.0.1:7474}
+http_listen=${JM_HTTP_LISTEN:-127.0.0.1:7480}
 redis_port=${JM_REDIS_PORT:-6380}
 var=$top/var
 
@@ -54,6 +57,8 @@ hash() { ./build/jobmatch hash-token "$1"; }
 cat > "$var/jobmatchd.conf" <<CONF
 # Written by run.sh; see README.md for every key.
 listen $listen
+http_listen $http_listen
+kiosk_dir $top/kiosk
 redis 127.0.0.1:$redis_port
 towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json
@@ -107,6 +112,7 @@ JOBMATCH_TOKEN=$KIOSK_TOKEN ./build/jobmatch match --type visual --grade 2 \
 	--limit 5 --explain
 echo
 echo "jobmatchd is serving on $listen (Redis on 127.0.0.1:$redis_port)."
+echo "Kiosk: http://$http_listen/"
 echo "Tokens are in var/tokens.env; try:"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$KIOSK_TOKEN ./build/jobmatch match --type hearing --grade 3 --town 500231002000 --skills 客服"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --year 2024    # the plan's annual report"

@@ -167,6 +167,7 @@ PARAMS = {
         P("job.location.lon", "num", -180, 180)],
     "job.list": [P("limit", "int", 1, 100), P("cursor", "text")],
     "job.candidates": [P("limit", "int", 1, 100)],
+    "skills.suggest": [P("limit", "int", 1, 50)],
     "match": [P("limit", "int", 1, 100), P("offset", "int", 0, 10000),
               P("filters.min_salary", "int", 0, MONEY_MAX)] +
     profile_params(),
@@ -196,6 +197,7 @@ BASES = {
     "job.post": {"job": POST},
     "job.list": {},
     "job.candidates": {"job_id": "x1", "employer_id": "emp-x"},
+    "skills.suggest": {"text": ""},
     "match": {"profile": PROFILE, "filters": {}},
     "rules.explain": {"profile": PROFILE, "job_id": "x1",
                       "employer_id": "emp-x", "filters": {}},

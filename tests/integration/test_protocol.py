@@ -25,7 +25,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "job.candidates",
                "rules.get", "rules.set", "rules.validate", "rules.explain",
                "rules.history", "rules.rollback", "stats",
-               "placement.record", "placement.list", "stats.plan"}
+               "placement.record", "placement.list", "stats.plan",
+               "skills.suggest"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
@@ -113,7 +114,7 @@ class ProtocolTest(unittest.TestCase):
         version = out.stdout.split()[-1]
         cases = {
             h.KIOSK: ("kiosk", {"hello", "ping", "vocab", "job.get",
-                                "job.list", "match"}),
+                                "job.list", "match", "skills.suggest"}),
             h.EMP_A: ("employer", {"hello", "ping", "vocab", "job.post",
                                    "job.get", "job.close", "job.list"}),
             h.STAFF: ("staff", ALL_METHODS),
