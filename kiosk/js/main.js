@@ -223,9 +223,11 @@ function init() {
 		arm();
 	});
 	initIdle({ active: idleActive, reset: resetAll, dialog: $('idle-dialog'), body: $('idle-body') });
+	// the setup's "done" and "try again": a fresh start, whatever the
+	// screen the setup was opened over held
 	setupHooks(() => {
 		app.vocab = null;
-		boot();
+		resetAll();
 	});
 	boot();
 }

@@ -90,8 +90,12 @@ function clearError(id) {
 		if (!group || !document.getElementById(id).closest('fieldset#' + group.id))
 			continue;
 		err.hidden = true;
-		group.setAttribute('aria-describedby', (group.getAttribute('aria-describedby') || '')
-		    .split(' ').filter((d) => d && d !== err.id).join(' '));
+		const rest = (group.getAttribute('aria-describedby') || '')
+		    .split(' ').filter((d) => d && d !== err.id).join(' ');
+		if (rest)
+			group.setAttribute('aria-describedby', rest);
+		else
+			group.removeAttribute('aria-describedby');
 		for (const input of group.querySelectorAll('input'))
 			input.removeAttribute('aria-invalid');
 	}
