@@ -7,7 +7,7 @@
 // touch get what they expect; each is written to the state as it is made.
 
 import { t, label, has } from './i18n.js';
-import { h, say, announce, focusEl } from './dom.js';
+import { h, say, announce } from './dom.js';
 import { app, register, show } from './app.js';
 import { state, missing } from './state.js';
 
@@ -79,7 +79,9 @@ export function groupError(id, key) {
 		group.setAttribute('aria-describedby', desc.concat(err.id).join(' '));
 	for (const input of group.querySelectorAll('input'))
 		input.setAttribute('aria-invalid', 'true');
-	focusEl(group.querySelector('input'));
+	// focus on the first choice, the question and its error in view
+	group.querySelector('input').focus({ preventScroll: true });
+	group.scrollIntoView({ block: 'start', behavior: 'instant' });
 	announce(t(key));
 }
 
