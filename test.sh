@@ -3,8 +3,9 @@
 # Copyright (c) 2022-2026 the jobmatchd authors
 # Builds jobmatchd twice (optimised, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer) and runs every test of both builds through
-# ctest; lists every file's includes and fails on a loop of them
-# (tools/check-includes.py); builds the Release, MinSizeRel and
+# ctest, the kiosk page's in a headless browser too (after npm ci, when
+# package-lock.json changed); lists every file's includes and fails on a
+# loop of them (tools/check-includes.py); builds the Release, MinSizeRel and
 # Debian-flags variants (tools/check-builds.sh); checks the systemd units
 # (tools/check-units.sh); runs the fuzz targets briefly. Every build
 # treats warnings as errors (JM_WERROR). Exits non-zero on any failure.
@@ -12,6 +13,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./tools/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
+
+# The npm packages of the kiosk's browser tests (package-lock.json), put in
+# node_modules again only when it is missing or the lock file changed, so
+# that a run with nothing new needs no network.
+if [ ! -f node_modules/.jm-package-lock.json ] ||
+    ! cmp -s package-lock.json node_modules/.jm-package-lock.json; then
+	echo "== npm ci"
+	npm ci --no-audit --no-fund
+	cp package-lock.json node_modules/.jm-package-lock.json
+fi
 
 run() {
 	local dir=$1; shift

@@ -52,6 +52,7 @@ for f in "$datadir/towns.tsv" "$datadir/rules.default.json" \
     "$confdir/jobmatchd.conf" "$docdir/README.md" "$docdir/LICENSE" \
     "$docdir/CHANGELOG.md" \
     "$docdir/docs/operations.md" "$docdir/docs/protocol.md" \
+    "$docdir/docs/kiosk.md" "$docdir/docs/kiosk/welcome-default.png" \
     "$mandir/man8/jobmatchd.8" "$mandir/man5/jobmatchd.conf.5" \
     "$mandir/man1/jobmatch.1"; do
 	[ -f "$root$f" ] || bad "$f: not installed"

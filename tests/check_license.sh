@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2022-2026 the jobmatchd authors
 # Checks the licence: LICENSE is the MIT licence of the jobmatchd authors,
-# and every source file (C, headers, shell, Python, CMake) carries the
+# and every source file (C, headers, shell, Python, CMake, and the kiosk's
+# HTML, CSS, JavaScript and SVG) carries the
 # notice "SPDX-License-Identifier: MIT" and a copyright line in its first
 # lines, so that each file says its licence wherever it is copied to.
 #
@@ -34,9 +35,12 @@ while IFS= read -r -d '' f; do
 	fi
 done < <(cd "$src" && find "$PWD" \
 	\( -name '.git' -o -path "$PWD/build*" -o -path "$PWD/var" \
-	   -o -path "$PWD/data" -o -path "$PWD/fuzz/corpus" \) -prune -o \
+	   -o -path "$PWD/data" -o -path "$PWD/fuzz/corpus" \
+	   -o -name node_modules \) -prune -o \
 	-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' \
-	   -o -name '*.cmake' -o -name CMakeLists.txt -o -path "$PWD/.ci/run" \) \
+	   -o -name '*.cmake' -o -name CMakeLists.txt -o -path "$PWD/.ci/run" \
+	   -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' \
+	   -o -name '*.svg' \) \
 	-print0)
 if [ "$n" -lt 100 ]; then
 	echo "FAIL: found only $n source files under $src"

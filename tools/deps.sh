@@ -7,7 +7,9 @@
 # tools/check-units.sh; groff and mandoc for the manual-page checks;
 # prometheus for promtool, which checks /metrics (the package also holds
 # the Prometheus server, which Debian enables and starts where systemd
-# runs: `systemctl disable --now prometheus` if it is not wanted); with
+# runs: `systemctl disable --now prometheus` if it is not wanted);
+# chromium, nodejs, npm, fonts-noto-cjk and zbar-tools for the kiosk's
+# browser tests (tests/kiosk); with
 # "bench", also tools/packages-bench.txt: RediSearch for bench/compare.sh)
 # when any is missing. Runs apt-get only if needed.
 set -euo pipefail
@@ -20,6 +22,9 @@ esac
 missing=()
 while read -r pkg; do
 	[ -n "$pkg" ] || continue
+	# Node.js from elsewhere than Debian (NodeSource's nodejs package) holds
+	# its own npm and conflicts with Debian's: a working npm is enough.
+	[ "$pkg" = npm ] && command -v npm >/dev/null 2>&1 && continue
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$pkg")
 done < <(cat "${lists[@]}")

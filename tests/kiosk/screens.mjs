@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2022-2026 the jobmatchd authors
+//
+// screens.mjs - every screen of the kiosk, reached one after the other by
+// pointer, for the checks that look at each (axe-core, the reflow, the
+// screenshots). visit(name) is called on each once it is complete.
+
+import { PERSON } from './flow.mjs';
+import { openKiosk, TOKENS } from './harness.mjs';
+
+// The display modes: the buttons that turn each on.
+export const MODES = {
+	default: [],
+	large: ['#btn-large'],
+	contrast: ['#btn-contrast'],
+};
+
+async function setMode(page, mode) {
+	for (const b of MODES[mode])
+		await page.click(b);
+}
+
+// The screens of a search, from the welcome screen to the QR code, and the
+// two dialogs (start over; the idle warning, brought by the page's clock,
+// which opts.clock installs).
+export async function walkSearch(page, mode, visit, opts = {}) {
+	await setMode(page, mode);
+	await visit('welcome');
+	await page.click('#start');
+	await page.waitForSelector('#type');
+	await visit('disability');
+	await page.click('#next');
+	await page.waitForSelector('#type-err:not([hidden])');
+	await visit('disability-error');
+	await page.click(`label[for="type-${PERSON.type}"]`);
+	await page.click(`label[for="grade-${PERSON.grade}"]`);
+	await page.click('#next');
+	await page.waitForSelector('#town');
+	await visit('town');
+	await page.click(`label[for="town-${PERSON.townKind}-${PERSON.town}"]`);
+	await page.click('#next');
+	await page.waitForSelector('#skills-common li');
+	await page.click('#skills-common button >> nth=0');
+	await page.fill('#skill-input', PERSON.typed);
+	await page.waitForSelector('#skill-list:not([hidden]) [role="option"]');
+	await page.keyboard.press('ArrowDown');
+	await visit('skills');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#skills-chosen li:nth-child(2)');
+	await page.click('#next');
+	await page.click(`label[for="needs-${PERSON.needGroup}-${PERSON.need}"]`);
+	await visit('needs');
+	await page.click('#next');
+	await page.waitForSelector('#results-list li');
+	await page.click('label[for="take-0"]');
+	await page.click('label[for="take-1"]');
+	await page.waitForFunction(() => document.getElementById('live').textContent !== '');
+	await visit('results');
+	await page.click('#take-go-top');
+	await page.waitForSelector('#qr svg');
+	await visit('home');
+	await page.click('#btn-reset');
+	await page.waitForSelector('#reset-dialog[open]');
+	await visit('start-over');
+	await page.click('#reset-no');
+	if (opts.clock) {
+		await page.clock.fastForward(opts.idleMs);
+		await page.waitForSelector('#idle-dialog[open]');
+		await visit('idle-warning');
+		await page.click('#idle-keep');
+	}
+}
+
+// The screens outside a search: the operator's setup (no token kept) and
+// "not set up" (a token the daemon refuses).
+export async function walkOthers(browser, env, mode, visit, ctxOpts = {}) {
+	let page = await openKiosk(browser, env, Object.assign({ token: false }, ctxOpts));
+	await page.waitForSelector('#setup-token');
+	await setMode(page, mode);
+	await visit(page, 'setup');
+	await page.context().close();
+	page = await openKiosk(browser, env, Object.assign({ token: false }, ctxOpts));
+	await page.evaluate((t) => localStorage.setItem('jobmatchd.kiosk.token', t), TOKENS.kiosk + '-wrong');
+	await page.reload();
+	await page.waitForSelector('#screen-title');
+	await page.waitForFunction(() => !!document.querySelector('#screen .hint'));
+	await setMode(page, mode);
+	await visit(page, 'not-set-up');
+	await page.context().close();
+}
