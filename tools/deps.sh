@@ -19,21 +19,32 @@ case ${1:-} in
 test) lists+=("$here/packages-test.txt") ;;
 bench) lists+=("$here/packages-bench.txt") ;;
 esac
-missing=()
-while read -r pkg; do
-	[ -n "$pkg" ] || continue
-	# Node.js from elsewhere than Debian (NodeSource's nodejs package) holds
-	# its own npm and conflicts with Debian's: a working npm is enough.
-	[ "$pkg" = npm ] && command -v npm >/dev/null 2>&1 && continue
-	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$pkg")
-done < <(cat "${lists[@]}")
-if [ ${#missing[@]} -gt 0 ]; then
+# Installs the packages named that are not installed.
+install() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "missing packages: ${missing[*]} (run as root to install them)" >&2
 		exit 1
 	fi
 	echo "installing: ${missing[*]}"
-	apt-get update
+	[ -n "${updated:-}" ] || { apt-get update; updated=1; }
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+# npm last, and only when nodejs did not bring one: a Node.js from
+# elsewhere than Debian (NodeSource's nodejs package) holds its own npm,
+# which conflicts with Debian's.
+pkgs=()
+want_npm=
+while read -r pkg; do
+	[ -n "$pkg" ] || continue
+	if [ "$pkg" = npm ]; then want_npm=1; else pkgs+=("$pkg"); fi
+done < <(cat "${lists[@]}")
+install "${pkgs[@]}"
+if [ -n "$want_npm" ] && ! command -v npm >/dev/null 2>&1; then
+	install npm
 fi
