@@ -114,7 +114,8 @@ qr_text(const struct matcher *m, const struct towns *towns, const char *jobs,
 		put(buf, len, &o, "%s%zu. %.*s | %s | %s | ", n > 1 ? "\n" : "",
 		    n, utf8_prefix(mj->title, QR_TITLE_MAX), mj->title,
 		    mj->emp->name != NULL ? mj->emp->name : mj->emp->id,
-		    mj->town >= 0 ? towns->v[mj->town].name : "-");
+		    mj->town < 0 ? "-" : en && towns->v[mj->town].roman[0] !=
+		    '\0' ? towns->v[mj->town].roman : towns->v[mj->town].name);
 		if (!mj->has_salary)
 			put(buf, len, &o, "%s", en ? "pay negotiable" : "薪资面议");
 		else if (mj->salary_min == mj->salary_max)

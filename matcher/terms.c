@@ -282,7 +282,8 @@ struct suggest {
 static void
 suggest_offer(struct suggest *sg, uint32_t id)
 {
-	struct term_count c = { sg->t->v[id].s, sg->t->v[id].postings };
+	struct term_count c = { sg->t->v[id].s, sg->t->v[id].postings,
+	    sg->t->v[id].s, 0, false };
 	size_t i;
 
 	if (c.term == NULL || c.postings == 0 || sg->max == 0)
@@ -309,6 +310,35 @@ suggest_raw(const char *key, void *val, void *arg)
 		suggest_offer(sg, (uint32_t)r->id);
 }
 
+/* Gives a term of the list the form key of it when that reads better: one
+ * holding the text asked for, then the one most postings list. */
+static void
+suggest_words(const char *key, void *val, void *arg)
+{
+	struct suggest *sg = arg;
+	const struct terms_raw *r = val;
+	bool hit;
+
+	if (r->id < 0 || r->refs == 0)
+		return;
+	hit = sg->needle[0] != '\0' && ci_contains(key, sg->needle);
+	for (size_t i = 0; i < sg->n; i++) {
+		struct term_count *c = &sg->out[i];
+
+		if (c->term != sg->t->v[r->id].s)
+			continue;
+		if (c->text_postings == 0 || hit > c->text_hit ||
+		    (hit == c->text_hit && (r->refs > c->text_postings ||
+		    (r->refs == c->text_postings &&
+		    strcmp(key, c->text) < 0)))) {
+			c->text = key;
+			c->text_postings = r->refs;
+			c->text_hit = hit;
+		}
+		return;
+	}
+}
+
 size_t
 terms_suggest(const struct terms *t, const char *text,
     struct term_count *out, size_t max)
@@ -326,5 +356,7 @@ terms_suggest(const struct terms *t, const char *text,
 			suggest_offer(&sg, id);
 	if (needle[0] != '\0')
 		strmap_each(&t->raw, suggest_raw, &sg);
+	if (sg.n > 0)
+		strmap_each(&t->raw, suggest_words, &sg);
 	return sg.n;
 }

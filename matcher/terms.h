@@ -21,6 +21,7 @@
 #ifndef JM_TERMS_H
 #define JM_TERMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,18 +72,28 @@ int	terms_take(struct terms *t, struct rules *r, char *const *raw,
 void	terms_drop(struct terms *t, char *const *raw, size_t nraw,
 	    uint32_t *ids, uint16_t nids);
 
-/* A term and the open postings that list it. */
+/*
+ * A term and the open postings that list it, and the words a person would
+ * read for it: the form postings list it in (a synonyms' term such as
+ * "massage" is listed as 推拿).
+ */
 struct term_count {
 	const char	*term;		/* borrowed from the terms */
 	uint32_t	 postings;
+	const char	*text;		/* borrowed: the form most listed,
+					   one holding the text asked for
+					   first; the term when none */
+	uint32_t	 text_postings;	/* postings listing it that way */
+	bool		 text_hit;	/* it holds the text asked for */
 };
 
 /*
  * The terms in use that contain text (ASCII letters in either case; ""
  * matches all), or whose skill as some posting lists it does: at most max
- * of them into out, the most listed first, then by their bytes. Returns
- * how many. One pass over the terms and one over the skills as posted,
- * keeping the best max as it goes: no allocation.
+ * of them into out, the most listed first, then by their bytes, each with
+ * its words (struct term_count). Returns how many. One pass over the terms
+ * and two over the skills as posted, keeping the best max as it goes: no
+ * allocation.
  */
 size_t	terms_suggest(const struct terms *t, const char *text,
 	    struct term_count *out, size_t max);

@@ -50,7 +50,7 @@ towns_parse(struct towns *t, const char *buf, size_t len, char *err,
     size_t errlen)
 {
 	char *copy, *line, *next, *f[MAX_FIELDS];
-	int col[NCOLS], lineno = 0, nf;
+	int col[NCOLS], lineno = 0, nf, pinyin = -1;
 	size_t cap = 0;
 	bool header = false;
 
@@ -86,6 +86,9 @@ towns_parse(struct towns *t, const char *buf, size_t len, char *err,
 					goto fail;
 				}
 			}
+			for (int i = 0; i < nf; i++)
+				if (strcmp(f[i], "pinyin") == 0)
+					pinyin = i;
 			header = true;
 			continue;
 		}
@@ -125,6 +128,14 @@ towns_parse(struct towns *t, const char *buf, size_t len, char *err,
 		strcpy(tw->code, f[col[COL_CODE]]);
 		strcpy(tw->name, f[col[COL_NAME]]);
 		strcpy(tw->kind, f[col[COL_KIND]]);
+		if (pinyin >= 0 && pinyin < nf) {
+			if (strlen(f[pinyin]) >= sizeof(tw->roman)) {
+				snprintf(err, errlen, "line %d: pinyin too "
+				    "long", lineno);
+				goto fail;
+			}
+			strcpy(tw->roman, f[pinyin]);
+		}
 		if (parse_deg(f[col[COL_LAT]], -90, 90, &tw->lat) == -1 ||
 		    parse_deg(f[col[COL_LON]], -180, 180, &tw->lon) == -1) {
 			snprintf(err, errlen, "line %d: bad coordinates",

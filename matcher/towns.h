@@ -18,6 +18,8 @@ struct town {
 	char	code[TOWN_CODE_MAX];
 	char	name[TOWN_NAME_MAX];
 	char	kind[16];		/* county, subdistrict, town, township */
+	char	roman[TOWN_NAME_MAX];	/* its name in Latin letters (the
+					   file's pinyin column), or "" */
 	double	lat, lon;
 	bool	rural;			/* a town or township, not the seat */
 };
@@ -29,7 +31,8 @@ struct towns {
 
 /*
  * Parses TSV text with a header line naming at least the columns code, name,
- * kind, lat, lon (in any order; others are ignored). The county line itself
+ * kind, lat, lon (in any order; others are ignored but pinyin, the name in
+ * Latin letters, when there is one). The county line itself
  * (kind "county") is skipped. Returns 0, or -1 with a message in err that
  * names the line. The caller frees with towns_free().
  */

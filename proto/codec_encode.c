@@ -300,7 +300,8 @@ codec_skills(const struct term_count *v, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a != NULL && i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:I}", "skill",
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "skill",
+		    v[i].term, "text", v[i].text != NULL ? v[i].text :
 		    v[i].term, "postings", (json_int_t)v[i].postings));
 	return json_pack("{s:o*}", "skills", a);
 }
@@ -431,11 +432,17 @@ codec_vocab(const struct towns *towns)
 	for (int k = 0; k < VOCAB_NKINDS; k++)
 		json_object_set_new(o, vocab_kind_name((enum vocab_kind)k),
 		    vocab_kind_json((enum vocab_kind)k));
-	for (size_t i = 0; i < towns->n; i++)
-		json_array_append_new(t, json_pack("{s:s, s:s, s:s, s:f, s:f}",
+	for (size_t i = 0; i < towns->n; i++) {
+		json_t *tw = json_pack("{s:s, s:s, s:s, s:f, s:f}",
 		    "code", towns->v[i].code, "name", towns->v[i].name,
 		    "kind", towns->v[i].kind, "lat", towns->v[i].lat,
-		    "lon", towns->v[i].lon));
+		    "lon", towns->v[i].lon);
+
+		if (tw != NULL && towns->v[i].roman[0] != '\0')
+			json_object_set_new(tw, "en",
+			    json_string(towns->v[i].roman));
+		json_array_append_new(t, tw);
+	}
 	json_object_set_new(o, "towns", t);
 	return o;
 }

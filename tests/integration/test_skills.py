@@ -46,9 +46,11 @@ class SkillsTest(unittest.TestCase):
 
     def test_most_listed_first(self):
         got = self.suggest(text="")
+        # each with the words postings list it in: the most listed form
+        # (客服 twice, 客户服务 once), ties by bytes
         self.assertEqual(got[:2], [
-            {"skill": "customer_service", "postings": 3},
-            {"skill": "massage", "postings": 3}])
+            {"skill": "customer_service", "text": "客服", "postings": 3},
+            {"skill": "massage", "text": "Massage", "postings": 3}])
         self.assertEqual({s["skill"]: s["postings"] for s in got}, {
             "customer_service": 3, "massage": 3, "office": 1, "木雕": 1})
         self.assertEqual(len(self.suggest(text="", limit=1)), 1)
@@ -56,18 +58,24 @@ class SkillsTest(unittest.TestCase):
     def test_substring(self):
         # of the canonical term, ASCII letters in either case, and of the
         # skill as a posting lists it
-        for text in ("mass", "MASS", "sag", "按摩", "推拿", "Massage"):
+        # skill as a posting lists it does; the words shown are a form
+        # holding the text typed
+        for text, words in (("mass", "Massage"), ("MASS", "Massage"),
+                            ("sag", "Massage"), ("按摩", "按摩"),
+                            ("推拿", "推拿"), ("推", "推拿"),
+                            ("Massage", "Massage")):
             with self.subTest(text=text):
-                self.assertEqual(self.suggest(text=text),
-                                 [{"skill": "massage", "postings": 3}])
-        self.assertEqual(self.suggest(text="木"),
-                         [{"skill": "木雕", "postings": 1}])
+                self.assertEqual(self.suggest(text=text), [{
+                    "skill": "massage", "text": words, "postings": 3}])
+        self.assertEqual(self.suggest(text="木"), [
+            {"skill": "木雕", "text": "木雕", "postings": 1}])
         self.assertEqual(self.suggest(text="nothing-like-it"), [])
 
     def test_follows_closes(self):
         self.staff.result("job.post", {"job": h.job("t1", skills=["手语"])})
-        self.assertEqual(self.suggest(text="sign"),
-                         [{"skill": "sign_language", "postings": 1}])
+        # the canonical term holds the text, the words are as posted
+        self.assertEqual(self.suggest(text="sign"), [{
+            "skill": "sign_language", "text": "手语", "postings": 1}])
         self.staff.result("job.close", {"employer_id": "emp-a", "id": "t1"})
         h.wait_until(lambda: self.suggest(text="sign") == [],
                      what="the closed posting's skill gone")

@@ -1208,9 +1208,10 @@ test_vocab(void **state)
 	/* Towns: the county line is not one of them. */
 	assert_int_equal(json_array_size(json_object_get(v, "towns")), 3);
 	g = entry(v, "towns", 1);
-	assert_int_equal(json_object_size(g), 5);
+	assert_int_equal(json_object_size(g), 6);
 	assert_string_equal(str_of(g, "code"), "500231101000");
 	assert_string_equal(str_of(g, "name"), "新民镇");
+	assert_string_equal(str_of(g, "en"), "Xinmin");
 	assert_string_equal(str_of(g, "kind"), "town");
 	assert_true(json_real_value(json_object_get(g, "lat")) == 30.3976);
 	assert_true(json_real_value(json_object_get(g, "lon")) == 107.3895);
