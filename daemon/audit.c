@@ -3,6 +3,7 @@
 /*
  * audit.c - see audit.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,18 @@ static const struct {
 	{ "rules.rollback",	NULL,			NULL },
 	{ "seeker.put",		NULL,			NULL },
 	{ "seeker.delete",	NULL,			NULL },
+	{ "interest.record",	NULL,			NULL },
+	{ "interest.update",	NULL,			NULL },
+	{ "interest.delete",	NULL,			NULL },
 };
+
+/* A person's data: the line names the method and its outcome alone. */
+static bool
+personal(const char *method)
+{
+	return strncmp(method, "seeker.", 7) == 0 ||
+	    strncmp(method, "interest.", 9) == 0;
+}
 
 /* The id at path ("a" or "a.b") of params, or NULL when it is missing or
  * not a well-formed id (the method refuses it; the line gives the error). */
@@ -105,7 +117,7 @@ audit_end(char *line, const char *method, json_t *resp)
 	res = json_object_get(resp, "result");
 	err = json_object_get(resp, "error");
 	if (res != NULL && err == NULL) {
-		if (strncmp(method, "seeker.", 7) == 0)
+		if (personal(method))
 			snprintf(out, sizeof(out), "done");
 		else if (strcmp(method, "placement.record") == 0)
 			snprintf(out, sizeof(out), "placement %s%s",
@@ -127,8 +139,7 @@ audit_end(char *line, const char *method, json_t *resp)
 		    json_is_true(applied) ? ", applied" :
 		    json_is_false(applied) ? ", not applied" :
 		    json_is_string(applied) ? ", applied unknown" : "");
-		if (json_is_true(applied) && v >= 0 &&
-		    strncmp(method, "seeker.", 7) != 0)
+		if (json_is_true(applied) && v >= 0 && !personal(method))
 			snprintf(out + strlen(out), sizeof(out) - strlen(out),
 			    " as version %lld", v);
 	}

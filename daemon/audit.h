@@ -2,7 +2,7 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * audit.h - one info line for every write a staff or employer token asks
- * for, in one place: the connection, the method, the caller's role (and
+ * for (and a kiosk's interest.record), in one place: the connection, the method, the caller's role (and
  * employer), the employer and posting it names, and how it ended (the
  * version written, the placement recorded, or the error code). It is
  * written when the answer is given, so it says what the client was told.
@@ -12,7 +12,8 @@
  *   conn 9: audit: seeker.put by staff: done
  *
  * A seeker is personal data: a seeker's write names the method and the
- * outcome alone, never the seeker's id or a field; a placement names its
+ * outcome alone, never the seeker's id or a field, and so does an
+ * interest's (interest.record, .update, .delete); a placement names its
  * employer, posting and placement id, never the seeker. Never a token.
  */
 #ifndef JM_AUDIT_H

@@ -269,6 +269,14 @@ const struct config_key config_keys[] = {
 	FRACTION_KEY("plan_graduate_rate", plan.graduate_rate, 0, "0.9",
 	    RELOAD, NULL, "the share of registered graduates employed"),
 
+	/* Interests (interest.record): personal data kept for a while */
+	INT_KEY("interest_retention_days", interest_retention_days, 1, 36500,
+	    "180", RELOAD, "days an interest is kept before it is erased"),
+	INT_KEY("interest_sweep_s", interest_sweep_s, 1, 86400, "3600",
+	    RELOAD, "seconds between two sweeps of expired interests"),
+	INT_KEY("interest_max_records", interest_max_records, 1, 100000000,
+	    "100000", RELOAD, "interests stored at most; more are refused"),
+
 	/* Logging */
 	FUNC_KEY("log_level", set_log_level, 1, "enum", FIELD(log_level),
 	    "info", RELOAD, "the least severe messages logged: debug, info, "

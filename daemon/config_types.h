@@ -111,6 +111,9 @@ struct config {
 		int64_t	 trained;		/* people trained */
 		uint32_t graduate_rate;		/* ppm of graduates employed */
 	}		 plan;
+	int		 interest_retention_days;	/* then erased */
+	int		 interest_sweep_s;	/* between two sweeps */
+	size_t		 interest_max_records;	/* stored at most */
 	int		 log_level;
 	unsigned	 log_repeat_burst;	/* one message's lines in */
 	unsigned	 log_repeat_interval_s;	/* this; 0: no limit */

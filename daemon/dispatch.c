@@ -115,6 +115,10 @@ static const struct method methods[] = {
 	    M_MIRROR },
 	{ "skills.suggest",	ROLES_MATCH,	m_skills_suggest, A_MEMORY,
 	    M_MIRROR },
+	{ "interest.record",	ROLES_MATCH,	m_interest_record, A_SMALL, 0 },
+	{ "interest.list",	ROLES_WRITE,	m_interest_list, A_BULK, 0 },
+	{ "interest.update",	ROLES_STAFF,	m_interest_update, A_SMALL, 0 },
+	{ "interest.delete",	ROLES_STAFF,	m_interest_delete, A_SMALL, 0 },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,

@@ -23,6 +23,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/gateway.h"
 #include "daemon/http.h"
+#include "daemon/interest_sweep.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/mirror.h"
@@ -227,6 +228,7 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	gateway_unlisten();
 	conn_drain_all();		/* /healthz answers 503 meanwhile */
 	store_quiesce(server.store);	/* no more tail reads or reloads */
+	interest_sweep_stop();
 	shutdown_deadline = clock_us() +
 	    (uint64_t)server.cfg.shutdown_timeout_s * 1000000;
 	shutdown_check(-1, 0, NULL);
@@ -411,11 +413,13 @@ main(int argc, char **argv)
 	    &mirror_store_hooks)) == NULL)
 		fatalx("out of memory");
 	store_start(server.store);
+	interest_sweep_start();
 	log_info("jobmatchd %s started with %s", JM_VERSION, file);
 
 	event_base_dispatch(server.base);
 
 	event_free(shutdown_timer);
+	interest_sweep_stop();
 	if (watchdog_timer != NULL)
 		event_free(watchdog_timer);
 

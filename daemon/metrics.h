@@ -36,7 +36,7 @@
 struct evbuffer;
 
 /* Entries of the method table that get buckets of their own. */
-#define METRICS_METHODS		32
+#define METRICS_METHODS		48
 /* The method index of a request that names no known method. */
 #define METRICS_INVALID		(-1)
 #define METRICS_INVALID_NAME	"(invalid)"

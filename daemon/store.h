@@ -35,6 +35,14 @@
  *   p rules:history    hash: version -> doc, the last rules_history ones
  *   p rules:history:at hash: version -> unix time it was stored
  *   p changes          stream, one entry per write, MAXLEN ~ stream_maxlen
+ *   p interest:ID      hash: doc, status, note, title, created_at,
+ *                      updated_at, emp, job, fair, share, followed, hired
+ *                      (personal data: never in the change stream)
+ *   p interests        sorted set of interest ids by time (the score:
+ *                      store_limits.h); p interests:job:EMP:ID,
+ *                      p interests:emp:EMP, p interests:fair:FAIR the same
+ *                      by posting, by employer, by fair
+ *   p interests:next   string: the last interest id handed out
  *
  * The change stream is how daemons sharing one Redis see each other's
  * writes. Each daemon reads it on a second connection of its own (a short
@@ -70,6 +78,7 @@ enum store_status {
 	STORE_NOT_FOUND,	/* the record does not exist */
 	STORE_CONFLICT,		/* expected_version differs */
 	STORE_NO_EMPLOYER,	/* job for an unregistered employer */
+	STORE_FULL,		/* a configured bound is reached */
 };
 
 /* One record read from Redis. Strings are valid during the callback. */
@@ -89,6 +98,21 @@ struct store_res {
 	size_t			 nrecs;
 	const char		*next_cursor;	/* job list; NULL at the end */
 	const char		*id;		/* a placement's; or NULL */
+	const struct store_interest *interests;	/* an interest list */
+	size_t			 ninterests;
+};
+
+/* One interest read from Redis. Strings valid during the callback. */
+struct store_interest {
+	const char	*id;
+	const char	*doc;		/* interest_doc's */
+	size_t		 doclen;
+	const char	*status;
+	const char	*note;		/* "" when none */
+	size_t		 notelen;
+	const char	*title;		/* the posting's when recorded */
+	size_t		 titlelen;
+	int64_t		 created_at, updated_at;
 };
 
 /* res and everything it points to are valid during the call only. */
@@ -269,5 +293,64 @@ void	store_record_placement(struct store *st,
 	    const struct placement_write *w, store_cb *cb, void *arg);
 void	store_list_placements(struct store *st, int64_t from, int64_t to,
 	    const char *cursor, size_t limit, store_cb *cb, void *arg);
+
+/*
+ * Interests (a person's consented request to be contacted about a
+ * posting): personal data, in Redis only, never in the change stream.
+ * record checks that the posting is open and not expired and that the
+ * fair (when given) exists, and that fewer than max interests are stored:
+ * STORE_OK with res.id and res.version its created_at; STORE_NOT_FOUND
+ * with res.version 1 (posting) or 2 (fair); STORE_FULL with res.version
+ * max. With a fair, its counter of interests (p fair:ID:stats) goes up.
+ */
+struct interest_write {
+	const char	*employer_id, *job_id;
+	const char	*fair;			/* "" for none */
+	const char	*doc;			/* interest_doc's, as text */
+	bool		 share;			/* with the employer */
+	int64_t		 now;
+	size_t		 max;			/* interest_max_records */
+};
+void	store_record_interest(struct store *st,
+	    const struct interest_write *w, store_cb *cb, void *arg);
+
+/*
+ * A page of interests: of the index p index (interests,
+ * interests:job:EMP:ID, interests:emp:EMP or interests:fair:FAIR), scores
+ * from lo to hi (store_limits.h), after the score cursor (NULL: from lo),
+ * those of fair and status ("" any) and, when shared, shared with the
+ * employer; at most limit of them, and at most STORE_INTERESTS_SCAN
+ * examined: res.interests, and res.next_cursor (the last score examined)
+ * when there may be more.
+ */
+struct interest_query {
+	const char	*index;
+	int64_t		 lo, hi;
+	const char	*cursor;
+	const char	*fair, *status;
+	bool		 shared;
+	size_t		 limit;
+};
+void	store_list_interests(struct store *st, const struct interest_query *q,
+	    store_cb *cb, void *arg);
+
+/*
+ * The follow-up of interest id: its status (and note, unless NULL), at
+ * now; one created before cutoff (past retention) is not found. The first
+ * move from "new" counts one followed_up, the first to "hired" one hired,
+ * in its fair's counters. STORE_OK with res.version the time, or
+ * STORE_NOT_FOUND.
+ */
+void	store_update_interest(struct store *st, const char *id,
+	    const char *status, const char *note, int64_t now, int64_t cutoff,
+	    store_cb *cb, void *arg);
+/* Erases interest id, its hash and index entries: STORE_OK or
+ * STORE_NOT_FOUND. */
+void	store_delete_interest(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
+/* Erases at most STORE_INTEREST_SWEEP of the interests created before
+ * cutoff (unix time), oldest first: STORE_OK with res.version how many. */
+void	store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
+	    void *arg);
 
 #endif

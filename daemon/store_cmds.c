@@ -424,3 +424,178 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
 	snprintf(l, sizeof(l), "%zu", limit);
 	op_send_script(st, op, SC_LIST_PLACEMENTS, NARGS(argv), argv);
 }
+
+/* ---- interests ----------------------------------------------------------- */
+
+/* An interest script's reply: {0, value[, id]}, or a refusal {-1, which}
+ * (not found) or {-4, max} (full). */
+static void
+on_interest(struct op *op, redisReply *r)
+{
+	struct store_res res;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    r->elements > 3) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		op_answer(op, &res);
+		return;
+	}
+	res.version = reply_int(r->element[1]);
+	if (r->elements == 3)
+		res.id = reply_str(r->element[2]);
+	switch (reply_int(r->element[0])) {
+	case 0:
+		res.status = STORE_OK;
+		break;
+	case -1:
+		res.status = STORE_NOT_FOUND;
+		break;
+	case -4:
+		res.status = STORE_FULL;
+		break;
+	default:
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+	}
+	op_answer(op, &res);
+}
+
+/* A page of interests: the cursor, then seven fields for each. */
+static void
+on_interest_list(struct op *op, redisReply *r)
+{
+	struct store_res res;
+	struct store_interest *in = NULL;
+	size_t n;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    (r->elements - 1) % 7 != 0) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		op_answer(op, &res);
+		return;
+	}
+	n = (r->elements - 1) / 7;
+	if (n > 0 && (in = calloc(n, sizeof(*in))) == NULL) {
+		res.status = STORE_FAILED;
+		res.error = "out of memory";
+		op_answer(op, &res);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		redisReply **e = r->element + 1 + i * 7;
+		struct store_interest *x = &in[res.ninterests];
+		if (reply_str(e[0]) == NULL || reply_str(e[1]) == NULL)
+			continue;
+		x->id = e[0]->str;
+		x->doc = e[1]->str;
+		x->doclen = e[1]->len;
+		x->status = reply_str(e[2]) != NULL ? e[2]->str : "new";
+		x->note = reply_str(e[3]) != NULL ? e[3]->str : "";
+		x->notelen = reply_str(e[3]) != NULL ? e[3]->len : 0;
+		x->title = reply_str(e[4]) != NULL ? e[4]->str : "";
+		x->titlelen = reply_str(e[4]) != NULL ? e[4]->len : 0;
+		x->created_at = reply_int(e[5]);
+		x->updated_at = reply_int(e[6]);
+		res.ninterests++;
+	}
+	res.interests = in;
+	res.next_cursor = reply_str(r->element[0]);
+	if (res.next_cursor != NULL && res.next_cursor[0] == '\0')
+		res.next_cursor = NULL;
+	op_answer(op, &res);
+	free(in);
+}
+
+/* Interests are not in the mirror: a reply after an "unknown" answer
+ * changes nothing there (no .write). */
+static const struct op_type interest_type = {
+	.reply = on_interest, .error = OE_ANSWER };
+static const struct op_type interest_list_type = {
+	.reply = on_interest_list, .error = OE_ANSWER };
+
+void
+store_record_interest(struct store *st, const struct interest_write *w,
+    store_cb *cb, void *arg)
+{
+	char now[32], max[32];
+	struct op *op = op_new(st, &interest_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix,
+	    w->employer_id, w->job_id, w->fair, w->doc, w->share ? "1" : "0",
+	    now, max };
+
+	if (op == NULL)
+		return;
+	snprintf(now, sizeof(now), "%" PRId64, w->now);
+	snprintf(max, sizeof(max), "%zu", w->max);
+	op_send_script(st, op, SC_INTEREST_RECORD, NARGS(argv), argv);
+}
+
+void
+store_list_interests(struct store *st, const struct interest_query *q,
+    store_cb *cb, void *arg)
+{
+	char lo[32], hi[32], limit[32];
+	struct op *op = op_new(st, &interest_list_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix,
+	    q->index, lo, hi, q->cursor != NULL ? q->cursor : "", q->fair,
+	    q->status, q->shared ? "1" : "", limit };
+
+	if (op == NULL)
+		return;
+	snprintf(lo, sizeof(lo), "%" PRId64, q->lo);
+	snprintf(hi, sizeof(hi), "%" PRId64, q->hi);
+	snprintf(limit, sizeof(limit), "%zu", q->limit);
+	op_send_script(st, op, SC_INTEREST_LIST, NARGS(argv), argv);
+}
+
+void
+store_update_interest(struct store *st, const char *id, const char *status,
+    const char *note, int64_t now, int64_t cutoff, store_cb *cb, void *arg)
+{
+	char at[32], cut[32];
+	struct op *op = op_new(st, &interest_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id,
+	    status, note != NULL ? note : "", note != NULL ? "1" : "", at,
+	    cut };
+
+	if (op == NULL)
+		return;
+	snprintf(at, sizeof(at), "%" PRId64, now);
+	snprintf(cut, sizeof(cut), "%" PRId64, cutoff);
+	op_send_script(st, op, SC_INTEREST_UPDATE, NARGS(argv), argv);
+}
+
+void
+store_delete_interest(struct store *st, const char *id, store_cb *cb,
+    void *arg)
+{
+	struct op *op = op_new(st, &interest_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id };
+
+	if (op == NULL)
+		return;
+	op_send_script(st, op, SC_INTEREST_DELETE, NARGS(argv), argv);
+}
+
+void
+store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
+    void *arg)
+{
+	char below[32];
+	struct op *op = op_new(st, &interest_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, below };
+
+	if (op == NULL)
+		return;
+	if (cutoff < 0)
+		cutoff = 0;
+	if (cutoff > STORE_INTEREST_TIME_MAX)
+		cutoff = STORE_INTEREST_TIME_MAX;
+	snprintf(below, sizeof(below), "%" PRId64,
+	    cutoff * STORE_INTEREST_SHIFT);
+	op_send_script(st, op, SC_INTEREST_SWEEP, NARGS(argv), argv);
+}

@@ -370,9 +370,168 @@ const char script_changes[] =
 "end\n"
 "return {last, added, deleted, first, len}\n";
 
+/*
+ * Interests (a person's consented request to be contacted about a
+ * posting) are personal data: no script of theirs writes to the change
+ * stream. Each is in p interests, p interests:job:EMP:ID,
+ * p interests:emp:EMP and, with a fair, p interests:fair:FAIR, scored
+ * created_at * 2^20 + (id mod 2^20) (store_limits.h). Ids are written as
+ * integers (tostring would write 1e+14).
+ * record's ARGV: p, employer, posting, fair ('' none), doc, share ('1' or
+ * '0'), now, the most interests stored. The posting must be open and not
+ * expired, the fair a stored one. Answers {0, now, id}; {-1, 1} no open
+ * posting, {-1, 2} no fair, {-4, max} full; all before any write.
+ */
+const char script_interest_record[] =
+"local p, emp, jid, fair = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+"local now = tonumber(ARGV[7])\n"
+"local j = redis.call('HMGET', p..'job:'..emp..':'..jid, 'status', 'doc')\n"
+"if j[1] ~= 'open' or not j[2] then return {-1, 1} end\n"
+"local ok, d = pcall(cjson.decode, j[2])\n"
+"if not ok or type(d) ~= 'table' then return {-1, 1} end\n"
+"if type(d['expires_at']) == 'number' and d['expires_at'] <= now then\n"
+"  return {-1, 1} end\n"
+"if fair ~= '' and redis.call('EXISTS', p..'fair:'..fair) == 0 then\n"
+"  return {-1, 2} end\n"
+"local max = tonumber(ARGV[8])\n"
+"if redis.call('ZCARD', p..'interests') >= max then return {-4, max} end\n"
+"local title = d['title']\n"
+"if type(title) ~= 'string' then title = '' end\n"
+"local n = redis.call('INCR', p..'interests:next')\n"
+"local id = string.format('%.0f', n)\n"
+"local score = string.format('%.0f', now * " STR(STORE_INTEREST_SHIFT)
+    " + n % " STR(STORE_INTEREST_SHIFT) ")\n"
+"redis.call('HSET', p..'interest:'..id, 'doc', ARGV[5], 'status', 'new',\n"
+"  'note', '', 'title', title, 'created_at', ARGV[7], 'updated_at',\n"
+"  ARGV[7], 'emp', emp, 'job', jid, 'fair', fair, 'share', ARGV[6])\n"
+"redis.call('ZADD', p..'interests', score, id)\n"
+"redis.call('ZADD', p..'interests:job:'..emp..':'..jid, score, id)\n"
+"redis.call('ZADD', p..'interests:emp:'..emp, score, id)\n"
+"if fair ~= '' then\n"
+"  redis.call('ZADD', p..'interests:fair:'..fair, score, id)\n"
+"  redis.call('HINCRBY', p..'fair:'..fair..':stats', 'interests', 1)\n"
+"end\n"
+"return {0, now, id}\n";
+
+/*
+ * A page of interests: of the index p..ARGV[2], scores from ARGV[3] to
+ * ARGV[4], after the score ARGV[5] ('' or below: from ARGV[3]), those of
+ * fair ARGV[6] and status ARGV[7] ('' any) and, when ARGV[8] is '1',
+ * shared with the employer; at most ARGV[9] of them (at most
+ * STORE_INTERESTS_SCAN), and at most STORE_INTERESTS_SCAN examined.
+ * Answers the last score examined when there may be more ('' at the end),
+ * then id, doc, status, note, title, created_at, updated_at of each.
+ */
+const char script_interest_list[] =
+"local p, limit = ARGV[1], tonumber(ARGV[9])\n"
+"if limit > " STR(STORE_INTERESTS_SCAN) " then limit = "
+    STR(STORE_INTERESTS_SCAN) " end\n"
+"local key, lo, hi = p..ARGV[2], ARGV[3], ARGV[4]\n"
+"if ARGV[5] ~= '' and tonumber(ARGV[5]) >= tonumber(lo) then\n"
+"  lo = '('..ARGV[5] end\n"
+"local fair, status, shared = ARGV[6], ARGV[7], ARGV[8] == '1'\n"
+"local ids = redis.call('ZRANGEBYSCORE', key, lo, hi, 'WITHSCORES',\n"
+"  'LIMIT', 0, " STR(STORE_INTERESTS_SCAN) ")\n"
+"local out, n, last = {''}, 0, nil\n"
+"for i = 1, #ids / 2 do\n"
+"  local id = ids[2 * i - 1]\n"
+"  local h = redis.call('HMGET', p..'interest:'..id, 'doc', 'status',\n"
+"    'note', 'title', 'created_at', 'updated_at', 'fair', 'share')\n"
+"  last = ids[2 * i]\n"
+"  if h[1] and (fair == '' or h[7] == fair) and\n"
+"     (status == '' or h[2] == status) and\n"
+"     (not shared or h[8] == '1') then\n"
+"    n = n + 1\n"
+"    out[#out + 1] = id\n"
+"    out[#out + 1] = h[1]\n"
+"    out[#out + 1] = h[2] or 'new'\n"
+"    out[#out + 1] = h[3] or ''\n"
+"    out[#out + 1] = h[4] or ''\n"
+"    out[#out + 1] = h[5] or '0'\n"
+"    out[#out + 1] = h[6] or '0'\n"
+"    if n >= limit then break end\n"
+"  end\n"
+"end\n"
+"if last then\n"
+"  last = string.format('%.0f', tonumber(last))\n"
+"  if #redis.call('ZRANGEBYSCORE', key, '('..last, hi, 'LIMIT', 0, 1) > 0\n"
+"  then out[1] = last end\n"
+"end\n"
+"return out\n";
+
+/*
+ * The follow-up: ARGV p, id, status, note, '1' when the note is given,
+ * now, the retention's cutoff (an interest created before it is not
+ * found). The first move from 'new' counts in the fair's followed_up, the
+ * first to 'hired' in its hired, once each (the flags followed and
+ * hired). Answers {0, now} or {-1, 3}.
+ */
+const char script_interest_update[] =
+"local p, st = ARGV[1], ARGV[3]\n"
+"local key = p..'interest:'..ARGV[2]\n"
+"local h = redis.call('HMGET', key, 'created_at', 'fair', 'followed',\n"
+"  'hired')\n"
+"if not h[1] or tonumber(h[1]) < tonumber(ARGV[7]) then\n"
+"  return {-1, 3} end\n"
+"redis.call('HSET', key, 'status', st, 'updated_at', ARGV[6])\n"
+"if ARGV[5] == '1' then redis.call('HSET', key, 'note', ARGV[4]) end\n"
+"local stats = nil\n"
+"if h[2] and h[2] ~= '' then stats = p..'fair:'..h[2]..':stats' end\n"
+"if st ~= 'new' and h[3] ~= '1' then\n"
+"  redis.call('HSET', key, 'followed', '1')\n"
+"  if stats then redis.call('HINCRBY', stats, 'followed_up', 1) end\n"
+"end\n"
+"if st == 'hired' and h[4] ~= '1' then\n"
+"  redis.call('HSET', key, 'hired', '1')\n"
+"  if stats then redis.call('HINCRBY', stats, 'hired', 1) end\n"
+"end\n"
+"return {0, tonumber(ARGV[6])}\n";
+
+/* Erases interest ARGV[2]: its hash and its index entries. {0, 0}, or
+ * {-1, 3} when there is none. */
+const char script_interest_delete[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'interest:'..id\n"
+"local h = redis.call('HMGET', key, 'emp', 'job', 'fair')\n"
+"if redis.call('EXISTS', key) == 0 then return {-1, 3} end\n"
+"if h[1] then\n"
+"  redis.call('ZREM', p..'interests:emp:'..h[1], id)\n"
+"  if h[2] then\n"
+"    redis.call('ZREM', p..'interests:job:'..h[1]..':'..h[2], id) end\n"
+"end\n"
+"if h[3] and h[3] ~= '' then\n"
+"  redis.call('ZREM', p..'interests:fair:'..h[3], id) end\n"
+"redis.call('ZREM', p..'interests', id)\n"
+"redis.call('DEL', key)\n"
+"return {0, 0}\n";
+
+/* Erases the interests scored below ARGV[2] (created before the
+ * retention's cutoff), oldest first, at most STORE_INTEREST_SWEEP of
+ * them: {0, how many}. */
+const char script_interest_sweep[] =
+"local p = ARGV[1]\n"
+"local ids = redis.call('ZRANGEBYSCORE', p..'interests', '-inf',\n"
+"  '('..ARGV[2], 'LIMIT', 0, " STR(STORE_INTEREST_SWEEP) ")\n"
+"for _, id in ipairs(ids) do\n"
+"  local key = p..'interest:'..id\n"
+"  local h = redis.call('HMGET', key, 'emp', 'job', 'fair')\n"
+"  if h[1] then\n"
+"    redis.call('ZREM', p..'interests:emp:'..h[1], id)\n"
+"    if h[2] then\n"
+"      redis.call('ZREM', p..'interests:job:'..h[1]..':'..h[2], id) end\n"
+"  end\n"
+"  if h[3] and h[3] ~= '' then\n"
+"    redis.call('ZREM', p..'interests:fair:'..h[3], id) end\n"
+"  redis.call('DEL', key)\n"
+"  redis.call('ZREM', p..'interests', id)\n"
+"end\n"
+"return {0, #ids}\n";
+
 const char *const store_scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
 	script_put_seeker, script_delete_seeker, script_placement,
-	script_list_placements, script_changes
+	script_list_placements, script_changes, script_interest_record,
+	script_interest_list, script_interest_update, script_interest_delete,
+	script_interest_sweep
 };

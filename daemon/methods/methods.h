@@ -56,4 +56,8 @@ method_fn	m_skills_suggest;
 /* placements.c: hires. */
 method_fn	m_placement_record, m_placement_list;
 
+/* interests.c: a consented contact (personal data, in Redis only). */
+method_fn	m_interest_record, m_interest_list, m_interest_update,
+		m_interest_delete;
+
 #endif

@@ -6,9 +6,12 @@ session with real profiles, registered seekers, every kind of token (good
 and bad) and every error path, at log_level debug, neither the daemon's
 log nor Redis holds a token, a kiosk profile, or a seeker's data beyond
 the seeker record itself (which seeker.delete erases), whether the
-requests came as lines or through the HTTP gateway. The log's audit
-lines say who wrote what (daemon/audit.h), over HTTP too, without naming
-a seeker.
+requests came as lines or through the HTTP gateway. An interest (a
+person's name, phone and needs left at a kiosk, and staff's note) is in
+Redis only until interest.delete erases it: never in the log, the
+change stream or the metrics. The log's audit lines say who wrote what
+(daemon/audit.h), over HTTP too, without naming a seeker or anything of
+an interest.
 """
 import json
 import os
@@ -24,13 +27,25 @@ SECRET_SKILL = "盲文速记术ZQX"
 SECRET_NAME = "测试人员甲ZQX"
 SECRET_SEEKER_SKILL = "手语直播ZQX"
 BAD_TOKEN = "not-a-token-ZQX-7741"
+# an interest's: a name, a phone number (digits alone, as phones are), a
+# phone refused, a need no other request names, staff's note
+SECRET_CONTACT = "联系人员乙ZQX"
+SECRET_PHONE = "+86 139-7741-0042"
+SECRET_BAD_PHONE = "139 7741 0043 ZQX"
+SECRET_NEED = "sign_language"
+SECRET_NOTE = "面谈备注丙ZQX"
+INTEREST_SECRETS = [SECRET_CONTACT, SECRET_PHONE, "13977410042",
+                    SECRET_BAD_PHONE, SECRET_NEED, SECRET_NOTE]
 
 
 class PrivacyTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.env = gwlib.GatewayEnv(extra=["log_level debug"])
+        cls.metrics_port = h.free_port()
+        cls.env = gwlib.GatewayEnv(extra=[
+            "log_level debug",
+            "metrics_listen 127.0.0.1:%d" % cls.metrics_port])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
         cls.http_port = cls.env.http_port
@@ -112,6 +127,45 @@ class PrivacyTest(unittest.TestCase):
                                            else "recorded before"))
         staff.result("seeker.delete", {"id": "s-9001"})
         audit.append("seeker.delete by staff: done")
+        # an interest: recorded at a kiosk, read, followed up, erased;
+        # refused without consent and with a bad phone, never echoed
+        written("job.post by staff: employer emp-p, job p3",
+                staff.result("job.post", {"job": {
+                    "id": "p3", "employer_id": "emp-p", "title": "速记员三",
+                    "accessible_for": ["any"],
+                    "employment_type": "full_time", "town": GUIXI}}))
+        contact = {"job": {"id": "p3", "employer_id": "emp-p"},
+                   "person": {"name": SECRET_CONTACT, "phone": SECRET_PHONE},
+                   "consent": {"contact": True, "share_with_employer": True},
+                   "needs": [SECRET_NEED]}
+        for change in ({"consent": {"contact": False,
+                                    "share_with_employer": True}},
+                       {"person": {"name": SECRET_CONTACT,
+                                   "phone": SECRET_BAD_PHONE}}):
+            e = kiosk.error("interest.record", dict(contact, **change),
+                            h.INVALID_PARAMS)
+            for x in INTEREST_SECRETS:
+                self.assertNotIn(x, json.dumps(e, ensure_ascii=False))
+            audit.append("interest.record by kiosk: error -32602")
+        iid = kiosk.result("interest.record", contact)["id"]
+        audit.append("interest.record by kiosk: done")
+        rows = staff.result("interest.list", {})["interests"]
+        self.assertEqual(rows[0]["person"]["name"], SECRET_CONTACT)
+        staff.result("interest.update", {"id": iid, "status": "contacted",
+                                         "note": SECRET_NOTE})
+        audit.append("interest.update by staff: done")
+        self.interest_in_redis = SECRET_NOTE.encode() in self.redis_dump()
+        staff.result("interest.delete", {"id": iid})
+        audit.append("interest.delete by staff: done")
+        a = gwlib.rpc(self.http_port, h.request("interest.record", contact,
+                                                id=9), token=h.KIOSK)
+        iid = a.json()["result"]["id"]
+        audit.append("interest.record by kiosk: done")
+        self.stream_held_it = any(
+            x in self.stream_dump() for x in
+            (SECRET_CONTACT.encode(), SECRET_PHONE.encode(), b"interest"))
+        staff.result("interest.delete", {"id": iid})
+        audit.append("interest.delete by staff: done")
         # the same through the HTTP gateway: a kiosk's match, a staff
         # write, a wrong token
         port = self.http_port
@@ -140,6 +194,15 @@ class PrivacyTest(unittest.TestCase):
             c = h.Client(self.d.port)
             self.addCleanup(c.close)
             c.hello(tok)
+
+    def stream_dump(self):
+        """Every entry of the change stream, as bytes."""
+        out = []
+        for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
+            out.append(_id)
+            out.extend(fields)
+        return b"\n".join(x if isinstance(x, bytes) else str(x).encode()
+                          for x in out)
 
     def redis_dump(self):
         """Every key and every value in Redis, as bytes."""
@@ -177,7 +240,7 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn(b"match", log, "the log is not at debug level")
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
-                   "low_income"]
+                   "low_income"] + INTEREST_SECRETS
         for s in secrets:
             self.assertFalse(s.encode() in log,
                              "%r is in the daemon's log" % s)
@@ -186,8 +249,21 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn("速记员".encode(), dump, "the Redis dump is empty")
         # (vocabulary words such as low_income stand in the rule set)
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
-                  h.KIOSK, h.STAFF, h.EMP_A):
+                  h.KIOSK, h.STAFF, h.EMP_A, SECRET_CONTACT, SECRET_PHONE,
+                  SECRET_BAD_PHONE, SECRET_NOTE):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
+        # the interest was in Redis until interest.delete (the dump would
+        # have found it), and never in the change stream
+        self.assertTrue(self.interest_in_redis)
+        self.assertFalse(self.stream_held_it,
+                         "an interest is in the change stream")
+        self.assertNotIn(b"interest", self.stream_dump())
+        # nor in the metrics, whose labels name methods only
+        m = gwlib.http(self.metrics_port, "GET", "/metrics")
+        self.assertEqual(m.status, 200)
+        self.assertIn(b'method="interest.record"', m.body)
+        for s in INTEREST_SECRETS + [SECRET_SKILL, SECRET_NAME]:
+            self.assertNotIn(s.encode(), m.body, "%r is in /metrics" % s)
         # the token digests are in the config only, never in the log
         for tok in (h.KIOSK, h.STAFF):
             self.assertFalse(h.digest(tok).encode() in log,
