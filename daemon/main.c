@@ -405,6 +405,8 @@ main(int argc, char **argv)
 	    NULL)) == NULL)
 		fatalx("out of memory");
 	watchdog_start();
+	if (mirror_start() == -1)
+		fatalx("out of memory");
 	sd_notifyf("STATUS=connecting to Redis");
 
 	if ((server.store = store_new(server.base, &server.cfg,
@@ -416,6 +418,7 @@ main(int argc, char **argv)
 	event_base_dispatch(server.base);
 
 	event_free(shutdown_timer);
+	mirror_stop();
 	if (watchdog_timer != NULL)
 		event_free(watchdog_timer);
 
