@@ -69,12 +69,15 @@ struct mjob {
 						   apply_until) */
 	double		 lat, lon;
 	int64_t		 salary_min, salary_max;
-	int64_t		 openings, version;
+	int64_t		 version;
 	int64_t		 expires_at;		/* or apply_until, when
 						   earlier; 0 = never */
 	size_t		 slot;			/* index in the jobs array */
 	struct grid_cell *cell;			/* its entries in the index */
 	uint32_t	 cell_pos[7];		/* per disability type */
+	int32_t		 openings;		/* 1..OPENINGS_MAX (in what
+						   cell_pos leaves before
+						   rule_bits) */
 	uint64_t	 rule_bits[RULE_WORDS];	/* rules whose conditions on
 						   the posting hold */
 };

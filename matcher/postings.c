@@ -360,7 +360,7 @@ mjob_new(struct matcher *m, const struct job *j)
 	mj->has_salary = j->has_salary;
 	mj->salary_min = j->salary_min;
 	mj->salary_max = j->salary_max;
-	mj->openings = j->openings;
+	mj->openings = (int32_t)j->openings;	/* at most OPENINGS_MAX */
 	mj->expires_at = j->expires_at;
 	if (j->apply_until > 0 && (j->expires_at == 0 ||
 	    j->apply_until < j->expires_at)) {
