@@ -59,6 +59,7 @@ cat > "$var/jobmatchd.conf" <<CONF
 listen $listen
 http_listen $http_listen
 kiosk_dir $top/kiosk
+jsonld_region 重庆市
 redis 127.0.0.1:$redis_port
 towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json

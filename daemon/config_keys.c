@@ -127,6 +127,11 @@ const struct config_key config_keys[] = {
 	SIZE_KEY("kiosk_max_bytes", kiosk_max_bytes, 65536,
 	    1024u * 1024 * 1024, "32M", RELOAD,
 	    "the most bytes of kiosk_dir's files in all"),
+	INT_KEY("jsonld_page_size", jsonld_page_size, 1, 100, "50", RELOAD,
+	    "postings one GET /jobs.jsonld page gives at most"),
+	STRING_KEY("jsonld_region", jsonld_region, "Chongqing", RELOAD,
+	    "region", "the region (addressRegion) of the postings' "
+	    "places in JSON-LD"),
 
 	/* Redis */
 	FUNC_KEY("redis", set_redis, 1, "host:port|path",

@@ -62,6 +62,9 @@ struct config {
 	char		 http_cors_origin[256];	/* "": no CORS */
 	char		 kiosk_dir[PATH_MAX];
 	size_t		 kiosk_max_bytes;	/* kiosk_dir's files in all */
+	size_t		 jsonld_page_size;	/* postings a /jobs.jsonld
+						   page gives at most */
+	char		 jsonld_region[128];	/* addressRegion in JSON-LD */
 	char		 tls_cert[PATH_MAX];
 	char		 tls_key[PATH_MAX];
 	char		 tls_ca[PATH_MAX];	/* "": no client certificates */

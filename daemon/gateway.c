@@ -27,6 +27,7 @@
 #include "daemon/caller.h"
 #include "daemon/clock.h"
 #include "daemon/dispatch.h"
+#include "daemon/feed.h"
 #include "daemon/gateway.h"
 #include "daemon/httpd.h"
 #include "daemon/kiosk.h"
@@ -52,6 +53,7 @@ struct exchange {
 	bool			 writing;	/* a chunk is not taken yet */
 	bool			 end;		/* close the connection after */
 	bool			 gone;		/* the connection closed */
+	bool			 jsonld;	/* answers a JSON-LD GET */
 };
 
 struct gateway {
@@ -363,6 +365,56 @@ chunk_taken(struct evhttp_connection *evcon, void *arg)
 	event_active(x->wake, EV_TIMEOUT, 0);
 }
 
+/* The answer of a JSON-LD GET (its one request's len bytes in x->out):
+ * the result as application/ld+json, its next_cursor as a Link; an error
+ * as the HTTP status it means. */
+static void
+finish_jsonld(struct exchange *x, size_t len)
+{
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(x->req);
+	const char *body = len > 0 ? (const char *)evbuffer_pullup(x->out,
+	    (ssize_t)len) : NULL;
+	json_t *resp = body != NULL ? json_loadb(body, len, 0, NULL) : NULL;
+	json_t *res = json_object_get(resp, "result"), *next;
+	json_int_t code = json_integer_value(json_object_get(
+	    json_object_get(resp, "error"), "code"));
+	char *doc, link[2 * ID_MAX + 64];
+
+	if (json_is_object(res)) {
+		next = json_object_get(res, "next_cursor");
+		if (json_is_string(next)) {
+			snprintf(link, sizeof(link), "</jobs.jsonld?after=%s>; "
+			    "rel=\"next\"", json_string_value(next));
+			evhttp_add_header(oh, "Link", link);
+		}
+		json_object_del(res, "next_cursor");
+		if ((doc = json_dumps(res, JSON_COMPACT)) != NULL) {
+			evhttp_add_header(oh, "Content-Type",
+			    "application/ld+json");
+			evhttp_add_header(oh, "Cache-Control", "no-cache");
+			evbuffer_add(evhttp_request_get_output_buffer(x->req),
+			    doc, strlen(doc));
+			free(doc);
+			httpd_send(x->h, x->req, HTTP_OK, "OK");
+			json_decref(resp);
+			return;
+		}
+	}
+	json_decref(resp);
+	if (code == RPC_NOT_FOUND)
+		httpd_send_text(x->h, x->req, HTTP_NOTFOUND, "Not Found",
+		    "not an open posting\n");
+	else if (code == RPC_INVALID_PARAMS)
+		httpd_send_text(x->h, x->req, HTTP_BADREQUEST, "Bad Request",
+		    "after: expected EMPLOYER:ID\n");
+	else if (code == RPC_BUSY)
+		httpd_send_text(x->h, x->req, 429, "Too Many Requests",
+		    "request rate limit: retry later\n");
+	else
+		httpd_send_text(x->h, x->req, 503, "Service Unavailable",
+		    "not ready or Redis unavailable; retry later\n");
+}
+
 /* Every answer is in: the body is what the line protocol would have
  * written, without its newline; a batch of notifications alone is 204. */
 static void
@@ -380,6 +432,12 @@ finish(struct exchange *x)
 		len--;
 	evhttp_connection_set_closecb(x->evcon, NULL, NULL);
 	x->evcon = NULL;
+	if (x->jsonld) {
+		finish_jsonld(x, len);
+		x->req = NULL;
+		exchange_free(gw, x);
+		return;
+	}
 	if (x->streaming) {
 		if ((body = evbuffer_new()) != NULL) {
 			evbuffer_remove_buffer(x->out, body, len);
@@ -702,6 +760,67 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 		httpd_send_text(h, req, HTTP_BADREQUEST, "Bad Request", why);
 }
 
+/* ---- /jobs.jsonld, /jobs/EMP/ID.jsonld ----------------------------------- */
+
+/*
+ * The open postings as schema.org JobPosting JSON-LD, for anyone (they
+ * are public): one posting, or a page of them. The request goes through
+ * the dispatcher as a kiosk's job.get or job.list would, counted in the
+ * rate of the client's address.
+ */
+static void
+serve_jsonld(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
+    const char *path)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	struct httpd_peer peer;
+	struct exchange *x;
+	char line[512], key[160];
+	int rc;
+
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		not_allowed(h, req, "GET, HEAD");
+		return;
+	}
+	if (!server.mirror_loaded) {
+		httpd_send_text(h, req, 503, "Service Unavailable",
+		    "not ready: loading the mirror from Redis; retry later\n");
+		return;
+	}
+	if ((rc = feed_line(path, uri != NULL ? evhttp_uri_get_query(uri) :
+	    NULL, line, sizeof(line))) != 0) {
+		if (rc == HTTP_NOTFOUND)
+			httpd_send_text(h, req, rc, "Not Found",
+			    "not an open posting\n");
+		else
+			httpd_send_text(h, req, rc, "Bad Request",
+			    "after: expected EMPLOYER:ID\n");
+		return;
+	}
+	if (httpd_peer_of(h, req, &peer) == -1 ||
+	    (x = exchange_new(gw, h, req, &peer)) == NULL) {
+		httpd_send_text(h, req, 503, "Service Unavailable",
+		    "out of memory\n");
+		return;
+	}
+	x->cl.role = ROLE_KIOSK;
+	x->jsonld = true;
+	snprintf(key, sizeof(key), "- %s", x->cl.addr);
+	if ((x->cl.bucket = bucket_of(gw, key)) == NULL) {
+		x->req = NULL;
+		exchange_free(gw, x);
+		httpd_send_text(h, req, 503, "Service Unavailable",
+		    "out of memory\n");
+		return;
+	}
+	x->dispatching = true;
+	dispatch_line(&x->cl, line, strlen(line));
+	x->dispatching = false;
+	x->cl.bucket = NULL;
+	progress(x);
+}
+
 /* ---- the kiosk's files ------------------------------------------------- */
 
 static void
@@ -757,6 +876,9 @@ handle(struct httpd *h, struct evhttp_request *req, void *arg)
 		serve_rpc(gw, h, req);
 	else if (strcmp(path, "/qr.svg") == 0 || strcmp(path, "/qr.txt") == 0)
 		serve_qr(gw, h, req, path[4] == 's');
+	else if (strcmp(path, "/jobs.jsonld") == 0 ||
+	    strncmp(path, "/jobs/", 6) == 0)
+		serve_jsonld(gw, h, req, path);
 	else
 		serve_file(gw, h, req, path);
 }

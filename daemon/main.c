@@ -407,6 +407,8 @@ main(int argc, char **argv)
 	    NULL)) == NULL)
 		fatalx("out of memory");
 	watchdog_start();
+	if (mirror_start() == -1)
+		fatalx("out of memory");
 	sd_notifyf("STATUS=connecting to Redis");
 
 	if ((server.store = store_new(server.base, &server.cfg,
@@ -420,6 +422,7 @@ main(int argc, char **argv)
 
 	event_free(shutdown_timer);
 	interest_sweep_stop();
+	mirror_stop();
 	if (watchdog_timer != NULL)
 		event_free(watchdog_timer);
 

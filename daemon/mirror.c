@@ -3,29 +3,129 @@
 /*
  * mirror.c - see mirror.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/mirror.h"
 #include "daemon/ruleset.h"
 #include "daemon/sd.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
+#include "matcher/date.h"
 #include "proto/codec.h"
+
+static struct event	*sweep_ev;	/* at each local midnight */
+
+/*
+ * The end of a posting's apply_by (the next local midnight, in unix
+ * seconds), 0 when it has none. A posting is not matched from then on,
+ * like one that expired.
+ */
+static int64_t
+apply_until(const struct job *j)
+{
+	char d[DATE_LEN + 1];
+	int y, mo, dd;
+
+	if (j->apply_by < 0)
+		return 0;
+	date_format(j->apply_by, d);
+	if (sscanf(d, "%d-%d-%d", &y, &mo, &dd) != 3)
+		return 0;
+	return local_day_end(y, mo, dd);
+}
+
+/* The next local midnight after now. */
+static time_t
+next_midnight(time_t now)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday++;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Puts j into m, or takes it out when its apply_by has passed: it is
+ * matched no more, and its skills are suggested no more. */
+static int
+put_job(struct matcher *m, const struct job *j)
+{
+	struct job c = *j;	/* shallow: the matcher copies what it keeps */
+
+	c.apply_until = apply_until(j);
+	if (c.apply_until != 0 && c.apply_until <= (int64_t)time(NULL)) {
+		(void)matcher_remove_job(m, j->employer_id, j->id);
+		return 0;
+	}
+	return matcher_put_job(m, &c);
+}
 
 void
 mirror_put_job(const struct job *j)
 {
-	int rc = matcher_put_job(server.matcher, j);
+	int rc = put_job(server.matcher, j);
 
 	/* both mirrors, even when the first is out of memory */
-	if (server.loading != NULL && matcher_put_job(server.loading, j) == -1)
+	if (server.loading != NULL && put_job(server.loading, j) == -1)
 		rc = -1;
 	if (rc == -1)
 		log_warnx("mirror: out of memory adding a posting");
+}
+
+static void
+sweep_arm(void)
+{
+	time_t now = time(NULL), at = next_midnight(now);
+	struct timeval tv = { at > now ? at - now : 1, 0 };
+
+	evtimer_add(sweep_ev, &tv);
+}
+
+/* Each local midnight: the postings whose apply_by was the day that ended
+ * leave the mirrors (matches had left them out since midnight). */
+static void
+sweep_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	int64_t now = (int64_t)time(NULL);
+	size_t n;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	n = matcher_drop_applied(server.matcher, now);
+	if (server.loading != NULL)
+		(void)matcher_drop_applied(server.loading, now);
+	if (n > 0)
+		log_info("mirror: %zu postings past their apply_by left the "
+		    "mirror", n);
+	sweep_arm();
+}
+
+int
+mirror_start(void)
+{
+	if ((sweep_ev = evtimer_new(server.base, sweep_cb, NULL)) == NULL)
+		return -1;
+	sweep_arm();
+	return 0;
+}
+
+void
+mirror_stop(void)
+{
+	if (sweep_ev != NULL)
+		event_free(sweep_ev);
+	sweep_ev = NULL;
 }
 
 void
@@ -112,8 +212,7 @@ load_job(const struct store_rec *rec, void *arg)
 	job_init(&j);
 	/* What Redis held when it ran this read, which is after every
 	 * reply the new mirror has had (store.h): put it as it is. */
-	if (decode_job(rec, &j) == 0 &&
-	    matcher_put_job(server.loading, &j) == -1)
+	if (decode_job(rec, &j) == 0 && put_job(server.loading, &j) == -1)
 		log_warnx("mirror: out of memory");
 	job_clear(&j);
 }

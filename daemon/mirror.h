@@ -15,7 +15,13 @@
 #include "daemon/store.h"
 #include "matcher/model.h"
 
+/* Puts a posting into the mirror (both, while loading); one whose
+ * apply_by has passed is taken out instead. */
 void	mirror_put_job(const struct job *j);
+/* The timer that takes postings out at the end of their apply_by day
+ * (each local midnight): 0, or -1 when out of memory. */
+int	mirror_start(void);
+void	mirror_stop(void);
 void	mirror_remove_job(const char *employer_id, const char *id);
 void	mirror_put_employer(const struct employer *e);
 /* The store's hooks that keep the mirror in step with Redis. */

@@ -8,6 +8,13 @@
  *
  *   1. 盲人保健按摩师 | 甲单位 | 桂溪街道 | 3500-6000元/月 | 编号 emp-a:m-1
  *   1. 盲人保健按摩师 | 甲单位 | 桂溪街道 | 3500-6000 yuan/month | ID emp-a:m-1
+ *
+ * and, when the posting says how to apply, one more line of what to do
+ * next, with the members it has (the effective contact's phone and
+ * address, apply_by):
+ *
+ *      电话 023-74681234 | 地址 桂溪街道… | 截止 2026-06-30
+ *      Tel 023-74681234 | Address 桂溪街道… | Apply by 2026-06-30
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <qrencode.h>
 
 #include "daemon/qr.h"
+#include "proto/apply.h"
 #include "proto/params.h"
 
 #define QUIET	4	/* modules of white around the symbol */
@@ -59,6 +68,36 @@ utf8_prefix(const char *s, size_t max)
 		chars++;
 	}
 	return (int)i;
+}
+
+/* The line of what to do next for mj (phone, address, apply_by; those it
+ * has), appended; nothing when it has none. False once it does not fit. */
+static bool
+put_next_step(char *buf, size_t len, size_t *o, const struct mjob *mj,
+    bool en)
+{
+	json_t *a = mj->apply != NULL ? json_loads(mj->apply, 0, NULL) : NULL;
+	json_t *c = apply_contact_merge(mj->emp->contact,
+	    json_object_get(a, "contact"));
+	const char *v[3] = {
+		json_string_value(json_object_get(c, "phone")),
+		json_string_value(json_object_get(c, "address")),
+		json_string_value(json_object_get(a, "apply_by")),
+	};
+	static const char *const zh[3] = { "电话", "地址", "截止" };
+	static const char *const eng[3] = { "Tel", "Address", "Apply by" };
+	bool ok = true, first = true;
+
+	for (int i = 0; i < 3 && ok; i++) {
+		if (v[i] == NULL)
+			continue;
+		ok = put(buf, len, o, "%s%s %s", first ? "\n   " : " | ",
+		    en ? eng[i] : zh[i], v[i]);
+		first = false;
+	}
+	json_decref(c);
+	json_decref(a);
+	return ok;
 }
 
 int
@@ -127,7 +166,9 @@ qr_text(const struct matcher *m, const struct towns *towns, const char *jobs,
 			    (long long)mj->salary_max,
 			    en ? " yuan/month" : "元/月");
 		if (!put(buf, len, &o, " | %s %s:%s", en ? "ID" : "编号", emp,
-		    id) || o > QR_TEXT_MAX) {
+		    id) || (mj->apply != NULL || mj->emp->contact != NULL ?
+		    !put_next_step(buf, len, &o, mj, en) : false) ||
+		    o > QR_TEXT_MAX) {
 			snprintf(why, whylen, "the postings' text does not fit "
 			    "one QR code (at most %d bytes): choose fewer",
 			    QR_TEXT_MAX);

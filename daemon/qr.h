@@ -2,9 +2,9 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * qr.h - what a person takes home from the kiosk: the text of up to
- * QR_MAX_JOBS chosen open postings (title, employer, town, pay, and how
- * to reach them: for now the employer's name, the town and the posting's
- * id), in Chinese or English, and that text as a QR code in SVG
+ * QR_MAX_JOBS chosen open postings (title, employer, town, pay, the
+ * posting's id, and how to apply: the phone, the address and the last
+ * day to apply), in Chinese or English, and that text as a QR code in SVG
  * (libqrencode: error correction M, 8-bit mode, one symbol). The text
  * holds nothing of the person: the daemon keeps no profile, and the page
  * sends posting ids alone.

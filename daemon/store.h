@@ -309,6 +309,7 @@ struct interest_write {
 	const char	*doc;			/* interest_doc's, as text */
 	bool		 share;			/* with the employer */
 	int64_t		 now;
+	const char	*today;			/* local date: past apply_by */
 	size_t		 max;			/* interest_max_records */
 };
 void	store_record_interest(struct store *st,

@@ -525,7 +525,7 @@ store_record_interest(struct store *st, const struct interest_write *w,
 	struct op *op = op_new(st, &interest_type, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix,
 	    w->employer_id, w->job_id, w->fair, w->doc, w->share ? "1" : "0",
-	    now, max };
+	    now, max, w->today };
 
 	if (op == NULL)
 		return;

@@ -378,8 +378,8 @@ const char script_changes[] =
  * created_at * 2^20 + (id mod 2^20) (store_limits.h). Ids are written as
  * integers (tostring would write 1e+14).
  * record's ARGV: p, employer, posting, fair ('' none), doc, share ('1' or
- * '0'), now, the most interests stored. The posting must be open and not
- * expired, the fair a stored one. Answers {0, now, id}; {-1, 1} no open
+ * '0'), now, the most interests stored, today (local). The posting must
+ * be open, not expired and not past its apply_by, the fair a stored one. Answers {0, now, id}; {-1, 1} no open
  * posting, {-1, 2} no fair, {-4, max} full; all before any write.
  */
 const char script_interest_record[] =
@@ -390,6 +390,8 @@ const char script_interest_record[] =
 "local ok, d = pcall(cjson.decode, j[2])\n"
 "if not ok or type(d) ~= 'table' then return {-1, 1} end\n"
 "if type(d['expires_at']) == 'number' and d['expires_at'] <= now then\n"
+"  return {-1, 1} end\n"
+"if type(d['apply_by']) == 'string' and d['apply_by'] < ARGV[9] then\n"
 "  return {-1, 1} end\n"
 "if fair ~= '' and redis.call('EXISTS', p..'fair:'..fair) == 0 then\n"
 "  return {-1, 2} end\n"

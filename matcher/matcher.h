@@ -40,6 +40,7 @@ struct memployer {
 	int64_t		 disabled_employees;
 	int64_t		 severe_disabled_employees;
 	int64_t		 avg_annual_salary;
+	char		*contact;	/* its default contact's JSON text */
 };
 
 /* A posting as the mirror keeps it (postings.c, and index.c for its
@@ -50,6 +51,8 @@ struct mjob {
 	struct memployer *emp;
 	char		*title;
 	char		*description;		/* may be NULL */
+	char		*apply;			/* how to apply: struct job's
+						   apply, or NULL */
 	char		**skills;		/* as posted */
 	uint32_t	*skill_ids;		/* canonical, distinct */
 	uint16_t	 nskills, nskill_ids;
@@ -57,16 +60,24 @@ struct mjob {
 	uint8_t		 grades_mask;		/* 0 = all */
 	uint8_t		 employment;
 	bool		 remote;
-	bool		 has_salary;
 	uint32_t	 accom_mask;
 	int		 town;			/* given or nearest; -1 */
+	bool		 has_salary;
 	bool		 town_given;
+	bool		 apply_limited;		/* expires_at is its apply_by's
+						   end (struct job's
+						   apply_until) */
 	double		 lat, lon;
 	int64_t		 salary_min, salary_max;
-	int64_t		 openings, expires_at, version;
+	int64_t		 version;
+	int64_t		 expires_at;		/* or apply_until, when
+						   earlier; 0 = never */
 	size_t		 slot;			/* index in the jobs array */
 	struct grid_cell *cell;			/* its entries in the index */
 	uint32_t	 cell_pos[7];		/* per disability type */
+	int32_t		 openings;		/* 1..OPENINGS_MAX (in what
+						   cell_pos leaves before
+						   rule_bits) */
 	uint64_t	 rule_bits[RULE_WORDS];	/* rules whose conditions on
 						   the posting hold */
 };
@@ -133,6 +144,9 @@ void		 matcher_each_job(const struct matcher *m,
 
 /* Adds, replaces or (when j is closed) removes a posting. 0 or -1. */
 int		 matcher_put_job(struct matcher *m, const struct job *j);
+/* Removes the postings whose apply_by has passed at now (their
+ * apply_until is at most now); returns how many. */
+size_t		 matcher_drop_applied(struct matcher *m, int64_t now);
 /* Removes a posting; returns 1 if it was there, 0 if not. */
 int		 matcher_remove_job(struct matcher *m, const char *employer_id,
 		    const char *id);

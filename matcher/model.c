@@ -17,6 +17,7 @@ job_init(struct job *j)
 	j->town = -1;
 	j->openings = 1;
 	j->employment = -1;
+	j->apply_by = -1;
 }
 
 void
@@ -25,6 +26,7 @@ job_clear(struct job *j)
 	free(j->title);
 	free(j->description);
 	strv_free(j->skills, j->nskills);
+	free(j->apply);
 	job_init(j);
 }
 
@@ -42,6 +44,7 @@ void
 employer_clear(struct employer *e)
 {
 	free(e->name);
+	free(e->contact);
 	employer_init(e);
 }
 

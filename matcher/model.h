@@ -45,6 +45,13 @@ struct job {
 	int64_t		 salary_min, salary_max;
 	int64_t		 openings;
 	int64_t		 expires_at;		/* unix seconds; 0 = never */
+	/* How to apply (proto/apply.h): contact, apply_by and how_to_apply
+	 * as one compact JSON object text, NULL when none was given. */
+	char		*apply;
+	int64_t		 apply_by;		/* day number; -1 = none */
+	int64_t		 apply_until;		/* unix seconds the daemon
+						   derives from apply_by (the
+						   next local midnight); 0 */
 	/* Kept by the store, not given by clients. */
 	int64_t		 version;
 	int64_t		 posted_at, updated_at;
@@ -60,6 +67,8 @@ struct employer {
 	int64_t		 disabled_employees;
 	int64_t		 severe_disabled_employees;
 	int64_t		 avg_annual_salary;
+	char		*contact;		/* compact JSON object text of
+						   its default contact; NULL */
 	int64_t		 version;
 };
 

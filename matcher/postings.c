@@ -47,6 +47,7 @@ mjob_free(struct mjob *mj)
 		return;
 	free(mj->title);
 	free(mj->description);
+	free(mj->apply);
 	strv_free(mj->skills, mj->nskills);
 	free(mj->skill_ids);
 	free(mj);
@@ -60,6 +61,7 @@ free_employer(const char *key, void *val, void *arg)
 	(void)key;
 	(void)arg;
 	free(e->name);
+	free(e->contact);
 	free(e);
 }
 
@@ -234,10 +236,16 @@ matcher_put_employer(struct matcher *m, const struct employer *e)
 {
 	struct memployer *me = employer_slot(m, e->id);
 	bool changed;
-	char *name;
+	char *name, *contact = NULL;
 
 	if (me == NULL || (name = strdup(e->name)) == NULL)
 		return -1;
+	if (e->contact != NULL && (contact = strdup(e->contact)) == NULL) {
+		free(name);
+		return -1;
+	}
+	free(me->contact);
+	me->contact = contact;
 	changed = me->name == NULL || strcmp(me->name, name) != 0 ||
 	    me->type != e->type;
 	free(me->name);
@@ -332,7 +340,8 @@ mjob_new(struct matcher *m, const struct job *j)
 	if ((mj->emp = employer_slot(m, j->employer_id)) == NULL ||
 	    (mj->title = strdup(j->title)) == NULL ||
 	    (j->description != NULL &&
-	    (mj->description = strdup(j->description)) == NULL))
+	    (mj->description = strdup(j->description)) == NULL) ||
+	    (j->apply != NULL && (mj->apply = strdup(j->apply)) == NULL))
 		goto fail;
 	if (j->nskills > 0) {
 		if ((mj->skills = calloc(j->nskills, sizeof(char *))) == NULL)
@@ -351,8 +360,13 @@ mjob_new(struct matcher *m, const struct job *j)
 	mj->has_salary = j->has_salary;
 	mj->salary_min = j->salary_min;
 	mj->salary_max = j->salary_max;
-	mj->openings = j->openings;
+	mj->openings = (int32_t)j->openings;	/* at most OPENINGS_MAX */
 	mj->expires_at = j->expires_at;
+	if (j->apply_until > 0 && (j->expires_at == 0 ||
+	    j->apply_until < j->expires_at)) {
+		mj->expires_at = j->apply_until;
+		mj->apply_limited = true;
+	}
 	mj->version = j->version;
 	mj->town_given = j->town >= 0;
 	if (j->has_location) {
@@ -450,6 +464,27 @@ matcher_remove_job(struct matcher *m, const char *employer_id, const char *id)
 		}
 	}
 	return 1;
+}
+
+size_t
+matcher_drop_applied(struct matcher *m, int64_t now)
+{
+	size_t n = 0, i = 0;
+
+	while (i < m->njobs) {
+		struct mjob *mj = m->jobs[i];
+
+		if (mj->apply_limited && mj->expires_at <= now) {
+			/* the last posting takes its slot: look at i again */
+			(void)strmap_del(&m->bykey, mj->key);
+			m->jobs[i] = m->jobs[--m->njobs];
+			m->jobs[i]->slot = i;
+			mjob_drop(m, mj);
+			n++;
+		} else
+			i++;
+	}
+	return n;
 }
 
 const struct mjob *

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/apply.h"
 #include "proto/codec.h"
 
 /* Reads {lat, lon}; |lat| is bounded by maxlat (Redis's GEO sets index
@@ -139,7 +140,8 @@ codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
 	static const char *const keys[] = { "id", "employer_id", "title",
 	    "description", "skills", "accessible_for", "grades",
 	    "accommodations", "employment_type", "location", "town", "remote",
-	    "salary", "openings", "expires_at", NULL };
+	    "salary", "openings", "expires_at", "contact", "apply_by",
+	    "how_to_apply", NULL };
 	const char *id = NULL, *emp = NULL, *title = NULL, *desc = NULL;
 	const char *etype = NULL;
 
@@ -172,7 +174,8 @@ codec_job_decode(json_t *obj, const char *path, const struct towns *towns,
 	    pv_int(obj, path, "openings", false, 1, OPENINGS_MAX, &j->openings,
 	    NULL, e) == -1 ||
 	    pv_int(obj, path, "expires_at", false, TIME_MIN, TIME_MAX,
-	    &j->expires_at, NULL, e) == -1)
+	    &j->expires_at, NULL, e) == -1 ||
+	    apply_job_decode(obj, path, &j->apply, &j->apply_by, e) == -1)
 		return -1;
 	memcpy(j->id, id, strlen(id) + 1);
 	memcpy(j->employer_id, emp, strlen(emp) + 1);
@@ -188,7 +191,7 @@ codec_employer_decode(json_t *obj, const char *path,
 {
 	static const char *const keys[] = { "id", "name", "type", "town",
 	    "headcount", "disabled_employees", "severe_disabled_employees",
-	    "avg_annual_salary", NULL };
+	    "avg_annual_salary", "contact", NULL };
 	const char *id = NULL, *name = NULL, *type = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
@@ -222,6 +225,8 @@ codec_employer_decode(json_t *obj, const char *path,
 	if (emp->severe_disabled_employees > emp->disabled_employees)
 		return pv_fail(e, path, "severe_disabled_employees",
 		    "must not exceed disabled_employees");
+	if (apply_contact_decode(obj, path, &emp->contact, e) == -1)
+		return -1;
 	memcpy(emp->id, id, strlen(id) + 1);
 	return dup_into(&emp->name, name, path, "name", e);
 }

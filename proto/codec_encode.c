@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "matcher/date.h"
+#include "proto/apply.h"
 #include "proto/codec.h"
 
 /* An array of the identifiers whose bits are set in mask. */
@@ -91,6 +92,10 @@ codec_job_encode(const struct job *j, const struct towns *towns)
 	if (j->expires_at != 0)
 		json_object_set_new(o, "expires_at",
 		    json_integer(j->expires_at));
+	if (j->apply != NULL && apply_into(o, j->apply) == -1) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -115,6 +120,15 @@ codec_employer_encode(const struct employer *emp, const struct towns *towns)
 	if (emp->avg_annual_salary >= 0)
 		json_object_set_new(o, "avg_annual_salary",
 		    json_integer(emp->avg_annual_salary));
+	if (emp->contact != NULL) {
+		json_t *c = json_loads(emp->contact, 0, NULL);
+
+		if (c == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "contact", c);
+	}
 	return o;
 }
 
@@ -200,6 +214,26 @@ set_text(json_t *o, const char *key, const char *s)
 	    json_string_nocheck(s) : json_null());
 }
 
+/* How to apply, on a result's job: the effective contact, apply_by and
+ * how_to_apply, each when there is one. */
+static void
+hit_apply(json_t *o, const struct mjob *mj)
+{
+	json_t *a = mj->apply != NULL ? json_loads(mj->apply, 0, NULL) : NULL;
+	json_t *c = apply_contact_merge(mj->emp->contact,
+	    json_object_get(a, "contact"));
+
+	if (c != NULL)
+		json_object_set_new_nocheck(o, "contact", c);
+	if (json_object_get(a, "apply_by") != NULL)
+		json_object_set_nocheck(o, "apply_by",
+		    json_object_get(a, "apply_by"));
+	if (json_object_get(a, "how_to_apply") != NULL)
+		json_object_set_nocheck(o, "how_to_apply",
+		    json_object_get(a, "how_to_apply"));
+	json_decref(a);
+}
+
 /* The posting as a match result shows it. */
 static json_t *
 hit_job(const struct mjob *mj, const struct towns *towns)
@@ -220,6 +254,8 @@ hit_job(const struct mjob *mj, const struct towns *towns)
 	json_object_set_new_nocheck(o, "accommodations",
 	    mask_array(VOCAB_ACCOMMODATION, mj->accom_mask));
 	json_object_set_new_nocheck(o, "remote", json_boolean(mj->remote));
+	if (mj->apply != NULL || mj->emp->contact != NULL)
+		hit_apply(o, mj);
 	return o;
 }
 

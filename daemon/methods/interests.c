@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "daemon/interest_sweep.h"
+#include "daemon/plan.h"
 #include "daemon/methods/methods.h"
 #include "daemon/req.h"
 #include "daemon/server.h"
@@ -72,7 +73,7 @@ m_interest_record(struct req *r, json_t *params)
 	struct interest_write w;
 	struct perr pe;
 	json_t *doc;
-	char *text;
+	char *text, today[DATE_LEN + 1];
 
 	if (interest_decode(params, &rec, &pe) == -1) {
 		req_error_params(r, &pe);
@@ -92,6 +93,8 @@ m_interest_record(struct req *r, json_t *params)
 	w.doc = text;
 	w.share = rec.share;
 	w.now = (int64_t)time(NULL);
+	(void)plan_today(today);
+	w.today = today;
 	w.max = server.cfg.interest_max_records;
 	store_record_interest(server.store, &w, record_done, r);
 	free(text);

@@ -16,6 +16,7 @@
 #include "daemon/store.h"
 #include "proto/codec.h"
 #include "proto/params.h"
+#include "proto/rpc.h"
 
 #define REASON_MAX	500
 #define LIST_LIMIT_DEF	20
@@ -255,9 +256,8 @@ m_job_post(struct req *r, json_t *params)
 	free(s);
 }
 
-/* Reads and checks {id, employer_id} of job.get and job.close. */
-static int
-job_key(struct req *r, json_t *params, const char *const keys[],
+int
+jobs_key(struct req *r, json_t *params, const char *const keys[],
     const char **emp, const char **id)
 {
 	struct perr pe;
@@ -273,22 +273,6 @@ job_key(struct req *r, json_t *params, const char *const keys[],
 		return -1;
 	}
 	return 0;
-}
-
-static void
-job_get_done(const struct store_res *res, void *arg)
-{
-	get_done(res, arg, true, "job");
-}
-
-void
-m_job_get(struct req *r, json_t *params)
-{
-	static const char *const keys[] = { "id", "employer_id", NULL };
-	const char *emp = NULL, *id = NULL;
-
-	if (job_key(r, params, keys, &emp, &id) == 0)
-		store_get_job(server.store, emp, id, job_get_done, r);
 }
 
 struct close_ctx {
@@ -320,7 +304,7 @@ m_job_close(struct req *r, json_t *params)
 	struct close_ctx *cc;
 	struct perr pe;
 
-	if (job_key(r, params, keys, &emp, &id) == -1)
+	if (jobs_key(r, params, keys, &emp, &id) == -1)
 		return;
 	if (pv_str(params, "", "reason", false, REASON_MAX, &reason, &pe) == -1) {
 		req_error_params(r, &pe);
@@ -347,6 +331,10 @@ job_list_done(const struct store_res *res, void *arg)
 		req_error_store(r, res, "job");
 		return;
 	}
+	if (r->ctx != NULL) {		/* format jsonld */
+		req_result(r, jobs_jsonld_page(res));
+		return;
+	}
 	if ((jobs = json_array()) == NULL) {
 		req_reply(r, NULL);
 		return;
@@ -364,10 +352,12 @@ void
 m_job_list(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "employer_id", "town", "status",
-	    "cursor", "limit", NULL };
+	    "cursor", "limit", "format", NULL };
+	static int jsonld;		/* r->ctx, borrowed: the format */
 	struct job_list_query q;
 	struct perr pe;
 	int64_t limit = LIST_LIMIT_DEF;
+	bool ld = false;
 
 	memset(&q, 0, sizeof(q));
 	if (pv_object(params, "", keys, &pe) == -1 ||
@@ -378,7 +368,7 @@ m_job_list(struct req *r, json_t *params)
 	    pv_str(params, "", "cursor", false, CURSOR_MAX, &q.cursor,
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, JOB_LIST_LIMIT_MAX, &limit, NULL,
-	    &pe) == -1) {
+	    &pe) == -1 || jobs_format(params, &ld, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
@@ -415,6 +405,17 @@ m_job_list(struct req *r, json_t *params)
 			    "an employer may only list its own jobs");
 			return;
 		}
+	}
+	if (ld) {
+		/* the employers' names and contacts come from the mirror */
+		if (!server.mirror_loaded) {
+			req_error(r, RPC_STORE_UNAVAILABLE, "not ready: "
+			    "loading the mirror from Redis; retry later",
+			    json_pack("{s:s, s:b}", "reason", "loading",
+			    "applied", 0));
+			return;
+		}
+		r->ctx = &jsonld;
 	}
 	q.limit = (size_t)limit;
 	store_list_jobs(server.store, &q, job_list_done, r);

@@ -13,12 +13,14 @@
 #ifndef JM_METHODS_H
 #define JM_METHODS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 struct perr;
 struct req;
+struct store_res;
 
 typedef void method_fn(struct req *r, json_t *params);
 
@@ -27,6 +29,19 @@ method_fn	m_employer_put, m_employer_get, m_job_post, m_job_get,
 		m_job_close, m_job_list;
 /* The most postings a job.list page gives (its answer's reservation). */
 #define JOB_LIST_LIMIT_MAX	100
+/* jobs.c and jobs_view.c: reads and checks {id, employer_id} of job.get
+ * and job.close (an employer names its own): 0, or -1 answered. */
+int	 jobs_key(struct req *r, json_t *params, const char *const keys[],
+	    const char **emp, const char **id);
+/* params' format: json (default) or jsonld (*ld). 0 or -1 (pe filled). */
+int	 jobs_format(json_t *params, bool *ld, struct perr *pe);
+/* A stored posting (doc) as a JobPosting; the employer's name and
+ * default contact text may be NULL. */
+json_t	*jobs_jsonld(json_t *doc, int64_t posted_at, const char *employer_name,
+	    const char *employer_contact, bool context);
+/* A job.list page as JSON-LD: {@context, @graph, next_cursor}, its
+ * postings open to applications now; employers from the mirror. */
+json_t	*jobs_jsonld_page(const struct store_res *res);
 
 /* match.c: match and job.candidates, from the mirrors. */
 method_fn	m_match, m_job_candidates;

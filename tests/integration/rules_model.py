@@ -383,6 +383,12 @@ class Model:
             return "fail"
         if j.get("expires_at") and j["expires_at"] <= now + 5:
             return "border" if j["expires_at"] > now - 5 else "fail"
+        if j.get("apply_by"):
+            # matched to the end of its day (local time)
+            end = time.mktime(time.strptime(j["apply_by"], "%Y-%m-%d")) \
+                + 86400
+            if end <= now + 5:
+                return "border" if end > now - 5 else "fail"
         et = filters.get("employment_types")
         if et and j["employment_type"] not in et:
             return "fail"

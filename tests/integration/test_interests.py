@@ -49,6 +49,10 @@ class Base(unittest.TestCase):
         for j in (h.job("a1"), h.job("a2"), h.job("b1", emp="emp-b"),
                   h.job("a3"), h.job("old", expires_at=1000000000)):
             self.staff.result("job.post", {"job": j})
+        late = h.job("late")
+        late["apply_by"] = time.strftime(
+            "%Y-%m-%d", time.localtime(time.time() - 3 * 86400))
+        self.staff.result("job.post", {"job": late})
         self.staff.result("job.close", {"employer_id": "emp-a",
                                         "id": "a3"})
         self.redis.cmd("HSET", "jm:fair:F1", "doc", "{}", "version", "1")
@@ -210,7 +214,7 @@ class InterestTest(Base):
 
     def test_posting_and_fair_must_exist(self):
         for job, emp in (("nope", "emp-a"), ("a1", "emp-z"), ("a3", "emp-a"),
-                         ("old", "emp-a")):
+                         ("old", "emp-a"), ("late", "emp-a")):
             with self.subTest(job=job):
                 e = self.kiosk.error("interest.record", interest(job, emp),
                                      h.NOT_FOUND)

@@ -271,6 +271,51 @@ class PrivacyTest(unittest.TestCase):
         # nor a seeker's id, not even in the audit of a seeker's writes
         self.assertNotIn(b"s-9001", log)
 
+    def test_public_outputs_hold_no_profile(self):
+        """How to apply and JSON-LD are public: after kiosk matches with a
+        profile, nothing of it reaches a result's contact, the QR text,
+        job.get or the JSON-LD answers (anyone may read those)."""
+        self.session()
+        staff = h.Client(self.d.port)
+        self.addCleanup(staff.close)
+        staff.hello(h.STAFF)
+        staff.result("job.post", {"job": {
+            "id": "p-apply", "employer_id": "emp-p", "title": "录入员",
+            "skills": ["速记"], "accessible_for": ["any"],
+            "employment_type": "full_time", "town": GUIXI,
+            "contact": {"phone": "023-74681111"}, "apply_by": "2099-12-31",
+            "how_to_apply": "现场报名"}})
+        profile = {"disability": {"type": "visual", "grade": 1},
+                   "skills": [SECRET_SKILL, "速记"], "town": GUIXI,
+                   "flags": ["low_income"]}
+        port = self.http_port
+        a = gwlib.rpc(port, h.request("match", {"profile": profile,
+                                                "explain": True}, id=1),
+                      token=h.KIOSK)
+        hit = [r for r in a.json()["result"]["results"]
+               if r["job"]["id"] == "p-apply"][0]
+        self.assertEqual(hit["job"]["contact"], {"phone": "023-74681111"})
+        outs = [json.dumps(hit["job"], ensure_ascii=False).encode()]
+        for path, tok in (("/qr.txt?jobs=emp-p:p-apply", h.KIOSK),
+                          ("/jobs/emp-p/p-apply.jsonld", None),
+                          ("/jobs.jsonld", None)):
+            a = gwlib.http(port, "GET", path, headers={
+                "Authorization": "Bearer " + tok} if tok else {})
+            self.assertEqual(a.status, 200, a)
+            outs.append(a.body)
+        kiosk = h.Client(self.d.port)
+        self.addCleanup(kiosk.close)
+        kiosk.hello(h.KIOSK)
+        outs.append(json.dumps(kiosk.result("job.get", {
+            "id": "p-apply", "employer_id": "emp-p"}),
+            ensure_ascii=False).encode())
+        self.assertIn("023-74681111".encode(), outs[1])
+        for out in outs:
+            for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL,
+                      "screen_reader", "读屏软件", "low_income", "visual",
+                      "视力残疾", h.KIOSK, h.STAFF):
+                self.assertNotIn(s.encode(), out)
+
     def test_audit_lines(self):
         # one info line for each write, and none for a read (match,
         # job.candidates, rules.explain) or a kiosk: who, what, and how

@@ -699,6 +699,82 @@ test_terms_rollback(void **state)
 	assert_int_equal(s.raw_skills, 0);
 }
 
+/* Puts posting id of e1 with an apply_by whose end is until (what the
+ * daemon derives) and, when exp, an expires_at. */
+static void
+put_applied(struct fx *x, const char *id, int64_t until, int64_t exp)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:[s], s:s, s:s, s:s}", "id",
+	    id, "employer_id", "e1", "title", "文员", "accessible_for", "any",
+	    "employment_type", "full_time", "town", x->towns.v[0].code,
+	    "apply_by", "2030-01-01");
+	struct job j;
+	struct perr e;
+
+	if (exp > 0)
+		json_object_set_new(o, "expires_at", json_integer(exp));
+	job_init(&j);
+	if (codec_job_decode(o, "job", &x->towns, &j, &e) == -1)
+		fail_msg("%s: %s", e.field, e.reason);
+	json_decref(o);
+	j.apply_until = until;
+	assert_int_equal(matcher_put_job(x->m, &j), 0);
+	job_clear(&j);
+}
+
+/* A posting's apply_by ends it as an expiry does, the earlier of the two,
+ * and matcher_drop_applied takes out those it ended, and only those. */
+static void
+test_apply_until(void **state)
+{
+	struct fx *x = *state;
+	struct profile p;
+	struct filters f;
+	struct match_query q;
+	struct match_result res;
+	struct matcher_stats st;
+
+	put_applied(x, "a-1", 2000000000, 0);		/* apply_by first */
+	put_applied(x, "a-2", 2000000000, 1990000000);	/* expires first */
+	put_applied(x, "a-3", 2100000000, 0);
+	put_applied(x, "a-4", 0, 0);			/* no apply_by */
+	assert_int_equal(matcher_job(x->m, "e1", "a-1")->expires_at,
+	    2000000000);
+	assert_true(matcher_job(x->m, "e1", "a-1")->apply_limited);
+	assert_int_equal(matcher_job(x->m, "e1", "a-2")->expires_at,
+	    1990000000);
+	assert_false(matcher_job(x->m, "e1", "a-2")->apply_limited);
+	assert_string_equal(matcher_job(x->m, "e1", "a-1")->apply,
+	    "{\"apply_by\":\"2030-01-01\"}");
+	profile_init(&p);
+	p.disability = DIS_PHYSICAL;
+	p.grade = 3;
+	p.lat = x->towns.v[0].lat;
+	p.lon = x->towns.v[0].lon;
+	memset(&f, 0, sizeof(f));
+	memset(&q, 0, sizeof(q));
+	q.profile = &p;
+	q.filters = &f;
+	q.limit = 10;
+	q.now = 2000000000;	/* a-1's apply_by has just ended */
+	assert_int_equal(matcher_match(x->m, &q, &res), 0);
+	assert_int_equal(res.n, 2);
+	(void)fixture_hit(&res, "a-3");
+	(void)fixture_hit(&res, "a-4");
+	assert_int_equal(matcher_drop_applied(x->m, 1999999999), 0);
+	assert_int_equal(matcher_drop_applied(x->m, 2000000000), 1);
+	assert_null(matcher_job(x->m, "e1", "a-1"));
+	assert_non_null(matcher_job(x->m, "e1", "a-2"));	/* expired */
+	assert_int_equal(matcher_drop_applied(x->m, 2100000000), 1);
+	assert_int_equal(matcher_njobs(x->m), 2);
+	matcher_stats(x->m, &st);
+	assert_int_equal(st.postings, 2);
+	assert_int_equal(matcher_remove_job(x->m, "e1", "a-2"), 1);
+	assert_int_equal(matcher_remove_job(x->m, "e1", "a-4"), 1);
+	matcher_stats(x->m, &st);
+	assert_int_equal(st.entries, 0);
+}
+
 int
 main(void)
 {
@@ -715,6 +791,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_churn_skills, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_terms_rules_change, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_apply_until, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_terms_rollback, setup,
 		    teardown),
