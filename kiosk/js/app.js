@@ -25,7 +25,8 @@ export const app = {
 	aborter: new AbortController(),
 };
 
-// def: {title: message key, step: true for a step of STEPS,
+// def: {title: message key, step: true for a step of STEPS (or the id of
+// the step a screen belongs to, marked in the steps bar while it shows),
 // render(root): fills root (the main element's screen), optional
 // after(): called once the screen is in place and focused}.
 export function register(id, def) {
@@ -56,7 +57,7 @@ export function show(id, opts = {}) {
 	root.replaceChildren();
 	def.render(root);
 	document.title = t(def.title) + ' – ' + t('appName');
-	renderSteps(def.step ? id : null);
+	renderSteps(def.step ? (def.step === true ? id : def.step) : null);
 	if (focus) {
 		// the top of the page, unless the heading is then out of view (a
 		// small screen, large text): then the screen's top

@@ -10,7 +10,7 @@
 import { t, lang, tag } from './i18n.js';
 import { clearLive, focusEl } from './dom.js';
 import { app, show, rerender, onShow } from './app.js';
-import { clearState, pristine } from './state.js';
+import { state, clearState, pristine } from './state.js';
 import { call, token } from './rpc.js';
 import * as speech from './speech.js';
 import { initIdle, arm, stopIdle, keep } from './idle.js';
@@ -19,12 +19,21 @@ import { setupHooks, setBootError } from './setup.js';
 import './steps.js';
 import './results.js';
 import './home.js';
+import './contact.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
 
 // Screens that hold nothing of a person and need no idle reset.
 const CALM = new Set(['loading', 'notsetup', 'offline']);
+
+// The footer's word on privacy: on the form that asks for a name and
+// phone, when those leave the kiosk; once sent, who keeps them.
+function privacyKey() {
+	if (app.screen === 'contact')
+		return 'footerContact';
+	return state.asked.size ? 'footerSent' : 'footerPrivacy';
+}
 
 // The texts of what stays on every screen.
 function chrome() {
@@ -44,7 +53,7 @@ function chrome() {
 	$('btn-contrast').setAttribute('aria-pressed', String(html.classList.contains('contrast')));
 	$('btn-easy').setAttribute('aria-pressed', String(lang.easy));
 	$('btn-voice').setAttribute('aria-pressed', String(speech.isOn()));
-	$('footer-privacy').textContent = t('footerPrivacy');
+	$('footer-privacy').textContent = t(privacyKey());
 	$('footer-keys').textContent = t('footerKeys');
 	$('idle-title').textContent = t('idleTitle');
 	$('idle-keep').textContent = t('idleKeep');
@@ -218,6 +227,7 @@ function init() {
 			speech.readFocus(e.target);
 	});
 	onShow((id, opts) => {
+		$('footer-privacy').textContent = t(privacyKey());
 		if (!opts.again)
 			speech.readElement($('screen'));
 		arm();

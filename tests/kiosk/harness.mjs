@@ -45,6 +45,11 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.JM_KIOSK_SHOTS || null;
 
 export const TOKENS = { kiosk: 'kiosk-token-1', staff: 'staff-token-1' };
+// Each sample employer's token (the daemon has one for every employer of
+// data/employers.jsonl): what an employer's HR system would hold.
+export function employerToken(id) {
+	return 'employer-' + id + '-token';
+}
 // The kiosk's key of its token in localStorage (kiosk/js/rpc.js).
 export const TOKEN_KEY = 'jobmatchd.kiosk.token';
 
@@ -67,6 +72,12 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
 	process.on(sig, () => process.exit(1));
+
+// The ids of the sample employers.
+function employerIds() {
+	return fs.readFileSync(path.join(DATA, 'employers.jsonl'), 'utf8').trim().split('\n')
+	    .map((line) => JSON.parse(line).params.employer.id);
+}
 
 function digest(token) {
 	return createHash('sha256').update(token).digest('hex');
@@ -227,6 +238,7 @@ export class Env {
 				'log_level info',
 				`token kiosk ${digest(TOKENS.kiosk)}`,
 				`token staff ${digest(TOKENS.staff)}`,
+				...employerIds().map((id) => `token employer:${id} ${digest(employerToken(id))}`),
 			].join('\n') + '\n');
 			this.daemon = start([JOBMATCHD, '-c', this.config], this.log);
 			const ok = await waitFor(async () => {
@@ -356,7 +368,8 @@ export async function openKiosk(browser, env, opts = {}) {
 	return page;
 }
 
-// Writes a screenshot to SHOTS/name.png (when SHOTS is set).
+// Writes a screenshot of page (or of a locator's element) to
+// SHOTS/name.png (when SHOTS is set).
 export async function shot(page, name, opts = {}) {
 	if (!SHOTS)
 		return;
