@@ -27,6 +27,7 @@ static const struct {
 	{ "rules.rollback",	NULL,			NULL },
 	{ "seeker.put",		NULL,			NULL },
 	{ "seeker.delete",	NULL,			NULL },
+	{ "fair.put",		NULL,			NULL },
 };
 
 /* The id at path ("a" or "a.b") of params, or NULL when it is missing or

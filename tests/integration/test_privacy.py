@@ -8,7 +8,9 @@ log nor Redis holds a token, a kiosk profile, or a seeker's data beyond
 the seeker record itself (which seeker.delete erases), whether the
 requests came as lines or through the HTTP gateway. The log's audit
 lines say who wrote what (daemon/audit.h), over HTTP too, without naming
-a seeker.
+a seeker. A job fair's statistics, counted from the searches and QR
+codes of a kiosk bound to it, hold counters only: no profile field
+reaches them, the change stream or the log.
 """
 import json
 import os
@@ -24,13 +26,20 @@ SECRET_SKILL = "盲文速记术ZQX"
 SECRET_NAME = "测试人员甲ZQX"
 SECRET_SEEKER_SKILL = "手语直播ZQX"
 BAD_TOKEN = "not-a-token-ZQX-7741"
+FAIR_KIOSK = "fair-kiosk-ZQX-5521"
+# the counters a fair's statistics may hold (docs/design.md)
+STATS_FIELD = re.compile(r"^(searches|results|qr|interests|followed_up|"
+                         r"hired|s:[a-z]+|h:\d{4}-\d\d-\d\dT\d\d"
+                         r"(:[a-z]+)?)$")
 
 
 class PrivacyTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.env = gwlib.GatewayEnv(extra=["log_level debug"])
+        cls.env = gwlib.GatewayEnv(extra=[
+            "log_level debug",
+            "token kiosk@fair-p %s" % h.digest(FAIR_KIOSK)])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
         cls.http_port = cls.env.http_port
@@ -140,6 +149,36 @@ class PrivacyTest(unittest.TestCase):
             c = h.Client(self.d.port)
             self.addCleanup(c.close)
             c.hello(tok)
+        # a job fair, and the searches and QR codes of its kiosk
+        written("job.post by staff: employer emp-p, job p3",
+                staff.result("job.post", {"job": {
+                    "id": "p3", "employer_id": "emp-p", "title": "速记员三",
+                    "skills": ["速记"], "accessible_for": ["any"],
+                    "accommodations": ["screen_reader"],
+                    "employment_type": "full_time", "town": GUIXI}}))
+        written("fair.put by staff", staff.result("fair.put", {"fair": {
+            "id": "fair-p", "name": "隐私测试招聘会", "date": "2026-05-17",
+            "venue": "体育馆", "town": GUIXI,
+            "exhibitors": [{"employer_id": "emp-p", "booth": "A1"}]}}))
+        fk = h.Client(self.d.port)
+        self.addCleanup(fk.close)
+        fk.hello(FAIR_KIOSK)
+        searched = staff.result("fair.stats", {"id": "fair-p"})[
+            "searches"]["total"]
+        for explain in (False, True):
+            r = fk.result("match", {"profile": profile, "explain": explain})
+            self.assertEqual(r["results"][0]["job"]["booth"], "A1")
+        kiosk.result("match", {"profile": profile,
+                               "filters": {"fair": "fair-p"}})
+        a = gwlib.rpc(self.http_port, h.request("match", {
+            "profile": profile}, id=5), token=FAIR_KIOSK)
+        self.assertIn("result", a.json())
+        for path in ("/qr.txt?jobs=emp-p:p3", "/qr.svg?jobs=emp-p:p3"):
+            a = gwlib.http(self.http_port, "GET", path, headers={
+                "Authorization": "Bearer " + FAIR_KIOSK})
+            self.assertEqual(a.status, 200)
+        self.assertEqual(staff.result("fair.stats", {"id": "fair-p"})[
+            "searches"]["total"], searched + 4)
 
     def redis_dump(self):
         """Every key and every value in Redis, as bytes."""
@@ -178,6 +217,7 @@ class PrivacyTest(unittest.TestCase):
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
                    "low_income"]
+        secrets.append(FAIR_KIOSK)
         for s in secrets:
             self.assertFalse(s.encode() in log,
                              "%r is in the daemon's log" % s)
@@ -186,8 +226,23 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn("速记员".encode(), dump, "the Redis dump is empty")
         # (vocabulary words such as low_income stand in the rule set)
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
-                  h.KIOSK, h.STAFF, h.EMP_A):
+                  h.KIOSK, h.STAFF, h.EMP_A, FAIR_KIOSK):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
+        # the fair's statistics: counters by type and hour, nothing else
+        # (no skill, need, flag or grade of the profiles searched)
+        stats = self.redis.cmd("HGETALL", "jm:fair:fair-p:stats")
+        self.assertTrue(stats, "no statistics were counted")
+        for k, v in zip(stats[::2], stats[1::2]):
+            self.assertRegex(k.decode(), STATS_FIELD)
+            self.assertTrue(v.isdigit(), (k, v))
+        self.assertIn(b"s:visual", stats[::2])
+        # the change stream names the fair, never what was searched
+        for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
+            f = dict(zip(fields[::2], fields[1::2]))
+            if f.get(b"op") == b"fair.put":
+                self.assertEqual(set(f), {b"op", b"id", b"version"})
+            self.assertFalse(any(b"stats" in x or b"visual" in x
+                                 for x in fields), fields)
         # the token digests are in the config only, never in the log
         for tok in (h.KIOSK, h.STAFF):
             self.assertFalse(h.digest(tok).encode() in log,

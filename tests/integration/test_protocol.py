@@ -26,7 +26,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "rules.get", "rules.set", "rules.validate", "rules.explain",
                "rules.history", "rules.rollback", "stats",
                "placement.record", "placement.list", "stats.plan",
-               "skills.suggest"}
+               "skills.suggest", "fair.put", "fair.get", "fair.list",
+               "fair.stats"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
@@ -114,9 +115,11 @@ class ProtocolTest(unittest.TestCase):
         version = out.stdout.split()[-1]
         cases = {
             h.KIOSK: ("kiosk", {"hello", "ping", "vocab", "job.get",
-                                "job.list", "match", "skills.suggest"}),
+                                "job.list", "match", "skills.suggest",
+                                "fair.get", "fair.list"}),
             h.EMP_A: ("employer", {"hello", "ping", "vocab", "job.post",
-                                   "job.get", "job.close", "job.list"}),
+                                   "job.get", "job.close", "job.list",
+                                   "fair.get", "fair.list"}),
             h.STAFF: ("staff", ALL_METHODS),
         }
         for token, (role, methods) in cases.items():
