@@ -437,8 +437,8 @@ set_token(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		t.role = ROLE_EMPLOYER;
 		strcpy(t.employer_id, who + 9);
 	} else {
-		snprintf(why, whylen, "token role must be kiosk, kiosk@FAIR, "
-		    "staff or employer:ID");
+		snprintf(why, whylen, "token role must be kiosk, staff, "
+		    "employer:ID or kiosk@FAIR");
 		return -1;
 	}
 	if (confval_hex32(hex, t.digest) == -1) {
