@@ -486,9 +486,9 @@ matcher_count_jobs(struct matcher *m, const char *const *ids, size_t n,
 {
 	uint64_t mark;
 
-	memset(counts, 0, n * sizeof(*counts));
 	if (n == 0)
 		return;
+	memset(counts, 0, n * sizeof(*counts));
 	mark = employers_mark(m, ids, n);
 	/* Each marked employer's place in ids, found once. */
 	for (size_t i = 0; i < n; i++) {
