@@ -31,6 +31,7 @@ static const struct {
 	{ "interest.record",	NULL,			NULL },
 	{ "interest.update",	NULL,			NULL },
 	{ "interest.delete",	NULL,			NULL },
+	{ "fair.put",		NULL,			NULL },
 };
 
 /* A person's data: the line names the method and its outcome alone. */
