@@ -18,12 +18,13 @@ extern const char script_delete_seeker[];
 extern const char script_placement[];
 extern const char script_list_placements[];
 extern const char script_changes[];
+extern const char script_check_job[];
 
 /* The scripts by their index in store_scripts[]: each new link loads them
  * all (SCRIPT LOAD), in this order. */
 enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
 	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
-	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_COUNT };
+	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_CHECK_JOB, SC_COUNT };
 
 extern const char *const store_scripts[SC_COUNT];
 

@@ -116,7 +116,8 @@ class ProtocolTest(unittest.TestCase):
             h.KIOSK: ("kiosk", {"hello", "ping", "vocab", "job.get",
                                 "job.list", "match", "skills.suggest"}),
             h.EMP_A: ("employer", {"hello", "ping", "vocab", "job.post",
-                                   "job.get", "job.close", "job.list"}),
+                                   "job.get", "job.close", "job.list",
+                                   "employer.quota"}),
             h.STAFF: ("staff", ALL_METHODS),
         }
         for token, (role, methods) in cases.items():
