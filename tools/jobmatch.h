@@ -80,8 +80,26 @@ long	send_requests(const struct sender *src);
  * the terminal. */
 void	sender_note(void);
 
-/* jobmatch load (load.c) and its help. */
+/* One call, waited for: its result (owned), or it prints the error and
+ * exits 1. */
+json_t	*call(const char *method, json_t *params);
+/* Every row of a paged list method (rows under key, next_cursor), its
+ * params (which it changes) given without a cursor; an array (owned). */
+json_t	*call_all(const char *method, json_t *params, const char *key);
+/* The number in s, for option --name; dies when it is not one. */
+long	num_arg(const char *name, const char *s);
+
+/* The role hello answered ("anonymous" without a token), and an
+ * employer token's employer id ("" otherwise). */
+extern char client_role[16];
+extern char client_employer[128];
+
+/* The commands of their own files, and their help. */
 int	cmd_load(int argc, char **argv);
 extern const char usage_load[];
+int	cmd_import(int argc, char **argv);
+extern const char usage_import[];
+int	cmd_report(int argc, char **argv);
+extern const char usage_report[];
 
 #endif
