@@ -526,9 +526,8 @@ cmd_import(int argc, char **argv)
 		else if (strcmp(argv[0], "--encoding") == 0)
 			enc = argv[1];
 		else if (strcmp(argv[0], "--from") == 0) {
-			if ((I.from = num_arg("from", argv[1])) < 2)
-				die("import: --from: a row from 2 (the header "
-				    "is row 1)");
+			if ((I.from = num_arg("from", argv[1])) < 1)
+				die("import: --from: a row number from 1");
 		} else
 			die("import: unknown option '%s' (see jobmatch import "
 			    "--help)", argv[0]);
@@ -588,7 +587,9 @@ cmd_import(int argc, char **argv)
 	if (bad > 0) {
 		fprintf(stderr, "%s: nothing sent: the header has %d bad "
 		    "column%s\n", I.file, bad, bad == 1 ? "" : "s");
-		return 1;
+		csv_free(&c);
+		I.bad++;	/* the exit status */
+		goto out;
 	}
 
 	ctx.vocab = call("vocab", NULL);
@@ -623,13 +624,13 @@ cmd_import(int argc, char **argv)
 	src.file = I.file;
 	src.unit = "row";
 	src.resume = "import";
-	src.first = I.from;
+	src.first = I.from > 2 ? I.from : 2;	/* row 1 is the header */
 	src.next = next_row;
 	src.failed = row_failed;
 	src.summary = summary;
 	src.bad = &I.bad;
 	failed = send_requests(&src);
-
+out:
 	if (I.cd != NULL && I.cd != (iconv_t)-1)
 		iconv_close(I.cd);
 	for (size_t i = 0; i < I.ncols; i++)

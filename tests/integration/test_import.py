@@ -143,6 +143,17 @@ class ImportTest(unittest.TestCase):
         self.assert_imported(path, "GB18030", self.run_import(
             path, "--encoding", "gbk"))
 
+    def test_from_row(self):
+        # to go on after an interrupted import: the rows before are skipped
+        r = self.run_import(JOBS, "--from", "9")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.splitlines(), job_reports(JOBS, "UTF-8")[6:])
+        self.assertEqual(r.stdout, "%s: 5 rows (UTF-8), 5 sent, 2 failed\n"
+                         % JOBS)
+        self.assertIsNone(self.get("imp-1"))
+        self.assertIsNotNone(self.get("imp-8", "emp-b"))
+        self.assertIsNotNone(self.get("imp-12"))
+
     def test_dry_run_writes_nothing(self):
         before = sorted(self.redis.cmd("KEYS", "jm:*"))
         n0 = self.redis.cmd("XLEN", "jm:changes")
