@@ -32,6 +32,8 @@
 #define ROLES_WRITE	(ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_MATCH	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_STAFF	ROLE_BIT(ROLE_STAFF)
+/* staff, and an employer for its own record (the method checks) */
+#define ROLES_OWN	(ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
 
 #define TOKEN_MAX	DISPATCH_TOKEN_MAX
 
@@ -84,7 +86,7 @@ static const struct method methods[] = {
 	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY, 0 },
 	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL, 0 },
 	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD, 0 },
-	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY,
+	{ "employer.quota",	ROLES_OWN,	m_employer_quota, A_MEMORY,
 	    M_MIRROR },
 	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY,
 	    M_MIRROR },

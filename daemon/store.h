@@ -255,6 +255,12 @@ void	store_get_employer(struct store *st, const char *id, store_cb *cb,
 	    void *arg);
 void	store_put_job(struct store *st, const struct job_write *w,
 	    store_cb *cb, void *arg);
+/* job.post's dry run: the checks store_put_job makes (employer
+ * registered: else STORE_NO_EMPLOYER; expected_version, -1 for none: else
+ * STORE_CONFLICT), writing nothing; res.version is the posting's version
+ * now (0: none), res.created whether a write would create it. */
+void	store_check_job(struct store *st, const char *employer_id,
+	    const char *id, int64_t expected_version, store_cb *cb, void *arg);
 void	store_close_job(struct store *st, const char *employer_id,
 	    const char *id, const char *reason, store_cb *cb, void *arg);
 void	store_get_job(struct store *st, const char *employer_id,

@@ -200,6 +200,10 @@ static const struct op_type write_type = {
 	.reply = on_write, .error = OE_ANSWER, .write = true };
 static const struct op_type rules_write_type = {
 	.reply = on_rules_write, .error = OE_ANSWER, .write = true };
+/* A write's checks alone (store_check_job): its reply is read as a
+ * write's, but nothing was written, so a late one changes nothing. */
+static const struct op_type check_type = {
+	.reply = on_write, .error = OE_ANSWER };
 static const struct op_type get_type = {
 	.reply = on_get, .error = OE_ANSWER };
 static const struct op_type list_type = {
@@ -342,6 +346,24 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
 	op_send_script(st, op, SC_PUT_JOB, NARGS(argv), argv);
+}
+
+void
+store_check_job(struct store *st, const char *employer_id, const char *id,
+    int64_t expected_version, store_cb *cb, void *arg)
+{
+	char ev[32];
+	struct op *op = op_new(st, &check_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0",
+	    st->cfg->key_prefix, employer_id, id, ev };
+
+	if (op == NULL)
+		return;
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	else
+		ev[0] = '\0';
+	op_send_script(st, op, SC_CHECK_JOB, NARGS(argv), argv);
 }
 
 void

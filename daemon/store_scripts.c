@@ -68,6 +68,21 @@ const char script_put_job[] =
 "if cur == 0 then return {v, 1} end\n"
 "return {v, 0}\n";
 
+/*
+ * A dry run of script_put_job: its checks alone (the employer registered,
+ * the expected version ARGV[4] unless ''), reading and writing nothing
+ * else. Answers as script_put_job would, with the version the posting has
+ * now (0: none) and whether a write would create it.
+ */
+const char script_check_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"if redis.call('EXISTS', p..'employer:'..emp) == 0 then return {-2, 0} end\n"
+"local cur = tonumber(redis.call('HGET', p..'job:'..emp..':'..id,\n"
+"  'version') or '0')\n"
+"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"if cur == 0 then return {cur, 1} end\n"
+"return {cur, 0}\n";
+
 const char script_close_job[] =
 "local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
 "local key = p..'job:'..emp..':'..id\n"
@@ -562,5 +577,5 @@ const char *const store_scripts[SC_COUNT] = {
 	script_put_seeker, script_delete_seeker, script_placement,
 	script_list_placements, script_changes, script_interest_record,
 	script_interest_list, script_interest_update, script_interest_delete,
-	script_interest_sweep, script_put_fair
+	script_interest_sweep, script_put_fair, script_check_job
 };

@@ -10,6 +10,9 @@ filter followed by a second daemon on the same Redis, and fair.stats,
 whose counters are worked out by hand for a scripted set of searches and
 QR codes.
 """
+import csv
+import io
+import json
 import signal
 import time
 import unittest
@@ -479,6 +482,29 @@ class FairStatsTest(unittest.TestCase):
         o = staff.result("fair.stats", {"id": OTHER})
         self.assertEqual(o["interests"], {"recorded": 1, "followed_up": 0,
                                           "hired": 0})
+        # the organiser's report after the fair: fair.stats as JSON, and
+        # as section,key,value rows
+        bound.result("match", {"profile": PHYSICAL, "limit": 2})
+        st = staff.result("fair.stats", {"id": FAIR})
+        r = h.run_jobmatch(["report", "--fair", FAIR, "--format", "json"],
+                           token=h.STAFF, addr=self.d.addr)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertEqual(json.loads(r.stdout), st)
+        r = h.run_jobmatch(["report", "--fair", FAIR], token=h.STAFF,
+                           addr=self.d.addr)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        rows = {(a, b): c for a, b, c in csv.reader(io.StringIO(r.stdout))}
+        self.assertEqual(rows[("fair", "name")], "专场招聘会 " + FAIR)
+        self.assertEqual(rows[("searches", "total")], "1")
+        self.assertEqual(rows[("searches.by_disability_type", "physical")],
+                         "1")
+        self.assertEqual(rows[("report", "results_shown")], "2")
+        self.assertEqual(rows[("interests", "recorded")], "2")
+        self.assertEqual(rows[("interests", "hired")], "1")
+        # a kiosk may not have it
+        r = h.run_jobmatch(["report", "--fair", FAIR], token=h.KIOSK,
+                           addr=self.d.addr)
+        self.assertNotEqual(r.returncode, 0)
 
     def test_counting_never_fails_a_match(self):
         bound = self.client(FAIR_KIOSK)

@@ -120,7 +120,8 @@ class ProtocolTest(unittest.TestCase):
                                 "interest.record", "fair.get", "fair.list"}),
             h.EMP_A: ("employer", {"hello", "ping", "vocab", "job.post",
                                    "job.get", "job.close", "job.list",
-                                   "interest.list", "fair.get", "fair.list"}),
+                                   "interest.list", "fair.get", "fair.list",
+                                   "employer.quota"}),
             h.STAFF: ("staff", ALL_METHODS),
         }
         for token, (role, methods) in cases.items():
