@@ -55,10 +55,16 @@ fi
 if ! grep -q '^FAIR_KIOSK_TOKEN=' "$var/tokens.env"; then
 	echo "FAIR_KIOSK_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$var/tokens.env"
 fi
+# An HR office's token, bound to one sample employer (the express sorting
+# centre), for its spreadsheet and its own quota.
+if ! grep -q '^EMPLOYER_TOKEN=' "$var/tokens.env"; then
+	echo "EMPLOYER_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$var/tokens.env"
+fi
 # shellcheck disable=SC1091
 . "$var/tokens.env"
 hash() { ./build/jobmatch hash-token "$1"; }
 fair_id=dj-fair-2026	# data/fairs.jsonl's
+employer_id=dj-express-01	# data/employers.jsonl's
 
 cat > "$var/jobmatchd.conf" <<CONF
 # Written by run.sh; see README.md for every key.
@@ -73,6 +79,7 @@ log_level info
 token staff $(hash "$STAFF_TOKEN")
 token kiosk $(hash "$KIOSK_TOKEN")
 token kiosk@$fair_id $(hash "$FAIR_KIOSK_TOKEN")
+token employer:$employer_id $(hash "$EMPLOYER_TOKEN")
 CONF
 
 redis_pid= daemon_pid=
@@ -126,5 +133,8 @@ echo "Fair kiosk token: FAIR_KIOSK_TOKEN in var/tokens.env (bound to the fair $f
 echo "Tokens are in var/tokens.env; try:"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$KIOSK_TOKEN ./build/jobmatch match --type hearing --grade 3 --town 500231002000 --skills 客服"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --year 2024    # the plan's annual report"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --fair $fair_id    # the fair's figures"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch import --dry-run data/import-jobs-gb18030.csv    # an HR office's sheet"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch report --employer $employer_id    # its own quota"
 echo "Press Ctrl-C to stop."
 wait "$daemon_pid"

@@ -450,13 +450,17 @@ imp_cell(enum imp_kind kind, int col, const char *cell,
 			return -1;
 		return set_path(obj, c->field, v);
 	case C_GRADES:
+		/* every grade: the field left out, as a posting open to all */
+		if (strcmp(cell, "不限") == 0 || strcmp(cell, "any") == 0 ||
+		    strcmp(cell, "全部") == 0)
+			return 0;
 		if ((v = vocab_list(ctx->vocab, "grades", "a grade", cell,
 		    false, why, whylen)) == NULL) {
 			/* the labels are long: the message says 1-4 */
 			char *bad = strchr(why, '(');
 			if (bad != NULL)
 				snprintf(bad, whylen - (size_t)(bad - why),
-				    "(1 to 4, or 一级 to 四级)");
+				    "(1 to 4, or 一级 to 四级, or 不限)");
 			return -1;
 		}
 		return set_path(obj, c->field, v);

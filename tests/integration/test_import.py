@@ -33,7 +33,7 @@ def job_reports(path, encoding):
         '%s:3: 适合残疾类别: "视残" is not a disability type (视力残疾, '
         '听力残疾, 言语残疾, 肢体残疾, 智力残疾, 精神残疾, 多重残疾, '
         'or 不限)' % path,
-        '%s:4: 残疾等级: "5" is not a grade (1 to 4, or 一级 to 四级)' % path,
+        '%s:4: 残疾等级: "5" is not a grade (1 to 4, or 一级 to 四级, or 不限)' % path,
         '%s:5: 工作乡镇: "火星镇" is not a town\'s name or code '
         '(jobmatch call vocab lists them)' % path,
         '%s:6: 单位: no registered employer is named "丙单位"' % path,
@@ -359,6 +359,48 @@ class ImportContactColumnsTest(unittest.TestCase):
         self.assertEqual((j["apply_by"], j["how_to_apply"]),
                          ("2099-01-31", "带上残疾人证到现场报名"))
 
+
+
+class SampleSheetTest(unittest.TestCase):
+    """data/import-jobs-gb18030.csv, the sheet ./run.sh points an HR office
+    to: an employer's own token imports it (GB18030, Chinese headers, a
+    description of two lines) with no row refused, and reads its own
+    quota."""
+
+    def test_sample_sheet(self):
+        env = h.Env(extra=["token employer:dj-express-01 %s"
+                           % h.digest("hr-office-token-ZQX")])
+        self.addCleanup(env.stop)
+        d = env.daemon
+        r = h.run_jobmatch(["load", os.path.join(h.DATA_DIR,
+                                                 "employers.jsonl")],
+                           token=h.STAFF, addr=d.addr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        sheet = os.path.join(h.DATA_DIR, "import-jobs-gb18030.csv")
+        with open(sheet, "rb") as f:
+            raw = f.read()
+        with self.assertRaises(UnicodeDecodeError):
+            raw.decode("utf-8")     # it is GB18030, as a spreadsheet writes
+        tok = "hr-office-token-ZQX"
+        for args in (["import", "--dry-run", sheet], ["import", sheet]):
+            r = h.run_jobmatch(args, token=tok, addr=d.addr)
+            self.assertEqual(r.returncode, 0, (r.stdout, r.stderr))
+        with d.client(tok) as c:
+            j = c.result("job.get", {"id": "express-2027-01",
+                                     "employer_id": "dj-express-01"})
+            self.assertEqual(j["title"], "快递分拣员")
+            self.assertEqual(j["accessible_for"], ["hearing", "physical"])
+            self.assertIn("\n", j["description"])
+            self.assertEqual(j["apply_by"], "2027-03-31")
+            self.assertEqual(j["contact"]["phone"], "023-7468 5201")
+            listed = c.result("job.list", {})["jobs"]
+            self.assertEqual(
+                sorted(x["id"] for x in listed if x["id"].startswith(
+                    "express-2027-")),
+                ["express-2027-01", "express-2027-02", "express-2027-03"])
+            q = c.result("employer.quota", {})
+            self.assertEqual(q["id"], "dj-express-01")
+            c.error("employer.quota", {"id": "dj-hrss"}, h.UNAUTHORIZED)
 
 if __name__ == "__main__":
     h.main()
