@@ -4,7 +4,7 @@
 # Installs what is missing, builds, and runs jobmatchd on 127.0.0.1:7474 (and
 # its HTTP gateway with the kiosk page on 127.0.0.1:7480) with
 # a private Redis (loopback, data/redis.conf: AOF on; data in ./var/) and
-# the county's sample employers and postings; prints one sample match;
+# the county's sample employers, postings and job fair; prints one sample match;
 # stays in the foreground until Ctrl-C, then stops both. Running it again
 # reuses ./var/ (postings are upserts keyed by id, so the sample data is
 # never duplicated).
@@ -50,9 +50,21 @@ if [ ! -s "$var/tokens.env" ]; then
 	} > "$var/tokens.env"
 	umask 022
 fi
+# A kiosk token bound to the sample fair (data/fairs.jsonl), added to a
+# tokens.env an earlier run made without it.
+if ! grep -q '^FAIR_KIOSK_TOKEN=' "$var/tokens.env"; then
+	echo "FAIR_KIOSK_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$var/tokens.env"
+fi
+# An HR office's token, bound to one sample employer (the express sorting
+# centre), for its spreadsheet and its own quota.
+if ! grep -q '^EMPLOYER_TOKEN=' "$var/tokens.env"; then
+	echo "EMPLOYER_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$var/tokens.env"
+fi
 # shellcheck disable=SC1091
 . "$var/tokens.env"
 hash() { ./build/jobmatch hash-token "$1"; }
+fair_id=dj-fair-2026	# data/fairs.jsonl's
+employer_id=dj-express-01	# data/employers.jsonl's
 
 cat > "$var/jobmatchd.conf" <<CONF
 # Written by run.sh; see README.md for every key.
@@ -66,6 +78,8 @@ rules_file $top/data/rules.default.json
 log_level info
 token staff $(hash "$STAFF_TOKEN")
 token kiosk $(hash "$KIOSK_TOKEN")
+token kiosk@$fair_id $(hash "$FAIR_KIOSK_TOKEN")
+token employer:$employer_id $(hash "$EMPLOYER_TOKEN")
 CONF
 
 redis_pid= daemon_pid=
@@ -105,6 +119,7 @@ done
 ./build/jobmatch load data/employers.jsonl
 ./build/jobmatch load data/jobs.jsonl
 ./build/jobmatch load data/seekers.jsonl	# synthetic, with service records
+./build/jobmatch load data/fairs.jsonl	# the county's 2026 job fair
 
 echo
 echo "A visually impaired seeker (grade 2) in 桂溪街道 who knows 推拿 (tuina):"
@@ -114,8 +129,12 @@ JOBMATCH_TOKEN=$KIOSK_TOKEN ./build/jobmatch match --type visual --grade 2 \
 echo
 echo "jobmatchd is serving on $listen (Redis on 127.0.0.1:$redis_port)."
 echo "Kiosk: http://$http_listen/"
+echo "Fair kiosk token: FAIR_KIOSK_TOKEN in var/tokens.env (bound to the fair $fair_id)"
 echo "Tokens are in var/tokens.env; try:"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$KIOSK_TOKEN ./build/jobmatch match --type hearing --grade 3 --town 500231002000 --skills 客服"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --year 2024    # the plan's annual report"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --fair $fair_id    # the fair's figures"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch import --dry-run data/import-jobs-gb18030.csv    # an HR office's sheet"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch report --employer $employer_id    # its own quota"
 echo "Press Ctrl-C to stop."
 wait "$daemon_pid"

@@ -29,7 +29,8 @@
  * The start of the audit line of a request of method with params, by
  * connection conn_id, whose caller is role (employer_id: its employer), as
  * a new string for audit_end; NULL when method writes nothing (or out of
- * memory). Called once the caller's role may call it.
+ * memory; also for a dry run, params' dry_run true, which writes
+ * nothing). Called once the caller's role may call it.
  */
 char	*audit_begin(uint64_t conn_id, enum role role,
 	    const char *employer_id, const char *method, json_t *params);

@@ -40,14 +40,15 @@ auth_find(const struct config *c, const char *token, size_t len)
 
 enum auth_recheck
 auth_recheck(const struct config *c, const unsigned char digest[32],
-    enum role role, const char *employer_id)
+    enum role role, const char *employer_id, const char *fair_id)
 {
 	const struct token *t = find_digest(c, digest);
 
 	if (t == NULL)
 		return AUTH_REMOVED;
 	if (t->role != role || (role == ROLE_EMPLOYER &&
-	    strcmp(t->employer_id, employer_id) != 0))
+	    strcmp(t->employer_id, employer_id) != 0) ||
+	    strcmp(t->fair_id, fair_id) != 0)
 		return AUTH_CHANGED;
 	return AUTH_KEPT;
 }

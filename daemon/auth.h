@@ -20,17 +20,19 @@ const struct token *auth_find(const struct config *c, const char *token,
 
 /* What a reloaded configuration says of a token a connection proved. */
 enum auth_recheck {
-	AUTH_KEPT,	/* still configured, for the same role and employer */
+	AUTH_KEPT,	/* still configured, for the same role, employer and
+			   fair */
 	AUTH_REMOVED,	/* no longer configured */
-	AUTH_CHANGED	/* configured for another role or employer */
+	AUTH_CHANGED	/* configured for another role, employer or fair (a
+			   kiosk bound, unbound or bound to another) */
 };
 
 /*
  * Checks the token whose digest a connection keeps from its hello, and the
- * role (and employer) it was given then, against the configuration c.
+ * role (and employer, and fair) it was given then, against the configuration c.
  */
 enum auth_recheck auth_recheck(const struct config *c,
 	    const unsigned char digest[32], enum role role,
-	    const char *employer_id);
+	    const char *employer_id, const char *fair_id);
 
 #endif

@@ -50,6 +50,8 @@ struct caller {
 						   key */
 	enum role		 role;
 	char			 employer_id[ID_MAX + 1];	/* employer */
+	char			 fair_id[ID_MAX + 1];	/* a kiosk's fair; ""
+						   unbound */
 	unsigned char		 token_digest[32];	/* of the token it proved
 						   (never the token), checked
 						   again by a reload */

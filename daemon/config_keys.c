@@ -421,7 +421,8 @@ set_password(struct config *c, char **argv, int argc, char *why,
 	return 0;
 }
 
-/* token ROLE DIGEST: kiosk, staff or employer:ID, and 64 hex digits. */
+/* token ROLE DIGEST: kiosk, kiosk@FAIR, staff or employer:ID, and 64 hex
+ * digits. */
 static int
 set_token(struct config *c, char **argv, int argc, char *why, size_t whylen)
 {
@@ -432,7 +433,14 @@ set_token(struct config *c, char **argv, int argc, char *why, size_t whylen)
 	memset(&t, 0, sizeof(t));
 	if (strcmp(who, "kiosk") == 0)
 		t.role = ROLE_KIOSK;
-	else if (strcmp(who, "staff") == 0)
+	else if (strncmp(who, "kiosk@", 6) == 0) {
+		if (!confval_employer_id(who + 6, ID_MAX)) {
+			snprintf(why, whylen, "bad fair id in '%s'", who);
+			return -1;
+		}
+		t.role = ROLE_KIOSK;
+		strcpy(t.fair_id, who + 6);
+	} else if (strcmp(who, "staff") == 0)
 		t.role = ROLE_STAFF;
 	else if (strncmp(who, "employer:", 9) == 0) {
 		if (!confval_employer_id(who + 9, ID_MAX)) {
@@ -442,8 +450,8 @@ set_token(struct config *c, char **argv, int argc, char *why, size_t whylen)
 		t.role = ROLE_EMPLOYER;
 		strcpy(t.employer_id, who + 9);
 	} else {
-		snprintf(why, whylen, "token role must be kiosk, staff or "
-		    "employer:ID");
+		snprintf(why, whylen, "token role must be kiosk, staff, "
+		    "employer:ID or kiosk@FAIR");
 		return -1;
 	}
 	if (confval_hex32(hex, t.digest) == -1) {

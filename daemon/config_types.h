@@ -24,6 +24,8 @@ enum role { ROLE_ANON, ROLE_KIOSK, ROLE_EMPLOYER, ROLE_STAFF, ROLE_COUNT };
 struct token {
 	enum role	 role;
 	char		 employer_id[ID_MAX + 1];	/* employer role */
+	char		 fair_id[ID_MAX + 1];	/* a kiosk bound to a fair
+						   (kiosk@FAIR); "" unbound */
 	unsigned char	 digest[32];			/* SHA-256 */
 };
 

@@ -451,7 +451,7 @@ conn_recheck_tokens(void)
 		if (c->state != CONN_OPEN || c->cl.role == ROLE_ANON)
 			continue;
 		how = auth_recheck(&server.cfg, c->cl.token_digest, c->cl.role,
-		    c->cl.employer_id);
+		    c->cl.employer_id, c->cl.fair_id);
 		if (how == AUTH_KEPT)
 			continue;
 		log_info("conn %llu: %s (%s%s%s): its token %s; closing",
@@ -460,7 +460,7 @@ conn_recheck_tokens(void)
 		    c->cl.role == ROLE_EMPLOYER ? " " : "",
 		    c->cl.role == ROLE_EMPLOYER ? c->cl.employer_id : "",
 		    how == AUTH_REMOVED ? "is no longer configured" :
-		    "now names another role or employer");
+		    "now names another role, employer or fair");
 		/* Requests read before the reload are still answered, under
 		 * the role they were read with; this line comes after them. */
 		end_with(c, rpc_error(NULL, RPC_UNAUTHORIZED, "token revoked",

@@ -32,6 +32,8 @@
 #define ROLES_WRITE	(ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_MATCH	(ROLE_BIT(ROLE_KIOSK) | ROLE_BIT(ROLE_STAFF))
 #define ROLES_STAFF	ROLE_BIT(ROLE_STAFF)
+/* staff, and an employer for its own record (the method checks) */
+#define ROLES_OWN	(ROLE_BIT(ROLE_EMPLOYER) | ROLE_BIT(ROLE_STAFF))
 
 #define TOKEN_MAX	DISPATCH_TOKEN_MAX
 
@@ -84,7 +86,7 @@ static const struct method methods[] = {
 	{ "vocab",		ROLES_USERS,	m_vocab, A_MEMORY, 0 },
 	{ "employer.put",	ROLES_STAFF,	m_employer_put, A_SMALL, 0 },
 	{ "employer.get",	ROLES_STAFF,	m_employer_get, A_RECORD, 0 },
-	{ "employer.quota",	ROLES_STAFF,	m_employer_quota, A_MEMORY,
+	{ "employer.quota",	ROLES_OWN,	m_employer_quota, A_MEMORY,
 	    M_MIRROR },
 	{ "employer.list",	ROLES_STAFF,	m_employer_list, A_MEMORY,
 	    M_MIRROR },
@@ -119,6 +121,11 @@ static const struct method methods[] = {
 	{ "interest.list",	ROLES_WRITE,	m_interest_list, A_BULK, 0 },
 	{ "interest.update",	ROLES_STAFF,	m_interest_update, A_SMALL, 0 },
 	{ "interest.delete",	ROLES_STAFF,	m_interest_delete, A_SMALL, 0 },
+	{ "fair.put",		ROLES_STAFF,	m_fair_put, A_SMALL, 0 },
+	{ "fair.get",		ROLES_READ,	m_fair_get, A_MEMORY, M_MIRROR },
+	{ "fair.list",		ROLES_READ,	m_fair_list, A_MEMORY, M_MIRROR },
+	{ "fair.stats",		ROLES_STAFF,	m_fair_stats, A_BULK,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,
@@ -269,6 +276,7 @@ dispatch_authenticate(struct caller *c, const char *token, size_t len)
 	changed = t->role != c->role;
 	c->role = t->role;
 	memcpy(c->employer_id, t->employer_id, sizeof(c->employer_id));
+	memcpy(c->fair_id, t->fair_id, sizeof(c->fair_id));
 	memcpy(c->token_digest, t->digest, sizeof(c->token_digest));
 	c->ops->authed(c, changed);
 	return 0;
@@ -320,16 +328,19 @@ m_hello(struct req *r, json_t *params)
 		return;
 	}
 	if (tok != NULL)
-		log_info("conn %llu: %s is %s%s%s", (unsigned long long)c->id,
-		    c->peer, role_name(c->role),
+		log_info("conn %llu: %s is %s%s%s%s%s",
+		    (unsigned long long)c->id, c->peer, role_name(c->role),
 		    c->role == ROLE_EMPLOYER ? " " : "",
-		    c->role == ROLE_EMPLOYER ? c->employer_id : "");
+		    c->role == ROLE_EMPLOYER ? c->employer_id : "",
+		    c->fair_id[0] != '\0' ? " at fair " : "", c->fair_id);
 	res = json_pack("{s:s, s:s, s:i, s:s, s:o}", "server", "jobmatchd",
 	    "version", JM_VERSION, "protocol", 1, "role", role_name(c->role),
 	    "methods", method_names(c->role));
 	if (res != NULL && c->role == ROLE_EMPLOYER)
 		json_object_set_new(res, "employer_id",
 		    json_string(c->employer_id));
+	if (res != NULL && c->fair_id[0] != '\0')
+		json_object_set_new(res, "fair", json_string(c->fair_id));
 	req_result(r, res);
 }
 
@@ -510,6 +521,7 @@ dispatch_one(struct caller *c, struct slot *s, size_t i, json_t *reqobj,
 		    "out of memory", NULL));
 		return;
 	}
+	memcpy(r->fair_id, c->fair_id, sizeof(r->fair_id));
 	/* Counted under its method from here on, refused or not. */
 	if ((m = find_method(rr.method)) != NULL)
 		r->metric = (int)(m - methods);

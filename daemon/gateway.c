@@ -27,6 +27,7 @@
 #include "daemon/caller.h"
 #include "daemon/clock.h"
 #include "daemon/dispatch.h"
+#include "daemon/fairs.h"
 #include "daemon/feed.h"
 #include "daemon/gateway.h"
 #include "daemon/httpd.h"
@@ -675,8 +676,9 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 	struct evkeyvalq params;
 	struct httpd_peer peer;
 	struct exchange *x;
-	const char *jobs, *lang;
-	char text[QR_TEXT_MAX + 64], why[256];
+	const char *jobs, *lang, *fairp;
+	char text[QR_TEXT_MAX + 64], why[256], fair[ID_MAX + 1];
+	enum role role;
 	int n;
 
 	if (cmd == EVHTTP_REQ_OPTIONS && server.cfg.http_cors_origin[0]) {
@@ -702,17 +704,41 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 		    "a kiosk or staff token is needed", NULL);
 		n = 401;
 	}
+	role = x->cl.role;
+	memcpy(fair, x->cl.fair_id, sizeof(fair));
 	x->req = NULL;
 	exchange_free(gw, x);
 	if (n != 0)
 		return;
 	TAILQ_INIT(&params);
 	if (query == NULL || evhttp_parse_query_str(query, &params) == -1)
-		jobs = lang = NULL;
+		jobs = lang = fairp = NULL;
 	else {
 		jobs = evhttp_find_header(&params, "jobs");
 		lang = evhttp_find_header(&params, "lang");
+		fairp = evhttp_find_header(&params, "fair");
 	}
+	/* The fair whose counter a kiosk's code adds to: its token's, or
+	 * the one it names (staff's codes are not counted). */
+	if (role != ROLE_KIOSK)
+		fair[0] = '\0';
+	else if (fairp != NULL && fair[0] != '\0' && strcmp(fairp, fair) != 0) {
+		evhttp_clear_headers(&params);
+		send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
+		    "this kiosk's token is bound to another fair", NULL);
+		return;
+	} else if (fairp != NULL && fair[0] == '\0') {
+		if (fairs_find(fairp) == NULL) {
+			evhttp_clear_headers(&params);
+			httpd_send_text(h, req, HTTP_NOTFOUND, "Not Found",
+			    "fair: no such fair\n");
+			return;
+		}
+		snprintf(fair, sizeof(fair), "%s", fairp);
+	}
+	if (fair[0] != '\0' && (cmd != EVHTTP_REQ_GET ||
+	    fairs_find(fair) == NULL))
+		fair[0] = '\0';
 	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
 		snprintf(why, sizeof(why), "lang: zh or en");
 	if (!server.mirror_loaded) {
@@ -739,6 +765,8 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 			    len);
 			free(doc);
 			httpd_send(h, req, HTTP_OK, "OK");
+			if (fair[0] != '\0')
+				fairs_count_qr(fair);
 			return;
 		}
 	}
@@ -749,6 +777,8 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 		evbuffer_add(evhttp_request_get_output_buffer(req), text,
 		    (size_t)n);
 		httpd_send(h, req, HTTP_OK, "OK");
+		if (fair[0] != '\0')
+			fairs_count_qr(fair);
 		return;
 	}
 	strncat(why, "\n", sizeof(why) - strlen(why) - 1);

@@ -21,6 +21,7 @@
 #include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/dispatch.h"
+#include "daemon/fairs.h"
 #include "daemon/gateway.h"
 #include "daemon/http.h"
 #include "daemon/interest_sweep.h"
@@ -436,6 +437,8 @@ main(int argc, char **argv)
 	matcher_free(server.matcher);
 	seekers_free(server.seekers_loading);
 	seekers_free(server.seekers);
+	fairs_free(server.fairs_loading);
+	fairs_free(server.fairs);
 	ruleset_stop();
 	event_free(server.sig_int);
 	event_free(server.sig_term);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "daemon/clock.h"
+#include "daemon/fairs.h"
 #include "daemon/log.h"
 #include "daemon/mirror.h"
 #include "daemon/ruleset.h"
@@ -184,6 +185,7 @@ load_begin(void *arg)
 	if (server.loading == NULL)
 		log_warnx("mirror: out of memory");
 	seekers_load_begin();
+	fairs_load_begin();
 }
 
 static void
@@ -222,6 +224,7 @@ load_end(bool complete, void *arg)
 {
 	(void)arg;
 	seekers_load_end(complete);
+	fairs_load_end(complete);
 	if (server.loading == NULL)
 		return;
 	if (!complete) {
@@ -355,6 +358,15 @@ seeker_fetched(const struct store_res *res, void *arg)
 }
 
 static void
+fair_fetched(const struct store_res *res, void *arg)
+{
+	free(arg);
+	if (fetch_failed(res) || res->nrecs == 0)
+		return;
+	fairs_apply(&res->recs[0]);
+}
+
+static void
 on_change(const struct store_change *ch, void *arg)
 {
 	const struct mjob *have;
@@ -374,6 +386,11 @@ on_change(const struct store_change *ch, void *arg)
 		if (have != NULL && have->version >= ch->version)
 			return;
 	}
+	if (ch->op == CHANGE_FAIR) {
+		const struct mfair *mf = fairs_find(ch->id);
+		if (mf != NULL && mf->fair.version >= ch->version)
+			return;
+	}
 	if ((f = fetch_new(ch)) == NULL) {
 		store_reload(server.store, "out of memory following a change");
 		return;
@@ -387,6 +404,9 @@ on_change(const struct store_change *ch, void *arg)
 	case CHANGE_EMPLOYER:
 		store_get_employer(server.store, f->id, employer_fetched, f);
 		break;
+	case CHANGE_FAIR:
+		store_get_fair(server.store, f->id, fair_fetched, f);
+		break;
 	default:
 		store_get_seeker(server.store, f->id, seeker_fetched, f);
 		break;
@@ -397,6 +417,7 @@ const struct store_hooks mirror_store_hooks = {
 	.load_begin = load_begin,
 	.load_employer = load_employer,
 	.load_seeker = seekers_load,
+	.load_fair = fairs_load,
 	.load_job = load_job,
 	.load_end = load_end,
 	.down = store_down,

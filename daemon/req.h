@@ -86,6 +86,8 @@ struct req {
 	const char	*method;	/* static name from the method table */
 	enum role	 role;		/* the caller, when it asked */
 	char		 employer_id[ID_MAX + 1];
+	char		 fair_id[ID_MAX + 1];	/* a kiosk bound to a fair;
+						   "" unbound */
 	void		*ctx;		/* the handler's state, and its free */
 	void		(*ctx_free)(void *);
 	size_t		 reserve;	/* a store request in flight: the

@@ -25,6 +25,7 @@ struct gateway;
 struct httpd;
 struct metrics;
 struct seekers;
+struct fairs;
 TAILQ_HEAD(conn_list, conn);
 
 struct server {
@@ -52,6 +53,8 @@ struct server {
 						   read it answer "loading" */
 	struct seekers		*seekers;	/* registered seekers */
 	struct seekers		*seekers_loading;	/* being rebuilt */
+	struct fairs		*fairs;		/* job fairs */
+	struct fairs		*fairs_loading;	/* being rebuilt */
 	struct store		*store;
 	struct evconnlistener	*tcp, *unix_lis, *tls;
 	bool			 passed_sockets;	/* socket activation */

@@ -31,6 +31,10 @@
  *   p seeker:ID        hash: doc, version, created_at, updated_at (personal
  *                      data: never in the change stream, never logged)
  *   p seekers          sorted set (score 0) of seeker ids
+ *   p fair:ID          hash: doc, version, created_at, updated_at
+ *   p fairs            sorted set (score 0) of fair ids
+ *   p fair:ID:stats    hash of counters (fair.stats; HINCRBY, not in the
+ *                      change stream): aggregates, never a profile
  *   p rules            hash: doc, version, updated_at (the active rule set)
  *   p rules:history    hash: version -> doc, the last rules_history ones
  *   p rules:history:at hash: version -> unix time it was stored
@@ -77,8 +81,16 @@ enum store_status {
 	STORE_FAILED,		/* Redis refused it: nothing was applied */
 	STORE_NOT_FOUND,	/* the record does not exist */
 	STORE_CONFLICT,		/* expected_version differs */
-	STORE_NO_EMPLOYER,	/* job for an unregistered employer */
+	STORE_NO_EMPLOYER,	/* job for an unregistered employer (a
+				   fair's exhibitor: res.version is its
+				   place in the list given) */
 	STORE_FULL,		/* a configured bound is reached */
+};
+
+/* One counter of a hash of counters (a fair's statistics). */
+struct store_count {
+	const char	*name;
+	int64_t		 value;
 };
 
 /* One record read from Redis. Strings are valid during the callback. */
@@ -100,6 +112,8 @@ struct store_res {
 	const char		*id;		/* a placement's; or NULL */
 	const struct store_interest *interests;	/* an interest list */
 	size_t			 ninterests;
+	const struct store_count *counts;	/* a hash of counters */
+	size_t			 ncounts;
 };
 
 /* One interest read from Redis. Strings valid during the callback. */
@@ -127,6 +141,7 @@ enum store_change_op {
 	CHANGE_SEEKER_PUT,
 	CHANGE_SEEKER_DELETE,
 	CHANGE_RULES,
+	CHANGE_FAIR,
 };
 
 struct store_change {
@@ -142,6 +157,8 @@ struct store_hooks {
 	void	(*load_employer)(const struct store_rec *rec, void *arg);
 	/* After the employers, before the postings. */
 	void	(*load_seeker)(const struct store_rec *rec, void *arg);
+	/* After the seekers, before the postings. */
+	void	(*load_fair)(const struct store_rec *rec, void *arg);
 	void	(*load_job)(const struct store_rec *rec, void *arg);
 	/* complete is false when the link dropped before the end. */
 	void	(*load_end)(bool complete, void *arg);
@@ -238,6 +255,12 @@ void	store_get_employer(struct store *st, const char *id, store_cb *cb,
 	    void *arg);
 void	store_put_job(struct store *st, const struct job_write *w,
 	    store_cb *cb, void *arg);
+/* job.post's dry run: the checks store_put_job makes (employer
+ * registered: else STORE_NO_EMPLOYER; expected_version, -1 for none: else
+ * STORE_CONFLICT), writing nothing; res.version is the posting's version
+ * now (0: none), res.created whether a write would create it. */
+void	store_check_job(struct store *st, const char *employer_id,
+	    const char *id, int64_t expected_version, store_cb *cb, void *arg);
 void	store_close_job(struct store *st, const char *employer_id,
 	    const char *id, const char *reason, store_cb *cb, void *arg);
 void	store_get_job(struct store *st, const char *employer_id,
@@ -352,6 +375,31 @@ void	store_delete_interest(struct store *st, const char *id, store_cb *cb,
 /* Erases at most STORE_INTEREST_SWEEP of the interests created before
  * cutoff (unix time), oldest first: STORE_OK with res.version how many. */
 void	store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
+	    void *arg);
+
+/*
+ * Job fairs. put writes doc as fair id's next version when
+ * expected_version (-1: any) is the current one (STORE_CONFLICT with the
+ * current one), every employer of emps (space-separated ids) being
+ * registered (STORE_NO_EMPLOYER, res.version the place in emps of the
+ * first that is not); get answers recs[0] = {doc, version, posted_at =
+ * created_at, updated_at}.
+ */
+void	store_put_fair(struct store *st, const char *id, const char *doc,
+	    const char *emps, int64_t expected_version, store_cb *cb,
+	    void *arg);
+void	store_get_fair(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
+/*
+ * Adds by[i] to counter names[i] of fair id's hash of counters, for i
+ * below n: HINCRBYs sent without waiting for, or telling anyone of, their
+ * outcome. While Redis is down or refuses them the counts are lost (a
+ * refusal is logged), and never hold up the caller.
+ */
+void	store_fair_count(struct store *st, const char *id,
+	    const char *const *names, const int64_t *by, size_t n);
+/* Fair id's counters: res.counts (none when it has none). */
+void	store_fair_stats(struct store *st, const char *id, store_cb *cb,
 	    void *arg);
 
 #endif

@@ -43,6 +43,8 @@ write_reply(struct op *op, redisReply *r, bool data)
 		break;
 	case -2:
 		res.status = STORE_NO_EMPLOYER;
+		res.version = reply_int(r->element[1]);	/* which, if told */
+		res.created = false;
 		break;
 	case -3:
 		res.status = STORE_CONFLICT;
@@ -156,6 +158,41 @@ on_rules(struct op *op, redisReply *r)
 	free(res.recs);
 }
 
+/* A hash of counters (HGETALL): name, value, ... */
+static void
+on_counts(struct op *op, redisReply *r)
+{
+	struct store_res res;
+	struct store_count *v = NULL;
+	size_t n = 0;
+
+	memset(&res, 0, sizeof(res));
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+		res.status = STORE_FAILED;
+		res.error = "unexpected reply";
+		op_answer(op, &res);
+		return;
+	}
+	if (r->elements > 0 &&
+	    (v = calloc(r->elements / 2, sizeof(*v))) == NULL) {
+		res.status = STORE_FAILED;
+		res.error = "out of memory";
+		op_answer(op, &res);
+		return;
+	}
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		if (reply_str(r->element[i]) == NULL)
+			continue;
+		v[n].name = r->element[i]->str;
+		v[n].value = reply_int(r->element[i + 1]);
+		n++;
+	}
+	res.counts = v;
+	res.ncounts = n;
+	op_answer(op, &res);
+	free(v);
+}
+
 /* Every reply answers the request's command, an error reply too
  * (OE_ANSWER). A write's reply that comes after its "unknown" answer
  * makes the mirror load again (.write). */
@@ -163,12 +200,20 @@ static const struct op_type write_type = {
 	.reply = on_write, .error = OE_ANSWER, .write = true };
 static const struct op_type rules_write_type = {
 	.reply = on_rules_write, .error = OE_ANSWER, .write = true };
+/* A write's checks alone (store_check_job): its reply is read as a
+ * write's, but nothing was written, so a late one changes nothing. */
+static const struct op_type check_type = {
+	.reply = on_write, .error = OE_ANSWER };
 static const struct op_type get_type = {
 	.reply = on_get, .error = OE_ANSWER };
 static const struct op_type list_type = {
 	.reply = on_list, .error = OE_ANSWER };
 static const struct op_type rules_type = {
 	.reply = on_rules, .error = OE_ANSWER };
+static const struct op_type counts_type = {
+	.reply = on_counts, .error = OE_ANSWER };
+/* A counter's HINCRBY: no one waits for it; a refusal is logged. */
+static const struct op_type count_type = { .error = OE_NOTE };
 
 /* ---- commands -------------------------------------------------------- */
 
@@ -301,6 +346,24 @@ store_put_job(struct store *st, const struct job_write *w, store_cb *cb,
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
 	op_send_script(st, op, SC_PUT_JOB, NARGS(argv), argv);
+}
+
+void
+store_check_job(struct store *st, const char *employer_id, const char *id,
+    int64_t expected_version, store_cb *cb, void *arg)
+{
+	char ev[32];
+	struct op *op = op_new(st, &check_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0",
+	    st->cfg->key_prefix, employer_id, id, ev };
+
+	if (op == NULL)
+		return;
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	else
+		ev[0] = '\0';
+	op_send_script(st, op, SC_CHECK_JOB, NARGS(argv), argv);
 }
 
 void
@@ -598,4 +661,59 @@ store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
 	snprintf(below, sizeof(below), "%" PRId64,
 	    cutoff * STORE_INTEREST_SHIFT);
 	op_send_script(st, op, SC_INTEREST_SWEEP, NARGS(argv), argv);
+}
+
+/* ---- job fairs ---------------------------------------------------------- */
+
+void
+store_put_fair(struct store *st, const char *id, const char *doc,
+    const char *emps, int64_t expected_version, store_cb *cb, void *arg)
+{
+	char ev[32], now[32], maxlen[32];
+	struct op *op = op_new(st, &write_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id, doc,
+	    ev, now, maxlen, emps };
+
+	if (op == NULL)
+		return;
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	else
+		ev[0] = '\0';
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	op_send_script(st, op, SC_PUT_FAIR, NARGS(argv), argv);
+}
+
+void
+store_get_fair(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	get_record(st, "fair", id, cb, arg);
+}
+
+void
+store_fair_count(struct store *st, const char *id, const char *const *names,
+    const int64_t *by, size_t n)
+{
+	char key[256], num[32];
+
+	snprintf(key, sizeof(key), "%sfair:%s:stats", st->cfg->key_prefix, id);
+	for (size_t i = 0; i < n; i++) {
+		const char *argv[] = { "HINCRBY", key, names[i], num };
+		snprintf(num, sizeof(num), "%" PRId64, by[i]);
+		link_send(st, &count_type, 0, NARGS(argv), argv);
+	}
+}
+
+void
+store_fair_stats(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	char key[256];
+	struct op *op = op_new(st, &counts_type, cb, arg);
+	const char *argv[] = { "HGETALL", key };
+
+	if (op == NULL)
+		return;
+	snprintf(key, sizeof(key), "%sfair:%s:stats", st->cfg->key_prefix, id);
+	op_send(st, op, NARGS(argv), argv);
 }

@@ -2,8 +2,8 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store_load.c - loading the mirror from Redis (store_load.h): the change
- * stream's position first, then the employers, the seekers and the open
- * postings in batches, each batch's records read with pipelined HMGETs,
+ * stream's position first, then the employers, the seekers, the fairs and
+ * the open postings in batches, each batch's records read with pipelined HMGETs,
  * handed to the hooks as they come. A load is started when the main link
  * proves itself and whenever the mirror must be loaded again
  * (store_reload): at once, after the load under way, or with the next
@@ -22,12 +22,15 @@
 
 static void	load_jobs_from(struct store *st, const char *cursor);
 static void	load_seekers_from(struct store *st, const char *after);
+static void	load_fairs_from(struct store *st, const char *after);
 
 static void	on_load_pos(struct op *op, redisReply *r);
 static void	on_load_employers(struct op *op, redisReply *r);
 static void	on_load_employer(struct op *op, redisReply *r);
 static void	on_load_seekers(struct op *op, redisReply *r);
 static void	on_load_seeker(struct op *op, redisReply *r);
+static void	on_load_fairs(struct op *op, redisReply *r);
+static void	on_load_fair(struct op *op, redisReply *r);
 static void	on_load_jobs(struct op *op, redisReply *r);
 static void	on_load_job(struct op *op, redisReply *r);
 static void	on_load_end(struct op *op, redisReply *r);
@@ -45,6 +48,10 @@ static const struct op_type load_seekers_type = {
 	.reply = on_load_seekers, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_seeker_type = {
 	.reply = on_load_seeker, .error = OE_SKIP, .this_link = true };
+static const struct op_type load_fairs_type = {
+	.reply = on_load_fairs, .error = OE_FATAL, .this_link = true };
+static const struct op_type load_fair_type = {
+	.reply = on_load_fair, .error = OE_SKIP, .this_link = true };
 static const struct op_type load_jobs_type = {
 	.reply = on_load_jobs, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_job_type = {
@@ -181,28 +188,42 @@ on_load_employer(struct op *op, redisReply *r)
 }
 
 /*
- * Reads the next batch of seeker ids after member after (NULL: from the
- * start). By value, not by position: a seeker deleted while the mirror
- * loads must not make the next batch skip one.
+ * Reads the next batch of ids of the sorted set set (seekers, fairs)
+ * after member after (NULL: from the start). By value, not by position: a
+ * seeker deleted while the mirror loads must not make the next batch
+ * skip one.
  */
 static void
-load_seekers_from(struct store *st, const char *after)
+load_ids_from(struct store *st, const char *set, const struct op_type *type,
+    const char *after)
 {
 	char key[128], from[ID_MAX + 2], count[16];
 	const char *argv[] = { "ZRANGEBYLEX", key, from, "+", "LIMIT", "0",
 	    count };
 
-	snprintf(key, sizeof(key), "%sseekers", st->cfg->key_prefix);
+	snprintf(key, sizeof(key), "%s%s", st->cfg->key_prefix, set);
 	if (after != NULL)
 		snprintf(from, sizeof(from), "(%s", after);
 	else
 		snprintf(from, sizeof(from), "-");
 	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	link_send(st, &load_seekers_type, 0, NARGS(argv), argv);
+	link_send(st, type, 0, NARGS(argv), argv);
+}
+
+static void
+load_seekers_from(struct store *st, const char *after)
+{
+	load_ids_from(st, "seekers", &load_seekers_type, after);
+}
+
+static void
+load_fairs_from(struct store *st, const char *after)
+{
+	load_ids_from(st, "fairs", &load_fairs_type, after);
 }
 
 /* A batch of seeker ids: their records, then the next batch (or the
- * postings). */
+ * fairs). */
 static void
 on_load_seekers(struct op *op, redisReply *r)
 {
@@ -224,7 +245,7 @@ on_load_seekers(struct op *op, redisReply *r)
 	    last != NULL)
 		load_seekers_from(st, last);
 	else
-		load_jobs_from(st, "0");
+		load_fairs_from(st, NULL);
 }
 
 static void
@@ -238,6 +259,43 @@ on_load_seeker(struct op *op, redisReply *r)
 		st->nloaded++;
 		st->hooks.load_seeker(&rec, st->hooks.arg);
 	}
+}
+
+/* A batch of fair ids: their records, then the next batch (or the
+ * postings). */
+static void
+on_load_fairs(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char key[256];
+	const char *last = NULL;
+
+	if (r->type == REDIS_REPLY_ARRAY)
+		for (size_t i = 0; i < r->elements; i++) {
+			const char *argv[] = { "HMGET", key, "doc", "version",
+			    "created_at", "updated_at", "status" };
+			if ((last = reply_str(r->element[i])) == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%sfair:%s",
+			    st->cfg->key_prefix, last);
+			link_send(st, &load_fair_type, 0, NARGS(argv), argv);
+		}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
+	    last != NULL)
+		load_fairs_from(st, last);
+	else
+		load_jobs_from(st, "0");
+}
+
+static void
+on_load_fair(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	struct store_rec rec;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+	    fill_rec(&rec, r->element) && st->hooks.load_fair != NULL)
+		st->hooks.load_fair(&rec, st->hooks.arg);
 }
 
 /* A batch of open postings' ids (SSCAN): their records, and the end of

@@ -68,6 +68,21 @@ const char script_put_job[] =
 "if cur == 0 then return {v, 1} end\n"
 "return {v, 0}\n";
 
+/*
+ * A dry run of script_put_job: its checks alone (the employer registered,
+ * the expected version ARGV[4] unless ''), reading and writing nothing
+ * else. Answers as script_put_job would, with the version the posting has
+ * now (0: none) and whether a write would create it.
+ */
+const char script_check_job[] =
+"local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
+"if redis.call('EXISTS', p..'employer:'..emp) == 0 then return {-2, 0} end\n"
+"local cur = tonumber(redis.call('HGET', p..'job:'..emp..':'..id,\n"
+"  'version') or '0')\n"
+"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"if cur == 0 then return {cur, 1} end\n"
+"return {cur, 0}\n";
+
 const char script_close_job[] =
 "local p, emp, id = ARGV[1], ARGV[2], ARGV[3]\n"
 "local key = p..'job:'..emp..':'..id\n"
@@ -529,11 +544,38 @@ const char script_interest_sweep[] =
 "end\n"
 "return {0, #ids}\n";
 
+/*
+ * A job fair (fair.put): ARGV p, id, doc, expected version ('' any), now,
+ * stream maxlen, its exhibitors' employer ids (space-separated, at most
+ * FAIR_EXHIBITORS_MAX: the loop is bounded by what one record holds).
+ * Every exhibitor must be a registered employer: {-2, i} names the first
+ * that is not by its place in the list (0 first), before any write.
+ */
+const char script_put_fair[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"local key = p..'fair:'..id\n"
+"local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"local i = 0\n"
+"for emp in string.gmatch(ARGV[7], '%S+') do\n"
+"  if redis.call('EXISTS', p..'employer:'..emp) == 0 then\n"
+"    return {-2, i} end\n"
+"  i = i + 1\n"
+"end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'version', v, 'updated_at',\n"
+"  ARGV[5])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[5])\n"
+"redis.call('ZADD', p..'fairs', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"  'op', 'fair.put', 'id', id, 'version', v)\n"
+"return {v, created}\n";
+
 const char *const store_scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
 	script_put_seeker, script_delete_seeker, script_placement,
 	script_list_placements, script_changes, script_interest_record,
 	script_interest_list, script_interest_update, script_interest_delete,
-	script_interest_sweep
+	script_interest_sweep, script_put_fair, script_check_job
 };

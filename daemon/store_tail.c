@@ -197,6 +197,8 @@ tail_apply(struct store *st, redisReply *e)
 				ch.op = CHANGE_SEEKER_DELETE;
 			else if (strcmp(v, "rules.set") == 0)
 				ch.op = CHANGE_RULES;
+			else if (strcmp(v, "fair.put") == 0)
+				ch.op = CHANGE_FAIR;
 		} else if (strcmp(k, "employer") == 0)
 			ch.employer_id = v;
 		else if (strcmp(k, "id") == 0)

@@ -50,6 +50,9 @@ struct matcher {
 	size_t			 capcells;
 	struct prepared		*pr;		/* a match's, reused */
 	const char		*scratch[SUBJECT_ITEMS];	/* subjects */
+	uint64_t		 mark;		/* the employers a match's
+						   filter names carry it
+						   (score_prepare) */
 };
 
 /* ---- index.c: a posting's entries in the index -------------------------- */
@@ -144,9 +147,24 @@ employment_ok(const struct filters *f, const struct mjob *mj)
 static inline bool
 employer_ok(const struct filters *f, const struct mjob *mj)
 {
-	return f->employer_mask == 0 || (mj->emp->type >= 0 &&
-	    (f->employer_mask & 1u << mj->emp->type));
+	return (f->employer_mask == 0 || (mj->emp->type >= 0 &&
+	    (f->employer_mask & 1u << mj->emp->type))) &&
+	    (!f->has_employers || mj->emp->mark == mj->emp->matcher->mark);
 }
+
+/* Whether a posting of the mirror can be matched at now (unix seconds):
+ * it has openings and has not expired. */
+static inline bool
+job_matchable(const struct mjob *mj, int64_t now)
+{
+	return mj->openings >= 1 && (mj->expires_at == 0 ||
+	    mj->expires_at > now);
+}
+
+/* Marks the employers ids[0..n) of m with a new mark (the employers
+ * filter of a match, one look-up each), which it returns. */
+uint64_t	 employers_mark(struct matcher *m, const char *const *ids,
+		    size_t n);
 
 static inline bool
 salary_ok(const struct filters *f, const struct mjob *mj)

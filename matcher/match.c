@@ -58,8 +58,9 @@ struct scan {
 	/* Without either: the listed rules as masks of rules 0-63. */
 	bool			 simple;
 	uint64_t		 excl0, req0, boost0;
-	bool			 plain;		/* no employment, employer or
-						   salary filter */
+	bool			 plain;		/* no employment, employer,
+						   employers or salary
+						   filter */
 	bool			 aggregate;	/* clean entries need no reading */
 	int			 grade;
 	struct match_hit	*top;
@@ -657,7 +658,8 @@ matcher_match(struct matcher *m, const struct match_query *q,
 	}
 	s.simple = !s.any_pair && !s.wide;
 	s.plain = q->filters->employment_mask == 0 &&
-	    q->filters->employer_mask == 0 && !q->filters->has_min_salary;
+	    q->filters->employer_mask == 0 && !q->filters->has_min_salary &&
+	    !q->filters->has_employers;
 	s.aggregate = s.simple && s.plain && s.needs == 0 && s.req0 == 0 &&
 	    (s.excl0 & ~m->excl_any0) == 0 && p->grade >= 1 && p->grade <= 4;
 	s.grade = p->grade;

@@ -41,6 +41,9 @@ struct memployer {
 	int64_t		 severe_disabled_employees;
 	int64_t		 avg_annual_salary;
 	char		*contact;	/* its default contact's JSON text */
+	uint64_t	 mark;		/* a match's employers filter: in it
+					   when equal to its matcher's mark */
+	size_t		 slot;		/* matcher_count_jobs's */
 };
 
 /* A posting as the mirror keeps it (postings.c, and index.c for its
@@ -153,6 +156,11 @@ int		 matcher_remove_job(struct matcher *m, const char *employer_id,
 const struct mjob *matcher_job(const struct matcher *m,
 		    const char *employer_id, const char *id);
 size_t		 matcher_njobs(const struct matcher *m);
+/* Counts the postings each employer ids[i] (distinct ids) has that a
+ * match could give at now (unix seconds), into counts[i]. One pass over
+ * the postings. */
+void		 matcher_count_jobs(struct matcher *m, const char *const *ids,
+		    size_t n, int64_t now, size_t *counts);
 
 /* What the mirror holds and the room it keeps for it: each figure follows
  * the postings open now, not the history (docs/design.md, "The mirror"). */

@@ -90,6 +90,12 @@ struct filters {
 	int64_t		 min_salary;		/* when has_min_salary */
 	bool		 has_min_salary;	/* given (0 too): postings
 						 * without salary are out */
+	/* With has_employers: only the postings of these employers (a
+	 * fair's exhibitors; none at all when nemployers is 0). The ids are
+	 * borrowed for the call. */
+	const char *const *employers;
+	size_t		 nemployers;
+	bool		 has_employers;
 };
 
 #define SEEKER_NAME_MAX	100	/* characters of a seeker's name */

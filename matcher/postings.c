@@ -502,6 +502,42 @@ matcher_njobs(const struct matcher *m)
 	return m->njobs;
 }
 
+uint64_t
+employers_mark(struct matcher *m, const char *const *ids, size_t n)
+{
+	uint64_t mark = ++m->mark;
+
+	for (size_t i = 0; i < n; i++) {
+		struct memployer *me = strmap_get(&m->employers, ids[i]);
+		if (me != NULL)
+			me->mark = mark;
+	}
+	return mark;
+}
+
+void
+matcher_count_jobs(struct matcher *m, const char *const *ids, size_t n,
+    int64_t now, size_t *counts)
+{
+	uint64_t mark;
+
+	if (n == 0)
+		return;
+	memset(counts, 0, n * sizeof(*counts));
+	mark = employers_mark(m, ids, n);
+	/* Each marked employer's place in ids, found once. */
+	for (size_t i = 0; i < n; i++) {
+		struct memployer *me = strmap_get(&m->employers, ids[i]);
+		if (me != NULL)
+			me->slot = i;
+	}
+	for (size_t k = 0; k < m->njobs; k++) {
+		const struct mjob *mj = m->jobs[k];
+		if (mj->emp->mark == mark && job_matchable(mj, now))
+			counts[mj->emp->slot]++;
+	}
+}
+
 size_t
 matcher_suggest_skills(const struct matcher *m, const char *text,
     struct term_count *out, size_t max)

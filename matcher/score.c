@@ -80,6 +80,9 @@ score_prepare(struct matcher *m, const struct match_query *q,
 	rules_deadline(m->rules, 0);
 	pr->maxkm = p->max_distance_km > 0 ? p->max_distance_km :
 	    rules_spec_of(m->rules)->max_km;
+	if (q->filters->has_employers)
+		(void)employers_mark(m, q->filters->employers,
+		    q->filters->nemployers);
 }
 
 void
@@ -146,8 +149,7 @@ hard_filters(const struct match_query *q, const struct prepared *pr,
 	CHECK(FC_GRADE, mj->grades_mask == 0 ||
 	    (mj->grades_mask & 1u << p->grade));
 	CHECK(FC_NEEDS, (p->needs_mask & mj->accom_mask) == p->needs_mask);
-	CHECK(FC_OPEN, mj->openings >= 1 &&
-	    (mj->expires_at == 0 || mj->expires_at > q->now));
+	CHECK(FC_OPEN, job_matchable(mj, q->now));
 	CHECK(FC_EMPLOYMENT, employment_ok(f, mj));
 	CHECK(FC_EMPLOYER, employer_ok(f, mj));
 	CHECK(FC_SALARY, salary_ok(f, mj));

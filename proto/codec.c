@@ -431,17 +431,24 @@ codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
 	return dup_into(&s->name, name, path, "name", e);
 }
 
+/* A match's filters; fair (a fair's id, "" for none) is the caller's to
+ * look up. */
 static int
 decode_filters(json_t *obj, const char *path, struct filters *f,
-    struct perr *e)
+    char fair[ID_MAX + 1], struct perr *e)
 {
 	static const char *const keys[] = { "employment_types",
-	    "employer_types", "min_salary", NULL };
+	    "employer_types", "min_salary", "fair", NULL };
+	const char *id = NULL;
 
 	if (obj == NULL || json_is_null(obj))
 		return 0;
-	return pv_object(obj, path, keys, e) == -1 ||
-	    pv_enum_list(obj, path, "employment_types", false,
+	if (pv_object(obj, path, keys, e) == -1 ||
+	    pv_id(obj, path, "fair", false, false, &id, e) == -1)
+		return -1;
+	if (id != NULL)
+		memcpy(fair, id, strlen(id) + 1);
+	return pv_enum_list(obj, path, "employment_types", false,
 	    VOCAB_EMPLOYMENT, EMP_COUNT, &f->employment_mask, NULL, e) == -1 ||
 	    pv_enum_list(obj, path, "employer_types", false, VOCAB_EMPLOYER,
 	    ET_COUNT, &f->employer_mask, NULL, e) == -1 ||
@@ -482,7 +489,7 @@ codec_match_decode(json_t *params, const struct towns *towns,
 	    NULL, e) == -1 ||
 	    pv_bool(params, "", "explain", &mp->explain, e) == -1 ||
 	    decode_filters(json_object_get(params, "filters"), "filters",
-	    &mp->filters, e) == -1)
+	    &mp->filters, mp->fair_id, e) == -1)
 		return -1;
 	mp->limit = (size_t)limit;
 	mp->offset = (size_t)offset;

@@ -84,6 +84,7 @@ struct match_params {
 	char		 seeker_id[ID_MAX + 1];	/* instead of the profile;
 						   "" when inline */
 	struct filters	 filters;
+	char		 fair_id[ID_MAX + 1];	/* filters.fair; "" none */
 	size_t		 limit, offset;
 	bool		 explain;
 };

@@ -5,8 +5,9 @@
  *
  *   jobmatch [-a HOST:PORT | -u PATH] [-t TOKEN] call METHOD [JSON]
  *   jobmatch [...] load [--from N] FILE.jsonl
+ *   jobmatch [...] import [--dry-run] FILE.csv
  *   jobmatch [...] match --type T --grade G (--town CODE | --at LAT,LON) ...
- *   jobmatch [...] report --year Y ...
+ *   jobmatch [...] report --year Y | --employer ID | --fair ID ...
  *   jobmatch hash-token [TOKEN]
  *
  * The token may also come from JOBMATCH_TOKEN, the address from
@@ -46,9 +47,13 @@ static const char usage_main[] =
 "commands:\n"
 "  call METHOD [JSON]        call one method, print its result\n"
 "  load [--from N] FILE      send every line {\"method\":..,\"params\":..}\n"
+"  import [--dry-run] [--kind employers|jobs] FILE.csv\n"
+"                            send a spreadsheet's employers or postings\n"
 "  match OPTIONS             find posts for a profile\n"
 "  report --year Y [--to DATE] [--format csv|json] [-o FILE]\n"
 "                            the plan's annual report (staff)\n"
+"  report --employer ID | --fair ID [--format csv|json] [-o FILE]\n"
+"                            an employer's own figures; a fair's\n"
 "  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
 "options:\n"
 "  -a HOST:PORT  the daemon's TCP address (default: JOBMATCH_ADDR, or\n"
@@ -81,15 +86,6 @@ static const char usage_match[] =
 "  --explain                each result's score parts and rules\n"
 "  --json                   the daemon's result as JSON\n"
 "The vocabulary: jobmatch call vocab.\n";
-
-static const char usage_report[] =
-"usage: jobmatch [OPTIONS] report --year Y [--to DATE] [--format csv|json]\n"
-"           [-o FILE]\n"
-"Writes the county plan's annual report for year Y (a staff token is\n"
-"needed): stats.plan from 1 January to 31 December (or to DATE, of that\n"
-"year), the employers below the quota on that last day and the year's\n"
-"placements by town, as CSV rows (section,key,value; the default) or one\n"
-"JSON document, to standard output or FILE.\n";
 
 static const char usage_hash_token[] =
 "usage: jobmatch hash-token [--] [TOKEN]\n"
@@ -308,8 +304,7 @@ print_error(const char *where, json_t *err)
 	fputc('\n', stderr);
 }
 
-/* One call, waited for. Returns the result (owned) or exits. */
-static json_t *
+json_t *
 call(const char *method, json_t *params)
 {
 	json_t *resp, *res, *err;
@@ -325,15 +320,23 @@ call(const char *method, json_t *params)
 	return res;
 }
 
+char client_role[16] = "anonymous";
+char client_employer[128];
+
 static void
 hello(const char *token)
 {
 	json_t *p, *r;
+	const char *s;
 
 	if (token == NULL || token[0] == '\0')
 		return;
 	p = json_pack("{s:s}", "token", token);
 	r = call("hello", p);
+	if ((s = json_string_value(json_object_get(r, "role"))) != NULL)
+		snprintf(client_role, sizeof(client_role), "%s", s);
+	if ((s = json_string_value(json_object_get(r, "employer_id"))) != NULL)
+		snprintf(client_employer, sizeof(client_employer), "%s", s);
 	json_decref(p);
 	json_decref(r);
 }
@@ -378,7 +381,7 @@ csv_array(const char *s)
 	return a;
 }
 
-static long
+long
 num_arg(const char *name, const char *s)
 {
 	char *end;
@@ -595,21 +598,15 @@ cmd_hash_token(int argc, char **argv)
 	return 0;
 }
 
-/* ---- report ------------------------------------------------------------ */
+#define LIST_PAGE	1000
 
-#define REPORT_PAGE	1000
-
-/*
- * Every row of a paged list method (rows under key, next_cursor), its
- * params given without a cursor; returns an array (owned).
- */
-static json_t *
+json_t *
 call_all(const char *method, json_t *params, const char *key)
 {
 	json_t *all = json_array(), *res;
 	const char *cursor;
 
-	json_object_set_new(params, "limit", json_integer(REPORT_PAGE));
+	json_object_set_new(params, "limit", json_integer(LIST_PAGE));
 	for (;;) {
 		res = call(method, params);
 		json_array_extend(all, json_object_get(res, key));
@@ -624,162 +621,6 @@ call_all(const char *method, json_t *params, const char *key)
 	return all;
 }
 
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line
- * end. Text that a spreadsheet would take for a formula gets a leading
- * apostrophe. */
-static void
-csv_field(FILE *f, const char *s)
-{
-	bool formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fprintf(f, "%s%s", formula ? "'" : "", s);
-		return;
-	}
-	fprintf(f, "\"%s", formula ? "'" : "");
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* One row per scalar of v: section (the dotted path to its object, or
- * "report" at the top), key, value. */
-static void
-csv_rows(FILE *f, const char *section, json_t *v)
-{
-	const char *k;
-	json_t *x;
-	char path[512], num[64];
-
-	json_object_foreach(v, k, x) {
-		if (json_is_object(x)) {
-			snprintf(path, sizeof(path), "%s%s%s", section,
-			    section[0] ? "." : "", k);
-			csv_rows(f, path, x);
-			continue;
-		}
-		csv_field(f, section[0] != '\0' ? section : "report");
-		fputc(',', f);
-		csv_field(f, k);
-		fputc(',', f);
-		if (json_is_string(x))
-			csv_field(f, json_string_value(x));
-		else if (json_is_integer(x))
-			fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
-		else if (json_is_real(x)) {
-			/* money to the fen, shares to 12 digits */
-			snprintf(num, sizeof(num), "%.12g",
-			    json_real_value(x));
-			fputs(num, f);
-		} else if (json_is_boolean(x))
-			fputs(json_is_true(x) ? "true" : "false", f);
-		fputc('\n', f);
-	}
-}
-
-/*
- * The plan's annual report: stats.plan for the year, the employers below
- * the quota on its last day (largest shortfall first) and the year's
- * placements by town, as one JSON document or as CSV rows.
- */
-static int
-cmd_report(int argc, char **argv)
-{
-	const char *format = "csv", *out = NULL, *until = NULL;
-	char from[16], to[16];
-	json_t *plan, *below, *placed, *bytown, *doc, *p, *e;
-	long year = 0;
-	size_t i;
-	FILE *f = stdout;
-
-	for (int a = 0; a < argc; a++) {
-		if (strcmp(argv[a], "--year") == 0 && a + 1 < argc)
-			year = num_arg("year", argv[++a]);
-		else if (strcmp(argv[a], "--format") == 0 && a + 1 < argc)
-			format = argv[++a];
-		else if (strcmp(argv[a], "-o") == 0 && a + 1 < argc)
-			out = argv[++a];
-		else if (strcmp(argv[a], "--to") == 0 && a + 1 < argc)
-			until = argv[++a];
-		else
-			usage(usage_report);
-	}
-	if (year < 1970 || year > 9999)
-		die("report: --year 1970..9999 is required");
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		die("report: --format is csv or json");
-	snprintf(from, sizeof(from), "%04ld-01-01", year);
-	snprintf(to, sizeof(to), "%04ld-12-31", year);
-	if (until != NULL) {
-		/* a report made before the year ends, e.g. the 15 November one:
-		 * the daemon checks the date */
-		if (strlen(until) != 10 || strncmp(until, from, 5) != 0)
-			die("report: --to is a date YYYY-MM-DD of the year");
-		memcpy(to, until, 11);
-	}
-
-	p = json_pack("{s:s, s:s}", "from", from, "to", to);
-	plan = call("stats.plan", p);
-	json_decref(p);
-	p = json_pack("{s:b, s:s}", "below_quota", 1, "date", to);
-	below = call_all("employer.list", p, "employers");
-	json_decref(p);
-	p = json_pack("{s:s, s:s}", "from", from, "to", to);
-	placed = call_all("placement.list", p, "placements");
-	json_decref(p);
-	bytown = json_object();
-	json_array_foreach(placed, i, e) {
-		const char *t = json_string_value(json_object_get(e, "town"));
-		json_int_t n;
-		if (t == NULL)
-			t = "unknown";
-		n = json_integer_value(json_object_get(bytown, t));
-		json_object_set_new(bytown, t, json_integer(n + 1));
-	}
-	if (out != NULL && (f = fopen(out, "w")) == NULL)
-		die("report: %s: %s", out, strerror(errno));
-	if (strcmp(format, "json") == 0) {
-		char *s;
-		doc = json_pack("{s:I, s:O, s:O, s:O}", "year",
-		    (json_int_t)year, "plan", plan, "employers_below_quota",
-		    below, "placements_by_town", bytown);
-		s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-		fprintf(f, "%s\n", s != NULL ? s : "null");
-		free(s);
-		json_decref(doc);
-	} else {
-		fprintf(f, "section,key,value\n");
-		fprintf(f, "report,year,%ld\n", year);
-		csv_rows(f, "", plan);
-		csv_rows(f, "placements_by_town", bytown);
-		json_array_foreach(below, i, e) {
-			char sec[128];
-			json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:O}",
-			    "name", json_object_get(e, "name"),
-			    "type", json_object_get(e, "type"),
-			    "shortfall", json_object_get(e, "shortfall"),
-			    "required", json_object_get(e, "required"),
-			    "actual", json_object_get(e, "actual"));
-			json_object_set(row, "due", json_object_get(
-			    json_object_get(e, "fund"), "due"));
-			snprintf(sec, sizeof(sec), "employers_below_quota.%s",
-			    json_string_value(json_object_get(e, "id")));
-			csv_rows(f, sec, row);
-			json_decref(row);
-		}
-	}
-	if (f != stdout && fclose(f) != 0)
-		die("report: %s: %s", out, strerror(errno));
-	json_decref(plan);
-	json_decref(below);
-	json_decref(placed);
-	json_decref(bytown);
-	return 0;
-}
-
 static const struct command {
 	const char	*name;
 	int		(*fn)(int, char **);
@@ -788,6 +629,7 @@ static const struct command {
 } commands[] = {
 	{ "call",	cmd_call,	usage_call,		true },
 	{ "load",	cmd_load,	usage_load,		true },
+	{ "import",	cmd_import,	usage_import,		true },
 	{ "match",	cmd_match,	usage_match,		true },
 	{ "report",	cmd_report,	usage_report,		true },
 	{ "hash-token",	cmd_hash_token,	usage_hash_token,	false },

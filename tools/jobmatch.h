@@ -42,8 +42,64 @@ json_t	*response_take(void);
  * or reason)". */
 void	print_error(const char *where, json_t *err);
 
-/* jobmatch load (load.c) and its help. */
+/*
+ * The sender of jobmatch load (load.c), for any source of requests: many
+ * in flight, answered in order, a refused one (the request rate, the
+ * daemon loading) sent again after the wait the daemon names, then paced
+ * a little under its rate; none dropped. Each request has a number (a
+ * line's, a row's), which is its JSON-RPC id.
+ */
+struct sender {
+	const char	*file;		/* named in messages */
+	const char	*unit;		/* what a number counts: "line" */
+	const char	*resume;	/* the command that takes --from N */
+	long		 first;		/* the first number the source gives */
+	off_t		 size;		/* the source's bytes, 0: unknown */
+	/* The next request: its number, the request line with its newline
+	 * (the sender owns and frees it) and its length. 1: one; 0: the
+	 * end; -1: a read error (errno); -2: interrupted. */
+	int		(*next)(void *arg, long *no, char **req, size_t *len);
+	/* How far into the source it has read (for progress), or NULL. */
+	off_t		(*pos)(void *arg);
+	/* The error answer err of request no: reports it. */
+	void		(*failed)(void *arg, long no, json_t *err);
+	/* The last words: requests sent, answers that were errors, requests
+	 * sent again. */
+	void		(*summary)(void *arg, long sent, long failed,
+			    long resent);
+	long		*bad;		/* the source's own failures, shown
+					   with progress */
+	void		*arg;
+};
+
+/* Sends every request of src, then calls its summary; the number of
+ * error answers. Exits (2) when the connection breaks or a signal stops
+ * it, saying where to resume. */
+long	send_requests(const struct sender *src);
+/* Before a message to stderr while sending: takes the progress line off
+ * the terminal. */
+void	sender_note(void);
+
+/* One call, waited for: its result (owned), or it prints the error and
+ * exits 1. */
+json_t	*call(const char *method, json_t *params);
+/* Every row of a paged list method (rows under key, next_cursor), its
+ * params (which it changes) given without a cursor; an array (owned). */
+json_t	*call_all(const char *method, json_t *params, const char *key);
+/* The number in s, for option --name; dies when it is not one. */
+long	num_arg(const char *name, const char *s);
+
+/* The role hello answered ("anonymous" without a token), and an
+ * employer token's employer id ("" otherwise). */
+extern char client_role[16];
+extern char client_employer[128];
+
+/* The commands of their own files, and their help. */
 int	cmd_load(int argc, char **argv);
 extern const char usage_load[];
+int	cmd_import(int argc, char **argv);
+extern const char usage_import[];
+int	cmd_report(int argc, char **argv);
+extern const char usage_report[];
 
 #endif

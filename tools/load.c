@@ -2,7 +2,9 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * load.c - jobmatch load: every line of a file, {"method": ..., "params":
- * ...}, sent as a request, many in flight, none dropped.
+ * ...}, sent as a request, many in flight, none dropped. The sender
+ * (send_requests) serves jobmatch import too, whose requests are the rows
+ * of a spreadsheet (import.c).
  *
  * The daemon answers in order and starts the requests of a connection in
  * order, as its share of Redis allows (docs/protocol.md, "Framing"); up to
@@ -66,18 +68,24 @@ struct queue {
 	size_t		 head, n, cap;
 };
 
+/* The file jobmatch load reads. */
 static struct {
 	const char	*file;
 	FILE		*fp;
-	off_t		 size;		/* of a regular file, else 0 */
 	long		 from;		/* the first line to send */
 	long		 lineno;	/* lines read */
+} F;
+
+static struct {
+	const struct sender *src;
+	long		 last;		/* the number of the last request
+					   taken from the source */
 	bool		 eof;
 	struct queue	 flight;	/* sent, answer not read yet */
 	struct queue	 again;		/* to send again, before new lines */
 	char		*out;		/* bytes to send: out[outoff..outlen) */
 	size_t		 outoff, outlen, outcap;
-	long		 sent, failed, resent;
+	long		 sent, failed, resent;	/* failed: answers */
 	bool		 waiting;	/* a line was refused: send nothing
 					   until the answers are in, then
 					   wait wait_ms */
@@ -165,13 +173,14 @@ progress(bool force)
 	if (!L.tty || (!force && now - L.shown_at < PROGRESS_US))
 		return;
 	L.shown_at = now;
-	if (L.size > 0) {
-		off_t at = ftello(L.fp);
+	if (L.src->size > 0 && L.src->pos != NULL) {
+		off_t at = L.src->pos(L.src->arg);
 		snprintf(pct, sizeof(pct), " %3d%%", at < 0 ? 0 :
-		    (int)(at * 100 / L.size));
+		    (int)(at * 100 / L.src->size));
 	}
-	fprintf(stderr, "\r%s:%s line %ld, %ld answered, %ld failed, "
-	    "%.0f/s%s\033[K", L.file, pct, L.lineno, answered, L.failed,
+	fprintf(stderr, "\r%s:%s %s %ld, %ld answered, %ld failed, "
+	    "%.0f/s%s\033[K", L.src->file, pct, L.src->unit, L.last, answered,
+	    L.failed + *L.src->bad,
 	    secs > 0 ? (double)answered / secs : 0.0,
 	    L.waiting ? ", waiting as the daemon asked" : "");
 	L.shown = true;
@@ -181,10 +190,8 @@ progress(bool force)
 static long
 resume_line(void)
 {
-	long n = L.lineno + 1;
+	long n = L.last + 1;
 
-	if (n < L.from)
-		n = L.from;
 	if (L.flight.n > 0 && L.flight.v[L.flight.head].lineno < n)
 		n = L.flight.v[L.flight.head].lineno;
 	if (L.again.n > 0 && L.again.v[L.again.head].lineno < n)
@@ -196,11 +203,7 @@ static void
 summary(void)
 {
 	progress_clear();
-	printf("%s: %ld request%s, %ld failed", L.file, L.sent,
-	    L.sent == 1 ? "" : "s", L.failed);
-	if (L.resent > 0)
-		printf(", %ld sent again as the daemon asked", L.resent);
-	printf("\n");
+	L.src->summary(L.src->arg, L.sent, L.failed, L.resent);
 	fflush(stdout);
 }
 
@@ -212,9 +215,10 @@ give_up(const char *why)
 	long n = resume_line();
 
 	summary();
-	fprintf(stderr, "jobmatch: %s: %s; every line before line %ld was "
-	    "answered: resume with 'jobmatch load --from %ld %s'\n", L.file,
-	    why, n, n, L.file);
+	fprintf(stderr, "jobmatch: %s: %s; every %s before %s %ld was "
+	    "answered: resume with 'jobmatch %s --from %ld %s'\n",
+	    L.src->file, why, L.src->unit, L.src->unit, n, L.src->resume, n,
+	    L.src->file);
 	if (stop_signal != 0) {
 		signal(stop_signal, SIG_DFL);
 		raise(stop_signal);
@@ -274,56 +278,29 @@ out_flush(void)
 	}
 }
 
-/* Reads the next line to send into ln; false at the end of the file (or
- * when a signal came). A line that is not a request is reported. */
+/* The next request of the source into ln; false at its end (or when a
+ * signal came). */
 static bool
 next_line(struct line *ln)
 {
-	static char *buf;
-	static size_t cap;
+	int rc = L.src->next(L.src->arg, &ln->lineno, &ln->req, &ln->len);
 
-	for (;;) {
-		json_t *o, *method;
-		json_error_t je;
-		ssize_t n;
-
-		errno = 0;
-		if ((n = getline(&buf, &cap, L.fp)) == -1) {
-			if (errno == EINTR) {
-				clearerr(L.fp);
-				return false;
-			}
-			if (ferror(L.fp))
-				give_up(strerror(errno));
+	if (rc == -1)
+		give_up(strerror(errno));
+	if (rc <= 0) {
+		if (rc == 0)
 			L.eof = true;
-			free(buf);
-			buf = NULL;
-			return false;
-		}
-		if (++L.lineno < L.from)
-			continue;
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-			buf[--n] = '\0';
-		if (n == 0)
-			continue;
-		o = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &je);
-		method = json_object_get(o, "method");
-		if (o == NULL || !json_is_string(method)) {
-			progress_clear();
-			fprintf(stderr, "%s:%ld: %s\n", L.file, L.lineno,
-			    o == NULL ? je.text :
-			    "expected {\"method\": ..., \"params\": ...}");
-			L.failed++;
-			json_decref(o);
-			continue;
-		}
-		ln->lineno = L.lineno;
-		ln->req = request_line(L.lineno, json_string_value(method),
-		    json_object_get(o, "params"), &ln->len);
-		json_decref(o);
-		L.sent++;
-		return true;
+		return false;
 	}
+	L.last = ln->lineno;
+	L.sent++;
+	return true;
+}
+
+void
+sender_note(void)
+{
+	progress_clear();
 }
 
 /* Sends lines (again, then new) while the window, the pace and a refusal
@@ -375,7 +352,7 @@ later(json_t *err, int64_t *wait_ms, double *rate)
 		if (!L.told_loading) {
 			progress_clear();
 			fprintf(stderr, "%s: the daemon has not loaded its "
-			    "mirror yet: waiting\n", L.file);
+			    "mirror yet: waiting\n", L.src->file);
 			L.told_loading = true;
 		}
 		if (L.loading_ms < WAIT_MS)
@@ -405,7 +382,6 @@ answer(json_t *resp)
 	struct line ln;
 	int64_t wait_ms;
 	double rate;
-	char where[512];
 
 	if (L.flight.n == 0)
 		die("an answer to no request");
@@ -413,7 +389,7 @@ answer(json_t *resp)
 	/* An id null answers the line in its place (e.g. "line too long",
 	 * after which the daemon closes the connection). */
 	if (!json_is_null(id) && json_integer_value(id) != ln.lineno)
-		die("%s:%ld: answered out of order", L.file, ln.lineno);
+		die("%s:%ld: answered out of order", L.src->file, ln.lineno);
 	if (err != NULL && later(err, &wait_ms, &rate)) {
 		if (!L.waiting) {
 			L.waiting = true;
@@ -438,14 +414,13 @@ answer(json_t *resp)
 	L.loading_ms = 0;
 	if (err != NULL) {
 		progress_clear();
-		snprintf(where, sizeof(where), "%s:%ld", L.file, ln.lineno);
-		print_error(where, err);
+		L.src->failed(L.src->arg, ln.lineno, err);
 		L.failed++;
 	} else if (L.waiting) {
 		progress_clear();
-		fprintf(stderr, "%s:%ld: applied before line %ld, which the "
-		    "daemon asked to send again later\n", L.file, ln.lineno,
-		    L.refused);
+		fprintf(stderr, "%s:%ld: applied before %s %ld, which the "
+		    "daemon asked to send again later\n", L.src->file,
+		    ln.lineno, L.src->unit, L.refused);
 	}
 	free(ln.req);
 }
@@ -494,40 +469,13 @@ wait_io(void)
 	}
 }
 
-int
-cmd_load(int argc, char **argv)
+long
+send_requests(const struct sender *src)
 {
 	struct sigaction sa;
-	struct stat st;
 
-	L.from = 1;
-	while (argc > 0 && argv[0][0] == '-' && argv[0][1] != '\0') {
-		char *end;
-
-		if (strcmp(argv[0], "--") == 0) {
-			argc--;
-			argv++;
-			break;
-		}
-		if (strcmp(argv[0], "--from") != 0 || argc < 2)
-			die("load: unknown option '%s' (see jobmatch load "
-			    "--help)", argv[0]);
-		errno = 0;
-		L.from = strtol(argv[1], &end, 10);
-		if (errno != 0 || end == argv[1] || *end != '\0' || L.from < 1)
-			die("load: --from: expected a line number from 1");
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc != 1)
-		die("load: expected one FILE (see jobmatch load --help)");
-	L.file = argv[0];
-	if (strcmp(L.file, "-") == 0)
-		L.fp = stdin;
-	else if ((L.fp = fopen(L.file, "r")) == NULL)
-		die("%s: %s", L.file, strerror(errno));
-	if (fstat(fileno(L.fp), &st) == 0 && S_ISREG(st.st_mode))
-		L.size = st.st_size;
+	L.src = src;
+	L.last = src->first - 1;
 	L.tty = isatty(STDERR_FILENO) == 1;
 	L.started = now_us();
 
@@ -569,10 +517,142 @@ cmd_load(int argc, char **argv)
 	}
 	progress(true);
 	summary();
-	if (L.fp != stdin)
-		fclose(L.fp);
 	free(L.flight.v);
 	free(L.again.v);
 	free(L.out);
-	return L.failed > 0 ? 1 : 0;
+	return L.failed;
+}
+
+/* ---- jobmatch load ---------------------------------------------------- */
+
+/* The next line of the file that is a request. A line that is not one is
+ * reported and counted bad (arg). */
+static int
+load_next(void *arg, long *no, char **req, size_t *len)
+{
+	static char *buf;
+	static size_t cap;
+	long *bad = arg;
+
+	for (;;) {
+		json_t *o, *method;
+		json_error_t je;
+		ssize_t n;
+
+		errno = 0;
+		if ((n = getline(&buf, &cap, F.fp)) == -1) {
+			if (errno == EINTR) {
+				clearerr(F.fp);
+				return -2;
+			}
+			if (ferror(F.fp))
+				return -1;
+			free(buf);
+			buf = NULL;
+			return 0;
+		}
+		if (++F.lineno < F.from)
+			continue;
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		if (n == 0)
+			continue;
+		o = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+		method = json_object_get(o, "method");
+		if (o == NULL || !json_is_string(method)) {
+			sender_note();
+			fprintf(stderr, "%s:%ld: %s\n", F.file, F.lineno,
+			    o == NULL ? je.text :
+			    "expected {\"method\": ..., \"params\": ...}");
+			(*bad)++;
+			json_decref(o);
+			continue;
+		}
+		*no = F.lineno;
+		*req = request_line(F.lineno, json_string_value(method),
+		    json_object_get(o, "params"), len);
+		json_decref(o);
+		return 1;
+	}
+}
+
+static off_t
+load_pos(void *arg)
+{
+	(void)arg;
+	return ftello(F.fp);
+}
+
+static void
+load_failed(void *arg, long no, json_t *err)
+{
+	char where[512];
+
+	(void)arg;
+	snprintf(where, sizeof(where), "%s:%ld", F.file, no);
+	print_error(where, err);
+}
+
+static void
+load_summary(void *arg, long sent, long failed, long resent)
+{
+	long *bad = arg;
+
+	printf("%s: %ld request%s, %ld failed", F.file, sent,
+	    sent == 1 ? "" : "s", failed + *bad);
+	if (resent > 0)
+		printf(", %ld sent again as the daemon asked", resent);
+	printf("\n");
+}
+
+int
+cmd_load(int argc, char **argv)
+{
+	struct sender src;
+	struct stat st;
+	long bad = 0, failed;
+
+	F.from = 1;
+	while (argc > 0 && argv[0][0] == '-' && argv[0][1] != '\0') {
+		char *end;
+
+		if (strcmp(argv[0], "--") == 0) {
+			argc--;
+			argv++;
+			break;
+		}
+		if (strcmp(argv[0], "--from") != 0 || argc < 2)
+			die("load: unknown option '%s' (see jobmatch load "
+			    "--help)", argv[0]);
+		errno = 0;
+		F.from = strtol(argv[1], &end, 10);
+		if (errno != 0 || end == argv[1] || *end != '\0' || F.from < 1)
+			die("load: --from: expected a line number from 1");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 1)
+		die("load: expected one FILE (see jobmatch load --help)");
+	F.file = argv[0];
+	if (strcmp(F.file, "-") == 0)
+		F.fp = stdin;
+	else if ((F.fp = fopen(F.file, "r")) == NULL)
+		die("%s: %s", F.file, strerror(errno));
+	memset(&src, 0, sizeof(src));
+	src.file = F.file;
+	src.unit = "line";
+	src.resume = "load";
+	src.first = F.from;
+	if (fstat(fileno(F.fp), &st) == 0 && S_ISREG(st.st_mode))
+		src.size = st.st_size;
+	src.next = load_next;
+	src.pos = load_pos;
+	src.failed = load_failed;
+	src.summary = load_summary;
+	src.bad = &bad;
+	src.arg = &bad;
+	failed = send_requests(&src);
+	if (F.fp != stdin)
+		fclose(F.fp);
+	return failed + bad > 0 ? 1 : 0;
 }

@@ -79,6 +79,15 @@ m_interest_record(struct req *r, json_t *params)
 		req_error_params(r, &pe);
 		return;
 	}
+	/* a kiosk bound to a fair records at its fair, and at no other */
+	if (r->fair_id[0] != '\0') {
+		if (rec.fair != NULL && strcmp(rec.fair, r->fair_id) != 0) {
+			req_unauthorized(r, "this kiosk's token is bound to "
+			    "another fair");
+			return;
+		}
+		rec.fair = r->fair_id;
+	}
 	doc = interest_doc(&rec);
 	text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);

@@ -78,16 +78,31 @@ employer_put_done(const struct store_res *res, void *arg)
 	    (json_int_t)res->version, "created", res->created));
 }
 
+/* The answer of a dry run: what would have been written, and that it
+ * was not. */
+static void
+dry_run_result(struct req *r, const char *id)
+{
+	req_result(r, json_pack("{s:s, s:b}", "id", id, "dry_run", 1));
+}
+
+/*
+ * employer.put {employer, dry_run?} (staff). A dry run checks the
+ * employer as a write would and answers {id, dry_run: true}: nothing is
+ * written (an employer.put has no check in the store).
+ */
 void
 m_employer_put(struct req *r, json_t *params)
 {
-	static const char *const keys[] = { "employer", NULL };
+	static const char *const keys[] = { "employer", "dry_run", NULL };
 	struct employer *e;
 	struct perr pe;
 	json_t *doc;
 	char *s;
+	bool dry = false;
 
-	if (pv_object(params, "", keys, &pe) == -1) {
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_bool(params, "", "dry_run", &dry, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
@@ -113,6 +128,11 @@ m_employer_put(struct req *r, json_t *params)
 	json_decref(doc);
 	if (s == NULL) {
 		req_reply(r, NULL);
+		return;
+	}
+	if (dry) {
+		free(s);
+		dry_run_result(r, e->id);
 		return;
 	}
 	store_put_employer(server.store, e->id, s, employer_put_done, r);
@@ -178,18 +198,48 @@ job_post_done(const struct store_res *res, void *arg)
 	    (json_int_t)res->version, "created", res->created));
 }
 
+/* A dry run's answer from the store's checks: the errors a write would
+ * have had, or {id, dry_run: true}. */
+static void
+job_check_done(const struct store_res *res, void *arg)
+{
+	struct req *r = arg;
+	struct job *j = r->ctx;
+
+	if (res->status == STORE_UNKNOWN) {
+		/* nothing was to be written: it was not */
+		req_error(r, RPC_STORE_UNAVAILABLE,
+		    "store did not answer in time", json_pack("{s:b}",
+		    "applied", 0));
+		return;
+	}
+	if (res->status != STORE_OK) {
+		req_error_store(r, res, "job");
+		return;
+	}
+	dry_run_result(r, j->id);
+}
+
+/*
+ * job.post {job, expected_version?, dry_run?} (employer: its own; staff).
+ * A dry run makes every check a write makes, the store's too (the
+ * employer registered, expected_version), and writes nothing.
+ */
 void
 m_job_post(struct req *r, json_t *params)
 {
-	static const char *const keys[] = { "job", "expected_version", NULL };
+	static const char *const keys[] = { "job", "expected_version",
+	    "dry_run", NULL };
 	struct job_write w;
 	struct job *j;
 	struct perr pe;
 	json_t *doc;
 	char dis[128] = "", *s;
 	int town;
+	bool dry = false;
 
-	if (pv_object(params, "", keys, &pe) == -1) {
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_bool(params, "", "dry_run", &dry, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
@@ -220,6 +270,18 @@ m_job_post(struct req *r, json_t *params)
 	if (!own_employer(r, j->employer_id)) {
 		req_unauthorized(r,
 		    "an employer may only post its own jobs");
+		return;
+	}
+	if (dry) {
+		/* the document encodes (as a write's would) */
+		doc = codec_job_encode(j, &server.towns);
+		if (doc == NULL) {
+			req_reply(r, NULL);
+			return;
+		}
+		json_decref(doc);
+		store_check_job(server.store, j->employer_id, j->id,
+		    w.expected_version, job_check_done, r);
 		return;
 	}
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "daemon/clock.h"
+#include "daemon/fairs.h"
 #include "daemon/methods/methods.h"
 #include "daemon/req.h"
 #include "daemon/seekers.h"
@@ -28,10 +29,22 @@
 
 /* ---- match ------------------------------------------------------------ */
 
+/* A result's booth at the fair the match applied. */
+static void
+add_booth(json_t *hit, const struct mfair *mf, const struct mjob *mj)
+{
+	const struct exhibitor *ex = fairs_exhibitor(mf, mj->emp->id);
+
+	if (ex != NULL)
+		json_object_set_new(json_object_get(hit, "job"), "booth",
+		    json_string(ex->booth));
+}
+
 void
 m_match(struct req *r, json_t *params)
 {
 	const struct seeker *sk = NULL;
+	const struct mfair *mf;
 	struct match_params mp;
 	struct match_query q;
 	struct match_result res;
@@ -58,6 +71,10 @@ m_match(struct req *r, json_t *params)
 		    json_pack("{s:s}", "field", "seeker_id"));
 		return;
 	}
+	if (fair_of_match(r, &mp, &mf) == -1) {
+		codec_match_clear(&mp);
+		return;
+	}
 	q.profile = sk != NULL ? &sk->profile : &mp.profile;
 	q.filters = &mp.filters;
 	q.limit = mp.limit;
@@ -79,8 +96,11 @@ m_match(struct req *r, json_t *params)
 			matcher_hit_detail(server.matcher, &q, &res.hits[i], &d);
 			codec_hit_detail(hit, &res.hits[i], &d, server.rules);
 		}
+		if (hit != NULL && mf != NULL)
+			add_booth(hit, mf, res.hits[i].job);
 		json_array_append_new(results, hit);
 	}
+	fair_count_match(r, mf, q.profile, mp.offset == 0, res.n);
 	codec_match_clear(&mp);
 	req_result(r, json_pack("{s:o, s:I, s:I, s:I}", "results", results,
 	    "candidates", (json_int_t)res.candidates, "rules_version",

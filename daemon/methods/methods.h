@@ -14,6 +14,7 @@
 #define JM_METHODS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -67,6 +68,25 @@ int	plan_period(json_t *params, int64_t *from, int64_t *to,
 
 /* skills.c: skills.suggest, from the mirror. */
 method_fn	m_skills_suggest;
+
+/* fairs.c: job fairs, and a match under one. */
+method_fn	m_fair_put, m_fair_get, m_fair_list, m_fair_stats;
+struct match_params;
+struct mfair;
+struct profile;
+/*
+ * The fair a match of r applies: mp's filters.fair, else the fair r's
+ * kiosk token is bound to; its exhibitors go into mp's filters. 0 with
+ * *out NULL when none applies, or the fair; -1 after answering r: a fair
+ * other than the token's (-32001), or one not registered (-32002).
+ */
+int	fair_of_match(struct req *r, struct match_params *mp,
+	    const struct mfair **out);
+/* Counts a kiosk's match under fair mf (nothing for other callers): a
+ * search when first_page (its disability type, its hour), and the
+ * results shown. */
+void	fair_count_match(const struct req *r, const struct mfair *mf,
+	    const struct profile *p, bool first_page, size_t shown);
 
 /* placements.c: hires. */
 method_fn	m_placement_record, m_placement_list;

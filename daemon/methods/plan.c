@@ -116,7 +116,10 @@ quota_into(json_t *o, const struct quota_result *q)
 	return 0;
 }
 
-/* employer.quota {id, date?, late_days?} (staff): from the mirror. */
+/*
+ * employer.quota {id, date?, late_days?} (staff; an employer for its own
+ * id, which id defaults to): from the mirror.
+ */
 void
 m_employer_quota(struct req *r, json_t *params)
 {
@@ -128,11 +131,21 @@ m_employer_quota(struct req *r, json_t *params)
 	char date[DATE_LEN + 1], why[PLAN_WHY_MAX];
 	const char *id = NULL;
 	int64_t day, late = 0;
+	bool own = r->role == ROLE_EMPLOYER;
 	json_t *o;
 
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "id", true, false, &id, &pe) == -1 ||
-	    param_date(params, "date", &day, date, &pe) == -1 ||
+	    pv_id(params, "", "id", !own, false, &id, &pe) == -1) {
+		req_error_params(r, &pe);
+		return;
+	}
+	if (own && id != NULL && strcmp(id, r->employer_id) != 0) {
+		req_unauthorized(r, "an employer may only read its own quota");
+		return;
+	}
+	if (own)
+		id = r->employer_id;
+	if (param_date(params, "date", &day, date, &pe) == -1 ||
 	    pv_int(params, "", "late_days", false, 0, QUOTA_LATE_DAYS_MAX,
 	    &late, NULL, &pe) == -1) {
 		req_error_params(r, &pe);

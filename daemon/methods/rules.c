@@ -308,6 +308,7 @@ m_rules_explain(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "profile", "job_id",
 	    "employer_id", "filters", NULL };
+	const struct mfair *mf;
 	struct match_params mp;
 	struct match_query q;
 	struct match_explain *x;
@@ -337,6 +338,10 @@ m_rules_explain(struct req *r, json_t *params)
 		return;
 	}
 	json_decref(mparams);
+	if (fair_of_match(r, &mp, &mf) == -1) {
+		codec_match_clear(&mp);
+		return;
+	}
 	memset(&q, 0, sizeof(q));
 	q.profile = &mp.profile;
 	q.filters = &mp.filters;

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness as h
@@ -275,8 +276,13 @@ class ApplyTest(unittest.TestCase):
                 with open(os.path.join(DATA, name), encoding="utf-8") as f:
                     for ln in f:
                         req = json.loads(ln)
-                        c.result(req["method"], req["params"])
                         j = req["params"].get("job")
+                        # a sample date gone by is moved (the text keeps
+                        # its length): the test stays true after it
+                        if j and j.get("apply_by", "9") < time.strftime(
+                                "%Y-%m-%d"):
+                            j["apply_by"] = "2099-12-31"
+                        c.result(req["method"], req["params"])
                         if j and ("contact" in j or "apply_by" in j):
                             jobs.append(j)
         self.assertGreaterEqual(len(jobs), 30)

@@ -264,7 +264,7 @@ class ClientHelpTest(unittest.TestCase):
     """jobmatch --help and each command's: usage on standard output, exit
     0, no connection (nothing listens at the address given)."""
 
-    COMMANDS = ("call", "load", "match", "report", "hash-token")
+    COMMANDS = ("call", "load", "import", "match", "report", "hash-token")
 
     def run_jm(self, args):
         return h.run_jobmatch(args, addr="127.0.0.1:%d" % h.free_port())

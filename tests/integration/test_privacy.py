@@ -11,7 +11,9 @@ person's name, phone and needs left at a kiosk, and staff's note) is in
 Redis only until interest.delete erases it: never in the log, the
 change stream or the metrics. The log's audit lines say who wrote what
 (daemon/audit.h), over HTTP too, without naming a seeker or anything of
-an interest.
+an interest. A job fair's statistics, counted from the searches and QR
+codes of a kiosk bound to it, hold counters only: no profile field
+reaches them, the change stream or the log.
 """
 import json
 import os
@@ -36,6 +38,11 @@ SECRET_NEED = "sign_language"
 SECRET_NOTE = "面谈备注丙ZQX"
 INTEREST_SECRETS = [SECRET_CONTACT, SECRET_PHONE, "13977410042",
                     SECRET_BAD_PHONE, SECRET_NEED, SECRET_NOTE]
+FAIR_KIOSK = "fair-kiosk-ZQX-5521"
+# the counters a fair's statistics may hold (docs/design.md)
+STATS_FIELD = re.compile(r"^(searches|results|qr|interests|followed_up|"
+                         r"hired|s:[a-z]+|h:\d{4}-\d\d-\d\dT\d\d"
+                         r"(:[a-z]+)?)$")
 
 
 class PrivacyTest(unittest.TestCase):
@@ -45,7 +52,8 @@ class PrivacyTest(unittest.TestCase):
         cls.metrics_port = h.free_port()
         cls.env = gwlib.GatewayEnv(extra=[
             "log_level debug",
-            "metrics_listen 127.0.0.1:%d" % cls.metrics_port])
+            "metrics_listen 127.0.0.1:%d" % cls.metrics_port,
+            "token kiosk@fair-p %s" % h.digest(FAIR_KIOSK)])
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
         cls.http_port = cls.env.http_port
@@ -194,6 +202,36 @@ class PrivacyTest(unittest.TestCase):
             c = h.Client(self.d.port)
             self.addCleanup(c.close)
             c.hello(tok)
+        # a job fair, and the searches and QR codes of its kiosk
+        written("job.post by staff: employer emp-p, job p3",
+                staff.result("job.post", {"job": {
+                    "id": "p3", "employer_id": "emp-p", "title": "速记员三",
+                    "skills": ["速记"], "accessible_for": ["any"],
+                    "accommodations": ["screen_reader"],
+                    "employment_type": "full_time", "town": GUIXI}}))
+        written("fair.put by staff", staff.result("fair.put", {"fair": {
+            "id": "fair-p", "name": "隐私测试招聘会", "date": "2026-05-17",
+            "venue": "体育馆", "town": GUIXI,
+            "exhibitors": [{"employer_id": "emp-p", "booth": "A1"}]}}))
+        fk = h.Client(self.d.port)
+        self.addCleanup(fk.close)
+        fk.hello(FAIR_KIOSK)
+        searched = staff.result("fair.stats", {"id": "fair-p"})[
+            "searches"]["total"]
+        for explain in (False, True):
+            r = fk.result("match", {"profile": profile, "explain": explain})
+            self.assertEqual(r["results"][0]["job"]["booth"], "A1")
+        kiosk.result("match", {"profile": profile,
+                               "filters": {"fair": "fair-p"}})
+        a = gwlib.rpc(self.http_port, h.request("match", {
+            "profile": profile}, id=5), token=FAIR_KIOSK)
+        self.assertIn("result", a.json())
+        for path in ("/qr.txt?jobs=emp-p:p3", "/qr.svg?jobs=emp-p:p3"):
+            a = gwlib.http(self.http_port, "GET", path, headers={
+                "Authorization": "Bearer " + FAIR_KIOSK})
+            self.assertEqual(a.status, 200)
+        self.assertEqual(staff.result("fair.stats", {"id": "fair-p"})[
+            "searches"]["total"], searched + 4)
 
     def stream_dump(self):
         """Every entry of the change stream, as bytes."""
@@ -241,6 +279,7 @@ class PrivacyTest(unittest.TestCase):
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
                    "low_income"] + INTEREST_SECRETS
+        secrets.append(FAIR_KIOSK)
         for s in secrets:
             self.assertFalse(s.encode() in log,
                              "%r is in the daemon's log" % s)
@@ -250,7 +289,7 @@ class PrivacyTest(unittest.TestCase):
         # (vocabulary words such as low_income stand in the rule set)
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                   h.KIOSK, h.STAFF, h.EMP_A, SECRET_CONTACT, SECRET_PHONE,
-                  SECRET_BAD_PHONE, SECRET_NOTE):
+                  SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
         # the interest was in Redis until interest.delete (the dump would
         # have found it), and never in the change stream
@@ -264,6 +303,21 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn(b'method="interest.record"', m.body)
         for s in INTEREST_SECRETS + [SECRET_SKILL, SECRET_NAME]:
             self.assertNotIn(s.encode(), m.body, "%r is in /metrics" % s)
+        # the fair's statistics: counters by type and hour, nothing else
+        # (no skill, need, flag or grade of the profiles searched)
+        stats = self.redis.cmd("HGETALL", "jm:fair:fair-p:stats")
+        self.assertTrue(stats, "no statistics were counted")
+        for k, v in zip(stats[::2], stats[1::2]):
+            self.assertRegex(k.decode(), STATS_FIELD)
+            self.assertTrue(v.isdigit(), (k, v))
+        self.assertIn(b"s:visual", stats[::2])
+        # the change stream names the fair, never what was searched
+        for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
+            f = dict(zip(fields[::2], fields[1::2]))
+            if f.get(b"op") == b"fair.put":
+                self.assertEqual(set(f), {b"op", b"id", b"version"})
+            self.assertFalse(any(b"stats" in x or b"visual" in x
+                                 for x in fields), fields)
         # the token digests are in the config only, never in the log
         for tok in (h.KIOSK, h.STAFF):
             self.assertFalse(h.digest(tok).encode() in log,
@@ -302,7 +356,16 @@ class PrivacyTest(unittest.TestCase):
             a = gwlib.http(port, "GET", path, headers={
                 "Authorization": "Bearer " + tok} if tok else {})
             self.assertEqual(a.status, 200, a)
-            outs.append(a.body)
+            body = a.body
+            if path == "/jobs.jsonld":
+                # this posting's entry (other tests' postings offer help
+                # of their own, such as a screen reader)
+                body = [json.dumps(x, ensure_ascii=False).encode()
+                        for x in json.loads(body)["@graph"]
+                        if x["identifier"]["value"] == "emp-p:p-apply"]
+                self.assertEqual(len(body), 1)
+                body = body[0]
+            outs.append(body)
         kiosk = h.Client(self.d.port)
         self.addCleanup(kiosk.close)
         kiosk.hello(h.KIOSK)

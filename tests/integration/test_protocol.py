@@ -27,7 +27,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "rules.history", "rules.rollback", "stats",
                "placement.record", "placement.list", "stats.plan",
                "skills.suggest", "interest.record", "interest.list",
-               "interest.update", "interest.delete"}
+               "interest.update", "interest.delete", "fair.put", "fair.get",
+               "fair.list", "fair.stats"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
@@ -116,10 +117,11 @@ class ProtocolTest(unittest.TestCase):
         cases = {
             h.KIOSK: ("kiosk", {"hello", "ping", "vocab", "job.get",
                                 "job.list", "match", "skills.suggest",
-                                "interest.record"}),
+                                "interest.record", "fair.get", "fair.list"}),
             h.EMP_A: ("employer", {"hello", "ping", "vocab", "job.post",
                                    "job.get", "job.close", "job.list",
-                                   "interest.list"}),
+                                   "interest.list", "fair.get", "fair.list",
+                                   "employer.quota"}),
             h.STAFF: ("staff", ALL_METHODS),
         }
         for token, (role, methods) in cases.items():

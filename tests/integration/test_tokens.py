@@ -133,7 +133,7 @@ class RevokeTest(unittest.TestCase):
             self.assert_revoked(c, "changed")
         # the staff token is gone too (its line was replaced)
         self.assert_revoked(s, "removed")
-        self.assertIn("now names another role or employer; closing",
+        self.assertIn("now names another role, employer or fair; closing",
                       self.d.log_text())
 
     def test_unchanged_tokens_keep_their_connections(self):

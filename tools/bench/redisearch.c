@@ -356,7 +356,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct run *run = w->run;
 	const struct opts *o = run->o;
-	const struct filters nofilters = { 0, 0, 0, false };
+	const struct filters nofilters = { 0 };
 
 	w->rules = rs_run_rules(run);
 	if (o->mode == MODE_EXACT)
@@ -465,7 +465,7 @@ static size_t
 check_all(struct run *run, struct worker *ws, int nw, struct matcher *m,
     size_t *same, double *overlap)
 {
-	const struct filters nofilters = { 0, 0, 0, false };
+	const struct filters nofilters = { 0 };
 	struct rules *rules = matcher_rules(m);
 	size_t checked = 0, shown = 0;
 

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (c) 2022-2026 the jobmatchd authors */
+/*
+ * report.c - jobmatch report: the plan's annual report (--year), an
+ * employer's own figures (--employer) and a job fair's (--fair), as CSV
+ * rows (section,key,value) or one JSON document.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "tools/jobmatch.h"
+#include "tools/report_rows.h"
+
+#define JOB_PAGE	100	/* job.list's largest page */
+
+const char usage_report[] =
+"usage: jobmatch [OPTIONS] report --year Y [--to DATE] [--format csv|json]\n"
+"           [-o FILE]\n"
+"       jobmatch [OPTIONS] report --employer ID [--date DATE]\n"
+"           [--format csv|json] [-o FILE]\n"
+"       jobmatch [OPTIONS] report --fair ID [--format csv|json] [-o FILE]\n"
+"Writes a report as CSV rows (section,key,value; the default) or one JSON\n"
+"document, to standard output or FILE.\n"
+"  --year Y      the county plan's annual report (a staff token): stats.plan\n"
+"                from 1 January to 31 December (or to DATE, of that year),\n"
+"                the employers below the quota on that last day and the\n"
+"                year's placements by town\n"
+"  --employer ID an employer's own figures for its report (its own token, or\n"
+"                staff's): where it stands against the quota on DATE\n"
+"                (default today) with its fund, and its postings open now\n"
+"                with their openings\n"
+"  --fair ID     a job fair's figures (staff): fair.stats\n";
+
+/* Writes the report (text, len) to stdout, or to the file -o names,
+ * once it is whole: a failed call leaves no half a report behind. */
+static void
+write_out(const char *out, const char *text, size_t len)
+{
+	FILE *f = stdout;
+
+	if (out != NULL && (f = fopen(out, "w")) == NULL)
+		die("report: %s: %s", out, strerror(errno));
+	fwrite(text, 1, len, f);
+	if (f != stdout ? fclose(f) != 0 : fflush(f) != 0 || ferror(f))
+		die("report: %s: %s", out != NULL ? out : "standard output",
+		    strerror(errno));
+}
+
+static void
+write_json(FILE *f, json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+
+	fprintf(f, "%s\n", s != NULL ? s : "null");
+	free(s);
+}
+
+/*
+ * The plan's annual report: stats.plan for the year, the employers below
+ * the quota on its last day (largest shortfall first) and the year's
+ * placements by town.
+ */
+static void
+report_year(long year, const char *until, bool json, FILE *f)
+{
+	char from[16], to[16];
+	json_t *plan, *below, *placed, *bytown, *doc, *p, *e;
+	size_t i;
+
+	snprintf(from, sizeof(from), "%04ld-01-01", year);
+	snprintf(to, sizeof(to), "%04ld-12-31", year);
+	if (until != NULL) {
+		/* a report made before the year ends, e.g. the 15 November one:
+		 * the daemon checks the date */
+		if (strlen(until) != 10 || strncmp(until, from, 5) != 0)
+			die("report: --to is a date YYYY-MM-DD of the year");
+		memcpy(to, until, 11);
+	}
+
+	p = json_pack("{s:s, s:s}", "from", from, "to", to);
+	plan = call("stats.plan", p);
+	json_decref(p);
+	p = json_pack("{s:b, s:s}", "below_quota", 1, "date", to);
+	below = call_all("employer.list", p, "employers");
+	json_decref(p);
+	p = json_pack("{s:s, s:s}", "from", from, "to", to);
+	placed = call_all("placement.list", p, "placements");
+	json_decref(p);
+	bytown = json_object();
+	json_array_foreach(placed, i, e) {
+		const char *t = json_string_value(json_object_get(e, "town"));
+		json_int_t n;
+		if (t == NULL)
+			t = "unknown";
+		n = json_integer_value(json_object_get(bytown, t));
+		json_object_set_new(bytown, t, json_integer(n + 1));
+	}
+	if (json) {
+		doc = json_pack("{s:I, s:O, s:O, s:O}", "year",
+		    (json_int_t)year, "plan", plan, "employers_below_quota",
+		    below, "placements_by_town", bytown);
+		write_json(f, doc);
+		json_decref(doc);
+	} else {
+		fprintf(f, "section,key,value\n");
+		fprintf(f, "report,year,%ld\n", year);
+		report_rows(f, "", plan);
+		report_rows(f, "placements_by_town", bytown);
+		json_array_foreach(below, i, e) {
+			char sec[128];
+			json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:O}",
+			    "name", json_object_get(e, "name"),
+			    "type", json_object_get(e, "type"),
+			    "shortfall", json_object_get(e, "shortfall"),
+			    "required", json_object_get(e, "required"),
+			    "actual", json_object_get(e, "actual"));
+			json_object_set(row, "due", json_object_get(
+			    json_object_get(e, "fund"), "due"));
+			snprintf(sec, sizeof(sec), "employers_below_quota.%s",
+			    json_string_value(json_object_get(e, "id")));
+			report_rows(f, sec, row);
+			json_decref(row);
+		}
+	}
+	json_decref(plan);
+	json_decref(below);
+	json_decref(placed);
+	json_decref(bytown);
+}
+
+/* Whether a posting of job.list is open now: open, not expired, its
+ * apply_by (YYYY-MM-DD) not before today (local). */
+static bool
+open_now(json_t *j, time_t now, const char *today)
+{
+	json_t *exp = json_object_get(j, "expires_at");
+	const char *by = json_string_value(json_object_get(j, "apply_by"));
+	const char *st = json_string_value(json_object_get(j, "status"));
+
+	if (st == NULL || strcmp(st, "open") != 0)
+		return false;
+	if (json_is_integer(exp) && json_integer_value(exp) <= now)
+		return false;
+	return by == NULL || strcmp(by, today) >= 0;
+}
+
+/*
+ * An employer's own report: employer.quota on date (NULL: today), and its
+ * postings open now (job.list, page by page) with their openings.
+ */
+static void
+report_employer(const char *id, const char *date, bool json, FILE *f)
+{
+	json_t *p, *quota, *page, *jobs = json_array(), *doc, *j;
+	time_t now = time(NULL);
+	json_int_t open = 0, openings = 0;
+	char *cursor = NULL;
+	const char *next;
+	char today[16];
+	struct tm tm;
+	size_t i;
+
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	p = json_pack("{s:s}", "id", id);
+	if (date != NULL)
+		json_object_set_new(p, "date", json_string(date));
+	quota = call("employer.quota", p);
+	json_decref(p);
+	for (;;) {
+		p = json_pack("{s:s, s:s, s:i}", "employer_id", id, "status",
+		    "open", "limit", JOB_PAGE);
+		if (cursor != NULL)
+			json_object_set_new(p, "cursor", json_string(cursor));
+		page = call("job.list", p);
+		json_decref(p);
+		json_array_foreach(json_object_get(page, "jobs"), i, j) {
+			json_int_t n;
+
+			if (!open_now(j, now, today))
+				continue;
+			n = json_integer_value(json_object_get(j, "openings"));
+			open++;
+			openings += n;
+			json_array_append_new(jobs, json_pack("{s:O, s:O, s:I}",
+			    "id", json_object_get(j, "id"), "title",
+			    json_object_get(j, "title"), "openings", n));
+		}
+		free(cursor);
+		cursor = NULL;
+		next = json_string_value(json_object_get(page, "next_cursor"));
+		if (next != NULL && (cursor = strdup(next)) == NULL)
+			die("out of memory");
+		json_decref(page);
+		if (cursor == NULL)
+			break;
+	}
+	doc = json_pack("{s:s, s:O, s:O, s:{s:I, s:I, s:O}}", "employer", id,
+	    "date", json_object_get(quota, "date"), "quota", quota,
+	    "postings", "open", open, "openings", openings, "jobs", jobs);
+	if (doc == NULL)
+		die("out of memory");
+	if (json)
+		write_json(f, doc);
+	else {
+		fprintf(f, "section,key,value\n");
+		report_employer_csv(f, doc);
+	}
+	json_decref(doc);
+	json_decref(quota);
+	json_decref(jobs);
+}
+
+/* A fair's report: fair.stats. */
+static void
+report_fair(const char *id, bool json, FILE *f)
+{
+	json_t *p = json_pack("{s:s}", "id", id), *stats;
+
+	stats = call("fair.stats", p);
+	json_decref(p);
+	if (json)
+		write_json(f, stats);
+	else {
+		fprintf(f, "section,key,value\n");
+		report_fair_csv(f, stats);
+	}
+	json_decref(stats);
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	const char *format = "csv", *out = NULL, *until = NULL;
+	const char *employer = NULL, *fair = NULL, *date = NULL;
+	long year = 0;
+	int kinds;
+	bool json;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--year") == 0 && a + 1 < argc)
+			year = num_arg("year", argv[++a]);
+		else if (strcmp(argv[a], "--employer") == 0 && a + 1 < argc)
+			employer = argv[++a];
+		else if (strcmp(argv[a], "--fair") == 0 && a + 1 < argc)
+			fair = argv[++a];
+		else if (strcmp(argv[a], "--date") == 0 && a + 1 < argc)
+			date = argv[++a];
+		else if (strcmp(argv[a], "--format") == 0 && a + 1 < argc)
+			format = argv[++a];
+		else if (strcmp(argv[a], "-o") == 0 && a + 1 < argc)
+			out = argv[++a];
+		else if (strcmp(argv[a], "--to") == 0 && a + 1 < argc)
+			until = argv[++a];
+		else {
+			fputs(usage_report, stderr);
+			exit(2);
+		}
+	}
+	kinds = (year != 0) + (employer != NULL) + (fair != NULL);
+	if (kinds != 1)
+		die("report: one of --year, --employer and --fair is required");
+	if (year != 0 && (year < 1970 || year > 9999))
+		die("report: --year is 1970..9999");
+	if (until != NULL && year == 0)
+		die("report: --to goes with --year");
+	if (date != NULL && employer == NULL)
+		die("report: --date goes with --employer");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		die("report: --format is csv or json");
+	json = strcmp(format, "json") == 0;
+	if ((f = open_memstream(&text, &len)) == NULL)
+		die("out of memory");
+	if (year != 0)
+		report_year(year, until, json, f);
+	else if (employer != NULL)
+		report_employer(employer, date, json, f);
+	else
+		report_fair(fair, json, f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	write_out(out, text, len);
+	free(text);
+	return 0;
+}
