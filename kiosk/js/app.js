@@ -19,6 +19,11 @@ const listeners = [];
 export const app = {
 	screen: null,		// the id of the screen shown
 	vocab: null,		// the daemon's vocab answer
+	// At a job fair (the kiosk token bound to one): fair.get's answer,
+	// else null; fairMissing: the id of a fair the token is bound to
+	// that is not registered.
+	fair: null,
+	fairMissing: null,
 	// Bumped by every reset: an answer that comes back after one finds
 	// another generation and is dropped.
 	gen: 0,

@@ -181,6 +181,8 @@ async function send(e) {
 	};
 	if (c.needs && state.needs.length)
 		params.needs = state.needs.slice();
+	if (app.fair)
+		params.fair = app.fair.id;
 	const gen = app.gen;
 	sending = true;
 	status('contactSending');
@@ -276,7 +278,8 @@ register('contact', {
 		root.append(
 			h('dl', { class: 'facts lead' },
 				fact('contactJob', say(c.job.title, 'zh-CN')),
-				fact('resEmployer', say(c.job.employer_name || c.job.employer_id, 'zh-CN'))),
+				fact('resEmployer', say(c.job.employer_name || c.job.employer_id, 'zh-CN')),
+				c.job.booth ? fact('boothLabel', c.job.booth) : null),
 			h('p', { class: 'lead' }, t('contactIntro')),
 			h('form', { id: 'contact-form', novalidate: true, autocomplete: 'off', on: { submit: send } },
 				input('name', 'contactName', null, { type: 'text', maxlength: String(NAME_MAX) }),

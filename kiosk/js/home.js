@@ -17,6 +17,7 @@ import { state } from './state.js';
 import { qr } from './rpc.js';
 import { applyBlock } from './apply.js';
 import { askButton } from './contact.js';
+import { boothTag } from './fair.js';
 import * as speech from './speech.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -127,7 +128,9 @@ register('home', {
 				h('section', { class: 'group', 'aria-labelledby': 'home-chosen-title' },
 					h('h3', { id: 'home-chosen-title' }, t('homeChosen')),
 					h('ul', { class: 'chosen' }, chosen.map(([key, job], i) => h('li', null, h('div', { class: 'chosen-head' },
-						h('h4', { class: 'chosen-text', lang: 'zh-CN' }, job.title + ' · ' + (job.employer_name || job.employer_id)),
+						h('h4', { class: 'chosen-text' },
+							h('span', { lang: 'zh-CN' }, job.title + ' · ' + (job.employer_name || job.employer_id)),
+							job.booth ? ' ' : null, boothTag(job)),
 						h('button', {
 							type: 'button', class: 'secondary no-print', id: 'home-remove-' + i,
 							'aria-label': t('homeRemove', { title: job.title }),

@@ -6,11 +6,12 @@
 
 import { MESSAGES as BASE } from './messages.js';
 import { MESSAGES as APPLY } from './messages-apply.js';
+import { MESSAGES as FAIR } from './messages-fair.js';
 
 // The tables of every messages file, joined. A key is in one file only:
 // one given twice is a defect, reported (and the first file's kept).
 const MESSAGES = {};
-for (const file of [BASE, APPLY]) {
+for (const file of [BASE, APPLY, FAIR]) {
 	for (const [table, words] of Object.entries(file)) {
 		const into = MESSAGES[table] || (MESSAGES[table] = {});
 		for (const [key, text] of Object.entries(words)) {

@@ -8,7 +8,7 @@
 // the reset that leaves nothing of a person behind.
 
 import { t, lang, tag } from './i18n.js';
-import { clearLive, focusEl } from './dom.js';
+import { h, say, clearLive, focusEl } from './dom.js';
 import { app, show, rerender, onShow } from './app.js';
 import { state, clearState, pristine } from './state.js';
 import { call, token } from './rpc.js';
@@ -20,6 +20,7 @@ import './steps.js';
 import './results.js';
 import './home.js';
 import './contact.js';
+import { openFloor, clearFloor } from './fair.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -33,6 +34,21 @@ function privacyKey() {
 	if (app.screen === 'contact')
 		return 'footerContact';
 	return state.asked.size ? 'footerSent' : 'footerPrivacy';
+}
+
+// At a job fair: its name in the header and the floor list's button in
+// the settings bar; at a plain kiosk, neither.
+function fairChrome() {
+	const line = $('fair-line');
+	const f = app.fair;
+	line.hidden = !f;
+	$('btn-floor').hidden = !f;
+	if (!f) {
+		line.replaceChildren();
+		return;
+	}
+	line.replaceChildren(h('span', { class: 'fair-label' }, t('fairLabel') + t('colon')), say(f.name, 'zh-CN'));
+	$('btn-floor').textContent = t('floor');
 }
 
 // The texts of what stays on every screen.
@@ -49,6 +65,7 @@ function chrome() {
 	$('btn-easy').textContent = t('easy');
 	$('btn-voice').textContent = t('voice');
 	$('btn-reset').textContent = t('startOver');
+	fairChrome();
 	$('btn-large').setAttribute('aria-pressed', String(html.classList.contains('large')));
 	$('btn-contrast').setAttribute('aria-pressed', String(html.classList.contains('contrast')));
 	$('btn-easy').setAttribute('aria-pressed', String(lang.easy));
@@ -111,6 +128,7 @@ export function resetAll() {
 	speech.setOn(false);
 	clearState();
 	clearSkills();
+	clearFloor();
 	clearLive();
 	$('screen').replaceChildren();
 	lang.code = 'zh';
@@ -139,8 +157,11 @@ async function boot() {
 		return;
 	}
 	show('loading');
+	app.fair = null;
+	app.fairMissing = null;
+	let hello = null;
 	try {
-		const hello = await call('hello', {});
+		hello = await call('hello', {});
 		if (gen !== app.gen)
 			return;
 		if (hello.role !== 'kiosk') {
@@ -148,10 +169,17 @@ async function boot() {
 			return;
 		}
 		app.vocab = await call('vocab', {});
+		if (hello.fair)
+			app.fair = await call('fair.get', { id: hello.fair });
 	} catch (e) {
 		if (gen !== app.gen)
 			return;
+		app.vocab = null;
 		if (e.code === -32001) {
+			show('notsetup');
+		} else if (e.code === -32002 && hello && hello.fair) {
+			// bound to a fair nobody registered: the operator's to fix
+			app.fairMissing = hello.fair;
 			show('notsetup');
 		} else {
 			setBootError(e);
@@ -159,8 +187,10 @@ async function boot() {
 		}
 		return;
 	}
-	if (gen === app.gen)
+	if (gen === app.gen) {
+		fairChrome();
 		show('welcome');
+	}
 }
 
 let hinted = false;
@@ -207,6 +237,10 @@ function init() {
 		arm();
 	});
 	$('btn-voice').addEventListener('click', toggleVoice);
+	$('btn-floor').addEventListener('click', () => {
+		openFloor();
+		arm();
+	});
 	$('btn-reset').addEventListener('click', () => {
 		if (pristine() && app.screen === 'welcome') {
 			resetAll();
@@ -228,6 +262,7 @@ function init() {
 	});
 	onShow((id, opts) => {
 		$('footer-privacy').textContent = t(privacyKey());
+		fairChrome();
 		if (!opts.again)
 			speech.readElement($('screen'));
 		arm();

@@ -5,7 +5,8 @@
 // profile changed), each posting with its title, employer, town and
 // distance, pay, kind of job, the help it offers, the reasons in plain
 // words built from `explain`, the county plan's priorities that raised
-// it, named in words (explain.labels), and how to apply (apply.js). The
+// it, named in words (explain.labels), at a job fair the employer's
+// booth (fair.js), and how to apply (apply.js). The
 // person picks up to TAKE_MAX postings to take home, and may ask to be
 // contacted about one (contact.js).
 
@@ -17,6 +18,7 @@ import { call } from './rpc.js';
 import { missingList } from './steps.js';
 import { applyBlock } from './apply.js';
 import { askButton } from './contact.js';
+import { boothTag } from './fair.js';
 import * as speech from './speech.js';
 
 // Postings a page of results shows.
@@ -144,7 +146,8 @@ function resultItem(r, i) {
 	return h('li', null, h('article', { class: 'job', 'aria-labelledby': titleId },
 		h('h3', { id: titleId, tabindex: '-1' },
 			h('span', { class: 'rank' }, t('resRank', { n: i + 1 }) + ' '),
-			h('span', { class: 'job-title', lang: 'zh-CN' }, job.title)),
+			h('span', { class: 'job-title', lang: 'zh-CN' }, job.title),
+			job.booth ? ' ' : null, boothTag(job)),
 		h('dl', { class: 'facts' },
 			fact('resEmployer', say(job.employer_name || job.employer_id, 'zh-CN')),
 			fact('resPlace', [vocabNode('towns', job.town), placeText(r) ? ' · ' + placeText(r) : '']),

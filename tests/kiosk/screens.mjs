@@ -107,3 +107,28 @@ export async function walkOthers(browser, env, mode, visit, ctxOpts = {}) {
 	await visit(page, 'not-set-up');
 	await page.context().close();
 }
+
+// The screens of a kiosk at a job fair (opened with the fair's token):
+// the welcome screen with the fair, the floor list before a search and
+// after it, and the results with their booths.
+export async function walkFair(page, mode, visit) {
+	await setMode(page, mode);
+	await page.waitForSelector('#welcome-floor');
+	await visit('welcome-fair');
+	await page.click('#btn-floor');
+	await page.waitForSelector('#floor-list');
+	await visit('floor');
+	await page.click('#floor-start');
+	await page.click(`label[for="type-${PERSON.type}"]`);
+	await page.click(`label[for="grade-${PERSON.grade}"]`);
+	await page.click('#next');
+	await page.click(`label[for="town-${PERSON.townKind}-${PERSON.town}"]`);
+	await page.click('#next');
+	await page.click('#next');
+	await page.click('#next');
+	await page.waitForSelector('#results-list .booth-tag');
+	await visit('results-fair');
+	await page.click('#btn-floor');
+	await page.waitForSelector('#floor-list [id^="floor-job-"]');
+	await visit('floor-results');
+}
