@@ -37,10 +37,11 @@ function privacyKey() {
 }
 
 // At a job fair: its name in the header and the floor list's button in
-// the settings bar; at a plain kiosk, neither.
+// the settings bar; at a plain kiosk, neither, nor on the screens of a
+// kiosk that is not serving (not set up, offline, its setup).
 function fairChrome() {
 	const line = $('fair-line');
-	const f = app.fair;
+	const f = CALM.has(app.screen) || app.screen === 'setup' ? null : app.fair;
 	line.hidden = !f;
 	$('btn-floor').hidden = !f;
 	if (!f) {
@@ -187,10 +188,8 @@ async function boot() {
 		}
 		return;
 	}
-	if (gen === app.gen) {
-		fairChrome();
+	if (gen === app.gen)
 		show('welcome');
-	}
 }
 
 let hinted = false;

@@ -8,8 +8,9 @@
 // floor list (展位列表) complete, in booth order, with the open jobs
 // fair.get counts, by keyboard, and the person's results at each booth
 // leading to them; what is left at the fair counted in fair.stats (the
-// organiser's report); a kiosk with a plain token shows none of it; one
-// bound to a fair nobody registered says so to the staff.
+// organiser's report); the operator's setup names the fair; a kiosk with
+// a plain token shows none of it; one bound to a fair nobody registered
+// says so to the staff.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -120,6 +121,21 @@ describe('the fair', { timeout: 240000 }, () => {
 		await page.waitForSelector('#qr svg');
 		assert.ok((await page.textContent('.chosen-text')).includes('展位 ' + results[0].job.booth));
 		assert.deepEqual(page.errors, []);
+		await page.context().close();
+	});
+});
+
+describe('the operator\'s setup', { timeout: 120000 }, () => {
+	it('names the fair a kiosk token is bound to', async () => {
+		const page = await openKiosk(browser, env, { token: false });
+		await page.waitForSelector('#setup-token');
+		await page.fill('#setup-token', TOKENS.fair);
+		await page.click('#setup-save');
+		await page.waitForSelector('#setup-status.ok');
+		assert.ok((await page.textContent('#setup-status')).includes(FAIR.id));
+		await page.click('#setup-done');
+		await page.waitForSelector('#welcome-floor');
+		assert.equal(await fairLine(page), '招聘会：' + FAIR.name);
 		await page.context().close();
 	});
 });
