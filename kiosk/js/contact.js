@@ -190,8 +190,10 @@ async function send(e) {
 		await call('interest.record', params, signal());
 	} catch (err) {
 		sending = false;
-		if (err.name !== 'AbortError' && gen === app.gen && app.screen === 'contact' && state.contact === c)
+		if (err.name !== 'AbortError' && gen === app.gen && app.screen === 'contact' && state.contact === c) {
+			status(null);
 			refused(err, c);
+		}
 		return;
 	}
 	sending = false;

@@ -194,6 +194,7 @@ describe('the consent', { timeout: 180000 }, () => {
 		await page.waitForSelector('#consent-contact-err:not([hidden])');
 		assert.ok(await focused(page, '#consent-contact'));
 		assert.equal(await page.isChecked('#consent-contact'), false, 'to be given anew');
+		assert.ok(!(await page.isVisible('#contact-status')), 'no longer "sending"');
 		assert.deepEqual(await interests(), []);
 		assert.ok(await page.isVisible('#contact-form'), 'the form stays, to try again');
 		await page.context().close();
