@@ -363,12 +363,19 @@ m_vocab(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { NULL };
 	struct perr pe;
+	json_t *v;
 
 	if (pv_object(params, "", keys, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
-	req_result(r, codec_vocab(&server.towns));
+	v = codec_vocab(&server.towns);
+	/* How long an interest is kept: a kiosk tells the person before
+	 * they consent to leave one (the configuration in use). */
+	if (v != NULL)
+		json_object_set_new(v, "interest_retention_days",
+		    json_integer(server.cfg.interest_retention_days));
+	req_result(r, v);
 }
 
 /* ---- dispatch --------------------------------------------------------- */

@@ -19,13 +19,19 @@ const listeners = [];
 export const app = {
 	screen: null,		// the id of the screen shown
 	vocab: null,		// the daemon's vocab answer
+	// At a job fair (the kiosk token bound to one): fair.get's answer,
+	// else null; fairMissing: the id of a fair the token is bound to
+	// that is not registered.
+	fair: null,
+	fairMissing: null,
 	// Bumped by every reset: an answer that comes back after one finds
 	// another generation and is dropped.
 	gen: 0,
 	aborter: new AbortController(),
 };
 
-// def: {title: message key, step: true for a step of STEPS,
+// def: {title: message key, step: true for a step of STEPS (or the id of
+// the step a screen belongs to, marked in the steps bar while it shows),
 // render(root): fills root (the main element's screen), optional
 // after(): called once the screen is in place and focused}.
 export function register(id, def) {
@@ -56,7 +62,7 @@ export function show(id, opts = {}) {
 	root.replaceChildren();
 	def.render(root);
 	document.title = t(def.title) + ' – ' + t('appName');
-	renderSteps(def.step ? id : null);
+	renderSteps(def.step ? (def.step === true ? id : def.step) : null);
 	if (focus) {
 		// the top of the page, unless the heading is then out of view (a
 		// small screen, large text): then the screen's top

@@ -4,15 +4,20 @@
 // Take it home: the chosen postings as a QR code that any phone camera
 // reads without a network (the daemon's qr.svg, fetched with the kiosk
 // token and put into the page as SVG), the text it holds (qr.txt), and a
-// print view in large type (kiosk.css's print rules). The QR code holds
-// the postings only, never the person's profile: the request names the
-// postings and the language, nothing else.
+// print view in large type (kiosk.css's print rules), and each chosen
+// posting with how to apply for it (on paper too) and the way to ask to
+// be contacted about it. The QR code holds the postings only, never the
+// person's profile: the request names the postings and the language,
+// nothing else.
 
 import { t, lang } from './i18n.js';
 import { h, focusEl, announce } from './dom.js';
 import { app, register, show, signal } from './app.js';
 import { state } from './state.js';
 import { qr } from './rpc.js';
+import { applyBlock } from './apply.js';
+import { askButton } from './contact.js';
+import { boothTag } from './fair.js';
 import * as speech from './speech.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -122,8 +127,10 @@ register('home', {
 					h('figcaption', { class: 'lead' }, t('homeIntro'))),
 				h('section', { class: 'group', 'aria-labelledby': 'home-chosen-title' },
 					h('h3', { id: 'home-chosen-title' }, t('homeChosen')),
-					h('ul', { class: 'chosen' }, chosen.map(([key, job], i) => h('li', null,
-						h('span', { class: 'chosen-text', lang: 'zh-CN' }, job.title + ' · ' + (job.employer_name || job.employer_id)),
+					h('ul', { class: 'chosen' }, chosen.map(([key, job], i) => h('li', null, h('div', { class: 'chosen-head' },
+						h('h4', { class: 'chosen-text' },
+							h('span', { lang: 'zh-CN' }, job.title + ' · ' + (job.employer_name || job.employer_id)),
+							job.booth ? ' ' : null, boothTag(job)),
 						h('button', {
 							type: 'button', class: 'secondary no-print', id: 'home-remove-' + i,
 							'aria-label': t('homeRemove', { title: job.title }),
@@ -136,7 +143,9 @@ register('home', {
 									    document.getElementById('screen-title'));
 								},
 							},
-						}, t('remove')))))),
+						}, t('remove'))),
+					applyBlock(job, 'home-job-' + i, 'h5'),
+					askButton(job, 'home-ask-' + i, 'home'))))),
 				h('section', { class: 'group', id: 'qr-text-group', 'aria-labelledby': 'qr-text-title', hidden: true },
 					h('h3', { id: 'qr-text-title' }, t('homeText')),
 					h('pre', { id: 'qr-text', class: 'qr-text', lang: lang.code === 'en' ? 'en' : 'zh-CN' }))),

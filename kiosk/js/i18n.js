@@ -2,9 +2,26 @@
 // Copyright (c) 2022-2026 the jobmatchd authors
 //
 // The language and wording in use, and the words of both: t() for the
-// messages file, label() for the daemon's vocabulary.
+// messages files, label() for the daemon's vocabulary.
 
-import { MESSAGES } from './messages.js';
+import { MESSAGES as BASE } from './messages.js';
+import { MESSAGES as APPLY } from './messages-apply.js';
+import { MESSAGES as FAIR } from './messages-fair.js';
+
+// The tables of every messages file, joined. A key is in one file only:
+// one given twice is a defect, reported (and the first file's kept).
+const MESSAGES = {};
+for (const file of [BASE, APPLY, FAIR]) {
+	for (const [table, words] of Object.entries(file)) {
+		const into = MESSAGES[table] || (MESSAGES[table] = {});
+		for (const [key, text] of Object.entries(words)) {
+			if (key in into)
+				console.error('kiosk: message ' + table + '.' + key + ' given twice');
+			else
+				into[key] = text;
+		}
+	}
+}
 
 // The language ('zh' or 'en') and whether the easy-read wording is on.
 export const lang = { code: 'zh', easy: false };
@@ -35,7 +52,7 @@ export function t(key, params) {
 	return s;
 }
 
-// Whether the messages file has key in the language in use.
+// Whether the messages files have key in the language in use.
 export function has(key) {
 	return key in MESSAGES[lang.code];
 }
@@ -43,7 +60,7 @@ export function has(key) {
 // The label of an entry of the vocabulary's list kind ('disability_types',
 // 'towns', ...) in the language in use, and the language it is written
 // in: {text, lang}. English comes from the entry ({labels: {en}} or
-// {en}) or else from the messages file's en-vocab table; an entry with no
+// {en}) or else from the messages' en-vocab table; an entry with no
 // English label gives its Chinese one, marked as Chinese.
 export function label(entry, kind) {
 	const zh = String(entry.label ?? entry.name ?? entry.id ?? '');

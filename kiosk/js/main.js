@@ -8,9 +8,9 @@
 // the reset that leaves nothing of a person behind.
 
 import { t, lang, tag } from './i18n.js';
-import { clearLive, focusEl } from './dom.js';
+import { h, say, clearLive, focusEl } from './dom.js';
 import { app, show, rerender, onShow } from './app.js';
-import { clearState, pristine } from './state.js';
+import { state, clearState, pristine } from './state.js';
 import { call, token } from './rpc.js';
 import * as speech from './speech.js';
 import { initIdle, arm, stopIdle, keep } from './idle.js';
@@ -19,12 +19,38 @@ import { setupHooks, setBootError } from './setup.js';
 import './steps.js';
 import './results.js';
 import './home.js';
+import './contact.js';
+import { openFloor, clearFloor } from './fair.js';
 
 const html = document.documentElement;
 const $ = (id) => document.getElementById(id);
 
 // Screens that hold nothing of a person and need no idle reset.
 const CALM = new Set(['loading', 'notsetup', 'offline']);
+
+// The footer's word on privacy: on the form that asks for a name and
+// phone, when those leave the kiosk; once sent, who keeps them.
+function privacyKey() {
+	if (app.screen === 'contact')
+		return 'footerContact';
+	return state.asked.size ? 'footerSent' : 'footerPrivacy';
+}
+
+// At a job fair: its name in the header and the floor list's button in
+// the settings bar; at a plain kiosk, neither, nor on the screens of a
+// kiosk that is not serving (not set up, offline, its setup).
+function fairChrome() {
+	const line = $('fair-line');
+	const f = CALM.has(app.screen) || app.screen === 'setup' ? null : app.fair;
+	line.hidden = !f;
+	$('btn-floor').hidden = !f;
+	if (!f) {
+		line.replaceChildren();
+		return;
+	}
+	line.replaceChildren(h('span', { class: 'fair-label' }, t('fairLabel') + t('colon')), say(f.name, 'zh-CN'));
+	$('btn-floor').textContent = t('floor');
+}
 
 // The texts of what stays on every screen.
 function chrome() {
@@ -40,11 +66,12 @@ function chrome() {
 	$('btn-easy').textContent = t('easy');
 	$('btn-voice').textContent = t('voice');
 	$('btn-reset').textContent = t('startOver');
+	fairChrome();
 	$('btn-large').setAttribute('aria-pressed', String(html.classList.contains('large')));
 	$('btn-contrast').setAttribute('aria-pressed', String(html.classList.contains('contrast')));
 	$('btn-easy').setAttribute('aria-pressed', String(lang.easy));
 	$('btn-voice').setAttribute('aria-pressed', String(speech.isOn()));
-	$('footer-privacy').textContent = t('footerPrivacy');
+	$('footer-privacy').textContent = t(privacyKey());
 	$('footer-keys').textContent = t('footerKeys');
 	$('idle-title').textContent = t('idleTitle');
 	$('idle-keep').textContent = t('idleKeep');
@@ -102,6 +129,7 @@ export function resetAll() {
 	speech.setOn(false);
 	clearState();
 	clearSkills();
+	clearFloor();
 	clearLive();
 	$('screen').replaceChildren();
 	lang.code = 'zh';
@@ -130,8 +158,11 @@ async function boot() {
 		return;
 	}
 	show('loading');
+	app.fair = null;
+	app.fairMissing = null;
+	let hello = null;
 	try {
-		const hello = await call('hello', {});
+		hello = await call('hello', {});
 		if (gen !== app.gen)
 			return;
 		if (hello.role !== 'kiosk') {
@@ -139,10 +170,17 @@ async function boot() {
 			return;
 		}
 		app.vocab = await call('vocab', {});
+		if (hello.fair)
+			app.fair = await call('fair.get', { id: hello.fair });
 	} catch (e) {
 		if (gen !== app.gen)
 			return;
+		app.vocab = null;
 		if (e.code === -32001) {
+			show('notsetup');
+		} else if (e.code === -32002 && hello && hello.fair) {
+			// bound to a fair nobody registered: the operator's to fix
+			app.fairMissing = hello.fair;
 			show('notsetup');
 		} else {
 			setBootError(e);
@@ -198,6 +236,10 @@ function init() {
 		arm();
 	});
 	$('btn-voice').addEventListener('click', toggleVoice);
+	$('btn-floor').addEventListener('click', () => {
+		openFloor();
+		arm();
+	});
 	$('btn-reset').addEventListener('click', () => {
 		if (pristine() && app.screen === 'welcome') {
 			resetAll();
@@ -218,6 +260,8 @@ function init() {
 			speech.readFocus(e.target);
 	});
 	onShow((id, opts) => {
+		$('footer-privacy').textContent = t(privacyKey());
+		fairChrome();
 		if (!opts.again)
 			speech.readElement($('screen'));
 		arm();

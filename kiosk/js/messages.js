@@ -6,6 +6,9 @@
 // en-easy: short sentences, common words) for people with an intellectual
 // disability. An easy-read table holds only the messages it words
 // differently; the others come from its language. {name} is a parameter.
+// The words of the next step (how to apply, a consented contact) are in
+// messages-apply.js, and those of a kiosk at a job fair in
+// messages-fair.js, in the same tables.
 
 export const MESSAGES = {
 	zh: {

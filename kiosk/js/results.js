@@ -4,9 +4,11 @@
 // The results: a match for the profile (asked again only when the
 // profile changed), each posting with its title, employer, town and
 // distance, pay, kind of job, the help it offers, the reasons in plain
-// words built from `explain`, and the county plan's priorities that
-// raised it, named in words (explain.labels). The person picks up to
-// TAKE_MAX postings to take home.
+// words built from `explain`, the county plan's priorities that raised
+// it, named in words (explain.labels), at a job fair the employer's
+// booth (fair.js), and how to apply (apply.js). The
+// person picks up to TAKE_MAX postings to take home, and may ask to be
+// contacted about one (contact.js).
 
 import { t, label, lang } from './i18n.js';
 import { h, say, announce, focusEl } from './dom.js';
@@ -14,6 +16,9 @@ import { app, register, show, signal } from './app.js';
 import { state, missing, profile, jobKey, TAKE_MAX } from './state.js';
 import { call } from './rpc.js';
 import { missingList } from './steps.js';
+import { applyBlock } from './apply.js';
+import { askButton } from './contact.js';
+import { boothTag } from './fair.js';
 import * as speech from './speech.js';
 
 // Postings a page of results shows.
@@ -141,7 +146,8 @@ function resultItem(r, i) {
 	return h('li', null, h('article', { class: 'job', 'aria-labelledby': titleId },
 		h('h3', { id: titleId, tabindex: '-1' },
 			h('span', { class: 'rank' }, t('resRank', { n: i + 1 }) + ' '),
-			h('span', { class: 'job-title', lang: 'zh-CN' }, job.title)),
+			h('span', { class: 'job-title', lang: 'zh-CN' }, job.title),
+			job.booth ? ' ' : null, boothTag(job)),
 		h('dl', { class: 'facts' },
 			fact('resEmployer', say(job.employer_name || job.employer_id, 'zh-CN')),
 			fact('resPlace', [vocabNode('towns', job.town), placeText(r) ? ' · ' + placeText(r) : '']),
@@ -155,10 +161,13 @@ function resultItem(r, i) {
 		why ? h('p', { class: 'why' }, h('strong', null, t('resWhy') + t('colon')), why) : null,
 		prio.length ? h('p', { class: 'prio' }, h('strong', null, t('resPolicy') + t('colon')),
 			prio.join(t('listSep'))) : null,
-		h('div', { class: 'take' },
-			h('input', { type: 'checkbox', id: 'take-' + i, checked: state.chosen.has(jobKey(job)),
-				on: { change: (e) => onTake(e, r) } }),
-			h('label', { for: 'take-' + i }, t('take')))));
+		applyBlock(job, 'job-' + i),
+		h('div', { class: 'job-actions' },
+			h('div', { class: 'take' },
+				h('input', { type: 'checkbox', id: 'take-' + i, checked: state.chosen.has(jobKey(job)),
+					on: { change: (e) => onTake(e, r) } }),
+				h('label', { for: 'take-' + i }, t('take'))),
+			askButton(job, 'ask-' + i, 'results'))));
 }
 
 function renderResults(box, firstNew) {

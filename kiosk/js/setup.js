@@ -3,12 +3,13 @@
 //
 // The screens outside a person's search: the operator's setup (the kiosk
 // token, checked with hello, kept in localStorage and refused when it is
-// not a kiosk's; the idle time), "not set up", "cannot reach the
-// server" and the wait while the kiosk starts.
+// not a kiosk's; the idle time; the job fair a token is bound to named),
+// "not set up" (with the fair the token names when nobody registered
+// it), "cannot reach the server" and the wait while the kiosk starts.
 
 import { t } from './i18n.js';
 import { h, announce, focusEl } from './dom.js';
-import { register } from './app.js';
+import { app, register } from './app.js';
 import { call, token, setToken, idleSeconds, setIdleSeconds, IDLE_MIN_S, IDLE_MAX_S } from './rpc.js';
 
 let onReady = () => {};
@@ -56,8 +57,10 @@ async function save(e) {
 	if (typed)
 		setToken(typed);
 	field.value = '';
+	let fair = null;
 	try {
 		const r = await call('hello', {});
+		fair = r.fair || null;
 		if (r.role !== 'kiosk') {
 			setToken(null);
 			status(r.role === 'anonymous' ? 'setupBad' : 'setupStaff', { role: r.role }, true);
@@ -73,7 +76,10 @@ async function save(e) {
 		return;
 	}
 	field.removeAttribute('aria-invalid');
-	status('setupOk', null, false);
+	if (fair)
+		status('setupOkFair', { id: fair }, false);
+	else
+		status('setupOk', null, false);
 }
 
 register('setup', {
@@ -106,9 +112,10 @@ register('setup', {
 register('notsetup', {
 	title: 'notSetUp',
 	render(root) {
-		root.append(
-			h('h2', { id: 'screen-title' }, t('notSetUp')),
-			h('p', { class: 'hint' }, t('notSetUpStaff')));
+		root.append(h('h2', { id: 'screen-title' }, t('notSetUp')));
+		if (app.fairMissing)
+			root.append(h('p', { class: 'hint' }, t('notSetUpFair', { id: app.fairMissing })));
+		root.append(h('p', { class: 'hint' }, t('notSetUpStaff')));
 	},
 });
 

@@ -2,8 +2,10 @@
 // Copyright (c) 2022-2026 the jobmatchd authors
 //
 // The person's profile and choices: in this module's memory only, never
-// in storage, a cookie, the address or the history; sent to the daemon
-// only in a match request. clearState() forgets all of it.
+// in storage, a cookie, the address or the history. The profile is sent
+// to the daemon in match requests; a name and phone (and the needs, when
+// the person chooses so) only in the request to be contacted that the
+// person sends. clearState() forgets all of it.
 
 // Most skills a profile may hold (the daemon's limit).
 export const SKILLS_MAX = 50;
@@ -23,6 +25,15 @@ function fresh() {
 		results: null,
 		// The postings picked to take home: "EMP:ID" -> the job.
 		chosen: new Map(),
+		// A request to be contacted about a posting while it is filled
+		// in: {key, job, from (the screen to go back to), name, phone,
+		// contact, share, needs (the three choices)}; null when none.
+		// Forgotten once sent, by "do not send" and by the reset.
+		contact: null,
+		// The postings the person asked to be contacted about (sent):
+		// "EMP:ID" -> {job, share}; and the one just sent.
+		asked: new Map(),
+		sent: null,
 	};
 }
 
@@ -31,6 +42,7 @@ export const state = fresh();
 // Forgets the profile and every choice.
 export function clearState() {
 	state.chosen.clear();
+	state.asked.clear();
 	for (const k of Object.keys(state))
 		delete state[k];
 	Object.assign(state, fresh());
@@ -65,7 +77,7 @@ export function profile() {
 export function pristine() {
 	return !state.type && !state.grade && !state.town &&
 	    !state.skills.length && !state.needs.length && !state.skillText &&
-	    !state.results && !state.chosen.size;
+	    !state.results && !state.chosen.size && !state.contact && !state.asked.size;
 }
 
 // A posting's key for the QR code and the chosen map.

@@ -10,6 +10,7 @@ import { t, label, has } from './i18n.js';
 import { h, say, announce } from './dom.js';
 import { app, register, show } from './app.js';
 import { state, missing } from './state.js';
+import { fairWelcome } from './fair.js';
 
 // The number of question steps (disability, town, skills, needs).
 export const QUESTIONS = 4;
@@ -124,8 +125,10 @@ function vocabList(name) {
 register('welcome', {
 	title: 'welcomeTitle',
 	render(root) {
+		root.append(h('h2', { id: 'screen-title' }, t('welcomeTitle')));
+		if (app.fair)
+			root.append(fairWelcome());
 		root.append(
-			h('h2', { id: 'screen-title' }, t('welcomeTitle')),
 			h('p', { class: 'lead' }, t('welcomeIntro')),
 			h('p', null, t('welcomeVoice')),
 			h('p', null, t('welcomePrivacy')),

@@ -4,13 +4,14 @@
 test_interests.py - a consented contact: interest.record (kiosk, staff),
 interest.list (staff; an employer its own postings' shared ones),
 interest.update and interest.delete (staff); the consent refusals, the
-checks, the fair's counters, retention (the sweep, and listing meanwhile)
-and interest_max_records; what Redis holds (read with a raw RESP client),
+checks, the fair's counters, retention (the sweep, and listing meanwhile;
+vocab telling a kiosk how long it is) and interest_max_records; what Redis holds (read with a raw RESP client),
 and that nothing of it reaches the change stream.
 
 A fair is made here as a plain hash (jm:fair:ID with a doc), the shape
 fairs are stored in.
 """
+import signal
 import time
 import unittest
 
@@ -90,6 +91,10 @@ class Base(unittest.TestCase):
 
 
 class InterestTest(Base):
+
+    def test_vocab_gives_the_default_retention(self):
+        self.assertEqual(self.kiosk.result("vocab")
+                         ["interest_retention_days"], 180)
 
     def test_roles(self):
         r = self.kiosk.result("interest.record", interest())
@@ -481,6 +486,25 @@ class SweepTest(Base):
         h.wait_until(lambda: self.keys("jm:interest*") == [], timeout=60,
                      what="the sweep")
         self.env.daemon.wait_log("interests: %d past retention" % n)
+
+
+class RetentionVocabTest(Base):
+    extra = ("interest_retention_days 30",)
+
+    def test_vocab_says_how_long_an_interest_is_kept(self):
+        # a kiosk reads it (to tell the person before they consent), as
+        # configured, and a reload's value at once
+        for c in (self.kiosk, self.staff, self.client(h.EMP_A)):
+            self.assertEqual(c.result("vocab")["interest_retention_days"],
+                             30)
+        d = self.env.daemon
+        d.extra = ["interest_retention_days 7"]
+        d.write_config()
+        d.proc.send_signal(signal.SIGHUP)
+        d.wait_log("SIGHUP: configuration reloaded")
+        h.wait_until(lambda: self.client(h.KIOSK).result("vocab")
+                     ["interest_retention_days"] == 7,
+                     what="vocab to give the reloaded retention")
 
 
 if __name__ == "__main__":

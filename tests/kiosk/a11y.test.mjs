@@ -6,15 +6,16 @@
 // large-text and high-contrast modes (and the high-contrast mode meets
 // the enhanced contrast of 7:1); the accessibility tree has the landmarks,
 // headings, labels and the live region's text a screen reader announces;
-// nothing scrolls sideways at 320 CSS px nor at 200 % zoom. The run writes
+// nothing scrolls sideways at 320 CSS px nor at 200 % zoom; the same of a
+// kiosk at a job fair (the fair, its floor list, booths). The run writes
 // a screenshot of every screen in every mode (JM_KIOSK_SHOTS), which
 // docs/kiosk.md's pictures are taken from.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Env, axe, launchBrowser, openKiosk, shot, sideways } from './harness.mjs';
+import { Env, TOKENS, axe, launchBrowser, openKiosk, shot, sideways } from './harness.mjs';
 import { searchByPointer, liveText } from './flow.mjs';
-import { MODES, walkSearch, walkOthers } from './screens.mjs';
+import { MODES, walkSearch, walkOthers, walkFair } from './screens.mjs';
 
 // The idle time the kiosk uses when its operator set none (kiosk/js/rpc.js).
 const IDLE_MS = 120 * 1000;
@@ -144,5 +145,36 @@ describe('reflow', { timeout: 240000 }, () => {
 				assert.deepEqual(wide, []);
 			});
 		}
+	}
+});
+
+describe('at a job fair', { timeout: 240000 }, () => {
+	for (const mode of Object.keys(MODES)) {
+		it(`axe-core finds no violation in the ${mode} mode, and nothing scrolls sideways at 320 CSS px`, async () => {
+			const found = [];
+			const wide = [];
+			let page = await openKiosk(browser, env, { token: TOKENS.fair });
+			await walkFair(page, mode, async (name) => {
+				for (const v of await axe(page))
+					found.push(Object.assign({ where: name }, v));
+				if (mode === 'contrast')
+					for (const v of await axe(page, { rules: ['color-contrast-enhanced'] }))
+						found.push(Object.assign({ where: name + ' (7:1)' }, v));
+				await shot(page, `${name}-${mode}`);
+			});
+			assert.deepEqual(page.errors, []);
+			await page.context().close();
+			page = await openKiosk(browser, env, { token: TOKENS.fair, viewport: { width: 320, height: 640 } });
+			await walkFair(page, mode, async (name) => {
+				const s = await sideways(page);
+				if (s.scrollWidth > s.clientWidth)
+					wide.push(`${name}: ${s.scrollWidth} > ${s.clientWidth}`);
+				await shot(page, `${name}-${mode}-320px`);
+			});
+			assert.deepEqual(page.errors, []);
+			await page.context().close();
+			assert.equal(found.length, 0, '\n' + report(found));
+			assert.deepEqual(wide, []);
+		});
 	}
 });

@@ -191,6 +191,11 @@ describe('targets', { timeout: 120000 }, () => {
 		await page.click('#take-go-top');
 		await page.waitForSelector('#qr svg');
 		await measure('home');
+		await page.click('#home-ask-0');
+		await page.waitForSelector('#contact-form');
+		await measure('contact');
+		await page.click('#contact-send');
+		await measure('contact with its errors');
 		assert.deepEqual(small, []);
 		await page.context().close();
 	});

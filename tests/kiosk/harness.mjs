@@ -44,7 +44,18 @@ export const JOBMATCH = process.env.JOBMATCH || path.join(SRC, 'build', 'jobmatc
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.JM_KIOSK_SHOTS || null;
 
-export const TOKENS = { kiosk: 'kiosk-token-1', staff: 'staff-token-1' };
+// fair: a kiosk token bound to the sample job fair (token kiosk@FAIR).
+// fairMissing: one bound to a fair nobody registered.
+export const TOKENS = { kiosk: 'kiosk-token-1', staff: 'staff-token-1', fair: 'fair-kiosk-token-1',
+	fairMissing: 'fair-kiosk-token-2' };
+export const MISSING_FAIR = 'dj-fair-unregistered';
+// The sample job fair (data/fairs.jsonl), which run.sh and Env load.
+export const FAIR = JSON.parse(fs.readFileSync(path.join(DATA, 'fairs.jsonl'), 'utf8').trim().split('\n')[0]).params.fair;
+// Each sample employer's token (the daemon has one for every employer of
+// data/employers.jsonl): what an employer's HR system would hold.
+export function employerToken(id) {
+	return 'employer-' + id + '-token';
+}
 // The kiosk's key of its token in localStorage (kiosk/js/rpc.js).
 export const TOKEN_KEY = 'jobmatchd.kiosk.token';
 
@@ -67,6 +78,12 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
 	process.on(sig, () => process.exit(1));
+
+// The ids of the sample employers.
+function employerIds() {
+	return fs.readFileSync(path.join(DATA, 'employers.jsonl'), 'utf8').trim().split('\n')
+	    .map((line) => JSON.parse(line).params.employer.id);
+}
 
 function digest(token) {
 	return createHash('sha256').update(token).digest('hex');
@@ -227,6 +244,9 @@ export class Env {
 				'log_level info',
 				`token kiosk ${digest(TOKENS.kiosk)}`,
 				`token staff ${digest(TOKENS.staff)}`,
+				`token kiosk@${FAIR.id} ${digest(TOKENS.fair)}`,
+				`token kiosk@${MISSING_FAIR} ${digest(TOKENS.fairMissing)}`,
+				...employerIds().map((id) => `token employer:${id} ${digest(employerToken(id))}`),
 			].join('\n') + '\n');
 			this.daemon = start([JOBMATCHD, '-c', this.config], this.log);
 			const ok = await waitFor(async () => {
@@ -245,10 +265,10 @@ export class Env {
 		throw new Error('no free ports for jobmatchd');
 	}
 
-	// The sample employers and postings, by `jobmatch load` over the line
-	// protocol with the staff token, as run.sh loads them.
+	// The sample employers, postings and job fair, by `jobmatch load` over
+	// the line protocol with the staff token, as run.sh loads them.
 	async load() {
-		for (const name of ['employers.jsonl', 'jobs.jsonl']) {
+		for (const name of ['employers.jsonl', 'jobs.jsonl', 'fairs.jsonl']) {
 			const r = spawnSync(JOBMATCH, ['load', path.join(DATA, name)], {
 				cwd: ROOT,
 				env: Object.assign({}, process.env, {
@@ -266,6 +286,10 @@ export class Env {
 			const r = await this.rpc('stats', {}, TOKENS.staff);
 			return r.result && r.result.mirror && r.result.mirror.postings >= this.postings;
 		}, 'the mirror to hold the sample postings');
+		await waitFor(async () => {
+			const r = await this.rpc('fair.get', { id: FAIR.id }, TOKENS.staff);
+			return r.result && r.result.exhibitors.length === FAIR.exhibitors.length;
+		}, 'the mirror to hold the sample fair');
 	}
 
 	// A JSON-RPC call through the gateway: the whole answer object.
@@ -351,12 +375,13 @@ export async function openKiosk(browser, env, opts = {}) {
 	if (opts.clock)
 		await page.clock.install();
 	await page.goto(env.url);
-	if (token === TOKENS.kiosk && opts.wait !== false)
+	if ((token === TOKENS.kiosk || token === TOKENS.fair) && opts.wait !== false)
 		await page.waitForSelector('#start');
 	return page;
 }
 
-// Writes a screenshot to SHOTS/name.png (when SHOTS is set).
+// Writes a screenshot of page (or of a locator's element) to
+// SHOTS/name.png (when SHOTS is set).
 export async function shot(page, name, opts = {}) {
 	if (!SHOTS)
 		return;

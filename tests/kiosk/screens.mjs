@@ -8,6 +8,9 @@
 import { PERSON } from './flow.mjs';
 import { openKiosk, TOKENS } from './harness.mjs';
 
+// The name and phone a person leaves on the contact form.
+export const CONTACT = { name: '试用者', phone: '023-7468 0000' };
+
 // The display modes: the buttons that turn each on.
 export const MODES = {
 	default: [],
@@ -20,8 +23,8 @@ async function setMode(page, mode) {
 		await page.click(b);
 }
 
-// The screens of a search, from the welcome screen to the QR code, and the
-// two dialogs (start over; the idle warning, brought by the page's clock,
+// The screens of a search, from the welcome screen to the QR code and a
+// request to be contacted about a posting, and the two dialogs (start over; the idle warning, brought by the page's clock,
 // which opts.clock installs).
 export async function walkSearch(page, mode, visit, opts = {}) {
 	await setMode(page, mode);
@@ -59,6 +62,22 @@ export async function walkSearch(page, mode, visit, opts = {}) {
 	await page.click('#take-go-top');
 	await page.waitForSelector('#qr svg');
 	await visit('home');
+	// asking to be contacted about a chosen posting: the form, its
+	// refusal without the consent, the confirmation
+	await page.click('#home-ask-0');
+	await page.waitForSelector('#contact-form');
+	await visit('contact');
+	await page.fill('#contact-name', CONTACT.name);
+	await page.fill('#contact-phone', CONTACT.phone);
+	await page.click('#contact-send');
+	await page.waitForSelector('#consent-contact-err:not([hidden])');
+	await visit('contact-error');
+	await page.click('label[for="consent-contact"]');
+	await page.click('#contact-send');
+	await page.waitForSelector('#done-back');
+	await visit('contact-done');
+	await page.click('#done-back');
+	await page.waitForSelector('#qr svg');
 	await page.click('#btn-reset');
 	await page.waitForSelector('#reset-dialog[open]');
 	await visit('start-over');
@@ -87,4 +106,29 @@ export async function walkOthers(browser, env, mode, visit, ctxOpts = {}) {
 	await setMode(page, mode);
 	await visit(page, 'not-set-up');
 	await page.context().close();
+}
+
+// The screens of a kiosk at a job fair (opened with the fair's token):
+// the welcome screen with the fair, the floor list before a search and
+// after it, and the results with their booths.
+export async function walkFair(page, mode, visit) {
+	await setMode(page, mode);
+	await page.waitForSelector('#welcome-floor');
+	await visit('welcome-fair');
+	await page.click('#btn-floor');
+	await page.waitForSelector('#floor-list');
+	await visit('floor');
+	await page.click('#floor-start');
+	await page.click(`label[for="type-${PERSON.type}"]`);
+	await page.click(`label[for="grade-${PERSON.grade}"]`);
+	await page.click('#next');
+	await page.click(`label[for="town-${PERSON.townKind}-${PERSON.town}"]`);
+	await page.click('#next');
+	await page.click('#next');
+	await page.click('#next');
+	await page.waitForSelector('#results-list .booth-tag');
+	await visit('results-fair');
+	await page.click('#btn-floor');
+	await page.waitForSelector('#floor-list [id^="floor-job-"]');
+	await visit('floor-results');
 }
