@@ -268,8 +268,26 @@ export class Env {
 	// The sample employers, postings and job fair, by `jobmatch load` over
 	// the line protocol with the staff token, as run.sh loads them.
 	async load() {
-		for (const name of ['employers.jsonl', 'jobs.jsonl', 'fairs.jsonl']) {
-			const r = spawnSync(JOBMATCH, ['load', path.join(DATA, name)], {
+		// The sample postings' last days to apply (apply_by) are real
+		// dates: one gone by is moved to the same day of next year, so
+		// that the tests find the sample as it was written whenever
+		// they run (a posting past its apply_by is matched no more).
+		const now = new Date();
+		const pad = (n) => String(n).padStart(2, '0');
+		const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+		const jobs = fs.readFileSync(path.join(DATA, 'jobs.jsonl'), 'utf8').trim().split('\n')
+		    .map((l) => {
+			const req = JSON.parse(l);
+			const j = req.params.job;
+			if (j.apply_by && j.apply_by < today)
+				j.apply_by = `${now.getFullYear() + 1}${j.apply_by.slice(4)}`;
+			return JSON.stringify(req);
+		    }).join('\n');
+		const jobsFile = path.join(ROOT, 'sample-jobs.jsonl');
+		fs.writeFileSync(jobsFile, jobs + '\n');
+		for (const file of [path.join(DATA, 'employers.jsonl'), jobsFile, path.join(DATA, 'fairs.jsonl')]) {
+			const name = path.basename(file);
+			const r = spawnSync(JOBMATCH, ['load', file], {
 				cwd: ROOT,
 				env: Object.assign({}, process.env, {
 					JOBMATCH_ADDR: `127.0.0.1:${this.port}`,
@@ -281,7 +299,7 @@ export class Env {
 			if (r.status !== 0 || !/ 0 failed/.test(r.stdout))
 				throw new Error(`jobmatch load ${name}: ${r.status}\n${r.stdout}${r.stderr}`);
 		}
-		this.postings = fs.readFileSync(path.join(DATA, 'jobs.jsonl'), 'utf8').trim().split('\n').length;
+		this.postings = jobs.split('\n').length;
 		await waitFor(async () => {
 			const r = await this.rpc('stats', {}, TOKENS.staff);
 			return r.result && r.result.mirror && r.result.mirror.postings >= this.postings;
