@@ -70,8 +70,9 @@ struct plan_placements {
 
 void	plan_count_placement(struct plan_placements *pp, json_t *doc);
 
-/* The most calendar years a period stats.plan measures may touch (its
- * by_year has one entry a year): a representational bound. */
+/* The most calendar years of a period whose figures stats.plan splits
+ * by year (by_year has one entry a year; beyond, it is null): a
+ * representational bound. */
 #define PLAN_YEARS_MAX	100
 
 /* The year of a day number. */

@@ -126,6 +126,7 @@ struct due_ctx {
 	struct req		*r;
 	bool			 subsidy;	/* subsidy.window */
 	int64_t			 day, window;
+	int64_t			 last_day;	/* 9999-12-31 */
 	char			 date[DATE_LEN + 1];
 	size_t			 from;
 	int64_t			 limit;
@@ -247,6 +248,8 @@ due_seeker(const struct seeker *s, void *arg)
 		    !((s->profile.flags_mask >> FLAG_LOW_INCOME) & 1))
 			return;
 		row.key_day = row.emp_day + dc->window - 1;
+		if (row.key_day > dc->last_day)	/* the calendar's end */
+			row.key_day = dc->last_day;
 		add_row(dc, &row);
 		return;
 	}
@@ -381,6 +384,7 @@ due_start(struct req *r, json_t *params, bool subsidy)
 	else
 		date_format(day, dc->date);
 	dc->day = day;
+	(void)date_day(9999, 12, 31, &dc->last_day);
 	dc->window = subsidy ? server.cfg.plan.subsidy_days :
 	    server.cfg.plan.followup_days;
 	dc->sc.kind = "employment";

@@ -357,10 +357,11 @@ employment_json(const struct plan_ctx *pc)
 	const struct plan_targets *tg = &server.cfg.plan;
 	const struct plan_persons *pp = &pc->persons;
 	const struct plan_placements *hp = &pc->placements;
-	json_t *years = json_array();
+	json_t *years = pp->nyears <= PLAN_YEARS_MAX ? json_array() :
+	    json_null();
 	char from[DATE_LEN + 1], to[DATE_LEN + 1];
 
-	for (int i = 0; years != NULL && i < pp->nyears; i++) {
+	for (int i = 0; json_is_array(years) && i < pp->nyears; i++) {
 		year_span(pc, pp->year0 + i, from, to);
 		json_array_append_new(years, json_pack("{s:i, s:s, s:s, s:I, "
 		    "s:o}", "year", pp->year0 + i, "from", from, "to", to,
@@ -393,10 +394,11 @@ static json_t *
 training_json(const struct plan_ctx *pc, const struct plan_seekers *st)
 {
 	const struct plan_targets *tg = &server.cfg.plan;
-	json_t *years = json_array();
+	json_t *years = st->nyears <= PLAN_YEARS_MAX ? json_array() :
+	    json_null();
 	char from[DATE_LEN + 1], to[DATE_LEN + 1];
 
-	for (int i = 0; years != NULL && i < st->nyears; i++) {
+	for (int i = 0; json_is_array(years) && i < st->nyears; i++) {
 		year_span(pc, st->year0 + i, from, to);
 		json_array_append_new(years, json_pack("{s:i, s:s, s:s, s:I}",
 		    "year", st->year0 + i, "from", from, "to", to, "trained",
@@ -556,12 +558,6 @@ m_stats_plan(struct req *r, json_t *params)
 	pc->to = server.cfg.plan.to;
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
-		req_error_params(r, &pe);
-		return;
-	}
-	if (plan_year(pc->to) - plan_year(pc->from) >= PLAN_YEARS_MAX) {
-		pv_fail(&pe, "", "to", "the period touches more than %d "
-		    "years", PLAN_YEARS_MAX);
 		req_error_params(r, &pe);
 		return;
 	}
