@@ -119,6 +119,8 @@ done
 ./build/jobmatch load data/employers.jsonl
 ./build/jobmatch load data/jobs.jsonl
 ./build/jobmatch load data/seekers.jsonl	# synthetic, with service records
+./build/jobmatch load data/employment.jsonl	# employment of every form, 2021-2024
+./build/jobmatch load data/followups.jsonl	# follow-up visits after employment
 ./build/jobmatch load data/fairs.jsonl	# the county's 2026 job fair
 
 echo
@@ -133,6 +135,7 @@ echo "Fair kiosk token: FAIR_KIOSK_TOKEN in var/tokens.env (bound to the fair $f
 echo "Tokens are in var/tokens.env; try:"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$KIOSK_TOKEN ./build/jobmatch match --type hearing --grade 3 --town 500231002000 --skills 客服"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --year 2024    # the plan's annual report"
+echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch call stats.plan    # the plan's period, 2022-2024"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$STAFF_TOKEN ./build/jobmatch report --fair $fair_id    # the fair's figures"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch import --dry-run data/import-jobs-gb18030.csv    # an HR office's sheet"
 echo "  . var/tokens.env; JOBMATCH_TOKEN=\$EMPLOYER_TOKEN ./build/jobmatch report --employer $employer_id    # its own quota"

@@ -32,6 +32,8 @@ static const struct {
 	{ "interest.update",	NULL,			NULL },
 	{ "interest.delete",	NULL,			NULL },
 	{ "fair.put",		NULL,			NULL },
+	{ "employment.record",	NULL,			NULL },
+	{ "followup.record",	NULL,			NULL },
 };
 
 /* A person's data: the line names the method and its outcome alone. */
@@ -39,7 +41,9 @@ static bool
 personal(const char *method)
 {
 	return strncmp(method, "seeker.", 7) == 0 ||
-	    strncmp(method, "interest.", 9) == 0;
+	    strncmp(method, "interest.", 9) == 0 ||
+	    strncmp(method, "employment.", 11) == 0 ||
+	    strncmp(method, "followup.", 9) == 0;
 }
 
 /* The id at path ("a" or "a.b") of params, or NULL when it is missing or

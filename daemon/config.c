@@ -348,6 +348,10 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", file, why);
 		rc = -1;
 	}
+	if (rc == 0 && c->plan.from > c->plan.to) {
+		snprintf(err, errlen, "%s: plan_from is after plan_to", file);
+		rc = -1;
+	}
 	if (rc == 0 && c->redis_user[0] != '\0' &&
 	    c->redis_password == NULL) {
 		snprintf(err, errlen, "%s: redis_user needs "

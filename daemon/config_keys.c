@@ -28,7 +28,8 @@
 
 static config_setter set_redis, set_password, set_token, set_log_level,
     set_cors_origin,
-    set_exempt_types, set_reduction_tiers, set_reduction_until;
+    set_exempt_types, set_reduction_tiers, set_reduction_until,
+    set_plan_day, set_working_age;
 
 #define FIELD(f)	.off = offsetof(struct config, f),		\
 			.len = sizeof(((struct config *)0)->f)
@@ -266,13 +267,27 @@ const struct config_key config_keys[] = {
 	    0, COUNT_MAX, "67", RELOAD,
 	    "the same for public institutions"),
 
-	/* The plan's targets (stats.plan) */
+	/* The plan's period and targets (stats.plan, docs/plan.md) */
+	FUNC_KEY("plan_from", set_plan_day, 1, "date", FIELD(plan.from),
+	    "2022-01-01", RELOAD, "the plan period's first day, YYYY-MM-DD"),
+	FUNC_KEY("plan_to", set_plan_day, 1, "date", FIELD(plan.to),
+	    "2024-12-31", RELOAD, "the plan period's last day, YYYY-MM-DD"),
 	COUNT_KEY("plan_jobs_target", plan.jobs, 0, COUNT_MAX, "300", RELOAD,
-	    "new jobs in a period"),
+	    "persons newly employed over the plan's period"),
 	COUNT_KEY("plan_trained_target", plan.trained, 0, COUNT_MAX, "60",
-	    RELOAD, "people trained in a period"),
+	    RELOAD, "persons trained over the plan's period"),
 	FRACTION_KEY("plan_graduate_rate", plan.graduate_rate, 0, "0.9",
 	    RELOAD, NULL, "the share of registered graduates employed"),
+	FUNC_KEY("working_age_male", set_working_age, 1, "range",
+	    FIELD(plan.age_male), "16-59", RELOAD,
+	    "men's working age, MIN-MAX years reached in the year"),
+	FUNC_KEY("working_age_female", set_working_age, 1, "range",
+	    FIELD(plan.age_female), "16-54", RELOAD,
+	    "women's working age, MIN-MAX years reached in the year"),
+	INT_KEY("followup_interval_days", plan.followup_days, 1, 3650, "90",
+	    RELOAD, "days after employment or a follow-up a visit is due"),
+	INT_KEY("subsidy_window_days", plan.subsidy_days, 1, 3650, "365",
+	    RELOAD, "days from employment a low-income subsidy lasts"),
 
 	/* Interests (interest.record): personal data kept for a while */
 	INT_KEY("interest_retention_days", interest_retention_days, 1, 36500,
@@ -588,6 +603,41 @@ set_reduction_until(struct config *c, char **argv, int argc, char *why,
 	if (date_parse(argv[1], &c->quota.reduction_until) == -1)
 		return refuse(argv[0], "expected a date YYYY-MM-DD from 1970 "
 		    "to 9999", why, whylen);
+	return 0;
+}
+
+/* plan_from or plan_to; that from is not after to is checked once the
+ * file is read. */
+static int
+set_plan_day(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	(void)argc;
+	if (date_parse(argv[1], strcmp(argv[0], "plan_from") == 0 ?
+	    &c->plan.from : &c->plan.to) == -1)
+		return refuse(argv[0], "expected a date YYYY-MM-DD from 1970 "
+		    "to 9999", why, whylen);
+	return 0;
+}
+
+/* working_age_male or working_age_female: MIN-MAX, whole years. */
+static int
+set_working_age(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	int *age = strcmp(argv[0], "working_age_male") == 0 ?
+	    c->plan.age_male : c->plan.age_female;
+	int lo, hi, n = -1;
+
+	(void)argc;
+	if (sscanf(argv[1], "%3d-%3d%n", &lo, &hi, &n) != 2 ||
+	    n != (int)strlen(argv[1]) || argv[1][0] == '-' ||
+	    strchr(argv[1], '+') != NULL || strchr(argv[1], ' ') != NULL ||
+	    lo < 0 || hi > 150 || lo > hi)
+		return refuse(argv[0], "expected MIN-MAX, whole years from 0 "
+		    "to 150, MIN not above MAX (e.g. 16-59)", why, whylen);
+	age[0] = lo;
+	age[1] = hi;
 	return 0;
 }
 

@@ -115,6 +115,11 @@ struct config {
 		int64_t	 jobs;			/* new jobs in a period */
 		int64_t	 trained;		/* people trained */
 		uint32_t graduate_rate;		/* ppm of graduates employed */
+		int64_t	 from, to;		/* the plan's period, days */
+		int	 age_male[2];		/* working age, inclusive */
+		int	 age_female[2];
+		int	 followup_days;		/* between follow-ups */
+		int	 subsidy_days;		/* the subsidy's window */
 	}		 plan;
 	int		 interest_retention_days;	/* then erased */
 	int		 interest_sweep_s;	/* between two sweeps */

@@ -126,6 +126,15 @@ static const struct method methods[] = {
 	{ "fair.list",		ROLES_READ,	m_fair_list, A_MEMORY, M_MIRROR },
 	{ "fair.stats",		ROLES_STAFF,	m_fair_stats, A_BULK,
 	    M_MIRROR },
+	{ "employment.record",	ROLES_STAFF,	m_employment_record, A_SMALL,
+	    0 },
+	{ "employment.list",	ROLES_STAFF,	m_employment_list, A_BULK, 0 },
+	{ "followup.record",	ROLES_STAFF,	m_followup_record, A_SMALL, 0 },
+	{ "followup.list",	ROLES_STAFF,	m_followup_list, A_BULK, 0 },
+	{ "followup.due",	ROLES_STAFF,	m_followup_due, A_BULK,
+	    M_MIRROR },
+	{ "subsidy.window",	ROLES_STAFF,	m_subsidy_window, A_BULK,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,

@@ -9,6 +9,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,6 +77,36 @@ plan_placement_doc(const char *seeker_id, const struct seeker *s,
 	    "graduate", (int)((s->profile.flags_mask >> FLAG_GRADUATE) & 1));
 }
 
+void
+plan_employment_key(int form, int64_t day, const char *employer_id,
+    const char *job_id, char key[PLAN_EMPLOYMENT_KEY_MAX])
+{
+	char date[DATE_LEN + 1];
+
+	date_format(day, date);
+	snprintf(key, PLAN_EMPLOYMENT_KEY_MAX, "%s:%s:%s:%s",
+	    vocab_id(VOCAB_EMPLOYMENT_FORM, form), date,
+	    employer_id != NULL ? employer_id : "",
+	    job_id != NULL ? job_id : "");
+}
+
+json_t *
+plan_employment_doc(const char *seeker_id, int form, const char *employer_id,
+    const char *job_id, int64_t day, const char *note, int graduate)
+{
+	char date[DATE_LEN + 1];
+	json_t *o;
+
+	date_format(day, date);
+	o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}",
+	    "seeker_id", seeker_id,
+	    "form", vocab_id(VOCAB_EMPLOYMENT_FORM, form), "date", date,
+	    "employer_id", employer_id, "job_id", job_id, "note", note);
+	if (o != NULL && graduate >= 0)
+		json_object_set_new(o, "graduate", json_boolean(graduate));
+	return o;
+}
+
 /* The index in kind of doc's member key, or -1. */
 static int
 member_of(json_t *doc, const char *key, enum vocab_kind kind)
@@ -101,22 +132,116 @@ plan_count_placement(struct plan_placements *pp, json_t *doc)
 		pp->by_et[i]++;
 }
 
+/* ---- persons newly employed -------------------------------------------- */
+
+int
+plan_year(int64_t day)
+{
+	char date[DATE_LEN + 1];
+
+	date_format(day, date);
+	return atoi(date);
+}
+
+void
+plan_persons_init(struct plan_persons *pp, int64_t from, int64_t to)
+{
+	memset(pp, 0, sizeof(*pp));
+	strmap_init(&pp->seen);
+	pp->from = from;
+	pp->to = to;
+	pp->year0 = plan_year(from);
+	pp->nyears = plan_year(to) - pp->year0 + 1;
+}
+
+void
+plan_persons_free(struct plan_persons *pp)
+{
+	strmap_free(&pp->seen);
+}
+
+int
+plan_count_employment(struct plan_persons *pp, json_t *doc)
+{
+	static char counted;
+	const char *sid = json_string_value(json_object_get(doc,
+	    "seeker_id"));
+	const char *anon = json_string_value(json_object_get(doc, "person"));
+	const char *date = json_string_value(json_object_get(doc, "date"));
+	char key[ID_MAX + 3];
+	int64_t day;
+	int form, y;
+
+	if ((sid == NULL && anon == NULL) || date == NULL ||
+	    date_parse(date, &day) == -1 || day < pp->from || day > pp->to ||
+	    (form = member_of(doc, "form", VOCAB_EMPLOYMENT_FORM)) < 0)
+		return 0;
+	/* a registered seeker's id, or a deleted one's number: apart */
+	snprintf(key, sizeof(key), "%c:%s", sid != NULL ? 's' : 'd',
+	    sid != NULL ? sid : anon);
+	if (strmap_get(&pp->seen, key) != NULL)
+		return 0;
+	if (strmap_put(&pp->seen, key, &counted) == -1)
+		return -1;
+	y = plan_year(day) - pp->year0;
+	pp->persons++;
+	pp->graduates += json_is_true(json_object_get(doc, "graduate"));
+	pp->by_form[form]++;
+	if (y >= 0 && y < pp->nyears && y < PLAN_YEARS_MAX) {
+		pp->year_persons[y]++;
+		pp->year_by_form[y][form]++;
+	}
+	return 0;
+}
+
 /* ---- the mirrors' tallies ---------------------------------------------- */
+
+/* Whether s is of working age in year t->end_year: -1 when its birth
+ * year or sex is not known. */
+static int
+working_age(const struct plan_seekers *t, const struct seeker *s)
+{
+	const int *range = s->sex == SEX_MALE ? t->age_male : t->age_female;
+	int age;
+
+	if (s->birth_year <= 0 || s->sex == SEX_UNKNOWN)
+		return -1;
+	age = t->end_year - s->birth_year;
+	return age >= range[0] && age <= range[1];
+}
 
 static void
 tally_seeker(const struct seeker *s, void *arg)
 {
 	struct plan_seekers *t = arg;
+	int64_t first = -1;
 	bool all = true;
+	int wa;
 
 	t->seekers++;
 	t->by_status[s->status]++;
-	for (int i = 0; i < SVC_COUNT; i++) {
-		bool given = s->service[i] >= 0 && s->service[i] <= t->to;
-		t->service[i] += given;
-		all &= given;
+	if ((wa = working_age(t, s)) < 0)
+		t->age_unknown++;
+	else if (wa == 1) {
+		/* the information check: working age, not in work; the
+		 * other three: those who want work */
+		bool base_info = s->status != SST_EMPLOYED;
+		bool base_rest = s->status == SST_SEEKING;
+
+		t->working_age++;
+		for (int i = 0; i < SVC_COUNT; i++) {
+			bool base = i == SVC_INFO_CHECKED ? base_info :
+			    base_rest;
+			bool given = s->service[i] >= 0 &&
+			    s->service[i] <= t->to;
+
+			t->cover[i].base += base;
+			t->cover[i].count += base && given;
+			all &= given;
+		}
+		t->all4.base += base_rest;
+		t->all4.count += base_rest && all;
 	}
-	t->all4 += all;
 	if ((s->profile.flags_mask >> FLAG_GRADUATE) & 1) {
 		t->grads++;
 		t->grads_employed += s->status == SST_EMPLOYED;
@@ -124,10 +249,16 @@ tally_seeker(const struct seeker *s, void *arg)
 	}
 	for (size_t i = 0; i < s->ntraining; i++)
 		if (s->training[i].day >= t->from &&
-		    s->training[i].day <= t->to) {
-			t->trained++;
-			break;
-		}
+		    s->training[i].day <= t->to &&
+		    (first < 0 || s->training[i].day < first))
+			first = s->training[i].day;
+	if (first >= 0) {
+		int y = plan_year(first) - t->year0;
+
+		t->trained++;
+		if (y >= 0 && y < t->nyears && y < PLAN_YEARS_MAX)
+			t->trained_year[y]++;
+	}
 }
 
 static void
@@ -169,9 +300,17 @@ tally_employer(const struct memployer *me, void *arg)
 void
 plan_tally(int64_t from, int64_t to, struct plan_tally *t)
 {
+	const struct plan_targets *pl = &server.cfg.plan;
+
 	memset(t, 0, sizeof(*t));
 	t->seekers.from = from;
 	t->seekers.to = to;
+	t->seekers.year0 = plan_year(from);
+	t->seekers.end_year = plan_year(to);
+	t->seekers.nyears = t->seekers.end_year - t->seekers.year0 + 1;
+	memcpy(t->seekers.age_male, pl->age_male, sizeof(pl->age_male));
+	memcpy(t->seekers.age_female, pl->age_female,
+	    sizeof(pl->age_female));
 	seekers_each(tally_seeker, &t->seekers);
 	t->posts.now = (int64_t)time(NULL);
 	matcher_each_job(server.matcher, tally_post, &t->posts);

@@ -20,6 +20,7 @@
 #include "matcher/matcher.h"
 #include "matcher/model.h"
 #include "matcher/quota.h"
+#include "matcher/strmap.h"
 #include "matcher/vocab.h"
 
 #define PLAN_WHY_MAX	200	/* a quota refused, in words */
@@ -44,6 +45,23 @@ json_t	*plan_placement_doc(const char *seeker_id, const struct seeker *s,
 	    const char *employer_id, const char *job_id,
 	    const struct job *job, int64_t day);
 
+/* "FORM:DATE:EMPLOYER:POSTING" (employer and posting "" when none): the
+ * key of an employment record, the same for the same record sent again,
+ * whether by employment.record or placement.record. */
+#define PLAN_EMPLOYMENT_KEY_MAX	(16 + DATE_LEN + 2 * (ID_MAX + 1) + 2)
+void	plan_employment_key(int form, int64_t day, const char *employer_id,
+	    const char *job_id, char key[PLAN_EMPLOYMENT_KEY_MAX]);
+
+/*
+ * An employment record of seeker_id in form (enum employment_form) from
+ * day, with employer_id and job_id when not NULL, the note when not
+ * NULL, and graduate when it is not -1 (else the store adds the seeker's
+ * flag as it reads it). The store adds its id. NULL when out of memory.
+ */
+json_t	*plan_employment_doc(const char *seeker_id, int form,
+	    const char *employer_id, const char *job_id, int64_t day,
+	    const char *note, int graduate);
+
 /* The placements of a period, counted one stored document at a time. */
 struct plan_placements {
 	int64_t		 placed, placed_grad;
@@ -52,14 +70,58 @@ struct plan_placements {
 
 void	plan_count_placement(struct plan_placements *pp, json_t *doc);
 
-/* Registered seekers: the four services by the period's end, graduates,
- * training in the period. */
+/* The most calendar years of a period whose figures stats.plan splits
+ * by year (by_year has one entry a year; beyond, it is null): a
+ * representational bound. */
+#define PLAN_YEARS_MAX	100
+
+/* The year of a day number. */
+int	plan_year(int64_t day);
+
+/*
+ * New employment as persons: each person (a registered seeker's id, or
+ * the anonymous number a deleted seeker's records were given) with a
+ * record in the period counts once, under the form and the year of
+ * their first record in it. Records must come in day order (then id), as
+ * the store lists them. seen holds the persons counted (its values are
+ * not the caller's).
+ */
+struct plan_persons {
+	int64_t		 from, to;
+	int		 year0, nyears;
+	int64_t		 persons, graduates, by_form[FORM_COUNT];
+	int64_t		 year_persons[PLAN_YEARS_MAX];
+	int64_t		 year_by_form[PLAN_YEARS_MAX][FORM_COUNT];
+	struct strmap	 seen;
+};
+
+void	plan_persons_init(struct plan_persons *pp, int64_t from, int64_t to);
+void	plan_persons_free(struct plan_persons *pp);
+/* One stored employment record; -1 when out of memory. */
+int	plan_count_employment(struct plan_persons *pp, json_t *doc);
+
+/* One of the four services' coverage over its own base. */
+struct plan_cover {
+	int64_t		 base, count;
+};
+
+/*
+ * Registered seekers: the four services by the period's end, each over
+ * its base (working age in the year of the period's end: the information
+ * check over those not employed, the other three and all four over those
+ * seeking; seekers without birth_year or sex are counted apart, in no
+ * base), graduates, persons trained in the period by the year of their
+ * first course in it.
+ */
 struct plan_seekers {
 	int64_t		 from, to;
-	int64_t		 seekers, service[SVC_COUNT], all4;
+	int		 year0, nyears, end_year;
+	int		 age_male[2], age_female[2];
+	int64_t		 seekers, age_unknown, working_age;
+	struct plan_cover cover[SVC_COUNT], all4;
 	int64_t		 by_status[SST_COUNT];
 	int64_t		 grads, grads_employed, grads_plan;
-	int64_t		 trained;
+	int64_t		 trained, trained_year[PLAN_YEARS_MAX];
 };
 
 /* Open postings (not expired) and their openings by employer type. */

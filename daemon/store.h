@@ -47,6 +47,19 @@
  *                      p interests:emp:EMP, p interests:fair:FAIR the same
  *                      by posting, by employer, by fair
  *   p interests:next   string: the last interest id handed out
+ *   p placement:ID     hash: doc, recorded_at (a hire); p placements the
+ *                      sorted set of their ids (score day * 2^31 + id),
+ *                      p placements:seeker:SID hash: hire -> id,
+ *                      p placements:next the last id
+ *   p employment:ID    hash: doc, recorded_at (employment of any form);
+ *                      p employments, p employments:seeker:SID (key ->
+ *                      id), p employments:next as for placements
+ *   p followup:ID      hash: doc, recorded_at (a follow-up visit);
+ *                      p followups, p followups:seeker:SID,
+ *                      p followups:next the same (both personal data: the
+ *                      change stream has their ids only)
+ *   p persons:deleted:next string: the last anonymous person number given
+ *                      a deleted seeker's employment records
  *
  * The change stream is how daemons sharing one Redis see each other's
  * writes. Each daemon reads it on a second connection of its own (a short
@@ -282,6 +295,30 @@ void	store_delete_seeker(struct store *st, const char *id, store_cb *cb,
 	    void *arg);
 
 /*
+ * Employment records and follow-ups (script_record): kind "employment" or
+ * "followup", of seeker_id, key the same record recorded again (its
+ * links' key), employer_id and job_id ("" none: employments only), doc
+ * the record's JSON object without its id, on day. STORE_OK with res.id
+ * and res.created (false: the key was recorded before, nothing written);
+ * STORE_NOT_FOUND with res.version 2 (no seeker) or 1 (no posting);
+ * STORE_NO_EMPLOYER. list answers the records of kind (its index, "employments" or
+ * "followups") within [from, to] as store_list_placements does.
+ */
+struct record_write {
+	const char	*kind;			/* "employment", "followup" */
+	const char	*seeker_id, *key;
+	const char	*employer_id, *job_id;	/* "" none */
+	const char	*doc;
+	int64_t		 day;
+};
+
+void	store_record(struct store *st, const struct record_write *w,
+	    store_cb *cb, void *arg);
+void	store_list_records(struct store *st, const char *kind, int64_t from,
+	    int64_t to, const char *cursor, size_t limit, store_cb *cb,
+	    void *arg);
+
+/*
  * Placements (hires). record writes the placement, the posting (its new
  * document, or closed as filled when job_doc is NULL) and the seeker (its
  * new document) in one script, the posting against the version and the
@@ -304,6 +341,8 @@ struct placement_write {
 	const char	*seeker_doc;		/* as it will be */
 	const char	*doc;			/* the placement's JSON object,
 						   without its id */
+	const char	*employment_key;	/* of its employment record */
+	const char	*employment_doc;	/* the same, without its id */
 	int64_t		 day;
 };
 

@@ -460,7 +460,8 @@ store_record_placement(struct store *st, const struct placement_write *w,
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->hire,
 	    w->seeker_id, w->employer_id, w->job_id, jv,
 	    w->job_doc != NULL ? w->job_doc : "", w->seeker_doc_read,
-	    w->seeker_doc, w->doc, day, now, maxlen };
+	    w->seeker_doc, w->doc, day, now, maxlen, w->employment_key,
+	    w->employment_doc };
 
 	if (op == NULL)
 		return;
@@ -486,6 +487,45 @@ store_list_placements(struct store *st, int64_t from, int64_t to,
 	snprintf(t, sizeof(t), "%" PRId64, to);
 	snprintf(l, sizeof(l), "%zu", limit);
 	op_send_script(st, op, SC_LIST_PLACEMENTS, NARGS(argv), argv);
+}
+
+/* ---- employment records and follow-ups --------------------------------- */
+
+void
+store_record(struct store *st, const struct record_write *w, store_cb *cb,
+    void *arg)
+{
+	char day[32], now[32], maxlen[32];
+	struct op *op = op_new(st, &write_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, w->kind,
+	    w->seeker_id, w->key, w->employer_id, w->job_id, w->doc, day, now,
+	    maxlen };
+
+	if (op == NULL)
+		return;
+	snprintf(day, sizeof(day), "%" PRId64, w->day);
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	op_send_script(st, op, SC_RECORD, NARGS(argv), argv);
+}
+
+void
+store_list_records(struct store *st, const char *kind, int64_t from,
+    int64_t to, const char *cursor, size_t limit, store_cb *cb, void *arg)
+{
+	char f[32], t[32], l[32], index[32], hash[32];
+	struct op *op = op_new(st, &list_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, index,
+	    hash, f, t, cursor != NULL ? cursor : "", l };
+
+	if (op == NULL)
+		return;
+	snprintf(index, sizeof(index), "%ss", kind);
+	snprintf(hash, sizeof(hash), "%s:", kind);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	snprintf(t, sizeof(t), "%" PRId64, to);
+	snprintf(l, sizeof(l), "%zu", limit);
+	op_send_script(st, op, SC_LIST_RECORDS, NARGS(argv), argv);
 }
 
 /* ---- interests ----------------------------------------------------------- */

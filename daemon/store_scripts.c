@@ -226,11 +226,15 @@ const char script_put_seeker[] =
 "return {v, created}\n";
 
 /*
- * Deleting a seeker also unlinks the placements recorded for it: each
- * keeps what the plan counts (date, town, employer, posting, disability
- * type and grade) but loses the seeker's id. Every placement is read and
- * decoded before anything is written, so that a failure leaves all as it
- * was (Redis does not undo a script's writes).
+ * Deleting a seeker also unlinks the placements, employment records and
+ * follow-ups recorded for it: each keeps what the plan counts (date, town,
+ * employer, posting, form, outcome...) but loses the seeker's id and its
+ * note; the employment records all get one new anonymous person number
+ * (p persons:deleted:next), so that the person is still counted once.
+ * Every record is read and decoded before anything is written, so that a
+ * failure leaves all as it was (Redis does not undo a script's writes).
+ * The INCR of the anonymous number is the one write before that: a
+ * number skipped harms nothing.
  */
 const char script_delete_seeker[] =
 "local p, id = ARGV[1], ARGV[2]\n"
@@ -247,9 +251,30 @@ const char script_delete_seeker[] =
 "    docs[pid] = cjson.encode(d)\n"
 "  end\n"
 "end\n"
+"local edocs, anon = {}, nil\n"
+"for _, kind in ipairs({'employment', 'followup'}) do\n"
+"  for _, eid in ipairs(redis.call('HVALS', p..kind..'s:seeker:'..id)) do\n"
+"    local doc = redis.call('HGET', p..kind..':'..eid, 'doc')\n"
+"    if doc then\n"
+"      local d = cjson.decode(doc)\n"
+"      d['seeker_id'] = nil\n"
+"      d['note'] = nil\n"
+"      if kind == 'employment' then\n"
+"        if not anon then\n"
+"          anon = string.format('%.0f',\n"
+"            redis.call('INCR', p..'persons:deleted:next'))\n"
+"        end\n"
+"        d['person'] = anon\n"
+"      end\n"
+"      edocs[#edocs + 1] = {p..kind..':'..eid, cjson.encode(d)}\n"
+"    end\n"
+"  end\n"
+"end\n"
 "for pid, doc in pairs(docs) do\n"
 "  redis.call('HSET', p..'placement:'..pid, 'doc', doc) end\n"
-"redis.call('DEL', links)\n"
+"for _, e in ipairs(edocs) do redis.call('HSET', e[1], 'doc', e[2]) end\n"
+"redis.call('DEL', links, p..'employments:seeker:'..id,\n"
+"  p..'followups:seeker:'..id)\n"
 "redis.call('DEL', key)\n"
 "redis.call('ZREM', p..'seekers', id)\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
@@ -268,9 +293,13 @@ const char script_delete_seeker[] =
  * Its score in p placements is day * 2^31 + id: placements in day order,
  * each score its own, so that a listing resumes after the last score it
  * saw. The change stream learns the ids only.
+ * The hire is also an employment record of form employer (the same
+ * script_employment writes), unless the seeker's links hold its key
+ * ARGV[14] already: one recorded by employment.record before.
  * ARGV: p, hire, seeker, employer, job, job version, new job doc ('' to
  * close it), seeker doc read, new seeker doc, placement doc (an object
- * without id), day, now, stream maxlen.
+ * without id), day, now, stream maxlen, the employment record's key, its
+ * doc (an object without id).
  * Answers {posting version, 1, id}, or {0, 0, id} for a hire already
  * recorded; {-1, 1} no posting, {-1, 2} no seeker, {-3, version}; an
  * error, before any write, when the ids are used up (store.h).
@@ -292,6 +321,13 @@ const char script_placement[] =
 "if tonumber(redis.call('GET', p..'placements:next') or '0') >=\n"
 "   " STR(STORE_PLACEMENT_ID_MAX) " then\n"
 "  return redis.error_reply('no placement id is left') end\n"
+"local elinks = p..'employments:seeker:'..sid\n"
+"local ekey = ARGV[14]\n"
+"local eknown = redis.call('HGET', elinks, ekey)\n"
+"if not eknown and\n"
+"   tonumber(redis.call('GET', p..'employments:next') or '0') >=\n"
+"   " STR(STORE_PLACEMENT_ID_MAX) " then\n"
+"  return redis.error_reply('no employment record id is left') end\n"
 "local member = emp..':'..jid\n"
 "local jv = tonumber(j[1]) + 1\n"
 "if ARGV[7] == '' then\n"
@@ -322,6 +358,17 @@ const char script_placement[] =
 "redis.call('HSET', links, hire, pid)\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
 "  'op', 'placement.record', 'id', pid)\n"
+"if not eknown then\n"
+"  local eid = redis.call('INCR', p..'employments:next')\n"
+"  redis.call('HSET', p..'employment:'..eid, 'doc',\n"
+"    '{\"id\":\"'..eid..'\",\"placement_id\":\"'..pid..'\",'..\n"
+"    string.sub(ARGV[15], 2), 'recorded_at', ARGV[12])\n"
+"  redis.call('ZADD', p..'employments',\n"
+"    string.format('%.0f', tonumber(ARGV[11]) * 2147483648 + eid), eid)\n"
+"  redis.call('HSET', elinks, ekey, eid)\n"
+"  redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[13], '*',\n"
+"    'op', 'employment.record', 'id', eid)\n"
+"end\n"
 "return {jv, 1, tostring(pid)}\n";
 
 /*
@@ -571,11 +618,96 @@ const char script_put_fair[] =
 "  'op', 'fair.put', 'id', id, 'version', v)\n"
 "return {v, created}\n";
 
+/*
+ * An employment record (ARGV[2] 'employment') or a follow-up
+ * ('followup') of seeker ARGV[3]: personal data, so the change stream
+ * learns its id only. Kept in p KIND:ID {doc, recorded_at}, scored in
+ * p KINDs by day * 2^31 + id (as placements), and linked from the
+ * seeker's hash p KINDs:seeker:SID (key -> id), where the same key
+ * ARGV[4] recorded again finds it: {0, 0, id}, nothing written. An
+ * employment record's employer ARGV[5] must be registered ({-2, 0}) and
+ * its posting ARGV[6] stored ({-1, 1}); the seeker must be registered
+ * ({-1, 2}); all before any write. The doc ARGV[7] is an object without
+ * id; an employment record gains graduate (the seeker's flag as read).
+ * ARGV[8] day, ARGV[9] now, ARGV[10] stream maxlen. {1, 1, id}.
+ */
+const char script_record[] =
+"local p, kind, sid, k = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+"local emp, jid = ARGV[5], ARGV[6]\n"
+"local links = p..kind..'s:seeker:'..sid\n"
+"local sdoc = redis.call('HGET', p..'seeker:'..sid, 'doc')\n"
+"if not sdoc then return {-1, 2} end\n"
+"local known = redis.call('HGET', links, k)\n"
+"if known then return {0, 0, known} end\n"
+"if emp ~= '' and redis.call('EXISTS', p..'employer:'..emp) == 0 then\n"
+"  return {-2, 0} end\n"
+"if jid ~= '' and redis.call('EXISTS', p..'job:'..emp..':'..jid) == 0\n"
+"  then return {-1, 1} end\n"
+"if tonumber(redis.call('GET', p..kind..'s:next') or '0') >=\n"
+"   " STR(STORE_PLACEMENT_ID_MAX) " then\n"
+"  return redis.error_reply('no '..kind..' id is left') end\n"
+"local head = ''\n"
+"if kind == 'employment' then\n"
+"  local grad = 'false'\n"
+"  local ok, d = pcall(cjson.decode, sdoc)\n"
+"  if ok and type(d) == 'table' and type(d['flags']) == 'table' then\n"
+"    for _, f in ipairs(d['flags']) do\n"
+"      if f == 'graduate' then grad = 'true' end end\n"
+"  end\n"
+"  head = '\"graduate\":'..grad..','\n"
+"end\n"
+"local id = redis.call('INCR', p..kind..'s:next')\n"
+"redis.call('HSET', p..kind..':'..id, 'doc',\n"
+"  '{\"id\":\"'..id..'\",'..head..string.sub(ARGV[7], 2),\n"
+"  'recorded_at', ARGV[9])\n"
+"redis.call('ZADD', p..kind..'s',\n"
+"  string.format('%.0f', tonumber(ARGV[8]) * 2147483648 + id), id)\n"
+"redis.call('HSET', links, k, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[10], '*',\n"
+"  'op', kind..'.record', 'id', id)\n"
+"return {1, 1, tostring(id)}\n";
+
+/*
+ * Records of the index p..ARGV[2] (employments, followups), each in the
+ * hash p..ARGV[3]..ID, as script_list_placements lists placements:
+ * ARGV[4] from, ARGV[5] to (days), ARGV[6] the cursor, ARGV[7] the limit.
+ */
+const char script_list_records[] =
+"local p, limit = ARGV[1], tonumber(ARGV[7])\n"
+"if limit > " STR(STORE_PLACEMENTS_MAX) " then limit = "
+    STR(STORE_PLACEMENTS_MAX) " end\n"
+"local lo = string.format('%.0f', tonumber(ARGV[4]) * 2147483648)\n"
+"local hi = string.format('%.0f', (tonumber(ARGV[5]) + 1) * 2147483648 - 1)\n"
+"if ARGV[6] ~= '' and tonumber(ARGV[6]) >= tonumber(lo) then\n"
+"  lo = '('..ARGV[6] end\n"
+"local ids = redis.call('ZRANGEBYSCORE', p..ARGV[2], lo, hi,\n"
+"  'WITHSCORES', 'LIMIT', 0, limit + 1)\n"
+"local out = {''}\n"
+"local n = #ids / 2\n"
+"if n > limit then\n"
+"  n = limit\n"
+"  out[1] = string.format('%.0f', tonumber(ids[2 * n]))\n"
+"end\n"
+"for i = 1, n do\n"
+"  local h = redis.call('HMGET', p..ARGV[3]..ids[2 * i - 1], 'doc',\n"
+"    'recorded_at')\n"
+"  if h[1] then\n"
+"    local at = h[2] or '0'\n"
+"    out[#out + 1] = h[1]\n"
+"    out[#out + 1] = '0'\n"
+"    out[#out + 1] = at\n"
+"    out[#out + 1] = at\n"
+"    out[#out + 1] = ''\n"
+"  end\n"
+"end\n"
+"return out\n";
+
 const char *const store_scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
 	script_put_seeker, script_delete_seeker, script_placement,
 	script_list_placements, script_changes, script_interest_record,
 	script_interest_list, script_interest_update, script_interest_delete,
-	script_interest_sweep, script_put_fair, script_check_job
+	script_interest_sweep, script_put_fair, script_check_job,
+	script_record, script_list_records
 };

@@ -17,6 +17,8 @@ extern const char script_put_seeker[];
 extern const char script_delete_seeker[];
 extern const char script_placement[];
 extern const char script_list_placements[];
+extern const char script_record[];
+extern const char script_list_records[];
 extern const char script_changes[];
 extern const char script_interest_record[];
 extern const char script_interest_list[];
@@ -32,7 +34,8 @@ enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
 	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
 	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_INTEREST_RECORD,
 	SC_INTEREST_LIST, SC_INTEREST_UPDATE, SC_INTEREST_DELETE,
-	SC_INTEREST_SWEEP, SC_PUT_FAIR, SC_CHECK_JOB, SC_COUNT };
+	SC_INTEREST_SWEEP, SC_PUT_FAIR, SC_CHECK_JOB, SC_RECORD,
+	SC_LIST_RECORDS, SC_COUNT };
 
 extern const char *const store_scripts[SC_COUNT];
 

@@ -111,6 +111,10 @@ enum seeker_status { SST_SEEKING, SST_EMPLOYED, SST_NOT_SEEKING, SST_COUNT };
 enum service { SVC_INFO_CHECKED, SVC_ASSESSED, SVC_REGISTERED, SVC_SERVED,
 	SVC_COUNT };
 
+/* A seeker's sex, when given (the working age differs). */
+enum sex { SEX_UNKNOWN, SEX_MALE, SEX_FEMALE };
+#define BIRTH_YEAR_MIN	1900	/* the latest is this year: the daemon's */
+
 struct training {
 	char		*course;
 	int64_t		 day;			/* when it was taken */
@@ -130,6 +134,8 @@ struct seeker {
 	struct training	*training;
 	size_t		 ntraining;
 	int64_t		 employed_since;
+	int		 birth_year;		/* 0: not given */
+	int		 sex;			/* enum sex */
 	int64_t		 version;		/* kept by the store */
 };
 

@@ -56,6 +56,21 @@ static const struct vocab_entry flags[FLAG_COUNT] = {
 	{ "low_income", "低保或低保边缘家庭" }, { "rural", "农村户籍" },
 };
 
+static const struct vocab_entry forms[FORM_COUNT] = {
+	{ "employer", "用人单位就业（含按比例就业）" },
+	{ "public_welfare", "公益性岗位就业" },
+	{ "sheltered", "辅助性就业" },
+	{ "self_employed", "自主创业（含个体盲人按摩）" },
+	{ "flexible", "灵活就业" },
+	{ "farming", "农村种养殖或就业基地" },
+	{ "stall", "社区摊位" },
+};
+
+static const struct vocab_entry outcomes[FU_COUNT] = {
+	{ "in_work", "稳定就业" }, { "changed_work", "变换工作" },
+	{ "lost_work", "失业" }, { "at_risk", "有失业或返贫风险" },
+};
+
 static const struct {
 	const char			*name;
 	const struct vocab_entry	*entries;
@@ -68,6 +83,9 @@ static const struct {
 	[VOCAB_EMPLOYMENT] = { "employment_types", employments, EMP_COUNT },
 	[VOCAB_EMPLOYER] = { "employer_types", employers, ET_COUNT },
 	[VOCAB_FLAG] = { "seeker_flags", flags, FLAG_COUNT },
+	[VOCAB_EMPLOYMENT_FORM] = { "employment_forms", forms, FORM_COUNT },
+	[VOCAB_FOLLOWUP_OUTCOME] = { "followup_outcomes", outcomes,
+	    FU_COUNT },
 };
 
 const struct vocab_entry *

@@ -19,6 +19,8 @@ enum vocab_kind {
 	VOCAB_EMPLOYMENT,
 	VOCAB_EMPLOYER,
 	VOCAB_FLAG,
+	VOCAB_EMPLOYMENT_FORM,
+	VOCAB_FOLLOWUP_OUTCOME,
 	VOCAB_NKINDS
 };
 
@@ -34,6 +36,15 @@ enum employer_type { ET_AGENCY, ET_INSTITUTION, ET_SOE, ET_PRIVATE,
 
 enum seeker_flag { FLAG_GRADUATE, FLAG_ZERO_EMPLOYMENT, FLAG_LOW_INCOME,
 	FLAG_RURAL, FLAG_COUNT };
+
+/* The forms of work an employment record records (employment.record). */
+enum employment_form { FORM_EMPLOYER, FORM_PUBLIC_WELFARE, FORM_SHELTERED,
+	FORM_SELF_EMPLOYED, FORM_FLEXIBLE, FORM_FARMING, FORM_STALL,
+	FORM_COUNT };
+
+/* What a follow-up visit found (followup.record). */
+enum followup_outcome { FU_IN_WORK, FU_CHANGED_WORK, FU_LOST_WORK,
+	FU_AT_RISK, FU_COUNT };
 
 #define ACCOM_COUNT 20
 #define GRADE_MIN 1

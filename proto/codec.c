@@ -346,6 +346,33 @@ codec_service_name(int i)
 	return service_names[i];
 }
 
+/*
+ * birth_year (BIRTH_YEAR_MIN..9999 here; the daemon, which has a clock,
+ * refuses a year to come) and sex, both optional.
+ */
+static int
+decode_person(json_t *obj, const char *path, struct seeker *s,
+    struct perr *e)
+{
+	const char *sex = NULL;
+	int64_t year = 0;
+
+	if (pv_int(obj, path, "birth_year", false, BIRTH_YEAR_MIN, 9999,
+	    &year, NULL, e) == -1 ||
+	    pv_str(obj, path, "sex", false, 8, &sex, e) == -1)
+		return -1;
+	s->birth_year = (int)year;
+	if (sex == NULL)
+		s->sex = SEX_UNKNOWN;
+	else if (strcmp(sex, "male") == 0)
+		s->sex = SEX_MALE;
+	else if (strcmp(sex, "female") == 0)
+		s->sex = SEX_FEMALE;
+	else
+		return pv_fail(e, path, "sex", "must be male or female");
+	return 0;
+}
+
 /* The service record of a seeker: status, services, plan note, training,
  * employed_since. */
 static int
@@ -377,6 +404,8 @@ decode_record(json_t *obj, const char *path, struct seeker *s,
 	    e) == -1 ||
 	    pv_date(obj, path, "employed_since", false, &s->employed_since,
 	    e) == -1)
+		return -1;
+	if (decode_person(obj, path, s, e) == -1)
 		return -1;
 	if ((tr = json_object_get(obj, "training")) == NULL || json_is_null(tr))
 		return 0;
@@ -418,7 +447,7 @@ codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
 {
 	static const char *const keys[] = { "id", "name", PROFILE_KEYS,
 	    "status", "services", "plan_note", "training", "employed_since",
-	    NULL };
+	    "birth_year", "sex", NULL };
 	const char *id = NULL, *name = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||

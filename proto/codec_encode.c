@@ -169,6 +169,12 @@ seeker_record_into(json_t *o, const struct seeker *s)
 	if (s->employed_since >= 0)
 		json_object_set_new(o, "employed_since",
 		    date_json(s->employed_since));
+	if (s->birth_year > 0)
+		json_object_set_new(o, "birth_year",
+		    json_integer(s->birth_year));
+	if (s->sex != SEX_UNKNOWN)
+		json_object_set_new(o, "sex", json_string(s->sex == SEX_MALE ?
+		    "male" : "female"));
 	return 0;
 }
 

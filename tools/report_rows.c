@@ -46,6 +46,24 @@ report_rows(FILE *f, const char *section, json_t *v)
 			report_rows(f, path, x);
 			continue;
 		}
+		if (json_is_array(x)) {
+			/* a split by year: section.k.YEAR, else by place */
+			size_t i;
+			json_t *e;
+
+			json_array_foreach(x, i, e) {
+				json_t *y = json_object_get(e, "year");
+
+				if (!json_is_object(e))
+					continue;
+				snprintf(path, sizeof(path), "%s%s%s.%lld",
+				    section, section[0] ? "." : "", k,
+				    json_is_integer(y) ? (long long)
+				    json_integer_value(y) : (long long)i);
+				report_rows(f, path, e);
+			}
+			continue;
+		}
 		row(f, section[0] != '\0' ? section : "report", k, x);
 	}
 }

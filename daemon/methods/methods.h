@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include "matcher/vocab.h"
+
 struct perr;
 struct req;
 struct store_res;
@@ -87,6 +89,38 @@ int	fair_of_match(struct req *r, struct match_params *mp,
  * results shown. */
 void	fair_count_match(const struct req *r, const struct mfair *mf,
 	    const struct profile *p, bool first_page, size_t shown);
+
+/* employment.c: employment of every form. */
+method_fn	m_employment_record, m_employment_list;
+/* followups.c: follow-ups after employment, and who is due one; the
+ * low-income employment subsidy's window. */
+method_fn	m_followup_record, m_followup_list, m_followup_due,
+		m_subsidy_window;
+
+/* A document of ours as compact JSON (owned), or NULL; o is released. */
+char	*records_dump(json_t *o);
+
+/* kind's (employment, followup) list method: from?, to?, enum_key (of
+ * enum_kind), seeker_id?, limit?, cursor?; the rows in the answer's
+ * member rows, with next_cursor. */
+void	 records_list(struct req *r, json_t *params, const char *kind,
+	    const char *enum_key, enum vocab_kind enum_kind,
+	    const char *rows);
+
+/*
+ * Reads every record of kind dated from..to, in day order, calling each
+ * with every document (-1 from it: out of memory, answered so), then
+ * done. r->ctx must start with the struct record_scan; a store failure
+ * answers r.
+ */
+struct record_scan {
+	const char	*kind;		/* "employment", "followup" */
+	int64_t		 from, to;
+	char		 cursor[32];
+	int		(*each)(json_t *doc, struct record_scan *sc);
+	void		(*done)(struct req *r);
+};
+void	 record_scan(struct req *r, struct record_scan *sc);
 
 /* placements.c: hires. */
 method_fn	m_placement_record, m_placement_list;

@@ -274,7 +274,8 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct place_ctx *pc = r->ctx;
 	struct placement_write w;
-	char *jtext = NULL, *stext, *ptext, *read;
+	char *jtext = NULL, *stext, *ptext, *etext, *read;
+	char ekey[PLAN_EMPLOYMENT_KEY_MAX];
 
 	if (res->status != STORE_OK) {
 		place_finish(pc, res->status);
@@ -302,14 +303,18 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	 * marked employed */
 	ptext = dump(plan_placement_doc(pc->seeker_id, &pc->seeker,
 	    pc->employer_id, pc->job_id, &pc->job, pc->day));
+	etext = dump(plan_employment_doc(pc->seeker_id, FORM_EMPLOYER,
+	    pc->employer_id, pc->job_id, pc->day, NULL,
+	    (pc->seeker.profile.flags_mask >> FLAG_GRADUATE) & 1));
 	pc->seeker.status = SST_EMPLOYED;
 	pc->seeker.employed_since = pc->day;
 	stext = dump(codec_seeker_encode(&pc->seeker, &server.towns));
 	read = strndup(res->recs[0].doc, res->recs[0].doclen);
-	if (stext == NULL || ptext == NULL || read == NULL) {
+	if (stext == NULL || ptext == NULL || etext == NULL || read == NULL) {
 		free(jtext);
 		free(stext);
 		free(ptext);
+		free(etext);
 		free(read);
 		place_finish(pc, STORE_OK);
 		req_reply(r, NULL);
@@ -325,11 +330,16 @@ placement_seeker_read(const struct store_res *res, void *arg)
 	w.seeker_doc_read = read;
 	w.seeker_doc = stext;
 	w.doc = ptext;
+	w.employment_key = ekey;
+	w.employment_doc = etext;
 	w.day = pc->day;
+	plan_employment_key(FORM_EMPLOYER, pc->day, pc->employer_id,
+	    pc->job_id, ekey);
 	store_record_placement(server.store, &w, placement_done, r);
 	free(jtext);
 	free(stext);
 	free(ptext);
+	free(etext);
 	free(read);
 }
 

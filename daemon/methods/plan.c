@@ -3,8 +3,8 @@
 /*
  * plan.c - the county plan's methods (staff only): where employers stand
  * against the disability employment quota (employer.quota,
- * employer.list) and the plan's progress (stats.plan), from the figures
- * of daemon/plan.h.
+ * employer.list) and the plan's progress (stats.plan: docs/plan.md), from
+ * the figures of daemon/plan.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,10 +296,21 @@ m_employer_list(struct req *r, json_t *params)
 /* ---- stats.plan ----------------------------------------------------------- */
 
 struct plan_ctx {
+	struct record_scan	 sc;		/* first: r->ctx */
 	int64_t			 from, to;
 	char			 cursor[32];	/* the last placement's score */
+	struct plan_persons	 persons;	/* employment records */
 	struct plan_placements	 placements;	/* in the period */
 };
+
+static void
+plan_ctx_free(void *p)
+{
+	struct plan_ctx *pc = p;
+
+	plan_persons_free(&pc->persons);
+	free(pc);
+}
 
 /* An object of n counters named by vocabulary kind. */
 static json_t *
@@ -318,29 +329,120 @@ share(int64_t part, int64_t whole)
 	return whole > 0 ? (double)part / (double)whole : 0;
 }
 
-/* The answer, once every placement of the period is counted. */
+static json_t *
+cover_json(const struct plan_cover *c)
+{
+	return json_pack("{s:I, s:I, s:f}", "base", (json_int_t)c->base,
+	    "count", (json_int_t)c->count, "coverage", share(c->count,
+	    c->base));
+}
+
+/* Day numbers of year y of the period, cut at its ends. */
+static void
+year_span(const struct plan_ctx *pc, int y, char from[DATE_LEN + 1],
+    char to[DATE_LEN + 1])
+{
+	int64_t a, b;
+
+	(void)date_day(y, 1, 1, &a);
+	(void)date_day(y, 12, 31, &b);
+	date_format(a > pc->from ? a : pc->from, from);
+	date_format(b < pc->to ? b : pc->to, to);
+}
+
+/* employment: persons newly employed, by form and by year. */
+static json_t *
+employment_json(const struct plan_ctx *pc)
+{
+	const struct plan_targets *tg = &server.cfg.plan;
+	const struct plan_persons *pp = &pc->persons;
+	const struct plan_placements *hp = &pc->placements;
+	json_t *years = pp->nyears <= PLAN_YEARS_MAX ? json_array() :
+	    json_null();
+	char from[DATE_LEN + 1], to[DATE_LEN + 1];
+
+	for (int i = 0; json_is_array(years) && i < pp->nyears; i++) {
+		year_span(pc, pp->year0 + i, from, to);
+		json_array_append_new(years, json_pack("{s:i, s:s, s:s, s:I, "
+		    "s:o}", "year", pp->year0 + i, "from", from, "to", to,
+		    "persons", (json_int_t)pp->year_persons[i], "by_form",
+		    counts_json(VOCAB_EMPLOYMENT_FORM, pp->year_by_form[i],
+		    FORM_COUNT)));
+	}
+	return json_pack("{s:I, s:I, s:f, s:b, s:I, s:o, s:o, s:I, s:I, "
+	    "s:o, s:o, s:o}",
+	    "persons", (json_int_t)pp->persons,
+	    "target", (json_int_t)tg->jobs,
+	    "progress", share(pp->persons, tg->jobs),
+	    "met", pp->persons >= tg->jobs,
+	    "graduates", (json_int_t)pp->graduates,
+	    "by_form", counts_json(VOCAB_EMPLOYMENT_FORM, pp->by_form,
+	    FORM_COUNT),
+	    "by_year", years,
+	    "hires", (json_int_t)hp->placed,
+	    "hires_graduates", (json_int_t)hp->placed_grad,
+	    "hires_by_disability_type", counts_json(VOCAB_DISABILITY,
+	    hp->by_dis, DIS_COUNT),
+	    "hires_by_employment_type", counts_json(VOCAB_EMPLOYMENT,
+	    hp->by_emp, EMP_COUNT),
+	    "hires_by_employer_type", counts_json(VOCAB_EMPLOYER, hp->by_et,
+	    ET_COUNT));
+}
+
+/* training: persons trained, by the year of their first course. */
+static json_t *
+training_json(const struct plan_ctx *pc, const struct plan_seekers *st)
+{
+	const struct plan_targets *tg = &server.cfg.plan;
+	json_t *years = st->nyears <= PLAN_YEARS_MAX ? json_array() :
+	    json_null();
+	char from[DATE_LEN + 1], to[DATE_LEN + 1];
+
+	for (int i = 0; json_is_array(years) && i < st->nyears; i++) {
+		year_span(pc, st->year0 + i, from, to);
+		json_array_append_new(years, json_pack("{s:i, s:s, s:s, s:I}",
+		    "year", st->year0 + i, "from", from, "to", to, "trained",
+		    (json_int_t)st->trained_year[i]));
+	}
+	return json_pack("{s:I, s:I, s:f, s:b, s:o}",
+	    "trained", (json_int_t)st->trained,
+	    "target", (json_int_t)tg->trained,
+	    "progress", share(st->trained, tg->trained),
+	    "met", st->trained >= tg->trained, "by_year", years);
+}
+
+/* services: the four ones, each over its own base. */
+static json_t *
+services_json(const struct plan_seekers *st)
+{
+	json_t *svc = json_pack("{s:I, s:I, s:I, s:i, s:o}",
+	    "seekers", (json_int_t)st->seekers,
+	    "working_age", (json_int_t)st->working_age,
+	    "age_unknown", (json_int_t)st->age_unknown,
+	    "age_year", st->end_year,
+	    "all_four", cover_json(&st->all4));
+
+	for (int i = 0; svc != NULL && i < SVC_COUNT; i++)
+		json_object_set_new(svc, codec_service_name(i),
+		    cover_json(&st->cover[i]));
+	return svc;
+}
+
+/* The answer, once every record of the period is counted. */
 static json_t *
 plan_json(const struct plan_ctx *pc)
 {
 	const struct plan_targets *tg = &server.cfg.plan;
-	const struct plan_placements *pp = &pc->placements;
 	struct plan_tally t;
 	const struct plan_seekers *st = &t.seekers;
 	const struct plan_posts *pt = &t.posts;
 	const struct plan_employers *et = &t.employers;
-	json_t *svc, *posts, *emps;
+	json_t *posts, *emps;
 	char from[DATE_LEN + 1], to[DATE_LEN + 1];
+	char pfrom[DATE_LEN + 1], pto[DATE_LEN + 1];
 	double grad_rate, target_rate = (double)tg->graduate_rate / QUOTA_PPM;
 
 	plan_tally(pc->from, pc->to, &t);
-	svc = json_pack("{s:I, s:{s:I, s:f}}", "seekers",
-	    (json_int_t)st->seekers, "all_four", "count",
-	    (json_int_t)st->all4, "coverage", share(st->all4, st->seekers));
-	for (int i = 0; svc != NULL && i < SVC_COUNT; i++)
-		json_object_set_new(svc, codec_service_name(i),
-		    json_pack("{s:I, s:f}", "count",
-		    (json_int_t)st->service[i], "coverage",
-		    share(st->service[i], st->seekers)));
 	posts = json_pack("{s:I, s:I, s:{}}", "postings", (json_int_t)pt->all,
 	    "openings", (json_int_t)pt->all_openings, "by_employer_type");
 	for (int i = 0; posts != NULL && i < ET_COUNT; i++)
@@ -357,34 +459,24 @@ plan_json(const struct plan_ctx *pc)
 		    vocab_id(VOCAB_EMPLOYER, i), json_pack("{s:I, s:I}",
 		    "employers", (json_int_t)et->by_type[i], "below_quota",
 		    (json_int_t)et->below_by_type[i]));
-	if (svc == NULL || posts == NULL || emps == NULL) {
-		json_decref(svc);
+	if (posts == NULL || emps == NULL) {
 		json_decref(posts);
 		json_decref(emps);
 		return NULL;
 	}
 	date_format(pc->from, from);
 	date_format(pc->to, to);
+	date_format(tg->from, pfrom);
+	date_format(tg->to, pto);
 	grad_rate = share(st->grads_employed, st->grads);
-	return json_pack("{s:s, s:s, "
-	    "s:{s:I, s:I, s:f, s:b, s:I, s:o, s:o, s:o}, "
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, "
 	    "s:{s:I, s:I, s:I, s:f, s:f, s:b}, "
-	    "s:{s:I, s:I, s:f, s:b}, "
+	    "s:o, "
 	    "s:{s:I, s:I, s:I}, "
 	    "s:o, s:o, s:o}",
 	    "from", from, "to", to,
-	    "employment",
-	    "placements", (json_int_t)pp->placed,
-	    "target", (json_int_t)tg->jobs,
-	    "progress", share(pp->placed, tg->jobs),
-	    "met", pp->placed >= tg->jobs,
-	    "graduates", (json_int_t)pp->placed_grad,
-	    "by_disability_type", counts_json(VOCAB_DISABILITY, pp->by_dis,
-	    DIS_COUNT),
-	    "by_employment_type", counts_json(VOCAB_EMPLOYMENT, pp->by_emp,
-	    EMP_COUNT),
-	    "by_employer_type", counts_json(VOCAB_EMPLOYER, pp->by_et,
-	    ET_COUNT),
+	    "period", "from", pfrom, "to", pto,
+	    "employment", employment_json(pc),
 	    "graduates",
 	    "registered", (json_int_t)st->grads,
 	    "employed", (json_int_t)st->grads_employed,
@@ -393,16 +485,12 @@ plan_json(const struct plan_ctx *pc)
 	    "target_rate", target_rate,
 	    "met", st->grads > 0 && st->grads_employed * QUOTA_PPM >=
 	    (int64_t)tg->graduate_rate * st->grads,
-	    "training",
-	    "trained", (json_int_t)st->trained,
-	    "target", (json_int_t)tg->trained,
-	    "progress", share(st->trained, tg->trained),
-	    "met", st->trained >= tg->trained,
+	    "training", training_json(pc, st),
 	    "seekers",
 	    "seeking", (json_int_t)st->by_status[SST_SEEKING],
 	    "employed", (json_int_t)st->by_status[SST_EMPLOYED],
 	    "not_seeking", (json_int_t)st->by_status[SST_NOT_SEEKING],
-	    "services", svc, "posts", posts, "employers", emps);
+	    "services", services_json(st), "posts", posts, "employers", emps);
 }
 
 static void
@@ -432,35 +520,52 @@ plan_chunk(const struct store_res *res, void *arg)
 	req_result(r, plan_json(pc));
 }
 
-/* stats.plan {from?, to?} (staff): the placements of the period read
- * from Redis a chunk at a time (plan_chunk), then the mirrors' counts. */
+static int
+plan_employment(json_t *doc, struct record_scan *sc)
+{
+	return plan_count_employment(&((struct plan_ctx *)sc)->persons, doc);
+}
+
+/* Every employment record of the period counted: the placements next. */
+static void
+plan_employed(struct req *r)
+{
+	struct plan_ctx *pc = r->ctx;
+
+	store_list_placements(server.store, pc->from, pc->to, NULL,
+	    PLAN_CHUNK, plan_chunk, r);
+}
+
+/* stats.plan {from?, to?} (staff): by default the plan's period
+ * (plan_from, plan_to). The employment records, then the placements of
+ * the period, read from Redis a chunk at a time, then the mirrors'
+ * counts. */
 void
 m_stats_plan(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "from", "to", NULL };
 	struct plan_ctx *pc;
 	struct perr pe;
-	char date[DATE_LEN + 1];
 
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		req_reply(r, NULL);
 		return;
 	}
+	strmap_init(&pc->persons.seen);
 	r->ctx = pc;
-	r->ctx_free = free;
-	/* by default, to today from 1 January of to's year */
-	pc->to = plan_today(date);
-	pc->from = -1;
+	r->ctx_free = plan_ctx_free;
+	pc->from = server.cfg.plan.from;
+	pc->to = server.cfg.plan.to;
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
-	if (pc->from < 0) {
-		date_format(pc->to, date);
-		memcpy(date + 4, "-01-01", 7);
-		(void)date_parse(date, &pc->from);
-	}
-	store_list_placements(server.store, pc->from, pc->to, NULL,
-	    PLAN_CHUNK, plan_chunk, r);
+	plan_persons_init(&pc->persons, pc->from, pc->to);
+	pc->sc.kind = "employment";
+	pc->sc.from = pc->from;
+	pc->sc.to = pc->to;
+	pc->sc.each = plan_employment;
+	pc->sc.done = plan_employed;
+	record_scan(r, &pc->sc);
 }

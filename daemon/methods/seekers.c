@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "daemon/methods/methods.h"
+#include "daemon/plan.h"
 #include "daemon/req.h"
 #include "daemon/seekers.h"
 #include "daemon/server.h"
@@ -73,6 +74,17 @@ m_seeker_put(struct req *r, json_t *params)
 	    &server.towns, s, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
+	}
+	if (s->birth_year > 0) {
+		char today[DATE_LEN + 1];
+
+		(void)plan_today(today);
+		if (s->birth_year > atoi(today)) {
+			pv_fail(&pe, "seeker", "birth_year", "is after this "
+			    "year");
+			req_error_params(r, &pe);
+			return;
+		}
 	}
 	doc = codec_seeker_encode(s, &server.towns);
 	text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;

@@ -86,6 +86,24 @@ class ConfigTest(unittest.TestCase):
                                     "CONF:11: %s is given again: line 8"
                                     % a.split()[0])
 
+    def test_plan_period_and_working_age(self):
+        # The plan's period is two dates, the first not after the last;
+        # a working age is MIN-MAX in whole years, MIN not above MAX.
+        self.assert_ok(self.base() + ["plan_from 2022-01-01",
+                                      "plan_to 2022-01-01",
+                                      "working_age_male 16-60",
+                                      "working_age_female 0-150"])
+        self.assert_refused(self.base() + ["plan_from 2025-01-01"],
+                            "plan_from is after plan_to")
+        self.assert_refused(self.base() + ["plan_to 2024-02-30"],
+                            "CONF:8: plan_to: expected a date")
+        for bad in ("59-16", "16", "16-", "-16-59", "+16-59", "16-59x",
+                    "16-151", "a-b"):
+            self.assert_refused(self.base() + ["working_age_female " + bad],
+                                "CONF:8: working_age_female: expected MIN-MAX")
+        self.assert_refused(self.base() + ["followup_interval_days 0"],
+                            "CONF:8: followup_interval_days")
+
     def test_token_lines_repeat(self):
         # token makes a list: the base has three, here a fourth.
         self.assert_ok(self.base() + ["token kiosk " + h.digest("k2")])

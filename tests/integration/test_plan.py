@@ -481,20 +481,25 @@ class PlacementPlanTest(PlanCase):
         r = self.staff.result("stats.plan", YEAR)
         self.assertEqual((r["from"], r["to"]), ("2024-01-01", "2024-12-31"))
         emp = r["employment"]
-        # P1, P2, P5 (P3 is in 2025); P1 and P5 are graduates'
-        self.assertEqual(emp["placements"], 3)
+        # P1, P2, P5 (P3 is in 2025); P1 and P5 are graduates'; each hire
+        # is one person's (g1, n1, g2), employed by an employer
+        self.assertEqual(emp["hires"], 3)
+        self.assertEqual(emp["persons"], 3)
+        self.assertEqual(emp["by_form"]["employer"], 3)
         self.assertEqual(emp["target"], 300)
         self.assertAlmostEqual(emp["progress"], 0.01)
         self.assertFalse(emp["met"])
         self.assertEqual(emp["graduates"], 2)
-        self.assertEqual(emp["by_disability_type"]["physical"], 1)
-        self.assertEqual(emp["by_disability_type"]["intellectual"], 1)
-        self.assertEqual(emp["by_disability_type"]["hearing"], 1)
-        self.assertEqual(emp["by_disability_type"]["visual"], 0)
-        self.assertEqual(emp["by_employment_type"]["full_time"], 2)
-        self.assertEqual(emp["by_employment_type"]["sheltered"], 1)
-        self.assertEqual(emp["by_employer_type"]["agency"], 2)
-        self.assertEqual(emp["by_employer_type"]["sheltered_workshop"], 1)
+        self.assertEqual(emp["hires_graduates"], 2)
+        self.assertEqual(emp["hires_by_disability_type"]["physical"], 1)
+        self.assertEqual(emp["hires_by_disability_type"]["intellectual"], 1)
+        self.assertEqual(emp["hires_by_disability_type"]["hearing"], 1)
+        self.assertEqual(emp["hires_by_disability_type"]["visual"], 0)
+        self.assertEqual(emp["hires_by_employment_type"]["full_time"], 2)
+        self.assertEqual(emp["hires_by_employment_type"]["sheltered"], 1)
+        self.assertEqual(emp["hires_by_employer_type"]["agency"], 2)
+        self.assertEqual(emp["hires_by_employer_type"]["sheltered_workshop"],
+                         1)
         # graduates g1, g2, g3: g1 and g2 employed; only g1 has a plan
         g = r["graduates"]
         self.assertEqual((g["registered"], g["employed"], g["with_plan"]),
@@ -502,15 +507,15 @@ class PlacementPlanTest(PlanCase):
         self.assertAlmostEqual(g["rate"], 2 / 3)
         self.assertEqual(g["target_rate"], 0.9)
         self.assertFalse(g["met"])
-        # by 2024-12-31, of 5 seekers: info g1 g2 n1; assessed g1 g3 n1;
-        # registered g1 n1; served g1 n1 (g3's is in 2025); all four g1 n1
+        # these seekers have no birth year or sex: no base holds them
+        # (test_persons.py works the bases out)
         sv = r["services"]
-        self.assertEqual(sv["seekers"], 5)
-        self.assertEqual(sv["info_checked"], {"count": 3, "coverage": 0.6})
-        self.assertEqual(sv["assessed"], {"count": 3, "coverage": 0.6})
-        self.assertEqual(sv["registered"], {"count": 2, "coverage": 0.4})
-        self.assertEqual(sv["served"], {"count": 2, "coverage": 0.4})
-        self.assertEqual(sv["all_four"], {"count": 2, "coverage": 0.4})
+        self.assertEqual((sv["seekers"], sv["age_unknown"],
+                          sv["working_age"]), (5, 5, 0))
+        for k in ("info_checked", "assessed", "registered", "served",
+                  "all_four"):
+            self.assertEqual(sv[k], {"base": 0, "count": 0,
+                                     "coverage": 0}, k)
         # trained in 2024: g1 and g3 (g2's course is of 2023)
         tr = r["training"]
         self.assertEqual((tr["trained"], tr["target"], tr["met"]),
@@ -541,17 +546,23 @@ class PlacementPlanTest(PlanCase):
     def test_stats_plan_targets_from_config_and_period(self):
         r = self.staff.result("stats.plan", {"from": "2025-01-01",
                                              "to": "2025-12-31"})
-        self.assertEqual(r["employment"]["placements"], 1)
-        self.assertEqual(r["employment"]["by_disability_type"]["physical"],
-                         1)
-        self.assertEqual(r["services"]["served"]["count"], 3)
+        self.assertEqual(r["employment"]["hires"], 1)
+        self.assertEqual(r["employment"]["persons"], 1)
+        self.assertEqual(r["employment"]["hires_by_disability_type"][
+            "physical"], 1)
         self.staff.error("stats.plan", {"from": "2025-01-01",
                                         "to": "2024-01-01"}, code=-32602)
         self.staff.error("stats.plan", {"year": 2024}, code=-32602)
-        # to alone: from 1 January of its year
+        # to alone: from the plan's first day (plan_from, 2022-01-01)
         r = self.staff.result("stats.plan", {"to": "2024-12-31"})
-        self.assertEqual(r["from"], "2024-01-01")
-        self.assertEqual(r["employment"]["placements"], 3)
+        self.assertEqual(r["from"], "2022-01-01")
+        self.assertEqual(r["employment"]["hires"], 3)
+        # nothing: the plan's period, 2022-2024, split by year
+        r = self.staff.result("stats.plan", {})
+        self.assertEqual((r["from"], r["to"]), ("2022-01-01", "2024-12-31"))
+        self.assertEqual([(y["year"], y["persons"]) for y in
+                          r["employment"]["by_year"]],
+                         [(2022, 0), (2023, 0), (2024, 3)])
 
     def report(self, *args):
         out = h.run_jobmatch(["report", "--year", "2024"] + list(args),
@@ -563,7 +574,8 @@ class PlacementPlanTest(PlanCase):
         import json
         doc = json.loads(self.report("--format", "json"))
         self.assertEqual(doc["year"], 2024)
-        self.assertEqual(doc["plan"]["employment"]["placements"], 3)
+        self.assertEqual(doc["plan"]["employment"]["hires"], 3)
+        self.assertEqual(doc["plan"]["employment"]["persons"], 3)
         self.assertEqual(doc["plan"]["from"], "2024-01-01")
         self.assertEqual(doc["plan"]["to"], "2024-12-31")
         # shortfalls on 2024-12-31: pr1 2, in1 1.05, ag1 0.8
@@ -586,12 +598,16 @@ class PlacementPlanTest(PlanCase):
         got = {(r[0], r[1]): r[2] for r in rows[1:]}
         self.assertEqual(got[("report", "year")], "2024")
         self.assertEqual(got[("report", "from")], "2024-01-01")
-        self.assertEqual(got[("employment", "placements")], "3")
+        self.assertEqual(got[("employment", "hires")], "3")
+        self.assertEqual(got[("employment", "persons")], "3")
+        self.assertEqual(got[("employment.by_year.2024", "persons")], "3")
+        self.assertEqual(got[("employment.by_year.2024.by_form",
+                              "employer")], "3")
         self.assertEqual(got[("employment", "target")], "300")
-        self.assertEqual(got[("employment.by_disability_type", "hearing")],
-                         "1")
+        self.assertEqual(got[("employment.hires_by_disability_type",
+                              "hearing")], "1")
         self.assertEqual(got[("graduates", "employed")], "2")
-        self.assertEqual(got[("services.all_four", "count")], "2")
+        self.assertEqual(got[("services.all_four", "base")], "0")
         self.assertEqual(got[("training", "trained")], "2")
         self.assertEqual(got[("employers", "below_quota")], "3")
         self.assertEqual(got[("placements_by_town", XINMIN)], "2")
@@ -623,7 +639,7 @@ class PlacementPlanTest(PlanCase):
         rows = dict(((r[0], r[1]), r[2]) for r in csv.reader(io.StringIO(
             self.report("--to", "2024-11-15"))))
         self.assertEqual(rows[("report", "to")], "2024-11-15")
-        self.assertEqual(rows[("employment", "placements")], "2")
+        self.assertEqual(rows[("employment", "hires")], "2")
         for bad_to in ("2025-01-01", "2024-13-01", "11/15"):
             bad = h.run_jobmatch(["report", "--year", "2024", "--to",
                                   bad_to], token=h.STAFF,
@@ -651,11 +667,13 @@ class PlacementPlanTest(PlanCase):
             f = dict(zip(fields[0::2], fields[1::2]))
             op = f[b"op"] if b"op" in f else f["op"]
             op = op.decode() if isinstance(op, bytes) else op
-            if op.startswith(("seeker.", "placement.")):
+            if op.startswith(("seeker.", "placement.", "employment.")):
                 self.assertEqual(len(f), 2, f)
         r = self.staff.result("stats.plan", {"from": "2025-01-01",
                                              "to": "2025-12-31"})
-        self.assertEqual(r["employment"]["placements"], 2)
+        self.assertEqual(r["employment"]["hires"], 2)
+        # n2, deleted, is still one person
+        self.assertEqual(r["employment"]["persons"], 1)
 
     def dump(self):
         out = []
@@ -799,34 +817,65 @@ class PlacementEdgesTest(PlanCase):
 
 
 class SampleSeekersTest(unittest.TestCase):
-    """data/seekers.jsonl (what run.sh loads) loads whole, and its service
-    records give these counts, worked out from the file by hand."""
+    """data/seekers.jsonl, employment.jsonl and followups.jsonl (what
+    run.sh loads, after the employers) load whole, and give the figures
+    docs/plan.md works out from the files by hand."""
 
     def test_sample_seekers(self):
         import os
         env = h.Env()
         self.addCleanup(env.stop)
-        path = os.path.join(h.DATA_DIR, "seekers.jsonl")
-        r = h.run_jobmatch(["load", path], token=h.STAFF, addr=env.daemon.addr)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("%s: 12 requests, 0 failed" % path, r.stdout)
+        for name, n in (("employers.jsonl", None), ("seekers.jsonl", 21),
+                        ("employment.jsonl", 11), ("followups.jsonl", 7)):
+            path = os.path.join(h.DATA_DIR, name)
+            r = h.run_jobmatch(["load", path], token=h.STAFF,
+                               addr=env.daemon.addr)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(" 0 failed", r.stdout)
+            if n is not None:
+                self.assertIn("%s: %d requests, 0 failed" % (path, n),
+                              r.stdout)
         c = env.daemon.client(h.STAFF)
         self.addCleanup(c.close)
-        p = c.result("stats.plan", YEAR)
+        # the plan's period, 2022-2024 (docs/plan.md, "The sample data")
+        p = c.result("stats.plan", {})
+        e = p["employment"]
+        self.assertEqual((e["persons"], e["graduates"], e["hires"]),
+                         (8, 1, 0))
+        self.assertEqual(e["by_form"], {
+            "employer": 1, "public_welfare": 0, "sheltered": 1,
+            "self_employed": 1, "flexible": 2, "farming": 2, "stall": 1})
+        self.assertEqual([(y["year"], y["persons"]) for y in e["by_year"]],
+                         [(2022, 3), (2023, 2), (2024, 3)])
+        t = p["training"]
+        self.assertEqual([(y["year"], y["trained"]) for y in t["by_year"]],
+                         [(2022, 1), (2023, 1), (2024, 5)])
+        self.assertEqual(t["trained"], 7)
         sv = p["services"]
-        # s-0008 has none; s-0003, s-0009 stop at assessed, s-0004 at
-        # registered, s-0005 and s-0011 at info_checked
-        self.assertEqual([sv[k]["count"] for k in (
+        self.assertEqual((sv["seekers"], sv["age_unknown"],
+                          sv["working_age"]), (21, 1, 17))
+        self.assertEqual([(sv[k]["base"], sv[k]["count"]) for k in (
             "info_checked", "assessed", "registered", "served", "all_four")],
-            [11, 9, 7, 6, 6])
-        self.assertEqual(sv["seekers"], 12)
-        g = p["graduates"]     # s-0001, s-0006 (both with a plan), s-0009
+            [(10, 9), (10, 7), (10, 5), (10, 4), (10, 4)])
+        g = p["graduates"]     # s-0001, s-0006 (both with a plan), s-0009,
         self.assertEqual((g["registered"], g["employed"], g["with_plan"]),
-                         (3, 0, 2))
-        # courses in 2024: s-0001, s-0002, s-0006, s-0007, s-0011
-        self.assertEqual(p["training"]["trained"], 5)
-        self.assertEqual(p["seekers"], {"seeking": 11, "employed": 0,
+                         (4, 1, 2))                     # s-0020 employed
+        self.assertEqual(p["seekers"], {"seeking": 12, "employed": 8,
                                         "not_seeking": 1})
+        # 2024 alone: s-0017 (flexible), s-0018 (stall), s-0019 (farming)
+        y = c.result("stats.plan", {"from": "2024-01-01",
+                                    "to": "2024-12-31"})
+        self.assertEqual(y["employment"]["persons"], 3)
+        self.assertEqual(y["training"]["trained"], 5)
+        due = c.result("followup.due", {"date": "2024-12-31"})
+        self.assertEqual([(x["seeker_id"], x["due_since"])
+                          for x in due["due"]],
+                         [("s-0020", "2023-07-31"), ("s-0014", "2024-09-29"),
+                          ("s-0018", "2024-10-04"), ("s-0017", "2024-12-01")])
+        sub = c.result("subsidy.window", {"date": "2024-12-31"})
+        self.assertEqual([(x["seeker_id"], x["window_ends"])
+                          for x in sub["seekers"]],
+                         [("s-0018", "2025-03-31"), ("s-0019", "2025-10-09")])
 
 
 if __name__ == "__main__":

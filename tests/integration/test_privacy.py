@@ -36,6 +36,9 @@ SECRET_PHONE = "+86 139-7741-0042"
 SECRET_BAD_PHONE = "139 7741 0043 ZQX"
 SECRET_NEED = "sign_language"
 SECRET_NOTE = "面谈备注丙ZQX"
+# notes of an employment record and of a follow-up visit (staff's)
+SECRET_EMPLOYMENT_NOTE = "自办按摩店丁ZQX"
+SECRET_FOLLOWUP_NOTE = "回访家中困难戊ZQX"
 INTEREST_SECRETS = [SECRET_CONTACT, SECRET_PHONE, "13977410042",
                     SECRET_BAD_PHONE, SECRET_NEED, SECRET_NOTE]
 FAIR_KIOSK = "fair-kiosk-ZQX-5521"
@@ -127,6 +130,24 @@ class PrivacyTest(unittest.TestCase):
         v = staff.result("rules.get")["version"]
         written("rules.set by staff", staff.result("rules.set", {
             "rules": rules, "expected_version": v}))
+        # employment and a follow-up, with notes: personal data, never
+        # logged, never in the change stream, erased with the seeker
+        staff.result("employment.record", {
+            "seeker_id": "s-9001", "form": "self_employed",
+            "date": "2024-03-01", "note": SECRET_EMPLOYMENT_NOTE})
+        audit.append("employment.record by staff: done")
+        staff.result("followup.record", {
+            "seeker_id": "s-9001", "date": "2024-06-01",
+            "outcome": "at_risk", "note": SECRET_FOLLOWUP_NOTE})
+        audit.append("followup.record by staff: done")
+        for m, rows in (("employment.list", "employments"),
+                        ("followup.list", "followups")):
+            staff.result(m, {"seeker_id": "s-9001"})[rows][0]
+        staff.result("followup.due", {"date": "2024-12-31"})
+        staff.result("subsidy.window", {"date": "2024-12-31"})
+        dump = self.redis_dump()
+        self.notes_in_redis = all(x.encode() in dump for x in (
+            SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE))
         r = staff.result("placement.record", {
             "seeker_id": "s-9001", "job_id": "p1", "employer_id": "emp-p",
             "date": "2024-05-01"})
@@ -279,7 +300,7 @@ class PrivacyTest(unittest.TestCase):
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
                    "low_income"] + INTEREST_SECRETS
-        secrets.append(FAIR_KIOSK)
+        secrets += [FAIR_KIOSK, SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE]
         for s in secrets:
             self.assertFalse(s.encode() in log,
                              "%r is in the daemon's log" % s)
@@ -289,8 +310,23 @@ class PrivacyTest(unittest.TestCase):
         # (vocabulary words such as low_income stand in the rule set)
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                   h.KIOSK, h.STAFF, h.EMP_A, SECRET_CONTACT, SECRET_PHONE,
-                  SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK):
+                  SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK,
+                  SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
+        # the notes were in Redis until seeker.delete (the dump would have
+        # found them); the change stream has the records' ids alone
+        self.assertTrue(self.notes_in_redis)
+        stream = self.stream_dump()
+        for x in (SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE,
+                  "self_employed", "at_risk"):
+            self.assertNotIn(x.encode(), stream)
+        ops = set()
+        for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
+            f = dict(zip(fields[::2], fields[1::2]))
+            if f.get(b"op") in (b"employment.record", b"followup.record"):
+                ops.add(f[b"op"])
+                self.assertEqual(set(f), {b"op", b"id"}, f)
+        self.assertEqual(ops, {b"employment.record", b"followup.record"})
         # the interest was in Redis until interest.delete (the dump would
         # have found it), and never in the change stream
         self.assertTrue(self.interest_in_redis)

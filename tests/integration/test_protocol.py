@@ -28,7 +28,9 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "placement.record", "placement.list", "stats.plan",
                "skills.suggest", "interest.record", "interest.list",
                "interest.update", "interest.delete", "fair.put", "fair.get",
-               "fair.list", "fair.stats"}
+               "fair.list", "fair.stats", "employment.record",
+               "employment.list", "followup.record", "followup.list",
+               "followup.due", "subsidy.window"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
@@ -184,8 +186,14 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(set(ids("employer_types")), {
             "agency", "institution", "soe", "private", "community",
             "social_org", "sheltered_workshop"})
+        self.assertEqual(ids("employment_forms"), [
+            "employer", "public_welfare", "sheltered", "self_employed",
+            "flexible", "farming", "stall"])
+        self.assertEqual(ids("followup_outcomes"), [
+            "in_work", "changed_work", "lost_work", "at_risk"])
         for k in ("disability_types", "grades", "accommodations",
-                  "employment_types", "employer_types"):
+                  "employment_types", "employer_types", "employment_forms",
+                  "followup_outcomes"):
             for e in v[k]:
                 self.assertRegex(e["label"], r"[\u4e00-\u9fff]",
                                  "no Chinese label: %r" % e)

@@ -1163,7 +1163,7 @@ test_vocab(void **state)
 
 	(void)state;
 	assert_non_null(v);
-	assert_int_equal(json_object_size(v), 7);
+	assert_int_equal(json_object_size(v), 9);
 	assert_int_equal(json_array_size(json_object_get(v,
 	    "disability_types")), 7);
 	for (size_t i = 0; i < 7; i++) {
@@ -1204,6 +1204,16 @@ test_vocab(void **state)
 	    4);
 	assert_string_equal(str_of(entry(v, "seeker_flags", 1), "id"),
 	    "zero_employment_household");
+	assert_int_equal(json_array_size(json_object_get(v,
+	    "employment_forms")), 7);
+	assert_string_equal(str_of(entry(v, "employment_forms", 3), "id"),
+	    "self_employed");
+	assert_string_equal(str_of(entry(v, "employment_forms", 3), "label"),
+	    "自主创业（含个体盲人按摩）");
+	assert_int_equal(json_array_size(json_object_get(v,
+	    "followup_outcomes")), 4);
+	assert_string_equal(str_of(entry(v, "followup_outcomes", 3), "id"),
+	    "at_risk");
 
 	/* Towns: the county line is not one of them. */
 	assert_int_equal(json_array_size(json_object_get(v, "towns")), 3);
