@@ -32,6 +32,7 @@ static const struct {
 	{ "interest.update",	NULL,			NULL },
 	{ "interest.delete",	NULL,			NULL },
 	{ "fair.put",		NULL,			NULL },
+	{ "employer.roster.put", "employer_id",		NULL },
 };
 
 /* A person's data: the line names the method and its outcome alone. */

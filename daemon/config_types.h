@@ -111,6 +111,7 @@ struct config {
 	char		 towns_file[PATH_MAX];
 	struct regex_limits regex;		/* regex_* keys */
 	struct quota_rules quota;		/* quota_* keys */
+	int		 roster_max_entries;	/* employer.roster.put */
 	struct plan_targets {			/* plan_* keys: stats.plan */
 		int64_t	 jobs;			/* new jobs in a period */
 		int64_t	 trained;		/* people trained */

@@ -126,6 +126,10 @@ static const struct method methods[] = {
 	{ "fair.list",		ROLES_READ,	m_fair_list, A_MEMORY, M_MIRROR },
 	{ "fair.stats",		ROLES_STAFF,	m_fair_stats, A_BULK,
 	    M_MIRROR },
+	{ "employer.roster.put", ROLES_STAFF,	m_employer_roster_put, A_SMALL,
+	    0 },
+	{ "employer.roster.get", ROLES_STAFF,	m_employer_roster_get, A_BULK,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,

@@ -28,7 +28,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "placement.record", "placement.list", "stats.plan",
                "skills.suggest", "interest.record", "interest.list",
                "interest.update", "interest.delete", "fair.put", "fair.get",
-               "fair.list", "fair.stats"}
+               "fair.list", "fair.stats", "employer.roster.put",
+               "employer.roster.get"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}
