@@ -227,7 +227,9 @@ const char script_put_seeker[] =
 
 /*
  * Deleting a seeker also unlinks the placements, employment records and
- * follow-ups recorded for it: each keeps what the plan counts (date, town,
+ * follow-ups recorded for it, and takes its id out of the rosters naming
+ * it (a new version of each, in the change stream, so that every daemon
+ * reloads it; the entry still counts, anonymous): each keeps what the plan counts (date, town,
  * employer, posting, form, outcome...) but loses the seeker's id and its
  * note; the employment records all get one new anonymous person number
  * (p persons:deleted:next), so that the person is still counted once.
@@ -270,8 +272,29 @@ const char script_delete_seeker[] =
 "    end\n"
 "  end\n"
 "end\n"
+"local rdocs = {}\n"
+"local rlinks = p..'rosters:seeker:'..id\n"
+"for _, emp in ipairs(redis.call('SMEMBERS', rlinks)) do\n"
+"  local rk = p..'roster:'..emp\n"
+"  local doc = redis.call('HGET', rk, 'doc')\n"
+"  if doc then\n"
+"    local d = cjson.decode(doc)\n"
+"    local hit = false\n"
+"    for _, e in ipairs(d['entries']) do\n"
+"      if e['seeker_id'] == id then e['seeker_id'] = nil; hit = true end\n"
+"    end\n"
+"    if hit then rdocs[#rdocs + 1] = {rk, emp, cjson.encode(d)} end\n"
+"  end\n"
+"end\n"
 "for pid, doc in pairs(docs) do\n"
 "  redis.call('HSET', p..'placement:'..pid, 'doc', doc) end\n"
+"for _, r in ipairs(rdocs) do\n"
+"  local rv = redis.call('HINCRBY', r[1], 'version', 1)\n"
+"  redis.call('HSET', r[1], 'doc', r[3])\n"
+"  redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[3], '*',\n"
+"    'op', 'employer.roster.put', 'employer', r[2], 'version', rv)\n"
+"end\n"
+"redis.call('DEL', rlinks)\n"
 "for _, e in ipairs(edocs) do redis.call('HSET', e[1], 'doc', e[2]) end\n"
 "redis.call('DEL', links, p..'employments:seeker:'..id,\n"
 "  p..'followups:seeker:'..id)\n"
@@ -706,7 +729,9 @@ const char script_list_records[] =
  * An employer's roster (employer.roster.put): ARGV p, employer id, doc,
  * expected version ('' any), now, stream maxlen. The employer must be
  * registered ({-2, 0}, before any write). The change-stream entry names
- * the employer alone: the roster is personal data.
+ * the employer alone: the roster is personal data. p rosters:seeker:SID
+ * holds the employers whose roster names seeker SID, for seeker.delete
+ * (the loops are bounded by one roster's entries, roster_max_entries).
  */
 const char script_put_roster[] =
 "local p, id = ARGV[1], ARGV[2]\n"
@@ -714,11 +739,28 @@ const char script_put_roster[] =
 "local key = p..'roster:'..id\n"
 "local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
 "if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"local function sids(doc)\n"
+"  local out = {}\n"
+"  if not doc then return out end\n"
+"  local ok, d = pcall(cjson.decode, doc)\n"
+"  if ok and type(d) == 'table' and type(d['entries']) == 'table' then\n"
+"    for _, e in ipairs(d['entries']) do\n"
+"      if type(e) == 'table' and type(e['seeker_id']) == 'string' then\n"
+"        out[e['seeker_id']] = true end\n"
+"    end\n"
+"  end\n"
+"  return out\n"
+"end\n"
+"local old, new = sids(redis.call('HGET', key, 'doc')), sids(ARGV[3])\n"
 "local v = cur + 1\n"
 "redis.call('HSET', key, 'doc', ARGV[3], 'version', v, 'updated_at',\n"
 "  ARGV[5])\n"
 "local created = redis.call('HSETNX', key, 'created_at', ARGV[5])\n"
 "redis.call('ZADD', p..'rosters', 0, id)\n"
+"for s in pairs(old) do\n"
+"  if not new[s] then redis.call('SREM', p..'rosters:seeker:'..s, id) end\n"
+"end\n"
+"for s in pairs(new) do redis.call('SADD', p..'rosters:seeker:'..s, id) end\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
 "  'op', 'employer.roster.put', 'employer', id, 'version', v)\n"
 "return {v, created}\n";

@@ -247,6 +247,62 @@ class RosterTest(unittest.TestCase):
         self.assertEqual(p["employers"]["at_least_one_unmet"], 1)
 
 
+class DeletedSeekerTest(unittest.TestCase):
+    """seeker.delete takes the seeker's id out of every roster naming it:
+    the entry stays and still counts, anonymous; a roster put again
+    without the seeker no longer links it."""
+
+    def test_delete_unlinks_rosters(self):
+        env = h.Env()
+        self.addCleanup(env.stop)
+        d = env.daemon
+        staff = d.client(h.STAFF)
+        self.addCleanup(staff.close)
+        for e in ("r1", "r2", "r3"):
+            staff.result("employer.put", {"employer": employer(
+                e, "private", 100, 1, 0)})
+        staff.result("seeker.put", {"seeker": {
+            "id": "s-gone", "disability": {"type": "physical", "grade": 3},
+            "town": GUIXI}})
+        mine = entry(seeker_id="s-gone", monthly_wage=2600)
+        other = entry(seeker_id="s-stays")
+        staff.result("employer.roster.put", {"employer_id": "r1",
+                                             "entries": [mine, other]})
+        staff.result("employer.roster.put", {"employer_id": "r2",
+                                             "entries": [mine]})
+        # r3 named the seeker, then was put again without it
+        staff.result("employer.roster.put", {"employer_id": "r3",
+                                             "entries": [mine]})
+        staff.result("employer.roster.put", {"employer_id": "r3",
+                                             "entries": [other]})
+        before = staff.result("employer.quota", {"id": "r1",
+                                                 "date": "2024-06-30"})
+        staff.result("seeker.delete", {"id": "s-gone"})
+        anon = dict(mine)
+        del anon["seeker_id"]
+        r1 = staff.result("employer.roster.get", {"employer_id": "r1"})
+        self.assertEqual(r1["entries"], [anon, other])
+        self.assertEqual(r1["version"], 2)
+        r2 = staff.result("employer.roster.get", {"employer_id": "r2"})
+        self.assertEqual((r2["entries"], r2["version"]), ([anon], 2))
+        r3 = staff.result("employer.roster.get", {"employer_id": "r3"})
+        self.assertEqual((r3["entries"], r3["version"]), ([other], 2))
+        # the entry still counts (the mirror followed the new version)
+        after = staff.result("employer.quota", {"id": "r1",
+                                                "date": "2024-06-30"})
+        self.assertEqual(after["roster"]["weighted"],
+                         before["roster"]["weighted"])
+        # nothing in Redis names the seeker any more
+        for k in env.redis.cmd("KEYS", "jm:*"):
+            t = env.redis.cmd("TYPE", k)
+            if t == b"hash":
+                blob = b"".join(env.redis.cmd("HGETALL", k))
+            elif t == b"set":
+                blob = b"".join(env.redis.cmd("SMEMBERS", k))
+            else:
+                blob = k
+            self.assertNotIn(b"s-gone", k + blob, k)
+
 class TwoDaemonsTest(unittest.TestCase):
     """A roster written through one daemon is what another's quota reads,
     and a daemon started later loads it."""
