@@ -82,6 +82,7 @@ struct profile {
 	double		 max_distance_km;	/* 0 = the rules' default */
 	uint32_t	 needs_mask;		/* accommodations required */
 	uint32_t	 flags_mask;		/* 1 << enum seeker_flag */
+	uint32_t	 avoid_mask;		/* 1 << enum avoid: chosen */
 };
 
 struct filters {

@@ -56,6 +56,10 @@ static const struct vocab_entry flags[FLAG_COUNT] = {
 	{ "low_income", "低保或低保边缘家庭" }, { "rural", "农村户籍" },
 };
 
+static const struct vocab_entry avoids[AVOID_COUNT] = {
+	{ "voice_phone", "不要需要打电话的工作" },
+};
+
 static const struct {
 	const char			*name;
 	const struct vocab_entry	*entries;
@@ -68,6 +72,7 @@ static const struct {
 	[VOCAB_EMPLOYMENT] = { "employment_types", employments, EMP_COUNT },
 	[VOCAB_EMPLOYER] = { "employer_types", employers, ET_COUNT },
 	[VOCAB_FLAG] = { "seeker_flags", flags, FLAG_COUNT },
+	[VOCAB_AVOID] = { "avoid", avoids, AVOID_COUNT },
 };
 
 const struct vocab_entry *

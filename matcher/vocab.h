@@ -2,7 +2,8 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * vocab.h - the fixed identifiers of the protocol (disability types, grades,
- * accommodations, employment types, employer types, seeker flags) with their
+ * accommodations, employment types, employer types, seeker flags, what a
+ * seeker chooses to avoid) with their
  * Chinese labels. Identifiers are indexes into static tables, so that sets of
  * them fit in bitmasks.
  */
@@ -19,6 +20,7 @@ enum vocab_kind {
 	VOCAB_EMPLOYMENT,
 	VOCAB_EMPLOYER,
 	VOCAB_FLAG,
+	VOCAB_AVOID,
 	VOCAB_NKINDS
 };
 
@@ -34,6 +36,10 @@ enum employer_type { ET_AGENCY, ET_INSTITUTION, ET_SOE, ET_PRIVATE,
 
 enum seeker_flag { FLAG_GRADUATE, FLAG_ZERO_EMPLOYMENT, FLAG_LOW_INCOME,
 	FLAG_RURAL, FLAG_COUNT };
+
+/* What a seeker may choose not to be offered (the profile's avoid): a
+ * choice, not an accommodation; the rules decide what it leaves out. */
+enum avoid { AVOID_VOICE_PHONE, AVOID_COUNT };
 
 #define ACCOM_COUNT 20
 #define GRADE_MIN 1

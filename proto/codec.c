@@ -248,7 +248,7 @@ codec_match_clear(struct match_params *mp)
 /* The members of a seeker's profile: a match's inline profile, and a
  * registered seeker besides its id and name. */
 #define PROFILE_KEYS	"disability", "skills", "location", "town", \
-	"max_distance_km", "needs", "flags"
+	"max_distance_km", "needs", "flags", "avoid"
 
 /* Reads a profile whose members must all be in keys (NULL: the caller
  * checked them). */
@@ -304,7 +304,9 @@ decode_profile(json_t *obj, const char *path, const char *const keys[],
 	return pv_enum_list(obj, path, "needs", false, VOCAB_ACCOMMODATION,
 	    ACCOM_COUNT, &p->needs_mask, NULL, e) == -1 ||
 	    pv_enum_list(obj, path, "flags", false, VOCAB_FLAG, FLAG_COUNT,
-	    &p->flags_mask, NULL, e) == -1 ? -1 : 0;
+	    &p->flags_mask, NULL, e) == -1 ||
+	    pv_enum_list(obj, path, "avoid", false, VOCAB_AVOID, AVOID_COUNT,
+	    &p->avoid_mask, NULL, e) == -1 ? -1 : 0;
 }
 
 static const char *const status_names[SST_COUNT] = { "seeking",
