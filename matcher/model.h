@@ -100,6 +100,7 @@ struct filters {
 };
 
 #define SEEKER_NAME_MAX	100	/* characters of a seeker's name */
+#define CERT_NO_MAX	32	/* characters of a certificate number */
 #define PLAN_NOTE_MAX	2000	/* characters of a one-person-one-plan note */
 #define TRAININGS_MAX	20	/* courses on one seeker's record */
 #define COURSE_MAX	100	/* characters of a course's name */
@@ -124,6 +125,8 @@ struct training {
 struct seeker {
 	char		 id[ID_MAX + 1];
 	char		*name;			/* may be NULL */
+	char		*certificate_no;	/* the disability certificate's
+						   number; may be NULL */
 	struct profile	 profile;
 	int		 status;		/* enum seeker_status */
 	int64_t		 service[SVC_COUNT];	/* when each was first given */

@@ -418,19 +418,32 @@ int
 codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
     struct seeker *s, struct perr *e)
 {
-	static const char *const keys[] = { "id", "name", PROFILE_KEYS,
-	    "status", "services", "plan_note", "training", "employed_since",
-	    NULL };
-	const char *id = NULL, *name = NULL;
+	static const char *const keys[] = { "id", "name", "certificate_no",
+	    PROFILE_KEYS, "status", "services", "plan_note", "training",
+	    "employed_since", NULL };
+	const char *id = NULL, *name = NULL, *cert = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
 	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
 	    pv_str(obj, path, "name", false, SEEKER_NAME_MAX, &name, e) == -1 ||
+	    pv_str(obj, path, "certificate_no", false, CERT_NO_MAX, &cert,
+	    e) == -1 ||
 	    decode_profile(obj, path, NULL, towns, &s->profile, e) == -1 ||
 	    decode_record(obj, path, s, e) == -1)
 		return -1;
+	/* A disability certificate's number: the national form is 20 of
+	 * them (the ID number, the type, the grade); older ones differ. */
+	for (const char *p = cert; p != NULL && *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z')))
+			return pv_fail(e, path, "certificate_no",
+			    "must be letters and digits");
+	if (cert != NULL && cert[0] == '\0')
+		return pv_fail(e, path, "certificate_no", "must not be empty");
 	memcpy(s->id, id, strlen(id) + 1);
-	return dup_into(&s->name, name, path, "name", e);
+	return dup_into(&s->name, name, path, "name", e) == -1 ||
+	    dup_into(&s->certificate_no, cert, path, "certificate_no", e) ==
+	    -1 ? -1 : 0;
 }
 
 /* A match's filters; fair (a fair's id, "" for none) is the caller's to

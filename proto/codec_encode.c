@@ -182,6 +182,9 @@ codec_seeker_encode(const struct seeker *s, const struct towns *towns)
 		return NULL;
 	if (s->name != NULL)
 		json_object_set_new(o, "name", json_string(s->name));
+	if (s->certificate_no != NULL)
+		json_object_set_new(o, "certificate_no",
+		    json_string(s->certificate_no));
 	json_object_set_new(o, "disability", json_pack("{s:s, s:i}", "type",
 	    vocab_id(VOCAB_DISABILITY, p->disability), "grade", p->grade));
 	json_object_set_new(o, "skills", strv_array(p->skills, p->nskills));

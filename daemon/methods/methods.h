@@ -65,6 +65,8 @@ method_fn	m_match, m_job_candidates;
 
 /* seekers.c: registered seekers, through the store and their mirror. */
 method_fn	m_seeker_put, m_seeker_get, m_seeker_delete, m_seeker_list;
+/* export.c: seeker.export, one row a registered seeker (docs/export.md). */
+method_fn	m_seeker_export;
 
 /* rules.c: the rule set. */
 method_fn	m_rules_get, m_rules_set, m_rules_validate, m_rules_explain,

@@ -28,6 +28,7 @@ GUIXI = "500231001000"
 SECRET_SKILL = "盲文速记术ZQX"
 SECRET_NAME = "测试人员甲ZQX"
 SECRET_SEEKER_SKILL = "手语直播ZQX"
+SECRET_CERT = "51023119800101123X42ZQX"
 BAD_TOKEN = "not-a-token-ZQX-7741"
 # an interest's: a name, a phone number (digits alone, as phones are), a
 # phone refused, a need no other request names, staff's note
@@ -94,10 +95,27 @@ class PrivacyTest(unittest.TestCase):
                                        "employer_id": "emp-p"})
         # a registered seeker, matched, then erased
         seeker = {"id": "s-9001", "name": SECRET_NAME,
+                  "certificate_no": SECRET_CERT,
                   "disability": {"type": "hearing", "grade": 2},
                   "skills": [SECRET_SEEKER_SKILL], "town": GUIXI}
         staff.result("seeker.put", {"seeker": seeker})
         audit.append("seeker.put by staff: done")
+        # a bad certificate number: the error names the field alone
+        r = staff.call("seeker.put", {"seeker": dict(
+            seeker, certificate_no=SECRET_CERT + "-")})
+        self.assertEqual(r["error"]["data"]["field"],
+                         "seeker.certificate_no")
+        self.assertNotIn(SECRET_CERT, json.dumps(r))
+        audit.append("seeker.put by staff: error -32602")
+        # the per-person export, without export_personal: no name, no
+        # certificate number; its audit line counts rows, never shows one
+        r = staff.result("seeker.export", {})
+        self.assertFalse(r["personal"])
+        self.assertIn("s-9001", [x["seeker_id"] for x in r["rows"]])
+        for x in (SECRET_NAME, SECRET_CERT):
+            self.assertNotIn(x, json.dumps(r, ensure_ascii=False))
+        audit.append("seeker.export by staff: %d rows, personal no" %
+                     len(r["rows"]))
         staff.result("match", {"seeker_id": "s-9001"})
         staff.result("job.candidates", {"job_id": "p1",
                                         "employer_id": "emp-p"})
@@ -278,7 +296,7 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn(b"match", log, "the log is not at debug level")
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
-                   "low_income"] + INTEREST_SECRETS
+                   "low_income", SECRET_CERT] + INTEREST_SECRETS
         secrets.append(FAIR_KIOSK)
         for s in secrets:
             self.assertFalse(s.encode() in log,
@@ -289,8 +307,10 @@ class PrivacyTest(unittest.TestCase):
         # (vocabulary words such as low_income stand in the rule set)
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                   h.KIOSK, h.STAFF, h.EMP_A, SECRET_CONTACT, SECRET_PHONE,
-                  SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK):
+                  SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK, SECRET_CERT):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
+        # a seeker's certificate number never reached the change stream
+        self.assertNotIn(SECRET_CERT.encode(), self.stream_dump())
         # the interest was in Redis until interest.delete (the dump would
         # have found it), and never in the change stream
         self.assertTrue(self.interest_in_redis)
