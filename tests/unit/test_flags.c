@@ -205,6 +205,8 @@ test_decode_errors(void **state)
 static void
 test_compile_errors(void **state)
 {
+	struct rules *r;
+
 	(void)state;
 	not_compiled("{'flags':[{'name':'a','pattern':'(身体'," REASON "}]}",
 	    "flags[0] (a)", "pattern", "missing closing parenthesis");
@@ -219,9 +221,11 @@ test_compile_errors(void **state)
 	    "{'name':'a','pattern':'y'," REASON "}]}", "flags[1] (a)",
 	    "name", "two flags have this name");
 	/* a flag may share a rule's name: they are apart */
-	assert_non_null(fixture_rules("{\"rules\":[{\"name\":\"a\",\"then\":"
+	r = fixture_rules("{\"rules\":[{\"name\":\"a\",\"then\":"
 	    "\"exclude\"}],\"flags\":[{\"name\":\"a\",\"pattern\":\"x\","
-	    "\"reason\":{\"zh\":\"z\",\"en\":\"e\"}}]}", NULL));
+	    "\"reason\":{\"zh\":\"z\",\"en\":\"e\"}}]}", NULL);
+	assert_int_equal(rules_spec_of(r)->nflags, 1);
+	rules_free(r);
 }
 
 static struct rules *
