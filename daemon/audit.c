@@ -35,6 +35,9 @@ static const struct {
 	{ "employment.record",	NULL,			NULL },
 	{ "followup.record",	NULL,			NULL },
 	{ "employer.roster.put", "employer_id",		NULL },
+	/* not a write, but personal data leaving: how much, and whether
+	 * with names */
+	{ "seeker.export",	NULL,			NULL },
 };
 
 /* A person's data: the line names the method and its outcome alone. */
@@ -124,7 +127,12 @@ audit_end(char *line, const char *method, json_t *resp)
 	res = json_object_get(resp, "result");
 	err = json_object_get(resp, "error");
 	if (res != NULL && err == NULL) {
-		if (personal(method))
+		if (strcmp(method, "seeker.export") == 0)
+			snprintf(out, sizeof(out), "%zu rows, personal %s",
+			    json_array_size(json_object_get(res, "rows")),
+			    json_is_true(json_object_get(res, "personal")) ?
+			    "yes" : "no");
+		else if (personal(method))
 			snprintf(out, sizeof(out), "done");
 		else if (strcmp(method, "placement.record") == 0)
 			snprintf(out, sizeof(out), "placement %s%s",

@@ -10,11 +10,14 @@
  *   conn 7: audit: job.post by employer emp-a: employer emp-a, job p-1: version 3, created
  *   conn 9: audit: rules.set by staff: version 12
  *   conn 9: audit: seeker.put by staff: done
+ *   conn 9: audit: seeker.export by staff: 100 rows, personal no
  *
  * A seeker is personal data: a seeker's write names the method and the
  * outcome alone, never the seeker's id or a field, and so does an
  * interest's (interest.record, .update, .delete); a placement names its
- * employer, posting and placement id, never the seeker. Never a token.
+ * employer, posting and placement id, never the seeker. A seeker.export
+ * (a page of the per-person export) says how many rows it gave and whether
+ * they held names and certificate numbers, never a row. Never a token.
  */
 #ifndef JM_AUDIT_H
 #define JM_AUDIT_H

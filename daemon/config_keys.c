@@ -308,6 +308,10 @@ const struct config_key config_keys[] = {
 	INT_KEY("interest_max_records", interest_max_records, 1, 100000000,
 	    "100000", RELOAD, "interests stored at most; more are refused"),
 
+	/* The per-person export (seeker.export): personal data */
+	BOOL_KEY("export_personal", export_personal, "no", RELOAD,
+	    "seeker.export gives names and certificate numbers"),
+
 	/* Logging */
 	FUNC_KEY("log_level", set_log_level, 1, "enum", FIELD(log_level),
 	    "info", RELOAD, "the least severe messages logged: debug, info, "

@@ -123,6 +123,8 @@ struct config {
 	int		 interest_retention_days;	/* then erased */
 	int		 interest_sweep_s;	/* between two sweeps */
 	size_t		 interest_max_records;	/* stored at most */
+	bool		 export_personal;	/* seeker.export gives names
+						   and certificate numbers */
 	int		 log_level;
 	unsigned	 log_repeat_burst;	/* one message's lines in */
 	unsigned	 log_repeat_interval_s;	/* this; 0: no limit */

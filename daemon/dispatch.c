@@ -108,6 +108,8 @@ static const struct method methods[] = {
 	{ "seeker.delete",	ROLES_STAFF,	m_seeker_delete, A_SMALL, 0 },
 	{ "seeker.list",	ROLES_STAFF,	m_seeker_list, A_MEMORY,
 	    M_MIRROR },
+	{ "seeker.export",	ROLES_STAFF,	m_seeker_export, A_MEMORY,
+	    M_MIRROR },
 	{ "placement.record",	ROLES_STAFF,	m_placement_record, A_SMALL,
 	    M_MIRROR },
 	{ "placement.list",	ROLES_STAFF,	m_placement_list, A_BULK, 0 },

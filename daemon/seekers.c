@@ -69,12 +69,14 @@ seeker_dup(const struct seeker *s)
 	if (d == NULL)
 		return NULL;
 	*d = *s;
-	d->name = d->plan_note = NULL;
+	d->name = d->plan_note = d->certificate_no = NULL;
 	d->profile.skills = NULL;
 	d->profile.nskills = 0;
 	d->training = NULL;
 	d->ntraining = 0;
 	if ((s->name != NULL && (d->name = strdup(s->name)) == NULL) ||
+	    (s->certificate_no != NULL &&
+	    (d->certificate_no = strdup(s->certificate_no)) == NULL) ||
 	    (s->plan_note != NULL &&
 	    (d->plan_note = strdup(s->plan_note)) == NULL))
 		goto fail;

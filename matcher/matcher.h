@@ -76,6 +76,9 @@ struct mjob {
 	bool		 apply_limited;		/* expires_at is its apply_by's
 						   end (struct job's
 						   apply_until) */
+	uint32_t	 flag_bits;		/* the rule set's flags its
+						   title or description raise
+						   (rules_flag_text) */
 	double		 lat, lon;
 	int64_t		 salary_min, salary_max;
 	int64_t		 version;
@@ -165,6 +168,12 @@ int		 matcher_remove_job(struct matcher *m, const char *employer_id,
 		    const char *id);
 const struct mjob *matcher_job(const struct matcher *m,
 		    const char *employer_id, const char *id);
+/* The flags a posting's title and description raise under m's rule set
+ * (rules_flag_text, bounded by the rule set's time_us): for a posting of
+ * the mirror evaluated when it entered or the rules changed, for any
+ * other text now. */
+uint32_t	 matcher_flags(struct matcher *m, const char *title,
+		    const char *description);
 size_t		 matcher_njobs(const struct matcher *m);
 /* Counts the postings each employer ids[i] (distinct ids) has that a
  * match could give at now (unix seconds), into counts[i]. One pass over

@@ -80,6 +80,7 @@ void
 seeker_clear(struct seeker *s)
 {
 	free(s->name);
+	free(s->certificate_no);
 	profile_clear(&s->profile);
 	free(s->plan_note);
 	for (size_t i = 0; i < s->ntraining; i++)

@@ -87,6 +87,7 @@ struct profile {
 	double		 max_distance_km;	/* 0 = the rules' default */
 	uint32_t	 needs_mask;		/* accommodations required */
 	uint32_t	 flags_mask;		/* 1 << enum seeker_flag */
+	uint32_t	 avoid_mask;		/* 1 << enum avoid: chosen */
 };
 
 struct filters {
@@ -104,6 +105,7 @@ struct filters {
 };
 
 #define SEEKER_NAME_MAX	100	/* characters of a seeker's name */
+#define CERT_NO_MAX	32	/* characters of a certificate number */
 #define PLAN_NOTE_MAX	2000	/* characters of a one-person-one-plan note */
 #define TRAININGS_MAX	20	/* courses on one seeker's record */
 #define COURSE_MAX	100	/* characters of a course's name */
@@ -132,6 +134,8 @@ struct training {
 struct seeker {
 	char		 id[ID_MAX + 1];
 	char		*name;			/* may be NULL */
+	char		*certificate_no;	/* the disability certificate's
+						   number; may be NULL */
 	struct profile	 profile;
 	int		 status;		/* enum seeker_status */
 	int64_t		 service[SVC_COUNT];	/* when each was first given */

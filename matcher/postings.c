@@ -13,7 +13,9 @@
  * the rule set's synonyms) gets a small integer, so coverage is a
  * comparison of integers. The rule set's conditions on a posting are
  * evaluated when the posting enters the mirror (or the rules or its
- * employer change) and kept as bits, in the posting and in its entries.
+ * employer change) and kept as bits, in the posting and in its entries;
+ * so are the rule set's flags (the demands its title or description
+ * make), in the posting.
  * Whatever a posting brought (its cell, its lists' room, its skills) goes
  * when it leaves.
  */
@@ -115,7 +117,19 @@ static void
 eval_job_rules(struct matcher *m, struct mjob *mj)
 {
 	rules_eval_job(m->rules, subject_job, mj, mj->rule_bits);
+	mj->flag_bits = rules_flag_text(m->rules, mj->title, mj->description);
 	index_refresh(m, mj);
+}
+
+uint32_t
+matcher_flags(struct matcher *m, const char *title, const char *description)
+{
+	uint32_t bits;
+
+	rules_deadline(m->rules, rules_limits(m->rules)->time_us);
+	bits = rules_flag_text(m->rules, title, description);
+	rules_deadline(m->rules, 0);
+	return bits;
 }
 
 int
@@ -139,6 +153,7 @@ matcher_try_rules(struct matcher *m, struct rules *rules)
 			(void)strmap_put(&seen, mj->skills[k], &seen);
 		}
 		rules_eval_job(rules, subject_job, mj, bits);
+		(void)rules_flag_text(rules, mj->title, mj->description);
 	}
 	late = rules_deadline_passed(rules);
 	rules_deadline(rules, 0);

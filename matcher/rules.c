@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/model.h"
 #include "matcher/rules.h"
 #include "matcher/vocab.h"
 
@@ -21,6 +22,7 @@ const struct rule_field rule_fields[] = {
 	{ "seeker.skills", SIDE_SEEKER, FK_TEXT, -1 },
 	{ "seeker.flags", SIDE_SEEKER, FK_ENUM, VOCAB_FLAG },
 	{ "seeker.needs", SIDE_SEEKER, FK_ENUM, VOCAB_ACCOMMODATION },
+	{ "seeker.avoid", SIDE_SEEKER, FK_ENUM, VOCAB_AVOID },
 	{ "seeker.town", SIDE_SEEKER, FK_TEXT, -1 },
 	{ "seeker.town_kind", SIDE_SEEKER, FK_ENUM, FV_TOWN_KIND },
 	{ "job.title", SIDE_JOB, FK_TEXT, -1 },
@@ -65,6 +67,7 @@ struct rules {
 	int64_t			 version;
 	pcre2_code		**syn;		/* one per synonym */
 	struct rule		*rules;		/* one per rule spec */
+	pcre2_code		**flag;		/* one per flag */
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
 	pcre2_match_context	*probe_ctx;	/* probe_limit() */
@@ -144,16 +147,26 @@ rules_spec_clear(struct rules_spec *s)
 		free(rs->label_en);
 	}
 	free(s->rules);
+	for (size_t i = 0; i < s->nflags; i++) {
+		free(s->flags[i].name);
+		free(s->flags[i].pattern);
+		free(s->flags[i].reason_zh);
+		free(s->flags[i].reason_en);
+	}
+	free(s->flags);
 	free(s->description);
 	memset(s, 0, sizeof(*s));
 }
 
 static void
-free_compiled(struct rules *r, size_t nsyn, size_t nrules)
+free_compiled(struct rules *r, size_t nsyn, size_t nrules, size_t nflags)
 {
 	for (size_t i = 0; r->syn != NULL && i < nsyn; i++)
 		pcre2_code_free(r->syn[i]);
 	free(r->syn);
+	for (size_t i = 0; r->flag != NULL && i < nflags; i++)
+		pcre2_code_free(r->flag[i]);
+	free(r->flag);
 	for (size_t i = 0; r->rules != NULL && i < nrules; i++) {
 		for (size_t k = 0; k < r->rules[i].nconds; k++)
 			pcre2_code_free(r->rules[i].conds[k].re);
@@ -171,7 +184,7 @@ rules_free(struct rules *r)
 {
 	if (r == NULL)
 		return;
-	free_compiled(r, r->spec.nsyn, r->spec.nrules);
+	free_compiled(r, r->spec.nsyn, r->spec.nrules, r->spec.nflags);
 	rules_spec_clear(&r->spec);
 	free(r);
 }
@@ -489,7 +502,7 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 	pcre2_compile_context *cctx = NULL;
 	struct rules *r;
 	char rname[RULE_NAME_MAX + 32], fname[128];
-	size_t nsyn = 0, nrules = 0;
+	size_t nsyn = 0, nrules = 0, nflags = 0;
 
 	memset(err, 0, sizeof(*err));
 	err->offset = -1;
@@ -497,9 +510,14 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 		set_err(err, "", "rules", -1, "more than 128 rules");
 		return -1;
 	}
+	if (spec->nflags > FLAGS_MAX) {
+		set_err(err, "", "flags", -1, "more than 32 flags");
+		return -1;
+	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->syn = calloc(spec->nsyn + 1, sizeof(*r->syn))) == NULL ||
 	    (r->rules = calloc(spec->nrules + 1, sizeof(*r->rules))) == NULL ||
+	    (r->flag = calloc(spec->nflags + 1, sizeof(*r->flag))) == NULL ||
 	    (r->mctx = pcre2_match_context_create(NULL)) == NULL ||
 	    (r->probe_ctx = pcre2_match_context_create(NULL)) == NULL ||
 	    (r->md = pcre2_match_data_create(4, NULL)) == NULL ||
@@ -571,6 +589,21 @@ rules_compile(struct rules **out, struct rules_spec *spec,
 				goto fail_rule;
 		}
 	}
+	for (; nflags < spec->nflags; nflags++) {
+		const struct flag_spec *fs = &spec->flags[nflags];
+
+		snprintf(rname, sizeof(rname), "flags[%zu] (%s)", nflags,
+		    fs->name);
+		for (size_t k = 0; k < nflags; k++)
+			if (strcmp(spec->flags[k].name, fs->name) == 0) {
+				set_err(err, rname, "name", -1,
+				    "two flags have this name");
+				goto fail;
+			}
+		if ((r->flag[nflags] = compile_one(r, fs->pattern, 0, cctx,
+		    rname, "pattern", err)) == NULL)
+			goto fail;
+	}
 	pcre2_compile_context_free(cctx);
 	rules_deadline(r, 0);
 	r->spec = *spec;
@@ -587,7 +620,7 @@ oom:
 fail:
 	pcre2_compile_context_free(cctx);
 	if (r != NULL) {
-		free_compiled(r, nsyn, nrules);
+		free_compiled(r, nsyn, nrules, nflags);
 		free(r);
 	}
 	return -1;
@@ -785,6 +818,67 @@ rules_eval_seeker(struct rules *r, rule_subject_fn *fn, const void *seeker,
     uint64_t out[RULE_WORDS], uint32_t *budget)
 {
 	eval_side(r, SIDE_SEEKER, fn, seeker, out, budget);
+}
+
+/*
+ * Searches re in the whole of text, not only its first max_subject bytes:
+ * window by window of max_subject bytes, each starting FLAG_OVERLAP bytes
+ * before the last one ended (at character boundaries), so that a match of
+ * up to FLAG_OVERLAP bytes across a window's edge is found. A window is
+ * a start offset and a length in the one subject, so ^ holds at the
+ * text's start alone, lookbehinds see the text before, and $ holds only
+ * in the last window. Each run is bounded as match_text's.
+ */
+#define FLAG_OVERLAP	96
+static bool
+search_text(struct rules *r, const pcre2_code *re, const char *text)
+{
+	size_t len = strlen(text), win = r->max_subject, start = 0, end;
+	size_t overlap = win / 2 < FLAG_OVERLAP ? win / 2 : FLAG_OVERLAP;
+	int rc;
+
+	if (len <= win)
+		return match_text(r, re, text);
+	if (utf8_count(text, len) < 0)
+		return false;
+	for (;;) {
+		end = start + win;
+		if (end > len)
+			end = len;
+		while (end > start && end < len &&
+		    ((unsigned char)text[end] & 0xc0) == 0x80)
+			end--;
+		if (r->expired) {
+			r->stats.budget_out++;
+			return false;
+		}
+		r->stats.matches++;
+		rc = pcre2_match(re, (PCRE2_SPTR)text, end, start,
+		    PCRE2_NO_UTF_CHECK | (end < len ? PCRE2_NOTEOL : 0),
+		    r->md, r->mctx);
+		if (limit_error(rc))
+			r->stats.limit_hits++;
+		if (rc >= 0)
+			return true;
+		if (end >= len)
+			return false;
+		start = end - overlap > start ? end - overlap : end;
+		while (((unsigned char)text[start] & 0xc0) == 0x80)
+			start++;
+	}
+}
+
+uint32_t
+rules_flag_text(struct rules *r, const char *title, const char *description)
+{
+	uint32_t bits = 0;
+
+	for (size_t i = 0; i < r->spec.nflags; i++)
+		if ((title != NULL && search_text(r, r->flag[i], title)) ||
+		    (description != NULL &&
+		    search_text(r, r->flag[i], description)))
+			bits |= 1u << i;
+	return bits;
 }
 
 bool

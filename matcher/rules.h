@@ -72,6 +72,18 @@ struct cond_spec {
 /* The most bytes of a rule's label in one language. */
 #define RULE_LABEL_MAX	200
 
+/* A flag: a posting whose title or description the pattern finds is
+ * shown to staff (and its employer) as making a demand of applicants
+ * that the reason explains (a discriminatory one, such as "身体健康").
+ * Flagging never hides a posting. */
+#define FLAGS_MAX	32		/* flags in one rule set */
+#define FLAG_REASON_MAX	500		/* characters of a reason, one language */
+struct flag_spec {
+	char	*name;			/* as a rule's name */
+	char	*pattern;		/* PCRE2, searched in title, description */
+	char	*reason_zh, *reason_en;
+};
+
 struct rule_spec {
 	char			*name;
 	char			*label_zh;	/* plain words for people, or */
@@ -92,6 +104,8 @@ struct rules_spec {
 	size_t			 nsyn;
 	struct rule_spec	*rules;
 	size_t			 nrules;
+	struct flag_spec	*flags;
+	size_t			 nflags;
 };
 
 /* Bounds on every pattern and every match (from the config). */
@@ -179,6 +193,12 @@ void	rules_eval_job(struct rules *r, rule_subject_fn *fn, const void *job,
  * *budget; a pattern tried with no budget left counts as not matching. */
 void	rules_eval_seeker(struct rules *r, rule_subject_fn *fn,
 	    const void *seeker, uint64_t out[RULE_WORDS], uint32_t *budget);
+
+/* The flags whose pattern finds title or description (either may be
+ * NULL), as bits: 1 << the flag's index in the spec. A pattern run that
+ * hits a limit or the deadline (rules_deadline) counts as not finding. */
+uint32_t rules_flag_text(struct rules *r, const char *title,
+	    const char *description);
 
 /* Whether rule i's conditions on the pair (the distance) hold. */
 bool	rules_eval_pair(const struct rules *r, size_t i, double distance_km);

@@ -89,6 +89,8 @@ subject_seeker(int field, const void *obj, struct rule_subject *s)
 		s->bits = p->flags_mask;
 	else if (strcmp(f, "seeker.needs") == 0)
 		s->bits = p->needs_mask;
+	else if (strcmp(f, "seeker.avoid") == 0)
+		s->bits = p->avoid_mask;
 	else if (strcmp(f, "seeker.town") == 0) {
 		s->text = v->town >= 0 ? v->m->towns->v[v->town].code : NULL;
 		s->present = v->town >= 0;

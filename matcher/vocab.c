@@ -71,6 +71,10 @@ static const struct vocab_entry outcomes[FU_COUNT] = {
 	{ "lost_work", "失业" }, { "at_risk", "有失业或返贫风险" },
 };
 
+static const struct vocab_entry avoids[AVOID_COUNT] = {
+	{ "voice_phone", "不要需要打电话的工作" },
+};
+
 static const struct {
 	const char			*name;
 	const struct vocab_entry	*entries;
@@ -86,6 +90,7 @@ static const struct {
 	[VOCAB_EMPLOYMENT_FORM] = { "employment_forms", forms, FORM_COUNT },
 	[VOCAB_FOLLOWUP_OUTCOME] = { "followup_outcomes", outcomes,
 	    FU_COUNT },
+	[VOCAB_AVOID] = { "avoid", avoids, AVOID_COUNT },
 };
 
 const struct vocab_entry *

@@ -2,7 +2,8 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * vocab.h - the fixed identifiers of the protocol (disability types, grades,
- * accommodations, employment types, employer types, seeker flags) with their
+ * accommodations, employment types, employer types, seeker flags, what a
+ * seeker chooses to avoid) with their
  * Chinese labels. Identifiers are indexes into static tables, so that sets of
  * them fit in bitmasks.
  */
@@ -21,6 +22,7 @@ enum vocab_kind {
 	VOCAB_FLAG,
 	VOCAB_EMPLOYMENT_FORM,
 	VOCAB_FOLLOWUP_OUTCOME,
+	VOCAB_AVOID,
 	VOCAB_NKINDS
 };
 
@@ -45,6 +47,10 @@ enum employment_form { FORM_EMPLOYER, FORM_PUBLIC_WELFARE, FORM_SHELTERED,
 /* What a follow-up visit found (followup.record). */
 enum followup_outcome { FU_IN_WORK, FU_CHANGED_WORK, FU_LOST_WORK,
 	FU_AT_RISK, FU_COUNT };
+
+/* What a seeker may choose not to be offered (the profile's avoid): a
+ * choice, not an accommodation; the rules decide what it leaves out. */
+enum avoid { AVOID_VOICE_PHONE, AVOID_COUNT };
 
 #define ACCOM_COUNT 20
 #define GRADE_MIN 1

@@ -271,7 +271,7 @@ codec_match_clear(struct match_params *mp)
 /* The members of a seeker's profile: a match's inline profile, and a
  * registered seeker besides its id and name. */
 #define PROFILE_KEYS	"disability", "skills", "location", "town", \
-	"max_distance_km", "needs", "flags"
+	"max_distance_km", "needs", "flags", "avoid"
 
 /* Reads a profile whose members must all be in keys (NULL: the caller
  * checked them). */
@@ -327,7 +327,9 @@ decode_profile(json_t *obj, const char *path, const char *const keys[],
 	return pv_enum_list(obj, path, "needs", false, VOCAB_ACCOMMODATION,
 	    ACCOM_COUNT, &p->needs_mask, NULL, e) == -1 ||
 	    pv_enum_list(obj, path, "flags", false, VOCAB_FLAG, FLAG_COUNT,
-	    &p->flags_mask, NULL, e) == -1 ? -1 : 0;
+	    &p->flags_mask, NULL, e) == -1 ||
+	    pv_enum_list(obj, path, "avoid", false, VOCAB_AVOID, AVOID_COUNT,
+	    &p->avoid_mask, NULL, e) == -1 ? -1 : 0;
 }
 
 static const char *const status_names[SST_COUNT] = { "seeking",
@@ -468,19 +470,32 @@ int
 codec_seeker_decode(json_t *obj, const char *path, const struct towns *towns,
     struct seeker *s, struct perr *e)
 {
-	static const char *const keys[] = { "id", "name", PROFILE_KEYS,
-	    "status", "services", "plan_note", "training", "employed_since",
-	    "birth_year", "sex", NULL };
-	const char *id = NULL, *name = NULL;
+	static const char *const keys[] = { "id", "name", "certificate_no",
+	    PROFILE_KEYS, "status", "services", "plan_note", "training",
+	    "employed_since", "birth_year", "sex", NULL };
+	const char *id = NULL, *name = NULL, *cert = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
 	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
 	    pv_str(obj, path, "name", false, SEEKER_NAME_MAX, &name, e) == -1 ||
+	    pv_str(obj, path, "certificate_no", false, CERT_NO_MAX, &cert,
+	    e) == -1 ||
 	    decode_profile(obj, path, NULL, towns, &s->profile, e) == -1 ||
 	    decode_record(obj, path, s, e) == -1)
 		return -1;
+	/* A disability certificate's number: the national form is 20 of
+	 * them (the ID number, the type, the grade); older ones differ. */
+	for (const char *p = cert; p != NULL && *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z')))
+			return pv_fail(e, path, "certificate_no",
+			    "must be letters and digits");
+	if (cert != NULL && cert[0] == '\0')
+		return pv_fail(e, path, "certificate_no", "must not be empty");
 	memcpy(s->id, id, strlen(id) + 1);
-	return dup_into(&s->name, name, path, "name", e);
+	return dup_into(&s->name, name, path, "name", e) == -1 ||
+	    dup_into(&s->certificate_no, cert, path, "certificate_no", e) ==
+	    -1 ? -1 : 0;
 }
 
 /* A match's filters; fair (a fair's id, "" for none) is the caller's to

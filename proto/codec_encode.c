@@ -200,6 +200,9 @@ codec_seeker_encode(const struct seeker *s, const struct towns *towns)
 		return NULL;
 	if (s->name != NULL)
 		json_object_set_new(o, "name", json_string(s->name));
+	if (s->certificate_no != NULL)
+		json_object_set_new(o, "certificate_no",
+		    json_string(s->certificate_no));
 	json_object_set_new(o, "disability", json_pack("{s:s, s:i}", "type",
 	    vocab_id(VOCAB_DISABILITY, p->disability), "grade", p->grade));
 	json_object_set_new(o, "skills", strv_array(p->skills, p->nskills));
@@ -218,6 +221,7 @@ codec_seeker_encode(const struct seeker *s, const struct towns *towns)
 	json_object_set_new(o, "needs",
 	    mask_array(VOCAB_ACCOMMODATION, p->needs_mask));
 	json_object_set_new(o, "flags", mask_array(VOCAB_FLAG, p->flags_mask));
+	json_object_set_new(o, "avoid", mask_array(VOCAB_AVOID, p->avoid_mask));
 	return seeker_record_into(o, s) == -1 ? (json_decref(o), NULL) : o;
 }
 
@@ -337,9 +341,10 @@ codec_hit_detail(json_t *hit, const struct match_hit *h,
 		if (((h->fired[i / 64] >> (i % 64)) & 1) &&
 		    rs->rules[i].label_zh != NULL)
 			json_array_append_new(labels, json_pack(
-			    "{s:s, s:s, s:s}", "rule", rs->rules[i].name,
+			    "{s:s, s:s, s:s, s:f}", "rule", rs->rules[i].name,
 			    "zh", rs->rules[i].label_zh,
-			    "en", rs->rules[i].label_en));
+			    "en", rs->rules[i].label_en,
+			    "boost", rs->rules[i].boost));
 	json_object_set_new(x, "matched_skills", matched);
 	json_object_set_new(x, "wanted_skills",
 	    json_integer((json_int_t)d->wanted));

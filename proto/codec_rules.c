@@ -2,9 +2,9 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * codec_rules.c - a rule-set document from JSON into a struct rules_spec
- * (weights, distance decay, synonyms, rules and their conditions), each
- * field validated, and compiled under the regex limits (see codec.h and
- * docs/rules.md).
+ * (weights, distance decay, synonyms, rules and their conditions, flags),
+ * each field validated, and compiled under the regex limits (see codec.h
+ * and docs/rules.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +220,60 @@ decode_rules(json_t *obj, struct rules_spec *spec, struct perr *e)
 	return 0;
 }
 
+/* flags: [{name, pattern, reason: {zh, en}}] (docs/rules.md, "Flags"). */
+static int
+decode_flags(json_t *obj, struct rules_spec *spec, struct perr *e)
+{
+	static const char *const keys[] = { "name", "pattern", "reason",
+	    NULL };
+	static const char *const rkeys[] = { "zh", "en", NULL };
+	char idx[PATH_MAX_LEN + 24], sub[PATH_MAX_LEN];
+	json_t *v = json_object_get(obj, "flags"), *item, *reason;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > FLAGS_MAX)
+		return pv_fail(e, "flags", NULL,
+		    "must be an array of at most %d flags", FLAGS_MAX);
+	if (json_array_size(v) == 0)
+		return 0;
+	if ((spec->flags = calloc(json_array_size(v), sizeof(*spec->flags))) ==
+	    NULL)
+		return pv_fail(e, "flags", NULL, "out of memory");
+	json_array_foreach(v, i, item) {
+		struct flag_spec *f = &spec->flags[i];
+		const char *name = NULL, *pat = NULL, *zh = NULL, *en = NULL;
+
+		snprintf(idx, sizeof(idx), "flags[%zu]", i);
+		spec->nflags++;		/* so that a failure frees it */
+		if (pv_object(item, idx, keys, e) == -1 ||
+		    pv_id(item, idx, "name", true, false, &name, e) == -1 ||
+		    pv_str(item, idx, "pattern", true, 4096, &pat, e) == -1)
+			return -1;
+		if (pat[0] == '\0')
+			return pv_fail(e, idx, "pattern", "must not be empty");
+		if ((reason = json_object_get(item, "reason")) == NULL)
+			return pv_fail(e, idx, "reason", "is required");
+		pv_join(sub, idx, "reason");
+		if (pv_object(reason, sub, rkeys, e) == -1 ||
+		    pv_str(reason, sub, "zh", true, FLAG_REASON_MAX, &zh, e) ==
+		    -1 ||
+		    pv_str(reason, sub, "en", true, FLAG_REASON_MAX, &en,
+		    e) == -1)
+			return -1;
+		if (zh[0] == '\0' || en[0] == '\0')
+			return pv_fail(e, sub, zh[0] == '\0' ? "zh" : "en",
+			    "must not be empty");
+		if ((f->name = strdup(name)) == NULL ||
+		    (f->pattern = strdup(pat)) == NULL ||
+		    (f->reason_zh = strdup(zh)) == NULL ||
+		    (f->reason_en = strdup(en)) == NULL)
+			return pv_fail(e, idx, NULL, "out of memory");
+	}
+	return 0;
+}
+
 struct rules *
 codec_rules_build(json_t *obj, const struct regex_limits *lim, char *err,
     size_t errlen)
@@ -244,7 +298,7 @@ int
 codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
 {
 	static const char *const keys[] = { "version", "description",
-	    "weights", "distance", "synonyms", "rules", NULL };
+	    "weights", "distance", "synonyms", "rules", "flags", NULL };
 	static const char *const wkeys[] = { "skills", "distance", NULL };
 	static const char *const dkeys[] = { "shape", "scale_km", "max_km",
 	    NULL };
@@ -286,7 +340,8 @@ codec_rules_decode(json_t *obj, struct rules_spec *spec, struct perr *e)
 				    "must be exp, linear or gauss");
 		}
 	}
-	if (decode_synonyms(obj, spec, e) == -1)
+	if (decode_synonyms(obj, spec, e) == -1 ||
+	    decode_flags(obj, spec, e) == -1)
 		return -1;
 	return decode_rules(obj, spec, e);
 }

@@ -8,6 +8,7 @@
  *   jobmatch [...] import [--dry-run] FILE.csv
  *   jobmatch [...] match --type T --grade G (--town CODE | --at LAT,LON) ...
  *   jobmatch [...] report --year Y | --employer ID | --fair ID ...
+ *   jobmatch [...] export persons [--from D] [--to D] [-o FILE]
  *   jobmatch hash-token [TOKEN]
  *
  * The token may also come from JOBMATCH_TOKEN, the address from
@@ -54,6 +55,8 @@ static const char usage_main[] =
 "                            the plan's annual report (staff)\n"
 "  report --employer ID | --fair ID [--format csv|json] [-o FILE]\n"
 "                            an employer's own figures; a fair's\n"
+"  export persons [--from D] [--to D] [-o FILE]\n"
+"                            one CSV row a registered seeker (staff)\n"
 "  hash-token [TOKEN]        print the SHA-256 digest for the config\n"
 "options:\n"
 "  -a HOST:PORT  the daemon's TCP address (default: JOBMATCH_ADDR, or\n"
@@ -632,6 +635,7 @@ static const struct command {
 	{ "import",	cmd_import,	usage_import,		true },
 	{ "match",	cmd_match,	usage_match,		true },
 	{ "report",	cmd_report,	usage_report,		true },
+	{ "export",	cmd_export,	usage_export,		true },
 	{ "hash-token",	cmd_hash_token,	usage_hash_token,	false },
 };
 

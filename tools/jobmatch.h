@@ -101,5 +101,7 @@ int	cmd_import(int argc, char **argv);
 extern const char usage_import[];
 int	cmd_report(int argc, char **argv);
 extern const char usage_report[];
+int	cmd_export(int argc, char **argv);
+extern const char usage_export[];
 
 #endif

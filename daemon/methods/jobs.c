@@ -79,11 +79,16 @@ employer_put_done(const struct store_res *res, void *arg)
 }
 
 /* The answer of a dry run: what would have been written, and that it
- * was not. */
+ * was not; for a posting (j), the flags it would raise. */
 static void
-dry_run_result(struct req *r, const char *id)
+dry_run_result(struct req *r, const char *id, const struct job *j)
 {
-	req_result(r, json_pack("{s:s, s:b}", "id", id, "dry_run", 1));
+	json_t *o = json_pack("{s:s, s:b}", "id", id, "dry_run", 1);
+
+	if (o != NULL && j != NULL)
+		json_object_set_new(o, "flags", jobs_flags_json(matcher_flags(
+		    server.matcher, j->title, j->description)));
+	req_result(r, o);
 }
 
 /*
@@ -132,7 +137,7 @@ m_employer_put(struct req *r, json_t *params)
 	}
 	if (dry) {
 		free(s);
-		dry_run_result(r, e->id);
+		dry_run_result(r, e->id, NULL);
 		return;
 	}
 	store_put_employer(server.store, e->id, s, employer_put_done, r);
@@ -186,6 +191,7 @@ job_post_done(const struct store_res *res, void *arg)
 {
 	struct req *r = arg;
 	struct job *j = r->ctx;
+	const struct mjob *mj;
 
 	if (res->status != STORE_OK) {
 		req_error_store(r, res, "job");
@@ -194,8 +200,13 @@ job_post_done(const struct store_res *res, void *arg)
 	j->version = res->version;
 	j->status = JOB_OPEN;
 	mirror_put_job(j);
-	req_result(r, json_pack("{s:s, s:I, s:b}", "id", j->id, "version",
-	    (json_int_t)res->version, "created", res->created));
+	/* the mirror evaluated its flags as it took it (else: now) */
+	mj = matcher_job(server.matcher, j->employer_id, j->id);
+	req_result(r, json_pack("{s:s, s:I, s:b, s:o}", "id", j->id, "version",
+	    (json_int_t)res->version, "created", res->created, "flags",
+	    jobs_flags_json(mj != NULL && mj->version == j->version ?
+	    mj->flag_bits : matcher_flags(server.matcher, j->title,
+	    j->description))));
 }
 
 /* A dry run's answer from the store's checks: the errors a write would
@@ -217,7 +228,7 @@ job_check_done(const struct store_res *res, void *arg)
 		req_error_store(r, res, "job");
 		return;
 	}
-	dry_run_result(r, j->id);
+	dry_run_result(r, j->id, j);
 }
 
 /*
@@ -383,6 +394,10 @@ m_job_close(struct req *r, json_t *params)
 	store_close_job(server.store, emp, id, reason, job_close_done, r);
 }
 
+/* job.list's r->ctx, borrowed: the format jsonld, or flagged postings
+ * only. */
+static int jsonld, flagged_only;
+
 static void
 job_list_done(const struct store_res *res, void *arg)
 {
@@ -393,7 +408,7 @@ job_list_done(const struct store_res *res, void *arg)
 		req_error_store(r, res, "job");
 		return;
 	}
-	if (r->ctx != NULL) {		/* format jsonld */
+	if (r->ctx == &jsonld) {
 		req_result(r, jobs_jsonld_page(res));
 		return;
 	}
@@ -403,8 +418,23 @@ job_list_done(const struct store_res *res, void *arg)
 	}
 	for (size_t i = 0; i < res->nrecs; i++) {
 		json_t *o = stored_view(&res->recs[i], true);
-		if (o != NULL)
-			json_array_append_new(jobs, o);
+		json_t *fl;
+
+		if (o == NULL)
+			continue;
+		if (jobs_sees_flags(r)) {
+			fl = jobs_flags_json(jobs_flag_bits(json_string_value(
+			    json_object_get(o, "employer_id")),
+			    json_string_value(json_object_get(o, "id")),
+			    res->recs[i].version, o));
+			if (r->ctx == &flagged_only && json_array_size(fl) == 0) {
+				json_decref(fl);
+				json_decref(o);
+				continue;
+			}
+			json_object_set_new(o, "flags", fl);
+		}
+		json_array_append_new(jobs, o);
 	}
 	req_result(r, json_pack("{s:o, s:s?}", "jobs", jobs, "next_cursor",
 	    res->next_cursor));
@@ -414,12 +444,11 @@ void
 m_job_list(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "employer_id", "town", "status",
-	    "cursor", "limit", "format", NULL };
-	static int jsonld;		/* r->ctx, borrowed: the format */
+	    "flagged", "cursor", "limit", "format", NULL };
 	struct job_list_query q;
 	struct perr pe;
 	int64_t limit = LIST_LIMIT_DEF;
-	bool ld = false;
+	bool ld = false, flagged = false;
 
 	memset(&q, 0, sizeof(q));
 	if (pv_object(params, "", keys, &pe) == -1 ||
@@ -430,7 +459,18 @@ m_job_list(struct req *r, json_t *params)
 	    pv_str(params, "", "cursor", false, CURSOR_MAX, &q.cursor,
 	    &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, JOB_LIST_LIMIT_MAX, &limit, NULL,
-	    &pe) == -1 || jobs_format(params, &ld, &pe) == -1) {
+	    &pe) == -1 || jobs_format(params, &ld, &pe) == -1 ||
+	    pv_bool(params, "", "flagged", &flagged, &pe) == -1) {
+		req_error_params(r, &pe);
+		return;
+	}
+	if (flagged && r->role != ROLE_STAFF) {
+		req_unauthorized(r, "only staff list the flagged postings");
+		return;
+	}
+	if (flagged && ld) {
+		pv_fail(&pe, "", "flagged", "lists postings as stored, with "
+		    "their flags: not with format jsonld");
 		req_error_params(r, &pe);
 		return;
 	}
@@ -478,7 +518,8 @@ m_job_list(struct req *r, json_t *params)
 			return;
 		}
 		r->ctx = &jsonld;
-	}
+	} else if (flagged)
+		r->ctx = &flagged_only;
 	q.limit = (size_t)limit;
 	store_list_jobs(server.store, &q, job_list_done, r);
 }

@@ -134,6 +134,10 @@ employer_read(const struct store_res *res, void *arg)
 			    json_integer(g->updated_at));
 			json_object_set_new(o, "status",
 			    json_string(g->closed ? "closed" : "open"));
+			if (jobs_sees_flags(r))
+				jobs_add_flags(o, g->employer_id,
+				    json_string_value(json_object_get(o, "id")),
+				    g->version);
 		}
 		json_decref(contact);
 	}

@@ -46,11 +46,29 @@ json_t	*jobs_jsonld(json_t *doc, int64_t posted_at, const char *employer_name,
  * postings open to applications now; employers from the mirror. */
 json_t	*jobs_jsonld_page(const struct store_res *res);
 
+/* job_flags.c: a posting's flags, for staff and its own employer. */
+/* Whether r's caller sees flags: staff, or an employer (the methods let
+ * it name its own postings alone); never a kiosk. */
+bool	 jobs_sees_flags(const struct req *r);
+/* The flags of posting employer_id/id at version, whose stored document
+ * is doc: the mirror's when it holds that version, else evaluated on
+ * doc's title and description now. */
+uint32_t jobs_flag_bits(const char *employer_id, const char *id,
+	    int64_t version, json_t *doc);
+/* bits as [{name, reason: {zh, en}}] of the rule set in use. */
+json_t	*jobs_flags_json(uint32_t bits);
+/* Sets o's "flags" to those of posting employer_id/id at version (o is
+ * its stored document). */
+void	 jobs_add_flags(json_t *o, const char *employer_id, const char *id,
+	    int64_t version);
+
 /* match.c: match and job.candidates, from the mirrors. */
 method_fn	m_match, m_job_candidates;
 
 /* seekers.c: registered seekers, through the store and their mirror. */
 method_fn	m_seeker_put, m_seeker_get, m_seeker_delete, m_seeker_list;
+/* export.c: seeker.export, one row a registered seeker (docs/export.md). */
+method_fn	m_seeker_export;
 
 /* rules.c: the rule set. */
 method_fn	m_rules_get, m_rules_set, m_rules_validate, m_rules_explain,

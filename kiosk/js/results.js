@@ -84,10 +84,20 @@ export function reasons(r) {
 	return parts.join(t('whySep'));
 }
 
-// The plan's priorities that raised the posting, in words.
+// The plan's priorities that raised the posting, in words (a label with
+// a boost above 0; one from an older daemon, without boost, counts).
 export function priorities(r) {
 	const labels = (r.explain && r.explain.labels) || [];
-	return labels.map((l) => l[lang.code] || l.zh).filter(Boolean);
+	return labels.filter((l) => !(l.boost < 0))
+		.map((l) => l[lang.code] || l.zh).filter(Boolean);
+}
+
+// Why the posting comes lower than it would: the labels of the rules with
+// a negative boost that fired (telephone posts for deaf people, ...).
+export function lowerings(r) {
+	const labels = (r.explain && r.explain.labels) || [];
+	return labels.filter((l) => l.boost < 0)
+		.map((l) => l[lang.code] || l.zh).filter(Boolean);
 }
 
 function fact(key, value) {
@@ -142,6 +152,7 @@ function resultItem(r, i) {
 	const titleId = 'job-' + i + '-title';
 	const why = reasons(r);
 	const prio = priorities(r);
+	const lower = lowerings(r);
 	const needs = new Set(state.needs);
 	return h('li', null, h('article', { class: 'job', 'aria-labelledby': titleId },
 		h('h3', { id: titleId, tabindex: '-1' },
@@ -161,6 +172,8 @@ function resultItem(r, i) {
 		why ? h('p', { class: 'why' }, h('strong', null, t('resWhy') + t('colon')), why) : null,
 		prio.length ? h('p', { class: 'prio' }, h('strong', null, t('resPolicy') + t('colon')),
 			prio.join(t('listSep'))) : null,
+		lower.length ? h('p', { class: 'lower' }, h('strong', null, t('resLower') + t('colon')),
+			lower.join(t('listSep'))) : null,
 		applyBlock(job, 'job-' + i),
 		h('div', { class: 'job-actions' },
 			h('div', { class: 'take' },

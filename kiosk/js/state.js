@@ -19,6 +19,7 @@ function fresh() {
 		town: null,		// town code
 		skills: [],		// as chosen or typed
 		needs: [],		// accommodation ids
+		avoid: [],		// what not to be offered (vocab avoid)
 		skillText: '',		// what is typed in the skill box
 		// The last match: {key, list, candidates}; key is the profile
 		// it was made for (JSON), so a changed profile searches again.
@@ -70,13 +71,16 @@ export function profile() {
 		p.skills = state.skills.slice();
 	if (state.needs.length)
 		p.needs = state.needs.slice();
+	if (state.avoid.length)
+		p.avoid = state.avoid.slice();
 	return p;
 }
 
 // Whether the page holds anything of a person (then the idle timer runs).
 export function pristine() {
 	return !state.type && !state.grade && !state.town &&
-	    !state.skills.length && !state.needs.length && !state.skillText &&
+	    !state.skills.length && !state.needs.length && !state.avoid.length &&
+	    !state.skillText &&
 	    !state.results && !state.chosen.size && !state.contact && !state.asked.size;
 }
 

@@ -2,7 +2,7 @@
 // Copyright (c) 2022-2026 the jobmatchd authors
 //
 // The welcome screen and the questions: disability type and grade, town,
-// needs (skills are in skills.js). Each choice is a native radio button or
+// needs and what the person does not want (skills are in skills.js). Each choice is a native radio button or
 // check box inside a large labelled tile, so keyboards, screen readers and
 // touch get what they expect; each is written to the state as it is made.
 
@@ -249,11 +249,33 @@ register('needs', {
 				},
 			}));
 		}
+		// What the person chooses not to be offered: a choice of their
+		// own, not help at work, in a group of its own after the help,
+		// never ticked for them.
+		const avoid = vocabList('avoid');
+		const avoidItems = avoid.map((a) => {
+			const l = label(a, 'avoid');
+			return { value: a.id, text: l.text, lang: l.lang };
+		});
 		root.append(
 			stepLine(4),
 			h('h2', { id: 'screen-title' }, t('needsTitle')),
 			h('p', { class: 'lead' }, t('needsIntro')),
 			...parts,
+			avoidItems.length ? tiles({
+				id: 'avoid', name: 'avoid', type: 'checkbox',
+				legend: t('avoidLegend'), hint: t('avoidIntro'),
+				items: avoidItems, small: true,
+				checked: (v) => state.avoid.includes(v),
+				change: (v, on) => {
+					const set = new Set(state.avoid);
+					if (on)
+						set.add(v);
+					else
+						set.delete(v);
+					state.avoid = avoid.map((a) => a.id).filter((id) => set.has(id));
+				},
+			}) : null,
 			actions(() => show('results'), () => show('skills'), 'needsFind'));
 	},
 });

@@ -138,6 +138,7 @@ FIELDS = {
     "seeker.skills": ("seeker", "text"),
     "seeker.flags": ("seeker", "enum"),
     "seeker.needs": ("seeker", "enum"),
+    "seeker.avoid": ("seeker", "enum"),
     "seeker.town": ("seeker", "text"),
     "seeker.town_kind": ("seeker", "enum"),
     "job.title": ("job", "text"),
@@ -250,6 +251,8 @@ class Rules:
             return set(p.get("flags", []))
         if field == "seeker.needs":
             return set(p.get("needs", []))
+        if field == "seeker.avoid":
+            return set(p.get("avoid", []))
         if field == "seeker.town":
             return [town_of(p)]
         if field == "seeker.town_kind":

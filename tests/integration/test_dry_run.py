@@ -55,15 +55,15 @@ class DryRunTest(unittest.TestCase):
         # by staff and by its own employer
         self.assertEqual(s.result("job.post", {"job": h.job("new-1"),
                                                "dry_run": True}),
-                         {"id": "new-1", "dry_run": True})
+                         {"id": "new-1", "dry_run": True, "flags": []})
         self.assertEqual(s.result("job.post", {"job": h.job("a-1"),
                                                "expected_version": 1,
                                                "dry_run": True}),
-                         {"id": "a-1", "dry_run": True})
+                         {"id": "a-1", "dry_run": True, "flags": []})
         self.assertEqual(a.result("job.post", {"job": h.job("new-2"),
                                                "expected_version": 0,
                                                "dry_run": True}),
-                         {"id": "new-2", "dry_run": True})
+                         {"id": "new-2", "dry_run": True, "flags": []})
         # dry_run false is a write as before
         self.assertEqual(self.snapshot(), before)
         s.error("job.get", {"id": "new-1", "employer_id": "emp-a"}, -32002)

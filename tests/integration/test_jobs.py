@@ -113,7 +113,8 @@ class JobsTest(unittest.TestCase):
                 expires_at=4000000000)
         before = int(time.time())
         r = self.post(j)
-        self.assertEqual(r, {"id": "j-1", "version": 1, "created": True})
+        self.assertEqual(r, {"id": "j-1", "version": 1, "created": True,
+                             "flags": []})
         g = self.get("j-1")
         self.assertEqual(g["version"], 1)
         self.assertEqual(g["status"], "open")
@@ -129,7 +130,8 @@ class JobsTest(unittest.TestCase):
                 self.assertEqual(g[k], v, "job.get field %s" % k)
 
         r = self.post(dict(j, title="高级盲人按摩师"))
-        self.assertEqual(r, {"id": "j-1", "version": 2, "created": False})
+        self.assertEqual(r, {"id": "j-1", "version": 2, "created": False,
+                             "flags": []})
         g2 = self.get("j-1")
         self.assertEqual((g2["version"], g2["title"]), (2, "高级盲人按摩师"))
         self.assertEqual(g2["posted_at"], g["posted_at"],

@@ -63,6 +63,9 @@ PROFILES = [
      "skills": ["驾驶"], "max_distance_km": 0.5},
     {"disability": {"type": "hearing", "grade": 2}, "town": GUIXI,
      "skills": ["电商"], "needs": ["captioning", "visual_alerts"]},
+    # a low-vision seeker who chose not to be offered telephone work
+    {"disability": {"type": "visual", "grade": 4}, "town": GUIYANG,
+     "skills": ["沟通"], "avoid": ["voice_phone"]},
 ]
 
 # Postings of emp-t, besides the sample data, that the default rules act on:
@@ -79,8 +82,9 @@ PROBES = [
      "skills": ["驾驶", "送餐"], "accessible_for": ["visual", "hearing",
                                                 "physical"],
      "employment_type": "full_time", "town": GUIXI},
-    # no_voice_phone_for_deaf: PROFILES[2], [3] (hearing) and [4] (speech)
-    # must not see it, PROFILES[0] (visual) must
+    # voice_phone_lower_for_deaf: PROFILES[2] (hearing) sees it ranked lower;
+    # avoid_voice_phone: PROFILES[12] (visual, avoid voice_phone) must not see
+    # it, PROFILES[0] (visual) must
     {"id": "probe-hotline", "title": "心理援助热线接线员（测试）",
      "skills": ["普通话", "沟通"],
      "accessible_for": ["hearing", "speech", "visual"],
@@ -97,7 +101,8 @@ PROBES = [
 
 
 # The labels of the shipped rules (data/rules.default.json): every rule
-# has one.
+# has one; each label a match gives carries its rule's boost, so that a
+# page tells a priority (> 0) from a posting ranked lower (< 0).
 with open(os.path.join(h.DATA_DIR, "rules.default.json"),
           encoding="utf-8") as _f:
     LABELS = {r["name"]: r["label"] for r in json.load(_f)["rules"]}
@@ -200,7 +205,8 @@ class MatchTest(unittest.TestCase):
                                      e["wanted_skills"], e)
                 self.assertIsInstance(e["needs_met"], list)
                 self.assertEqual(e["labels"], [
-                    {"rule": n, "zh": LABELS[n]["zh"], "en": LABELS[n]["en"]}
+                    {"rule": n, "zh": LABELS[n]["zh"], "en": LABELS[n]["en"],
+                     "boost": e["boosts"][n]}
                     for n in e["rules"]], e)
                 self.assertEqual(set(e["components"]),
                                  {"skills", "distance"}, e)
@@ -631,10 +637,12 @@ class MatchTest(unittest.TestCase):
                          versions.pop())
 
     def test_excluded_posts_never_appear(self):
-        """no_driving_for_visual and no_voice_phone_for_deaf: the posting
-        is left out (not merely ranked low) for every profile of the
-        disability types concerned, whatever the grade, filters, paging
-        or skills; other seekers still get it."""
+        """no_driving_for_visual and avoid_voice_phone: the posting is left
+        out (not merely ranked low) for every profile concerned, whatever
+        the grade, filters, paging or skills; other seekers still get it.
+        A telephone post is only ranked lower for hearing and speech
+        seekers (voice_phone_lower_for_deaf) until they choose avoid
+        voice_phone; then, as for anyone who chooses it, it is left out."""
         base = {"accessible_for": ["any"], "town": GUIYANG}
         posts = {
             # "Driver" is driving after the synonyms (job.skills is matched
@@ -649,27 +657,37 @@ class MatchTest(unittest.TestCase):
                                skills=["沟通"], employment_type="flexible",
                                remote=True),
         }
+        phones = {"t-ex-hotline", "t-ex-phone"}
         for id, j in posts.items():
             self.post(dict(j, id=id))
-        excluded_for = {"visual": {"t-ex-drive"},
-                        "hearing": {"t-ex-hotline", "t-ex-phone"},
-                        "speech": {"t-ex-hotline", "t-ex-phone"}}
         try:
             for dtype in rm.DISABILITY_TYPES:
-                for grade in (1, 4):
+                for grade, avoid in ((1, False), (4, False), (4, True)):
                     p = {"disability": {"type": dtype, "grade": grade},
                          "town": GUIYANG, "skills": ["驾驶", "客服", "沟通"],
                          "max_distance_km": 100}
-                    out = excluded_for.get(dtype, set())
-                    with self.subTest(type=dtype, grade=grade):
+                    out = {"t-ex-drive"} if dtype == "visual" else set()
+                    if avoid:
+                        p["avoid"] = ["voice_phone"]
+                        out |= phones
+                    with self.subTest(type=dtype, grade=grade, avoid=avoid):
                         ev = self.model.evaluate(p)
                         for id in posts:
                             v = ev[("emp-t", id)]
                             self.assertEqual(v["status"] == "excluded",
                                              id in out, (id, v))
-                        ids = {x["job"]["id"] for x in self.match_all(p)}
+                        res = self.match_all(p)
+                        ids = {x["job"]["id"] for x in res}
                         self.assertEqual(ids & set(posts),
                                          set(posts) - out)
+                        for x in res:
+                            if x["job"]["id"] in phones and \
+                                    dtype in ("hearing", "speech"):
+                                self.assertIn("voice_phone_lower_for_deaf",
+                                              x["explain"]["rules"])
+                                self.assertAlmostEqual(
+                                    x["explain"]["boosts"][
+                                        "voice_phone_lower_for_deaf"], -0.3)
                         for f in ({"employment_types": ["full_time",
                                                         "part_time",
                                                         "flexible"]},

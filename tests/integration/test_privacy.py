@@ -31,6 +31,7 @@ GUIXI = "500231001000"
 SECRET_SKILL = "盲文速记术ZQX"
 SECRET_NAME = "测试人员甲ZQX"
 SECRET_SEEKER_SKILL = "手语直播ZQX"
+SECRET_CERT = "51023119800101123X42ZQX"
 BAD_TOKEN = "not-a-token-ZQX-7741"
 # an interest's: a name, a phone number (digits alone, as phones are), a
 # phone refused, a need no other request names, staff's note
@@ -106,10 +107,27 @@ class PrivacyTest(unittest.TestCase):
                                        "employer_id": "emp-p"})
         # a registered seeker, matched, then erased
         seeker = {"id": "s-9001", "name": SECRET_NAME,
+                  "certificate_no": SECRET_CERT,
                   "disability": {"type": "hearing", "grade": 2},
                   "skills": [SECRET_SEEKER_SKILL], "town": GUIXI}
         staff.result("seeker.put", {"seeker": seeker})
         audit.append("seeker.put by staff: done")
+        # a bad certificate number: the error names the field alone
+        r = staff.call("seeker.put", {"seeker": dict(
+            seeker, certificate_no=SECRET_CERT + "-")})
+        self.assertEqual(r["error"]["data"]["field"],
+                         "seeker.certificate_no")
+        self.assertNotIn(SECRET_CERT, json.dumps(r))
+        audit.append("seeker.put by staff: error -32602")
+        # the per-person export, without export_personal: no name, no
+        # certificate number; its audit line counts rows, never shows one
+        r = staff.result("seeker.export", {})
+        self.assertFalse(r["personal"])
+        self.assertIn("s-9001", [x["seeker_id"] for x in r["rows"]])
+        for x in (SECRET_NAME, SECRET_CERT):
+            self.assertNotIn(x, json.dumps(r, ensure_ascii=False))
+        audit.append("seeker.export by staff: %d rows, personal no" %
+                     len(r["rows"]))
         staff.result("match", {"seeker_id": "s-9001"})
         staff.result("job.candidates", {"job_id": "p1",
                                         "employer_id": "emp-p"})
@@ -329,7 +347,7 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn(b"match", log, "the log is not at debug level")
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
-                   "low_income"] + INTEREST_SECRETS + ROSTER_SECRETS
+                   "low_income", SECRET_CERT] + INTEREST_SECRETS + ROSTER_SECRETS
         secrets += [FAIR_KIOSK, SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE]
         for s in secrets:
             self.assertFalse(s.encode() in log,
@@ -341,7 +359,7 @@ class PrivacyTest(unittest.TestCase):
         for s in (SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                   h.KIOSK, h.STAFF, h.EMP_A, SECRET_CONTACT, SECRET_PHONE,
                   SECRET_BAD_PHONE, SECRET_NOTE, FAIR_KIOSK,
-                  SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE):
+                  SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE, SECRET_CERT):
             self.assertFalse(s.encode() in dump, "%r is in Redis" % s)
         # the notes were in Redis until seeker.delete (the dump would have
         # found them); the change stream has the records' ids alone
@@ -357,6 +375,8 @@ class PrivacyTest(unittest.TestCase):
                 ops.add(f[b"op"])
                 self.assertEqual(set(f), {b"op", b"id"}, f)
         self.assertEqual(ops, {b"employment.record", b"followup.record"})
+        # a seeker's certificate number never reached the change stream
+        self.assertNotIn(SECRET_CERT.encode(), stream)
         # the interest was in Redis until interest.delete (the dump would
         # have found it), and never in the change stream
         self.assertTrue(self.interest_in_redis)

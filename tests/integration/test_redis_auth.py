@@ -38,6 +38,7 @@ ACL_RULES = (
     "+del", "+exists", "+get", "+incr", "+hget", "+hset", "+hsetnx",
     "+hdel", "+hincrby", "+hstrlen", "+hvals", "+sadd", "+srem", "+zadd",
     "+zrem", "+zrangebyscore", "+geoadd", "+xadd", "+xinfo|stream",
+    "+smembers", "+zcard", "+hgetall",
 )
 # store.c's reconnect backoff: 100 ms, doubling to 5 s.
 BACKOFF_FIRST, BACKOFF_MAX = 0.1, 5.0
@@ -272,6 +273,36 @@ class AclUserTest(Base):
         sa.result("rules.history", {})
         sa.result("rules.rollback", {"version": cur["version"],
                                      "expected_version": v["version"]})
+        # what issues 16 and 17 added: fairs and their counters,
+        # interests, rosters, employment records and follow-ups, the
+        # export, a dry run
+        sa.result("fair.put", {"fair": {
+            "id": "f1", "name": "招聘会", "date": "2024-05-17",
+            "venue": "体育馆", "town": h.GUIXI,
+            "exhibitors": [{"employer_id": "emp-a", "booth": "A1"}]}})
+        sa.result("interest.record", {
+            "job": {"id": "hire", "employer_id": "emp-a"}, "fair": "f1",
+            "person": {"name": "甲", "phone": "13800001111"},
+            "consent": {"contact": True, "share_with_employer": True}})
+        i = sa.result("interest.list", {})["interests"][0]["id"]
+        sa.result("interest.update", {"id": i, "status": "contacted"})
+        sa.result("fair.stats", {"id": "f1"})
+        sa.result("interest.delete", {"id": i})
+        sa.result("employer.roster.put", {"employer_id": "emp-a", "entries": [
+            {"seeker_id": "s1", "certificate": "disability", "grade": 3,
+             "on_establishment": True, "monthly_wage": 3000,
+             "insurance_paid": True}]})
+        sa.result("employer.roster.get", {"employer_id": "emp-a"})
+        sa.result("employment.record", {"seeker_id": "s1",
+                                        "form": "flexible",
+                                        "date": "2024-06-01"})
+        sa.result("employment.list", {})
+        sa.result("followup.record", {"seeker_id": "s1",
+                                      "date": "2024-07-01",
+                                      "outcome": "in_work"})
+        sa.result("followup.list", {})
+        sa.result("seeker.export", {})
+        sa.result("job.post", {"job": h.job("dry"), "dry_run": True})
         sa.result("seeker.delete", {"id": "s1"})
         h.wait_until(lambda: "via-a" not in self.matched(
             self.client(b, h.KIOSK)), what="B to see the close")

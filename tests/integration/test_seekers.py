@@ -46,7 +46,7 @@ def seeker(id, **kw):
 def stored(s):
     """A seeker as the daemon stores and returns it (no version)."""
     out = dict(s)
-    for k in ("skills", "needs", "flags", "training"):
+    for k in ("skills", "needs", "flags", "avoid", "training"):
         out.setdefault(k, [])
     out.setdefault("status", "seeking")
     out.setdefault("services", {})
@@ -141,7 +141,7 @@ class SeekersTest(unittest.TestCase):
         s = seeker("rt-1", name="王五", skills=["推拿", "按摩"],
                    location={"lat": 30.3, "lon": 107.3}, town=GUIYANG,
                    max_distance_km=12.5, needs=["braille", "elevator"],
-                   flags=["rural", "graduate"],
+                   flags=["rural", "graduate"], avoid=["voice_phone"],
                    disability={"type": "visual", "grade": 1})
         r = self.staff.result("seeker.put", {"seeker": s})
         self.assertEqual(r, {"id": "rt-1", "version": 1, "created": True})

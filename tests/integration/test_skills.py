@@ -114,7 +114,8 @@ class SkillsTest(unittest.TestCase):
         # massage_for_visual fired for the massage posts: its label
         self.assertEqual(s1["labels"], [{
             "rule": "massage_for_visual", "zh": "视力残疾人优先盲人按摩岗位",
-            "en": "Massage posts first for blind and low-vision seekers"}])
+            "en": "Massage posts first for blind and low-vision seekers",
+            "boost": 0.2}])
         self.assertEqual(by_id["s4"]["labels"], [])
 
 

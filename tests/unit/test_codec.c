@@ -837,7 +837,8 @@ test_match_valid(void **state)
 	    "\"location\":{\"lat\":30.3,\"lon\":107.3},"
 	    "\"max_distance_km\":12.5,"
 	    "\"needs\":[\"elevator\",\"quiet_space\"],"
-	    "\"flags\":[\"graduate\",\"rural\"]},\"limit\":20,\"offset\":40,"
+	    "\"flags\":[\"graduate\",\"rural\"],"
+	    "\"avoid\":[\"voice_phone\"]},\"limit\":20,\"offset\":40,"
 	    "\"explain\":true,\"filters\":{\"employment_types\":"
 	    "[\"sheltered\",\"internship\"],\"employer_types\":[\"soe\"],"
 	    "\"min_salary\":2500}}", &mp, &e), 0);
@@ -852,6 +853,7 @@ test_match_valid(void **state)
 	assert_int_equal(mp.profile.needs_mask, 1u << 1 | 1u << 14);
 	assert_int_equal(mp.profile.flags_mask,
 	    1u << FLAG_GRADUATE | 1u << FLAG_RURAL);
+	assert_int_equal(mp.profile.avoid_mask, 1u << AVOID_VOICE_PHONE);
 	assert_int_equal(mp.limit, 20);
 	assert_int_equal(mp.offset, 40);
 	assert_true(mp.explain);
@@ -928,6 +930,13 @@ test_match_profile(void **state)
 	match_refused("{\"profile\":{\"disability\":{\"type\":\"visual\","
 	    "\"grade\":2},\"town\":\"500231101000\",\"flags\":[\"poor\"]}}",
 	    "profile.flags[0]");
+	/* avoid is a choice of its own vocabulary, not an accommodation */
+	match_refused("{\"profile\":{\"disability\":{\"type\":\"hearing\","
+	    "\"grade\":4},\"town\":\"500231101000\",\"avoid\":["
+	    "\"captioning\"]}}", "profile.avoid[0]");
+	match_refused("{\"profile\":{\"disability\":{\"type\":\"hearing\","
+	    "\"grade\":4},\"town\":\"500231101000\",\"avoid\":\"voice_phone\"}}",
+	    "profile.avoid");
 }
 
 static void
@@ -1163,7 +1172,7 @@ test_vocab(void **state)
 
 	(void)state;
 	assert_non_null(v);
-	assert_int_equal(json_object_size(v), 9);
+	assert_int_equal(json_object_size(v), 10);
 	assert_int_equal(json_array_size(json_object_get(v,
 	    "disability_types")), 7);
 	for (size_t i = 0; i < 7; i++) {
@@ -1214,6 +1223,12 @@ test_vocab(void **state)
 	    "followup_outcomes")), 4);
 	assert_string_equal(str_of(entry(v, "followup_outcomes", 3), "id"),
 	    "at_risk");
+	/* what a seeker may choose not to be offered */
+	assert_int_equal(json_array_size(json_object_get(v, "avoid")), 1);
+	assert_string_equal(str_of(entry(v, "avoid", 0), "id"),
+	    "voice_phone");
+	assert_string_equal(str_of(entry(v, "avoid", 0), "label"),
+	    "不要需要打电话的工作");
 
 	/* Towns: the county line is not one of them. */
 	assert_int_equal(json_array_size(json_object_get(v, "towns")), 3);

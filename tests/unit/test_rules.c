@@ -663,6 +663,7 @@ test_decode_limits(void **state)
 			    f->values == FV_TOWN_KIND ? "['town']" :
 			    f->values == VOCAB_DISABILITY ? "['visual']" :
 			    f->values == VOCAB_FLAG ? "['rural']" :
+			    f->values == VOCAB_AVOID ? "['voice_phone']" :
 			    f->values == VOCAB_ACCOMMODATION ? "['braille']" :
 			    f->values == VOCAB_EMPLOYMENT ? "['sheltered']" :
 			    "['soe']");
@@ -2303,11 +2304,14 @@ test_default_no_driving_for_visual(void **state)
 	verdict(explain(x, "drive"), r, RV_SEEKER, "seeker.disability.type");
 }
 
+/* Telephone posts rank lower for hearing and speech seekers, of every
+ * grade, and stay in their results: many with mild hearing loss use a
+ * phone. */
 static void
-test_default_no_voice_phone_for_deaf(void **state)
+test_default_voice_phone_lower_for_deaf(void **state)
 {
 	struct fx *x = *state;
-	int r = rule_at(x, "no_voice_phone_for_deaf", 7);
+	int r = rule_at(x, "voice_phone_lower_for_deaf", 7);
 	const struct match_explain *ex;
 
 	put(x, "{'id':'hot','title':'客服热线接线员'}");
@@ -2319,20 +2323,67 @@ test_default_no_voice_phone_for_deaf(void **state)
 	put(x, "{'id':'up','title':'Hotline Operator'}");
 	/* Wiring (接线工) is factory work that suits deaf workers. */
 	put(x, "{'id':'wire','title':'电器接线工'}");
-	x->p.disability = DIS_HEARING;
-	assert_string_equal(run(x), "pack,wire");
+	for (int g = 1; g <= 4; g++) {
+		x->p.disability = DIS_HEARING;
+		x->p.grade = g;
+		/* every post stays; the telephone ones come after the rest
+		 * (all else equal: 0.5 + 0.3 = 0.8 against 0.8 - 0.3) */
+		assert_string_equal(run(x), "pack,wire,cc,en,hot,op,tel,up");
+		assert_int_equal(x->res.candidates, 8);
+		assert_true(hit(x, "hot")->score == 0.5);
+		assert_true(policy(x, "hot") == -0.3);
+		assert_true(hit(x, "pack")->score == 0.8);
+		assert_int_equal(fired(x, "tel"), BIT(r));
+		assert_int_equal(fired(x, "wire"), 0);
+	}
 	ex = explain(x, "hot");
-	assert_false(ex->matched);
-	assert_int_equal(ex->excluded_by, r);
-	/* Near miss: the title decides, not the description. */
-	ex = explain(x, "pack");
 	assert_true(ex->matched);
-	verdict(ex, r, RV_JOB, "job.title");
+	assert_int_equal(ex->excluded_by, -1);
+	verdict(ex, r, RV_FIRED, NULL);
+	assert_true(ex->hit.part[COMP_POLICY] == -0.3);
+	/* Near miss: the title decides, not the description. */
+	verdict(explain(x, "pack"), r, RV_JOB, "job.title");
 	x->p.disability = DIS_SPEECH;
-	assert_string_equal(run(x), "pack,wire");
+	assert_string_equal(run(x), "pack,wire,cc,en,hot,op,tel,up");
+	assert_int_equal(fired(x, "op"), BIT(r));
 	x->p.disability = DIS_VISUAL;
 	assert_string_equal(run(x), "cc,en,hot,op,pack,tel,up,wire");
 	assert_int_equal(fired(x, "hot"), 0);
+	verdict(explain(x, "hot"), r, RV_SEEKER, "seeker.disability.type");
+}
+
+/* A seeker who chooses avoid voice_phone sees no telephone post, whatever
+ * the disability; one who does not, sees them all. */
+static void
+test_default_avoid_voice_phone(void **state)
+{
+	struct fx *x = *state;
+	int r = rule_at(x, "avoid_voice_phone", 8);
+	const struct match_explain *ex;
+
+	put(x, "{'id':'hot','title':'客服热线接线员'}");
+	put(x, "{'id':'tel','title':'电话预约员'}");
+	put(x, "{'id':'en','title':'Telephone survey'}");
+	put(x, "{'id':'pack','title':'包装工','description':'无需接听电话'}");
+	put(x, "{'id':'wire','title':'电器接线工'}");
+	for (int d = 0; d < DIS_COUNT; d++) {
+		x->p.disability = d;
+		x->p.grade = 4;
+		x->p.avoid_mask = 0;
+		assert_string_equal(run(x), d == DIS_HEARING ||
+		    d == DIS_SPEECH ? "pack,wire,en,hot,tel" :
+		    "en,hot,pack,tel,wire");
+		x->p.avoid_mask = 1u << AVOID_VOICE_PHONE;
+		assert_string_equal(run(x), "pack,wire");
+		assert_int_equal(x->res.candidates, 2);
+	}
+	ex = explain(x, "tel");
+	assert_false(ex->matched);
+	assert_int_equal(ex->excluded_by, r);
+	verdict(ex, r, RV_FIRED, NULL);
+	verdict(explain(x, "pack"), r, RV_JOB, "job.title");
+	x->p.avoid_mask = 0;
+	verdict(explain(x, "tel"), r, RV_SEEKER, "seeker.avoid");
 }
 
 static const struct {
@@ -2349,7 +2400,9 @@ static const struct {
 	{ "massage_for_visual", test_default_massage_for_visual },
 	{ "rural_employment_base", test_default_rural_employment_base },
 	{ "no_driving_for_visual", test_default_no_driving_for_visual },
-	{ "no_voice_phone_for_deaf", test_default_no_voice_phone_for_deaf },
+	{ "voice_phone_lower_for_deaf",
+	    test_default_voice_phone_lower_for_deaf },
+	{ "avoid_voice_phone", test_default_avoid_voice_phone },
 };
 #define NDEFAULT (sizeof(default_tests) / sizeof(default_tests[0]))
 
@@ -2366,9 +2419,20 @@ test_default_file(void **state)
 			fail_msg("rules[%zu] is %s, the test is for %s", i,
 			    rs->rules[i].name, default_tests[i].rule);
 	for (size_t i = 0; i < rs->nrules; i++)
-		assert_int_equal(rs->rules[i].action, i < 6 ? RULE_BOOST :
-		    RULE_EXCLUDE);
+		assert_int_equal(rs->rules[i].action, i < 6 || i == 7 ?
+		    RULE_BOOST : RULE_EXCLUDE);
 	assert_true(rs->rules[5].boost == 0.1);
+	/* the one negative boost: a ranking, not a filter */
+	assert_true(rs->rules[7].boost == -0.3);
+	/* the flags, each with its reason in both languages */
+	assert_int_equal(rs->nflags, 4);
+	assert_string_equal(rs->flags[0].name, "health_demand");
+	assert_string_equal(rs->flags[1].name, "no_disability_demand");
+	assert_string_equal(rs->flags[2].name, "able_bodied_demand");
+	assert_string_equal(rs->flags[3].name, "appearance_demand");
+	for (size_t i = 0; i < rs->nflags; i++)
+		assert_true(rs->flags[i].reason_zh[0] != '\0' &&
+		    rs->flags[i].reason_en[0] != '\0');
 	for (size_t i = 0; i < 5; i++)
 		assert_true(rs->rules[i].boost == 0.2);
 	assert_true(rs->w_skills == 0.5);
@@ -2425,7 +2489,8 @@ main(void)
 		D(test_default_massage_for_visual),
 		D(test_default_rural_employment_base),
 		D(test_default_no_driving_for_visual),
-		D(test_default_no_voice_phone_for_deaf),
+		D(test_default_voice_phone_lower_for_deaf),
+		D(test_default_avoid_voice_phone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
