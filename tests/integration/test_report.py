@@ -119,6 +119,20 @@ PLAN = {
 }
 
 
+def doc_excerpts():
+    """The CSV excerpts of docs/plan.md's "The 2024 annual report": the
+    first under "### The report for 2024", the second under "### The
+    plan's 2022-2024 summary", each a list of [section, key, value]."""
+    with open(os.path.join(h.SOURCE_DIR, "docs", "plan.md"),
+              encoding="utf-8") as f:
+        text = f.read()
+    text = text[text.index("## The 2024 annual report"):]
+    blocks = []
+    for part in text.split("```csv\n")[1:]:
+        blocks.append(list(csv.reader(io.StringIO(part.split("```")[0]))))
+    return blocks
+
+
 def rows(text):
     r = list(csv.reader(io.StringIO(text)))
     return r[0], {(x[0], x[1]): x[2] for x in r[1:]}, r[1:]
@@ -244,6 +258,20 @@ class SampleReportTest(unittest.TestCase):
         self.assertEqual(got[("followup_due", "total")], "4")
         self.assertEqual(got[("subsidy_window.persons", "s-0019")],
                          "2025-10-09")
+
+    def test_docs_show_the_report_as_run(self):
+        # docs/plan.md pastes the report's rows: each must be the report's
+        year, plan = doc_excerpts()
+        for excerpt, args in ((year, ["--year", "2024"]),
+                              (plan, ["--plan"])):
+            _, _, got = rows(self.report(*args))
+            self.assertEqual(excerpt[0], ["section", "key", "value"])
+            self.assertGreater(len(excerpt), 20)
+            for r in excerpt[1:]:
+                self.assertIn(r, got, args)
+            # in the report's order
+            self.assertEqual([r for r in got if r in excerpt[1:]],
+                             excerpt[1:], args)
 
     def test_bad_options(self):
         for args in (["--from", "2024-01-01"],            # no --to
