@@ -34,6 +34,7 @@ static const struct {
 	{ "fair.put",		NULL,			NULL },
 	{ "employment.record",	NULL,			NULL },
 	{ "followup.record",	NULL,			NULL },
+	{ "employer.roster.put", "employer_id",		NULL },
 };
 
 /* A person's data: the line names the method and its outcome alone. */

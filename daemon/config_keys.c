@@ -28,8 +28,8 @@
 
 static config_setter set_redis, set_password, set_token, set_log_level,
     set_cors_origin,
-    set_exempt_types, set_reduction_tiers, set_reduction_until,
-    set_plan_day, set_working_age;
+    set_exempt_types, set_reduction_tiers, set_reduction_from,
+    set_reduction_until, set_plan_day, set_working_age;
 
 #define FIELD(f)	.off = offsetof(struct config, f),		\
 			.len = sizeof(((struct config *)0)->f)
@@ -254,6 +254,9 @@ const struct config_key config_keys[] = {
 	FUNC_KEY("quota_reduction_tiers", set_reduction_tiers, -1, "list",
 	    SPAN(quota.tiers, quota.ntiers), "0.01:0.5 0:0.9", RELOAD,
 	    "MIN:PAY reduced-payment tiers, or none"),
+	FUNC_KEY("quota_reduction_from", set_reduction_from, 1, "date",
+	    FIELD(quota.reduction_from), "2020-01-01", RELOAD,
+	    "the first day the tiers apply, YYYY-MM-DD"),
 	FUNC_KEY("quota_reduction_until", set_reduction_until, 1, "date",
 	    FIELD(quota.reduction_until), "2027-12-31", RELOAD,
 	    "the last day the tiers apply, YYYY-MM-DD"),
@@ -266,6 +269,20 @@ const struct config_key config_keys[] = {
 	COUNT_KEY("quota_institution_min_staff", quota.institution_min_staff,
 	    0, COUNT_MAX, "67", RELOAD,
 	    "the same for public institutions"),
+	COUNT_KEY("quota_min_wage", quota.min_wage, 0, MONEY_MAX, "2100",
+	    RELOAD, "the local minimum monthly wage, yuan: a roster entry "
+	    "paid less does not count"),
+	INT_KEY("roster_max_entries", roster_max_entries, 1, 100000, "2000",
+	    RELOAD, "entries of one employer's roster at most"),
+
+	/* Working age (the quota's roster; the plan's figures) */
+	FUNC_KEY("working_age_male", set_working_age, 1, "range",
+	    FIELD(quota.age[QS_MALE]), "16-59",
+	    RELOAD, "MIN-MAX: a man's working age, in the year, inclusive"),
+	FUNC_KEY("working_age_female", set_working_age, 1, "range",
+	    FIELD(quota.age[QS_FEMALE]),
+	    "16-54", RELOAD,
+	    "MIN-MAX: a woman's working age, in the year, inclusive"),
 
 	/* The plan's period and targets (stats.plan, docs/plan.md) */
 	FUNC_KEY("plan_from", set_plan_day, 1, "date", FIELD(plan.from),
@@ -278,12 +295,6 @@ const struct config_key config_keys[] = {
 	    RELOAD, "persons trained over the plan's period"),
 	FRACTION_KEY("plan_graduate_rate", plan.graduate_rate, 0, "0.9",
 	    RELOAD, NULL, "the share of registered graduates employed"),
-	FUNC_KEY("working_age_male", set_working_age, 1, "range",
-	    FIELD(plan.age_male), "16-59", RELOAD,
-	    "men's working age, MIN-MAX years reached in the year"),
-	FUNC_KEY("working_age_female", set_working_age, 1, "range",
-	    FIELD(plan.age_female), "16-54", RELOAD,
-	    "women's working age, MIN-MAX years reached in the year"),
 	INT_KEY("followup_interval_days", plan.followup_days, 1, 3650, "90",
 	    RELOAD, "days after employment or a follow-up a visit is due"),
 	INT_KEY("subsidy_window_days", plan.subsidy_days, 1, 3650, "365",
@@ -596,6 +607,45 @@ set_reduction_tiers(struct config *c, char **argv, int argc, char *why,
 }
 
 static int
+set_reduction_from(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	(void)argc;
+	if (date_parse(argv[1], &c->quota.reduction_from) == -1)
+		return refuse(argv[0], "expected a date YYYY-MM-DD from 1970 "
+		    "to 9999", why, whylen);
+	return 0;
+}
+
+/* working_age_male, working_age_female: MIN-MAX, whole years. */
+static int
+set_working_age(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	int sex = strcmp(argv[0], "working_age_male") == 0 ? QS_MALE :
+	    QS_FEMALE;
+	long lo, hi;
+	char *end;
+
+	(void)argc;
+	if (argv[1][0] < '0' || argv[1][0] > '9')
+		goto bad;
+	lo = strtol(argv[1], &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	hi = strtol(end + 1, &end, 10);
+	if (*end != '\0' || lo > hi || hi > QUOTA_AGE_MAX)
+		goto bad;
+	c->quota.age[sex].min = (int)lo;
+	c->quota.age[sex].max = (int)hi;
+	return 0;
+bad:
+	snprintf(why, whylen, "%s: expected MIN-MAX, whole years from 0 to "
+	    "%d with MIN <= MAX (e.g. 16-59)", argv[0], QUOTA_AGE_MAX);
+	return -1;
+}
+
+static int
 set_reduction_until(struct config *c, char **argv, int argc, char *why,
     size_t whylen)
 {
@@ -617,27 +667,6 @@ set_plan_day(struct config *c, char **argv, int argc, char *why,
 	    &c->plan.from : &c->plan.to) == -1)
 		return refuse(argv[0], "expected a date YYYY-MM-DD from 1970 "
 		    "to 9999", why, whylen);
-	return 0;
-}
-
-/* working_age_male or working_age_female: MIN-MAX, whole years. */
-static int
-set_working_age(struct config *c, char **argv, int argc, char *why,
-    size_t whylen)
-{
-	int *age = strcmp(argv[0], "working_age_male") == 0 ?
-	    c->plan.age_male : c->plan.age_female;
-	int lo, hi, n = -1;
-
-	(void)argc;
-	if (sscanf(argv[1], "%3d-%3d%n", &lo, &hi, &n) != 2 ||
-	    n != (int)strlen(argv[1]) || argv[1][0] == '-' ||
-	    strchr(argv[1], '+') != NULL || strchr(argv[1], ' ') != NULL ||
-	    lo < 0 || hi > 150 || lo > hi)
-		return refuse(argv[0], "expected MIN-MAX, whole years from 0 "
-		    "to 150, MIN not above MAX (e.g. 16-59)", why, whylen);
-	age[0] = lo;
-	age[1] = hi;
 	return 0;
 }
 

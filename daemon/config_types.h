@@ -111,13 +111,12 @@ struct config {
 	char		 towns_file[PATH_MAX];
 	struct regex_limits regex;		/* regex_* keys */
 	struct quota_rules quota;		/* quota_* keys */
+	int		 roster_max_entries;	/* employer.roster.put */
 	struct plan_targets {			/* plan_* keys: stats.plan */
 		int64_t	 jobs;			/* new jobs in a period */
 		int64_t	 trained;		/* people trained */
 		uint32_t graduate_rate;		/* ppm of graduates employed */
 		int64_t	 from, to;		/* the plan's period, days */
-		int	 age_male[2];		/* working age, inclusive */
-		int	 age_female[2];
 		int	 followup_days;		/* between follow-ups */
 		int	 subsidy_days;		/* the subsidy's window */
 	}		 plan;

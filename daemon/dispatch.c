@@ -135,6 +135,10 @@ static const struct method methods[] = {
 	    M_MIRROR },
 	{ "subsidy.window",	ROLES_STAFF,	m_subsidy_window, A_BULK,
 	    M_MIRROR },
+	{ "employer.roster.put", ROLES_STAFF,	m_employer_roster_put, A_SMALL,
+	    0 },
+	{ "employer.roster.get", ROLES_STAFF,	m_employer_roster_get, A_BULK,
+	    M_MIRROR },
 };
 
 _Static_assert(sizeof(methods) / sizeof(*methods) <= METRICS_METHODS,

@@ -21,6 +21,7 @@
 #include "daemon/server.h"
 #include "matcher/date.h"
 #include "proto/codec.h"
+#include "proto/codec_roster.h"
 
 static struct event	*sweep_ev;	/* at each local midnight */
 
@@ -141,6 +142,38 @@ mirror_put_employer(const struct employer *e)
 		log_warnx("mirror: out of memory adding an employer");
 }
 
+void
+mirror_put_roster(const char *id, const struct quota_roster *ro)
+{
+	int rc = matcher_put_roster(server.matcher, id, ro);
+
+	if (server.loading != NULL &&
+	    matcher_put_roster(server.loading, id, ro) == -1)
+		rc = -1;
+	if (rc == -1)
+		log_warnx("mirror: out of memory adding a roster");
+}
+
+/*
+ * A stored roster into ro (its entries allocated) and its employer's id.
+ * Returns 0, or -1 after logging why it was skipped (the field's path
+ * only: never a value).
+ */
+static int
+decode_roster(const struct store_rec *rec, char id[ID_MAX + 1],
+    struct quota_roster *ro)
+{
+	struct perr pe;
+
+	if (codec_roster_load(rec->doc, rec->doclen, id, ro, &pe) == -1) {
+		log_warnx("mirror: skipping a stored roster that does not "
+		    "validate: %s", pe.field);
+		return -1;
+	}
+	ro->version = rec->version;
+	return 0;
+}
+
 /*
  * Decodes a stored record into e or j (initialised). Returns 0, or -1 after
  * logging why it was skipped (the field's path only: never a value).
@@ -201,6 +234,20 @@ load_employer(const struct store_rec *rec, void *arg)
 	    matcher_put_employer(server.loading, &e) == -1)
 		log_warnx("mirror: out of memory");
 	employer_clear(&e);
+}
+
+static void
+load_roster(const struct store_rec *rec, void *arg)
+{
+	struct quota_roster ro;
+	char id[ID_MAX + 1];
+
+	(void)arg;
+	if (server.loading == NULL || decode_roster(rec, id, &ro) == -1)
+		return;
+	if (matcher_put_roster(server.loading, id, &ro) == -1)
+		log_warnx("mirror: out of memory");
+	free(ro.v);
 }
 
 static void
@@ -358,6 +405,20 @@ seeker_fetched(const struct store_res *res, void *arg)
 }
 
 static void
+roster_fetched(const struct store_res *res, void *arg)
+{
+	struct quota_roster ro;
+	char id[ID_MAX + 1];
+
+	free(arg);
+	if (fetch_failed(res) || res->nrecs == 0 ||
+	    decode_roster(&res->recs[0], id, &ro) == -1)
+		return;
+	mirror_put_roster(id, &ro);
+	free(ro.v);
+}
+
+static void
 fair_fetched(const struct store_res *res, void *arg)
 {
 	free(arg);
@@ -391,6 +452,13 @@ on_change(const struct store_change *ch, void *arg)
 		if (mf != NULL && mf->fair.version >= ch->version)
 			return;
 	}
+	if (ch->op == CHANGE_ROSTER) {
+		const struct memployer *me = matcher_employer(server.matcher,
+		    ch->id);
+		if (me != NULL && me->roster != NULL &&
+		    me->roster->version >= ch->version)
+			return;
+	}
 	if ((f = fetch_new(ch)) == NULL) {
 		store_reload(server.store, "out of memory following a change");
 		return;
@@ -407,6 +475,9 @@ on_change(const struct store_change *ch, void *arg)
 	case CHANGE_FAIR:
 		store_get_fair(server.store, f->id, fair_fetched, f);
 		break;
+	case CHANGE_ROSTER:
+		store_get_roster(server.store, f->id, roster_fetched, f);
+		break;
 	default:
 		store_get_seeker(server.store, f->id, seeker_fetched, f);
 		break;
@@ -418,6 +489,7 @@ const struct store_hooks mirror_store_hooks = {
 	.load_employer = load_employer,
 	.load_seeker = seekers_load,
 	.load_fair = fairs_load,
+	.load_roster = load_roster,
 	.load_job = load_job,
 	.load_end = load_end,
 	.down = store_down,

@@ -13,6 +13,7 @@
 #define JM_MIRROR_H
 
 #include "daemon/store.h"
+#include "matcher/quota.h"
 #include "matcher/model.h"
 
 /* Puts a posting into the mirror (both, while loading); one whose
@@ -24,6 +25,8 @@ int	mirror_start(void);
 void	mirror_stop(void);
 void	mirror_remove_job(const char *employer_id, const char *id);
 void	mirror_put_employer(const struct employer *e);
+/* Employer id's roster is ro (its version set): into both mirrors. */
+void	mirror_put_roster(const char *id, const struct quota_roster *ro);
 /* The store's hooks that keep the mirror in step with Redis. */
 extern const struct store_hooks mirror_store_hooks;
 

@@ -32,14 +32,93 @@ plan_today(char date[DATE_LEN + 1])
 	return day;
 }
 
-int
-plan_quota(const struct memployer *me, int64_t day, int64_t late,
-    struct quota_result *q, char why[PLAN_WHY_MAX])
+struct pools_ctx {
+	struct plan_pools	*pp;
+	size_t			 cap;
+	int64_t			 day;
+	bool			 oom;
+};
+
+static int
+pool_cmp(const void *a, const void *b)
 {
+	return strcmp(((const struct plan_pool *)a)->id,
+	    ((const struct plan_pool *)b)->id);
+}
+
+static void
+pools_add(const struct memployer *me, void *arg)
+{
+	struct pools_ctx *c = arg;
 	struct employer e;
 
+	if (me->pool[0] == '\0' || c->oom)
+		return;
+	if (c->pp->n == c->cap) {
+		size_t ncap = c->cap ? 2 * c->cap : 16;
+		struct plan_pool *nv = realloc(c->pp->v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			c->oom = true;
+			return;
+		}
+		c->pp->v = nv;
+		c->cap = ncap;
+	}
 	matcher_employer_record(me, &e);
-	return quota_compute(&server.cfg.quota, &e, day, late, q, why,
+	c->pp->v[c->pp->n++] = (struct plan_pool){ me->pool, { 1,
+	    quota_persons(&server.cfg.quota, &e, me->roster, c->day) } };
+}
+
+int
+plan_pools_make(int64_t day, struct plan_pools *pp)
+{
+	struct pools_ctx c = { pp, 0, day, false };
+	size_t n = 0;
+
+	pp->v = NULL;
+	pp->n = 0;
+	matcher_each_employer(server.matcher, pools_add, &c);
+	if (c.oom) {
+		plan_pools_free(pp);
+		return -1;
+	}
+	if (pp->n == 0)
+		return 0;
+	/* one row a pool: its units and persons summed */
+	qsort(pp->v, pp->n, sizeof(*pp->v), pool_cmp);
+	for (size_t i = 0; i < pp->n; i++) {
+		if (n > 0 && strcmp(pp->v[n - 1].id, pp->v[i].id) == 0) {
+			pp->v[n - 1].sums.units += pp->v[i].sums.units;
+			pp->v[n - 1].sums.disabled += pp->v[i].sums.disabled;
+		} else
+			pp->v[n++] = pp->v[i];
+	}
+	pp->n = n;
+	return 0;
+}
+
+void
+plan_pools_free(struct plan_pools *pp)
+{
+	free(pp->v);
+	pp->v = NULL;
+	pp->n = 0;
+}
+
+int
+plan_quota(const struct memployer *me, const struct plan_pools *pools,
+    int64_t day, int64_t late, struct quota_result *q, char why[PLAN_WHY_MAX])
+{
+	const struct plan_pool *pool = NULL;
+	struct plan_pool key = { me->pool, { 0, 0 } };
+	struct employer e;
+
+	if (me->pool[0] != '\0' && pools != NULL && pools->n > 0)
+		pool = bsearch(&key, pools->v, pools->n, sizeof(*pools->v),
+		    pool_cmp);
+	matcher_employer_record(me, &e);
+	return quota_compute(&server.cfg.quota, &e, me->roster,
+	    pool != NULL ? &pool->sums : NULL, day, late, q, why,
 	    PLAN_WHY_MAX);
 }
 
@@ -286,21 +365,22 @@ tally_employer(const struct memployer *me, void *arg)
 	t->all++;
 	if (me->type >= 0)
 		t->by_type[me->type]++;
-	if (plan_quota(me, t->day, 0, &q, why) == -1)
+	if (plan_quota(me, t->pools, t->day, 0, &q, why) == -1)
 		return;
 	t->known++;
+	t->overstated += q.overstated;
 	if (q.below_quota) {
 		t->below++;
 		if (me->type >= 0)
 			t->below_by_type[me->type]++;
 	}
-	t->one_unmet += q.one_rule_applies && !q.one_rule_met;
+	t->one_unmet += q.one_rule_applies == QA_YES && !q.one_rule_met;
 }
 
 void
 plan_tally(int64_t from, int64_t to, struct plan_tally *t)
 {
-	const struct plan_targets *pl = &server.cfg.plan;
+	struct plan_pools pools;
 
 	memset(t, 0, sizeof(*t));
 	t->seekers.from = from;
@@ -308,12 +388,19 @@ plan_tally(int64_t from, int64_t to, struct plan_tally *t)
 	t->seekers.year0 = plan_year(from);
 	t->seekers.end_year = plan_year(to);
 	t->seekers.nyears = t->seekers.end_year - t->seekers.year0 + 1;
-	memcpy(t->seekers.age_male, pl->age_male, sizeof(pl->age_male));
-	memcpy(t->seekers.age_female, pl->age_female,
-	    sizeof(pl->age_female));
+	t->seekers.age_male[0] = server.cfg.quota.age[QS_MALE].min;
+	t->seekers.age_male[1] = server.cfg.quota.age[QS_MALE].max;
+	t->seekers.age_female[0] = server.cfg.quota.age[QS_FEMALE].min;
+	t->seekers.age_female[1] = server.cfg.quota.age[QS_FEMALE].max;
 	seekers_each(tally_seeker, &t->seekers);
 	t->posts.now = (int64_t)time(NULL);
 	matcher_each_job(server.matcher, tally_post, &t->posts);
 	t->employers.day = to;
+	/* out of memory: the pools' units are left unknown */
+	if (plan_pools_make(to, &pools) == -1)
+		pools.n = 0;
+	t->employers.pools = &pools;
 	matcher_each_employer(server.matcher, tally_employer, &t->employers);
+	t->employers.pools = NULL;
+	plan_pools_free(&pools);
 }

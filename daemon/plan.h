@@ -28,12 +28,30 @@
 /* Today in the county's local time, as a day number and as YYYY-MM-DD. */
 int64_t	plan_today(char date[DATE_LEN + 1]);
 
+/* The township pools of the mirror's employers on a day: each pool's
+ * units and their countable persons, by pool id (borrowed from the
+ * mirror: valid until control returns to the event loop). */
+struct plan_pool {
+	const char		*id;
+	struct quota_pool	 sums;
+};
+struct plan_pools {
+	struct plan_pool	*v;		/* by id */
+	size_t			 n;
+};
+
+/* Adds up the pools on day: 0, or -1 when out of memory. */
+int	plan_pools_make(int64_t day, struct plan_pools *pp);
+void	plan_pools_free(struct plan_pools *pp);
+
 /*
- * Where the mirror's employer me stands on day, late days late: 0 with q
- * filled, or -1 with the reason in why (its record lacks a figure).
+ * Where the mirror's employer me stands on day, late days late, from its
+ * roster when it keeps one, its pool's sums from pools: 0 with q filled,
+ * or -1 with the reason in why (its record lacks a figure).
  */
-int	plan_quota(const struct memployer *me, int64_t day, int64_t late,
-	    struct quota_result *q, char why[PLAN_WHY_MAX]);
+int	plan_quota(const struct memployer *me, const struct plan_pools *pools,
+	    int64_t day, int64_t late, struct quota_result *q,
+	    char why[PLAN_WHY_MAX]);
 
 /*
  * What the plan counts of a hire of the seeker s (id seeker_id, as read
@@ -131,10 +149,12 @@ struct plan_posts {
 	int64_t		 all, all_openings;
 };
 
-/* Employers on the period's last day: below the quota, "at least one". */
+/* Employers on the period's last day: below the quota, "at least one",
+ * overstated declarations. */
 struct plan_employers {
 	int64_t		 day;
-	int64_t		 all, known, below, one_unmet;
+	const struct plan_pools *pools;
+	int64_t		 all, known, below, one_unmet, overstated;
 	int64_t		 by_type[ET_COUNT], below_by_type[ET_COUNT];
 };
 

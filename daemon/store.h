@@ -33,6 +33,11 @@
  *   p seekers          sorted set (score 0) of seeker ids
  *   p fair:ID          hash: doc, version, created_at, updated_at
  *   p fairs            sorted set (score 0) of fair ids
+ *   p roster:EMP       hash: doc ({employer_id, entries}), version,
+ *                      created_at, updated_at: the employer's roster of
+ *                      disabled employees (personal data: the change
+ *                      stream names the employer only, never logged)
+ *   p rosters          sorted set (score 0) of employers with a roster
  *   p fair:ID:stats    hash of counters (fair.stats; HINCRBY, not in the
  *                      change stream): aggregates, never a profile
  *   p rules            hash: doc, version, updated_at (the active rule set)
@@ -155,6 +160,7 @@ enum store_change_op {
 	CHANGE_SEEKER_DELETE,
 	CHANGE_RULES,
 	CHANGE_FAIR,
+	CHANGE_ROSTER,		/* employer.roster.put: employer_id = id */
 };
 
 struct store_change {
@@ -172,6 +178,8 @@ struct store_hooks {
 	void	(*load_seeker)(const struct store_rec *rec, void *arg);
 	/* After the seekers, before the postings. */
 	void	(*load_fair)(const struct store_rec *rec, void *arg);
+	/* After the fairs, before the postings. */
+	void	(*load_roster)(const struct store_rec *rec, void *arg);
 	void	(*load_job)(const struct store_rec *rec, void *arg);
 	/* complete is false when the link dropped before the end. */
 	void	(*load_end)(bool complete, void *arg);
@@ -428,6 +436,17 @@ void	store_put_fair(struct store *st, const char *id, const char *doc,
 	    const char *emps, int64_t expected_version, store_cb *cb,
 	    void *arg);
 void	store_get_fair(struct store *st, const char *id, store_cb *cb,
+	    void *arg);
+/*
+ * Employers' rosters. put writes doc as employer id's roster's next
+ * version when expected_version (-1: any) is the current one (0: none
+ * yet; STORE_CONFLICT with the current one), the employer being
+ * registered (STORE_NO_EMPLOYER); get answers recs[0] = {doc, version,
+ * posted_at = created_at, updated_at}, STORE_NOT_FOUND without a roster.
+ */
+void	store_put_roster(struct store *st, const char *id, const char *doc,
+	    int64_t expected_version, store_cb *cb, void *arg);
+void	store_get_roster(struct store *st, const char *id, store_cb *cb,
 	    void *arg);
 /*
  * Adds by[i] to counter names[i] of fair id's hash of counters, for i

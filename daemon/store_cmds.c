@@ -731,6 +731,34 @@ store_get_fair(struct store *st, const char *id, store_cb *cb, void *arg)
 	get_record(st, "fair", id, cb, arg);
 }
 
+/* ---- employers' rosters -------------------------------------------------- */
+
+void
+store_put_roster(struct store *st, const char *id, const char *doc,
+    int64_t expected_version, store_cb *cb, void *arg)
+{
+	char ev[32], now[32], maxlen[32];
+	struct op *op = op_new(st, &write_type, cb, arg);
+	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id, doc,
+	    ev, now, maxlen };
+
+	if (op == NULL)
+		return;
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	else
+		ev[0] = '\0';
+	now_str(now, sizeof(now));
+	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
+	op_send_script(st, op, SC_PUT_ROSTER, NARGS(argv), argv);
+}
+
+void
+store_get_roster(struct store *st, const char *id, store_cb *cb, void *arg)
+{
+	get_record(st, "roster", id, cb, arg);
+}
+
 void
 store_fair_count(struct store *st, const char *id, const char *const *names,
     const int64_t *by, size_t n)

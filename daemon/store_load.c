@@ -2,9 +2,9 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * store_load.c - loading the mirror from Redis (store_load.h): the change
- * stream's position first, then the employers, the seekers, the fairs and
- * the open postings in batches, each batch's records read with pipelined HMGETs,
- * handed to the hooks as they come. A load is started when the main link
+ * stream's position first, then the employers, the seekers, the fairs, the
+ * employers' rosters and the open postings in batches, each batch's records
+ * read with pipelined HMGETs, handed to the hooks as they come. A load is started when the main link
  * proves itself and whenever the mirror must be loaded again
  * (store_reload): at once, after the load under way, or with the next
  * link.
@@ -23,6 +23,7 @@
 static void	load_jobs_from(struct store *st, const char *cursor);
 static void	load_seekers_from(struct store *st, const char *after);
 static void	load_fairs_from(struct store *st, const char *after);
+static void	load_rosters_from(struct store *st, const char *after);
 
 static void	on_load_pos(struct op *op, redisReply *r);
 static void	on_load_employers(struct op *op, redisReply *r);
@@ -31,6 +32,8 @@ static void	on_load_seekers(struct op *op, redisReply *r);
 static void	on_load_seeker(struct op *op, redisReply *r);
 static void	on_load_fairs(struct op *op, redisReply *r);
 static void	on_load_fair(struct op *op, redisReply *r);
+static void	on_load_rosters(struct op *op, redisReply *r);
+static void	on_load_roster(struct op *op, redisReply *r);
 static void	on_load_jobs(struct op *op, redisReply *r);
 static void	on_load_job(struct op *op, redisReply *r);
 static void	on_load_end(struct op *op, redisReply *r);
@@ -52,6 +55,10 @@ static const struct op_type load_fairs_type = {
 	.reply = on_load_fairs, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_fair_type = {
 	.reply = on_load_fair, .error = OE_SKIP, .this_link = true };
+static const struct op_type load_rosters_type = {
+	.reply = on_load_rosters, .error = OE_FATAL, .this_link = true };
+static const struct op_type load_roster_type = {
+	.reply = on_load_roster, .error = OE_SKIP, .this_link = true };
 static const struct op_type load_jobs_type = {
 	.reply = on_load_jobs, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_job_type = {
@@ -222,6 +229,12 @@ load_fairs_from(struct store *st, const char *after)
 	load_ids_from(st, "fairs", &load_fairs_type, after);
 }
 
+static void
+load_rosters_from(struct store *st, const char *after)
+{
+	load_ids_from(st, "rosters", &load_rosters_type, after);
+}
+
 /* A batch of seeker ids: their records, then the next batch (or the
  * fairs). */
 static void
@@ -262,7 +275,7 @@ on_load_seeker(struct op *op, redisReply *r)
 }
 
 /* A batch of fair ids: their records, then the next batch (or the
- * postings). */
+ * rosters). */
 static void
 on_load_fairs(struct op *op, redisReply *r)
 {
@@ -284,7 +297,7 @@ on_load_fairs(struct op *op, redisReply *r)
 	    last != NULL)
 		load_fairs_from(st, last);
 	else
-		load_jobs_from(st, "0");
+		load_rosters_from(st, NULL);
 }
 
 static void
@@ -296,6 +309,43 @@ on_load_fair(struct op *op, redisReply *r)
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
 	    fill_rec(&rec, r->element) && st->hooks.load_fair != NULL)
 		st->hooks.load_fair(&rec, st->hooks.arg);
+}
+
+/* A batch of the ids of employers with a roster: their rosters, then the
+ * next batch (or the postings). */
+static void
+on_load_rosters(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char key[256];
+	const char *last = NULL;
+
+	if (r->type == REDIS_REPLY_ARRAY)
+		for (size_t i = 0; i < r->elements; i++) {
+			const char *argv[] = { "HMGET", key, "doc", "version",
+			    "created_at", "updated_at", "status" };
+			if ((last = reply_str(r->element[i])) == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%sroster:%s",
+			    st->cfg->key_prefix, last);
+			link_send(st, &load_roster_type, 0, NARGS(argv), argv);
+		}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
+	    last != NULL)
+		load_rosters_from(st, last);
+	else
+		load_jobs_from(st, "0");
+}
+
+static void
+on_load_roster(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	struct store_rec rec;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+	    fill_rec(&rec, r->element) && st->hooks.load_roster != NULL)
+		st->hooks.load_roster(&rec, st->hooks.arg);
 }
 
 /* A batch of open postings' ids (SSCAN): their records, and the end of

@@ -702,6 +702,27 @@ const char script_list_records[] =
 "end\n"
 "return out\n";
 
+/*
+ * An employer's roster (employer.roster.put): ARGV p, employer id, doc,
+ * expected version ('' any), now, stream maxlen. The employer must be
+ * registered ({-2, 0}, before any write). The change-stream entry names
+ * the employer alone: the roster is personal data.
+ */
+const char script_put_roster[] =
+"local p, id = ARGV[1], ARGV[2]\n"
+"if redis.call('EXISTS', p..'employer:'..id) == 0 then return {-2, 0} end\n"
+"local key = p..'roster:'..id\n"
+"local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
+"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"local v = cur + 1\n"
+"redis.call('HSET', key, 'doc', ARGV[3], 'version', v, 'updated_at',\n"
+"  ARGV[5])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[5])\n"
+"redis.call('ZADD', p..'rosters', 0, id)\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"  'op', 'employer.roster.put', 'employer', id, 'version', v)\n"
+"return {v, created}\n";
+
 const char *const store_scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
@@ -709,5 +730,5 @@ const char *const store_scripts[SC_COUNT] = {
 	script_list_placements, script_changes, script_interest_record,
 	script_interest_list, script_interest_update, script_interest_delete,
 	script_interest_sweep, script_put_fair, script_check_job,
-	script_record, script_list_records
+	script_record, script_list_records, script_put_roster
 };

@@ -27,6 +27,7 @@ extern const char script_interest_delete[];
 extern const char script_interest_sweep[];
 extern const char script_put_fair[];
 extern const char script_check_job[];
+extern const char script_put_roster[];
 
 /* The scripts by their index in store_scripts[]: each new link loads them
  * all (SCRIPT LOAD), in this order. */
@@ -35,7 +36,7 @@ enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
 	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_INTEREST_RECORD,
 	SC_INTEREST_LIST, SC_INTEREST_UPDATE, SC_INTEREST_DELETE,
 	SC_INTEREST_SWEEP, SC_PUT_FAIR, SC_CHECK_JOB, SC_RECORD,
-	SC_LIST_RECORDS, SC_COUNT };
+	SC_LIST_RECORDS, SC_PUT_ROSTER, SC_COUNT };
 
 extern const char *const store_scripts[SC_COUNT];
 

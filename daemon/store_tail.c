@@ -199,6 +199,8 @@ tail_apply(struct store *st, redisReply *e)
 				ch.op = CHANGE_RULES;
 			else if (strcmp(v, "fair.put") == 0)
 				ch.op = CHANGE_FAIR;
+			else if (strcmp(v, "employer.roster.put") == 0)
+				ch.op = CHANGE_ROSTER;
 		} else if (strcmp(k, "employer") == 0)
 			ch.employer_id = v;
 		else if (strcmp(k, "id") == 0)
@@ -206,8 +208,10 @@ tail_apply(struct store *st, redisReply *e)
 		else if (strcmp(k, "version") == 0)
 			ch.version = strtoll(v, NULL, 10);
 	}
-	/* employer.put names its employer in "employer" */
-	if (ch.op == CHANGE_EMPLOYER && ch.id[0] == '\0')
+	/* employer.put and employer.roster.put name their employer in
+	 * "employer" */
+	if ((ch.op == CHANGE_EMPLOYER || ch.op == CHANGE_ROSTER) &&
+	    ch.id[0] == '\0')
 		ch.id = ch.employer_id;
 	snprintf(st->tail.id, sizeof(st->tail.id), "%s", id);
 	st->tail.added++;

@@ -9,6 +9,9 @@
 
 #include "matcher/date.h"
 
+static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+    30, 31 };
+
 static bool
 leap(int y)
 {
@@ -19,8 +22,6 @@ leap(int y)
 int
 date_day(int y, int m, int d, int64_t *day)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
 	int64_t yy, era, yoe, doy, doe;
 
 	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 ||
@@ -60,7 +61,7 @@ date_parse(const char *s, int64_t *day)
 
 /* The inverse of date_day, by the same algorithm. */
 void
-date_format(int64_t day, char out[DATE_LEN + 1])
+date_civil(int64_t day, int *yp, int *mp_, int *dp)
 {
 	int64_t z = day + 719468, era, doe, yoe, y, doy, mp, d, m;
 
@@ -72,6 +73,35 @@ date_format(int64_t day, char out[DATE_LEN + 1])
 	mp = (5 * doy + 2) / 153;
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
-	snprintf(out, DATE_LEN + 1, "%04d-%02d-%02d", (int)(y + (m <= 2)),
-	    (int)m, (int)d);
+	*yp = (int)(y + (m <= 2));
+	*mp_ = (int)m;
+	*dp = (int)d;
 }
+
+int
+date_add_months(int64_t day, int64_t months, int64_t *out)
+{
+	int y, m, d, last;
+	int64_t n;
+
+	if (months < 0 || months > 12 * 10000)
+		return -1;
+	date_civil(day, &y, &m, &d);
+	n = (int64_t)y * 12 + (m - 1) + months;
+	if (n / 12 > 9999)
+		return -1;
+	y = (int)(n / 12);
+	m = (int)(n % 12) + 1;
+	last = mdays[m - 1] + (m == 2 && leap(y));
+	return date_day(y, m, d < last ? d : last, out);
+}
+
+void
+date_format(int64_t day, char out[DATE_LEN + 1])
+{
+	int y, m, d;
+
+	date_civil(day, &y, &m, &d);
+	snprintf(out, DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+}
+

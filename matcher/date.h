@@ -22,4 +22,14 @@ int	date_parse(const char *s, int64_t *day);
 /* Writes day (of the years 1970 to 9999) as YYYY-MM-DD. */
 void	date_format(int64_t day, char out[DATE_LEN + 1]);
 
+/* The year, month and day of day (of the years 1970 to 9999). */
+void	date_civil(int64_t day, int *y, int *m, int *d);
+
+/*
+ * The day months months after day: the same day of the month, or the
+ * month's last day when it is shorter (2024-01-31 + 1 month is
+ * 2024-02-29). 0, or -1 when it falls after 9999-12-31.
+ */
+int	date_add_months(int64_t day, int64_t months, int64_t *out);
+
 #endif

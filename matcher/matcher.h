@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "matcher/model.h"
+#include "matcher/quota.h"
 #include "matcher/rules.h"
 #include "matcher/terms.h"
 #include "matcher/towns.h"
@@ -40,6 +41,11 @@ struct memployer {
 	int64_t		 disabled_employees;
 	int64_t		 severe_disabled_employees;
 	int64_t		 avg_annual_salary;
+	int64_t		 establishment;
+	int		 level, institution_kind;
+	char		 pool[ID_MAX + 1];
+	struct quota_roster *roster;	/* its roster (quota.h), owned; NULL
+					   when it keeps none */
 	char		*contact;	/* its default contact's JSON text */
 	uint64_t	 mark;		/* a match's employers filter: in it
 					   when equal to its matcher's mark */
@@ -130,6 +136,10 @@ int		 matcher_try_rules(struct matcher *m, struct rules *rules);
 /* Adds or updates an employer's name and type. Returns 0 or -1 (memory). */
 int		 matcher_put_employer(struct matcher *m,
 		    const struct employer *e);
+/* Sets employer id's roster to a copy of ro (an employer not yet known
+ * gets a slot, as a posting's does). Returns 0 or -1 (memory). */
+int		 matcher_put_roster(struct matcher *m, const char *id,
+		    const struct quota_roster *ro);
 /* The mirror's copy of an employer, or NULL. */
 const struct memployer *matcher_employer(const struct matcher *m,
 		    const char *id);

@@ -38,6 +38,8 @@ employer_init(struct employer *e)
 	e->town = -1;
 	e->headcount = e->disabled_employees = -1;
 	e->severe_disabled_employees = e->avg_annual_salary = -1;
+	e->establishment = -1;
+	e->level = e->institution_kind = -1;
 }
 
 void

@@ -67,6 +67,11 @@ struct employer {
 	int64_t		 disabled_employees;
 	int64_t		 severe_disabled_employees;
 	int64_t		 avg_annual_salary;
+	/* the "at least one" rule (quota.h): -1 / "" when not given */
+	int64_t		 establishment;		/* posts established */
+	int		 level;			/* enum quota_level */
+	int		 institution_kind;	/* enum quota_kind */
+	char		 pool[ID_MAX + 1];	/* a township's pool */
 	char		*contact;		/* compact JSON object text of
 						   its default contact; NULL */
 	int64_t		 version;

@@ -62,6 +62,7 @@ free_employer(const char *key, void *val, void *arg)
 	(void)arg;
 	free(e->name);
 	free(e->contact);
+	quota_roster_free(e->roster);
 	free(e);
 }
 
@@ -223,6 +224,8 @@ employer_slot(struct matcher *m, const char *id)
 	e->town = -1;
 	e->headcount = e->disabled_employees = -1;
 	e->severe_disabled_employees = e->avg_annual_salary = -1;
+	e->establishment = -1;
+	e->level = e->institution_kind = -1;
 	e->matcher = m;
 	if (strmap_put(&m->employers, id, e) == -1) {
 		free(e);
@@ -256,10 +259,28 @@ matcher_put_employer(struct matcher *m, const struct employer *e)
 	me->disabled_employees = e->disabled_employees;
 	me->severe_disabled_employees = e->severe_disabled_employees;
 	me->avg_annual_salary = e->avg_annual_salary;
+	me->establishment = e->establishment;
+	me->level = e->level;
+	me->institution_kind = e->institution_kind;
+	memcpy(me->pool, e->pool, sizeof(me->pool));
 	/* Rules may look at the employer's name and type. */
 	for (size_t i = 0; changed && i < m->njobs; i++)
 		if (m->jobs[i]->emp == me)
 			eval_job_rules(m, m->jobs[i]);
+	return 0;
+}
+
+int
+matcher_put_roster(struct matcher *m, const char *id,
+    const struct quota_roster *ro)
+{
+	struct memployer *me = employer_slot(m, id);
+	struct quota_roster *copy;
+
+	if (me == NULL || (copy = quota_roster_dup(ro)) == NULL)
+		return -1;
+	quota_roster_free(me->roster);
+	me->roster = copy;
 	return 0;
 }
 
@@ -281,6 +302,10 @@ matcher_employer_record(const struct memployer *me, struct employer *e)
 	e->disabled_employees = me->disabled_employees;
 	e->severe_disabled_employees = me->severe_disabled_employees;
 	e->avg_annual_salary = me->avg_annual_salary;
+	e->establishment = me->establishment;
+	e->level = me->level;
+	e->institution_kind = me->institution_kind;
+	memcpy(e->pool, me->pool, sizeof(e->pool));
 }
 
 struct each_employer {

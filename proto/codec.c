@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matcher/quota.h"
 #include "proto/apply.h"
 #include "proto/codec.h"
 
@@ -191,8 +192,10 @@ codec_employer_decode(json_t *obj, const char *path,
 {
 	static const char *const keys[] = { "id", "name", "type", "town",
 	    "headcount", "disabled_employees", "severe_disabled_employees",
-	    "avg_annual_salary", "contact", NULL };
-	const char *id = NULL, *name = NULL, *type = NULL;
+	    "avg_annual_salary", "establishment", "level", "institution_kind",
+	    "pool", "contact", NULL };
+	const char *id = NULL, *name = NULL, *type = NULL, *level = NULL,
+	    *kind = NULL, *pool = NULL;
 
 	if (pv_object(obj, path, keys, e) == -1 ||
 	    pv_id(obj, path, "id", true, false, &id, e) == -1 ||
@@ -211,8 +214,28 @@ codec_employer_decode(json_t *obj, const char *path,
 	    pv_int(obj, path, "severe_disabled_employees", false, 0, COUNT_MAX,
 	    &emp->severe_disabled_employees, NULL, e) == -1 ||
 	    pv_int(obj, path, "avg_annual_salary", false, 0, MONEY_MAX,
-	    &emp->avg_annual_salary, NULL, e) == -1)
+	    &emp->avg_annual_salary, NULL, e) == -1 ||
+	    pv_int(obj, path, "establishment", false, 0, COUNT_MAX,
+	    &emp->establishment, NULL, e) == -1 ||
+	    pv_str(obj, path, "level", false, 32, &level, e) == -1 ||
+	    pv_str(obj, path, "institution_kind", false, 32, &kind, e) == -1 ||
+	    pv_id(obj, path, "pool", false, false, &pool, e) == -1)
 		return -1;
+	if (level != NULL && (emp->level = quota_level_lookup(level)) < 0)
+		return pv_fail(e, path, "level", "expected county or township");
+	if (kind != NULL && emp->type != ET_INSTITUTION)
+		return pv_fail(e, path, "institution_kind",
+		    "only a public institution (type institution) has one");
+	if (kind != NULL &&
+	    (emp->institution_kind = quota_kind_lookup(kind)) < 0)
+		return pv_fail(e, path, "institution_kind", "expected "
+		    "primary_school, secondary_school, kindergarten, hospital "
+		    "or other");
+	if (pool != NULL && emp->level != QL_TOWNSHIP)
+		return pv_fail(e, path, "pool",
+		    "only a township-level unit (level township) is pooled");
+	if (pool != NULL)
+		memcpy(emp->pool, pool, strlen(pool) + 1);
 	if (emp->town < 0)
 		return pv_fail(e, path, "town", "is required");
 	if (emp->headcount >= 0 && emp->disabled_employees > emp->headcount)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "matcher/date.h"
+#include "matcher/quota.h"
 #include "proto/apply.h"
 #include "proto/codec.h"
 
@@ -120,6 +121,17 @@ codec_employer_encode(const struct employer *emp, const struct towns *towns)
 	if (emp->avg_annual_salary >= 0)
 		json_object_set_new(o, "avg_annual_salary",
 		    json_integer(emp->avg_annual_salary));
+	if (emp->establishment >= 0)
+		json_object_set_new(o, "establishment",
+		    json_integer(emp->establishment));
+	if (emp->level >= 0)
+		json_object_set_new(o, "level",
+		    json_string(quota_level_name(emp->level)));
+	if (emp->institution_kind >= 0)
+		json_object_set_new(o, "institution_kind",
+		    json_string(quota_kind_name(emp->institution_kind)));
+	if (emp->pool[0] != '\0')
+		json_object_set_new(o, "pool", json_string(emp->pool));
 	if (emp->contact != NULL) {
 		json_t *c = json_loads(emp->contact, 0, NULL);
 

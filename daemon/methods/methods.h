@@ -61,6 +61,9 @@ method_fn	m_stats;
 
 /* plan.c: the quota and the plan's progress. */
 method_fn	m_employer_quota, m_employer_list, m_stats_plan;
+
+/* roster.c: an employer's roster of disabled employees (staff). */
+method_fn	m_employer_roster_put, m_employer_roster_get;
 /*
  * The optional period params from and to (YYYY-MM-DD) into *from and *to,
  * left alone when absent; from after to is refused. 0, or -1 with e set.

@@ -77,19 +77,97 @@ count_json(int64_t v)
 static json_t *
 employer_head(const struct employer *e)
 {
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o, s:s?, "
+	    "s:s?, s:s?}",
 	    "id", e->id, "name", e->name,
 	    "type", e->type >= 0 ? vocab_id(VOCAB_EMPLOYER, e->type) : NULL,
 	    "town", e->town >= 0 ? server.towns.v[e->town].code : NULL,
 	    "headcount", count_json(e->headcount),
 	    "disabled_employees", count_json(e->disabled_employees),
 	    "severe_disabled_employees",
-	    count_json(e->severe_disabled_employees));
+	    count_json(e->severe_disabled_employees),
+	    "establishment", count_json(e->establishment),
+	    "level", quota_level_name(e->level),
+	    "institution_kind", quota_kind_name(e->institution_kind),
+	    "pool", e->pool[0] != '\0' ? e->pool : NULL);
 }
 
-/* Where e stands (q), added to the object o of employer_head. */
+/* The roster's count; with ro, each entry that does not count on day and
+ * why. */
+static json_t *
+roster_json(const struct quota_result *q, const struct quota_roster *ro,
+    int64_t day)
+{
+	json_t *o, *nc;
+
+	o = json_pack("{s:I, s:I, s:I}", "entries",
+	    (json_int_t)q->roster.entries, "counted",
+	    (json_int_t)q->roster.counted, "weighted",
+	    (json_int_t)q->roster.weighted);
+	if (o == NULL || ro == NULL)
+		return o;
+	if ((nc = json_array()) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "not_counted", nc);
+	for (size_t i = 0; i < ro->n; i++) {
+		uint32_t m = quota_entry_reasons(&server.cfg.quota, &ro->v[i],
+		    day);
+		json_t *why;
+
+		if (m == 0)
+			continue;
+		if ((why = json_array()) == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+		for (int k = 0; k < QR_COUNT; k++)
+			if (m & 1u << k)
+				json_array_append_new(why,
+				    json_string(quota_reason_name(k)));
+		json_array_append_new(nc, json_pack("{s:I, s:o}", "index",
+		    (json_int_t)i, "reasons", why));
+	}
+	return o;
+}
+
+/* "at least one": applies (or null, with the reason), met, its basis. */
+static json_t *
+one_rule_json(const struct employer *e, const struct quota_result *q,
+    const struct plan_pools *pools)
+{
+	json_t *o;
+
+	o = json_pack("{s:o, s:b, s:s}", "applies",
+	    q->one_rule_applies == QA_UNKNOWN ? json_null() :
+	    json_boolean(q->one_rule_applies == QA_YES),
+	    "met", q->one_rule_met,
+	    "basis", q->one_rule_pooled ? "pool" : "own");
+	if (o != NULL && q->one_rule_reason != NULL)
+		json_object_set_new(o, "reason",
+		    json_string(q->one_rule_reason));
+	if (o == NULL || !q->one_rule_pooled || e->pool[0] == '\0')
+		return o;
+	for (size_t i = 0; pools != NULL && i < pools->n; i++)
+		if (strcmp(pools->v[i].id, e->pool) == 0) {
+			json_object_set_new(o, "pool", json_pack("{s:s, s:I, "
+			    "s:I}", "id", e->pool, "units",
+			    (json_int_t)pools->v[i].sums.units, "disabled",
+			    (json_int_t)pools->v[i].sums.disabled));
+			break;
+		}
+	return o;
+}
+
+/*
+ * Where e stands (q), added to the object o of employer_head; the roster's
+ * entries that do not count on day are listed when ro is given.
+ */
 static int
-quota_into(json_t *o, const struct quota_result *q)
+quota_into(json_t *o, const struct employer *e, const struct quota_result *q,
+    const struct plan_pools *pools, const struct quota_roster *ro,
+    int64_t day)
 {
 	json_t *fund;
 
@@ -110,8 +188,12 @@ quota_into(json_t *o, const struct quota_result *q)
 	json_object_set_new(o, "shortfall", json_real(q->shortfall));
 	json_object_set_new(o, "ratio", json_real(q->ratio_actual));
 	json_object_set_new(o, "below_quota", json_boolean(q->below_quota));
-	json_object_set_new(o, "at_least_one", json_pack("{s:b, s:b}",
-	    "applies", q->one_rule_applies, "met", q->one_rule_met));
+	json_object_set_new(o, "at_least_one", one_rule_json(e, q, pools));
+	json_object_set_new(o, "basis", json_string(q->has_roster ?
+	    "roster" : "declared"));
+	if (q->has_roster)
+		json_object_set_new(o, "roster", roster_json(q, ro, day));
+	json_object_set_new(o, "overstated", json_boolean(q->overstated));
 	json_object_set_new(o, "fund", fund);
 	return 0;
 }
@@ -125,6 +207,7 @@ m_employer_quota(struct req *r, json_t *params)
 {
 	static const char *const keys[] = { "id", "date", "late_days", NULL };
 	const struct memployer *me;
+	struct plan_pools pools;
 	struct quota_result q;
 	struct employer e;
 	struct perr pe;
@@ -157,19 +240,27 @@ m_employer_quota(struct req *r, json_t *params)
 		    json_pack("{s:s}", "field", "id"));
 		return;
 	}
-	if (plan_quota(me, day, late, &q, why) == -1) {
+	if (plan_pools_make(day, &pools) == -1) {
+		req_reply(r, NULL);
+		return;
+	}
+	if (plan_quota(me, &pools, day, late, &q, why) == -1) {
 		/* the stored record lacks what the quota needs */
+		plan_pools_free(&pools);
 		req_error(r, RPC_INVALID_PARAMS, "the employer's record cannot "
 		    "give a quota", json_pack("{s:s, s:s}", "field", "id",
 		    "reason", why));
 		return;
 	}
 	matcher_employer_record(me, &e);
-	if ((o = employer_head(&e)) == NULL || quota_into(o, &q) == -1) {
+	if ((o = employer_head(&e)) == NULL ||
+	    quota_into(o, &e, &q, &pools, me->roster, day) == -1) {
+		plan_pools_free(&pools);
 		json_decref(o);
 		req_reply(r, NULL);
 		return;
 	}
+	plan_pools_free(&pools);
 	json_object_set_new(o, "date", json_string(date));
 	req_result(r, o);
 }
@@ -187,6 +278,8 @@ struct elist {
 	size_t		 n, cap;
 	bool		 oom;
 	bool		 below;		/* below the quota only */
+	bool		 overstated;	/* overstated declarations only */
+	struct plan_pools pools;
 	int		 type, town;	/* -1: any */
 	int64_t		 day;
 };
@@ -203,8 +296,10 @@ elist_add(const struct memployer *me, void *arg)
 		return;
 	memset(&row, 0, sizeof(row));
 	row.me = me;
-	row.known = plan_quota(me, l->day, 0, &row.q, why) == 0;
+	row.known = plan_quota(me, &l->pools, l->day, 0, &row.q, why) == 0;
 	if (l->below && !(row.known && row.q.below_quota))
+		return;
+	if (l->overstated && !(row.known && row.q.overstated))
 		return;
 	if (l->n == l->cap) {
 		size_t ncap = l->cap ? 2 * l->cap : 64;
@@ -237,13 +332,13 @@ by_id(const void *a, const void *b)
 	    ((const struct erow *)b)->me->id);
 }
 
-/* employer.list {below_quota?, type?, town?, date?, limit?, cursor?}
- * (staff): from the mirror, paged by position. */
+/* employer.list {below_quota?, overstated?, type?, town?, date?, limit?,
+ * cursor?} (staff): from the mirror, paged by position. */
 void
 m_employer_list(struct req *r, json_t *params)
 {
-	static const char *const keys[] = { "below_quota", "type", "town",
-	    "date", "limit", "cursor", NULL };
+	static const char *const keys[] = { "below_quota", "overstated",
+	    "type", "town", "date", "limit", "cursor", NULL };
 	struct elist l;
 	struct perr pe;
 	char date[DATE_LEN + 1], next[24];
@@ -255,6 +350,7 @@ m_employer_list(struct req *r, json_t *params)
 	l.type = l.town = -1;
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_bool(params, "", "below_quota", &l.below, &pe) == -1 ||
+	    pv_bool(params, "", "overstated", &l.overstated, &pe) == -1 ||
 	    pv_enum(params, "", "type", VOCAB_EMPLOYER, &l.type, &pe) == -1 ||
 	    pv_town(params, "", "town", &server.towns, &l.town, &pe) == -1 ||
 	    param_date(params, "date", &l.day, date, &pe) == -1 ||
@@ -264,8 +360,13 @@ m_employer_list(struct req *r, json_t *params)
 		req_error_params(r, &pe);
 		return;
 	}
+	if (plan_pools_make(l.day, &l.pools) == -1) {
+		req_reply(r, NULL);
+		return;
+	}
 	matcher_each_employer(server.matcher, elist_add, &l);
 	if (l.oom || (rows = json_array()) == NULL) {
+		plan_pools_free(&l.pools);
 		free(l.v);
 		req_reply(r, NULL);
 		return;
@@ -277,8 +378,11 @@ m_employer_list(struct req *r, json_t *params)
 		json_t *o;
 
 		matcher_employer_record(l.v[i].me, &e);
+		/* a roster's count without its entries: a page may hold a
+		 * thousand employers */
 		if ((o = employer_head(&e)) == NULL ||
-		    (l.v[i].known && quota_into(o, &l.v[i].q) == -1)) {
+		    (l.v[i].known && quota_into(o, &e, &l.v[i].q, &l.pools,
+		    NULL, l.day) == -1)) {
 			json_decref(o);
 			continue;
 		}
@@ -290,6 +394,7 @@ m_employer_list(struct req *r, json_t *params)
 	req_result(r, json_pack("{s:o, s:I, s:s, s:s?}", "employers", rows,
 	    "total", (json_int_t)l.n, "date", date, "next_cursor",
 	    from + (size_t)limit < l.n ? next : NULL));
+	plan_pools_free(&l.pools);
 	free(l.v);
 }
 
@@ -450,10 +555,11 @@ plan_json(const struct plan_ctx *pc)
 		    vocab_id(VOCAB_EMPLOYER, i), json_pack("{s:I, s:I}",
 		    "postings", (json_int_t)pt->postings[i], "openings",
 		    (json_int_t)pt->openings[i]));
-	emps = json_pack("{s:I, s:I, s:I, s:I, s:{}}", "registered",
+	emps = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{}}", "registered",
 	    (json_int_t)et->all, "with_figures", (json_int_t)et->known,
 	    "below_quota", (json_int_t)et->below, "at_least_one_unmet",
-	    (json_int_t)et->one_unmet, "by_type");
+	    (json_int_t)et->one_unmet, "overstated",
+	    (json_int_t)et->overstated, "by_type");
 	for (int i = 0; emps != NULL && i < ET_COUNT; i++)
 		json_object_set_new(json_object_get(emps, "by_type"),
 		    vocab_id(VOCAB_EMPLOYER, i), json_pack("{s:I, s:I}",

@@ -27,8 +27,10 @@ def employer(id, type, headcount, disabled, severe=0, salary=None,
 
 # docs/quota.md's examples 1-6, one at the quota and one without figures.
 EMPLOYERS = [
-    employer("ex1-agency", "agency", 120, 1, 0, 80000),
-    employer("ex2-inst", "institution", 70, 0, 0, 90000, town=XINMIN),
+    dict(employer("ex1-agency", "agency", 120, 1, 0, 80000),
+         level="county", establishment=120),
+    dict(employer("ex2-inst", "institution", 70, 0, 0, 90000, town=XINMIN),
+         level="county", establishment=70, institution_kind="other"),
     employer("ex3-small", "private", 25, 0, 0, 50000),
     employer("ex4-capped", "private", 400, 3, 1, 150000),
     employer("ex5-soe", "soe", 250, 2, 0, 72345),
@@ -82,7 +84,11 @@ class QuotaTest(PlanCase):
         self.assertAlmostEqual(q["shortfall"], 0.8, places=9)
         self.assertAlmostEqual(q["ratio"], 1 / 120, places=9)
         self.assertTrue(q["below_quota"])
-        self.assertEqual(q["at_least_one"], {"applies": True, "met": True})
+        self.assertEqual(q["at_least_one"], {"applies": True, "met": True,
+                                             "basis": "own"})
+        self.assertEqual((q["establishment"], q["level"]), (120, "county"))
+        self.assertEqual((q["basis"], q["overstated"]), ("declared", False))
+        self.assertNotIn("roster", q)
         f = q["fund"]
         self.assertEqual(f["salary_base"], 80000)
         self.assertFalse(f["salary_capped"])
@@ -98,7 +104,8 @@ class QuotaTest(PlanCase):
         self.assertEqual(q["town"], XINMIN)
         self.assertAlmostEqual(q["required"], 1.05, places=9)
         self.assertEqual(q["actual"], 0)
-        self.assertEqual(q["at_least_one"], {"applies": True, "met": False})
+        self.assertEqual(q["at_least_one"], {"applies": True, "met": False,
+                                             "basis": "own"})
         self.assertEqual(q["fund"]["amount"], 94500.00)
         self.assertEqual(q["fund"]["due"], 85050.00)
 
@@ -334,8 +341,10 @@ def job(id, emp, openings, employment_type, town=GUIXI):
 
 
 PLAN_EMPLOYERS = [
-    employer("ag1", "agency", 120, 1, 0, 80000),          # below, one met
-    employer("in1", "institution", 70, 0, 0, 90000),      # below, one unmet
+    dict(employer("ag1", "agency", 120, 1, 0, 80000),     # below, one met
+         level="county", establishment=120),
+    dict(employer("in1", "institution", 70, 0, 0, 90000),  # below, unmet
+         level="county", establishment=70, institution_kind="hospital"),
     employer("pr1", "private", 400, 3, 1, 150000),        # below
     employer("sw1", "sheltered_workshop", 20, 10, 0, 40000),  # at quota
     {"id": "co1", "name": "单位 co1", "type": "community", "town": GUIXI},

@@ -13,7 +13,10 @@ change stream or the metrics. The log's audit lines say who wrote what
 (daemon/audit.h), over HTTP too, without naming a seeker or anything of
 an interest. A job fair's statistics, counted from the searches and QR
 codes of a kiosk bound to it, hold counters only: no profile field
-reaches them, the change stream or the log.
+reaches them, the change stream or the log. An employer's roster of
+disabled employees is in Redis and staff's answers only: its change-stream
+entry names the employer alone, and nothing of an entry is logged, even
+when the roster is refused.
 """
 import json
 import os
@@ -42,6 +45,12 @@ SECRET_FOLLOWUP_NOTE = "回访家中困难戊ZQX"
 INTEREST_SECRETS = [SECRET_CONTACT, SECRET_PHONE, "13977410042",
                     SECRET_BAD_PHONE, SECRET_NEED, SECRET_NOTE]
 FAIR_KIOSK = "fair-kiosk-ZQX-5521"
+# a roster's: a seeker's id, a wage and a birth year no other request
+# holds (an entry's fields are personal data, in Redis only)
+ROSTER_SEEKER = "s-rosterZQX"
+ROSTER_WAGE = 23719
+ROSTER_YEAR = 1977
+ROSTER_SECRETS = [ROSTER_SEEKER, str(ROSTER_WAGE), str(ROSTER_YEAR)]
 # the counters a fair's statistics may hold (docs/design.md)
 STATS_FIELD = re.compile(r"^(searches|results|qr|interests|followed_up|"
                          r"hired|s:[a-z]+|h:\d{4}-\d\d-\d\dT\d\d"
@@ -156,6 +165,27 @@ class PrivacyTest(unittest.TestCase):
                                            else "recorded before"))
         staff.result("seeker.delete", {"id": "s-9001"})
         audit.append("seeker.delete by staff: done")
+        # an employer's roster: written, refused (the error names the
+        # field, never the value), read, quota'd
+        entry = {"seeker_id": ROSTER_SEEKER, "certificate": "disability",
+                 "grade": 2, "birth_year": ROSTER_YEAR, "sex": "female",
+                 "on_establishment": False, "contract_start": "2024-01-01",
+                 "contract_months": 24, "monthly_wage": ROSTER_WAGE,
+                 "insurance_paid": True}
+        written("employer.roster.put by staff: employer emp-p",
+                staff.result("employer.roster.put", {
+                    "employer_id": "emp-p", "entries": [entry]}))
+        e = staff.error("employer.roster.put", {
+            "employer_id": "emp-p", "entries": [dict(entry, grade=7)]},
+            h.INVALID_PARAMS)
+        for x in ROSTER_SECRETS:
+            self.assertNotIn(x, json.dumps(e, ensure_ascii=False))
+        audit.append("employer.roster.put by staff: employer emp-p: "
+                     "error -32602")
+        got = staff.result("employer.roster.get", {"employer_id": "emp-p"})
+        self.assertEqual(got["entries"], [entry])
+        self.roster_in_redis = ROSTER_SEEKER.encode() in self.redis_dump()
+        staff.error("employer.quota", {"id": "emp-p"}, h.INVALID_PARAMS)
         # an interest: recorded at a kiosk, read, followed up, erased;
         # refused without consent and with a bad phone, never echoed
         written("job.post by staff: employer emp-p, job p3",
@@ -299,7 +329,7 @@ class PrivacyTest(unittest.TestCase):
         self.assertIn(b"match", log, "the log is not at debug level")
         secrets = [SECRET_SKILL, SECRET_NAME, SECRET_SEEKER_SKILL, BAD_TOKEN,
                    h.KIOSK, h.STAFF, h.EMP_A, "screen_reader",
-                   "low_income"] + INTEREST_SECRETS
+                   "low_income"] + INTEREST_SECRETS + ROSTER_SECRETS
         secrets += [FAIR_KIOSK, SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE]
         for s in secrets:
             self.assertFalse(s.encode() in log,
@@ -347,6 +377,21 @@ class PrivacyTest(unittest.TestCase):
             self.assertRegex(k.decode(), STATS_FIELD)
             self.assertTrue(v.isdigit(), (k, v))
         self.assertIn(b"s:visual", stats[::2])
+        # the roster is in Redis (staff read it back), its change-stream
+        # entry names the employer alone
+        self.assertTrue(self.roster_in_redis)
+        rosters = 0
+        for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
+            f = dict(zip(fields[::2], fields[1::2]))
+            if f.get(b"op") == b"employer.roster.put":
+                rosters += 1
+                self.assertEqual(set(f), {b"op", b"employer", b"version"})
+                self.assertEqual(f[b"employer"], b"emp-p")
+                self.assertTrue(f[b"version"].isdigit())
+        self.assertGreaterEqual(rosters, 1)
+        stream = self.stream_dump()
+        for x in ROSTER_SECRETS + ["female"]:
+            self.assertNotIn(x.encode(), stream)
         # the change stream names the fair, never what was searched
         for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
             f = dict(zip(fields[::2], fields[1::2]))

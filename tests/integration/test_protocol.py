@@ -30,7 +30,8 @@ ALL_METHODS = {"hello", "ping", "vocab", "employer.put", "employer.get",
                "interest.update", "interest.delete", "fair.put", "fair.get",
                "fair.list", "fair.stats", "employment.record",
                "employment.list", "followup.record", "followup.list",
-               "followup.due", "subsidy.window"}
+               "followup.due", "subsidy.window", "employer.roster.put",
+               "employer.roster.get"}
 
 PROFILE = {"disability": {"type": "visual", "grade": 2},
            "town": "500231001000", "skills": ["推拿"]}

@@ -18,13 +18,24 @@
 
 #define NONE	(-1)		/* a figure not given */
 
-/* An employer as the codec leaves it: only what quota.c reads. */
+/*
+ * An employer as the codec leaves it: only what quota.c reads. Agencies
+ * and institutions are county-level units whose establishment is their
+ * headcount (an institution of kind "other"), as docs/quota.md's
+ * examples say; test_roster.c tells establishment and headcount apart.
+ */
 static struct employer
 emp(int type, int64_t staff, int64_t dis, int64_t severe, int64_t salary)
 {
 	struct employer e;
 
 	employer_init(&e);
+	if (type == ET_AGENCY || type == ET_INSTITUTION) {
+		e.level = QL_COUNTY;
+		e.establishment = staff;
+		if (type == ET_INSTITUTION)
+			e.institution_kind = QK_OTHER;
+	}
 	e.type = type;
 	e.headcount = staff;
 	e.disabled_employees = dis;
@@ -61,7 +72,8 @@ compute(const struct quota_rules *r, struct employer e, int64_t on,
 	struct quota_result res;
 	char err[256] = "";
 
-	if (quota_compute(r, &e, on, late, &res, err, sizeof(err)) != 0)
+	if (quota_compute(r, &e, NULL, NULL, on, late, &res, err,
+	    sizeof(err)) != 0)
 		fail_msg("quota_compute: %s", err);
 	return res;
 }
@@ -433,8 +445,8 @@ refused(const struct quota_rules *r, struct employer e, int64_t late,
 	struct quota_result q;
 	char err[256] = "";
 
-	assert_int_equal(quota_compute(r, &e, 0, late, &q, err, sizeof(err)),
-	    -1);
+	assert_int_equal(quota_compute(r, &e, NULL, NULL, 0, late, &q, err,
+	    sizeof(err)), -1);
 	if (strstr(err, field) == NULL)
 		fail_msg("'%s' does not name %s", err, field);
 }
