@@ -35,7 +35,8 @@ const char usage_report[] =
 "  --year Y      the county plan's annual report (a staff token): stats.plan\n"
 "                from 1 January to 31 December (or to DATE, of that year)\n"
 "                with its splits by form and year, the employers below the\n"
-"                quota on that last day, the year's placements by town, and\n"
+"                quota on that last day and those whose declared number\n"
+"                exceeds their roster, the year's placements by town, and\n"
 "                the persons due a follow-up visit and those within the\n"
 "                subsidy's window on that day (or on --date), by seeker id\n"
 "  --plan        the same for the plan's period (the daemon's plan_from to\n"
@@ -134,9 +135,46 @@ followup_csv(FILE *f, const char *section, json_t *doc, const char *list,
 }
 
 /*
+ * The roster checks as CSV: for each employer whose declared number
+ * exceeds what its roster supports (employer.list {overstated}),
+ * employers_overstated.ID rows: name, type, its declaration
+ * (disabled_employees, severe_disabled_employees) and what its roster
+ * supports (roster_entries, roster_counted, roster_weighted).
+ */
+static void
+overstated_csv(FILE *f, json_t *over)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(over, i, e) {
+		json_t *r = json_object_get(e, "roster");
+		char sec[128];
+		json_t *row = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, "
+		    "s:O?}", "name", json_object_get(e, "name"),
+		    "type", json_object_get(e, "type"),
+		    "disabled_employees", json_object_get(e,
+		    "disabled_employees"),
+		    "severe_disabled_employees", json_object_get(e,
+		    "severe_disabled_employees"),
+		    "roster_entries", json_object_get(r, "entries"),
+		    "roster_counted", json_object_get(r, "counted"),
+		    "roster_weighted", json_object_get(r, "weighted"));
+
+		if (row == NULL)
+			die("out of memory");
+		snprintf(sec, sizeof(sec), "employers_overstated.%s",
+		    json_string_value(json_object_get(e, "id")));
+		report_rows(f, sec, row);
+		json_decref(row);
+	}
+}
+
+/*
  * The plan's report for a period: stats.plan for it (from, to; both NULL:
  * the plan's own period, which the daemon names), the employers below the
- * quota on its last day (largest shortfall first), its placements by
+ * quota on its last day (largest shortfall first) and those whose
+ * declared number exceeds what their roster supports, its placements by
  * town, and the follow-up lists on date (NULL: the period's last day):
  * the persons due a follow-up visit and the low-income persons within
  * the subsidy's window. year is the calendar year reported, or 0.
@@ -145,7 +183,8 @@ static void
 report_period(long year, const char *from, const char *to, const char *date,
     bool json, FILE *f)
 {
-	json_t *plan, *below, *placed, *bytown, *due, *subsidy, *doc, *p, *e;
+	json_t *plan, *below, *over, *placed, *bytown, *due, *subsidy, *doc;
+	json_t *p, *e;
 	const char *pf, *pt;
 	size_t i;
 
@@ -165,6 +204,9 @@ report_period(long year, const char *from, const char *to, const char *date,
 	p = json_pack("{s:b, s:s}", "below_quota", 1, "date", pt);
 	below = call_all("employer.list", p, "employers");
 	json_decref(p);
+	p = json_pack("{s:b, s:s}", "overstated", 1, "date", pt);
+	over = call_all("employer.list", p, "employers");
+	json_decref(p);
 	p = json_pack("{s:s, s:s}", "from", pf, "to", pt);
 	placed = call_all("placement.list", p, "placements");
 	json_decref(p);
@@ -181,9 +223,10 @@ report_period(long year, const char *from, const char *to, const char *date,
 		json_object_set_new(bytown, t, json_integer(n + 1));
 	}
 	if (json) {
-		doc = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O, s:O}", "from",
-		    pf, "to", pt, "plan", plan, "employers_below_quota", below,
-		    "placements_by_town", bytown, "followup_due", due,
+		doc = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:O}",
+		    "from", pf, "to", pt, "plan", plan,
+		    "employers_below_quota", below, "employers_overstated",
+		    over, "placements_by_town", bytown, "followup_due", due,
 		    "subsidy_window", subsidy);
 		if (doc == NULL)
 			die("out of memory");
@@ -212,12 +255,14 @@ report_period(long year, const char *from, const char *to, const char *date,
 			report_rows(f, sec, row);
 			json_decref(row);
 		}
+		overstated_csv(f, over);
 		followup_csv(f, "followup_due", due, "due", "due_since");
 		followup_csv(f, "subsidy_window", subsidy, "seekers",
 		    "window_ends");
 	}
 	json_decref(plan);
 	json_decref(below);
+	json_decref(over);
 	json_decref(placed);
 	json_decref(bytown);
 	json_decref(due);

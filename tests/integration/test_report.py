@@ -69,6 +69,7 @@ YEAR_2024 = {
     ("employers", "with_figures"): "25",
     ("employers", "below_quota"): "1",
     ("employers", "at_least_one_unmet"): "0",
+    ("employers", "overstated"): "0",
     # 1860 x 1.5% = 27.9 required; 14 declared, 2 of them severe: 16
     ("employers_below_quota.dj-hospital", "required"): "27.9",
     ("employers_below_quota.dj-hospital", "actual"): "16",
@@ -297,6 +298,100 @@ class SampleReportTest(unittest.TestCase):
                            addr=self.env.daemon.addr)
         self.assertNotEqual(r.returncode, 0)
         self.assertEqual(r.stdout, "")
+
+    def test_no_roster_no_roster_checks(self):
+        # the sample's employers keep no roster: nothing is overstated
+        _, got, _ = rows(self.report("--year", "2024"))
+        self.assertEqual(got[("employers", "overstated")], "0")
+        self.assertFalse([k for k in got
+                          if k[0].startswith("employers_overstated")])
+        doc = json.loads(self.report("--plan", "--format", "json"))
+        self.assertEqual(doc["employers_overstated"], [])
+
+
+def roster_entry(**kw):
+    x = {"certificate": "disability", "grade": 3, "on_establishment": False,
+         "contract_start": "2024-01-01", "contract_months": 12,
+         "monthly_wage": 2100, "insurance_paid": True}
+    x.update(kw)
+    return {k: v for k, v in x.items() if v is not None}
+
+
+class RosterChecksTest(unittest.TestCase):
+    """The report's roster checks: employers whose declared number exceeds
+    what their roster supports on the period's last day (employer.list
+    {overstated: true}), worked out by hand (quota_min_wage 2100)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = h.Env()
+        cls.addClassCleanup(cls.env.stop)
+        st = cls.env.daemon.client(h.STAFF)
+        cls.addClassCleanup(st.close)
+
+        def put(id, disabled, severe, roster):
+            e = {"id": id, "name": "单位 " + id, "type": "private",
+                 "town": "500231001000", "headcount": 300,
+                 "avg_annual_salary": 60000, "disabled_employees": disabled}
+            if severe is not None:
+                e["severe_disabled_employees"] = severe
+            st.result("employer.put", {"employer": e})
+            if roster is not None:
+                st.result("employer.roster.put", {"employer_id": id,
+                                                  "entries": roster})
+        # over: declares 4, one severe (5 weighted); its roster: A grade 2
+        # on a 36-month contract (2 weighted), B grade 3 (1), C paid 2099,
+        # under the minimum wage (0): counted 2, weighted 3 < 5
+        put("over", 4, 1, [
+            roster_entry(grade=2, contract_start="2023-03-01",
+                         contract_months=36, monthly_wage=2500),
+            roster_entry(),
+            roster_entry(monthly_wage=2099)])
+        # honest: declares 2, roster one grade 1 on the establishment: 2
+        put("honest", 1, 1, [roster_entry(
+            grade=1, on_establishment=True, contract_start=None,
+            contract_months=None)])
+        # over-late: declares 1 (no severe given); its one entry's 12-month
+        # contract from 2023-01-01 ended 2023-12-31: 0 on 2024-12-31, but
+        # it still ran on 2023-12-31
+        put("over-late", 1, None, [roster_entry(contract_start="2023-01-01")])
+        # no roster: nothing to check the declaration against
+        put("declared", 9, 0, None)
+
+    def report(self, *args):
+        r = h.run_jobmatch(["report"] + list(args), token=h.STAFF,
+                           addr=self.env.daemon.addr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_roster_checks(self):
+        _, got, _ = rows(self.report("--year", "2024"))
+        self.assertEqual(got[("employers", "overstated")], "2")
+        over = {k: v for k, v in got.items()
+                if k[0].startswith("employers_overstated.")}
+        self.assertEqual(over, {
+            ("employers_overstated.over", "name"): "单位 over",
+            ("employers_overstated.over", "type"): "private",
+            ("employers_overstated.over", "disabled_employees"): "4",
+            ("employers_overstated.over", "severe_disabled_employees"): "1",
+            ("employers_overstated.over", "roster_entries"): "3",
+            ("employers_overstated.over", "roster_counted"): "2",
+            ("employers_overstated.over", "roster_weighted"): "3",
+            ("employers_overstated.over-late", "name"): "单位 over-late",
+            ("employers_overstated.over-late", "type"): "private",
+            ("employers_overstated.over-late", "disabled_employees"): "1",
+            ("employers_overstated.over-late",
+             "severe_disabled_employees"): "",
+            ("employers_overstated.over-late", "roster_entries"): "1",
+            ("employers_overstated.over-late", "roster_counted"): "0",
+            ("employers_overstated.over-late", "roster_weighted"): "0"})
+        # on 2023-12-31 over-late's contract still ran (1, as declared);
+        # over's B has not begun (2024-01-01): A alone, 2 weighted < 5
+        doc = json.loads(self.report("--year", "2023", "--format", "json"))
+        self.assertEqual([e["id"] for e in doc["employers_overstated"]],
+                         ["over"])
+        self.assertEqual(doc["employers_overstated"][0]["roster"],
+                         {"entries": 3, "counted": 1, "weighted": 2})
 
 
 if __name__ == "__main__":
