@@ -4,8 +4,10 @@
  * fuzz_proto.c - libFuzzer target for the protocol: bytes in, responses
  * out. The input is cut into lines as a connection cuts them; each line is
  * parsed and checked as a request (or a batch), its params go through the
- * decoder of every method that takes a record, what decodes is encoded
- * again, and every response is serialised. Each line is also read as a
+ * decoder of every method that takes a record (postings, employers,
+ * seekers, matches, fairs, rosters, interests), what decodes is encoded
+ * again (a fair and a roster also read back as stored), and every
+ * response is serialised. Each line is also read as a
  * stored posting, by the load's reader and by the general decoder.
  */
 #include <stddef.h>
@@ -17,8 +19,12 @@
 
 #include "matcher/model.h"
 #include "matcher/towns.h"
+#include "matcher/quota.h"
 #include "proto/codec.h"
+#include "proto/codec_fair.h"
+#include "proto/codec_roster.h"
 #include "proto/frame.h"
+#include "proto/interest.h"
 #include "proto/rpc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +44,8 @@ respond(json_t *resp)
 	free(line);
 	json_decref(resp);
 }
+
+static void fairs(json_t *p);
 
 static void
 params(json_t *p)
@@ -66,6 +74,51 @@ params(json_t *p)
 	    &towns, &s, &pe) == 0)
 		json_decref(codec_seeker_encode(&s, &towns));
 	seeker_clear(&s);
+	fairs(p);
+}
+
+/* A fair, a roster and an interest: decoded, encoded, and a fair and a
+ * roster read back as stored must give what was encoded. */
+static void
+fairs(json_t *p)
+{
+	struct fair f, g;
+	struct quota_roster ro, back;
+	struct interest_rec in;
+	struct perr pe;
+	char emp[ID_MAX + 1], *text;
+	json_t *doc;
+
+	fair_init(&f);
+	if (codec_fair_decode(json_object_get(p, "fair"), "fair", &towns, &f,
+	    &pe) == 0 && (doc = codec_fair_encode(&f, &towns)) != NULL) {
+		text = json_dumps(doc, JSON_COMPACT);
+		fair_init(&g);
+		if (text != NULL && codec_fair_load(text, strlen(text), &towns,
+		    &g, &pe) != 0)
+			abort();	/* what was stored must load */
+		fair_clear(&g);
+		free(text);
+		json_decref(doc);
+	}
+	fair_clear(&f);
+	memset(&ro, 0, sizeof(ro));
+	if (codec_roster_decode(p, "", "entries", 2000, 2026, &ro, &pe) == 0 &&
+	    (doc = codec_roster_doc("emp", &ro)) != NULL) {
+		text = json_dumps(doc, JSON_COMPACT);
+		memset(&back, 0, sizeof(back));
+		if (text != NULL && codec_roster_load(text, strlen(text), emp,
+		    &back, &pe) != 0)
+			abort();
+		if (text != NULL && back.n != ro.n)
+			abort();
+		free(back.v);
+		free(text);
+		json_decref(doc);
+	}
+	free(ro.v);
+	if (interest_decode(p, &in, &pe) == 0)
+		json_decref(interest_doc(&in));
 }
 
 static void
