@@ -32,7 +32,40 @@ enum conv {
 	C_DATE,		/* YYYY-MM-DD (or YYYY/M/D) */
 	C_UNTIL,	/* a date: the end of that local day, in Unix seconds */
 	C_EMPNAME,	/* an employer by its registered name */
+	C_LEVEL,	/* 县级/乡镇级 (or the ids) */
+	C_KIND,		/* 小学/中学/幼儿园/医院/其他 (or the ids) */
 };
+
+/* A word of a sheet and the id it stands for. */
+struct word {
+	const char	*word, *id;
+};
+
+static const struct word levels[] = {
+	{ "县级", "county" }, { "县", "county" }, { "county", "county" },
+	{ "乡镇级", "township" }, { "乡镇", "township" }, { "街道", "township" },
+	{ "township", "township" }, { NULL, NULL }
+};
+
+static const struct word kinds[] = {
+	{ "小学", "primary_school" }, { "primary_school", "primary_school" },
+	{ "中学", "secondary_school" }, { "初中", "secondary_school" },
+	{ "高中", "secondary_school" },
+	{ "secondary_school", "secondary_school" },
+	{ "幼儿园", "kindergarten" }, { "kindergarten", "kindergarten" },
+	{ "医院", "hospital" }, { "hospital", "hospital" },
+	{ "其他", "other" }, { "other", "other" }, { NULL, NULL }
+};
+
+/* The id cell stands for in words, or NULL. */
+static const char *
+word_id(const struct word *words, const char *cell)
+{
+	for (size_t i = 0; words[i].word != NULL; i++)
+		if (strcmp(words[i].word, cell) == 0)
+			return words[i].id;
+	return NULL;
+}
 
 struct column {
 	const char	*field;
@@ -84,6 +117,10 @@ static const struct column employer_columns[] = {
 	    "重度残疾职工人数" } },
 	{ "avg_annual_salary", C_INT, { "上年职工年平均工资",
 	    "职工年平均工资" } },
+	{ "establishment", C_INT, { "编制数", "核定编制", "编制人数" } },
+	{ "level", C_LEVEL, { "层级", "单位层级" } },
+	{ "institution_kind", C_KIND, { "事业单位类别", "机构类别" } },
+	{ "pool", C_TEXT, { "统筹组", "统筹单位" } },
 	CONTACT_COLUMNS,
 };
 
@@ -531,6 +568,17 @@ imp_cell(enum imp_kind kind, int col, const char *cell,
 			return -1;
 		}
 		return set_path(obj, "employer_id", json_incref(v));
+	case C_LEVEL:
+	case C_KIND:
+		if ((s = word_id(c->conv == C_LEVEL ? levels : kinds, cell)) ==
+		    NULL) {
+			snprintf(why, whylen, c->conv == C_LEVEL ?
+			    "\"%s\" is not a level (县级 or 乡镇级)" :
+			    "\"%s\" is not a kind of institution (小学, 中学, "
+			    "幼儿园, 医院 or 其他)", cell);
+			return -1;
+		}
+		return set_path(obj, c->field, json_string(s));
 	}
 	return -1;
 }

@@ -250,6 +250,36 @@ class ImportEmployersTest(unittest.TestCase):
         cls.addClassCleanup(cls.env.stop)
         cls.d = cls.env.daemon
 
+    def test_quota_columns(self):
+        """The columns "at least one" reads: established posts, level,
+        kind of institution and pool, in words; a word that names no
+        level or kind is the row's error."""
+        path = os.path.join(tempfile.mkdtemp(prefix="jm-import-"), "u.csv")
+        self.addCleanup(shutil.rmtree, os.path.dirname(path), True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("单位编号,单位名称,单位类型,所在乡镇,在职职工人数,编制数,层级,"
+                    "事业单位类别,统筹组\n"
+                    "q-1,垫江县第一中学,事业单位,桂溪街道,160,150,县级,高中,\n"
+                    "q-2,某镇卫生院,事业单位,桂溪街道,20,18,乡镇级,医院,p-1\n"
+                    "q-3,某局,党政机关,桂溪街道,40,52,市级,,\n"
+                    "q-4,某园,事业单位,桂溪街道,30,25,县级,托儿所,\n")
+        r = h.run_jobmatch(["import", path], token=h.STAFF, addr=self.d.addr)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertEqual(r.stderr.splitlines(), [
+            '%s:4: 层级: "市级" is not a level (县级 or 乡镇级)' % path,
+            '%s:5: 事业单位类别: "托儿所" is not a kind of institution (小学, '
+            '中学, 幼儿园, 医院 or 其他)' % path])
+        with self.d.client(h.STAFF) as s:
+            e = s.result("employer.get", {"id": "q-1"})
+            self.assertEqual((e["establishment"], e["level"],
+                              e["institution_kind"]),
+                             (150, "county", "secondary_school"))
+            self.assertNotIn("pool", e)
+            e = s.result("employer.get", {"id": "q-2"})
+            self.assertEqual((e["level"], e["institution_kind"], e["pool"]),
+                             ("township", "hospital", "p-1"))
+            s.error("employer.get", {"id": "q-3"}, h.NOT_FOUND)
+
     def test_gb18030_employers_and_report(self):
         with open(EMPLOYERS_GB, "rb") as f:
             raw = f.read()
