@@ -250,6 +250,26 @@ row_failed(void *arg, long no, json_t *err)
 		    (int)json_integer_value(json_object_get(err, "code")));
 }
 
+/* A posting the rule set flags (a demand that shuts disabled people out,
+ * such as 身体健康): written, and said, so that the office can reword it. */
+static void
+row_answered(void *arg, long no, json_t *result)
+{
+	json_t *f;
+	size_t i;
+
+	(void)arg;
+	json_array_foreach(json_object_get(result, "flags"), i, f) {
+		const char *zh = json_string_value(json_object_get(
+		    json_object_get(f, "reason"), "zh"));
+		const char *name = json_string_value(json_object_get(f,
+		    "name"));
+
+		fprintf(stderr, "%s:%ld: flagged %s: %s\n", I.file, no,
+		    name != NULL ? name : "?", zh != NULL ? zh : "");
+	}
+}
+
 static void
 summary(void *arg, long sent, long failed, long resent)
 {
@@ -627,6 +647,7 @@ cmd_import(int argc, char **argv)
 	src.first = I.from > 2 ? I.from : 2;	/* row 1 is the header */
 	src.next = next_row;
 	src.failed = row_failed;
+	src.answered = row_answered;
 	src.summary = summary;
 	src.bad = &I.bad;
 	failed = send_requests(&src);

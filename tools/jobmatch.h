@@ -63,6 +63,8 @@ struct sender {
 	off_t		(*pos)(void *arg);
 	/* The error answer err of request no: reports it. */
 	void		(*failed)(void *arg, long no, json_t *err);
+	/* The result of request no, or NULL: what it may say of it. */
+	void		(*answered)(void *arg, long no, json_t *result);
 	/* The last words: requests sent, answers that were errors, requests
 	 * sent again. */
 	void		(*summary)(void *arg, long sent, long failed,

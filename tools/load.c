@@ -422,6 +422,11 @@ answer(json_t *resp)
 		    "daemon asked to send again later\n", L.src->file,
 		    ln.lineno, L.src->unit, L.refused);
 	}
+	if (err == NULL && L.src->answered != NULL) {
+		progress_clear();
+		L.src->answered(L.src->arg, ln.lineno, json_object_get(resp,
+		    "result"));
+	}
 	free(ln.req);
 }
 

@@ -280,6 +280,34 @@ class ImportEmployersTest(unittest.TestCase):
                              ("township", "hospital", "p-1"))
             s.error("employer.get", {"id": "q-3"}, h.NOT_FOUND)
 
+    def test_flagged_postings_are_said(self):
+        """A posting the rule set flags (a demand such as 身体健康) is
+        written, and the import says so by its row, in a dry run too, so
+        that the office can reword it; the exit status stays 0."""
+        with self.d.client(h.STAFF) as s:
+            s.result("employer.put", {"employer": {
+                "id": "fl-emp", "name": "旗标测试单位", "type": "private",
+                "town": h.GUIXI}})
+        path = os.path.join(tempfile.mkdtemp(prefix="jm-import-"), "f.csv")
+        self.addCleanup(shutil.rmtree, os.path.dirname(path), True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("岗位编号,单位编号,职位名称,适合残疾类别,用工形式,乡镇,职位描述\n"
+                    "fl-1,fl-emp,文员,肢体,全日制,桂溪街道,录入资料\n"
+                    "fl-2,fl-emp,前台,肢体,全日制,桂溪街道,要求身体健康、五官端正\n")
+        for args in (["import", "--dry-run", path], ["import", path]):
+            r = h.run_jobmatch(args, token=h.STAFF, addr=self.d.addr)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stderr.splitlines()
+            self.assertEqual(len(lines), 2, lines)
+            self.assertTrue(lines[0].startswith(
+                "%s:3: flagged health_demand: 要求“身体健康”" % path), lines)
+            self.assertTrue(lines[1].startswith(
+                "%s:3: flagged appearance_demand: " % path), lines)
+        with self.d.client(h.STAFF) as s:
+            j = s.result("job.get", {"id": "fl-2", "employer_id": "fl-emp"})
+            self.assertEqual([x["name"] for x in j["flags"]],
+                             ["health_demand", "appearance_demand"])
+
     def test_gb18030_employers_and_report(self):
         with open(EMPLOYERS_GB, "rb") as f:
             raw = f.read()
