@@ -150,6 +150,11 @@ const struct config_key config_keys[] = {
 	    "empty or longer than 63 bytes", "the prefix of every Redis key"),
 	INT_KEY("redis_timeout_ms", redis_timeout_ms, 10, 600000, "2000",
 	    RELOAD, "milliseconds a Redis command may take"),
+	INT_KEY("redis_wait_replicas", redis_wait_replicas, 0, 1000, "0",
+	    RELOAD, "replicas that must have a write before it is "
+	    "acknowledged (WAIT; 0: off)"),
+	INT_KEY("redis_wait_timeout_ms", redis_wait_timeout_ms, 1, 600000,
+	    "1000", RELOAD, "milliseconds WAIT waits for the replicas"),
 	INT_KEY("stream_maxlen", stream_maxlen, 100, 100000000, "100000",
 	    RELOAD, "the change stream's approximate length (MAXLEN ~)"),
 	INT_KEY("stream_block_ms", stream_block_ms, 100, 600000, "5000",

@@ -84,6 +84,8 @@ struct config {
 	size_t		 max_connections;
 	bool		 reuseport;		/* SO_REUSEPORT on TCP listeners */
 	int		 redis_timeout_ms;
+	int		 redis_wait_replicas;	/* WAIT after a write; 0 off */
+	int		 redis_wait_timeout_ms;
 	size_t		 stream_maxlen;
 	size_t		 rules_history;		/* versions kept in Redis */
 	int		 stream_block_ms;	/* one blocking XREAD */

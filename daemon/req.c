@@ -350,8 +350,12 @@ req_error_store(struct req *r, const struct store_res *res, const char *what)
 		    json_pack("{s:b}", "applied", 0));
 		break;
 	case STORE_UNKNOWN:
-		req_error(r, RPC_STORE_UNAVAILABLE,
-		    "store did not confirm in time",
+		/* error: why, when the write ran and the replicas did not
+		 * confirm it (redis_wait_replicas) */
+		snprintf(msg, sizeof(msg), "store did not confirm in time%s%s",
+		    res->error != NULL ? ": " : "",
+		    res->error != NULL ? res->error : "");
+		req_error(r, RPC_STORE_UNAVAILABLE, msg,
 		    json_pack("{s:s}", "applied", "unknown"));
 		break;
 	case STORE_FAILED:

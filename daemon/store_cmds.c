@@ -197,9 +197,11 @@ on_counts(struct op *op, redisReply *r)
  * (OE_ANSWER). A write's reply that comes after its "unknown" answer
  * makes the mirror load again (.write). */
 static const struct op_type write_type = {
-	.reply = on_write, .error = OE_ANSWER, .write = true };
+	.reply = on_write, .error = OE_ANSWER, .write = true,
+	.durable = true };
 static const struct op_type rules_write_type = {
-	.reply = on_rules_write, .error = OE_ANSWER, .write = true };
+	.reply = on_rules_write, .error = OE_ANSWER, .write = true,
+	.durable = true };
 /* A write's checks alone (store_check_job): its reply is read as a
  * write's, but nothing was written, so a late one changes nothing. */
 static const struct op_type check_type = {
@@ -616,7 +618,7 @@ on_interest_list(struct op *op, redisReply *r)
 /* Interests are not in the mirror: a reply after an "unknown" answer
  * changes nothing there (no .write). */
 static const struct op_type interest_type = {
-	.reply = on_interest, .error = OE_ANSWER };
+	.reply = on_interest, .error = OE_ANSWER, .durable = true };
 static const struct op_type interest_list_type = {
 	.reply = on_interest_list, .error = OE_ANSWER };
 

@@ -172,6 +172,9 @@ struct op_type {
 	bool		 auth;		/* AUTH: an error is a refusal */
 	bool		 write;		/* a reply after an "unknown" answer
 					   means the mirror may differ */
+	bool		 durable;	/* a write a request waits for:
+					   with redis_wait_replicas, WAIT
+					   follows it (store_link.c) */
 };
 
 /* One command in flight. Freed by the hiredis callback, always. */
@@ -190,6 +193,14 @@ struct op {
 	enum script_id		 script;	/* which, for EVAL after
 						   NOSCRIPT */
 	struct op		*next;		/* in st->late */
+	/* redis_wait_replicas: a durable write and the WAIT sent behind
+	 * it point at each other until the write's reply; its answer is
+	 * then held by the WAIT (held, and held_id its copy of res.id)
+	 * until the replicas' count comes. */
+	bool			 durable;	/* the write: WAIT was due */
+	struct op		*pair;
+	struct store_res	 held;
+	char			*held_id;
 };
 
 static inline int64_t

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
+"""
+test_wait_replicas.py - durable acknowledgements: with redis_wait_replicas
+N, a write is acknowledged only after WAIT, pipelined behind its script,
+counts N replicas that have it; fewer answer -32004 with applied
+"unknown" (the write is on the primary). With 0, no WAIT is sent.
+"""
+import signal
+import time
+import unittest
+
+import harness as h
+
+
+def commandstat(redis, name):
+    """calls= of INFO commandstats' cmdstat_NAME, or None when absent."""
+    info = redis.cmd("INFO", "commandstats").decode()
+    for ln in info.splitlines():
+        if ln.startswith("cmdstat_%s:" % name):
+            return int(ln.split("calls=")[1].split(",")[0])
+    return None
+
+
+class WaitReplicasTest(unittest.TestCase):
+
+    def setUp(self):
+        self.primary = h.Redis()
+        self.addCleanup(self.primary.cleanup)
+        self.primary.start()
+        self.replica = h.Redis()
+        self.addCleanup(self.replica.cleanup)
+        self.replica.start(extra_args=["--replicaof", "127.0.0.1",
+                                       str(self.primary.port)])
+        h.wait_until(lambda: b"master_link_status:up" in
+                     self.replica.cmd("INFO", "replication"),
+                     what="the replica in sync")
+        self.d = h.Daemon(self.primary.port, extra=(
+            "redis_wait_replicas 1", "redis_wait_timeout_ms 500"))
+        self.addCleanup(self.d.cleanup)
+        self.d.start()
+        self.staff = self.d.client(h.STAFF)
+        self.addCleanup(self.staff.close)
+
+    def test_acknowledged_write_is_on_the_replica(self):
+        waits = commandstat(self.primary, "wait") or 0
+        self.staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        for i in range(5):
+            r = self.staff.result("job.post", {"job": h.job("j%d" % i)})
+            # Read from the replica right after the answer: WAIT said
+            # it has the write.
+            self.assertEqual(self.replica.cmd(
+                "HGET", "jm:job:emp-a:j%d" % i, "version"),
+                str(r["version"]).encode())
+        self.assertEqual(commandstat(self.primary, "wait"), waits + 6)
+        self.d.stop()
+
+    def test_stalled_replica_answers_unknown(self):
+        self.staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        self.replica.proc.send_signal(signal.SIGSTOP)
+        try:
+            t0 = time.monotonic()
+            e = self.staff.error("job.post", {"job": h.job("lost")},
+                                 code=-32004)
+            took = time.monotonic() - t0
+            self.assertEqual(e["data"], {"applied": "unknown"})
+            self.assertIn("confirmed by 0 of 1 replicas", e["message"])
+            self.assertGreaterEqual(took, 0.45)    # WAIT's timeout
+            # The write happened on the primary.
+            self.assertIsNotNone(self.primary.cmd(
+                "HGET", "jm:job:emp-a:lost", "version"))
+            # A refusal wrote nothing and is answered as such.
+            self.staff.error("job.post", {"job": h.job(
+                "x", emp="emp-none")}, code=h.NOT_FOUND)
+            # The daemon keeps serving reads.
+            self.staff.result("job.get", {"id": "lost",
+                                          "employer_id": "emp-a"})
+        finally:
+            self.replica.proc.send_signal(signal.SIGCONT)
+        h.wait_until(lambda: self.replica.cmd(
+            "HGET", "jm:job:emp-a:lost", "version") is not None,
+            what="the replica caught up")
+        self.staff.result("job.post", {"job": h.job("after")})
+        self.d.stop()
+
+
+class NoWaitTest(unittest.TestCase):
+
+    def test_no_wait_by_default(self):
+        env = h.Env()
+        self.addCleanup(env.stop)
+        staff = env.daemon.client(h.STAFF)
+        self.addCleanup(staff.close)
+        staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        staff.result("job.post", {"job": h.job("j1")})
+        staff.result("job.close", {"id": "j1", "employer_id": "emp-a"})
+        self.assertIsNotNone(commandstat(env.redis, "evalsha"))
+        self.assertIsNone(commandstat(env.redis, "wait"))
+
+
+if __name__ == "__main__":
+    h.main()
