@@ -80,6 +80,17 @@ class WaitReplicasTest(unittest.TestCase):
         h.wait_until(lambda: self.replica.cmd(
             "HGET", "jm:job:emp-a:lost", "version") is not None,
             what="the replica caught up")
+        # the write answered "unknown" is on the primary, so the daemon's
+        # mirror takes it too (through the change stream): it is matched
+        profile = {"disability": {"type": "physical", "grade": 3},
+                   "skills": ["客服"], "town": h.GUIXI}
+
+        def matched():
+            r = self.staff.result("match", {"profile": profile,
+                                            "limit": 100})
+            return {x["job"]["id"] for x in r["results"]}
+        h.wait_until(lambda: "lost" in matched(),
+                     what="the mirror to take the write answered unknown")
         self.staff.result("job.post", {"job": h.job("after")})
         self.d.stop()
 
