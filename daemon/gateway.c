@@ -27,13 +27,12 @@
 #include "daemon/caller.h"
 #include "daemon/clock.h"
 #include "daemon/dispatch.h"
-#include "daemon/fairs.h"
 #include "daemon/feed.h"
 #include "daemon/gateway.h"
 #include "daemon/httpd.h"
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
-#include "daemon/qr.h"
+#include "daemon/qrpage.h"
 #include "daemon/server.h"
 #include "matcher/strmap.h"
 #include "proto/rpc.h"
@@ -109,27 +108,6 @@ not_allowed(struct httpd *h, struct evhttp_request *req, const char *allow)
 	    allow);
 	httpd_send_text(h, req, HTTP_BADMETHOD, "Method Not Allowed",
 	    "method not allowed\n");
-}
-
-/* Answers code with a JSON-RPC error (id null) as its body. */
-static void
-send_rpc_error(struct httpd *h, struct evhttp_request *req, int code,
-    const char *reason, int rpc_code, const char *message, json_t *data)
-{
-	json_t *resp = rpc_error(NULL, rpc_code, message, data);
-	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
-	char *body;
-	size_t len = 0;
-
-	body = resp != NULL ? rpc_dump(resp, &len) : NULL;
-	json_decref(resp);
-	evhttp_add_header(oh, "Content-Type", "application/json");
-	evhttp_add_header(oh, "Cache-Control", "no-store");
-	if (body != NULL)	/* without its newline */
-		evbuffer_add(evhttp_request_get_output_buffer(req), body,
-		    len - 1);
-	free(body);
-	httpd_send(h, req, code, reason);
 }
 
 /* ---- the rate buckets --------------------------------------------------- */
@@ -567,7 +545,7 @@ authorize(struct exchange *x, struct httpd *h, struct evhttp_request *req)
 		snprintf(after, sizeof(after), "%d", server.cfg.hello_pause_s);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", after);
-		send_rpc_error(h, req, 429, "Too Many Requests", RPC_BUSY,
+		httpd_send_rpc_error(h, req, 429, "Too Many Requests", RPC_BUSY,
 		    "too many failed hellos from this address: retry later",
 		    json_pack("{s:i}", "retry_after_s",
 		    server.cfg.hello_pause_s));
@@ -578,7 +556,7 @@ authorize(struct exchange *x, struct httpd *h, struct evhttp_request *req)
 	    "an unknown token", x->cl.peer);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-	send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
+	httpd_send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
 	    rc == -3 ? "expected Authorization: Bearer TOKEN" :
 	    "invalid token", NULL);
 	return 401;
@@ -671,13 +649,9 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 {
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
-	struct evkeyvalq params;
 	struct httpd_peer peer;
 	struct exchange *x;
-	const char *jobs, *lang, *fairp;
-	char text[QR_TEXT_MAX + 64], why[256], fair[ID_MAX + 1];
+	char fair[ID_MAX + 1];
 	enum role role;
 	int n;
 
@@ -700,7 +674,7 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 	n = authorize(x, h, req);
 	if (n == 0 && x->cl.role != ROLE_KIOSK && x->cl.role != ROLE_STAFF) {
 		evhttp_add_header(oh, "WWW-Authenticate", "Bearer");
-		send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
+		httpd_send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
 		    "a kiosk or staff token is needed", NULL);
 		n = 401;
 	}
@@ -710,84 +684,7 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 	exchange_free(gw, x);
 	if (n != 0)
 		return;
-	TAILQ_INIT(&params);
-	if (query == NULL || evhttp_parse_query_str(query, &params) == -1)
-		jobs = lang = fairp = NULL;
-	else {
-		jobs = evhttp_find_header(&params, "jobs");
-		lang = evhttp_find_header(&params, "lang");
-		fairp = evhttp_find_header(&params, "fair");
-	}
-	/* The fair whose counter a kiosk's code adds to: its token's, or
-	 * the one it names (staff's codes are not counted). */
-	if (role != ROLE_KIOSK)
-		fair[0] = '\0';
-	else if (fairp != NULL && fair[0] != '\0' && strcmp(fairp, fair) != 0) {
-		evhttp_clear_headers(&params);
-		send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
-		    "this kiosk's token is bound to another fair", NULL);
-		return;
-	} else if (fairp != NULL && fair[0] == '\0') {
-		if (fairs_find(fairp) == NULL) {
-			evhttp_clear_headers(&params);
-			httpd_send_text(h, req, HTTP_NOTFOUND, "Not Found",
-			    "fair: no such fair\n");
-			return;
-		}
-		snprintf(fair, sizeof(fair), "%s", fairp);
-	}
-	if (fair[0] != '\0' && (cmd != EVHTTP_REQ_GET ||
-	    fairs_find(fair) == NULL))
-		fair[0] = '\0';
-	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-		snprintf(why, sizeof(why), "lang: zh or en");
-	if (!server.mirror_loaded) {
-		evhttp_clear_headers(&params);
-		httpd_send_text(h, req, 503, "Service Unavailable",
-		    "not ready: loading the mirror from Redis; retry later\n");
-		return;
-	}
-	n = lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0 ?
-	    -1 : qr_text(server.matcher, &server.towns, jobs != NULL ? jobs :
-	    "", lang != NULL && strcmp(lang, "en") == 0, text, sizeof(text),
-	    why, sizeof(why));
-	evhttp_clear_headers(&params);
-	if (n >= 0 && svg) {
-		size_t len;
-		char *doc = qr_svg(text, &len, why, sizeof(why));
-
-		if (doc == NULL)
-			n = -3;
-		else {
-			evhttp_add_header(oh, "Content-Type", "image/svg+xml");
-			evhttp_add_header(oh, "Cache-Control", "no-store");
-			evbuffer_add(evhttp_request_get_output_buffer(req), doc,
-			    len);
-			free(doc);
-			httpd_send(h, req, HTTP_OK, "OK");
-			if (fair[0] != '\0')
-				fairs_count_qr(fair);
-			return;
-		}
-	}
-	if (n >= 0) {
-		evhttp_add_header(oh, "Content-Type",
-		    "text/plain; charset=utf-8");
-		evhttp_add_header(oh, "Cache-Control", "no-store");
-		evbuffer_add(evhttp_request_get_output_buffer(req), text,
-		    (size_t)n);
-		httpd_send(h, req, HTTP_OK, "OK");
-		if (fair[0] != '\0')
-			fairs_count_qr(fair);
-		return;
-	}
-	strncat(why, "\n", sizeof(why) - strlen(why) - 1);
-	if (n == -2)
-		httpd_send_text(h, req, HTTP_NOTFOUND, "Not Found", why);
-	else if (n == -3)
-		httpd_send_text(h, req, 413, "Payload Too Large", why);
-	else
-		httpd_send_text(h, req, HTTP_BADREQUEST, "Bad Request", why);
+	qrpage_answer(h, req, svg, role, fair);
 }
 
 /* ---- /jobs.jsonld, /jobs/EMP/ID.jsonld ----------------------------------- */

@@ -40,6 +40,7 @@
 #include "daemon/httpd.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "proto/rpc.h"
 #include "daemon/server.h"
 
 #define HTTPD_SLACK		65536	/* read ahead beyond a request */
@@ -526,4 +527,25 @@ httpd_close(struct httpd *h)
 	if (*hp == h)
 		*hp = h->next;
 	httpd_free(h);
+}
+
+/* Answers code with a JSON-RPC error (id null) as its body. */
+void
+httpd_send_rpc_error(struct httpd *h, struct evhttp_request *req, int code,
+    const char *reason, int rpc_code, const char *message, json_t *data)
+{
+	json_t *resp = rpc_error(NULL, rpc_code, message, data);
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
+	char *body;
+	size_t len = 0;
+
+	body = resp != NULL ? rpc_dump(resp, &len) : NULL;
+	json_decref(resp);
+	evhttp_add_header(oh, "Content-Type", "application/json");
+	evhttp_add_header(oh, "Cache-Control", "no-store");
+	if (body != NULL)	/* without its newline */
+		evbuffer_add(evhttp_request_get_output_buffer(req), body,
+		    len - 1);
+	free(body);
+	httpd_send(h, req, code, reason);
 }

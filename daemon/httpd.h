@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "daemon/config.h"
 
 /*
@@ -84,6 +86,11 @@ void		 httpd_send(struct httpd *h, struct evhttp_request *req,
 /* Answers code with a one-line text body (none for HEAD), not cached. */
 void		 httpd_send_text(struct httpd *h, struct evhttp_request *req,
 		    int code, const char *reason, const char *text);
+/* Answers code (reason) with a JSON-RPC error, id null, as its body:
+ * rpc_code, message and data (taken; may be NULL). */
+void		 httpd_send_rpc_error(struct httpd *h,
+		    struct evhttp_request *req, int code, const char *reason,
+		    int rpc_code, const char *message, json_t *data);
 /* The connection req came on: 0, or -1 when it is gone. */
 int		 httpd_peer_of(struct httpd *h, struct evhttp_request *req,
 		    struct httpd_peer *out);

@@ -355,3 +355,14 @@ pv_str_list(json_t *obj, const char *path, const char *key, size_t maxn,
 	*n = json_array_size(v);
 	return 0;
 }
+
+int
+pv_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
+{
+	if (pv_date(params, "", "from", false, from, e) == -1 ||
+	    pv_date(params, "", "to", false, to, e) == -1)
+		return -1;
+	if (*from > *to)
+		return pv_fail(e, "", "to", "is before from");
+	return 0;
+}

@@ -69,6 +69,10 @@ int	pv_bool(json_t *obj, const char *path, const char *key, bool *out,
  * alone when the key is absent. */
 int	pv_date(json_t *obj, const char *path, const char *key, bool required,
 	    int64_t *day, struct perr *e);
+/* The optional dates from and to of params (each left alone when absent),
+ * from not after to ("to": "is before from"). */
+int	pv_period(json_t *params, int64_t *from, int64_t *to,
+	    struct perr *e);
 /* A town code as its index in towns; *town is left alone when absent. */
 int	pv_town(json_t *obj, const char *path, const char *key,
 	    const struct towns *towns, int *town, struct perr *e);

@@ -197,7 +197,7 @@ records_list(struct req *r, json_t *params, const char *kind,
 	r->ctx_free = rlist_ctx_free;
 	(void)date_day(9999, 12, 31, &to);
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    plan_period(params, &from, &to, &pe) == -1 ||
+	    pv_period(params, &from, &to, &pe) == -1 ||
 	    pv_enum(params, "", enum_key, enum_kind, &e, &pe) == -1 ||
 	    pv_id(params, "", "seeker_id", false, false, &sid, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, STORE_PLACEMENTS_MAX,

@@ -251,7 +251,7 @@ m_fair_list(struct req *r, json_t *params)
 	l.from = 0;
 	l.to = INT64_MAX;
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    plan_period(params, &l.from, &l.to, &pe) == -1 ||
+	    pv_period(params, &l.from, &l.to, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, FAIR_LIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
 	    pv_offset_cursor(params, "", "cursor", &from, &pe) == -1) {

@@ -213,7 +213,7 @@ m_interest_list(struct req *r, json_t *params)
 	    (pv_object(job, "job", job_keys, &pe) == -1 ||
 	    pv_id(job, "job", "id", true, true, &jid, &pe) == -1 ||
 	    pv_id(job, "job", "employer_id", true, false, &emp, &pe) == -1)) ||
-	    plan_period(params, &from, &to, &pe) == -1 ||
+	    pv_period(params, &from, &to, &pe) == -1 ||
 	    pv_str(params, "", "status", false, 16, &status, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, ILIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||

@@ -22,13 +22,6 @@
 #define LIST_LIMIT_DEF	20
 #define CURSOR_MAX	(2 * ID_MAX + 1)
 
-/* An employer caller may only name its own employer. */
-static bool
-own_employer(const struct req *r, const char *employer_id)
-{
-	return r->role != ROLE_EMPLOYER ||
-	    strcmp(r->employer_id, employer_id) == 0;
-}
 
 
 /* Parses a stored document and adds the store's fields to it. */
@@ -278,7 +271,7 @@ m_job_post(struct req *r, json_t *params)
 		req_error_params(r, &pe);
 		return;
 	}
-	if (!own_employer(r, j->employer_id)) {
+	if (!jobs_own_employer(r, j->employer_id)) {
 		req_unauthorized(r,
 		    "an employer may only post its own jobs");
 		return;
@@ -327,25 +320,6 @@ m_job_post(struct req *r, json_t *params)
 	w.town = town >= 0 ? server.towns.v[town].code : "";
 	store_put_job(server.store, &w, job_post_done, r);
 	free(s);
-}
-
-int
-jobs_key(struct req *r, json_t *params, const char *const keys[],
-    const char **emp, const char **id)
-{
-	struct perr pe;
-
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_id(params, "", "id", true, true, id, &pe) == -1 ||
-	    pv_id(params, "", "employer_id", true, false, emp, &pe) == -1) {
-		req_error_params(r, &pe);
-		return -1;
-	}
-	if (!own_employer(r, *emp)) {
-		req_unauthorized(r, "an employer may only touch its own jobs");
-		return -1;
-	}
-	return 0;
 }
 
 struct close_ctx {
@@ -502,7 +476,7 @@ m_job_list(struct req *r, json_t *params)
 	if (r->role == ROLE_EMPLOYER) {
 		if (q.employer_id == NULL)
 			q.employer_id = r->employer_id;
-		else if (!own_employer(r, q.employer_id)) {
+		else if (!jobs_own_employer(r, q.employer_id)) {
 			req_unauthorized(r,
 			    "an employer may only list its own jobs");
 			return;

@@ -30,6 +30,32 @@ struct get_ctx {
 	bool	 closed;
 };
 
+bool
+jobs_own_employer(const struct req *r, const char *employer_id)
+{
+	return r->role != ROLE_EMPLOYER ||
+	    strcmp(r->employer_id, employer_id) == 0;
+}
+
+int
+jobs_key(struct req *r, json_t *params, const char *const keys[],
+    const char **emp, const char **id)
+{
+	struct perr pe;
+
+	if (pv_object(params, "", keys, &pe) == -1 ||
+	    pv_id(params, "", "id", true, true, id, &pe) == -1 ||
+	    pv_id(params, "", "employer_id", true, false, emp, &pe) == -1) {
+		req_error_params(r, &pe);
+		return -1;
+	}
+	if (!jobs_own_employer(r, *emp)) {
+		req_unauthorized(r, "an employer may only touch its own jobs");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 get_ctx_free(void *p)
 {

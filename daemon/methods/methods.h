@@ -32,10 +32,13 @@ method_fn	m_employer_put, m_employer_get, m_job_post, m_job_get,
 		m_job_close, m_job_list;
 /* The most postings a job.list page gives (its answer's reservation). */
 #define JOB_LIST_LIMIT_MAX	100
-/* jobs.c and jobs_view.c: reads and checks {id, employer_id} of job.get
- * and job.close (an employer names its own): 0, or -1 answered. */
+/* jobs_view.c: reads and checks {id, employer_id} of job.get and
+ * job.close (an employer names its own): 0, or -1 answered. */
 int	 jobs_key(struct req *r, json_t *params, const char *const keys[],
 	    const char **emp, const char **id);
+/* jobs_view.c: whether r may touch employer_id's records (an employer
+ * caller only its own). */
+bool	 jobs_own_employer(const struct req *r, const char *employer_id);
 /* params' format: json (default) or jsonld (*ld). 0 or -1 (pe filled). */
 int	 jobs_format(json_t *params, bool *ld, struct perr *pe);
 /* A stored posting (doc) as a JobPosting; the employer's name and
@@ -82,12 +85,6 @@ method_fn	m_employer_quota, m_employer_list, m_stats_plan;
 
 /* roster.c: an employer's roster of disabled employees (staff). */
 method_fn	m_employer_roster_put, m_employer_roster_get;
-/*
- * The optional period params from and to (YYYY-MM-DD) into *from and *to,
- * left alone when absent; from after to is refused. 0, or -1 with e set.
- */
-int	plan_period(json_t *params, int64_t *from, int64_t *to,
-	    struct perr *e);
 
 /* skills.c: skills.suggest, from the mirror. */
 method_fn	m_skills_suggest;

@@ -534,7 +534,7 @@ m_placement_list(struct req *r, json_t *params)
 	r->ctx_free = plist_ctx_free;
 	(void)date_day(9999, 12, 31, &to);
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    plan_period(params, &from, &to, &pe) == -1 ||
+	    pv_period(params, &from, &to, &pe) == -1 ||
 	    plist_param(params, "town", -1, false, pl, &pe) == -1 ||
 	    plist_param(params, "employer_type", VOCAB_EMPLOYER, false, pl,
 	    &pe) == -1 ||

@@ -47,17 +47,6 @@ param_date(json_t *params, const char *key, int64_t *day,
 	return 0;
 }
 
-int
-plan_period(json_t *params, int64_t *from, int64_t *to, struct perr *e)
-{
-	if (pv_date(params, "", "from", false, from, e) == -1 ||
-	    pv_date(params, "", "to", false, to, e) == -1)
-		return -1;
-	if (*from > *to)
-		return pv_fail(e, "", "to", "is before from");
-	return 0;
-}
-
 /* ---- the quota ---------------------------------------------------------- */
 
 static double
@@ -663,7 +652,7 @@ m_stats_plan(struct req *r, json_t *params)
 	pc->from = server.cfg.plan.from;
 	pc->to = server.cfg.plan.to;
 	if (pv_object(params, "", keys, &pe) == -1 ||
-	    plan_period(params, &pc->from, &pc->to, &pe) == -1) {
+	    pv_period(params, &pc->from, &pc->to, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
