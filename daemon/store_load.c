@@ -21,19 +21,13 @@
 #define LOAD_BATCH	500
 
 static void	load_jobs_from(struct store *st, const char *cursor);
-static void	load_seekers_from(struct store *st, const char *after);
-static void	load_fairs_from(struct store *st, const char *after);
-static void	load_rosters_from(struct store *st, const char *after);
+static void	load_ids_from(struct store *st, long kind, const char *after);
 
 static void	on_load_pos(struct op *op, redisReply *r);
 static void	on_load_employers(struct op *op, redisReply *r);
 static void	on_load_employer(struct op *op, redisReply *r);
-static void	on_load_seekers(struct op *op, redisReply *r);
-static void	on_load_seeker(struct op *op, redisReply *r);
-static void	on_load_fairs(struct op *op, redisReply *r);
-static void	on_load_fair(struct op *op, redisReply *r);
-static void	on_load_rosters(struct op *op, redisReply *r);
-static void	on_load_roster(struct op *op, redisReply *r);
+static void	on_load_ids(struct op *op, redisReply *r);
+static void	on_load_record(struct op *op, redisReply *r);
 static void	on_load_jobs(struct op *op, redisReply *r);
 static void	on_load_job(struct op *op, redisReply *r);
 static void	on_load_end(struct op *op, redisReply *r);
@@ -47,18 +41,25 @@ static const struct op_type load_employers_type = {
 	.reply = on_load_employers, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_employer_type = {
 	.reply = on_load_employer, .error = OE_SKIP, .this_link = true };
-static const struct op_type load_seekers_type = {
-	.reply = on_load_seekers, .error = OE_FATAL, .this_link = true };
-static const struct op_type load_seeker_type = {
-	.reply = on_load_seeker, .error = OE_SKIP, .this_link = true };
-static const struct op_type load_fairs_type = {
-	.reply = on_load_fairs, .error = OE_FATAL, .this_link = true };
-static const struct op_type load_fair_type = {
-	.reply = on_load_fair, .error = OE_SKIP, .this_link = true };
-static const struct op_type load_rosters_type = {
-	.reply = on_load_rosters, .error = OE_FATAL, .this_link = true };
-static const struct op_type load_roster_type = {
-	.reply = on_load_roster, .error = OE_SKIP, .this_link = true };
+static const struct op_type load_ids_type = {
+	.reply = on_load_ids, .error = OE_FATAL, .this_link = true };
+static const struct op_type load_record_type = {
+	.reply = on_load_record, .error = OE_SKIP, .this_link = true };
+
+/*
+ * The records listed by id in a sorted set, loaded after the employers,
+ * one kind after the other in this order, then the postings. An op of
+ * theirs carries its kind in op->offset.
+ */
+enum { K_SEEKERS, K_FAIRS, K_ROSTERS, K_COUNT };
+static const struct {
+	const char	*index;		/* the sorted set of ids */
+	const char	*record;	/* a record's hash: prefix record:ID */
+} kinds[K_COUNT] = {
+	[K_SEEKERS] = { "seekers", "seeker" },
+	[K_FAIRS] = { "fairs", "fair" },
+	[K_ROSTERS] = { "rosters", "roster" },	/* by employer id */
+};
 static const struct op_type load_jobs_type = {
 	.reply = on_load_jobs, .error = OE_FATAL, .this_link = true };
 static const struct op_type load_job_type = {
@@ -178,7 +179,7 @@ on_load_employers(struct op *op, redisReply *r)
 		link_send(st, &load_employer_type, 0, NARGS(argv), argv);
 	}
 	if (r->elements != LOAD_BATCH)
-		load_seekers_from(st, NULL);
+		load_ids_from(st, K_SEEKERS, NULL);
 }
 
 static void
@@ -195,157 +196,74 @@ on_load_employer(struct op *op, redisReply *r)
 }
 
 /*
- * Reads the next batch of ids of the sorted set set (seekers, fairs)
- * after member after (NULL: from the start). By value, not by position: a
- * seeker deleted while the mirror loads must not make the next batch
- * skip one.
+ * Reads the next batch of ids of kind's sorted set after member after
+ * (NULL: from the start). By value, not by position: a seeker deleted
+ * while the mirror loads must not make the next batch skip one.
  */
 static void
-load_ids_from(struct store *st, const char *set, const struct op_type *type,
-    const char *after)
+load_ids_from(struct store *st, long kind, const char *after)
 {
 	char key[128], from[ID_MAX + 2], count[16];
 	const char *argv[] = { "ZRANGEBYLEX", key, from, "+", "LIMIT", "0",
 	    count };
 
-	snprintf(key, sizeof(key), "%s%s", st->cfg->key_prefix, set);
+	snprintf(key, sizeof(key), "%s%s", st->cfg->key_prefix,
+	    kinds[kind].index);
 	if (after != NULL)
 		snprintf(from, sizeof(from), "(%s", after);
 	else
 		snprintf(from, sizeof(from), "-");
 	snprintf(count, sizeof(count), "%d", LOAD_BATCH);
-	link_send(st, type, 0, NARGS(argv), argv);
+	link_send(st, &load_ids_type, kind, NARGS(argv), argv);
 }
 
+/* A batch of ids of kind op->offset: their records, then the next batch,
+ * or the next kind (after the last, the postings). */
 static void
-load_seekers_from(struct store *st, const char *after)
-{
-	load_ids_from(st, "seekers", &load_seekers_type, after);
-}
-
-static void
-load_fairs_from(struct store *st, const char *after)
-{
-	load_ids_from(st, "fairs", &load_fairs_type, after);
-}
-
-static void
-load_rosters_from(struct store *st, const char *after)
-{
-	load_ids_from(st, "rosters", &load_rosters_type, after);
-}
-
-/* A batch of seeker ids: their records, then the next batch (or the
- * fairs). */
-static void
-on_load_seekers(struct op *op, redisReply *r)
+on_load_ids(struct op *op, redisReply *r)
 {
 	struct store *st = op->st;
+	long kind = op->offset;
 	char key[256];
 	const char *last = NULL;
 
-	if (r->type == REDIS_REPLY_ARRAY)
-		for (size_t i = 0; i < r->elements; i++) {
-			const char *argv[] = { "HMGET", key, "doc", "version",
-			    "created_at", "updated_at", "status" };
-			if ((last = reply_str(r->element[i])) == NULL)
-				continue;
-			snprintf(key, sizeof(key), "%sseeker:%s",
-			    st->cfg->key_prefix, last);
-			link_send(st, &load_seeker_type, 0, NARGS(argv), argv);
-		}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
-	    last != NULL)
-		load_seekers_from(st, last);
-	else
-		load_fairs_from(st, NULL);
-}
-
-static void
-on_load_seeker(struct op *op, redisReply *r)
-{
-	struct store *st = op->st;
-	struct store_rec rec;
-
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-	    fill_rec(&rec, r->element) && st->hooks.load_seeker != NULL) {
-		st->nloaded++;
-		st->hooks.load_seeker(&rec, st->hooks.arg);
+	if (r->type != REDIS_REPLY_ARRAY) {
+		load_failed(st, kinds[kind].index);
+		return;
 	}
-}
-
-/* A batch of fair ids: their records, then the next batch (or the
- * rosters). */
-static void
-on_load_fairs(struct op *op, redisReply *r)
-{
-	struct store *st = op->st;
-	char key[256];
-	const char *last = NULL;
-
-	if (r->type == REDIS_REPLY_ARRAY)
-		for (size_t i = 0; i < r->elements; i++) {
-			const char *argv[] = { "HMGET", key, "doc", "version",
-			    "created_at", "updated_at", "status" };
-			if ((last = reply_str(r->element[i])) == NULL)
-				continue;
-			snprintf(key, sizeof(key), "%sfair:%s",
-			    st->cfg->key_prefix, last);
-			link_send(st, &load_fair_type, 0, NARGS(argv), argv);
-		}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
-	    last != NULL)
-		load_fairs_from(st, last);
-	else
-		load_rosters_from(st, NULL);
-}
-
-static void
-on_load_fair(struct op *op, redisReply *r)
-{
-	struct store *st = op->st;
-	struct store_rec rec;
-
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-	    fill_rec(&rec, r->element) && st->hooks.load_fair != NULL)
-		st->hooks.load_fair(&rec, st->hooks.arg);
-}
-
-/* A batch of the ids of employers with a roster: their rosters, then the
- * next batch (or the postings). */
-static void
-on_load_rosters(struct op *op, redisReply *r)
-{
-	struct store *st = op->st;
-	char key[256];
-	const char *last = NULL;
-
-	if (r->type == REDIS_REPLY_ARRAY)
-		for (size_t i = 0; i < r->elements; i++) {
-			const char *argv[] = { "HMGET", key, "doc", "version",
-			    "created_at", "updated_at", "status" };
-			if ((last = reply_str(r->element[i])) == NULL)
-				continue;
-			snprintf(key, sizeof(key), "%sroster:%s",
-			    st->cfg->key_prefix, last);
-			link_send(st, &load_roster_type, 0, NARGS(argv), argv);
-		}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == LOAD_BATCH &&
-	    last != NULL)
-		load_rosters_from(st, last);
+	for (size_t i = 0; i < r->elements; i++) {
+		const char *argv[] = { "HMGET", key, "doc", "version",
+		    "created_at", "updated_at", "status" };
+		if ((last = reply_str(r->element[i])) == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%s%s:%s", st->cfg->key_prefix,
+		    kinds[kind].record, last);
+		link_send(st, &load_record_type, kind, NARGS(argv), argv);
+	}
+	if (r->elements == LOAD_BATCH && last != NULL)
+		load_ids_from(st, kind, last);
+	else if (kind + 1 < K_COUNT)
+		load_ids_from(st, kind + 1, NULL);
 	else
 		load_jobs_from(st, "0");
 }
 
+/* A seeker's, fair's or roster's record: to its hook. */
 static void
-on_load_roster(struct op *op, redisReply *r)
+on_load_record(struct op *op, redisReply *r)
 {
 	struct store *st = op->st;
+	void (*hook)(const struct store_rec *, void *) =
+	    op->offset == K_SEEKERS ? st->hooks.load_seeker :
+	    op->offset == K_FAIRS ? st->hooks.load_fair :
+	    st->hooks.load_roster;
 	struct store_rec rec;
 
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-	    fill_rec(&rec, r->element) && st->hooks.load_roster != NULL)
-		st->hooks.load_roster(&rec, st->hooks.arg);
+	    fill_rec(&rec, r->element) && hook != NULL) {
+		st->nloaded++;
+		hook(&rec, st->hooks.arg);
+	}
 }
 
 /* A batch of open postings' ids (SSCAN): their records, and the end of
