@@ -279,21 +279,28 @@ store_rules_history(struct store *st, size_t limit, int64_t only,
 	op_send_script(st, op, SC_RULES_HISTORY, NARGS(argv), argv);
 }
 
-/* Runs a registry write script (employer, seeker): id, doc, now, maxlen. */
+/*
+ * Runs a record's write script (employer, seeker, fair, roster): ARGV p,
+ * id, doc, now, maxlen, the expected version ('' any: -1; the employer's
+ * and seeker's scripts take none and ignore it), then extra unless NULL.
+ */
 static void
 put_record(struct store *st, enum script_id script, const char *id,
-    const char *doc, store_cb *cb, void *arg)
+    const char *doc, int64_t expected_version, const char *extra,
+    store_cb *cb, void *arg)
 {
-	char now[32], maxlen[32];
+	char now[32], maxlen[32], ev[32] = "";
 	struct op *op = op_new(st, &write_type, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id,
-	    doc, now, maxlen };
+	    doc, now, maxlen, ev, extra };
 
 	if (op == NULL)
 		return;
 	now_str(now, sizeof(now));
 	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	op_send_script(st, op, script, NARGS(argv), argv);
+	if (expected_version >= 0)
+		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
+	op_send_script(st, op, script, NARGS(argv) - (extra == NULL), argv);
 }
 
 /* Reads a registry record (prefix KIND:ID). */
@@ -316,7 +323,7 @@ void
 store_put_employer(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
-	put_record(st, SC_PUT_EMPLOYER, id, doc, cb, arg);
+	put_record(st, SC_PUT_EMPLOYER, id, doc, -1, NULL, cb, arg);
 }
 
 void
@@ -427,7 +434,7 @@ void
 store_put_seeker(struct store *st, const char *id, const char *doc,
     store_cb *cb, void *arg)
 {
-	put_record(st, SC_PUT_SEEKER, id, doc, cb, arg);
+	put_record(st, SC_PUT_SEEKER, id, doc, -1, NULL, cb, arg);
 }
 
 void
@@ -705,26 +712,13 @@ store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
 	op_send_script(st, op, SC_INTEREST_SWEEP, NARGS(argv), argv);
 }
 
-/* ---- job fairs ---------------------------------------------------------- */
+/* ---- job fairs and employers' rosters ------------------------------------ */
 
 void
 store_put_fair(struct store *st, const char *id, const char *doc,
     const char *emps, int64_t expected_version, store_cb *cb, void *arg)
 {
-	char ev[32], now[32], maxlen[32];
-	struct op *op = op_new(st, &write_type, cb, arg);
-	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id, doc,
-	    ev, now, maxlen, emps };
-
-	if (op == NULL)
-		return;
-	if (expected_version >= 0)
-		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
-	else
-		ev[0] = '\0';
-	now_str(now, sizeof(now));
-	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	op_send_script(st, op, SC_PUT_FAIR, NARGS(argv), argv);
+	put_record(st, SC_PUT_FAIR, id, doc, expected_version, emps, cb, arg);
 }
 
 void
@@ -733,26 +727,12 @@ store_get_fair(struct store *st, const char *id, store_cb *cb, void *arg)
 	get_record(st, "fair", id, cb, arg);
 }
 
-/* ---- employers' rosters -------------------------------------------------- */
-
 void
 store_put_roster(struct store *st, const char *id, const char *doc,
     int64_t expected_version, store_cb *cb, void *arg)
 {
-	char ev[32], now[32], maxlen[32];
-	struct op *op = op_new(st, &write_type, cb, arg);
-	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, id, doc,
-	    ev, now, maxlen };
-
-	if (op == NULL)
-		return;
-	if (expected_version >= 0)
-		snprintf(ev, sizeof(ev), "%" PRId64, expected_version);
-	else
-		ev[0] = '\0';
-	now_str(now, sizeof(now));
-	snprintf(maxlen, sizeof(maxlen), "%zu", st->cfg->stream_maxlen);
-	op_send_script(st, op, SC_PUT_ROSTER, NARGS(argv), argv);
+	put_record(st, SC_PUT_ROSTER, id, doc, expected_version, NULL, cb,
+	    arg);
 }
 
 void

@@ -615,8 +615,9 @@ const char script_interest_sweep[] =
 "return {0, #ids}\n";
 
 /*
- * A job fair (fair.put): ARGV p, id, doc, expected version ('' any), now,
- * stream maxlen, its exhibitors' employer ids (space-separated, at most
+ * A job fair (fair.put): ARGV p, id, doc, now, stream maxlen, expected
+ * version ('' any) (put_record's order), its exhibitors' employer ids
+ * (space-separated, at most
  * FAIR_EXHIBITORS_MAX: the loop is bounded by what one record holds).
  * Every exhibitor must be a registered employer: {-2, i} names the first
  * that is not by its place in the list (0 first), before any write.
@@ -625,7 +626,7 @@ const char script_put_fair[] =
 "local p, id = ARGV[1], ARGV[2]\n"
 "local key = p..'fair:'..id\n"
 "local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
-"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"if ARGV[6] ~= '' and tonumber(ARGV[6]) ~= cur then return {-3, cur} end\n"
 "local i = 0\n"
 "for emp in string.gmatch(ARGV[7], '%S+') do\n"
 "  if redis.call('EXISTS', p..'employer:'..emp) == 0 then\n"
@@ -634,10 +635,10 @@ const char script_put_fair[] =
 "end\n"
 "local v = cur + 1\n"
 "redis.call('HSET', key, 'doc', ARGV[3], 'version', v, 'updated_at',\n"
-"  ARGV[5])\n"
-"local created = redis.call('HSETNX', key, 'created_at', ARGV[5])\n"
+"  ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
 "redis.call('ZADD', p..'fairs', 0, id)\n"
-"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
 "  'op', 'fair.put', 'id', id, 'version', v)\n"
 "return {v, created}\n";
 
@@ -727,7 +728,7 @@ const char script_list_records[] =
 
 /*
  * An employer's roster (employer.roster.put): ARGV p, employer id, doc,
- * expected version ('' any), now, stream maxlen. The employer must be
+ * now, stream maxlen, expected version ('' any) (put_record's order). The employer must be
  * registered ({-2, 0}, before any write). The change-stream entry names
  * the employer alone: the roster is personal data. p rosters:seeker:SID
  * holds the employers whose roster names seeker SID, for seeker.delete
@@ -738,7 +739,7 @@ const char script_put_roster[] =
 "if redis.call('EXISTS', p..'employer:'..id) == 0 then return {-2, 0} end\n"
 "local key = p..'roster:'..id\n"
 "local cur = tonumber(redis.call('HGET', key, 'version') or '0')\n"
-"if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {-3, cur} end\n"
+"if ARGV[6] ~= '' and tonumber(ARGV[6]) ~= cur then return {-3, cur} end\n"
 "local function sids(doc)\n"
 "  local out = {}\n"
 "  if not doc then return out end\n"
@@ -754,14 +755,14 @@ const char script_put_roster[] =
 "local old, new = sids(redis.call('HGET', key, 'doc')), sids(ARGV[3])\n"
 "local v = cur + 1\n"
 "redis.call('HSET', key, 'doc', ARGV[3], 'version', v, 'updated_at',\n"
-"  ARGV[5])\n"
-"local created = redis.call('HSETNX', key, 'created_at', ARGV[5])\n"
+"  ARGV[4])\n"
+"local created = redis.call('HSETNX', key, 'created_at', ARGV[4])\n"
 "redis.call('ZADD', p..'rosters', 0, id)\n"
 "for s in pairs(old) do\n"
 "  if not new[s] then redis.call('SREM', p..'rosters:seeker:'..s, id) end\n"
 "end\n"
 "for s in pairs(new) do redis.call('SADD', p..'rosters:seeker:'..s, id) end\n"
-"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[6], '*',\n"
+"redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
 "  'op', 'employer.roster.put', 'employer', id, 'version', v)\n"
 "return {v, created}\n";
 
