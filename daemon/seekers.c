@@ -182,6 +182,59 @@ seekers_each(void (*fn)(const struct seeker *, void *), void *arg)
 		strmap_each(&server.seekers->byid, each_seeker, &es);
 }
 
+struct sorted {
+	bool			(*keep)(const struct seeker *, void *);
+	void			 *arg;
+	const struct seeker	**v;
+	size_t			 n, cap;
+	bool			 oom;
+};
+
+static void
+sorted_add(const struct seeker *s, void *arg)
+{
+	struct sorted *l = arg;
+
+	if (l->oom || (l->keep != NULL && !l->keep(s, l->arg)))
+		return;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? 2 * l->cap : 64;
+		const struct seeker **nv = realloc(l->v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			l->oom = true;
+			return;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = s;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp((*(const struct seeker *const *)a)->id,
+	    (*(const struct seeker *const *)b)->id);
+}
+
+int
+seekers_sorted(bool (*keep)(const struct seeker *, void *), void *arg,
+    const struct seeker ***out, size_t *n)
+{
+	struct sorted l = { keep, arg, NULL, 0, 0, false };
+
+	seekers_each(sorted_add, &l);
+	if (l.oom) {
+		free(l.v);
+		return -1;
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), by_id);
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
 const struct seeker *
 seekers_find(const char *id)
 {

@@ -50,6 +50,13 @@ void	seekers_apply(const char *id, const struct store_rec *rec);
 void	seekers_each(void (*fn)(const struct seeker *s, void *arg),
 	    void *arg);
 
+/*
+ * The registered seekers keep (NULL: every one) keeps, in id order, as a
+ * new array in *out (free it) of *n. 0, or -1 when out of memory.
+ */
+int	seekers_sorted(bool (*keep)(const struct seeker *s, void *arg),
+	    void *arg, const struct seeker ***out, size_t *n);
+
 /* Puts a copy of s, written to the store, into the mirrors. */
 void	seekers_put(const struct seeker *s);
 /* Removes seeker id, deleted from the store, from the mirrors. */

@@ -27,37 +27,6 @@
 #define EXPORT_LIMIT_MAX	1000
 #define EXPORT_LIMIT_DEF	100
 
-struct rows {
-	const struct seeker	**v;
-	size_t			 n, cap;
-	bool			 oom;
-};
-
-static void
-rows_add(const struct seeker *s, void *arg)
-{
-	struct rows *l = arg;
-
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? 2 * l->cap : 64;
-		const struct seeker **nv = realloc(l->v, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			l->oom = true;
-			return;
-		}
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = s;
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-	return strcmp((*(const struct seeker *const *)a)->id,
-	    (*(const struct seeker *const *)b)->id);
-}
-
 /* day as YYYY-MM-DD, or null for none (-1) or one outside [from, to]. */
 static json_t *
 day_in(int64_t day, int64_t from, int64_t to)
@@ -138,13 +107,13 @@ m_seeker_export(struct req *r, json_t *params)
 	    NULL };
 	int64_t from = -1, to = -1, limit = EXPORT_LIMIT_DEF;
 	bool personal = server.cfg.export_personal;
-	struct rows l;
+	const struct seeker **v = NULL;
+	size_t n = 0;
 	struct perr pe;
 	char next[24];
 	size_t at = 0;
 	json_t *rows, *period;
 
-	memset(&l, 0, sizeof(l));
 	if (pv_object(params, "", keys, &pe) == -1 ||
 	    pv_date(params, "", "from", false, &from, &pe) == -1 ||
 	    pv_date(params, "", "to", false, &to, &pe) == -1 ||
@@ -160,21 +129,19 @@ m_seeker_export(struct req *r, json_t *params)
 	    "to", day_in(to, to, to));
 	if (to < 0)
 		to = INT64_MAX;
-	seekers_each(rows_add, &l);
-	if (l.oom || period == NULL || (rows = json_array()) == NULL) {
+	if (seekers_sorted(NULL, NULL, &v, &n) == -1 || period == NULL ||
+	    (rows = json_array()) == NULL) {
 		json_decref(period);
-		free(l.v);
+		free(v);
 		req_reply(r, NULL);
 		return;
 	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), by_id);
-	for (size_t i = at; i < l.n && i < at + (size_t)limit; i++) {
-		json_t *o = row_of(l.v[i], from, to, personal);
+	for (size_t i = at; i < n && i < at + (size_t)limit; i++) {
+		json_t *o = row_of(v[i], from, to, personal);
 		if (o == NULL) {
 			json_decref(rows);
 			json_decref(period);
-			free(l.v);
+			free(v);
 			req_reply(r, NULL);
 			return;
 		}
@@ -182,7 +149,7 @@ m_seeker_export(struct req *r, json_t *params)
 	}
 	snprintf(next, sizeof(next), "%zu", at + (size_t)limit);
 	req_result(r, json_pack("{s:o, s:I, s:b, s:o, s:s?}", "rows", rows,
-	    "total", (json_int_t)l.n, "personal", personal, "period", period,
-	    "next_cursor", at + (size_t)limit < l.n ? next : NULL));
-	free(l.v);
+	    "total", (json_int_t)n, "personal", personal, "period", period,
+	    "next_cursor", at + (size_t)limit < n ? next : NULL));
+	free(v);
 }

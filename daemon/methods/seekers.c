@@ -176,9 +176,6 @@ m_seeker_delete(struct req *r, json_t *params)
 #define SLIST_LIMIT_DEF		100
 
 struct slist {
-	const struct seeker	**v;
-	size_t			 n, cap;
-	bool			 oom;
 	int			 town, dtype, status;	/* -1: any */
 	int			 graduate, trained;	/* -1: any, else 0/1 */
 	unsigned		 has, missing;		/* 1 << enum service */
@@ -196,37 +193,19 @@ services_fit(const struct seeker *s, unsigned has, unsigned missing)
 	return true;
 }
 
-static void
-slist_add(const struct seeker *s, void *arg)
+/* Whether s passes seeker.list's filters l. */
+static bool
+slist_keep(const struct seeker *s, void *arg)
 {
-	struct slist *l = arg;
+	const struct slist *l = arg;
 
-	if ((l->town >= 0 && seekers_town(s) != l->town) ||
+	return !((l->town >= 0 && seekers_town(s) != l->town) ||
 	    (l->dtype >= 0 && s->profile.disability != l->dtype) ||
 	    (l->status >= 0 && s->status != l->status) ||
 	    (l->graduate >= 0 && ((s->profile.flags_mask >> FLAG_GRADUATE) &
 	    1) != (unsigned)l->graduate) ||
 	    (l->trained >= 0 && (s->ntraining > 0) != (l->trained == 1)) ||
-	    !services_fit(s, l->has, l->missing))
-		return;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? 2 * l->cap : 64;
-		const struct seeker **nv = realloc(l->v, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			l->oom = true;
-			return;
-		}
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = s;
-}
-
-static int
-seeker_cmp(const void *a, const void *b)
-{
-	return strcmp((*(const struct seeker *const *)a)->id,
-	    (*(const struct seeker *const *)b)->id);
+	    !services_fit(s, l->has, l->missing));
 }
 
 /* A list of service names (at most SVC_COUNT) as a mask into *mask. */
@@ -278,7 +257,8 @@ m_seeker_list(struct req *r, json_t *params)
 	struct slist l;
 	struct perr pe;
 	char next[24];
-	size_t from = 0;
+	size_t from = 0, n = 0;
+	const struct seeker **v = NULL;
 	json_t *rows;
 
 	memset(&l, 0, sizeof(l));
@@ -306,25 +286,22 @@ m_seeker_list(struct req *r, json_t *params)
 		req_error_params(r, &pe);
 		return;
 	}
-	seekers_each(slist_add, &l);
-	if (l.oom || (rows = json_array()) == NULL) {
-		free(l.v);
+	if (seekers_sorted(slist_keep, &l, &v, &n) == -1 ||
+	    (rows = json_array()) == NULL) {
+		free(v);
 		req_reply(r, NULL);
 		return;
 	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), seeker_cmp);
-	for (size_t i = from; i < l.n && i < from + (size_t)limit; i++) {
-		json_t *o = codec_seeker_encode(l.v[i], &server.towns);
+	for (size_t i = from; i < n && i < from + (size_t)limit; i++) {
+		json_t *o = codec_seeker_encode(v[i], &server.towns);
 		if (o == NULL)
 			continue;
-		json_object_set_new(o, "version",
-		    json_integer(l.v[i]->version));
+		json_object_set_new(o, "version", json_integer(v[i]->version));
 		json_array_append_new(rows, o);
 	}
 	snprintf(next, sizeof(next), "%zu", from + (size_t)limit);
 	req_result(r, json_pack("{s:o, s:I, s:s?}", "seekers", rows, "total",
-	    (json_int_t)l.n, "next_cursor",
-	    from + (size_t)limit < l.n ? next : NULL));
-	free(l.v);
+	    (json_int_t)n, "next_cursor",
+	    from + (size_t)limit < n ? next : NULL));
+	free(v);
 }
