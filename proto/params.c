@@ -253,6 +253,23 @@ pv_enum(json_t *obj, const char *path, const char *key,
 }
 
 int
+pv_score_cursor(json_t *obj, const char *path, const char *key,
+    const char **cursor, struct perr *e)
+{
+	const char *s = NULL;
+
+	if (pv_str(obj, path, key, false, 20, &s, e) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s) ||
+	    strtoull(s, NULL, 10) > (unsigned long long)INT_EXACT_MAX)
+		return pv_fail(e, path, key, "not a cursor of this method");
+	*cursor = s;
+	return 0;
+}
+
+int
 pv_offset_cursor(json_t *obj, const char *path, const char *key,
     size_t *from, struct perr *e)
 {

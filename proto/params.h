@@ -80,6 +80,12 @@ int	pv_town(json_t *obj, const char *path, const char *key,
 int	pv_enum(json_t *obj, const char *path, const char *key,
 	    enum vocab_kind kind, int *out, struct perr *e);
 
+/* The cursor of a list paged by score in Redis (placements, employment
+ * records, follow-ups, interests): the decimal digits of a score up to
+ * INT_EXACT_MAX (what a script holds exactly), as given; *cursor is left
+ * alone when there is none. */
+int	pv_score_cursor(json_t *obj, const char *path, const char *key,
+	    const char **cursor, struct perr *e);
 /* The cursor of a list paged by position: the decimal position of the
  * next row, at most OFFSET_CURSOR_MAX (so that position + limit cannot
  * overflow); *from is left alone when there is none. */

@@ -28,7 +28,6 @@
 #include "proto/rpc.h"
 
 #define RLIST_LIMIT_DEF		100
-#define SCORE_CURSOR_MAX	20	/* digits of a record's score */
 #define SCAN_CHUNK		1000	/* records read at a time */
 
 /* ---- employment.record ---------------------------------------------------- */
@@ -202,15 +201,7 @@ records_list(struct req *r, json_t *params, const char *kind,
 	    pv_id(params, "", "seeker_id", false, false, &sid, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, STORE_PLACEMENTS_MAX,
 	    &limit, NULL, &pe) == -1 ||
-	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
-	    &pe) == -1) {
-		req_error_params(r, &pe);
-		return;
-	}
-	if (cursor != NULL && (cursor[0] == '\0' ||
-	    strspn(cursor, "0123456789") != strlen(cursor) ||
-	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
-		pv_fail(&pe, "", "cursor", "not a cursor of this method");
+	    pv_score_cursor(params, "", "cursor", &cursor, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}

@@ -31,7 +31,6 @@
 #define ILIST_LIMIT_MAX		100	/* rows of a page (A_BULK bounds
 					   its answer) */
 #define ILIST_LIMIT_DEF		50
-#define SCORE_CURSOR_MAX	20	/* digits of an interest's score */
 
 /* ---- interest.record ----------------------------------------------------- */
 
@@ -217,23 +216,13 @@ m_interest_list(struct req *r, json_t *params)
 	    pv_str(params, "", "status", false, 16, &status, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, ILIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
-	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
-	    &pe) == -1) {
+	    pv_score_cursor(params, "", "cursor", &cursor, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
 	if (status != NULL && interest_status_lookup(status) < 0) {
 		pv_fail(&pe, "", "status", "not one of new, contacted, "
 		    "interview, hired, declined");
-		req_error_params(r, &pe);
-		return;
-	}
-	/* the cursor is the last score examined: digits, of a number the
-	 * script holds exactly */
-	if (cursor != NULL && (cursor[0] == '\0' ||
-	    strspn(cursor, "0123456789") != strlen(cursor) ||
-	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
-		pv_fail(&pe, "", "cursor", "not a cursor of this method");
 		req_error_params(r, &pe);
 		return;
 	}

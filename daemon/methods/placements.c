@@ -37,7 +37,6 @@
 
 #define PLIST_LIMIT_MAX		STORE_PLACEMENTS_MAX
 #define PLIST_LIMIT_DEF		100
-#define SCORE_CURSOR_MAX	20	/* digits of a placement's score */
 /* A hire that conflicts with one through another daemon reads again and
  * retries, this many times. */
 #define PLACE_RETRIES		8
@@ -545,17 +544,7 @@ m_placement_list(struct req *r, json_t *params)
 	    plist_param(params, "graduate", 0, true, pl, &pe) == -1 ||
 	    pv_int(params, "", "limit", false, 1, PLIST_LIMIT_MAX, &limit,
 	    NULL, &pe) == -1 ||
-	    pv_str(params, "", "cursor", false, SCORE_CURSOR_MAX, &cursor,
-	    &pe) == -1) {
-		req_error_params(r, &pe);
-		return;
-	}
-	/* the cursor is the last score given: digits, of a number the
-	 * script holds exactly (a score is at most about 6.3e15) */
-	if (cursor != NULL && (cursor[0] == '\0' ||
-	    strspn(cursor, "0123456789") != strlen(cursor) ||
-	    strtoull(cursor, NULL, 10) > (unsigned long long)INT_EXACT_MAX)) {
-		pv_fail(&pe, "", "cursor", "not a cursor of this method");
+	    pv_score_cursor(params, "", "cursor", &cursor, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
