@@ -9,6 +9,9 @@
 #include "matcher/date.h"
 #include "proto/apply.h"
 
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
 const char *
 apply_phone_why(const char *s)
 {
@@ -22,7 +25,8 @@ apply_phone_why(const char *s)
 	}
 	if (digits < CONTACT_PHONE_DIGITS_MIN ||
 	    digits > CONTACT_PHONE_DIGITS_MAX)
-		return "must hold 5 to 20 digits";
+		return "must hold " STR(CONTACT_PHONE_DIGITS_MIN) " to "
+		    STR(CONTACT_PHONE_DIGITS_MAX) " digits";
 	return NULL;
 }
 

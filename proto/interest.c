@@ -9,6 +9,7 @@
 
 #include "matcher/model.h"
 #include "matcher/vocab.h"
+#include "proto/apply.h"
 #include "proto/interest.h"
 #include "proto/params.h"
 
@@ -29,25 +30,6 @@ interest_status_lookup(const char *name)
 		if (strcmp(name, status_names[i]) == 0)
 			return i;
 	return -1;
-}
-
-bool
-interest_phone_ok(const char *phone, size_t len)
-{
-	size_t digits = 0;
-
-	if (len == 0 || len > INTEREST_PHONE_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = phone[i];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c != ' ' && c != '+' && c != '-' && c != '(' &&
-		    c != ')')
-			return false;
-	}
-	return digits >= INTEREST_PHONE_DIGITS_MIN &&
-	    digits <= INTEREST_PHONE_DIGITS_MAX;
 }
 
 /* Whether s holds a control character (C0 or DEL). */
@@ -104,11 +86,16 @@ decode_person(json_t *params, struct interest_rec *out, struct perr *e)
 		return pv_fail(e, "person", "phone", "is required");
 	if (!json_is_string(ph))
 		return pv_fail(e, "person", "phone", "must be a string");
-	if (!interest_phone_ok(json_string_value(ph), json_string_length(ph)))
+	/* as a posting's contact.phone (apply.c), and refused in the same
+	 * words whatever is wrong: the number is never repeated back */
+	if (json_string_length(ph) == 0 ||
+	    json_string_length(ph) > CONTACT_PHONE_MAX ||
+	    strlen(json_string_value(ph)) != json_string_length(ph) ||
+	    apply_phone_why(json_string_value(ph)) != NULL)
 		return pv_fail(e, "person", "phone", "must be 1 to %d "
 		    "characters of digits, spaces and + - ( ), with %d to %d "
-		    "digits", INTEREST_PHONE_MAX, INTEREST_PHONE_DIGITS_MIN,
-		    INTEREST_PHONE_DIGITS_MAX);
+		    "digits", CONTACT_PHONE_MAX, CONTACT_PHONE_DIGITS_MIN,
+		    CONTACT_PHONE_DIGITS_MAX);
 	out->phone = json_string_value(ph);
 	return 0;
 }

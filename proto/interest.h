@@ -18,9 +18,6 @@
 struct perr;
 
 #define INTEREST_NAME_MAX	50	/* characters of person.name */
-#define INTEREST_PHONE_MAX	32	/* characters of person.phone */
-#define INTEREST_PHONE_DIGITS_MIN 5	/* digits a phone number holds */
-#define INTEREST_PHONE_DIGITS_MAX 20
 #define INTEREST_NOTE_MAX	500	/* characters of a follow-up note */
 /* An interest's id: the decimal digits of a number from 1 to 2^53 - 1
  * (a Redis counter a script reads exactly). */
@@ -55,10 +52,6 @@ int	 interest_decode(json_t *params, struct interest_rec *out,
  * {name, phone}, needs, consent: {contact, share_with_employer}}, needs in
  * vocabulary order, fair null when none. New reference; NULL: no memory. */
 json_t	*interest_doc(const struct interest_rec *rec);
-
-/* Whether phone (len bytes) is a phone number: 1 to INTEREST_PHONE_MAX
- * characters of digits, spaces and + - ( ), with 5 to 20 digits. */
-bool	 interest_phone_ok(const char *phone, size_t len);
 
 /* The id at key of params (required): 0, or -1 with e set. */
 int	 interest_id(json_t *params, const char *key, const char **id,
