@@ -626,6 +626,11 @@ on_interest_list(struct op *op, redisReply *r)
  * changes nothing there (no .write). */
 static const struct op_type interest_type = {
 	.reply = on_interest, .error = OE_ANSWER, .durable = true };
+/* The retention sweep's erasures: no client waits for them, and a sweep
+ * that waited for replicas would hold the link, then take the erase it
+ * made for a failure; the next write's WAIT covers them. */
+static const struct op_type sweep_type = {
+	.reply = on_interest, .error = OE_ANSWER };
 static const struct op_type interest_list_type = {
 	.reply = on_interest_list, .error = OE_ANSWER };
 
@@ -698,7 +703,7 @@ store_sweep_interests(struct store *st, int64_t cutoff, store_cb *cb,
     void *arg)
 {
 	char below[32];
-	struct op *op = op_new(st, &interest_type, cb, arg);
+	struct op *op = op_new(st, &sweep_type, cb, arg);
 	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, below };
 
 	if (op == NULL)

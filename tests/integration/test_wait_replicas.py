@@ -95,6 +95,57 @@ class WaitReplicasTest(unittest.TestCase):
         self.d.stop()
 
 
+class SweepTest(unittest.TestCase):
+    """The retention sweep erases without waiting for replicas: nobody
+    waits for its answer, and with the replicas short it would otherwise
+    hold the link, then take its own erasure for a failure."""
+
+    def test_sweep_does_not_wait(self):
+        primary = h.Redis()
+        self.addCleanup(primary.cleanup)
+        primary.start()
+        replica = h.Redis()
+        self.addCleanup(replica.cleanup)
+        replica.start(extra_args=["--replicaof", "127.0.0.1",
+                                  str(primary.port)])
+        h.wait_until(lambda: b"master_link_status:up" in
+                     replica.cmd("INFO", "replication"),
+                     what="the replica in sync")
+        d = h.Daemon(primary.port, extra=(
+            "redis_wait_replicas 1", "redis_wait_timeout_ms 500",
+            "interest_sweep_s 1"))
+        self.addCleanup(d.cleanup)
+        d.start()
+        staff = d.client(h.STAFF)
+        self.addCleanup(staff.close)
+        staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        staff.result("job.post", {"job": h.job("j")})
+        iid = staff.result("interest.record", {
+            "job": {"id": "j", "employer_id": "emp-a"},
+            "person": {"name": "甲", "phone": "13800001111"},
+            "consent": {"contact": True, "share_with_employer": False}})["id"]
+        waits = commandstat(primary, "wait")
+        replica.proc.send_signal(signal.SIGSTOP)
+        try:
+            # 200 days old: past the default retention of 180
+            key = "jm:interest:%s" % iid
+            at = int(primary.cmd("HGET", key, "created_at")) - 200 * 86400
+            primary.cmd("HSET", key, "created_at", str(at))
+            score = str(at * 2 ** 20 + int(iid) % 2 ** 20)
+            for k in ("jm:interests", "jm:interests:emp:emp-a",
+                      "jm:interests:job:emp-a:j"):
+                primary.cmd("ZADD", k, score, iid)
+            h.wait_until(lambda: primary.cmd("EXISTS", key) == 0,
+                         what="the sweep to erase the interest")
+            h.wait_until(lambda: "past retention (180 days) erased" in
+                         d.log_text(), what="the sweep's log line")
+            self.assertNotIn("sweep of those past retention failed",
+                             d.log_text())
+            self.assertEqual(commandstat(primary, "wait"), waits)
+        finally:
+            replica.proc.send_signal(signal.SIGCONT)
+        d.stop()
+
 class NoWaitTest(unittest.TestCase):
 
     def test_no_wait_by_default(self):
