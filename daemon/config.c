@@ -348,6 +348,15 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", file, why);
 		rc = -1;
 	}
+	/* a WAIT holds the link: one as long as a command's own timeout
+	 * would answer every write behind it "unknown" */
+	if (rc == 0 && c->redis_wait_replicas > 0 &&
+	    c->redis_wait_timeout_ms >= c->redis_timeout_ms) {
+		snprintf(err, errlen, "%s: redis_wait_timeout_ms (%d) must be "
+		    "below redis_timeout_ms (%d) when redis_wait_replicas is "
+		    "set", file, c->redis_wait_timeout_ms, c->redis_timeout_ms);
+		rc = -1;
+	}
 	if (rc == 0 && c->plan.from > c->plan.to) {
 		snprintf(err, errlen, "%s: plan_from is after plan_to", file);
 		rc = -1;

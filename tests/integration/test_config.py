@@ -86,6 +86,17 @@ class ConfigTest(unittest.TestCase):
                                     "CONF:11: %s is given again: line 8"
                                     % a.split()[0])
 
+    def test_wait_timeout_below_redis_timeout(self):
+        # WAIT holds the link: its timeout must leave room for the
+        # commands behind it, but only matters when it is sent
+        self.assert_ok(self.base() + ["redis_wait_replicas 1",
+                                      "redis_wait_timeout_ms 1999"])
+        self.assert_ok(self.base() + ["redis_wait_timeout_ms 5000"])
+        self.assert_refused(self.base() + ["redis_wait_replicas 1",
+                                           "redis_wait_timeout_ms 2000"],
+                            "redis_wait_timeout_ms (2000) must be below "
+                            "redis_timeout_ms (2000)")
+
     def test_plan_period_and_working_age(self):
         # The plan's period is two dates, the first not after the last;
         # a working age is MIN-MAX in whole years, MIN not above MAX.
