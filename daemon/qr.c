@@ -102,7 +102,7 @@ put_next_step(char *buf, size_t len, size_t *o, const struct mjob *mj,
 
 int
 qr_text(const struct matcher *m, const struct towns *towns, const char *jobs,
-    bool en, char *buf, size_t len, char *why, size_t whylen)
+    bool en, int64_t now, char *buf, size_t len, char *why, size_t whylen)
 {
 	const struct mjob *seen[QR_MAX_JOBS];
 	size_t n = 0, o = 0;
@@ -127,8 +127,9 @@ qr_text(const struct matcher *m, const struct towns *towns, const char *jobs,
 		emp[colon - p] = '\0';
 		memcpy(id, colon + 1, (size_t)(p + l - colon - 1));
 		id[p + l - colon - 1] = '\0';
+		/* an employer id holds no ':', a posting's may */
 		if (!pv_id_chars(emp, strlen(emp), false) ||
-		    !pv_id_chars(id, strlen(id), false)) {
+		    !pv_id_chars(id, strlen(id), true)) {
 			snprintf(why, whylen, "jobs: expected EMPLOYER:ID, "
 			    "separated by commas");
 			return -1;
@@ -138,7 +139,8 @@ qr_text(const struct matcher *m, const struct towns *towns, const char *jobs,
 			    QR_MAX_JOBS);
 			return -1;
 		}
-		if ((mj = matcher_job(m, emp, id)) == NULL) {
+		if ((mj = matcher_job(m, emp, id)) == NULL ||
+		    (mj->expires_at != 0 && mj->expires_at <= now)) {
 			snprintf(why, whylen, "jobs: %s:%s is not an open "
 			    "posting", emp, id);
 			return -2;

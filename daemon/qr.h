@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "matcher/matcher.h"
 #include "matcher/towns.h"
@@ -28,12 +29,12 @@
  * distinct open postings of m) in lang (zh or en), into buf (at least
  * QR_TEXT_MAX + 1 bytes). Returns its length; or -1 with why for a list
  * that names no posting or too many, a malformed one or a repeated one,
- * -2 for one that is not open (why names it), -3 for text too long for
- * one symbol.
+ * -2 for one that is not open at now (closed, expired: why names it), -3
+ * for text too long for one symbol.
  */
 int	qr_text(const struct matcher *m, const struct towns *towns,
-	    const char *jobs, bool en, char *buf, size_t len, char *why,
-	    size_t whylen);
+	    const char *jobs, bool en, int64_t now, char *buf, size_t len,
+	    char *why, size_t whylen);
 /* The QR code of text as an SVG document (malloc'd, *len bytes), or NULL
  * with why (too long for one symbol, out of memory). */
 char	*qr_svg(const char *text, size_t *len, char *why, size_t whylen);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -76,8 +77,8 @@ qrpage_answer(struct httpd *h, struct evhttp_request *req, bool svg,
 	}
 	n = lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0 ?
 	    -1 : qr_text(server.matcher, &server.towns, jobs != NULL ? jobs :
-	    "", lang != NULL && strcmp(lang, "en") == 0, text, sizeof(text),
-	    why, sizeof(why));
+	    "", lang != NULL && strcmp(lang, "en") == 0, (int64_t)time(NULL),
+	    text, sizeof(text), why, sizeof(why));
 	evhttp_clear_headers(&params);
 	if (n >= 0 && svg) {
 		size_t len;

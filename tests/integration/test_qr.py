@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness as h
@@ -33,6 +34,8 @@ class QrTest(unittest.TestCase):
                     "q-%d" % i, title="盲人保健按摩师（长标题）" * 4 + str(i),
                     salary={"min": 3500, "max": 6000})})
             c.result("job.post", {"job": h.job("q-free", title="保洁员")})
+            # a posting id may hold ':' (an employer id may not)
+            c.result("job.post", {"job": h.job("q:2026", title="门卫")})
 
     @classmethod
     def tearDownClass(cls):
@@ -87,6 +90,19 @@ class QrTest(unittest.TestCase):
                             os.path.join(d, "qr.png")],
                            capture_output=True, check=True)
         return r.stdout
+
+    def test_colon_in_a_posting_id_and_expiry(self):
+        a = self.get("/qr.txt?jobs=emp-a:q:2026")
+        self.assertEqual(a.status, 200, a)
+        self.assertEqual(a.body.decode(), "1. 门卫 | 甲单位 | 桂溪街道 | 薪资面议 | "
+                         "编号 emp-a:q:2026")
+        # a posting past its expires_at is not open: no code for it
+        with self.env.daemon.client(h.STAFF) as c:
+            c.result("job.post", {"job": h.job(
+                "q-soon", expires_at=int(time.time()) + 2)})
+        self.assertEqual(self.get("/qr.txt?jobs=emp-a:q-soon").status, 200)
+        h.wait_until(lambda: self.get("/qr.txt?jobs=emp-a:q-soon").status
+                     == 404, what="the expired posting refused")
 
     def test_tokens(self):
         for tok, status in ((None, 401), ("nope", 401), (h.EMP_A, 401),
