@@ -430,8 +430,8 @@ dispatch_rate_of(enum role role)
  * before sending the line again is let through, and a batch is never
  * half done.
  */
-static int64_t
-rate_take(struct caller *c, size_t n)
+int64_t
+dispatch_rate_take(struct caller *c, size_t n)
 {
 	struct rate_bucket *b = c->bucket;
 	double rate = (double)dispatch_rate_of(c->role);
@@ -453,7 +453,7 @@ rate_take(struct caller *c, size_t n)
 	return (int64_t)((need - b->tokens) * 1000.0 / rate) + 1;
 }
 
-/* Answers a request the rate limit refused (rate_take). */
+/* Answers a request the rate limit refused (dispatch_rate_take). */
 static void
 reply_busy(struct req *r, const struct caller *c, int64_t retry_ms)
 {
@@ -513,7 +513,7 @@ item_reserve(json_t *item)
 }
 
 /* Serves one request object into slot s at index i; busy_ms > 0: its
- * line was refused by the rate limit (rate_take), answer that. */
+ * line was refused by the rate limit (dispatch_rate_take), answer that. */
 static void
 dispatch_one(struct caller *c, struct slot *s, size_t i, json_t *reqobj,
     int64_t busy_ms)
@@ -660,7 +660,7 @@ dispatch_line(struct caller *c, const char *line, size_t len)
 		c->ops->fail(c, "out of memory");
 		return;
 	}
-	if ((busy = rate_take(c, n)) > 0) {
+	if ((busy = dispatch_rate_take(c, n)) > 0) {
 		/* Every request of the line answered at once, in order: the
 		 * answers are small and nothing waits for Redis. */
 		for (size_t i = 0; i < n; i++)

@@ -47,6 +47,9 @@ int	dispatch_authenticate(struct caller *c, const char *token,
 	    size_t len);
 /* The requests a second a caller of role may make. */
 size_t	dispatch_rate_of(enum role role);
+/* Takes n requests from c's rate bucket (c->bucket): 0 when they may go,
+ * else the milliseconds until they could (nothing taken then). */
+int64_t	dispatch_rate_take(struct caller *c, size_t n);
 
 /* The names of the methods in table order (the order of their metrics
  * buckets, metrics_new), at most max of them, into names; returns how

@@ -517,6 +517,23 @@ content_is_json(const char *ct)
  * Proves the request's Authorization header for x, as hello does: 0 (no
  * header: anonymous), or the HTTP status refused with, answered already.
  */
+/* The key of x's rate bucket: its token (a digest's start) and address,
+ * or its address alone without a token. */
+static void
+bucket_key(const struct exchange *x, char *key, size_t len)
+{
+	int o = 0;
+
+	if (x->cl.role == ROLE_ANON) {
+		snprintf(key, len, "- %s", x->cl.addr);
+		return;
+	}
+	for (int i = 0; i < 8; i++)
+		o += snprintf(key + o, len - (size_t)o, "%02x",
+		    x->cl.token_digest[i]);
+	snprintf(key + o, len - (size_t)o, " %s", x->cl.addr);
+}
+
 static int
 authorize(struct exchange *x, struct httpd *h, struct evhttp_request *req)
 {
@@ -610,15 +627,7 @@ serve_rpc(struct gateway *gw, struct httpd *h, struct evhttp_request *req)
 		httpd_send_text(h, req, 413, "Payload Too Large", msg);
 		return;
 	}
-	if (x->cl.role == ROLE_ANON)
-		snprintf(key, sizeof(key), "- %s", x->cl.addr);
-	else {
-		int o = 0;
-		for (int i = 0; i < 8; i++)
-			o += snprintf(key + o, sizeof(key) - (size_t)o, "%02x",
-			    x->cl.token_digest[i]);
-		snprintf(key + o, sizeof(key) - (size_t)o, " %s", x->cl.addr);
-	}
+	bucket_key(x, key, sizeof(key));
 	body = len > 0 ? (const char *)evbuffer_pullup(in, -1) : "";
 	if ((x->cl.bucket = bucket_of(gw, key)) == NULL || body == NULL) {
 		x->req = NULL;
@@ -651,7 +660,7 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
 	struct httpd_peer peer;
 	struct exchange *x;
-	char fair[ID_MAX + 1];
+	char fair[ID_MAX + 1], key[160];
 	enum role role;
 	int n;
 
@@ -677,6 +686,31 @@ serve_qr(struct gateway *gw, struct httpd *h, struct evhttp_request *req,
 		httpd_send_rpc_error(h, req, 401, "Unauthorized", RPC_UNAUTHORIZED,
 		    "a kiosk or staff token is needed", NULL);
 		n = 401;
+	}
+	/* a code is made on the loop: it counts in the request rate of the
+	 * token and address, as a request to /rpc does */
+	if (n == 0) {
+		int64_t wait_ms;
+
+		bucket_key(x, key, sizeof(key));
+		if ((x->cl.bucket = bucket_of(gw, key)) == NULL) {
+			httpd_send_text(h, req, 503, "Service Unavailable",
+			    "out of memory\n");
+			n = 503;
+		} else if ((wait_ms = dispatch_rate_take(&x->cl, 1)) > 0) {
+			char after[16];
+
+			snprintf(after, sizeof(after), "%lld",
+			    (long long)(wait_ms + 999) / 1000);
+			evhttp_add_header(oh, "Retry-After", after);
+			httpd_send_rpc_error(h, req, 429, "Too Many Requests",
+			    RPC_BUSY, "request rate limit: retry later",
+			    json_pack("{s:I, s:I}", "max_request_rate",
+			    (json_int_t)dispatch_rate_of(x->cl.role),
+			    "retry_after_ms", (json_int_t)wait_ms));
+			n = 429;
+		}
+		x->cl.bucket = NULL;
 	}
 	role = x->cl.role;
 	memcpy(fair, x->cl.fair_id, sizeof(fair));

@@ -130,6 +130,39 @@ class BoundsTest(unittest.TestCase):
             what="the kiosk's bucket refilled")
 
 
+
+class QrRateTest(unittest.TestCase):
+    """A QR code is made on the loop: /qr.* counts in the request rate of
+    the token and address, the same bucket as /rpc."""
+
+    def test_qr_counts_in_the_rate(self):
+        env = GatewayEnv(extra=["max_request_rate 3"])
+        self.addCleanup(env.cleanup)
+        port = env.http_port
+        hdrs = {"Authorization": "Bearer " + h.KIOSK}
+        # the mirror loaded (asked with staff's token, whose bucket is
+        # its own): a code of no posting is 404, not 503
+        h.wait_until(lambda: http(port, "GET", "/qr.txt?jobs=emp-a:none",
+                                  headers={"Authorization": "Bearer " +
+                                           h.STAFF}).status == 404,
+                     what="the mirror loaded")
+        a = rpc(port, [h.request("ping", id=i) for i in range(3)],
+                token=h.KIOSK)
+        self.assertTrue(all("result" in r for r in a.json()))
+        a = http(port, "GET", "/qr.txt?jobs=emp-a:none", headers=hdrs)
+        self.assertEqual(a.status, 429, a)
+        self.assertGreaterEqual(int(a.headers["retry-after"]), 1)
+        err = a.json()["error"]
+        self.assertEqual(err["code"], h.BUSY)
+        self.assertEqual(err["data"]["max_request_rate"], 3)
+        self.assertGreater(err["data"]["retry_after_ms"], 0)
+        for k, v in SECURITY.items():
+            self.assertEqual(a.headers[k], v)
+        # and /rpc's bucket is the one the codes took from
+        h.wait_until(lambda: http(port, "GET", "/qr.svg?jobs=emp-a:none",
+                                  headers=hdrs).status == 404,
+                     what="the bucket refilled")
+
 class ThrottleTest(unittest.TestCase):
     """hello_fail_limit wrong tokens from an address pause it: then even
     the right token is not checked (429, -32005)."""
