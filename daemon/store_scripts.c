@@ -761,7 +761,9 @@ const char script_put_roster[] =
 "for s in pairs(old) do\n"
 "  if not new[s] then redis.call('SREM', p..'rosters:seeker:'..s, id) end\n"
 "end\n"
-"for s in pairs(new) do redis.call('SADD', p..'rosters:seeker:'..s, id) end\n"
+"for s in pairs(new) do\n"
+"  if not old[s] then redis.call('SADD', p..'rosters:seeker:'..s, id) end\n"
+"end\n"
 "redis.call('XADD', p..'changes', 'MAXLEN', '~', ARGV[5], '*',\n"
 "  'op', 'employer.roster.put', 'employer', id, 'version', v)\n"
 "return {v, created}\n";
