@@ -482,6 +482,31 @@ fail:
 	return -1;
 }
 
+/* Takes mj, already out of the map, out of the array (the last posting
+ * takes its slot) and frees it. */
+static void
+remove_slot(struct matcher *m, struct mjob *mj)
+{
+	m->jobs[mj->slot] = m->jobs[--m->njobs];
+	m->jobs[mj->slot]->slot = mj->slot;
+	mjob_drop(m, mj);
+}
+
+/* The array far below its size: halve it until it is not (a failure
+ * keeps it). */
+static void
+shrink_jobs(struct matcher *m)
+{
+	while (m->capjobs > 64 && m->njobs <= m->capjobs / 4) {
+		struct mjob **nj = realloc(m->jobs,
+		    m->capjobs / 2 * sizeof(*nj));
+		if (nj == NULL)
+			return;
+		m->jobs = nj;
+		m->capjobs /= 2;
+	}
+}
+
 int
 matcher_remove_job(struct matcher *m, const char *employer_id, const char *id)
 {
@@ -491,18 +516,8 @@ matcher_remove_job(struct matcher *m, const char *employer_id, const char *id)
 	make_key(key, employer_id, id);
 	if ((mj = strmap_del(&m->bykey, key)) == NULL)
 		return 0;
-	m->jobs[mj->slot] = m->jobs[--m->njobs];
-	m->jobs[mj->slot]->slot = mj->slot;
-	mjob_drop(m, mj);
-	/* Far below its size: half the array (a failure keeps it). */
-	if (m->capjobs > 64 && m->njobs <= m->capjobs / 4) {
-		struct mjob **nj = realloc(m->jobs,
-		    m->capjobs / 2 * sizeof(*nj));
-		if (nj != NULL) {
-			m->jobs = nj;
-			m->capjobs /= 2;
-		}
-	}
+	remove_slot(m, mj);
+	shrink_jobs(m);
 	return 1;
 }
 
@@ -517,13 +532,12 @@ matcher_drop_applied(struct matcher *m, int64_t now)
 		if (mj->apply_limited && mj->expires_at <= now) {
 			/* the last posting takes its slot: look at i again */
 			(void)strmap_del(&m->bykey, mj->key);
-			m->jobs[i] = m->jobs[--m->njobs];
-			m->jobs[i]->slot = i;
-			mjob_drop(m, mj);
+			remove_slot(m, mj);
 			n++;
 		} else
 			i++;
 	}
+	shrink_jobs(m);
 	return n;
 }
 

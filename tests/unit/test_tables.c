@@ -773,6 +773,19 @@ test_apply_until(void **state)
 	assert_int_equal(matcher_remove_job(x->m, "e1", "a-4"), 1);
 	matcher_stats(x->m, &st);
 	assert_int_equal(st.entries, 0);
+	/* a midnight that ends many gives their room back, as removals do */
+	for (int i = 0; i < 1000; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "b-%d", i);
+		put_applied(x, id, 2000000000, 0);
+	}
+	matcher_stats(x->m, &st);
+	assert_true(st.posting_room >= 1000);
+	assert_int_equal(matcher_drop_applied(x->m, 2000000000), 1000);
+	matcher_stats(x->m, &st);
+	assert_int_equal(st.postings, 0);
+	assert_true(st.posting_room <= 64);
 }
 
 int
