@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/fair_counts.h"
 #include "daemon/fairs.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -213,10 +214,7 @@ fairs_load_end(bool complete)
 void
 fairs_count_qr(const char *id)
 {
-	const char *names[] = { "qr" };
-	const int64_t by[] = { 1 };
-
-	store_fair_count(server.store, id, names, by, 1);
+	fair_counts_add(id, "qr", 1);
 }
 
 void

@@ -50,8 +50,8 @@ void	fairs_load_end(bool complete);
 void	fairs_put(const struct fair *f);
 void	fairs_apply(const struct store_rec *rec);
 
-/* A QR code was given to a kiosk at fair id (registered): its counter in
- * Redis, fire-and-forget (store_fair_count). */
+/* A QR code was given to a kiosk at fair id (registered): its counter
+ * (fair_counts.h). */
 void	fairs_count_qr(const char *id);
 
 #endif

@@ -21,6 +21,7 @@
 #include "daemon/clock.h"
 #include "daemon/conn.h"
 #include "daemon/dispatch.h"
+#include "daemon/fair_counts.h"
 #include "daemon/fairs.h"
 #include "daemon/gateway.h"
 #include "daemon/http.h"
@@ -229,6 +230,7 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	gateway_unlisten();
 	conn_drain_all();		/* /healthz answers 503 meanwhile */
 	store_quiesce(server.store);	/* no more tail reads or reloads */
+	fair_counts_flush();		/* the fairs' counts not sent yet */
 	interest_sweep_stop();
 	shutdown_deadline = clock_us() +
 	    (uint64_t)server.cfg.shutdown_timeout_s * 1000000;
@@ -423,6 +425,7 @@ main(int argc, char **argv)
 
 	event_free(shutdown_timer);
 	interest_sweep_stop();
+	fair_counts_free();
 	mirror_stop();
 	if (watchdog_timer != NULL)
 		event_free(watchdog_timer);

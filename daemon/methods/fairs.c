@@ -8,15 +8,17 @@
  *
  * The counters (p fair:ID:stats) hold aggregates only: how many searches,
  * by disability type and by hour, how many results and QR codes. They are
- * written fire-and-forget (store_fair_count): a match never waits for
- * them or fails with them, so while Redis is down a fair's counts fall
- * short of what happened.
+ * added up in memory and sent at most once a second (fair_counts.h): a
+ * match never waits for them or fails with them, and costs Redis nothing
+ * of its own; while Redis is down a fair's counts fall short of what
+ * happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon/fair_counts.h"
 #include "daemon/fairs.h"
 #include "daemon/methods/methods.h"
 #include "daemon/req.h"
@@ -446,6 +448,9 @@ m_fair_stats(struct req *r, json_t *params)
 	memcpy(sc->id, mf->fair.id, sizeof(sc->id));
 	r->ctx = sc;
 	r->ctx_free = free;
+	/* this daemon's counts not sent yet go first, on the same link: the
+	 * read that follows sees them */
+	fair_counts_flush();
 	store_fair_stats(server.store, sc->id, fair_stats_done, r);
 }
 
@@ -483,12 +488,8 @@ void
 fair_count_match(const struct req *r, const struct mfair *mf,
     const struct profile *p, bool first_page, size_t shown)
 {
-	const char *names[5];
-	int64_t by[5];
-	char hour[HOUR_LEN + 1], s[2 + 32], h[2 + HOUR_LEN + 1],
-	    ht[2 + HOUR_LEN + 1 + 32];
+	char hour[HOUR_LEN + 1], field[2 + HOUR_LEN + 1 + 32];
 	const char *type = vocab_id(VOCAB_DISABILITY, p->disability);
-	size_t n = 0;
 
 	if (r->role != ROLE_KIOSK || mf == NULL)
 		return;
@@ -500,20 +501,14 @@ fair_count_match(const struct req *r, const struct mfair *mf,
 		snprintf(hour, sizeof(hour), "%04d-%02d-%02dT%02d",
 		    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
 		    tm.tm_hour);
-		snprintf(s, sizeof(s), "s:%s", type);
-		snprintf(h, sizeof(h), "h:%s", hour);
-		snprintf(ht, sizeof(ht), "h:%s:%s", hour, type);
-		names[0] = "searches";
-		names[1] = s;
-		names[2] = h;
-		names[3] = ht;
-		by[0] = by[1] = by[2] = by[3] = 1;
-		n = 4;
+		fair_counts_add(mf->fair.id, "searches", 1);
+		snprintf(field, sizeof(field), "s:%s", type);
+		fair_counts_add(mf->fair.id, field, 1);
+		snprintf(field, sizeof(field), "h:%s", hour);
+		fair_counts_add(mf->fair.id, field, 1);
+		snprintf(field, sizeof(field), "h:%s:%s", hour, type);
+		fair_counts_add(mf->fair.id, field, 1);
 	}
-	if (shown > 0) {
-		names[n] = "results";
-		by[n++] = (int64_t)shown;
-	}
-	if (n > 0)
-		store_fair_count(server.store, mf->fair.id, names, by, n);
+	if (shown > 0)
+		fair_counts_add(mf->fair.id, "results", (int64_t)shown);
 }

@@ -506,6 +506,33 @@ class FairStatsTest(unittest.TestCase):
                            addr=self.d.addr)
         self.assertNotEqual(r.returncode, 0)
 
+    def test_counts_are_batched(self):
+        """A search costs Redis no command of its own: the counts are
+        added up in the daemon and sent at most once a second, one
+        HINCRBY a counter, so 50 searches send far fewer than the 250
+        HINCRBYs one a counter a search would; fair.stats still counts
+        every one (its own daemon's are sent before it reads)."""
+        def hincrby():
+            info = self.env.redis.cmd("INFO", "commandstats").decode()
+            for ln in info.splitlines():
+                if ln.startswith("cmdstat_hincrby:"):
+                    return int(ln.split("calls=")[1].split(",")[0])
+            return 0
+
+        bound, staff = self.client(FAIR_KIOSK), self.client(h.STAFF)
+        before = staff.result("fair.stats", {"id": FAIR})
+        sent = hincrby()
+        for _ in range(50):
+            bound.result("match", {"profile": PHYSICAL, "limit": 1})
+        after = staff.result("fair.stats", {"id": FAIR})
+        self.assertEqual(after["searches"]["total"],
+                         before["searches"]["total"] + 50)
+        self.assertEqual(after["results_shown"],
+                         before["results_shown"] + 50)
+        # 5 counters (searches, s:physical, h:HOUR, h:HOUR:physical,
+        # results) a flush: 50 would take ten seconds of flushes
+        self.assertLess(hincrby() - sent, 50)
+
     def test_counting_never_fails_a_match(self):
         bound = self.client(FAIR_KIOSK)
         bound.result("match", {"profile": PHYSICAL})
