@@ -578,12 +578,14 @@ matcher_count_jobs(struct matcher *m, const char *const *ids, size_t n,
 	if (n == 0)
 		return;
 	memset(counts, 0, n * sizeof(*counts));
-	mark = employers_mark(m, ids, n);
-	/* Each marked employer's place in ids, found once. */
+	/* Each employer marked with its place in ids, found once. */
+	mark = ++m->mark;
 	for (size_t i = 0; i < n; i++) {
 		struct memployer *me = strmap_get(&m->employers, ids[i]);
-		if (me != NULL)
+		if (me != NULL) {
+			me->mark = mark;
 			me->slot = i;
+		}
 	}
 	for (size_t k = 0; k < m->njobs; k++) {
 		const struct mjob *mj = m->jobs[k];
