@@ -309,8 +309,10 @@ void	store_delete_seeker(struct store *st, const char *id, store_cb *cb,
  * the record's JSON object without its id, on day. STORE_OK with res.id
  * and res.created (false: the key was recorded before, nothing written);
  * STORE_NOT_FOUND with res.version 2 (no seeker) or 1 (no posting);
- * STORE_NO_EMPLOYER. list answers the records of kind (its index, "employments" or
- * "followups") within [from, to] as store_list_placements does.
+ * STORE_NO_EMPLOYER. list answers the records of kind ("placement",
+ * "employment", "followup") within [from, to] by day, at most limit (and
+ * STORE_PLACEMENTS_MAX), res.recs and res.next_cursor (the last score
+ * given) when there may be more.
  */
 struct record_write {
 	const char	*kind;			/* "employment", "followup" */
@@ -357,12 +359,11 @@ struct placement_write {
 /* Placement ids run from 1 to STORE_PLACEMENT_ID_MAX, so that a score,
  * day * 2^31 + id, is below 2^53 and exact in a script (days run to
  * 9999-12-31, below 2^22): record fails (STORE_FAILED, nothing written)
- * when they are used up. list reads at most STORE_PLACEMENTS_MAX
- * placements, whatever limit it is given. */
+ * when they are used up. They are listed by store_list_records
+ * ("placement"). */
 void	store_record_placement(struct store *st,
 	    const struct placement_write *w, store_cb *cb, void *arg);
-void	store_list_placements(struct store *st, int64_t from, int64_t to,
-	    const char *cursor, size_t limit, store_cb *cb, void *arg);
+
 
 /*
  * Interests (a person's consented request to be contacted about a

@@ -481,22 +481,6 @@ store_record_placement(struct store *st, const struct placement_write *w,
 	op_send_script(st, op, SC_PLACEMENT, NARGS(argv), argv);
 }
 
-void
-store_list_placements(struct store *st, int64_t from, int64_t to,
-    const char *cursor, size_t limit, store_cb *cb, void *arg)
-{
-	char f[32], t[32], l[32];
-	struct op *op = op_new(st, &list_type, cb, arg);
-	const char *argv[] = { NULL, NULL, "0", st->cfg->key_prefix, f, t,
-	    cursor != NULL ? cursor : "", l };
-
-	if (op == NULL)
-		return;
-	snprintf(f, sizeof(f), "%" PRId64, from);
-	snprintf(t, sizeof(t), "%" PRId64, to);
-	snprintf(l, sizeof(l), "%zu", limit);
-	op_send_script(st, op, SC_LIST_PLACEMENTS, NARGS(argv), argv);
-}
 
 /* ---- employment records and follow-ups --------------------------------- */
 

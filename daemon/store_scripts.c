@@ -395,43 +395,6 @@ const char script_placement[] =
 "return {jv, 1, tostring(pid)}\n";
 
 /*
- * Placements whose day is within [ARGV[2], ARGV[3]], in day order, after
- * the score ARGV[4] ('' or below the period: from its start), at most
- * ARGV[5] (at most STORE_PLACEMENTS_MAX): the last score
- * given when there may be more ('' at the end), then doc, 0, recorded_at,
- * recorded_at, '' for each (the shape of a job list).
- */
-const char script_list_placements[] =
-"local p, limit = ARGV[1], tonumber(ARGV[5])\n"
-"if limit > " STR(STORE_PLACEMENTS_MAX) " then limit = "
-    STR(STORE_PLACEMENTS_MAX) " end\n"
-"local lo = string.format('%.0f', tonumber(ARGV[2]) * 2147483648)\n"
-"local hi = string.format('%.0f', (tonumber(ARGV[3]) + 1) * 2147483648 - 1)\n"
-"if ARGV[4] ~= '' and tonumber(ARGV[4]) >= tonumber(lo) then\n"
-"  lo = '('..ARGV[4] end\n"
-"local ids = redis.call('ZRANGEBYSCORE', p..'placements', lo, hi,\n"
-"  'WITHSCORES', 'LIMIT', 0, limit + 1)\n"
-"local out = {''}\n"
-"local n = #ids / 2\n"
-"if n > limit then\n"
-"  n = limit\n"
-"  out[1] = string.format('%.0f', tonumber(ids[2 * n]))\n"
-"end\n"
-"for i = 1, n do\n"
-"  local h = redis.call('HMGET', p..'placement:'..ids[2 * i - 1], 'doc',\n"
-"    'recorded_at')\n"
-"  if h[1] then\n"
-"    local at = h[2] or '0'\n"
-"    out[#out + 1] = h[1]\n"
-"    out[#out + 1] = '0'\n"
-"    out[#out + 1] = at\n"
-"    out[#out + 1] = at\n"
-"    out[#out + 1] = ''\n"
-"  end\n"
-"end\n"
-"return out\n";
-
-/*
  * The change stream's counters: {last-generated-id, entries-added,
  * max-deleted-entry-id, recorded-first-entry-id, length}. A stream that
  * does not exist answers {"", 0, "0-0", "0-0", 0}. (entries-added,
@@ -692,9 +655,13 @@ const char script_record[] =
 "return {1, 1, tostring(id)}\n";
 
 /*
- * Records of the index p..ARGV[2] (employments, followups), each in the
- * hash p..ARGV[3]..ID, as script_list_placements lists placements:
- * ARGV[4] from, ARGV[5] to (days), ARGV[6] the cursor, ARGV[7] the limit.
+ * Records of the index p..ARGV[2] (placements, employments, followups),
+ * each in the hash p..ARGV[3]..ID, scored day * 2^31 + id: those whose
+ * day is within [ARGV[4], ARGV[5]], in day order, after the score ARGV[6]
+ * ('' or below the period: from its start), at most ARGV[7] (at most
+ * STORE_PLACEMENTS_MAX): the last score given when there may be more (''
+ * at the end), then doc, 0, recorded_at, recorded_at, '' for each (the
+ * shape of a job list).
  */
 const char script_list_records[] =
 "local p, limit = ARGV[1], tonumber(ARGV[7])\n"
@@ -772,7 +739,7 @@ const char *const store_scripts[SC_COUNT] = {
 	script_put_employer, script_put_job, script_close_job,
 	script_list_jobs, script_rules_set, script_rules_history,
 	script_put_seeker, script_delete_seeker, script_placement,
-	script_list_placements, script_changes, script_interest_record,
+	script_changes, script_interest_record,
 	script_interest_list, script_interest_update, script_interest_delete,
 	script_interest_sweep, script_put_fair, script_check_job,
 	script_record, script_list_records, script_put_roster

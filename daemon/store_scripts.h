@@ -16,7 +16,6 @@ extern const char script_rules_history[];
 extern const char script_put_seeker[];
 extern const char script_delete_seeker[];
 extern const char script_placement[];
-extern const char script_list_placements[];
 extern const char script_record[];
 extern const char script_list_records[];
 extern const char script_changes[];
@@ -33,7 +32,7 @@ extern const char script_put_roster[];
  * all (SCRIPT LOAD), in this order. */
 enum script_id { SC_PUT_EMPLOYER, SC_PUT_JOB, SC_CLOSE_JOB, SC_LIST_JOBS,
 	SC_RULES_SET, SC_RULES_HISTORY, SC_PUT_SEEKER, SC_DELETE_SEEKER,
-	SC_PLACEMENT, SC_LIST_PLACEMENTS, SC_CHANGES, SC_INTEREST_RECORD,
+	SC_PLACEMENT, SC_CHANGES, SC_INTEREST_RECORD,
 	SC_INTEREST_LIST, SC_INTEREST_UPDATE, SC_INTEREST_DELETE,
 	SC_INTEREST_SWEEP, SC_PUT_FAIR, SC_CHECK_JOB, SC_RECORD,
 	SC_LIST_RECORDS, SC_PUT_ROSTER, SC_COUNT };

@@ -548,6 +548,6 @@ m_placement_list(struct req *r, json_t *params)
 		req_error_params(r, &pe);
 		return;
 	}
-	store_list_placements(server.store, from, to, cursor, (size_t)limit,
-	    plist_done, r);
+	store_list_records(server.store, "placement", from, to, cursor,
+	    (size_t)limit, plist_done, r);
 }

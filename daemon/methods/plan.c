@@ -608,7 +608,7 @@ plan_chunk(const struct store_res *res, void *arg)
 	if (res->next_cursor != NULL) {
 		snprintf(pc->cursor, sizeof(pc->cursor), "%s",
 		    res->next_cursor);
-		store_list_placements(server.store, pc->from, pc->to,
+		store_list_records(server.store, "placement", pc->from, pc->to,
 		    pc->cursor, PLAN_CHUNK, plan_chunk, r);
 		return;
 	}
@@ -627,7 +627,7 @@ plan_employed(struct req *r)
 {
 	struct plan_ctx *pc = r->ctx;
 
-	store_list_placements(server.store, pc->from, pc->to, NULL,
+	store_list_records(server.store, "placement", pc->from, pc->to, NULL,
 	    PLAN_CHUNK, plan_chunk, r);
 }
 
