@@ -26,14 +26,21 @@ interest_cutoff(int64_t now)
 }
 
 /* The next run, interest_sweep_s from now (read each time: SIGHUP may
- * change it). */
+ * change it), or a second from now when a run stopped at its bound with
+ * more left to erase. */
 static void
-schedule(void)
+schedule_in(int s)
 {
-	struct timeval tv = { server.cfg.interest_sweep_s, 0 };
+	struct timeval tv = { s, 0 };
 
 	if (!stopped && timer != NULL)
 		evtimer_add(timer, &tv);
+}
+
+static void
+schedule(void)
+{
+	schedule_in(server.cfg.interest_sweep_s);
 }
 
 static void
@@ -50,6 +57,15 @@ swept(const struct store_res *res, void *arg)
 			running = true;
 			store_sweep_interests(server.store,
 			    interest_cutoff((int64_t)time(NULL)), swept, NULL);
+			return;
+		}
+		if (res->version >= STORE_INTEREST_SWEEP) {
+			/* more past retention than a run erases: go on in
+			 * a second, not a whole interval later */
+			log_info("interests: %lld past retention (%d days) "
+			    "erased, more left: going on in 1 s", erased,
+			    server.cfg.interest_retention_days);
+			schedule_in(1);
 			return;
 		}
 	} else

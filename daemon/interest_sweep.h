@@ -5,7 +5,9 @@
  * interest_retention_days) erased from Redis by a periodic sweep on the
  * loop, every interest_sweep_s: at most INTEREST_SWEEP_CALLS script calls
  * a run, each erasing at most STORE_INTEREST_SWEEP of the oldest, so that
- * a run never holds Redis long, however many expired meanwhile. Every
+ * a run never holds Redis long, however many expired meanwhile; a run
+ * that stops at its bound with more left says so and the next comes a
+ * second later. Every
  * daemon sweeps; erasing what another erased already is a no-op.
  */
 #ifndef JM_INTEREST_SWEEP_H

@@ -488,6 +488,23 @@ class SweepTest(Base):
         self.env.daemon.wait_log("interests: %d past retention" % n)
 
 
+    def test_a_run_at_its_bound_goes_on_soon(self):
+        # more than a run erases (20 calls of 500): the run says so and
+        # the next comes in a second, not an interval later
+        n = 10100
+        self.redis.cmd("EVAL", """
+            for i = 1, tonumber(ARGV[1]) do
+              local id = tostring(100000 + i)
+              redis.call('HSET', 'jm:interest:'..id, 'doc', '{}',
+                'emp', 'emp-a', 'job', 'a1', 'fair', '', 'created_at', '1')
+              redis.call('ZADD', 'jm:interests', 1048576 + i, id)
+            end""", 0, n)
+        h.wait_until(lambda: self.keys("jm:interest:*") == [], timeout=60,
+                     what="the sweep")
+        self.env.daemon.wait_log("interests: 10000 past retention (180 "
+                                 "days) erased, more left: going on in 1 s")
+        self.env.daemon.wait_log("interests: 100 past retention")
+
 class RetentionVocabTest(Base):
     extra = ("interest_retention_days 30",)
 
