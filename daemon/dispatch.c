@@ -47,15 +47,23 @@ enum answer {
 	A_SMALL,	/* a write's {id, version, ...}, stats.plan, an error */
 	A_RECORD,	/* one stored record (its fields' limits bound it) */
 	A_PAGE,		/* a job.list page (job_list_bytes) */
-	A_BULK		/* placement.list's 1000 rows; rules.history's 100
+	A_BULK,		/* placement.list's 1000 rows; rules.history's 100
 			   rule sets of the shipped one's size (larger ones
-			   can go past it) */
+			   can go past it); interest.list's 100 */
+	A_RECORDS,	/* a page of employment records or follow-ups: up
+			   to STORE_PLACEMENTS_MAX, each with a note of up
+			   to PLAN_NOTE_MAX characters */
+	A_ROSTER	/* an employer's roster: up to roster_max_entries */
 };
 
 #define RESERVE_SMALL	(4 * 1024)
 #define RESERVE_RECORD	(96 * 1024)
 #define RESERVE_BULK	(512 * 1024)
 #define RESERVE_ROW	128		/* job.list: a posting's fields */
+/* a record of a list: its fields and a note of PLAN_NOTE_MAX characters
+ * of up to 4 bytes each */
+#define RESERVE_NOTED	(4 * PLAN_NOTE_MAX + 512)
+#define RESERVE_ENTRY	384		/* a roster entry, with its seeker id */
 
 /*
  * A method that answers from the daemon's mirror (or, for
@@ -130,16 +138,16 @@ static const struct method methods[] = {
 	    M_MIRROR },
 	{ "employment.record",	ROLES_STAFF,	m_employment_record, A_SMALL,
 	    0 },
-	{ "employment.list",	ROLES_STAFF,	m_employment_list, A_BULK, 0 },
+	{ "employment.list",	ROLES_STAFF,	m_employment_list, A_RECORDS, 0 },
 	{ "followup.record",	ROLES_STAFF,	m_followup_record, A_SMALL, 0 },
-	{ "followup.list",	ROLES_STAFF,	m_followup_list, A_BULK, 0 },
+	{ "followup.list",	ROLES_STAFF,	m_followup_list, A_RECORDS, 0 },
 	{ "followup.due",	ROLES_STAFF,	m_followup_due, A_BULK,
 	    M_MIRROR },
 	{ "subsidy.window",	ROLES_STAFF,	m_subsidy_window, A_BULK,
 	    M_MIRROR },
 	{ "employer.roster.put", ROLES_STAFF,	m_employer_roster_put, A_SMALL,
 	    0 },
-	{ "employer.roster.get", ROLES_STAFF,	m_employer_roster_get, A_BULK,
+	{ "employer.roster.get", ROLES_STAFF,	m_employer_roster_get, A_ROSTER,
 	    M_MIRROR },
 };
 
@@ -494,6 +502,11 @@ reserve_of(const struct method *m)
 		return page + JOB_LIST_LIMIT_MAX * RESERVE_ROW + RESERVE_SMALL;
 	case A_BULK:
 		return RESERVE_BULK;
+	case A_RECORDS:
+		return STORE_PLACEMENTS_MAX * RESERVE_NOTED + RESERVE_SMALL;
+	case A_ROSTER:
+		return (size_t)server.cfg.roster_max_entries * RESERVE_ENTRY +
+		    RESERVE_SMALL;
 	default:
 		return 0;
 	}
