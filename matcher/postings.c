@@ -113,11 +113,15 @@ release_skills(struct matcher *m, struct mjob *mj)
 	mj->nskill_ids = 0;
 }
 
+/* mj's posting-side rules, and, with flags, its flags: they read the
+ * title and description alone, so an employer's change leaves them. */
 static void
-eval_job_rules(struct matcher *m, struct mjob *mj)
+eval_job_rules(struct matcher *m, struct mjob *mj, bool flags)
 {
 	rules_eval_job(m->rules, subject_job, mj, mj->rule_bits);
-	mj->flag_bits = rules_flag_text(m->rules, mj->title, mj->description);
+	if (flags)
+		mj->flag_bits = rules_flag_text(m->rules, mj->title,
+		    mj->description);
 	index_refresh(m, mj);
 }
 
@@ -193,7 +197,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 		if (derive_skills(m, mj) == -1)
 			rc = -1;
 		else
-			eval_job_rules(m, mj);
+			eval_job_rules(m, mj, true);
 	}
 	if (rc == 0 && rules_deadline_passed(rules))
 		rc = -2;
@@ -210,7 +214,7 @@ matcher_set_rules(struct matcher *m, struct rules *rules)
 			free(mj->skill_ids);
 			mj->skill_ids = held[k].ids;
 			mj->nskill_ids = held[k].n;
-			eval_job_rules(m, mj);
+			eval_job_rules(m, mj, true);
 		}
 		free(held);
 		return rc;
@@ -281,7 +285,7 @@ matcher_put_employer(struct matcher *m, const struct employer *e)
 	/* Rules may look at the employer's name and type. */
 	for (size_t i = 0; changed && i < m->njobs; i++)
 		if (m->jobs[i]->emp == me)
-			eval_job_rules(m, m->jobs[i]);
+			eval_job_rules(m, m->jobs[i], false);
 	return 0;
 }
 
@@ -424,7 +428,7 @@ mjob_new(struct matcher *m, const struct job *j)
 		rules_deadline(m->rules, 0);
 		goto fail;
 	}
-	eval_job_rules(m, mj);
+	eval_job_rules(m, mj, true);
 	rules_deadline(m->rules, 0);
 	return mj;
 fail:
