@@ -17,7 +17,8 @@
 /* ---- replies --------------------------------------------------------- */
 
 /* A write's reply: [version, created] or [version, created, id], a
- * negative version for a refusal. data: a write of records (not rules). */
+ * negative version for a refusal. data: a write of records (not rules,
+ * not a dry run's checks). */
 static void
 write_reply(struct op *op, redisReply *r, bool data)
 {
@@ -65,6 +66,14 @@ static void
 on_write(struct op *op, redisReply *r)
 {
 	write_reply(op, r, true);
+}
+
+/* A dry run's checks: read as a write's reply, but nothing was written,
+ * so it tells nothing of the data Redis holds. */
+static void
+on_check(struct op *op, redisReply *r)
+{
+	write_reply(op, r, false);
 }
 
 static void
@@ -205,7 +214,7 @@ static const struct op_type rules_write_type = {
 /* A write's checks alone (store_check_job): its reply is read as a
  * write's, but nothing was written, so a late one changes nothing. */
 static const struct op_type check_type = {
-	.reply = on_write, .error = OE_ANSWER };
+	.reply = on_check, .error = OE_ANSWER };
 static const struct op_type get_type = {
 	.reply = on_get, .error = OE_ANSWER };
 static const struct op_type list_type = {

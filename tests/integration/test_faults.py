@@ -177,6 +177,11 @@ class RestartTest(Base):
         h.wait_until(lambda: self.matched() == set(),
                      what="the mirror to be empty like Redis")
         self.assertTrue(self.staff.result("stats")["store"]["emptied"])
+        # a dry run writes nothing: it does not say the data is back
+        self.redis.cmd("HSET", "jm:employer:emp-a", "doc", "{}")
+        self.assertTrue(self.staff.result("job.post", {
+            "job": job("dry"), "dry_run": True})["dry_run"])
+        self.assertTrue(self.staff.result("stats")["store"]["emptied"])
 
 
 class WrongTypeTest(Base):
