@@ -89,12 +89,10 @@ export_persons(const char *from, const char *to, FILE *f)
 		json_object_set_new(p, "from", json_string(from));
 	if (to != NULL)
 		json_object_set_new(p, "to", json_string(to));
-	json_object_set_new(p, "limit", json_integer(1000));
 	rows = call_all("seeker.export", p, "rows");
 	/* each person's latest employment record in the period (records come
 	 * by date): its form and date; the mirror behind seeker.export
 	 * holds no records */
-	json_object_set_new(p, "limit", json_integer(1000));
 	recs = call_all("employment.list", p, "employments");
 	json_decref(p);
 	if ((latest = json_object()) == NULL)

@@ -123,7 +123,6 @@ struct row {
 
 struct due_ctx {
 	struct record_scan	 sc;		/* first: r->ctx */
-	struct req		*r;
 	bool			 subsidy;	/* subsidy.window */
 	int64_t			 day, window;
 	int64_t			 last_day;	/* 9999-12-31 */
@@ -368,7 +367,6 @@ due_start(struct req *r, json_t *params, bool subsidy)
 	strmap_init(&dc->last);
 	r->ctx = dc;
 	r->ctx_free = due_ctx_free;
-	dc->r = r;
 	dc->subsidy = subsidy;
 	dc->limit = DUE_LIMIT_DEF;
 	if (pv_object(params, "", keys, &pe) == -1 ||
