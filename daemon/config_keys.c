@@ -153,8 +153,10 @@ const struct config_key config_keys[] = {
 	INT_KEY("redis_wait_replicas", redis_wait_replicas, 0, 1000, "0",
 	    RELOAD, "replicas that must have a write before it is "
 	    "acknowledged (WAIT; 0: off)"),
-	INT_KEY("redis_wait_timeout_ms", redis_wait_timeout_ms, 1, 600000,
-	    "1000", RELOAD, "milliseconds WAIT waits for the replicas"),
+	/* at most half redis_timeout_ms's largest: it must stay below it */
+	INT_KEY("redis_wait_timeout_ms", redis_wait_timeout_ms, 1, 300000,
+	    "1000", RELOAD, "milliseconds WAIT waits for the replicas "
+	    "(below redis_timeout_ms)"),
 	INT_KEY("stream_maxlen", stream_maxlen, 100, 100000000, "100000",
 	    RELOAD, "the change stream's approximate length (MAXLEN ~)"),
 	INT_KEY("stream_block_ms", stream_block_ms, 100, 600000, "5000",
