@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2022-2026 the jobmatchd authors
 # Checks the licence: LICENSE is the MIT licence of the jobmatchd authors,
-# and every source file (C, headers, shell, Python, CMake, and the kiosk's
-# HTML, CSS, JavaScript and SVG) carries the
+# and every source file (C, headers, shell, Python, CMake, the kiosk's
+# HTML, CSS, JavaScript and SVG, and the files of debian/ whose formats
+# allow comments: debian/changelog, debian/copyright and
+# debian/source/format do not) carries the
 # notice "SPDX-License-Identifier: MIT" and a copyright line in its first
 # lines, so that each file says its licence wherever it is copied to.
 #
-# Usage: tests/check_license.sh SOURCE_DIR. Build directories (build*/),
-# var/ and the data and corpora are not sources.
+# Usage: tests/check_license.sh SOURCE_DIR. Build directories (build*/,
+# and obj-*/ and debian/'s staging directories of a package build), var/
+# and the data and corpora are not sources.
 set -euo pipefail
 export LC_ALL=C
 src=${1:?usage: check_license.sh SOURCE_DIR}
@@ -36,11 +39,17 @@ while IFS= read -r -d '' f; do
 done < <(cd "$src" && find "$PWD" \
 	\( -name '.git' -o -path "$PWD/build*" -o -path "$PWD/var" \
 	   -o -path "$PWD/data" -o -path "$PWD/fuzz/corpus" \
-	   -o -name node_modules \) -prune -o \
+	   -o -name node_modules -o -path "$PWD/obj-*" -o -path "$PWD/debian/tmp" \
+	   -o -path "$PWD/debian/jobmatchd" -o -path "$PWD/debian/jobmatch" \
+	   -o -path "$PWD/debian/.debhelper" \) -prune -o \
 	-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' \
 	   -o -name '*.cmake' -o -name CMakeLists.txt -o -path "$PWD/.ci/run" \
 	   -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' \
-	   -o -name '*.svg' \) \
+	   -o -name '*.svg' -o -path "$PWD/debian/rules" \
+	   -o -path "$PWD/debian/control" -o -path "$PWD/debian/*.install" \
+	   -o -path "$PWD/debian/*.lintian-overrides" \
+	   -o -path "$PWD/debian/*.preinst" -o -path "$PWD/debian/*.postinst" \
+	   -o -path "$PWD/debian/*.prerm" -o -path "$PWD/debian/*.postrm" \) \
 	-print0)
 if [ "$n" -lt 100 ]; then
 	echo "FAIL: found only $n source files under $src"

@@ -9,7 +9,8 @@
 # the Prometheus server, which Debian enables and starts where systemd
 # runs: `systemctl disable --now prometheus` if it is not wanted);
 # chromium, nodejs, npm, fonts-noto-cjk and zbar-tools for the kiosk's
-# browser tests (tests/kiosk); with
+# browser tests (tests/kiosk); debhelper and lintian for the Debian
+# package's test (tests/check_deb.sh); with
 # "bench", also tools/packages-bench.txt: RediSearch for bench/compare.sh)
 # when any is missing. Runs apt-get only if needed.
 set -euo pipefail
