@@ -52,6 +52,16 @@ ROSTER_SEEKER = "s-rosterZQX"
 ROSTER_WAGE = 23719
 ROSTER_YEAR = 1977
 ROSTER_SECRETS = [ROSTER_SEEKER, str(ROSTER_WAGE), str(ROSTER_YEAR)]
+
+
+def leaked(secret, hay):
+    """Whether secret (str) is in hay (bytes). A number counts only as a
+    number of its own: the stream's ids and the log's times are digits,
+    and a millisecond id such as 1796616731977-0 holds 1977 by chance."""
+    if secret.isdigit():
+        return re.search(rb"(?<![0-9])" + secret.encode() + rb"(?![0-9])",
+                         hay) is not None
+    return secret.encode() in hay
 # the counters a fair's statistics may hold (docs/design.md)
 STATS_FIELD = re.compile(r"^(searches|results|qr|interests|followed_up|"
                          r"hired|s:[a-z]+|h:\d{4}-\d\d-\d\dT\d\d"
@@ -350,7 +360,7 @@ class PrivacyTest(unittest.TestCase):
                    "low_income", SECRET_CERT] + INTEREST_SECRETS + ROSTER_SECRETS
         secrets += [FAIR_KIOSK, SECRET_EMPLOYMENT_NOTE, SECRET_FOLLOWUP_NOTE]
         for s in secrets:
-            self.assertFalse(s.encode() in log,
+            self.assertFalse(leaked(s, log),
                              "%r is in the daemon's log" % s)
         dump = self.redis_dump()
         # the dump holds values, not only keys: the posting's title
@@ -411,7 +421,7 @@ class PrivacyTest(unittest.TestCase):
         self.assertGreaterEqual(rosters, 1)
         stream = self.stream_dump()
         for x in ROSTER_SECRETS + ["female"]:
-            self.assertNotIn(x.encode(), stream)
+            self.assertFalse(leaked(x, stream), "%r is in the stream" % x)
         # the change stream names the fair, never what was searched
         for _id, fields in self.redis.cmd("XRANGE", "jm:changes", "-", "+"):
             f = dict(zip(fields[::2], fields[1::2]))
