@@ -21,6 +21,9 @@
 #   JM_CLUSTER_WRITERS     job.post connections during the kills [2]
 #   JM_BUILD_DIR           build directory [build]; the programs already in
 #                          it are used when the tree does not build
+#   JM_BIN_DIR             a directory holding jobmatchd, jobmatch and
+#                          jobmatch-bench to run as they are (nothing is
+#                          built): another build, or an installed one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -56,7 +59,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- build ---------------------------------------------------------------
-if ! { cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+if [ -n "${JM_BIN_DIR:-}" ]; then
+	bdir=$(cd "$JM_BIN_DIR" && pwd)
+elif ! { cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    >"$tmp/build.log" 2>&1 &&
     cmake --build "$bdir" -j "$(nproc 2>/dev/null || echo 2)" \
 	    --target jobmatchd jobmatch jobmatch-bench >>"$tmp/build.log" 2>&1; }; then
