@@ -463,7 +463,8 @@ sub_checked(const struct resolve_result *res, const char *err, void *arg)
 		log_debug("sentinel: %s", err);
 		return;
 	}
-	if (links_at(st, res->addr[0], st->sentinel->check.port))
+	if (st->ac == NULL ||	/* dialling: it asks them itself */
+	    links_at(st, res->addr[0], st->sentinel->check.port))
 		return;
 	snprintf(why, sizeof(why), "the sentinels name %s port %d for %s",
 	    res->addr[0], st->sentinel->check.port, master_name(st));

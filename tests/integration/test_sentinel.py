@@ -222,7 +222,11 @@ class Topology:
 class FailoverTest(unittest.TestCase):
 
     def test_primary_killed_under_load(self):
-        topo = Topology(self)
+        # down-after 2500 ms: the switch comes 3.5 to 5 s after the kill,
+        # while a daemon that missed it would be waiting out its backoff
+        # (its tries at 3.1 s and 6.3 s after losing the link), so that
+        # (a) fails without the move on +switch-master
+        topo = Topology(self, down_ms=2500)
         daemons = []
         for _ in range(2):
             d = h.Daemon(None, extra=sentinel_lines(topo.sentinels) + [
