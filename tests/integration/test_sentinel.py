@@ -294,8 +294,190 @@ class FailoverTest(unittest.TestCase):
                                      "version"))
         self.assertIn("redis: the sentinels switched %s" % NAME,
                       a.log_text())
+
+        # The old primary, restarted on its port, comes back as a
+        # replica of the new one; the daemons keep writing to the new.
+        old = topo.primary
+        old.start()
+        h.wait_until(lambda: role(old) == "slave", timeout=60,
+                     what="the old primary to become a replica")
+        staff.result("job.post", {"job": h.job("back")})
+        self.assertIsNotNone(new.cmd("HGET", "jm:job:emp-a:back",
+                                     "version"))
+        self.assertEqual(role(new), "master")
         for d in daemons:
+            self.assertNotIn("READONLY", d.log_text())
             d.stop()
+
+
+def stats_store(d):
+    with d.client(h.STAFF) as c:
+        return c.result("stats", {})["store"]
+
+
+class SentinelsDownTest(unittest.TestCase):
+    """A primary and three sentinels; no replica needed."""
+
+    def setUp(self):
+        self.redis = h.Redis()
+        self.addCleanup(self.redis.cleanup)
+        self.redis.start()
+        self.sentinels = []
+        for _ in range(3):
+            s = Sentinel(self.redis.port)
+            self.addCleanup(s.cleanup)
+            self.sentinels.append(s.start())
+
+    def test_all_sentinels_down(self):
+        d = h.Daemon(None, extra=sentinel_lines(self.sentinels))
+        self.addCleanup(d.cleanup)
+        d.start()
+        d.wait_log("sentinel: following +switch-master")
+        staff = d.client(h.STAFF)
+        self.addCleanup(staff.close)
+        staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        for s in self.sentinels:
+            s.kill()
+        # the link it holds keeps serving
+        d.wait_log("subscription lost")
+        staff.result("job.post", {"job": h.job("held")})
+        self.assertIsNotNone(self.redis.cmd("HGET", "jm:job:emp-a:held",
+                                            "version"))
+        d.stop()
+
+        # started with every sentinel down: honest errors, and its
+        # trouble names the sentinels
+        d.start(wait_loaded=False)
+        d.wait_log("no sentinel answered for %s" % NAME)
+        st = stats_store(d)
+        self.assertFalse(st["loaded"])
+        self.assertIn("no sentinel answered for %s: 127.0.0.1:%d: "
+                      "cannot connect" % (NAME, self.sentinels[0].port),
+                      st["link_error"])
+        with d.client(h.STAFF) as c:
+            c.error("job.post", {"job": h.job("down")},
+                    code=h.STORE_UNAVAILABLE)
+        # one sentinel back: it connects and loads
+        self.sentinels[1].start()
+        h.wait_until(lambda: stats_store(d)["loaded"], timeout=30,
+                     what="the daemon to load once a sentinel is back")
+        with d.client(h.STAFF) as c:
+            c.result("job.post", {"job": h.job("back")})
+        self.assertIsNone(self.redis.cmd("HGET", "jm:job:emp-a:down",
+                                         "version"))
+        d.stop()
+
+
+class NamedAddressTest(unittest.TestCase):
+
+    def test_named_address_refuses(self):
+        """A sentinel naming a port nothing listens on: said, tried
+        again, and connected once a Redis listens there."""
+        later = h.Redis()
+        self.addCleanup(later.cleanup)
+        s = Sentinel(later.port, quorum=1)
+        self.addCleanup(s.cleanup)
+        s.start()
+        d = h.Daemon(None, extra=sentinel_lines([s]))
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        d.wait_log("redis: cannot connect to 127.0.0.1:%d (named by the "
+                   "sentinels): Connection refused" % later.port)
+        self.assertIn("cannot connect to 127.0.0.1:%d (named by the "
+                      "sentinels)" % later.port, stats_store(d)["link_error"])
+        later.start()
+        h.wait_until(lambda: stats_store(d)["loaded"], timeout=30,
+                     what="the daemon to load once Redis listens")
+        with d.client(h.STAFF) as c:
+            c.result("employer.put", {"employer": h.EMPLOYER_A})
+        self.assertEqual(later.cmd("EXISTS", "jm:employer:emp-a"), 1)
+        d.stop()
+
+    def test_named_replica_is_refused(self):
+        """A sentinel naming a replica: ROLE refuses it, on both links,
+        and nothing is written."""
+        primary = h.Redis()
+        self.addCleanup(primary.cleanup)
+        primary.start()
+        replica = h.Redis()
+        self.addCleanup(replica.cleanup)
+        replica.start(extra_args=["--replicaof", "127.0.0.1",
+                                  str(primary.port)])
+        s = Sentinel(replica.port, quorum=1, down_ms=60000)
+        self.addCleanup(s.cleanup)
+        s.start()
+        d = h.Daemon(None, extra=sentinel_lines([s]))
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        why = ("127.0.0.1:%d named by the sentinels is not a primary "
+               "(role: slave)" % replica.port)
+        d.wait_log("redis: %s; asking the sentinels again" % why)
+        d.wait_log("change stream: %s" % why)
+        self.assertEqual(stats_store(d)["link_error"], why)
+        self.assertFalse(stats_store(d)["loaded"])
+        with d.client(h.STAFF) as c:
+            c.error("employer.put", {"employer": h.EMPLOYER_A},
+                    code=h.STORE_UNAVAILABLE)
+        self.assertEqual(primary.cmd("DBSIZE"), 0)
+        self.assertEqual(replica.cmd("DBSIZE"), 0)
+        self.assertNotIn("redis: connected", d.log_text())
+        d.stop()
+
+
+class ConfigTest(unittest.TestCase):
+
+    def check(self, lines):
+        dir = tempfile.mkdtemp(prefix="jm-sentinel-conf-")
+        self.addCleanup(shutil.rmtree, dir, True)
+        path = os.path.join(dir, "jobmatchd.conf")
+        with open(path, "w") as f:
+            f.write("\n".join(["towns_file %s" % os.path.join(
+                h.DATA_DIR, "towns.tsv")] + lines) + "\n")
+        return h.run_daemon(["--check-config", "-c", path])
+
+    def refused(self, lines, msg):
+        r = self.check(lines)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(msg, r.stderr)
+
+    def test_refusals(self):
+        ok = ["redis_sentinel 127.0.0.1:26379",
+              "redis_sentinel sentinel-2.example:26379",
+              "redis_sentinel [::1]:26380", "redis_master_name m"]
+        r = self.check(ok)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.refused(["redis_master_name m"],
+                     "redis_master_name needs redis_sentinel")
+        self.refused(["redis_sentinel 127.0.0.1:26379"],
+                     "redis_sentinel needs redis_master_name")
+        self.refused(ok + ["redis /run/redis.sock"],
+                     "redis and redis_sentinel are both given")
+        self.refused(ok + ["redis 127.0.0.1:6379"],
+                     "redis and redis_sentinel are both given")
+        for bad in ("127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000",
+                    "bad!host:1", ":26379"):
+            self.refused(["redis_sentinel %s" % bad, "redis_master_name m"],
+                         "redis_sentinel: expected HOST:PORT")
+        self.refused(ok + ["redis_sentinel 127.0.0.1:26379"],
+                     "the same sentinel is given twice")
+        self.refused(["redis_sentinel 127.0.0.1:%d" % (26000 + i)
+                      for i in range(17)] + ["redis_master_name m"],
+                     "more than 16 sentinels")
+        self.refused(ok[:1] + ["redis_master_name " + "n" * 128],
+                     "redis_master_name: name longer than 127 bytes")
+        pw = os.path.join(tempfile.mkdtemp(prefix="jm-sentinel-pw-"), "pw")
+        self.addCleanup(shutil.rmtree, os.path.dirname(pw), True)
+        with open(pw, "w") as f:
+            f.write("secret\n")
+        os.chmod(pw, 0o644)
+        self.refused(ok + ["redis_sentinel_password_file %s" % pw],
+                     "redis_sentinel_password_file: %s: mode 0644" % pw)
+        os.chmod(pw, 0o600)
+        self.refused(["redis_sentinel_password_file %s" % pw],
+                     "redis_sentinel_password_file needs redis_sentinel")
+        r = self.check(ok + ["redis_sentinel_password_file %s" % pw])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("secret", r.stdout + r.stderr)
 
 
 if __name__ == "__main__":
