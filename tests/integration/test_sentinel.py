@@ -148,14 +148,15 @@ class SwitchWatch(threading.Thread):
 
 
 class Writer(threading.Thread):
-    """job.post w0, w1, ... to a daemon every ~20 ms until stopped: for
-    each, the monotonic time it was sent and answered, and whether it was
-    acknowledged (a result) or its error."""
+    """job.post w0, w1, ... to a daemon every ~20 ms (interval) until
+    stopped: for each, the monotonic time it was sent and answered, and
+    whether it was acknowledged (a result) or its error."""
 
-    def __init__(self, daemon, prefix="w"):
+    def __init__(self, daemon, prefix="w", interval=0.02):
         super().__init__(daemon=True)
         self.d = daemon
         self.prefix = prefix
+        self.interval = interval
         self.done = []              # (id, sent, answered, ok, error)
         self.halt = threading.Event()
 
@@ -170,7 +171,7 @@ class Writer(threading.Thread):
                 r = c.call("job.post", {"job": h.job(jid)})
                 self.done.append((jid, sent, time.monotonic(),
                                   "result" in r, r.get("error")))
-                self.halt.wait(0.02)
+                self.halt.wait(self.interval)
         finally:
             c.close()
 
