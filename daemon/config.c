@@ -265,7 +265,7 @@ note_line(struct config *c, const struct config_key *k, int lineno, char *why,
 		return 0;
 	if ((first = config_line_of(c, k->name)) > 0) {
 		snprintf(why, whylen, "%s is given again: line %d gave it "
-		    "already (only token lines may repeat)", k->name, first);
+		    "already (only token and redis_sentinel lines may repeat)", k->name, first);
 		return -1;
 	}
 	if ((nl = realloc(c->lines, (c->nlines + 1) * sizeof(*nl))) == NULL) {
@@ -292,6 +292,31 @@ config_line(struct config *c, char **argv, int argc, int lineno, char *why,
 	if (key_set(c, k, argv, argc, why, whylen) == -1)
 		return -1;
 	return note_line(c, k, lineno, why, whylen);
+}
+
+/*
+ * With sentinels, they name the primary: a redis line as well is refused,
+ * so that which Redis is used is never in doubt (its default is not
+ * used). The name goes with the sentinels, and their password with them.
+ */
+static int
+sentinel_check(const struct config *c, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (c->nsentinels > 0 && c->redis_master_name[0] == '\0')
+		why = "redis_sentinel needs redis_master_name";
+	else if (c->nsentinels == 0 && c->redis_master_name[0] != '\0')
+		why = "redis_master_name needs redis_sentinel";
+	else if (c->nsentinels == 0 && c->sentinel_password != NULL)
+		why = "redis_sentinel_password_file needs redis_sentinel";
+	else if (c->nsentinels > 0 && config_line_of(c, "redis") > 0)
+		why = "redis and redis_sentinel are both given: the sentinels "
+		    "name the primary; remove the redis line";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "%s: %s", c->file, why);
+	return -1;
 }
 
 int
@@ -361,6 +386,8 @@ config_load(struct config *c, const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: plan_from is after plan_to", file);
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = sentinel_check(c, err, errlen);
 	if (rc == 0 && c->redis_user[0] != '\0' &&
 	    c->redis_password == NULL) {
 		snprintf(err, errlen, "%s: redis_user needs "
@@ -401,6 +428,7 @@ config_reload(struct config *cur, struct config *next)
 	next->lines = NULL;
 	next->nlines = 0;
 	next->redis_password = NULL;
+	next->sentinel_password = NULL;
 }
 
 void

@@ -26,7 +26,7 @@
 #include "matcher/quota.h"
 #include "matcher/vocab.h"
 
-static config_setter set_redis, set_password, set_token, set_log_level,
+static config_setter set_redis, set_password, set_sentinel, set_token, set_log_level,
     set_cors_origin,
     set_exempt_types, set_reduction_tiers, set_reduction_from,
     set_reduction_until, set_plan_day, set_working_age;
@@ -144,6 +144,15 @@ const struct config_key config_keys[] = {
 	FUNC_KEY("redis_password_file", set_password, 1, "secret file",
 	    FIELD(redis_password), NULL, RELOAD,
 	    "the file holding the Redis password (read again on SIGHUP)"),
+	FUNC_KEY("redis_sentinel", set_sentinel, 1, "host:port",
+	    SPAN(redis_sentinels, nsentinels), NULL, RESTART | REPEATS,
+	    "a Redis Sentinel asked for the primary; one a line"),
+	STRING_KEY("redis_master_name", redis_master_name, NULL, RESTART,
+	    "name longer than 127 bytes",
+	    "the primary's name the sentinels monitor"),
+	FUNC_KEY("redis_sentinel_password_file", set_password, 1,
+	    "secret file", FIELD(sentinel_password), NULL, RELOAD,
+	    "a file holding the sentinels' password (AUTH)"),
 	INT_KEY("redis_db", redis_db, 0, 15, "0", RESTART,
 	    "the Redis database"),
 	STRING_KEY("key_prefix", key_prefix, "jm:", RESTART,
@@ -339,25 +348,26 @@ refuse(const char *key, const char *msg, char *why, size_t whylen)
 	return -1;
 }
 
-/* Forgets the password, leaving no copy in freed memory. */
+/* Forgets a password, leaving no copy in freed memory. */
 static void
-password_free(struct config *c)
+password_free(char **pw)
 {
-	if (c->redis_password != NULL) {
-		explicit_bzero(c->redis_password, strlen(c->redis_password));
-		free(c->redis_password);
-		c->redis_password = NULL;
+	if (*pw != NULL) {
+		explicit_bzero(*pw, strlen(*pw));
+		free(*pw);
+		*pw = NULL;
 	}
 }
 
 /*
- * Reads the Redis password from path into *out (malloc'd). The file must
+ * Reads a password (key's) from path into *out (malloc'd). The file must
  * be a regular file that others cannot read or write and its group cannot
  * write (0600, 0400, 0640, 0440: a group the daemon is in may read it);
  * one line, whose end of line is dropped. Returns 0, or -1 with why.
  */
 static int
-read_password(const char *path, char **out, char *why, size_t whylen)
+read_password(const char *key, const char *path, char **out, char *why,
+    size_t whylen)
 {
 	char buf[REDIS_PASSWORD_MAX + 3];
 	struct stat sb;
@@ -366,23 +376,23 @@ read_password(const char *path, char **out, char *why, size_t whylen)
 	int fd, rc = -1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(why, whylen, "redis_password_file: %s: %s", path,
+		snprintf(why, whylen, "%s: %s: %s", key, path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) == -1) {
-		snprintf(why, whylen, "redis_password_file: %s: %s", path,
+		snprintf(why, whylen, "%s: %s: %s", key, path,
 		    strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(why, whylen, "redis_password_file: %s: not a "
-		    "regular file", path);
+		snprintf(why, whylen, "%s: %s: not a "
+		    "regular file", key, path);
 		goto out;
 	}
 	if ((sb.st_mode & 037) != 0) {
-		snprintf(why, whylen, "redis_password_file: %s: mode %04o "
-		    "lets %s; make it 0600 or 0640 (chmod)", path,
+		snprintf(why, whylen, "%s: %s: mode %04o "
+		    "lets %s; make it 0600 or 0640 (chmod)", key, path,
 		    (unsigned)(sb.st_mode & 07777), (sb.st_mode & 07) != 0 ?
 		    "other users at it" : "its group write it");
 		goto out;
@@ -392,8 +402,8 @@ read_password(const char *path, char **out, char *why, size_t whylen)
 		if (got == -1) {
 			if (errno == EINTR)
 				continue;
-			snprintf(why, whylen, "redis_password_file: %s: %s",
-			    path, strerror(errno));
+			snprintf(why, whylen, "%s: %s: %s",
+			    key, path, strerror(errno));
 			goto out;
 		}
 		n += (size_t)got;
@@ -403,14 +413,14 @@ read_password(const char *path, char **out, char *why, size_t whylen)
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (n == 0)
-		snprintf(why, whylen, "redis_password_file: %s: empty", path);
+		snprintf(why, whylen, "%s: %s: empty", key, path);
 	else if (n > REDIS_PASSWORD_MAX)
-		snprintf(why, whylen, "redis_password_file: %s: longer than "
-		    "%d bytes", path, REDIS_PASSWORD_MAX);
+		snprintf(why, whylen, "%s: %s: longer than "
+		    "%d bytes", key, path, REDIS_PASSWORD_MAX);
 	else if (memchr(buf, '\0', n) != NULL ||
 	    memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL)
-		snprintf(why, whylen, "redis_password_file: %s: more than "
-		    "one line, or a NUL byte", path);
+		snprintf(why, whylen, "%s: %s: more than "
+		    "one line, or a NUL byte", key, path);
 	else if ((*out = malloc(n + 1)) == NULL)
 		snprintf(why, whylen, "out of memory");
 	else {
@@ -444,17 +454,48 @@ set_redis(struct config *c, char **argv, int argc, char *why, size_t whylen)
 	return 0;
 }
 
+/* redis_password_file, or redis_sentinel_password_file */
 static int
 set_password(struct config *c, char **argv, int argc, char *why,
     size_t whylen)
 {
+	char **to = strcmp(argv[0], "redis_password_file") == 0 ?
+	    &c->redis_password : &c->sentinel_password;
 	char *pw = NULL;
 
 	(void)argc;
-	if (read_password(argv[1], &pw, why, whylen) == -1)
+	if (read_password(argv[0], argv[1], &pw, why, whylen) == -1)
 		return -1;
-	password_free(c);
-	c->redis_password = pw;
+	password_free(to);
+	*to = pw;
+	return 0;
+}
+
+/* redis_sentinel HOST:PORT, one a line: at most SENTINELS_MAX, each
+ * once. */
+static int
+set_sentinel(struct config *c, char **argv, int argc, char *why,
+    size_t whylen)
+{
+	struct hostport hp;
+
+	(void)argc;
+	memset(&hp, 0, sizeof(hp));
+	if (confval_hostport(argv[1], hp.host, sizeof(hp.host),
+	    &hp.port) == -1 || !confval_host(hp.host))
+		return refuse(argv[0], "expected HOST:PORT ([IPv6]:PORT)", why,
+		    whylen);
+	for (size_t i = 0; i < c->nsentinels; i++)
+		if (strcmp(c->redis_sentinels[i].host, hp.host) == 0 &&
+		    c->redis_sentinels[i].port == hp.port)
+			return refuse(argv[0], "the same sentinel is given "
+			    "twice", why, whylen);
+	if (c->nsentinels == SENTINELS_MAX) {
+		snprintf(why, whylen, "%s: more than %d sentinels", argv[0],
+		    SENTINELS_MAX);
+		return -1;
+	}
+	c->redis_sentinels[c->nsentinels++] = hp;
 	return 0;
 }
 
@@ -687,5 +728,6 @@ config_keys_free(struct config *c)
 	free(c->tokens);
 	c->tokens = NULL;
 	c->ntokens = 0;
-	password_free(c);
+	password_free(&c->redis_password);
+	password_free(&c->sentinel_password);
 }

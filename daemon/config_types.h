@@ -38,6 +38,11 @@ struct hostport {
 	int	port;
 };
 
+/* The most redis_sentinel lines: a representational bound (a deployment
+ * runs three or five sentinels). */
+#define SENTINELS_MAX		16
+#define MASTER_NAME_MAX		127
+
 /* A key the configuration file gave, and on which line. */
 struct config_line {
 	const char	*key;				/* the table's name */
@@ -77,6 +82,12 @@ struct config {
 	char		 redis_user[REDIS_USER_MAX + 1];	/* "": none */
 	char		*redis_password;	/* redis_password_file's; NULL:
 						   no AUTH. Never logged */
+	struct hostport	 redis_sentinels[SENTINELS_MAX];	/* asked for
+						   the primary, in turn */
+	size_t		 nsentinels;		/* 0: the redis line's Redis */
+	char		 redis_master_name[MASTER_NAME_MAX + 1];
+	char		*sentinel_password;	/* the sentinels' own; NULL: no
+						   AUTH. Never logged */
 	char		 key_prefix[64];
 	size_t		 max_line_bytes;
 	size_t		 anon_max_line_bytes;

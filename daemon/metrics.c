@@ -230,7 +230,9 @@ metrics_ready(const char **why)
 		if (si.connected)
 			*why = "loading the mirror from Redis";
 		else if (si.trouble == STORE_TROUBLE_AUTH ||
-		    si.trouble == STORE_TROUBLE_UNRESOLVED)
+		    si.trouble == STORE_TROUBLE_UNRESOLVED ||
+		    si.trouble == STORE_TROUBLE_SENTINEL ||
+		    si.trouble == STORE_TROUBLE_NOT_PRIMARY)
 			*why = si.trouble_text;	/* the operator's to fix */
 		else
 			*why = "Redis not reached yet: nothing loaded";
@@ -501,6 +503,14 @@ write_store(struct evbuffer *out)
 	metrics_put(out, "gauge", "mirror_loaded_timestamp_seconds",
 	    "Unix time of the last complete load of the mirror.",
 	    si.loaded_at);
+	if (!si.sentinels)
+		return;
+	metrics_put(out, "gauge", "sentinel_subscribed",
+	    "1 while +switch-master is followed on a sentinel.",
+	    si.sentinel_subscribed);
+	metrics_put(out, "counter", "sentinel_moves_total",
+	    "Moves of the Redis links to the primary the sentinels name.",
+	    (int64_t)si.sentinel_moves);
 }
 
 /* Open descriptors: the entries of /proc/self/fd but the one reading it;

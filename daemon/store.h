@@ -238,6 +238,8 @@ enum store_trouble {
 	STORE_TROUBLE_UNREACHABLE,	/* refused, lost, or silent */
 	STORE_TROUBLE_UNRESOLVED,	/* its host name was not found */
 	STORE_TROUBLE_AUTH,		/* Redis refused authentication */
+	STORE_TROUBLE_SENTINEL,		/* no sentinel named the primary */
+	STORE_TROUBLE_NOT_PRIMARY,	/* the one they named is not one */
 };
 
 struct store_info {
@@ -254,6 +256,9 @@ struct store_info {
 	enum store_trouble trouble;
 	const char	*trouble_text;	/* why, "" for none; never holds
 					   the password */
+	bool		 sentinels;	/* configured */
+	bool		 sentinel_subscribed;	/* +switch-master followed */
+	uint64_t	 sentinel_moves;	/* the links moved by them */
 };
 void		 store_info(const struct store *st, struct store_info *out);
 

@@ -5,9 +5,12 @@
  * and the tail (store_dial.h): its address (Redis's host name looked up
  * again for every new link, with resolve.h: hiredis would block on
  * getaddrinfo, so it is given an address; the addresses tried in turn),
- * the backoff between rounds, the context on the loop, AUTH's arguments
- * and what a refusal looks like.
+ * or, with sentinels, the primary's address and port they name
+ * (store_sentinel.h); the backoff between rounds, the context on the
+ * loop, AUTH's arguments, what a refusal looks like, and why a link
+ * failed (store_info's trouble).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@
 
 #include "daemon/log.h"
 #include "daemon/store_dial.h"
+#include "daemon/store_sentinel.h"
 
 /* " to HOST:PORT (ADDRESS)" for a link by host name, for the log; "" for
  * the others, whose address is the configured one. */
@@ -22,11 +26,31 @@ const char *
 dial_where(const struct store *st, const struct dial *d, char *buf,
     size_t len)
 {
-	if (st->resolver == NULL || d->next == 0 || d->next > d->addrs.n)
+	if (st->sentinel != NULL && d->at[0] != '\0')
+		snprintf(buf, len, strchr(d->at, ':') != NULL ? " to [%s]:%d "
+		    "(named by the sentinels)" : " to %s:%d (named by the "
+		    "sentinels)", d->at, d->port);
+	else if (st->resolver == NULL || d->next == 0 ||
+	    d->next > d->addrs.n)
 		return "";
-	snprintf(buf, len, " to %s:%d (%s)", st->cfg->redis.host,
-	    st->cfg->redis.port, d->addrs.addr[d->next - 1]);
+	else
+		snprintf(buf, len, " to %s:%d (%s)", st->cfg->redis.host,
+		    st->cfg->redis.port, d->addrs.addr[d->next - 1]);
 	return buf;
+}
+
+/* Why the link of this generation failed, for store_info. Never holds
+ * the password. */
+void
+dial_trouble(struct store *st, enum store_trouble what, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->trouble = what;
+	st->trouble_gen = st->gen;
+	va_start(ap, fmt);
+	vsnprintf(st->trouble_text, sizeof(st->trouble_text), fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -45,7 +69,8 @@ dial_drop(struct store *st, redisAsyncContext *ac,
 		gone(st);
 }
 
-/* Arms a reconnect timer after *backoff_ms, and doubles it (to a cap). */
+/* Arms a reconnect timer after *backoff_ms, and doubles it (to a cap);
+ * 0 (a move to another primary): at once, then the shortest. */
 static void
 backoff(struct event *timer, int *backoff_ms)
 {
@@ -54,7 +79,7 @@ backoff(struct event *timer, int *backoff_ms)
 	if (evtimer_pending(timer, NULL))
 		return;
 	evtimer_add(timer, &tv);
-	*backoff_ms *= 2;
+	*backoff_ms = *backoff_ms == 0 ? BACKOFF_MIN_MS : *backoff_ms * 2;
 	if (*backoff_ms > BACKOFF_MAX_MS)
 		*backoff_ms = BACKOFF_MAX_MS;
 }
@@ -79,14 +104,38 @@ dial_again(struct dial *d, struct event *timer, int *backoff_ms)
 const char *
 dial_addr(struct store *st, struct dial *d, resolve_cb *done)
 {
-	if (st->resolver == NULL)
+	if (st->resolver == NULL) {
+		d->port = st->cfg->redis.port;
 		return st->cfg->redis.host;
-	if (d->next < d->addrs.n)
+	}
+	if (d->next < d->addrs.n) {
+		if (st->sentinel == NULL)
+			d->port = st->cfg->redis.port;
+		snprintf(d->at, sizeof(d->at), "%s", d->addrs.addr[d->next]);
 		return d->addrs.addr[d->next++];
-	if (d->lookup == NULL && !st->quiet)
+	}
+	if (st->sentinel != NULL)
+		sentinel_ask(st, d, done);
+	else if (d->lookup == NULL && !st->quiet)
 		d->lookup = resolve_start(st->resolver, st->cfg->redis.host,
 		    done, st);
 	return NULL;
+}
+
+/* Whether the address is being found (a lookup, the sentinels asked). */
+bool
+dial_busy(const struct dial *d)
+{
+	return d->lookup != NULL || d->ask != NULL;
+}
+
+/* Stopping: the lookup or question under way is forgotten. */
+void
+dial_cancel(struct dial *d)
+{
+	resolve_cancel(d->lookup);
+	d->lookup = NULL;
+	sentinel_cancel(d);
 }
 
 /* Sends AUTH, the first command of every link, when a password is set. */
@@ -108,7 +157,7 @@ dial_auth_argv(const struct config *c, const char *argv[3])
 /* A new link to addr (an address: hiredis would block to look up a
  * name), or to the unix socket. */
 redisAsyncContext *
-dial_open(struct store *st, const char *addr)
+dial_open(struct store *st, const struct dial *d, const char *addr)
 {
 	const struct config *c = st->cfg;
 	redisAsyncContext *ac;
@@ -116,7 +165,7 @@ dial_open(struct store *st, const char *addr)
 	if (c->redis_socket[0] != '\0')
 		ac = redisAsyncConnectUnix(c->redis_socket);
 	else
-		ac = redisAsyncConnect(addr, c->redis.port);
+		ac = redisAsyncConnect(addr, d->port);
 	if (ac == NULL || ac->err) {
 		log_warnx("redis: cannot connect: %s",
 		    ac != NULL ? ac->errstr : "out of memory");

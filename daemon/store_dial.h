@@ -17,6 +17,10 @@
  * could not start: d->lookup stays NULL). No new lookup while stopping.
  */
 const char	*dial_addr(struct store *st, struct dial *d, resolve_cb *done);
+/* Whether the address is being found (a lookup, the sentinels asked). */
+bool		 dial_busy(const struct dial *d);
+/* Stopping: the lookup or question under way is forgotten. */
+void		 dial_cancel(struct dial *d);
 /* Arms timer for the next address of the round at once; after the round,
  * after *backoff_ms, which doubles (to BACKOFF_MAX_MS). */
 void		 dial_again(struct dial *d, struct event *timer,
@@ -25,9 +29,14 @@ void		 dial_again(struct dial *d, struct event *timer,
  * the others, whose address is the configured one. */
 const char	*dial_where(const struct store *st, const struct dial *d,
 		    char *buf, size_t len);
-/* A new context to addr (an address), or to the unix socket, on the
- * loop, with TCP keepalive; NULL when it cannot be made (said). */
-redisAsyncContext *dial_open(struct store *st, const char *addr);
+/* A new context to addr (an address) and d's port, or to the unix
+ * socket, on the loop, with TCP keepalive; NULL when it cannot be made
+ * (said). */
+redisAsyncContext *dial_open(struct store *st, const struct dial *d,
+		    const char *addr);
+/* Why the main link of this generation failed, for store_info. */
+void		 dial_trouble(struct store *st, enum store_trouble what,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Frees a link that did not answer in time, and calls gone when hiredis
  * will not call its disconnect callback (a link still connecting). */
 void		 dial_drop(struct store *st, redisAsyncContext *ac,

@@ -12,7 +12,18 @@
 
 #include "daemon/store_link.h"
 #include "daemon/store_load.h"
+#include "daemon/store_sentinel.h"
 #include "daemon/store_tail.h"
+
+/* The sentinels name another primary: both links go there. */
+static void
+store_move(struct store *st)
+{
+	if (st->freeing || st->quiet)
+		return;
+	link_move(st);
+	tail_move(st);
+}
 
 struct store *
 store_new(struct event_base *base, const struct config *cfg,
@@ -28,14 +39,17 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->up.ready = load_start;
 	st->up.down = load_link_down;
 	st->up.reload = store_reload;
-	/* redis HOST:PORT by name: looked up for every new link */
-	if (cfg->redis_socket[0] == '\0' &&
-	    !resolve_is_numeric(cfg->redis.host) &&
+	st->up.move = store_move;
+	/* redis HOST:PORT by name: looked up for every new link; the
+	 * sentinels' names, and the names they answer, too */
+	if (((cfg->redis_socket[0] == '\0' &&
+	    !resolve_is_numeric(cfg->redis.host)) || cfg->nsentinels > 0) &&
 	    (st->resolver = resolver_new(base)) == NULL) {
 		free(st);
 		return NULL;
 	}
-	if (link_init(st) == -1) {
+	if (sentinel_init(st) == -1 || link_init(st) == -1) {
+		sentinel_free(st);
 		resolver_free(st->resolver);
 		free(st);
 		return NULL;
@@ -43,6 +57,7 @@ store_new(struct event_base *base, const struct config *cfg,
 	if (tail_init(st) == -1) {
 		st->freeing = true;
 		link_free(st);
+		sentinel_free(st);
 		resolver_free(st->resolver);
 		free(st);
 		return NULL;
@@ -55,6 +70,7 @@ store_start(struct store *st)
 {
 	link_connect(st);
 	tail_connect(st);
+	sentinel_start(st);
 }
 
 void
@@ -65,6 +81,7 @@ store_free(struct store *st)
 	st->freeing = true;
 	link_free(st);
 	tail_free(st);
+	sentinel_free(st);
 	resolver_free(st->resolver);
 	free(st);
 }
@@ -77,6 +94,7 @@ store_quiesce(struct store *st)
 	/* No new links by name: each lookup ends at the loop's next turn. */
 	link_quiesce(st);
 	tail_stop(st);
+	sentinel_stop(st);
 }
 
 size_t
@@ -111,4 +129,7 @@ store_info(const struct store *st, struct store_info *out)
 	out->pending = store_pending(st);
 	out->trouble = st->trouble;
 	out->trouble_text = st->trouble_text;
+	out->sentinels = st->sentinel != NULL;
+	out->sentinel_subscribed = sentinel_subscribed(st);
+	out->sentinel_moves = sentinel_moves(st);
 }

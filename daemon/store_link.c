@@ -37,6 +37,7 @@
 #include "daemon/store_dial.h"
 #include "daemon/store_link.h"
 #include "daemon/store_scripts.h"
+#include "daemon/store_sentinel.h"
 
 /*
  * A script's arguments after its name, copied once when the command is
@@ -534,20 +535,6 @@ note_run_id(struct op *op, redisReply *r)
 	memcpy(st->run_id, id, n + 1);
 }
 
-/* Why the link of this generation failed, for store_info. Never holds
- * the password. */
-static void __attribute__((format(printf, 3, 4)))
-set_trouble(struct store *st, enum store_trouble what, const char *fmt, ...)
-{
-	va_list ap;
-
-	st->trouble = what;
-	st->trouble_gen = st->gen;
-	va_start(ap, fmt);
-	vsnprintf(st->trouble_text, sizeof(st->trouble_text), fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Redis refused this link's authentication. Said once per link, that is
  * once per step of the reconnect backoff: the link is dropped, and the
@@ -562,7 +549,7 @@ auth_refused(struct store *st, const char *err)
 
 	st->auth_refused_gen = st->gen;
 	st->dial.next = st->dial.addrs.n;
-	set_trouble(st, STORE_TROUBLE_AUTH, "Redis refused authentication: "
+	dial_trouble(st, STORE_TROUBLE_AUTH, "Redis refused authentication: "
 	    "%s", words);
 	if (c->redis_password == NULL)
 		log_warnx("redis: authentication refused (%s): Redis wants "
@@ -625,6 +612,9 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		if (op->gen == st->gen && st->auth_refused_gen != st->gen &&
 		    dial_auth_error(t->auth, r->str))
 			auth_refused(st, r->str);
+		else if (op->gen == st->gen && strncmp(r->str, "READONLY",
+		    8) == 0)	/* demoted under us: only sentinels know */
+			sentinel_move_soon(st, "a write was answered READONLY");
 		else if (t->error != OE_ANSWER &&
 		    op->gen != st->auth_refused_gen)
 			log_warnx("redis: %s%s", r->str, t->error == OE_SKIP ?
@@ -692,7 +682,7 @@ on_connect(const redisAsyncContext *ac, int status)
 		    "address", where, ac->errstr);
 	else
 		log_warnx("redis: cannot connect%s: %s", where, ac->errstr);
-	set_trouble(st, STORE_TROUBLE_UNREACHABLE, "cannot connect%s: %s",
+	dial_trouble(st, STORE_TROUBLE_UNREACHABLE, "cannot connect%s: %s",
 	    where, ac->errstr);
 	st->refused_gen = st->gen;
 	went_down(st);
@@ -712,7 +702,7 @@ on_disconnect(const redisAsyncContext *ac, int status)
 	else
 		log_warnx("redis: disconnected");
 	if (st->trouble_gen != st->gen)
-		set_trouble(st, STORE_TROUBLE_UNREACHABLE, "%s%s",
+		dial_trouble(st, STORE_TROUBLE_UNREACHABLE, "%s%s",
 		    status != REDIS_OK ? "connection lost: " : "disconnected",
 		    status != REDIS_OK ? ac->errstr : "");
 	st->dial.next = st->dial.addrs.n;	/* it was reached: round over */
@@ -732,7 +722,7 @@ connect_timeout(evutil_socket_t fd, short ev, void *arg)
 		return;
 	log_warnx("redis: no answer within %d ms of connecting; trying again",
 	    st->cfg->redis_timeout_ms);
-	set_trouble(st, STORE_TROUBLE_UNREACHABLE, "no answer within %d ms "
+	dial_trouble(st, STORE_TROUBLE_UNREACHABLE, "no answer within %d ms "
 	    "of connecting", st->cfg->redis_timeout_ms);
 	if ((st->ac->c.flags & REDIS_CONNECTED) == 0)
 		st->refused_gen = st->gen;	/* nothing was sent */
@@ -762,16 +752,24 @@ main_resolved(const struct resolve_result *res, const char *err, void *arg)
 	struct store *st = arg;
 
 	st->dial.lookup = NULL;
+	if (err != NULL && st->sentinel != NULL) {
+		log_warnx("redis: %s", err);
+		dial_trouble(st, STORE_TROUBLE_SENTINEL, "%s", err);
+		schedule_reconnect(st);
+		return;
+	}
 	if (err != NULL) {
 		log_warnx("redis: cannot resolve %s: %s", st->cfg->redis.host,
 		    err);
-		set_trouble(st, STORE_TROUBLE_UNRESOLVED, "Redis host name "
+		dial_trouble(st, STORE_TROUBLE_UNRESOLVED, "Redis host name "
 		    "not resolved: %s: %s", st->cfg->redis.host, err);
 		schedule_reconnect(st);
 		return;
 	}
-	log_debug("redis: %s is %s%s", st->cfg->redis.host, res->addr[0],
-	    res->n > 1 ? " (and more: each in turn)" : "");
+	if (st->sentinel == NULL)
+		log_debug("redis: %s is %s%s", st->cfg->redis.host,
+		    res->addr[0], res->n > 1 ? " (and more: each in turn)" :
+		    "");
 	st->dial.addrs = *res;
 	st->dial.next = 0;
 	link_connect(st);
@@ -800,6 +798,26 @@ static const struct op_type script_load_type = {
 static const struct op_type info_type = {
 	.reply = note_run_id, .error = OE_NOTE, .this_link = true };
 
+/* With sentinels, the server they named must be a primary: else the
+ * link goes, and they are asked again after the backoff. */
+static void
+role_checked(struct op *op, redisReply *r)
+{
+	struct store *st = op->st;
+	char why[320];
+
+	if (sentinel_primary(&st->dial, r, why, sizeof(why))) {
+		st->role_gen = st->gen;
+		return;
+	}
+	log_warnx("redis: %s; asking the sentinels again", why);
+	dial_trouble(st, STORE_TROUBLE_NOT_PRIMARY, "%s", why);
+	redisAsyncDisconnect(st->ac);
+}
+
+static const struct op_type role_type = {
+	.reply = role_checked, .error = OE_FATAL, .this_link = true };
+
 /* The first reply on a new link: it is up; the mirror is loaded. */
 static void
 link_proved(struct op *op, redisReply *r)
@@ -808,7 +826,8 @@ link_proved(struct op *op, redisReply *r)
 	const char *argv[] = { "INFO", "server" };
 
 	(void)r;
-	if (st->state != ST_CONNECTING)
+	if (st->state != ST_CONNECTING ||
+	    (st->sentinel != NULL && st->role_gen != st->gen))
 		return;
 	log_info("redis: connected");
 	evtimer_del(st->connect_timer);
@@ -832,11 +851,11 @@ link_connect(struct store *st)
 	int n;
 
 	if ((addr = dial_addr(st, &st->dial, main_resolved)) == NULL) {
-		if (st->dial.lookup == NULL)
+		if (!dial_busy(&st->dial))
 			schedule_reconnect(st);
 		return;
 	}
-	if ((ac = dial_open(st, addr)) == NULL) {
+	if ((ac = dial_open(st, &st->dial, addr)) == NULL) {
 		schedule_reconnect(st);
 		return;
 	}
@@ -856,6 +875,10 @@ link_connect(struct store *st)
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", c->redis_db);
 		link_send(st, &select_type, 0, NARGS(argv), argv);
+	}
+	if (st->sentinel != NULL) {
+		const char *argv[] = { "ROLE" };
+		link_send(st, &role_type, 0, NARGS(argv), argv);
 	}
 	/*
 	 * Every script is known to Redis before any EVALSHA on this link, so
@@ -931,7 +954,7 @@ link_free(struct store *st)
 		st->ac = NULL;		/* what the callbacks issue: not sent */
 		redisAsyncFree(ac);	/* calls back every op with NULL */
 	}
-	resolve_cancel(st->dial.lookup);
+	dial_cancel(&st->dial);
 	while (st->late != NULL)
 		answer_owed(-1, 0, st);
 	event_free(st->reconnect);
@@ -945,8 +968,7 @@ link_free(struct store *st)
 void
 link_quiesce(struct store *st)
 {
-	resolve_cancel(st->dial.lookup);
-	st->dial.lookup = NULL;
+	dial_cancel(&st->dial);
 }
 
 /* A link waiting to reconnect tries again now, from the shortest
@@ -954,10 +976,23 @@ link_quiesce(struct store *st)
 void
 link_retry(struct store *st)
 {
-	if (st->ac == NULL && st->dial.lookup == NULL &&
+	if (st->ac == NULL && !dial_busy(&st->dial) &&
 	    evtimer_pending(st->reconnect, NULL)) {
 		evtimer_del(st->reconnect);
 		st->backoff_ms = BACKOFF_MIN_MS;
 		link_connect(st);
 	}
+}
+
+/* The sentinels name another primary: the link goes (what is in flight
+ * answers "unknown") and asks them again at once. */
+void
+link_move(struct store *st)
+{
+	st->backoff_ms = 0;
+	st->dial.next = st->dial.addrs.n;
+	if (st->ac != NULL)
+		dial_drop(st, st->ac, went_down);
+	else
+		link_retry(st);
 }

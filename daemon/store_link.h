@@ -37,6 +37,7 @@ int		 link_init(struct store *st);
 void		 link_connect(struct store *st);
 void		 link_quiesce(struct store *st);
 void		 link_retry(struct store *st);
+void		 link_move(struct store *st);
 void		 link_free(struct store *st);
 
 /* Formats and sends a command on ac, another link's (the tail's):

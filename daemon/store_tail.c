@@ -17,12 +17,13 @@
 #include "daemon/store_dial.h"
 #include "daemon/store_link.h"
 #include "daemon/store_scripts.h"
+#include "daemon/store_sentinel.h"
 #include "daemon/store_tail.h"
 
 #define TAIL_BATCH	500		/* entries a read of the stream takes */
 
-enum tail_kind { TAIL_AUTH, TAIL_PING, TAIL_SELECT, TAIL_QUEUED, TAIL_READ,
-	TAIL_WAIT };
+enum tail_kind { TAIL_AUTH, TAIL_PING, TAIL_SELECT, TAIL_ROLE, TAIL_QUEUED,
+	TAIL_READ, TAIL_WAIT };
 
 struct tail_op {
 	struct store	*st;
@@ -290,6 +291,7 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	enum tail_kind kind = op->kind;
 	bool current = op->epoch == t->epoch;
 	unsigned gen = op->gen;
+	char why[320];
 
 	(void)ac;
 	free(op);
@@ -324,7 +326,16 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		return;
 	}
 	switch (kind) {
+	case TAIL_ROLE:		/* with sentinels: it must be the primary */
+		if (!sentinel_primary(&t->dial, r, why, sizeof(why))) {
+			log_warnx("change stream: %s", why);
+			t->not_primary = true;
+			redisAsyncDisconnect(t->ac);
+		}
+		break;
 	case TAIL_PING:
+		if (t->not_primary)
+			break;
 		t->up = true;
 		t->backoff_ms = BACKOFF_MIN_MS;
 		t->dial.next = t->dial.addrs.n;		/* round over */
@@ -421,6 +432,11 @@ tail_resolved(const struct resolve_result *res, const char *err, void *arg)
 	struct tail *t = &st->tail;
 
 	t->dial.lookup = NULL;
+	if (err != NULL && st->sentinel != NULL) {
+		log_debug("change stream: %s", err);	/* the main link's */
+		tail_went_down(st);
+		return;
+	}
 	if (err != NULL) {
 		/* The main link's lookup says so. */
 		log_debug("change stream: cannot resolve %s: %s",
@@ -442,11 +458,11 @@ tail_connect(struct store *st)
 	int n;
 
 	if ((addr = dial_addr(st, &t->dial, tail_resolved)) == NULL) {
-		if (t->dial.lookup == NULL)
+		if (!dial_busy(&t->dial))
 			tail_went_down(st);
 		return;
 	}
-	if ((t->ac = dial_open(st, addr)) == NULL) {
+	if ((t->ac = dial_open(st, &t->dial, addr)) == NULL) {
 		tail_went_down(st);
 		return;
 	}
@@ -454,12 +470,18 @@ tail_connect(struct store *st)
 	redisAsyncSetDisconnectCallback(t->ac, on_tail_disconnect);
 	t->gen++;
 	t->auth_refused = false;
+	t->not_primary = false;
 	if ((n = dial_auth_argv(st->cfg, auth)) > 0)
 		tail_send(st, TAIL_AUTH, n, auth, st->cfg->redis_timeout_ms);
 	if (st->cfg->redis_db != 0) {
 		const char *argv[] = { "SELECT", db };
 		snprintf(db, sizeof(db), "%d", st->cfg->redis_db);
 		tail_send(st, TAIL_SELECT, NARGS(argv), argv,
+		    st->cfg->redis_timeout_ms);
+	}
+	if (st->sentinel != NULL) {
+		const char *argv[] = { "ROLE" };
+		tail_send(st, TAIL_ROLE, NARGS(argv), argv,
 		    st->cfg->redis_timeout_ms);
 	}
 	tail_send(st, TAIL_PING, NARGS(ping), ping,
@@ -491,7 +513,7 @@ tail_free(struct store *st)
 {
 	if (st->tail.ac != NULL)
 		redisAsyncFree(st->tail.ac);
-	resolve_cancel(st->tail.dial.lookup);
+	dial_cancel(&st->tail.dial);
 	event_free(st->tail.reconnect);
 	event_free(st->tail.timer);
 }
@@ -501,8 +523,7 @@ tail_free(struct store *st)
 void
 tail_stop(struct store *st)
 {
-	resolve_cancel(st->tail.dial.lookup);
-	st->tail.dial.lookup = NULL;
+	dial_cancel(&st->tail.dial);
 	if (st->tail.ac != NULL) {
 		redisAsyncContext *ac = st->tail.ac;
 		st->tail.ac = NULL;
@@ -519,10 +540,26 @@ tail_retry(struct store *st)
 {
 	struct tail *t = &st->tail;
 
-	if (t->ac == NULL && t->dial.lookup == NULL &&
+	if (t->ac == NULL && !dial_busy(&t->dial) &&
 	    evtimer_pending(t->reconnect, NULL)) {
 		evtimer_del(t->reconnect);
 		t->backoff_ms = BACKOFF_MIN_MS;
 		tail_connect(st);
 	}
+}
+
+/* The sentinels name another primary: the link goes and asks them again
+ * at once; the position it holds is checked against the new primary's
+ * stream (tail_read_done) as after any reconnect. */
+void
+tail_move(struct store *st)
+{
+	struct tail *t = &st->tail;
+
+	t->backoff_ms = 0;
+	t->dial.next = t->dial.addrs.n;
+	if (t->ac != NULL)
+		dial_drop(st, t->ac, tail_went_down);
+	else
+		tail_retry(st);
 }

@@ -16,6 +16,7 @@ int	tail_init(struct store *st);
 void	tail_connect(struct store *st);
 void	tail_stop(struct store *st);
 void	tail_retry(struct store *st);
+void	tail_move(struct store *st);
 void	tail_free(struct store *st);
 
 /* A load read the stream's position: its last entry's id (NULL or "":

@@ -20,7 +20,10 @@
  *                    sending commands, their timers, the answers owed,
  *                    NOSCRIPT; on_reply hands each reply to its op_type
  *   store_dial.c     how a link is set up, for both links: its address
- *                    (host names looked up anew), the backoff, AUTH
+ *                    (host names looked up anew), the backoff, AUTH,
+ *                    why a link failed
+ *   store_sentinel.c the primary found through Redis Sentinel: the
+ *                    sentinels asked for its address, +switch-master
  *   store_scripts.c  the Lua scripts
  */
 #ifndef JM_STORE_TYPES_H
@@ -63,8 +66,13 @@ enum store_state { ST_DOWN, ST_CONNECTING, ST_LOADING, ST_READY };
  */
 struct dial {
 	struct resolve		*lookup;	/* under way */
+	struct sentinel_ask	*ask;		/* the sentinels asked: under
+						   way */
 	struct resolve_result	 addrs;		/* this round's */
 	size_t			 next;		/* addrs.addr[next] is next */
+	int			 port;		/* the sentinels' primary's */
+	char			 at[INET6_ADDRSTRLEN];	/* the address
+						   dialled last */
 };
 
 /* The change stream, followed on a link of its own (store_tail.c). */
@@ -72,6 +80,7 @@ struct tail {
 	redisAsyncContext	*ac;		/* NULL while down */
 	bool			 up;		/* PING answered */
 	bool			 auth_refused;	/* this link's: said once */
+	bool			 not_primary;	/* ROLE said so: going */
 	struct dial		 dial;
 	int			 inflight;	/* commands sent, not answered */
 	struct event		*reconnect;
@@ -98,6 +107,9 @@ struct store_up {
 	void	(*ready)(struct store *st);
 	void	(*down)(struct store *st, bool loading);
 	void	(*reload)(struct store *st, const char *why);
+	/* the sentinels name another primary: both links drop what they
+	 * hold and ask them again at once */
+	void	(*move)(struct store *st);
 };
 
 struct store {
@@ -108,7 +120,10 @@ struct store {
 	struct store_up		 up;
 	bool			 freeing;
 	bool			 quiet;		/* stopping: no tail, no reload */
-	struct resolver		*resolver;	/* redis by host name; or NULL */
+	struct resolver		*resolver;	/* redis by host name, or
+						   sentinels; or NULL */
+	struct sentinel		*sentinel;	/* store_sentinel.c; NULL:
+						   none configured */
 
 	/* store_link.c: the main link */
 	redisAsyncContext	*ac;		/* NULL while down */
@@ -117,6 +132,8 @@ struct store {
 	int			 backoff_ms;
 	unsigned		 gen;		/* connection generation */
 	unsigned		 refused_gen;	/* a link that never came up */
+	unsigned		 role_gen;	/* a link whose ROLE said
+						   master (sentinels) */
 	size_t			 pending;	/* commands owed a reply */
 	char			 run_id[48];	/* of the server, "" unknown */
 	int			 redis_major;	/* its version; 0 unknown */

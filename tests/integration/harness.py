@@ -488,11 +488,14 @@ class Daemon:
         lines = [
             "# written by tests/integration/harness.py",
             "listen 127.0.0.1:%d" % self.port,
-            "redis " + (self.redis_host if self.redis_host[0] == "/" else
-                        "%s:%d" % (self.redis_host, self.redis_port)),
+            # redis_port None: no redis line (sentinels name the primary)
+            None if self.redis_port is None else "redis " + (
+                self.redis_host if self.redis_host[0] == "/" else
+                "%s:%d" % (self.redis_host, self.redis_port)),
             "towns_file %s" % os.path.join(DATA_DIR, "towns.tsv"),
             "log_level debug",
         ]
+        lines = [ln for ln in lines if ln is not None]
         if self.rules_file is not None:
             lines.append("rules_file %s" % self.rules_file)
         if self.tokens:

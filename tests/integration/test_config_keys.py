@@ -6,7 +6,8 @@ daemon does with each key: the table it prints is the one the daemon
 reads, defaults and reloads by (tests/check_man.sh holds the manual page
 to the same listing). Every key takes its listed default; a number takes
 both ends of its listed range and is refused, with that range in the
-message, just outside it; only token repeats; and on SIGHUP a change of
+message, just outside it; only token and redis_sentinel repeat; and on
+SIGHUP a change of
 every key listed "restart" is logged and kept, and of no key listed
 "reload".
 """
@@ -20,6 +21,11 @@ import unittest
 import harness as h
 
 UNITS = {"k": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+REPEATS = ("token", "redis_sentinel")
+# Keys that go together and refuse the redis line: changed together in a
+# SIGHUP test of their own.
+SENTINEL_KEYS = ("redis_sentinel", "redis_master_name",
+                 "redis_sentinel_password_file")
 
 
 def listing():
@@ -89,7 +95,7 @@ class ConfigKeysTest(unittest.TestCase):
                 self.assertRegex(key, r"^[a-z][a-z0-9_]*$")
                 self.assertRegex(kind, r"^\S+( \S+)*$")
                 self.assertIn(sighup, ("reload", "restart"))
-                self.assertEqual(lines, "repeats" if key == "token"
+                self.assertEqual(lines, "repeats" if key in REPEATS
                                  else "once")
                 self.assertEqual(bounds is not None,
                                  kind in ("int", "size", "count"))
@@ -147,6 +153,8 @@ class ConfigKeysTest(unittest.TestCase):
         d.start(wait_loaded=False)
         extra, restart = [], set()
         for key, (kind, bounds, default, sighup, _) in self.keys.items():
+            if key in SENTINEL_KEYS:
+                continue
             if sighup == "restart":
                 restart.add(key)
             if bounds is not None:
@@ -175,6 +183,27 @@ class ConfigKeysTest(unittest.TestCase):
                                 r"it", d.log_text()))
         self.assertEqual(logged, restart)
         self.assertTrue(d.running())
+
+    def test_sighup_keeps_the_sentinels(self):
+        """The sentinel keys, which refuse a redis line: a change of
+        those listed "restart" is logged and kept."""
+        d = h.Daemon(None, extra=["redis_sentinel 127.0.0.1:%d"
+                                  % h.free_port(),
+                                  "redis_master_name m"])
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        d.extra = ["redis_sentinel 127.0.0.1:%d" % h.free_port(),
+                   "redis_sentinel 127.0.0.1:%d" % h.free_port(),
+                   "redis_master_name m2"]
+        d.write_config()
+        d.proc.send_signal(signal.SIGHUP)
+        d.wait_log("SIGHUP: configuration reloaded")
+        logged = set(re.findall(r"config: (\S+) changed: restart to apply "
+                                r"it", d.log_text()))
+        self.assertEqual(logged, {k for k in SENTINEL_KEYS
+                                  if self.keys[k][3] == "restart"})
+        self.assertTrue(d.running())
+        d.stop()
 
 
 if __name__ == "__main__":

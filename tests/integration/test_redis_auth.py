@@ -38,7 +38,7 @@ ACL_RULES = (
     "+del", "+exists", "+get", "+incr", "+hget", "+hset", "+hsetnx",
     "+hdel", "+hincrby", "+hstrlen", "+hvals", "+sadd", "+srem", "+zadd",
     "+zrem", "+zrangebyscore", "+geoadd", "+xadd", "+xinfo|stream",
-    "+smembers", "+zcard", "+hgetall", "+wait",
+    "+smembers", "+zcard", "+hgetall", "+wait", "+role",
 )
 # store.c's reconnect backoff: 100 ms, doubling to 5 s.
 BACKOFF_FIRST, BACKOFF_MAX = 0.1, 5.0

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2022-2026 the jobmatchd authors
+# bench/failover.sh - the Redis primary killed under writes, with Sentinel:
+# the window without acknowledged writes, the sentinels' failover time and
+# the acknowledged writes lost, with redis_wait_replicas 0 and 1. Prints
+# figures; never fails on them. See bench/README.md.
+# Usage: bench/failover.sh [WRITERS]   (JM_BUILD_DIR: the build, build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bdir=${JM_BUILD_DIR:-build}
+if [ ! -f "$bdir/CMakeCache.txt" ]; then
+	cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$bdir" -j2 --target jobmatchd jobmatch >/dev/null
+log "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), build in $bdir"
+exec python3 bench/failover.py "$bdir" "${1:-4}"
