@@ -490,13 +490,6 @@ class Run:
                       "s%s)" % (g[0], g[3], g[1], g[2],
                                 ", the end of the phase" if g[2] == end
                                 else ""))
-        if self.a.mode == "direct" and not [
-                1 for ack in self.acks if ack[0] >= marks[2]]:
-            print("  The daemons were given the primary's address (this "
-                  "jobmatchd has no redis_sentinel):")
-            print("  their writes fail until someone points them at the new "
-                  "primary and restarts them;")
-            print("  matches go on from their mirrors.")
 
     def report_haproxy(self):
         name, pid, conns = self.killed
@@ -548,7 +541,6 @@ def main():
     ap.add_argument("--master-name", default="jobmatchd")
     ap.add_argument("--key-prefix", default="jm:")
     ap.add_argument("--employer", required=True)
-    ap.add_argument("--mode", choices=("direct", "sentinel"), required=True)
     ap.add_argument("--matchers", type=int, default=4)
     ap.add_argument("--writers", type=int, default=2)
     ap.add_argument("--kill-daemon-at", type=float, default=8.0)

@@ -14,9 +14,6 @@
 # Environment (defaults in brackets):
 #   JM_CLUSTER_N           postings loaded (jobmatch-bench load) [10000]
 #   JM_CLUSTER_SECONDS     seconds of each throughput run [5]
-#   JM_CLUSTER_MODE        how the daemons find Redis: sentinel or direct;
-#                          by default sentinel when this jobmatchd accepts
-#                          redis_sentinel (--check-config), else direct
 #   JM_CLUSTER_MATCHERS    match connections during the kills [4]
 #   JM_CLUSTER_WRITERS     job.post connections during the kills [2]
 #   JM_BUILD_DIR           build directory [build]; the programs already in
@@ -106,17 +103,13 @@ employer=e000000	# the first employer jobmatch-bench load registers
 # does not move).
 redis_addressing() {
 	local p
-	if [ "$1" = sentinel ]; then
-		for p in "${sentinel_ports[@]}"; do
-			echo "redis_sentinel 127.0.0.1:$p"
-		done
-		echo "redis_master_name $master"
-	else
-		echo "redis 127.0.0.1:$primary_port"
-	fi
+	for p in "${sentinel_ports[@]}"; do
+		echo "redis_sentinel 127.0.0.1:$p"
+	done
+	echo "redis_master_name $master"
 }
 
-# daemon_config I MODE: the configuration of daemon I (1-3).
+# daemon_config I: the configuration of daemon I (1-3).
 daemon_config() {
 	local i=$1
 	cat <<CONF
@@ -125,7 +118,7 @@ listen 127.0.0.1:${rpc_ports[i-1]}
 metrics_listen 127.0.0.1:${health_ports[i-1]}
 http_listen 127.0.0.1:${http_ports[i-1]}
 kiosk_dir $top/kiosk
-$(redis_addressing "$2")
+$(redis_addressing)
 towns_file $top/data/towns.tsv
 rules_file $top/data/rules.default.json
 log_level warn
@@ -138,17 +131,6 @@ token kiosk $(digest "$kiosk")
 token employer:$employer $(digest "$hr")
 CONF
 }
-
-mode=${JM_CLUSTER_MODE:-}
-if [ -z "$mode" ]; then
-	daemon_config 1 sentinel >"$tmp/probe.conf"
-	if "$bdir/jobmatchd" --check-config -c "$tmp/probe.conf" \
-	    >"$tmp/probe.log" 2>&1; then
-		mode=sentinel
-	else
-		mode=direct
-	fi
-fi
 
 # ---- Redis: primary, replica, sentinels ----------------------------------
 start_redis() {	# NAME PORT [ARGS...]
@@ -195,7 +177,7 @@ done
 # ---- three daemons -------------------------------------------------------
 daemon_pids=()
 for i in 1 2 3; do
-	daemon_config "$i" "$mode" >"$tmp/jobmatchd$i.conf"
+	daemon_config "$i" >"$tmp/jobmatchd$i.conf"
 	started "$bdir/jobmatchd" -c "$tmp/jobmatchd$i.conf" 2>>"$tmp/jobmatchd$i.log"
 	daemon_pids+=("${pids[-1]}")
 done
@@ -259,13 +241,7 @@ log "Redis primary 127.0.0.1:$primary_port, replica 127.0.0.1:$replica_port, sen
 for i in 1 2 3; do
 	log "daemon d$i pid ${daemon_pids[i-1]}: JSON-RPC ${rpc_ports[i-1]}, /healthz ${health_ports[i-1]}, gateway ${http_ports[i-1]}"
 done
-if [ "$mode" = sentinel ]; then
-	log "the daemons find the primary through the sentinels (redis_sentinel, redis_master_name)"
-else
-	log "the daemons are given the primary's address (redis 127.0.0.1:$primary_port): this jobmatchd"
-	log "does not accept redis_sentinel, so after the primary's kill their writes fail until"
-	log "someone moves them (JM_CLUSTER_MODE=sentinel forces the other)"
-fi
+log "the daemons find the primary through the sentinels (redis_sentinel, redis_master_name)"
 log ""
 
 # ---- load and throughput -------------------------------------------------
@@ -308,7 +284,7 @@ JM_KIOSK_TOKEN=$kiosk JM_HR_TOKEN=$hr python3 "$top/bench/cluster.py" \
 	--primary-pid "$primary_pid" --primary-port "$primary_port" \
 	--sentinel "${sentinel_ports[0]}" --sentinel "${sentinel_ports[1]}" \
 	--sentinel "${sentinel_ports[2]}" --master-name "$master" \
-	--employer "$employer" --mode "$mode" \
+	--employer "$employer" \
 	--matchers "${JM_CLUSTER_MATCHERS:-4}" --writers "${JM_CLUSTER_WRITERS:-2}"
 log ""
 for i in 1 2 3; do

@@ -26,7 +26,6 @@
  * an error reply) and hands the rest to the type's reply function.
  */
 #include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
