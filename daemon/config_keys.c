@@ -153,6 +153,9 @@ const struct config_key config_keys[] = {
 	FUNC_KEY("redis_sentinel_password_file", set_password, 1,
 	    "secret file", FIELD(sentinel_password), NULL, RELOAD,
 	    "a file holding the sentinels' password (AUTH)"),
+	INT_KEY("redis_sentinel_check_ms", redis_sentinel_check_ms, 100,
+	    3600000, "5000", RELOAD, "milliseconds between asking the "
+	    "subscribed sentinel where the primary is"),
 	INT_KEY("redis_db", redis_db, 0, 15, "0", RESTART,
 	    "the Redis database"),
 	STRING_KEY("key_prefix", key_prefix, "jm:", RESTART,

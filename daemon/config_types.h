@@ -88,6 +88,7 @@ struct config {
 	char		 redis_master_name[MASTER_NAME_MAX + 1];
 	char		*sentinel_password;	/* the sentinels' own; NULL: no
 						   AUTH. Never logged */
+	int		 redis_sentinel_check_ms;	/* asks it again */
 	char		 key_prefix[64];
 	size_t		 max_line_bytes;
 	size_t		 anon_max_line_bytes;

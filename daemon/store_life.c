@@ -15,14 +15,16 @@
 #include "daemon/store_sentinel.h"
 #include "daemon/store_tail.h"
 
-/* The sentinels name another primary: both links go there. */
+/* The sentinels name another primary: the links not there go there. */
 static void
-store_move(struct store *st)
+store_move(struct store *st, bool main, bool tail)
 {
 	if (st->freeing || st->quiet)
 		return;
-	link_move(st);
-	tail_move(st);
+	if (main)
+		link_move(st);
+	if (tail)
+		tail_move(st);
 }
 
 struct store *

@@ -611,8 +611,9 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		if (op->gen == st->gen && st->auth_refused_gen != st->gen &&
 		    dial_auth_error(t->auth, r->str))
 			auth_refused(st, r->str);
-		else if (op->gen == st->gen && strncmp(r->str, "READONLY",
-		    8) == 0)	/* demoted under us: only sentinels know */
+		else if (op->gen == st->gen && st->sentinel != NULL &&
+		    strstr(r->str, "READONLY") != NULL)
+			/* demoted under us: only sentinels know */
 			sentinel_move_soon(st, "a write was answered READONLY");
 		else if (t->error != OE_ANSWER &&
 		    op->gen != st->auth_refused_gen)
@@ -683,6 +684,7 @@ on_connect(const redisAsyncContext *ac, int status)
 		log_warnx("redis: cannot connect%s: %s", where, ac->errstr);
 	dial_trouble(st, STORE_TROUBLE_UNREACHABLE, "cannot connect%s: %s",
 	    where, ac->errstr);
+	sentinel_distrust(st, &st->dial);
 	st->refused_gen = st->gen;
 	went_down(st);
 }
@@ -805,7 +807,7 @@ role_checked(struct op *op, redisReply *r)
 	struct store *st = op->st;
 	char why[320];
 
-	if (sentinel_primary(&st->dial, r, why, sizeof(why))) {
+	if (sentinel_primary(st, &st->dial, r, why, sizeof(why))) {
 		st->role_gen = st->gen;
 		return;
 	}

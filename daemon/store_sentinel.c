@@ -13,13 +13,17 @@
  * port, handed to the link's dial; no answer from any is the link's
  * failure, with the backoff it has.
  *
- * The subscription (struct sentinel_sub) is a link to one sentinel at a
- * time, SUBSCRIBE +switch-master: a switch of our primary to an address
- * other than the main link's moves both links (store_up's move: they drop
- * what they hold and ask again at once). Once subscribed, it asks where
- * the primary is, in case a switch came while it was not. A lost
- * subscription goes to the next sentinel, with a backoff of its own.
- * Nothing here blocks: every link is hiredis's asynchronous one.
+ * The subscription is a link to one sentinel at a time, SUBSCRIBE
+ * +switch-master: a switch of our primary to an address other than a
+ * link's moves that link (store_up's move: it drops what it holds and asks
+ * again at once). Once subscribed, and every redis_sentinel_check_ms
+ * after, it asks where the primary is, from the subscribed sentinel
+ * first: a switch may have come while it was not subscribed, and a
+ * sentinel that does not answer (hung, stopped) holds a subscription
+ * that would never hear one, so the subscription moves to the sentinel
+ * that did. A lost subscription goes to the next sentinel, with a
+ * backoff of its own. Nothing here blocks: every link is hiredis's
+ * asynchronous one.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,12 +61,21 @@ struct sentinel {
 	struct resolve		*lookup;
 	struct event		*reconnect;	/* next try; or its silence */
 	int			 backoff_ms;
-	struct dial		 check;		/* the question on subscribing */
+	struct dial		 check;		/* the question on subscribing,
+						   and every check_ms */
+	struct event		*poll;		/* asks it: check_ms */
+	uint64_t		 check_moves;	/* moves when it was asked */
 	uint64_t		 moves;
+	/* the move due (s->move pending): every link, or those not at
+	 * to:to_port */
+	bool			 move_all;
+	char			 to[INET6_ADDRSTRLEN];
+	int			 to_port;
 };
 
 static void	ask_next(struct sentinel_ask *a);
 static void	sub_connect(struct store *st);
+static void	sub_restart(struct store *st, size_t idx);
 
 static const char *
 master_name(const struct store *st)
@@ -82,18 +95,22 @@ sentinel_name(const struct store *st, size_t i, char *buf, size_t len)
 }
 
 /* A link to a sentinel at addr, on the loop, its data owner; AUTH first
- * when the sentinels have a password. NULL when it cannot be made. */
+ * when the sentinels have a password. NULL when it cannot be made (err
+ * says why). */
 static redisAsyncContext *
 sentinel_open(struct store *st, const char *addr, int port, void *owner,
     redisConnectCallback *on_conn, redisDisconnectCallback *on_disc,
-    redisCallbackFn *on_auth)
+    redisCallbackFn *on_auth, char *err, size_t errlen)
 {
 	const char *auth[] = { "AUTH", st->cfg->sentinel_password };
 	redisAsyncContext *ac = redisAsyncConnect(addr, port);
 
+	snprintf(err, errlen, "out of memory");
 	if (ac == NULL || ac->err) {
-		if (ac != NULL)
+		if (ac != NULL) {
+			snprintf(err, errlen, "%s", ac->errstr);
 			redisAsyncFree(ac);
+		}
 		return NULL;
 	}
 	ac->data = owner;
@@ -143,8 +160,10 @@ ask_finish(struct sentinel_ask *a, const struct resolve_result *res,
 	resolve_cb *done = a->done;
 
 	a->d->ask = NULL;
-	if (res != NULL)
+	if (res != NULL) {
 		a->d->port = a->port;
+		a->d->named_by = a->idx;
+	}
 	ask_free(a);
 	done(res, err, st);
 }
@@ -218,7 +237,8 @@ ask_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		    master_name(a->st));
 		return;
 	}
-	a->st->sentinel->prefer = a->idx;
+	if (a->d != &a->st->sentinel->check)	/* a link's: it answers */
+		a->st->sentinel->prefer = a->idx;
 	a->port = (int)port;
 	evtimer_del(a->timer);
 	if (!resolve_is_numeric(host)) {
@@ -293,10 +313,11 @@ ask_send(struct sentinel_ask *a, const char *addr)
 	    c->redis_master_name };
 	struct timeval tv = { c->redis_timeout_ms / 1000,
 	    (c->redis_timeout_ms % 1000) * 1000 };
+	char err[128];
 
 	if ((a->ac = sentinel_open(a->st, addr, c->redis_sentinels[a->idx].port,
-	    a, ask_connected, ask_gone, ask_auth)) == NULL) {
-		ask_failed(a, "cannot connect: out of memory or descriptors");
+	    a, ask_connected, ask_gone, ask_auth, err, sizeof(err))) == NULL) {
+		ask_failed(a, "cannot connect: %s", err);
 		return;
 	}
 	if (redisAsyncCommandArgv(a->ac, ask_reply, a, NARGS(argv), argv,
@@ -344,8 +365,9 @@ ask_next(struct sentinel_ask *a)
 		ask_failed(a, "out of memory");
 }
 
-void
-sentinel_ask(struct store *st, struct dial *d, resolve_cb *done)
+/* The question, to sentinel first first, then the others in turn. */
+static void
+ask_start(struct store *st, struct dial *d, resolve_cb *done, size_t first)
 {
 	static const struct timeval now = { 0, 0 };
 	struct sentinel_ask *a;
@@ -361,9 +383,15 @@ sentinel_ask(struct store *st, struct dial *d, resolve_cb *done)
 	a->st = st;
 	a->d = d;
 	a->done = done;
-	a->first = st->sentinel->prefer;
+	a->first = first;
 	d->ask = a;
 	evtimer_add(a->timer, &now);	/* answers from the loop, always */
+}
+
+void
+sentinel_ask(struct store *st, struct dial *d, resolve_cb *done)
+{
+	ask_start(st, d, done, st->sentinel->prefer);
 }
 
 void
@@ -377,9 +405,18 @@ sentinel_cancel(struct dial *d)
 
 /* ---- the primary's role ---------------------------------------------- */
 
+void
+sentinel_distrust(struct store *st, const struct dial *d)
+{
+	struct sentinel *s = st->sentinel;
+
+	if (s != NULL && s->prefer == d->named_by)
+		s->prefer = (d->named_by + 1) % st->cfg->nsentinels;
+}
+
 bool
-sentinel_primary(const struct dial *d, const redisReply *r, char *why,
-    size_t len)
+sentinel_primary(struct store *st, const struct dial *d, const redisReply *r,
+    char *why, size_t len)
 {
 	const char *role = NULL;
 
@@ -387,6 +424,7 @@ sentinel_primary(const struct dial *d, const redisReply *r, char *why,
 		role = reply_str(r->element[0]);
 	if (role != NULL && strcmp(role, "master") == 0)
 		return true;
+	sentinel_distrust(st, d);
 	snprintf(why, len, strchr(d->at, ':') != NULL ? "[%s]:%d named by "
 	    "the sentinels is not a primary (role: %s)" : "%s:%d named by "
 	    "the sentinels is not a primary (role: %s)", d->at, d->port,
@@ -396,39 +434,68 @@ sentinel_primary(const struct dial *d, const redisReply *r, char *why,
 
 /* ---- moving the links ------------------------------------------------ */
 
+/* Whether the main link is at host:port. */
+static bool
+main_at(const struct store *st, const char *host, int port)
+{
+	return st->ac != NULL && strcmp(st->dial.at, host) == 0 &&
+	    st->dial.port == port;
+}
+
+/* Whether the change stream's link is at host:port. */
+static bool
+tail_at(const struct store *st, const char *host, int port)
+{
+	const struct tail *t = &st->tail;
+
+	return t->ac != NULL && strcmp(t->dial.at, host) == 0 &&
+	    t->dial.port == port;
+}
+
 static void
 move_now(evutil_socket_t fd, short ev, void *arg)
 {
 	struct store *st = arg;
+	struct sentinel *s = st->sentinel;
+	bool all = s->move_all;
 
 	(void)fd;
 	(void)ev;
+	s->move_all = false;
 	if (st->quiet || st->freeing)
 		return;
-	st->sentinel->moves++;
-	st->up.move(st);
+	s->moves++;
+	st->up.move(st, all || !main_at(st, s->to, s->to_port),
+	    all || !tail_at(st, s->to, s->to_port));
 }
 
-void
-sentinel_move_soon(struct store *st, const char *why)
+/* Moves the links from the loop: every link (to NULL), or those not at
+ * to:port (a link that is down tries at once instead of after its
+ * backoff). */
+static void
+move_soon(struct store *st, const char *to, int port, const char *why)
 {
 	static const struct timeval now = { 0, 0 };
 	struct sentinel *s = st->sentinel;
 
-	if (s == NULL || evtimer_pending(s->move, NULL))
+	if (to == NULL)
+		s->move_all = true;
+	else {
+		snprintf(s->to, sizeof(s->to), "%s", to);
+		s->to_port = port;
+	}
+	if (evtimer_pending(s->move, NULL))
 		return;
 	log_warnx("redis: %s: asking the sentinels where the primary is",
 	    why);
 	evtimer_add(s->move, &now);
 }
 
-/* Whether the main link is at host:port (down: it is not; a move makes
- * it try at once instead of after its backoff). */
-static bool
-links_at(const struct store *st, const char *host, int port)
+void
+sentinel_move_soon(struct store *st, const char *why)
 {
-	return st->ac != NULL && strcmp(st->dial.at, host) == 0 &&
-	    st->dial.port == port;
+	if (st->sentinel != NULL)
+		move_soon(st, NULL, 0, why);
 }
 
 /* ---- the subscription ------------------------------------------------ */
@@ -442,6 +509,7 @@ sub_down(struct store *st)
 
 	s->ac = NULL;
 	s->subscribed = false;
+	evtimer_del(s->poll);
 	if (st->quiet || st->freeing)
 		return;
 	s->idx = (s->idx + 1) % st->cfg->nsentinels;
@@ -451,24 +519,71 @@ sub_down(struct store *st)
 		s->backoff_ms = BACKOFF_MAX_MS;
 }
 
-/* On subscribing: where the primary is now (a switch may have been
- * missed). */
+/* The check every redis_sentinel_check_ms while subscribed. */
+static void
+poll_later(struct store *st)
+{
+	int ms = st->cfg->redis_sentinel_check_ms;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(st->sentinel->poll, &tv);
+}
+
+/* Where the primary is now, after subscribing and every check_ms: a
+ * switch may have been missed; and the subscribed sentinel, asked first,
+ * must answer, else the subscription goes to the one that did. */
 static void
 sub_checked(const struct resolve_result *res, const char *err, void *arg)
 {
 	struct store *st = arg;
-	char why[200];
+	struct sentinel *s = st->sentinel;
+	const char *host;
+	char why[200], name[300];
+	int port = s->check.port;
 
+	if (st->quiet || st->freeing)
+		return;
+	if (s->subscribed)
+		poll_later(st);
 	if (res == NULL) {
 		log_debug("sentinel: %s", err);
 		return;
 	}
-	if (st->ac == NULL ||	/* dialling: it asks them itself */
-	    links_at(st, res->addr[0], st->sentinel->check.port))
+	host = res->addr[0];
+	if (s->subscribed && s->check.named_by != s->idx) {
+		log_warnx("sentinel %s: no answer where the primary is; "
+		    "following +switch-master on another", sentinel_name(st,
+		    s->idx, name, sizeof(name)));
+		sub_restart(st, s->check.named_by);
+	}
+	if (s->moves != s->check_moves)
+		return;			/* the links moved since: stale */
+	/* a link dialling asks the sentinels itself */
+	if ((st->ac == NULL || main_at(st, host, port)) &&
+	    (st->tail.ac == NULL || tail_at(st, host, port)))
 		return;
 	snprintf(why, sizeof(why), "the sentinels name %s port %d for %s",
-	    res->addr[0], st->sentinel->check.port, master_name(st));
-	sentinel_move_soon(st, why);
+	    host, port, master_name(st));
+	move_soon(st, host, port, why);
+}
+
+static void
+check_now(struct store *st)
+{
+	struct sentinel *s = st->sentinel;
+
+	if (s->check.ask != NULL)
+		return;
+	s->check_moves = s->moves;
+	ask_start(st, &s->check, sub_checked, s->idx);
+}
+
+static void
+poll_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	check_now(arg);
 }
 
 /* "name oldip oldport newip newport" */
@@ -479,16 +594,17 @@ switched(struct store *st, const char *msg)
 	int port;
 
 	if (sscanf(msg, "%128s %*s %*s %255s %d", name, host, &port) != 3 ||
-	    strcmp(name, master_name(st)) != 0)
+	    strcmp(name, master_name(st)) != 0 ||
+	    strlen(host) >= INET6_ADDRSTRLEN)
 		return;
 	log_info("sentinel: +switch-master: %s is now at %s port %d", name,
 	    host, port);
-	if (links_at(st, host, port))
+	if (main_at(st, host, port) && tail_at(st, host, port))
 		return;
 	st->sentinel->prefer = st->sentinel->idx;	/* it knows */
 	snprintf(why, sizeof(why), "the sentinels switched %s to %s port %d",
 	    name, host, port);
-	sentinel_move_soon(st, why);
+	move_soon(st, host, port, why);
 }
 
 static void
@@ -517,7 +633,8 @@ sub_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		s->subscribed = true;
 		s->backoff_ms = BACKOFF_MIN_MS;
 		evtimer_del(s->reconnect);
-		sentinel_ask(st, &s->check, sub_checked);
+		evtimer_del(s->poll);
+		check_now(st);
 	} else if (strcmp(kind, "message") == 0 &&
 	    reply_str(r->element[2]) != NULL)
 		switched(st, r->element[2]->str);
@@ -574,10 +691,13 @@ sub_open(struct store *st, const char *addr)
 	const char *argv[] = { "SUBSCRIBE", "+switch-master" };
 	int ms = st->cfg->redis_timeout_ms;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	char err[128], name[300];
 
 	if ((s->ac = sentinel_open(st, addr,
 	    st->cfg->redis_sentinels[s->idx].port, st, sub_connected,
-	    sub_gone, sub_auth)) == NULL) {
+	    sub_gone, sub_auth, err, sizeof(err))) == NULL) {
+		log_debug("sentinel %s: cannot connect: %s", sentinel_name(st,
+		    s->idx, name, sizeof(name)), err);
 		sub_down(st);
 		return;
 	}
@@ -640,6 +760,25 @@ sub_timer(evutil_socket_t fd, short ev, void *arg)
 	sub_down(st);
 }
 
+/* The subscription goes to sentinel idx at once (the one it was on did
+ * not answer). */
+static void
+sub_restart(struct store *st, size_t idx)
+{
+	struct sentinel *s = st->sentinel;
+
+	sentinel_close(s->ac);
+	s->ac = NULL;
+	resolve_cancel(s->lookup);
+	s->lookup = NULL;
+	s->subscribed = false;
+	evtimer_del(s->reconnect);
+	evtimer_del(s->poll);
+	s->idx = idx;
+	s->backoff_ms = BACKOFF_MIN_MS;
+	sub_connect(st);
+}
+
 /* ---- life ------------------------------------------------------------ */
 
 int
@@ -653,9 +792,12 @@ sentinel_init(struct store *st)
 		return -1;
 	s->backoff_ms = BACKOFF_MIN_MS;
 	if ((s->move = evtimer_new(st->base, move_now, st)) == NULL ||
-	    (s->reconnect = evtimer_new(st->base, sub_timer, st)) == NULL) {
+	    (s->reconnect = evtimer_new(st->base, sub_timer, st)) == NULL ||
+	    (s->poll = evtimer_new(st->base, poll_cb, st)) == NULL) {
 		if (s->move != NULL)
 			event_free(s->move);
+		if (s->reconnect != NULL)
+			event_free(s->reconnect);
 		free(s);
 		return -1;
 	}
@@ -682,8 +824,10 @@ sentinel_stop(struct store *st)
 	resolve_cancel(s->lookup);
 	s->lookup = NULL;
 	sentinel_cancel(&s->check);
+	s->subscribed = false;
 	evtimer_del(s->reconnect);
 	evtimer_del(s->move);
+	evtimer_del(s->poll);
 }
 
 void
@@ -696,6 +840,7 @@ sentinel_free(struct store *st)
 	sentinel_stop(st);
 	event_free(s->move);
 	event_free(s->reconnect);
+	event_free(s->poll);
 	free(s);
 	st->sentinel = NULL;
 }

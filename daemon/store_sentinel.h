@@ -33,9 +33,14 @@ void		 sentinel_ask(struct store *st, struct dial *d,
 void		 sentinel_cancel(struct dial *d);
 
 /* Whether a link's ROLE reply r says a primary; if not, why says so
- * ("HOST:PORT named by the sentinels is not a primary (role: R)"). */
-bool		 sentinel_primary(const struct dial *d, const redisReply *r,
-		    char *why, size_t len);
+ * ("HOST:PORT named by the sentinels is not a primary (role: R)"), and
+ * the next round starts from another sentinel (sentinel_distrust). */
+bool		 sentinel_primary(struct store *st, const struct dial *d,
+		    const redisReply *r, char *why, size_t len);
+/* The address the sentinel d->named_by gave could not be used (refused,
+ * not a primary): the next round asks another sentinel first, so that
+ * one that lags, cut off from the others, does not hold the links. */
+void		 sentinel_distrust(struct store *st, const struct dial *d);
 /* The links' server is not the primary (a write answered READONLY):
  * both links move, from the loop. */
 void		 sentinel_move_soon(struct store *st, const char *why);

@@ -327,7 +327,7 @@ on_tail_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	}
 	switch (kind) {
 	case TAIL_ROLE:		/* with sentinels: it must be the primary */
-		if (!sentinel_primary(&t->dial, r, why, sizeof(why))) {
+		if (!sentinel_primary(st, &t->dial, r, why, sizeof(why))) {
 			log_warnx("change stream: %s", why);
 			t->not_primary = true;
 			redisAsyncDisconnect(t->ac);
@@ -399,6 +399,7 @@ on_tail_connect(const redisAsyncContext *ac, int status)
 		return;
 	log_debug("change stream: cannot connect%s: %s",
 	    dial_where(st, &st->tail.dial, where, sizeof(where)), ac->errstr);
+	sentinel_distrust(st, &st->tail.dial);
 	tail_went_down(st);
 }
 

@@ -73,6 +73,7 @@ struct dial {
 	int			 port;		/* the sentinels' primary's */
 	char			 at[INET6_ADDRSTRLEN];	/* the address
 						   dialled last */
+	size_t			 named_by;	/* the sentinel that named it */
 };
 
 /* The change stream, followed on a link of its own (store_tail.c). */
@@ -107,9 +108,9 @@ struct store_up {
 	void	(*ready)(struct store *st);
 	void	(*down)(struct store *st, bool loading);
 	void	(*reload)(struct store *st, const char *why);
-	/* the sentinels name another primary: both links drop what they
-	 * hold and ask them again at once */
-	void	(*move)(struct store *st);
+	/* the sentinels name another primary: the links named (main, tail)
+	 * drop what they hold and ask them again at once */
+	void	(*move)(struct store *st, bool main, bool tail);
 };
 
 struct store {

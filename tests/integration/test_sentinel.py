@@ -32,12 +32,13 @@ class Sentinel:
     file of its own (Sentinel rewrites it), monitoring NAME at port."""
 
     def __init__(self, monitor_port, quorum=2, down_ms=1000,
-                 failover_ms=4000, name=NAME):
+                 failover_ms=4000, name=NAME, password=None):
         self.dir = tempfile.mkdtemp(prefix="jm-sentinel-")
         self.port = h.free_port()
         self.conf = os.path.join(self.dir, "sentinel.conf")
         self.log = os.path.join(self.dir, "sentinel.log")
         self.proc = None
+        self.password = password
         with open(self.conf, "w") as f:
             f.write("bind 127.0.0.1\nport %d\ndir %s\n"
                     "sentinel monitor %s 127.0.0.1 %d %d\n"
@@ -46,6 +47,8 @@ class Sentinel:
                     "sentinel parallel-syncs %s 2\n"
                     % (self.port, self.dir, name, monitor_port, quorum,
                        name, down_ms, name, failover_ms, name))
+            if password is not None:
+                f.write("requirepass %s\n" % password)
 
     def start(self):
         self.proc = h.spawn(["redis-server", self.conf, "--sentinel",
@@ -68,8 +71,14 @@ class Sentinel:
     def cmd(self, *args):
         with socket.create_connection(("127.0.0.1", self.port),
                                       timeout=5) as s:
+            if self.password is not None:
+                s.sendall(h._resp_encode(("AUTH", self.password)))
+                h._RespReader(s).read()
             s.sendall(h._resp_encode(args))
             return h._RespReader(s).read()
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
 
     def master(self):
         """SENTINEL master NAME as a dict of str."""
@@ -83,6 +92,7 @@ class Sentinel:
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
             self.proc.kill()
             self.proc.wait()
 
@@ -311,6 +321,97 @@ class FailoverTest(unittest.TestCase):
             d.stop()
 
 
+class MissedSwitchTest(unittest.TestCase):
+
+    def test_frozen_sentinel_is_left(self):
+        """The sentinel a daemon follows is frozen (SIGSTOP: its
+        connection stays open, its +switch-master never comes) while
+        another fails the primary over: the daemon, asking the sentinel
+        it follows every redis_sentinel_check_ms, finds it silent and
+        follows one that answers; a daemon that practically never asks
+        stays on the frozen one."""
+        topo = Topology(self)
+        old = topo.primary
+        lines = sentinel_lines(topo.sentinels) + ["redis_timeout_ms 1000"]
+        a = h.Daemon(None, extra=lines + ["redis_sentinel_check_ms 300"])
+        b = h.Daemon(None, extra=lines + [
+            "redis_sentinel_check_ms 3600000"])
+        frozen = topo.sentinels[0]
+        for d in (a, b):
+            self.addCleanup(d.cleanup)
+            d.start()
+            d.wait_log("sentinel: following +switch-master on "
+                       "127.0.0.1:%d" % frozen.port)
+        with a.client(h.STAFF) as c:
+            c.result("employer.put", {"employer": h.EMPLOYER_A})
+        frozen.signal(signal.SIGSTOP)
+        self.addCleanup(frozen.signal, signal.SIGCONT)
+        self.assertEqual(topo.sentinels[1].cmd("SENTINEL", "FAILOVER",
+                                               NAME), "OK")
+        h.wait_until(lambda: topo.sentinels[1].primary_port() != old.port,
+                     timeout=60, what="the forced failover")
+        new = topo.by_port(topo.sentinels[1].primary_port())
+        # (until the sentinels demote it, the old primary takes writes
+        # that the demotion loses: without redis_wait_replicas, Sentinel
+        # promises no more)
+        h.wait_until(lambda: role(old) == "slave", timeout=60,
+                     what="the old primary to be a replica")
+        a.wait_log("sentinel 127.0.0.1:%d: no answer where the primary "
+                   "is; following +switch-master on another"
+                   % frozen.port, timeout=30)
+        others = ["sentinel: following +switch-master on 127.0.0.1:%d"
+                  % s.port for s in topo.sentinels[1:]]
+        h.wait_until(lambda: any(x in a.log_text() for x in others),
+                     timeout=30, what="a to follow another sentinel")
+        # both write to the new primary (the sentinels close the links
+        # of a demoted primary: each link asks again)
+        for d, jid in ((a, "by-a"), (b, "by-b")):
+            with d.client(h.STAFF) as c:
+                h.wait_until(lambda: "result" in c.call(
+                    "job.post", {"job": h.job(jid)}), timeout=30,
+                    what="a write after the failover")
+            self.assertIsNotNone(new.cmd("HGET", "jm:job:emp-a:" + jid,
+                                         "version"))
+        self.assertFalse(any(x in b.log_text() for x in others))
+        self.assertNotIn("no answer where the primary is", b.log_text())
+        frozen.signal(signal.SIGCONT)
+        for d in (a, b):
+            self.assertTrue(d.running())
+            d.stop()
+
+    def test_demoted_under_the_daemon(self):
+        """The primary made a replica by hand (REPLICAOF: its clients'
+        links stay open, no sentinel switched): a write answered
+        READONLY makes the daemon ask the sentinels again, and ROLE then
+        refuses what they still name."""
+        primary = h.Redis()
+        self.addCleanup(primary.cleanup)
+        primary.start()
+        other = h.Redis()
+        self.addCleanup(other.cleanup)
+        other.start()
+        s = Sentinel(primary.port, quorum=1, down_ms=60000)
+        self.addCleanup(s.cleanup)
+        s.start()
+        d = h.Daemon(None, extra=sentinel_lines([s]))
+        self.addCleanup(d.cleanup)
+        d.start()
+        with d.client(h.STAFF) as c:
+            c.result("employer.put", {"employer": h.EMPLOYER_A})
+            primary.cmd("REPLICAOF", "127.0.0.1", str(other.port))
+            h.wait_until(lambda: role(primary) == "slave",
+                         what="the primary to be a replica")
+            c.error("job.post", {"job": h.job("ro")},
+                    code=h.STORE_UNAVAILABLE)
+        d.wait_log("redis: a write was answered READONLY: asking the "
+                   "sentinels where the primary is")
+        d.wait_log("redis: 127.0.0.1:%d named by the sentinels is not a "
+                   "primary (role: slave); asking the sentinels again"
+                   % primary.port)
+        self.assertTrue(d.running())
+        d.stop()
+
+
 def stats_store(d):
     with d.client(h.STAFF) as c:
         return c.result("stats", {})["store"]
@@ -423,6 +524,69 @@ class NamedAddressTest(unittest.TestCase):
         self.assertEqual(replica.cmd("DBSIZE"), 0)
         self.assertNotIn("redis: connected", d.log_text())
         d.stop()
+
+    def test_lagging_sentinel_passed_over(self):
+        """The first sentinel names a replica (one cut off from the
+        others names what it last knew): after ROLE refuses it, the next
+        round asks another sentinel first, and the daemon gets to the
+        primary the others name."""
+        primary = h.Redis()
+        self.addCleanup(primary.cleanup)
+        primary.start()
+        replica = h.Redis()
+        self.addCleanup(replica.cleanup)
+        replica.start(extra_args=["--replicaof", "127.0.0.1",
+                                  str(primary.port)])
+        lagging = Sentinel(replica.port, quorum=1, down_ms=60000)
+        self.addCleanup(lagging.cleanup)
+        lagging.start()
+        good = Sentinel(primary.port, quorum=1, down_ms=60000)
+        self.addCleanup(good.cleanup)
+        good.start()
+        d = h.Daemon(None, extra=sentinel_lines([lagging, good]))
+        self.addCleanup(d.cleanup)
+        d.start(wait_loaded=False)
+        h.wait_until(lambda: stats_store(d)["loaded"], timeout=30,
+                     what="the daemon to load from the primary")
+        self.assertIn("127.0.0.1:%d named by the sentinels is not a "
+                      "primary" % replica.port, d.log_text())
+        with d.client(h.STAFF) as c:
+            c.result("employer.put", {"employer": h.EMPLOYER_A})
+        self.assertEqual(primary.cmd("EXISTS", "jm:employer:emp-a"), 1)
+        d.stop()
+
+    def test_sentinel_password(self):
+        """Sentinels with a password of their own
+        (redis_sentinel_password_file): the right one subscribes and
+        connects; a wrong one is refused, said, and never logged."""
+        redis = h.Redis()
+        self.addCleanup(redis.cleanup)
+        redis.start()
+        s = Sentinel(redis.port, quorum=1, password="sentinel-pw-ZQX")
+        self.addCleanup(s.cleanup)
+        s.start()
+        dir = tempfile.mkdtemp(prefix="jm-sentinel-pw-")
+        self.addCleanup(shutil.rmtree, dir, True)
+        pw = os.path.join(dir, "pw")
+        for secret, ok in (("sentinel-pw-ZQX", True),
+                           ("wrong-pw-ZQX", False)):
+            with open(pw, "w") as f:
+                f.write(secret + "\n")
+            os.chmod(pw, 0o600)
+            d = h.Daemon(None, extra=sentinel_lines([s]) + [
+                "redis_sentinel_password_file %s" % pw])
+            self.addCleanup(d.cleanup)
+            d.start(wait_loaded=ok)
+            if ok:
+                d.wait_log("sentinel: following +switch-master")
+            else:
+                d.wait_log("refused authentication (check "
+                           "redis_sentinel_password_file)")
+                self.assertIn("refused authentication",
+                              stats_store(d)["link_error"])
+                self.assertFalse(stats_store(d)["loaded"])
+            d.stop()
+            self.assertNotIn(secret, d.log_text(whole=True))
 
 
 class ConfigTest(unittest.TestCase):
