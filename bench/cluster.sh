@@ -58,16 +58,8 @@ trap 'exit 130' INT TERM
 # ---- build ---------------------------------------------------------------
 if [ -n "${JM_BIN_DIR:-}" ]; then
 	bdir=$(cd "$JM_BIN_DIR" && pwd)
-elif ! { cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    >"$tmp/build.log" 2>&1 &&
-    cmake --build "$bdir" -j "$(nproc 2>/dev/null || echo 2)" \
-	    --target jobmatchd jobmatch jobmatch-bench >>"$tmp/build.log" 2>&1; }; then
-	if [ -x "$bdir/jobmatchd" ] && [ -x "$bdir/jobmatch-bench" ] &&
-	    [ -x "$bdir/jobmatch" ]; then
-		log "(the tree does not build right now: using the programs already in $bdir)"
-	else
-		log "build in $bdir failed:"; tail -20 "$tmp/build.log"; exit 1
-	fi
+else
+	build_programs "$bdir" "$tmp/build.log" -- jobmatchd jobmatch jobmatch-bench
 fi
 bench=$bdir/jobmatch-bench
 

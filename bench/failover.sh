@@ -10,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 bdir=${JM_BUILD_DIR:-build}
-if [ ! -f "$bdir/CMakeCache.txt" ]; then
-	cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-fi
-cmake --build "$bdir" -j2 --target jobmatchd jobmatch >/dev/null
+blog=$(mktemp)
+trap 'rm -f "$blog"' EXIT
+build_programs "$bdir" "$blog" -- jobmatchd jobmatch
+rm -f "$blog"
 log "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), build in $bdir"
 exec python3 bench/failover.py "$bdir" "${1:-4}"

@@ -4,6 +4,33 @@
 
 log() { printf '%s\n' "$*"; }
 
+# build_programs BDIR LOG [CMAKE_OPTION...] -- TARGET...: configures BDIR
+# (RelWithDebInfo) and builds the targets, the build's output in LOG; when
+# the tree does not build, the programs already in BDIR are used (said),
+# and without them the script exits showing LOG.
+build_programs() {
+	local bdir=$1 blog=$2 t
+	local opts=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	if cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    "${opts[@]}" >"$blog" 2>&1 &&
+	    cmake --build "$bdir" -j "$(nproc 2>/dev/null || echo 2)" \
+	    --target "$@" >>"$blog" 2>&1; then
+		return 0
+	fi
+	for t in "$@"; do
+		if [ ! -x "$bdir/$t" ]; then
+			log "build in $bdir failed:"; tail -30 "$blog" >&2; exit 1
+		fi
+	done
+	log "(the tree does not build right now: using the programs already in $bdir)"
+}
+
 # stop_pid PID [NAME]: TERM, wait up to 10 s, then KILL (and say so).
 stop_pid() {
 	local pid=$1 i
