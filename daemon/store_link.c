@@ -41,8 +41,7 @@
 /*
  * A script's arguments after its name, copied once when the command is
  * built and kept until its reply: the command is formatted from them as
- * EVALSHA and, after a NOSCRIPT, again as EVAL (argv[0] and argv[1] are
- * filled for each).
+ * EVALSHA and, after a NOSCRIPT, as EVAL (argv[0], argv[1] filled each).
  */
 struct script_args {
 	int		 argc;
@@ -576,6 +575,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	(void)ac;
 	st->pending--;
 	if (r == NULL || st->freeing) {		/* link lost, or the context freed */
+		st->lost_gen = op->gen;	/* no reload on it: the next loads */
 		/* Nothing queued on a link that never came up was sent. */
 		answer_status(op, op->gen == st->refused_gen ? STORE_DOWN :
 		    STORE_UNKNOWN);

@@ -358,6 +358,12 @@ store_reload(struct store *st, const char *why)
 {
 	if (st->freeing || st->quiet)
 		return;
+	if (st->lost_gen == st->gen && st->state != ST_DOWN) {
+		/* a read lost with its link: the next link loads anyway */
+		log_debug("redis: %s as the link went; the next link loads "
+		    "the mirror", why);
+		return;
+	}
 	log_warnx("redis: %s; loading the mirror again", why);
 	if (st->state == ST_READY)
 		load_start(st);

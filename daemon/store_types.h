@@ -133,6 +133,8 @@ struct store {
 	int			 backoff_ms;
 	unsigned		 gen;		/* connection generation */
 	unsigned		 refused_gen;	/* a link that never came up */
+	unsigned		 lost_gen;	/* a link being lost: its ops are
+					   answered before went_down */
 	unsigned		 role_gen;	/* a link whose ROLE said
 						   master (sentinels) */
 	size_t			 pending;	/* commands owed a reply */

@@ -242,6 +242,35 @@ class TwoDaemons(unittest.TestCase):
         h.wait_until(lambda: ids(kc) == set() and ids(self.kb) == set(),
                      what="no daemon to match the closed X")
 
+    def test_change_read_as_the_link_goes(self):
+        # C reads B's change (HMGET on its main link) and the link goes
+        # with the read in flight: the read is answered "unknown", and the
+        # next link loads the mirror anyway; no load is started on the
+        # link that is going. A proxy holds C's HMGET, then drops C's
+        # links.
+        px = RedisProxy(self.redis.port)
+        self.addCleanup(px.close)
+        c = h.Daemon(self.redis.port)
+        self.addCleanup(c.cleanup)
+        c.redis_port = px.port
+        c.write_config()
+        c.start()
+        kc = self.client(c, h.KIOSK)
+        self.sb.result("employer.put", {"employer": employer("emp-a")})
+        px.hold_at("HMGET", 1)
+        self.sb.result("job.post", {"job": job("Y", "emp-a")})
+        px.wait_held("HMGET", 1)
+        px.drop()
+        px.release()
+        c.wait_log("redis: mirror loaded", count=2)
+        h.wait_until(lambda: {x["job"]["id"] for x in kc.result("match", {
+            "profile": PROFILES[0], "limit": 100})["results"]} == {"Y"},
+            what="C to see Y after its new link's load")
+        log = c.log_text()
+        self.assertIn("a changed record could not be read as the link "
+                      "went; the next link loads the mirror", log)
+        self.assertNotIn("loading the mirror again", log)
+
     def test_same_rules_document_adopted(self):
         # B started with the rules file A had already stored as version 1:
         # it takes the number, without evaluating every posting again
