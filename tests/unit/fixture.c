@@ -16,6 +16,11 @@
 #include "proto/codec.h"
 #include "fixture.h"
 
+#ifndef JM_SOURCE_DIR
+#error "JM_SOURCE_DIR must name the repository root"
+#endif
+#define DEFAULT_RULES	JM_SOURCE_DIR "/data/rules.default.json"
+
 int
 fixture_towns(struct towns *t, const char *tsv)
 {
@@ -46,6 +51,104 @@ fixture_rules(const char *doc, const struct regex_limits *lim)
 	if ((r = codec_rules_build(o, lim, err, sizeof(err))) == NULL)
 		fail_msg("rules refused: %s", err);
 	json_decref(o);
+	return r;
+}
+
+json_t *
+fixture_json(const char *s)
+{
+	char *t = strdup(s);
+	json_error_t je;
+	json_t *v;
+
+	assert_non_null(t);
+	for (char *p = t; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	v = json_loads(t, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	if (v == NULL)
+		fail_msg("bad test JSON %s: %s", t, je.text);
+	free(t);
+	return v;
+}
+
+int
+fixture_decode(const char *s, struct rules_spec *spec, struct perr *e)
+{
+	json_t *o = fixture_json(s);
+	int rc;
+
+	rules_spec_defaults(spec);
+	memset(e, 0, sizeof(*e));
+	rc = codec_rules_decode(o, spec, e);
+	json_decref(o);
+	return rc;
+}
+
+void
+fixture_refused(const char *s, const char *field, const char *reason)
+{
+	struct rules_spec spec;
+	struct perr e;
+
+	if (fixture_decode(s, &spec, &e) != -1)
+		fail_msg("accepted %s, expected an error on %s", s, field);
+	if (strcmp(e.field, field) != 0)
+		fail_msg("%s: error on %s (%s), expected %s", s, e.field,
+		    e.reason, field);
+	if (reason != NULL)
+		assert_string_equal(e.reason, reason);
+	assert_true(e.reason[0] != '\0');
+	rules_spec_clear(&spec);
+}
+
+/* The whole of the file at path, in a new string. */
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+struct rules *
+fixture_default_rules(void)
+{
+	char *text = read_file(DEFAULT_RULES);
+	struct regex_limits lim;
+	struct rules_spec spec;
+	struct rules_error err;
+	struct rules *r = NULL;
+	struct perr e;
+	json_error_t je;
+	json_t *o;
+
+	if ((o = json_loads(text, JSON_REJECT_DUPLICATES, &je)) == NULL)
+		fail_msg("%s: %s", DEFAULT_RULES, je.text);
+	free(text);
+	rules_spec_defaults(&spec);
+	if (codec_rules_decode(o, &spec, &e) == -1)
+		fail_msg("%s refused: %s: %s", DEFAULT_RULES, e.field,
+		    e.reason);
+	json_decref(o);
+	regex_limits_defaults(&lim);
+	if (rules_compile(&r, &spec, &lim, &err) == -1)
+		fail_msg("%s: %s %s %ld: %s", DEFAULT_RULES, err.rule,
+		    err.field, err.offset, err.reason);
+	assert_int_equal(spec.nrules, 0);
 	return r;
 }
 

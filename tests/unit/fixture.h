@@ -2,13 +2,17 @@
 /* Copyright (c) 2022-2026 the jobmatchd authors */
 /*
  * fixture.h - what the matcher's unit tests (test_matcher, test_rules,
- * test_index, test_tables) each built for themselves: a county's towns
- * from TSV text, a rule set from its JSON document, a mirror of the two,
- * its employers, a posting from JSON over a plain default, a hit of a
- * result by id, and a seeded random stream. Each test keeps its own data
- * (its towns, rule sets, postings and seekers) and its own checks; only
- * the building is here. A failure ends the test, as cmocka's fail_msg
- * does; the set-up helpers return -1 instead, as a set-up must.
+ * test_flags, test_codec, test_index, test_tables) each built for
+ * themselves: a county's towns from TSV text, JSON text written with '
+ * for ", a rule set decoded from its JSON document (and the check that the
+ * decoder refuses one), a rule set compiled from its document or the
+ * shipped one, a mirror of the two, its employers, a posting from JSON
+ * over a plain default, a hit of a result by id, and a seeded random
+ * stream. Each test keeps its own data (its towns, rule sets, postings
+ * and seekers) and its own checks; only the building, and the checks
+ * that several tests made alike, are here. A failure ends the test, as
+ * cmocka's fail_msg does; the set-up helpers return -1 instead, as a
+ * set-up must.
  *
  * Include after <cmocka.h>.
  */
@@ -20,6 +24,7 @@
 #include <jansson.h>
 
 #include "matcher/matcher.h"
+#include "proto/codec.h"
 
 /* Parses the towns of the TSV text tsv into t. 0, or -1 (said on
  * stderr). */
@@ -29,6 +34,25 @@ int		 fixture_towns(struct towns *t, const char *tsv);
  * (the defaults when NULL), as the daemon builds one; fails the test when
  * it is refused. */
 struct rules	*fixture_rules(const char *doc, const struct regex_limits *lim);
+
+/* JSON text written with ' for " (none of the tests needs a '), any
+ * value, in a new json_t; bad JSON or a key given twice fails the test. */
+json_t		*fixture_json(const char *s);
+
+/* Decodes the rule-set document s (' for ") over the defaults into spec,
+ * as codec_rules_decode: 0, or -1 with the error in e. */
+int		 fixture_decode(const char *s, struct rules_spec *spec,
+		    struct perr *e);
+
+/* The rule-set document s (' for ") must be refused by the decoder,
+ * naming field, with a reason, which is reason when that is not NULL. */
+void		 fixture_refused(const char *s, const char *field,
+		    const char *reason);
+
+/* The shipped rule set, data/rules.default.json (below JM_SOURCE_DIR),
+ * decoded and compiled under the default limits; fails the test when it
+ * is unreadable or refused. */
+struct rules	*fixture_default_rules(void);
 
 /* A mirror under rules of the towns of tsv (parsed into t), in *m. 0, or
  * -1 when the towns are refused or memory is short. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "proto/codec.h"
+#include "fixture.h"
 
 /* A county line (skipped) and three townships, one of them rural. */
 static const char towns_tsv[] =
@@ -1037,31 +1038,6 @@ test_match_filters(void **state)
 
 /* ---- rule sets ---------------------------------------------------------- */
 
-static int
-decode_rules(const char *text, struct rules_spec *spec, struct perr *e)
-{
-	json_t *o = load(text);
-	int rc;
-
-	rules_spec_defaults(spec);
-	memset(e, 0, sizeof(*e));
-	rc = codec_rules_decode(o, spec, e);
-	json_decref(o);
-	return rc;
-}
-
-static void
-rules_refused(const char *text, const char *field)
-{
-	struct rules_spec spec;
-	struct perr e;
-
-	if (decode_rules(text, &spec, &e) != -1)
-		fail_msg("accepted, expected an error on %s", field);
-	assert_string_equal(e.field, field);
-	rules_spec_clear(&spec);
-}
-
 static void
 test_rules_valid(void **state)
 {
@@ -1070,7 +1046,7 @@ test_rules_valid(void **state)
 
 	(void)state;
 	/* The document's own version is read and ignored. */
-	assert_int_equal(decode_rules("{\"version\":3,\"description\":\"测试\","
+	assert_int_equal(fixture_decode("{\"version\":3,\"description\":\"测试\","
 	    "\"weights\":{\"skills\":0.6,\"distance\":0.25},"
 	    "\"distance\":{\"shape\":\"gauss\",\"scale_km\":8,\"max_km\":40},"
 	    "\"synonyms\":[{\"term\":\"massage\",\"pattern\":\"按摩|推拿\"},"
@@ -1089,7 +1065,7 @@ test_rules_valid(void **state)
 	rules_spec_clear(&spec);
 
 	/* Absent parts keep the defaults. */
-	assert_int_equal(decode_rules("{\"distance\":{\"shape\":\"linear\"}}",
+	assert_int_equal(fixture_decode("{\"distance\":{\"shape\":\"linear\"}}",
 	    &spec, &e), 0);
 	assert_int_equal(spec.shape, DECAY_LINEAR);
 	assert_true(spec.w_skills == 0.5);
@@ -1104,7 +1080,7 @@ test_rules_valid(void **state)
 	rules_spec_clear(&spec);
 
 	/* An empty list of rules is no rule. */
-	assert_int_equal(decode_rules("{\"rules\":[]}", &spec, &e), 0);
+	assert_int_equal(fixture_decode("{\"rules\":[]}", &spec, &e), 0);
 	assert_int_equal(spec.nrules, 0);
 	assert_null(spec.rules);
 	rules_spec_clear(&spec);
@@ -1114,34 +1090,41 @@ static void
 test_rules_bad(void **state)
 {
 	(void)state;
-	rules_refused("{\"weight\":{}}", "weight");
-	rules_refused("{\"rule\":[]}", "rule");
-	rules_refused("{\"rules\":{}}", "rules");
-	rules_refused("[]", "");
-	rules_refused("{\"version\":-1}", "version");
-	rules_refused("{\"version\":\"1\"}", "version");
-	rules_refused("{\"weights\":[0.5,0.3,0.2]}", "weights");
-	rules_refused("{\"weights\":{\"skills\":\"high\"}}", "weights.skills");
+	fixture_refused("{\"weight\":{}}", "weight", NULL);
+	fixture_refused("{\"rule\":[]}", "rule", NULL);
+	fixture_refused("{\"rules\":{}}", "rules", NULL);
+	fixture_refused("[]", "", NULL);
+	fixture_refused("{\"version\":-1}", "version", NULL);
+	fixture_refused("{\"version\":\"1\"}", "version", NULL);
+	fixture_refused("{\"weights\":[0.5,0.3,0.2]}", "weights", NULL);
+	fixture_refused("{\"weights\":{\"skills\":\"high\"}}", "weights.skills",
+	    NULL);
 	/* The policy weight is gone: boosts are the rules' own. */
-	rules_refused("{\"weights\":{\"policy\":-0.1}}", "weights.policy");
-	rules_refused("{\"weights\":{\"policy\":0.2}}", "weights.policy");
-	rules_refused("{\"weights\":{\"distance\":101}}", "weights.distance");
-	rules_refused("{\"weights\":{\"salary\":1}}", "weights.salary");
-	rules_refused("{\"distance\":\"exp\"}", "distance");
-	rules_refused("{\"distance\":{\"shape\":\"cubic\"}}", "distance.shape");
-	rules_refused("{\"distance\":{\"shape\":1}}", "distance.shape");
-	rules_refused("{\"distance\":{\"scale_km\":0}}", "distance.scale_km");
-	rules_refused("{\"distance\":{\"max_km\":-1}}", "distance.max_km");
-	rules_refused("{\"synonyms\":{}}", "synonyms");
-	rules_refused("{\"synonyms\":[\"按摩\"]}", "synonyms[0]");
-	rules_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":\"a\"},"
-	    "{\"term\":\"massage\"}]}", "synonyms[1].pattern");
-	rules_refused("{\"synonyms\":[{\"pattern\":\"a\"}]}",
-	    "synonyms[0].term");
-	rules_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":1}]}",
-	    "synonyms[0].pattern");
-	rules_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":\"a\","
-	    "\"flags\":\"i\"}]}", "synonyms[0].flags");
+	fixture_refused("{\"weights\":{\"policy\":-0.1}}", "weights.policy",
+	    NULL);
+	fixture_refused("{\"weights\":{\"policy\":0.2}}", "weights.policy",
+	    NULL);
+	fixture_refused("{\"weights\":{\"distance\":101}}", "weights.distance",
+	    NULL);
+	fixture_refused("{\"weights\":{\"salary\":1}}", "weights.salary", NULL);
+	fixture_refused("{\"distance\":\"exp\"}", "distance", NULL);
+	fixture_refused("{\"distance\":{\"shape\":\"cubic\"}}",
+	    "distance.shape", NULL);
+	fixture_refused("{\"distance\":{\"shape\":1}}", "distance.shape", NULL);
+	fixture_refused("{\"distance\":{\"scale_km\":0}}", "distance.scale_km",
+	    NULL);
+	fixture_refused("{\"distance\":{\"max_km\":-1}}", "distance.max_km",
+	    NULL);
+	fixture_refused("{\"synonyms\":{}}", "synonyms", NULL);
+	fixture_refused("{\"synonyms\":[\"按摩\"]}", "synonyms[0]", NULL);
+	fixture_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":\"a\"},"
+	    "{\"term\":\"massage\"}]}", "synonyms[1].pattern", NULL);
+	fixture_refused("{\"synonyms\":[{\"pattern\":\"a\"}]}",
+	    "synonyms[0].term", NULL);
+	fixture_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":1}]}",
+	    "synonyms[0].pattern", NULL);
+	fixture_refused("{\"synonyms\":[{\"term\":\"a\",\"pattern\":\"a\","
+	    "\"flags\":\"i\"}]}", "synonyms[0].flags", NULL);
 }
 
 /* ---- vocabulary --------------------------------------------------------- */

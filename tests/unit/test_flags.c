@@ -22,62 +22,12 @@
 #include "proto/codec.h"
 #include "fixture.h"
 
-#define DEFAULT_RULES	JM_SOURCE_DIR "/data/rules.default.json"
-
 static const char towns_tsv[] =
     "code\tname\tkind\tpinyin\tlat\tlon\tsource\n"
     "500231001000\t桂溪街道\tsubdistrict\tGuixi\t30.3336\t107.3455\tx\n";
 
 /* A flag's members besides its name and pattern. */
 #define REASON	"'reason':{'zh':'理由','en':'why'}"
-
-/* JSON text written with ' for ", in a new json_t. */
-static json_t *
-jload(const char *s)
-{
-	char *t = strdup(s);
-	json_error_t je;
-	json_t *v;
-
-	assert_non_null(t);
-	for (char *p = t; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	if ((v = json_loads(t, JSON_REJECT_DUPLICATES, &je)) == NULL)
-		fail_msg("bad test JSON %s: %s", t, je.text);
-	free(t);
-	return v;
-}
-
-static int
-decode(const char *s, struct rules_spec *spec, struct perr *e)
-{
-	json_t *o = jload(s);
-	int rc;
-
-	rules_spec_defaults(spec);
-	memset(e, 0, sizeof(*e));
-	rc = codec_rules_decode(o, spec, e);
-	json_decref(o);
-	return rc;
-}
-
-/* s must be refused by the decoder, naming field. */
-static void
-refused(const char *s, const char *field, const char *reason)
-{
-	struct rules_spec spec;
-	struct perr e;
-
-	if (decode(s, &spec, &e) != -1)
-		fail_msg("accepted %s, expected an error on %s", s, field);
-	if (strcmp(e.field, field) != 0)
-		fail_msg("%s: error on %s (%s), expected %s", s, e.field,
-		    e.reason, field);
-	if (reason != NULL)
-		assert_string_equal(e.reason, reason);
-	rules_spec_clear(&spec);
-}
 
 /* s decodes and must fail to compile in rule (the "flags[i] (name)"
  * slot) and field, for a reason holding why. */
@@ -91,7 +41,7 @@ not_compiled(const char *s, const char *rule, const char *field,
 	struct rules *r = NULL;
 	struct perr e;
 
-	assert_int_equal(decode(s, &spec, &e), 0);
+	assert_int_equal(fixture_decode(s, &spec, &e), 0);
 	regex_limits_defaults(&lim);
 	if (rules_compile(&r, &spec, &lim, &err) != -1)
 		fail_msg("compiled %s", s);
@@ -111,7 +61,7 @@ test_decode(void **state)
 	struct perr e;
 
 	(void)state;
-	assert_int_equal(decode("{'flags':[{'name':'health','pattern':"
+	assert_int_equal(fixture_decode("{'flags':[{'name':'health','pattern':"
 	    "'身体健康|身心健康','reason':{'zh':'不得歧视残疾人',"
 	    "'en':'no discrimination'}},{'name':'looks','pattern':'五官端正',"
 	    REASON "}]}", &spec, &e), 0);
@@ -124,10 +74,10 @@ test_decode(void **state)
 	rules_spec_clear(&spec);
 	assert_int_equal(spec.nflags, 0);
 	/* none, or an empty list: no flags */
-	assert_int_equal(decode("{'flags':[]}", &spec, &e), 0);
+	assert_int_equal(fixture_decode("{'flags':[]}", &spec, &e), 0);
 	assert_int_equal(spec.nflags, 0);
 	rules_spec_clear(&spec);
-	assert_int_equal(decode("{'flags':null}", &spec, &e), 0);
+	assert_int_equal(fixture_decode("{'flags':null}", &spec, &e), 0);
 	rules_spec_clear(&spec);
 }
 
@@ -138,32 +88,32 @@ test_decode_errors(void **state)
 	size_t o;
 
 	(void)state;
-	refused("{'flags':{}}", "flags", NULL);
-	refused("{'flags':[1]}", "flags[0]", NULL);
-	refused("{'flags':[{'pattern':'x'," REASON "}]}", "flags[0].name",
-	    NULL);
-	refused("{'flags':[{'name':'a b','pattern':'x'," REASON "}]}",
+	fixture_refused("{'flags':{}}", "flags", NULL);
+	fixture_refused("{'flags':[1]}", "flags[0]", NULL);
+	fixture_refused("{'flags':[{'pattern':'x'," REASON "}]}",
 	    "flags[0].name", NULL);
-	refused("{'flags':[{'name':'a'," REASON "}]}", "flags[0].pattern",
-	    NULL);
-	refused("{'flags':[{'name':'a','pattern':''," REASON "}]}",
-	    "flags[0].pattern", "must not be empty");
-	refused("{'flags':[{'name':'a','pattern':1," REASON "}]}",
+	fixture_refused("{'flags':[{'name':'a b','pattern':'x'," REASON "}]}",
+	    "flags[0].name", NULL);
+	fixture_refused("{'flags':[{'name':'a'," REASON "}]}",
 	    "flags[0].pattern", NULL);
-	refused("{'flags':[{'name':'a','pattern':'x'}]}", "flags[0].reason",
-	    "is required");
-	refused("{'flags':[{'name':'a','pattern':'x','reason':'why'}]}",
+	fixture_refused("{'flags':[{'name':'a','pattern':''," REASON "}]}",
+	    "flags[0].pattern", "must not be empty");
+	fixture_refused("{'flags':[{'name':'a','pattern':1," REASON "}]}",
+	    "flags[0].pattern", NULL);
+	fixture_refused("{'flags':[{'name':'a','pattern':'x'}]}",
+	    "flags[0].reason", "is required");
+	fixture_refused("{'flags':[{'name':'a','pattern':'x','reason':'why'}]}",
 	    "flags[0].reason", NULL);
-	refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':'理由'}}]}",
-	    "flags[0].reason.en", NULL);
-	refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':'',"
+	fixture_refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':"
+	    "'理由'}}]}", "flags[0].reason.en", NULL);
+	fixture_refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':'',"
 	    "'en':'why'}}]}", "flags[0].reason.zh", "must not be empty");
-	refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':'理由',"
-	    "'en':'why','fr':'pourquoi'}}]}", "flags[0].reason.fr", NULL);
-	refused("{'flags':[{'name':'a','pattern':'x','then':'exclude',"
+	fixture_refused("{'flags':[{'name':'a','pattern':'x','reason':{'zh':"
+	    "'理由','en':'why','fr':'pourquoi'}}]}", "flags[0].reason.fr", NULL);
+	fixture_refused("{'flags':[{'name':'a','pattern':'x','then':'exclude',"
 	    REASON "}]}", "flags[0].then", NULL);
 	/* the second flag's error names it */
-	refused("{'flags':[{'name':'a','pattern':'x'," REASON "},"
+	fixture_refused("{'flags':[{'name':'a','pattern':'x'," REASON "},"
 	    "{'name':'b','pattern':'y'}]}", "flags[1].reason", NULL);
 	/* a reason of 500 characters passes, 501 do not */
 	for (int n = 500; n <= 501; n++) {
@@ -176,10 +126,10 @@ test_decode_errors(void **state)
 			buf[o++] = 'w';
 		snprintf(buf + o, sizeof(buf) - o, "'}}]}");
 		if (n == 500) {
-			assert_int_equal(decode(buf, &spec, &e), 0);
+			assert_int_equal(fixture_decode(buf, &spec, &e), 0);
 			rules_spec_clear(&spec);
 		} else
-			refused(buf, "flags[0].reason.en", NULL);
+			fixture_refused(buf, "flags[0].reason.en", NULL);
 	}
 	/* 32 flags pass, 33 do not */
 	for (int n = 32; n <= 33; n++) {
@@ -193,11 +143,11 @@ test_decode_errors(void **state)
 			    i ? "," : "", i, i);
 		snprintf(buf + o, sizeof(buf) - o, "]}");
 		if (n == 32) {
-			assert_int_equal(decode(buf, &spec, &e), 0);
+			assert_int_equal(fixture_decode(buf, &spec, &e), 0);
 			assert_int_equal(spec.nflags, 32);
 			rules_spec_clear(&spec);
 		} else
-			refused(buf, "flags", NULL);
+			fixture_refused(buf, "flags", NULL);
 	}
 }
 
@@ -322,18 +272,19 @@ test_mirror(void **state)
 	(void)state;
 	assert_int_equal(fixture_mirror(&towns, towns_tsv, none, &m), 0);
 	fixture_employer(m, "e1", "一厂", ET_PRIVATE);
-	fixture_put(m, &towns, 30.3336, 107.3455, jload("{'id':'a','title':"
-	    "'文员','description':'身体健康，五官端正'}"), "a");
-	fixture_put(m, &towns, 30.3336, 107.3455, jload("{'id':'b','title':"
-	    "'包装工'}"), "b");
+	fixture_put(m, &towns, 30.3336, 107.3455,
+	    fixture_json("{'id':'a','title':'文员','description':'身体健康，五官端正'}"),
+	    "a");
+	fixture_put(m, &towns, 30.3336, 107.3455,
+	    fixture_json("{'id':'b','title':'包装工'}"), "b");
 	assert_int_equal(matcher_job(m, "e1", "a")->flag_bits, 0);
 	assert_int_equal(matcher_set_rules(m, r), 0);
 	assert_int_equal(matcher_job(m, "e1", "a")->flag_bits,
 	    1u << 0 | 1u << 1);
 	assert_int_equal(matcher_job(m, "e1", "b")->flag_bits, 0);
 	/* a posting written under the rules is flagged as it enters */
-	fixture_put(m, &towns, 30.3336, 107.3455, jload("{'id':'b','title':"
-	    "'包装工（形象好）'}"), "b again");
+	fixture_put(m, &towns, 30.3336, 107.3455,
+	    fixture_json("{'id':'b','title':'包装工（形象好）'}"), "b again");
 	mj = matcher_job(m, "e1", "b");
 	assert_int_equal(mj->flag_bits, 1u << 1);
 	assert_int_equal(matcher_flags(m, mj->title, NULL), 1u << 1);
@@ -353,26 +304,6 @@ test_mirror(void **state)
 	fixture_mirror_free(&towns, m);
 	rules_free(r);
 	rules_free(none);
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
 }
 
 /* The shipped flags find the demands the issue names, and their near
@@ -406,12 +337,10 @@ test_default_flags(void **state)
 		{ "负责员工健康档案管理", 0 },
 		{ "产品形象设计", 0 },
 	};
-	char *text = read_file(DEFAULT_RULES);
-	struct rules *r = fixture_rules(text, NULL);
+	struct rules *r = fixture_default_rules();
 	const struct rules_spec *rs = rules_spec_of(r);
 
 	(void)state;
-	free(text);
 	assert_int_equal(rs->nflags, 4);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint32_t got = rules_flag_text(r, "岗位", cases[i].text);

@@ -22,11 +22,6 @@
 #include "proto/codec.h"
 #include "fixture.h"
 
-#ifndef JM_SOURCE_DIR
-#error "JM_SOURCE_DIR must name the repository root"
-#endif
-#define DEFAULT_RULES	JM_SOURCE_DIR "/data/rules.default.json"
-
 static const char towns_tsv[] =
     "code\tname\tkind\tpinyin\tlat\tlon\tsource\n"
     "500231000000\t垫江县\tcounty\tDianjiang\t30.3336\t107.3455\tx\n"
@@ -48,66 +43,6 @@ static const char towns_tsv[] =
 #define BIT(i)		(1ULL << (i))
 
 /* ---- helpers ------------------------------------------------------------- */
-
-/* JSON text written with ' for " (none of the tests needs a '), in a new
- * string. */
-static char *
-jtext(const char *s)
-{
-	char *t = strdup(s);
-
-	assert_non_null(t);
-	for (char *p = t; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return t;
-}
-
-static json_t *
-jload(const char *s)
-{
-	char *t = jtext(s);
-	json_error_t je;
-	json_t *v = json_loads(t, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-	    &je);
-
-	if (v == NULL)
-		fail_msg("bad test JSON %s: %s", t, je.text);
-	free(t);
-	return v;
-}
-
-/* Decodes the rule-set document s (' for ") into spec. */
-static int
-decode(const char *s, struct rules_spec *spec, struct perr *e)
-{
-	json_t *o = jload(s);
-	int rc;
-
-	rules_spec_defaults(spec);
-	memset(e, 0, sizeof(*e));
-	rc = codec_rules_decode(o, spec, e);
-	json_decref(o);
-	return rc;
-}
-
-/* s must be refused, naming field, for reason (when not NULL). */
-static void
-refused(const char *s, const char *field, const char *reason)
-{
-	struct rules_spec spec;
-	struct perr e;
-
-	if (decode(s, &spec, &e) != -1)
-		fail_msg("accepted %s, expected an error on %s", s, field);
-	if (strcmp(e.field, field) != 0)
-		fail_msg("%s: error on %s (%s), expected %s", s, e.field,
-		    e.reason, field);
-	if (reason != NULL)
-		assert_string_equal(e.reason, reason);
-	assert_true(e.reason[0] != '\0');
-	rules_spec_clear(&spec);
-}
 
 static const struct cond_spec *
 cond_of(const struct rule_spec *r, const char *field)
@@ -136,7 +71,7 @@ compile_lim(const char *s, const struct regex_limits *lim)
 		regex_limits_defaults(&def);
 		lim = &def;
 	}
-	if (decode(s, &spec, &e) == -1)
+	if (fixture_decode(s, &spec, &e) == -1)
 		fail_msg("refused: %s: %s", e.field, e.reason);
 	if (rules_compile(&r, &spec, lim, &err) == -1)
 		fail_msg("rules_compile: %s %s %ld: %s", err.rule, err.field,
@@ -342,7 +277,8 @@ use(struct fx *x, const char *doc)
 static void
 put(struct fx *x, const char *over)
 {
-	fixture_put(x->m, &x->towns, HOME_LAT, HOME_LON, jload(over), over);
+	fixture_put(x->m, &x->towns, HOME_LAT, HOME_LON, fixture_json(over),
+	    over);
 }
 
 static struct match_query
@@ -456,7 +392,7 @@ test_decode_kinds(void **state)
 	const struct cond_spec *c;
 
 	(void)state;
-	assert_int_equal(decode("{'rules':["
+	assert_int_equal(fixture_decode("{'rules':["
 	    "{'name':'kinds','description':'每种条件','when':{"
 	    "'job.title':'电话|热线',"
 	    "'seeker.flags':['graduate','rural'],"
@@ -542,94 +478,96 @@ static void
 test_decode_errors(void **state)
 {
 	(void)state;
-	refused("{'rules':[{'name':'a','then':'exclude'},"
+	fixture_refused("{'rules':[{'name':'a','then':'exclude'},"
 	    "{'name':'b','when':{'job.titel':'x'},'then':'exclude'}]}",
 	    "rules[1].when.job.titel", "unknown field");
 	/* then */
-	refused("{'rules':[{'name':'a','when':{}}]}", "rules[0].then",
+	fixture_refused("{'rules':[{'name':'a','when':{}}]}", "rules[0].then",
 	    "is required");
-	refused("{'rules':[{'name':'a','then':'boost'}]}", "rules[0].then",
+	fixture_refused("{'rules':[{'name':'a','then':'boost'}]}",
+	    "rules[0].then",
 	    "must be \"exclude\", \"require\" or {\"boost\": x}");
-	refused("{'rules':[{'name':'a','then':null}]}", "rules[0].then",
+	fixture_refused("{'rules':[{'name':'a','then':null}]}", "rules[0].then",
 	    NULL);
-	refused("{'rules':[{'name':'a','then':['exclude']}]}",
+	fixture_refused("{'rules':[{'name':'a','then':['exclude']}]}",
 	    "rules[0].then", NULL);
-	refused("{'rules':[{'name':'a','then':{}}]}", "rules[0].then.boost",
-	    "is required");
-	refused("{'rules':[{'name':'a','then':{'boost':'0.2'}}]}",
+	fixture_refused("{'rules':[{'name':'a','then':{}}]}",
+	    "rules[0].then.boost", "is required");
+	fixture_refused("{'rules':[{'name':'a','then':{'boost':'0.2'}}]}",
 	    "rules[0].then.boost", "must be a number");
-	refused("{'rules':[{'name':'a','then':{'boost':10.5}}]}",
+	fixture_refused("{'rules':[{'name':'a','then':{'boost':10.5}}]}",
 	    "rules[0].then.boost", "must be from -10 to 10");
-	refused("{'rules':[{'name':'a','then':{'boost':0.1,'cap':1}}]}",
+	fixture_refused("{'rules':[{'name':'a','then':{'boost':0.1,'cap':1}}]}",
 	    "rules[0].then.cap", "unknown field");
 	/* numbers */
-	refused("{'rules':[{'name':'a','then':'exclude'},"
+	fixture_refused("{'rules':[{'name':'a','then':'exclude'},"
 	    "{'name':'b','then':'exclude'},"
 	    "{'name':'c','when':{'seeker.disability.grade':"
 	    "{'min':3,'max':2}},'then':'exclude'}]}",
 	    "rules[2].when.seeker.disability.grade.min",
 	    "must not exceed max");
-	refused(WHEN("'seeker.disability.grade':2"),
+	fixture_refused(WHEN("'seeker.disability.grade':2"),
 	    "rules[0].when.seeker.disability.grade", "must be an object");
-	refused(WHEN("'seeker.disability.grade':{}"),
+	fixture_refused(WHEN("'seeker.disability.grade':{}"),
 	    "rules[0].when.seeker.disability.grade",
 	    "needs min, max or both");
-	refused(WHEN("'seeker.disability.grade':{'min':'1'}"),
+	fixture_refused(WHEN("'seeker.disability.grade':{'min':'1'}"),
 	    "rules[0].when.seeker.disability.grade.min", "must be a number");
-	refused(WHEN("'seeker.disability.grade':{'avg':1}"),
+	fixture_refused(WHEN("'seeker.disability.grade':{'avg':1}"),
 	    "rules[0].when.seeker.disability.grade.avg", "unknown field");
-	refused(WHEN("'distance_km':{'max':1e13}"),
+	fixture_refused(WHEN("'distance_km':{'max':1e13}"),
 	    "rules[0].when.distance_km.max", NULL);
 	/* texts */
-	refused(WHEN("'job.title':['电话']"), "rules[0].when.job.title",
+	fixture_refused(WHEN("'job.title':['电话']"), "rules[0].when.job.title",
 	    "must be a PCRE2 pattern (a string)");
-	refused(WHEN("'job.title':5"), "rules[0].when.job.title", NULL);
-	refused(WHEN("'job.skills':''"), "rules[0].when.job.skills",
+	fixture_refused(WHEN("'job.title':5"), "rules[0].when.job.title", NULL);
+	fixture_refused(WHEN("'job.skills':''"), "rules[0].when.job.skills",
 	    "must not be empty");
 	/* enumerations */
-	refused(WHEN("'seeker.disability.type':'visual'"),
+	fixture_refused(WHEN("'seeker.disability.type':'visual'"),
 	    "rules[0].when.seeker.disability.type",
 	    "must be an array of 1 to 32 allowed values");
-	refused(WHEN("'seeker.disability.type':[]"),
+	fixture_refused(WHEN("'seeker.disability.type':[]"),
 	    "rules[0].when.seeker.disability.type", NULL);
-	refused(WHEN("'seeker.disability.type':[3]"),
+	fixture_refused(WHEN("'seeker.disability.type':[3]"),
 	    "rules[0].when.seeker.disability.type[0]", "must be a string");
-	refused(WHEN("'seeker.flags':['graduate','poor']"),
+	fixture_refused(WHEN("'seeker.flags':['graduate','poor']"),
 	    "rules[0].when.seeker.flags[1]",
 	    "not an allowed value of seeker.flags");
-	refused(WHEN("'job.remote':['true']"), "rules[0].when.job.remote[0]",
-	    "must be true or false");
-	refused(WHEN("'job.town_kind':['town','city']"),
+	fixture_refused(WHEN("'job.remote':['true']"),
+	    "rules[0].when.job.remote[0]", "must be true or false");
+	fixture_refused(WHEN("'job.town_kind':['town','city']"),
 	    "rules[0].when.job.town_kind[1]", NULL);
-	refused(WHEN("'job.employer_type':['government']"),
+	fixture_refused(WHEN("'job.employer_type':['government']"),
 	    "rules[0].when.job.employer_type[0]", NULL);
-	refused(WHEN("'seeker.needs':['ramp']"),
+	fixture_refused(WHEN("'seeker.needs':['ramp']"),
 	    "rules[0].when.seeker.needs[0]", NULL);
 	/* names */
-	refused("{'rules':[{'then':'exclude'}]}", "rules[0].name",
+	fixture_refused("{'rules':[{'then':'exclude'}]}", "rules[0].name",
 	    "is required");
-	refused("{'rules':[{'name':'public welfare','then':'exclude'}]}",
-	    "rules[0].name", "may only hold A-Z a-z 0-9 . _ -");
-	refused("{'rules':[{'name':'公益优先','then':'exclude'}]}",
+	fixture_refused("{'rules':[{'name':'public welfare',"
+	    "'then':'exclude'}]}", "rules[0].name",
+	    "may only hold A-Z a-z 0-9 . _ -");
+	fixture_refused("{'rules':[{'name':'公益优先','then':'exclude'}]}",
 	    "rules[0].name", NULL);
-	refused("{'rules':[{'name':'a:b','then':'exclude'}]}",
+	fixture_refused("{'rules':[{'name':'a:b','then':'exclude'}]}",
 	    "rules[0].name", NULL);
-	refused("{'rules':[{'name':7,'then':'exclude'}]}", "rules[0].name",
-	    "must be a string");
-	refused("{'rules':[{'name':'','then':'exclude'}]}", "rules[0].name",
-	    NULL);
+	fixture_refused("{'rules':[{'name':7,'then':'exclude'}]}",
+	    "rules[0].name", "must be a string");
+	fixture_refused("{'rules':[{'name':'','then':'exclude'}]}",
+	    "rules[0].name", NULL);
 	/* the rule itself */
-	refused("{'rules':['a']}", "rules[0]", "must be an object");
-	refused("{'rules':[{'name':'a','then':'exclude','priority':1}]}",
-	    "rules[0].priority", "unknown field");
-	refused("{'rules':[{'name':'a','when':['x'],'then':'exclude'}]}",
-	    "rules[0].when", "must be an object");
-	refused("{'rules':[{'name':'a','description':5,'then':'exclude'}]}",
-	    "rules[0].description", "must be a string");
-	refused("{'rules':{}}", "rules", NULL);
+	fixture_refused("{'rules':['a']}", "rules[0]", "must be an object");
+	fixture_refused("{'rules':[{'name':'a','then':'exclude',"
+	    "'priority':1}]}", "rules[0].priority", "unknown field");
+	fixture_refused("{'rules':[{'name':'a','when':['x'],"
+	    "'then':'exclude'}]}", "rules[0].when", "must be an object");
+	fixture_refused("{'rules':[{'name':'a','description':5,"
+	    "'then':'exclude'}]}", "rules[0].description", "must be a string");
+	fixture_refused("{'rules':{}}", "rules", NULL);
 	/* The policy weight is gone: boosts are the rules' own. */
-	refused("{'weights':{'skills':0.5,'policy':0.2}}", "weights.policy",
-	    "unknown field");
+	fixture_refused("{'weights':{'skills':0.5,'policy':0.2}}",
+	    "weights.policy", "unknown field");
 }
 
 static void
@@ -648,7 +586,7 @@ test_decode_limits(void **state)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s'visual'",
 		    i ? "," : "");
 	snprintf(buf + o, sizeof(buf) - o, "]}}]}");
-	refused(buf, "rules[0].when.seeker.disability.type", NULL);
+	fixture_refused(buf, "rules[0].when.seeker.disability.type", NULL);
 
 	/* 16 conditions pass, 17 do not. */
 	for (int n = 16; n <= 17; n++) {
@@ -670,11 +608,12 @@ test_decode_limits(void **state)
 		}
 		snprintf(buf + o, sizeof(buf) - o, "}}]}");
 		if (n == 16) {
-			assert_int_equal(decode(buf, &spec, &e), 0);
+			assert_int_equal(fixture_decode(buf, &spec, &e), 0);
 			assert_int_equal(spec.rules[0].nconds, 16);
 			rules_spec_clear(&spec);
 		} else
-			refused(buf, "rules[0].when", "more than 16 conditions");
+			fixture_refused(buf, "rules[0].when",
+			    "more than 16 conditions");
 	}
 
 	/* 128 rules pass the decoder, 129 do not. */
@@ -686,13 +625,13 @@ test_decode_limits(void **state)
 			    i ? "," : "", i);
 		snprintf(buf + o, sizeof(buf) - o, "]}");
 		if (n == 128) {
-			assert_int_equal(decode(buf, &spec, &e), 0);
+			assert_int_equal(fixture_decode(buf, &spec, &e), 0);
 			assert_int_equal(spec.nrules, 128);
 			assert_string_equal(spec.rules[127].name, "r127");
 			rules_spec_clear(&spec);
 		} else
-			refused(buf, "rules", "must be an array of at most 128 "
-			    "rules");
+			fixture_refused(buf, "rules",
+			    "must be an array of at most 128 rules");
 	}
 
 	/* Names: 64 characters pass, 65 do not. */
@@ -700,13 +639,13 @@ test_decode_limits(void **state)
 	name[64] = '\0';
 	snprintf(buf, sizeof(buf), "{'rules':[{'name':'%s','then':'exclude'}]}",
 	    name);
-	assert_int_equal(decode(buf, &spec, &e), 0);
+	assert_int_equal(fixture_decode(buf, &spec, &e), 0);
 	assert_int_equal(strlen(spec.rules[0].name), 64);
 	rules_spec_clear(&spec);
 	strcat(name, "n");
 	snprintf(buf, sizeof(buf), "{'rules':[{'name':'%s','then':'exclude'}]}",
 	    name);
-	refused(buf, "rules[0].name", NULL);
+	fixture_refused(buf, "rules[0].name", NULL);
 }
 
 /* ---- compiling ----------------------------------------------------------- */
@@ -723,7 +662,7 @@ test_compile_bad_pattern(void **state)
 
 	(void)state;
 	regex_limits_defaults(&lim);
-	assert_int_equal(decode("{'rules':["
+	assert_int_equal(fixture_decode("{'rules':["
 	    "{'name':'ok','when':{'job.title':'文员'},'then':'exclude'},"
 	    "{'name':'phone','when':{'seeker.disability.type':['hearing'],"
 	    "'job.title':'(电话|热线'},'then':'exclude'}]}", &spec, &e), 0);
@@ -756,7 +695,7 @@ test_compile_bad_pattern(void **state)
 	rules_free(r);
 
 	/* A seeker's field, another error. */
-	assert_int_equal(decode("{'rules':[{'name':'s','when':{"
+	assert_int_equal(fixture_decode("{'rules':[{'name':'s','when':{"
 	    "'seeker.skills':'a{2,1}'},'then':{'boost':1}}]}", &spec, &e), 0);
 	assert_int_equal(rules_compile(&r, &spec, &lim, &err), -1);
 	assert_string_equal(err.rule, "rules[0] (s)");
@@ -768,8 +707,8 @@ test_compile_bad_pattern(void **state)
 	rules_spec_clear(&spec);
 
 	/* A synonym's pattern is named by its term. */
-	assert_int_equal(decode("{'synonyms':[{'term':'massage','pattern':"
-	    "'按摩|推拿'},{'term':'typing','pattern':'打字['}],'rules':["
+	assert_int_equal(fixture_decode("{'synonyms':[{'term':'massage',"
+	    "'pattern':'按摩|推拿'},{'term':'typing','pattern':'打字['}],'rules':["
 	    "{'name':'x','when':{'job.title':'('},'then':'exclude'}]}", &spec,
 	    &e), 0);
 	assert_int_equal(rules_compile(&r, &spec, &lim, &err), -1);
@@ -869,7 +808,7 @@ test_compile_costly(void **state)
 
 	/* The same for a synonym. */
 	regex_limits_defaults(&lim);
-	assert_int_equal(decode("{'synonyms':[{'term':'x','pattern':"
+	assert_int_equal(fixture_decode("{'synonyms':[{'term':'x','pattern':"
 	    "'(x+)+y$'}]}", &spec, &e), 0);
 	assert_int_equal(rules_compile(&r, &spec, &lim, &err), -1);
 	assert_string_equal(err.rule, "synonyms[0] (x)");
@@ -926,7 +865,7 @@ test_compile_duplicates(void **state)
 
 	(void)state;
 	regex_limits_defaults(&lim);
-	assert_int_equal(decode("{'rules':["
+	assert_int_equal(fixture_decode("{'rules':["
 	    "{'name':'a','when':{'job.title':'x'},'then':'exclude'},"
 	    "{'name':'b','then':{'boost':0.1}},"
 	    "{'name':'a','when':{'job.title':'y'},'then':{'boost':0.2}}]}",
@@ -1601,7 +1540,7 @@ test_deadline_install(void **state)
 		struct perr e;
 		struct rules *none = NULL;
 
-		assert_int_equal(decode(doc, &spec, &e), 0);
+		assert_int_equal(fixture_decode(doc, &spec, &e), 0);
 		assert_int_equal(rules_compile(&none, &spec, &lim, &err), -1);
 		assert_string_equal(err.reason, "too costly: validating the "
 		    "rule set takes longer than regex_install_ms");
@@ -2040,55 +1979,6 @@ test_codec_hit(void **state)
 
 /* ---- the shipped rule set ------------------------------------------------ */
 
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct rules *
-default_rules(void)
-{
-	char *text = read_file(DEFAULT_RULES);
-	struct regex_limits lim;
-	struct rules_spec spec;
-	struct rules_error err;
-	struct rules *r = NULL;
-	struct perr e;
-	json_error_t je;
-	json_t *o;
-
-	if ((o = json_loads(text, JSON_REJECT_DUPLICATES, &je)) == NULL)
-		fail_msg("%s: %s", DEFAULT_RULES, je.text);
-	free(text);
-	rules_spec_defaults(&spec);
-	if (codec_rules_decode(o, &spec, &e) == -1)
-		fail_msg("%s refused: %s: %s", DEFAULT_RULES, e.field,
-		    e.reason);
-	json_decref(o);
-	regex_limits_defaults(&lim);
-	if (rules_compile(&r, &spec, &lim, &err) == -1)
-		fail_msg("%s: %s %s %ld: %s", DEFAULT_RULES, err.rule,
-		    err.field, err.offset, err.reason);
-	assert_int_equal(spec.nrules, 0);
-	return r;
-}
-
 static int
 setup_default(void **state)
 {
@@ -2097,7 +1987,7 @@ setup_default(void **state)
 	if (setup(state) == -1)
 		return -1;
 	x = *state;
-	use_rules(x, default_rules());
+	use_rules(x, fixture_default_rules());
 	return 0;
 }
 
