@@ -5,7 +5,8 @@
  * free) and what it tells of itself. The work is done by the files below
  * it, each using only those below it (store_types.h lists them);
  * store_new tells the main link and the tail what to call in the load
- * above them (struct store_up).
+ * above them, and the main link what to call for redis_wait_replicas
+ * (struct store_up).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "daemon/store_load.h"
 #include "daemon/store_sentinel.h"
 #include "daemon/store_tail.h"
+#include "daemon/store_wait.h"
 
 /* The sentinels name another primary: the links not there go there. */
 static void
@@ -42,6 +44,8 @@ store_new(struct event_base *base, const struct config *cfg,
 	st->up.down = load_link_down;
 	st->up.reload = store_reload;
 	st->up.move = store_move;
+	st->up.wait = wait_send;
+	st->up.hold = wait_hold;
 	/* redis HOST:PORT by name: looked up for every new link; the
 	 * sentinels' names, and the names they answer, too */
 	if (((cfg->redis_socket[0] == '\0' &&

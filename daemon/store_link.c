@@ -53,13 +53,6 @@ struct script_args {
 static void	schedule_reconnect(struct store *st);
 static void	went_down(struct store *st);
 static void	on_reply(redisAsyncContext *ac, void *reply, void *privdata);
-static void	on_wait(struct op *op, redisReply *r);
-static void	op_timeout(evutil_socket_t fd, short ev, void *arg);
-
-/* WAIT's reply: the count of replicas that have the write before it. An
- * error (an ACL that refuses WAIT) answers the write "unknown": it ran. */
-static const struct op_type wait_type = {
-	.reply = on_wait, .error = OE_ANSWER };
 
 /* ---- plumbing -------------------------------------------------------- */
 
@@ -70,7 +63,7 @@ op_free(struct op *op)
 
 	if (op->timer != NULL)
 		event_free(op->timer);
-	if (op->pair != NULL)
+	if (op->pair != NULL)		/* a durable write and its WAIT */
 		op->pair->pair = NULL;
 	free(op->args);
 	free(op->held_id);
@@ -80,63 +73,20 @@ op_free(struct op *op)
 		free(op);
 }
 
-/*
- * A durable write that succeeded hands its answer to the WAIT behind it,
- * which answers it when the replicas' count comes (or "unknown" within
- * redis_wait_timeout_ms + redis_timeout_ms). -1 when it cannot (no WAIT
- * was sent, no memory): the write is then not confirmed.
- */
-static int
-wait_hold(struct op *op, const struct store_res *res)
-{
-	struct op *w = op->pair;
-	const struct config *c = op->st->cfg;
-	int ms = c->redis_wait_timeout_ms + c->redis_timeout_ms;
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (w == NULL ||
-	    (res->id != NULL && (w->held_id = strdup(res->id)) == NULL) ||
-	    (w->timer = evtimer_new(op->st->base, op_timeout, w)) == NULL)
-		return -1;
-	w->held = *res;
-	w->held.id = w->held_id;
-	w->held.error = NULL;
-	w->cb = op->cb;
-	w->arg = op->arg;
-	w->pair = NULL;
-	op->pair = NULL;
-	evtimer_add(w->timer, &tv);
-	return 0;
-}
-
 void
 op_answer(struct op *op, const struct store_res *res)
 {
-	struct store_res unknown;
-
 	if (op->answered || op->cb == NULL)
 		return;
-	if (op->durable && res->status == STORE_OK) {
-		if (wait_hold(op, res) == 0) {
-			op->answered = true;
-			if (op->timer != NULL)
-				evtimer_del(op->timer);
-			return;
-		}
-		memset(&unknown, 0, sizeof(unknown));
-		unknown.status = STORE_UNKNOWN;
-		unknown.error = "not confirmed by the replicas";
-		res = &unknown;
-	} else if (op->type == &wait_type && res->status == STORE_FAILED) {
-		/* WAIT refused: the write it follows did run. */
-		unknown = *res;
-		unknown.status = STORE_UNKNOWN;
-		res = &unknown;
-	}
+	/* A durable write's success: NULL when the WAIT behind it holds the
+	 * answer (redis_wait_replicas, store_wait.c). */
+	if (op->durable && res->status == STORE_OK)
+		res = op->st->up.hold(op, res);
 	op->answered = true;
 	if (op->timer != NULL)
 		evtimer_del(op->timer);
-	op->cb(res, op->arg);
+	if (res != NULL)
+		op->cb(res, op->arg);
 }
 
 static void
@@ -156,13 +106,8 @@ op_timeout(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (op->type == &wait_type)
-		log_warnx("redis: WAIT not answered within %d ms",
-		    op->st->cfg->redis_wait_timeout_ms +
-		    op->st->cfg->redis_timeout_ms);
-	else
-		log_warnx("redis: no reply within %d ms",
-		    op->st->cfg->redis_timeout_ms);
+	log_warnx("redis: no reply within %d ms",
+	    op->st->cfg->redis_timeout_ms);
 	answer_status(op, STORE_UNKNOWN);
 }
 
@@ -267,60 +212,6 @@ op_format(struct store *st, struct op *op, int argc, const char **argv)
 	return cmd_format(a->argc, a->argv, a->lens);
 }
 
-/*
- * redis_wait_replicas: WAIT N TIMEOUT, pipelined right behind the durable
- * write op on the same link, so that Redis runs it after the write and
- * counts the replicas that have it. Not sent (no memory): op stays
- * unpaired, and its success answers "unknown" (op_answer).
- */
-static void
-wait_send(struct store *st, struct op *op)
-{
-	char n[16], ms[16];
-	const char *argv[] = { "WAIT", n, ms };
-	struct op *w;
-	sds cmd;
-
-	if ((w = op_new(st, &wait_type, NULL, NULL)) == NULL)
-		return;
-	snprintf(n, sizeof(n), "%d", st->cfg->redis_wait_replicas);
-	snprintf(ms, sizeof(ms), "%d", st->cfg->redis_wait_timeout_ms);
-	w->offset = st->cfg->redis_wait_replicas;
-	w->gen = st->gen;
-	if ((cmd = cmd_format(NARGS(argv), argv, NULL)) == NULL ||
-	    cmd_send(st->ac, on_reply, w, cmd) != REDIS_OK) {
-		op_free(w);
-		return;
-	}
-	st->pending++;
-	w->pair = op;
-	op->pair = w;
-}
-
-/* The replicas' count for the write whose answer w holds: that answer
- * when at least the N asked for have it, else "unknown" (it is on the
- * primary, and may not survive a failover). */
-static void
-on_wait(struct op *w, redisReply *r)
-{
-	struct store_res res;
-	char msg[96];
-
-	if (w->cb == NULL)
-		return;		/* the write was answered without it */
-	if (r->type == REDIS_REPLY_INTEGER && r->integer >= w->offset) {
-		op_answer(w, &w->held);
-		return;
-	}
-	memset(&res, 0, sizeof(res));
-	res.status = STORE_UNKNOWN;
-	snprintf(msg, sizeof(msg), "confirmed by %lld of %ld replicas",
-	    r->type == REDIS_REPLY_INTEGER ? (long long)r->integer : 0LL,
-	    w->offset);
-	res.error = msg;
-	op_answer(w, &res);
-}
-
 /* Sends a command (op->args when set, else argv); one that cannot be
  * sent answers STORE_DOWN from the loop (answer_later). */
 void
@@ -358,7 +249,7 @@ op_send(struct store *st, struct op *op, int argc, const char **argv)
 	if (op->cb != NULL && op->type->durable &&
 	    st->cfg->redis_wait_replicas > 0) {
 		op->durable = true;
-		wait_send(st, op);
+		st->up.wait(st, op);
 	}
 }
 
@@ -433,16 +324,12 @@ retry_eval(struct store *st, struct op *op)
 	cmd = cmd_format(a->argc, a->argv, a->lens);
 	free(a);
 	op->args = NULL;
-	if (op->pair != NULL) {		/* it counts before the EVAL runs */
-		op->pair->pair = NULL;
-		op->pair = NULL;
-	}
 	if (cmd == NULL || cmd_send(st->ac, on_reply, op, cmd) != REDIS_OK)
 		answer_later(st, op);
 	else {
 		st->pending++;
 		if (op->durable)
-			wait_send(st, op);
+			st->up.wait(st, op);	/* a WAIT behind the EVAL */
 	}
 }
 
@@ -606,7 +493,8 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	if (r->type == REDIS_REPLY_ERROR) {
 		struct store_res res;
 		memset(&res, 0, sizeof(res));
-		res.status = STORE_FAILED;
+		res.status = t->error == OE_UNKNOWN ? STORE_UNKNOWN :
+		    STORE_FAILED;
 		res.error = r->str;
 		if (op->gen == st->gen && st->auth_refused_gen != st->gen &&
 		    dial_auth_error(t->auth, r->str))
@@ -615,7 +503,7 @@ on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		    strstr(r->str, "READONLY") != NULL)
 			/* demoted under us: only sentinels know */
 			sentinel_move_soon(st, "a write was answered READONLY");
-		else if (t->error != OE_ANSWER &&
+		else if (t->error != OE_ANSWER && t->error != OE_UNKNOWN &&
 		    op->gen != st->auth_refused_gen)
 			log_warnx("redis: %s%s", r->str, t->error == OE_SKIP ?
 			    " (skipping that record)" : "");

@@ -7,8 +7,9 @@
  * files only, like hiredis.
  *
  * The files, each above those it uses; none calls a function of a file
- * above it (the link and the tail reach the load through struct store_up,
- * which store_new fills in):
+ * above it (the link and the tail reach the load, and the link the WAIT
+ * of redis_wait_replicas, through struct store_up, which store_new fills
+ * in):
  *
  *   store_life.c     the public face: a store's life and what it tells of
  *                    itself (store_new ... store_info)
@@ -16,6 +17,9 @@
  *                    command each sends and how its reply is read
  *   store_load.c     loading the mirror (store_reload)
  *   store_tail.c     the change stream, on a link of its own
+ *   store_wait.c     redis_wait_replicas: the WAIT sent behind each
+ *                    durable write, which holds the write's answer
+ *                    until the replicas' count comes
  *   store_link.c     the main link: connecting, AUTH, SELECT, the scripts,
  *                    sending commands, their timers, the answers owed,
  *                    NOSCRIPT; on_reply hands each reply to its op_type
@@ -98,11 +102,13 @@ struct tail {
 };
 
 struct store;
+struct op;
 
 /*
- * What the link and the tail ask of the load above them, set by store_new:
- * the link proved itself (load the mirror), the link went down (loading:
- * during a load), the mirror must be loaded again (why, for the log).
+ * What the link and the tail ask of the files above them, set by
+ * store_new: the link proved itself (load the mirror), the link went down
+ * (loading: during a load), the mirror must be loaded again (why, for the
+ * log).
  */
 struct store_up {
 	void	(*ready)(struct store *st);
@@ -111,6 +117,12 @@ struct store_up {
 	/* the sentinels name another primary: the links named (main, tail)
 	 * drop what they hold and ask them again at once */
 	void	(*move)(struct store *st, bool main, bool tail);
+	/* redis_wait_replicas (store_wait.c): op, a durable write, was sent
+	 * (again, as EVAL after NOSCRIPT): a WAIT follows it; op succeeded
+	 * with res: what to answer now, NULL when its WAIT holds res */
+	void	(*wait)(struct store *st, struct op *op);
+	const struct store_res *(*hold)(struct op *op,
+		    const struct store_res *res);
 };
 
 struct store {
@@ -170,13 +182,12 @@ struct store {
 	struct tail		 tail;
 };
 
-struct op;
-
 /* What an error reply to a command means: the caller's answer (a
- * request's command), a note (logged), a note on one record of a load
+ * request's command), the caller's answer as "unknown" (a WAIT: the write
+ * before it ran), a note (logged), a note on one record of a load
  * (logged, the record skipped), or a link that cannot be used (logged,
  * and dropped while connecting or loading). */
-enum op_error { OE_ANSWER, OE_NOTE, OE_SKIP, OE_FATAL };
+enum op_error { OE_ANSWER, OE_UNKNOWN, OE_NOTE, OE_SKIP, OE_FATAL };
 
 /*
  * One kind of command: how its reply is taken. Each is a constant beside
@@ -194,7 +205,7 @@ struct op_type {
 					   means the mirror may differ */
 	bool		 durable;	/* a write a request waits for:
 					   with redis_wait_replicas, WAIT
-					   follows it (store_link.c) */
+					   follows it (store_wait.c) */
 };
 
 /* One command in flight. Freed by the hiredis callback, always. */
