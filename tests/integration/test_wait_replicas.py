@@ -6,6 +6,7 @@ N, a write is acknowledged only after WAIT, pipelined behind its script,
 counts N replicas that have it; fewer answer -32004 with applied
 "unknown" (the write is on the primary). With 0, no WAIT is sent.
 """
+import os
 import signal
 import time
 import unittest
@@ -93,6 +94,51 @@ class WaitReplicasTest(unittest.TestCase):
                      what="the mirror to take the write answered unknown")
         self.staff.result("job.post", {"job": h.job("after")})
         self.d.stop()
+
+    def test_write_sent_again_after_script_flush_still_waits(self):
+        """A write whose script Redis forgot (SCRIPT FLUSH) is sent again
+        as EVAL: its answer still waits for the WAIT behind that EVAL,
+        so a stalled replica makes it "unknown", never acknowledged."""
+        self.staff.result("employer.put", {"employer": h.EMPLOYER_A})
+        self.assertEqual(self.primary.cmd("SCRIPT", "FLUSH"), "OK")
+        self.replica.proc.send_signal(signal.SIGSTOP)
+        try:
+            e = self.staff.error("job.post", {"job": h.job("flushed")},
+                                 code=-32004)
+            self.assertEqual(e["data"], {"applied": "unknown"})
+            self.assertIn("confirmed by 0 of 1 replicas", e["message"])
+            self.assertIsNotNone(self.primary.cmd(
+                "HGET", "jm:job:emp-a:flushed", "version"))
+        finally:
+            self.replica.proc.send_signal(signal.SIGCONT)
+        self.staff.result("job.post", {"job": h.job("flushed")})
+        self.d.stop()
+
+    def test_wait_refused_by_an_acl(self):
+        """A data user whose ACL refuses WAIT: the write ran, so it is
+        answered "unknown" with Redis's words, and the daemon serves on."""
+        self.d.stop()
+        self.primary.cmd("ACL", "SETUSER", "jmw", "on", ">pw-ZQX-9",
+                         "~*", "&*", "+@all", "-wait")
+        pw = os.path.join(self.d.dir, "redis.password")
+        with open(pw, "w") as f:
+            f.write("pw-ZQX-9\n")
+        os.chmod(pw, 0o600)
+        d = h.Daemon(self.primary.port, extra=(
+            "redis_wait_replicas 1", "redis_wait_timeout_ms 500",
+            "redis_user jmw", "redis_password_file " + pw))
+        self.addCleanup(d.cleanup)
+        d.start()
+        with d.client(h.STAFF) as c:
+            e = c.error("employer.put", {"employer": h.EMPLOYER_A},
+                        code=-32004)
+            self.assertEqual(e["data"], {"applied": "unknown"})
+            self.assertIn("NOPERM", e["message"])
+            self.assertEqual(self.primary.cmd("EXISTS",
+                                              "jm:employer:emp-a"), 1)
+            c.result("ping", {})
+        self.assertNotIn("pw-ZQX-9", d.log_text(whole=True))
+        d.stop()
 
 
 class SweepTest(unittest.TestCase):
