@@ -851,6 +851,19 @@ def hires_of(redis, emp, job_id, openings):
     return n, openings - left
 
 
+def redis_for(test, replica_of=None):
+    """A Redis started for test and stopped when it ends; with replica_of
+    (a Redis), a replica of it, returned once its link to it is up."""
+    r = Redis()
+    test.addCleanup(r.cleanup)
+    if replica_of is None:
+        return r.start()
+    r.start(extra_args=["--replicaof", "127.0.0.1", str(replica_of.port)])
+    wait_until(lambda: b"master_link_status:up" in
+               r.cmd("INFO", "replication"), what="the replica in sync")
+    return r
+
+
 def run_daemon(args, timeout=30):
     return subprocess.run([JOBMATCHD] + list(args), capture_output=True,
                           text=True, timeout=timeout)

@@ -198,20 +198,9 @@ class Topology:
     one, so that WAIT 1 can still be met) and three sentinels."""
 
     def __init__(self, test, down_ms=1000):
-        self.primary = h.Redis()
-        test.addCleanup(self.primary.cleanup)
-        self.primary.start()
-        self.replicas = []
-        for _ in range(2):
-            r = h.Redis()
-            test.addCleanup(r.cleanup)
-            r.start(extra_args=["--replicaof", "127.0.0.1",
-                                str(self.primary.port)])
-            self.replicas.append(r)
-        for r in self.replicas:
-            h.wait_until(lambda: b"master_link_status:up" in
-                         r.cmd("INFO", "replication"),
-                         what="the replica in sync")
+        self.primary = h.redis_for(test)
+        self.replicas = [h.redis_for(test, replica_of=self.primary)
+                         for _ in range(2)]
         self.sentinels = []
         for _ in range(3):
             s = Sentinel(self.primary.port, down_ms=down_ms)
@@ -384,12 +373,8 @@ class MissedSwitchTest(unittest.TestCase):
         links stay open, no sentinel switched): a write answered
         READONLY makes the daemon ask the sentinels again, and ROLE then
         refuses what they still name."""
-        primary = h.Redis()
-        self.addCleanup(primary.cleanup)
-        primary.start()
-        other = h.Redis()
-        self.addCleanup(other.cleanup)
-        other.start()
+        primary = h.redis_for(self)
+        other = h.redis_for(self)
         s = Sentinel(primary.port, quorum=1, down_ms=60000)
         self.addCleanup(s.cleanup)
         s.start()
@@ -421,9 +406,7 @@ class SentinelsDownTest(unittest.TestCase):
     """A primary and three sentinels; no replica needed."""
 
     def setUp(self):
-        self.redis = h.Redis()
-        self.addCleanup(self.redis.cleanup)
-        self.redis.start()
+        self.redis = h.redis_for(self)
         self.sentinels = []
         for _ in range(3):
             s = Sentinel(self.redis.port)
@@ -498,13 +481,8 @@ class NamedAddressTest(unittest.TestCase):
     def test_named_replica_is_refused(self):
         """A sentinel naming a replica: ROLE refuses it, on both links,
         and nothing is written."""
-        primary = h.Redis()
-        self.addCleanup(primary.cleanup)
-        primary.start()
-        replica = h.Redis()
-        self.addCleanup(replica.cleanup)
-        replica.start(extra_args=["--replicaof", "127.0.0.1",
-                                  str(primary.port)])
+        primary = h.redis_for(self)
+        replica = h.redis_for(self, replica_of=primary)
         s = Sentinel(replica.port, quorum=1, down_ms=60000)
         self.addCleanup(s.cleanup)
         s.start()
@@ -530,13 +508,8 @@ class NamedAddressTest(unittest.TestCase):
         others names what it last knew): after ROLE refuses it, the next
         round asks another sentinel first, and the daemon gets to the
         primary the others name."""
-        primary = h.Redis()
-        self.addCleanup(primary.cleanup)
-        primary.start()
-        replica = h.Redis()
-        self.addCleanup(replica.cleanup)
-        replica.start(extra_args=["--replicaof", "127.0.0.1",
-                                  str(primary.port)])
+        primary = h.redis_for(self)
+        replica = h.redis_for(self, replica_of=primary)
         lagging = Sentinel(replica.port, quorum=1, down_ms=60000)
         self.addCleanup(lagging.cleanup)
         lagging.start()
@@ -559,9 +532,7 @@ class NamedAddressTest(unittest.TestCase):
         """Sentinels with a password of their own
         (redis_sentinel_password_file): the right one subscribes and
         connects; a wrong one is refused, said, and never logged."""
-        redis = h.Redis()
-        self.addCleanup(redis.cleanup)
-        redis.start()
+        redis = h.redis_for(self)
         s = Sentinel(redis.port, quorum=1, password="sentinel-pw-ZQX")
         self.addCleanup(s.cleanup)
         s.start()

@@ -26,16 +26,8 @@ def commandstat(redis, name):
 class WaitReplicasTest(unittest.TestCase):
 
     def setUp(self):
-        self.primary = h.Redis()
-        self.addCleanup(self.primary.cleanup)
-        self.primary.start()
-        self.replica = h.Redis()
-        self.addCleanup(self.replica.cleanup)
-        self.replica.start(extra_args=["--replicaof", "127.0.0.1",
-                                       str(self.primary.port)])
-        h.wait_until(lambda: b"master_link_status:up" in
-                     self.replica.cmd("INFO", "replication"),
-                     what="the replica in sync")
+        self.primary = h.redis_for(self)
+        self.replica = h.redis_for(self, replica_of=self.primary)
         self.d = h.Daemon(self.primary.port, extra=(
             "redis_wait_replicas 1", "redis_wait_timeout_ms 500"))
         self.addCleanup(self.d.cleanup)
@@ -147,16 +139,8 @@ class SweepTest(unittest.TestCase):
     hold the link, then take its own erasure for a failure."""
 
     def test_sweep_does_not_wait(self):
-        primary = h.Redis()
-        self.addCleanup(primary.cleanup)
-        primary.start()
-        replica = h.Redis()
-        self.addCleanup(replica.cleanup)
-        replica.start(extra_args=["--replicaof", "127.0.0.1",
-                                  str(primary.port)])
-        h.wait_until(lambda: b"master_link_status:up" in
-                     replica.cmd("INFO", "replication"),
-                     what="the replica in sync")
+        primary = h.redis_for(self)
+        replica = h.redis_for(self, replica_of=primary)
         d = h.Daemon(primary.port, extra=(
             "redis_wait_replicas 1", "redis_wait_timeout_ms 500",
             "interest_sweep_s 1"))
