@@ -26,10 +26,11 @@ const char *
 dial_where(const struct store *st, const struct dial *d, char *buf,
     size_t len)
 {
+	char at[INET6_ADDRSTRLEN + 8];
+
 	if (st->sentinel != NULL && d->at[0] != '\0')
-		snprintf(buf, len, strchr(d->at, ':') != NULL ? " to [%s]:%d "
-		    "(named by the sentinels)" : " to %s:%d (named by the "
-		    "sentinels)", d->at, d->port);
+		snprintf(buf, len, " to %s (named by the sentinels)",
+		    hostport_text(at, sizeof(at), d->at, d->port));
 	else if (st->resolver == NULL || d->next == 0 ||
 	    d->next > d->addrs.n)
 		return "";

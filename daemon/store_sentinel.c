@@ -89,9 +89,7 @@ sentinel_name(const struct store *st, size_t i, char *buf, size_t len)
 {
 	const struct hostport *hp = &st->cfg->redis_sentinels[i];
 
-	snprintf(buf, len, strchr(hp->host, ':') != NULL ? "[%s]:%d" :
-	    "%s:%d", hp->host, hp->port);
-	return buf;
+	return hostport_text(buf, len, hp->host, hp->port);
 }
 
 /* A link to a sentinel at addr, on the loop, its data owner; AUTH first
@@ -419,15 +417,15 @@ sentinel_primary(struct store *st, const struct dial *d, const redisReply *r,
     char *why, size_t len)
 {
 	const char *role = NULL;
+	char at[INET6_ADDRSTRLEN + 8];
 
 	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0)
 		role = reply_str(r->element[0]);
 	if (role != NULL && strcmp(role, "master") == 0)
 		return true;
 	sentinel_distrust(st, d);
-	snprintf(why, len, strchr(d->at, ':') != NULL ? "[%s]:%d named by "
-	    "the sentinels is not a primary (role: %s)" : "%s:%d named by "
-	    "the sentinels is not a primary (role: %s)", d->at, d->port,
+	snprintf(why, len, "%s named by the sentinels is not a primary (role: "
+	    "%s)", hostport_text(at, sizeof(at), d->at, d->port),
 	    role != NULL ? role : "unknown");
 	return false;
 }

@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +245,15 @@ reply_int(const redisReply *r)
 	if (r->type == REDIS_REPLY_STRING)
 		return strtoll(r->str, NULL, 10);
 	return 0;
+}
+
+/* "HOST:PORT", or "[V6]:PORT" for an IPv6 address, into buf. */
+static inline const char *
+hostport_text(char *buf, size_t len, const char *host, int port)
+{
+	snprintf(buf, len, strchr(host, ':') != NULL ? "[%s]:%d" : "%s:%d",
+	    host, port);
+	return buf;
 }
 
 static inline const char *
