@@ -342,6 +342,13 @@ req_unauthorized(struct req *r, const char *why)
 void
 req_error_store(struct req *r, const struct store_res *res, const char *what)
 {
+	req_error_store_in(r, res, what, "job.employer_id");
+}
+
+void
+req_error_store_in(struct req *r, const struct store_res *res,
+    const char *what, const char *employer_field)
+{
 	char msg[256];
 
 	switch (res->status) {
@@ -370,7 +377,7 @@ req_error_store(struct req *r, const struct store_res *res, const char *what)
 		break;
 	case STORE_NO_EMPLOYER:
 		req_error(r, RPC_NOT_FOUND, "employer not registered",
-		    json_pack("{s:s}", "field", "job.employer_id"));
+		    json_pack("{s:s}", "field", employer_field));
 		break;
 	case STORE_CONFLICT:
 		req_error(r, RPC_CONFLICT, "version conflict",

@@ -145,9 +145,12 @@ void	req_error(struct req *r, int code, const char *message, json_t *data);
 /* Answers -32602 naming e's field. */
 void	req_error_params(struct req *r, const struct perr *e);
 /* Answers a store failure with the protocol's error; what names the record
- * ("job", "seeker") in "not found". */
+ * ("job", "seeker") in "not found". An employer not registered is named
+ * job.employer_id; req_error_store_in names the method's own field. */
 void	req_error_store(struct req *r, const struct store_res *res,
 	    const char *what);
+void	req_error_store_in(struct req *r, const struct store_res *res,
+	    const char *what, const char *employer_field);
 /* Answers -32001 with why. */
 void	req_unauthorized(struct req *r, const char *why);
 

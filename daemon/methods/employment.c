@@ -47,12 +47,8 @@ record_done(const struct store_res *res, void *arg)
 		    "seeker not found" : "job not found", json_pack("{s:s}",
 		    "field", res->version == 2 ? "seeker_id" : "job_id"));
 		return;
-	case STORE_NO_EMPLOYER:
-		req_error(r, RPC_NOT_FOUND, "employer not registered",
-		    json_pack("{s:s}", "field", "employer_id"));
-		return;
 	default:
-		req_error_store(r, res, "record");
+		req_error_store_in(r, res, "record", "employer_id");
 	}
 }
 

@@ -48,7 +48,7 @@ fair_put_done(const struct store_res *res, void *arg)
 {
 	struct req *r = arg;
 	struct fair *f = r->ctx;
-	char field[PATH_MAX_LEN];
+	char field[PATH_MAX_LEN] = "";
 
 	if (res->status == STORE_NO_EMPLOYER) {
 		size_t i = res->version >= 0 &&
@@ -57,12 +57,9 @@ fair_put_done(const struct store_res *res, void *arg)
 		snprintf(field, sizeof(field),
 		    "fair.exhibitors[%u].employer_id",
 		    f->nexhibitors > 0 ? f->exhibitors[i].index : 0);
-		req_error(r, RPC_NOT_FOUND, "employer not registered",
-		    json_pack("{s:s}", "field", field));
-		return;
 	}
 	if (res->status != STORE_OK) {
-		req_error_store(r, res, "fair");
+		req_error_store_in(r, res, "fair", field);
 		return;
 	}
 	f->version = res->version;

@@ -46,13 +46,8 @@ roster_put_done(const struct store_res *res, void *arg)
 	struct req *r = arg;
 	struct roster_put *rp = r->ctx;
 
-	if (res->status == STORE_NO_EMPLOYER) {
-		req_error(r, RPC_NOT_FOUND, "employer not registered",
-		    json_pack("{s:s}", "field", "employer_id"));
-		return;
-	}
 	if (res->status != STORE_OK) {
-		req_error_store(r, res, "roster");
+		req_error_store_in(r, res, "roster", "employer_id");
 		return;
 	}
 	rp->ro.version = res->version;
