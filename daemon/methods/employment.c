@@ -21,13 +21,11 @@
 #include "daemon/req.h"
 #include "daemon/server.h"
 #include "daemon/store.h"
-#include "matcher/date.h"
 #include "matcher/model.h"
 #include "matcher/vocab.h"
 #include "proto/params.h"
 #include "proto/rpc.h"
 
-#define RLIST_LIMIT_DEF		100
 #define SCAN_CHUNK		1000	/* records read at a time */
 
 /* ---- employment.record ---------------------------------------------------- */
@@ -117,100 +115,30 @@ records_dump(json_t *o)
 
 /* ---- listing ----------------------------------------------------------- */
 
-/* What a list keeps: each given member must equal the record's. */
-struct rlist_ctx {
-	json_t		*params;	/* owns the filters' values */
-	const char	*key[2];
-	json_t		*want[2];
-	size_t		 n;
-	const char	*rows;		/* the answer's member */
-};
-
-static void
-rlist_ctx_free(void *p)
-{
-	struct rlist_ctx *rl = p;
-
-	json_decref(rl->params);
-	free(rl);
-}
-
-static void
-rlist_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct rlist_ctx *rl = r->ctx;
-	json_t *rows;
-
-	if (res->status != STORE_OK) {
-		req_error_store(r, res, "record");
-		return;
-	}
-	if ((rows = json_array()) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	for (size_t i = 0; i < res->nrecs; i++) {
-		json_t *o = json_loadb(res->recs[i].doc, res->recs[i].doclen,
-		    0, NULL);
-		bool keep = o != NULL && json_is_object(o);
-
-		for (size_t k = 0; keep && k < rl->n; k++)
-			keep = json_equal(json_object_get(o, rl->key[k]),
-			    rl->want[k]);
-		if (!keep) {
-			json_decref(o);
-			continue;
-		}
-		if (json_object_get(o, "seeker_id") == NULL)
-			json_object_set_new(o, "seeker_id", json_null());
-		json_array_append_new(rows, o);
-	}
-	req_result(r, json_pack("{s:o, s:s?}", rl->rows, rows,
-	    "next_cursor", res->next_cursor));
-}
-
 void
 records_list(struct req *r, json_t *params, const char *kind,
     const char *enum_key, enum vocab_kind enum_kind, const char *rows)
 {
 	const char *keys[] = { "from", "to", enum_key, "seeker_id", "limit",
 	    "cursor", NULL };
-	struct rlist_ctx *rl;
+	struct records_page *rp;
 	struct perr pe;
-	const char *cursor = NULL, *sid = NULL;
-	int64_t from = 0, to = 0, limit = RLIST_LIMIT_DEF;
+	const char *sid = NULL;
 	int e = -1;
 
-	if ((rl = calloc(1, sizeof(*rl))) == NULL) {
-		req_reply(r, NULL);
+	if ((rp = records_page_start(r, params, keys, kind, "record",
+	    rows)) == NULL)
 		return;
-	}
-	rl->params = json_incref(params);
-	rl->rows = rows;
-	r->ctx = rl;
-	r->ctx_free = rlist_ctx_free;
-	(void)date_day(9999, 12, 31, &to);
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_period(params, &from, &to, &pe) == -1 ||
-	    pv_enum(params, "", enum_key, enum_kind, &e, &pe) == -1 ||
-	    pv_id(params, "", "seeker_id", false, false, &sid, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, STORE_PLACEMENTS_MAX,
-	    &limit, NULL, &pe) == -1 ||
-	    pv_score_cursor(params, "", "cursor", &cursor, &pe) == -1) {
+	if (pv_enum(params, "", enum_key, enum_kind, &e, &pe) == -1 ||
+	    pv_id(params, "", "seeker_id", false, false, &sid, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
-	if (e >= 0) {
-		rl->key[rl->n] = enum_key;
-		rl->want[rl->n++] = json_object_get(params, enum_key);
-	}
-	if (sid != NULL) {
-		rl->key[rl->n] = "seeker_id";
-		rl->want[rl->n++] = json_object_get(params, "seeker_id");
-	}
-	store_list_records(server.store, kind, from, to, cursor,
-	    (size_t)limit, rlist_done, r);
+	if (e >= 0)
+		records_page_filter(rp, enum_key);
+	if (sid != NULL)
+		records_page_filter(rp, "seeker_id");
+	records_page_read(r, rp);
 }
 
 /* employment.list {from?, to?, form?, seeker_id?, cursor?, limit?}

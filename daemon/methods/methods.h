@@ -118,6 +118,26 @@ method_fn	m_followup_record, m_followup_list, m_followup_due,
 /* A document of ours as compact JSON (owned), or NULL; o is released. */
 char	*records_dump(json_t *o);
 
+/*
+ * records.c: a page of a list of dated records of kind ("employment",
+ * "followup", "placement"). records_page_start checks params' members
+ * against keys (NULL-terminated) and from?, to?; then the method checks
+ * its own filters, adding each one given with records_page_filter (at most
+ * RECORDS_FILTERS_MAX); records_page_read checks limit?, cursor? and reads
+ * the page. The answer is {rows: [the records whose filtered members equal
+ * params', seeker_id null when absent], next_cursor}; a store failure is
+ * answered for what (req_error_store). start answers r and gives NULL on
+ * failure; r owns the page (r->ctx).
+ */
+#define RECORDS_FILTERS_MAX	5
+struct records_page;
+struct records_page *records_page_start(struct req *r, json_t *params,
+	    const char *const keys[], const char *kind, const char *what,
+	    const char *rows);
+/* The record's member key must equal params' (given, not null). */
+void	 records_page_filter(struct records_page *rp, const char *key);
+void	 records_page_read(struct req *r, struct records_page *rp);
+
 /* kind's (employment, followup) list method: from?, to?, enum_key (of
  * enum_kind), seeker_id?, limit?, cursor?; the rows in the answer's
  * member rows, with next_cursor. */

@@ -35,8 +35,6 @@
 #include "proto/params.h"
 #include "proto/rpc.h"
 
-#define PLIST_LIMIT_MAX		STORE_PLACEMENTS_MAX
-#define PLIST_LIMIT_DEF		100
 /* A hire that conflicts with one through another daemon reads again and
  * retries, this many times. */
 #define PLACE_RETRIES		8
@@ -433,69 +431,11 @@ m_placement_record(struct req *r, json_t *params)
 
 /* ---- placement.list ------------------------------------------------------ */
 
-/* What placement.list keeps: each given member must equal the doc's. */
-struct plist_ctx {
-	json_t		*params;	/* owns the filters' values */
-	const char	*key[5];
-	json_t		*want[5];
-	size_t		 n;
-};
-
-static void
-plist_ctx_free(void *p)
-{
-	struct plist_ctx *pl = p;
-
-	json_decref(pl->params);
-	free(pl);
-}
-
-static bool
-plist_keep(const struct plist_ctx *pl, json_t *doc)
-{
-	for (size_t i = 0; i < pl->n; i++)
-		if (!json_equal(json_object_get(doc, pl->key[i]),
-		    pl->want[i]))
-			return false;
-	return true;
-}
-
-/* A page of the store's list: the placements the filters keep. */
-static void
-plist_done(const struct store_res *res, void *arg)
-{
-	struct req *r = arg;
-	struct plist_ctx *pl = r->ctx;
-	json_t *rows;
-
-	if (res->status != STORE_OK) {
-		req_error_store(r, res, "placement");
-		return;
-	}
-	if ((rows = json_array()) == NULL) {
-		req_reply(r, NULL);
-		return;
-	}
-	for (size_t i = 0; i < res->nrecs; i++) {
-		json_t *o = json_loadb(res->recs[i].doc, res->recs[i].doclen,
-		    0, NULL);
-		if (o == NULL || !json_is_object(o) || !plist_keep(pl, o)) {
-			json_decref(o);
-			continue;
-		}
-		if (json_object_get(o, "seeker_id") == NULL)
-			json_object_set_new(o, "seeker_id", json_null());
-		json_array_append_new(rows, o);
-	}
-	req_result(r, json_pack("{s:o, s:s?}", "placements", rows,
-	    "next_cursor", res->next_cursor));
-}
-
 /* A filter of placement.list: a member of vocabulary kind (the towns when
  * kind is -1), or a boolean when bool is set. */
 static int
 plist_param(json_t *params, const char *key, int kind, bool boolean,
-    struct plist_ctx *pl, struct perr *e)
+    struct records_page *rp, struct perr *e)
 {
 	json_t *v = json_object_get(params, key);
 	bool b;
@@ -507,8 +447,7 @@ plist_param(json_t *params, const char *key, int kind, bool boolean,
 	    pv_town(params, "", key, &server.towns, &i, e) :
 	    pv_enum(params, "", key, (enum vocab_kind)kind, &i, e)) == -1)
 		return -1;
-	pl->key[pl->n] = key;
-	pl->want[pl->n++] = v;
+	records_page_filter(rp, key);
 	return 0;
 }
 
@@ -519,35 +458,22 @@ m_placement_list(struct req *r, json_t *params)
 	static const char *const keys[] = { "from", "to", "town",
 	    "employer_type", "disability_type", "employment_type",
 	    "graduate", "limit", "cursor", NULL };
-	struct plist_ctx *pl;
+	struct records_page *rp;
 	struct perr pe;
-	const char *cursor = NULL;
-	int64_t from = 0, to = 0, limit = PLIST_LIMIT_DEF;
 
-	if ((pl = calloc(1, sizeof(*pl))) == NULL) {
-		req_reply(r, NULL);
+	if ((rp = records_page_start(r, params, keys, "placement",
+	    "placement", "placements")) == NULL)
 		return;
-	}
-	pl->params = json_incref(params);
-	r->ctx = pl;
-	r->ctx_free = plist_ctx_free;
-	(void)date_day(9999, 12, 31, &to);
-	if (pv_object(params, "", keys, &pe) == -1 ||
-	    pv_period(params, &from, &to, &pe) == -1 ||
-	    plist_param(params, "town", -1, false, pl, &pe) == -1 ||
-	    plist_param(params, "employer_type", VOCAB_EMPLOYER, false, pl,
+	if (plist_param(params, "town", -1, false, rp, &pe) == -1 ||
+	    plist_param(params, "employer_type", VOCAB_EMPLOYER, false, rp,
 	    &pe) == -1 ||
 	    plist_param(params, "disability_type", VOCAB_DISABILITY, false,
-	    pl, &pe) == -1 ||
+	    rp, &pe) == -1 ||
 	    plist_param(params, "employment_type", VOCAB_EMPLOYMENT, false,
-	    pl, &pe) == -1 ||
-	    plist_param(params, "graduate", 0, true, pl, &pe) == -1 ||
-	    pv_int(params, "", "limit", false, 1, PLIST_LIMIT_MAX, &limit,
-	    NULL, &pe) == -1 ||
-	    pv_score_cursor(params, "", "cursor", &cursor, &pe) == -1) {
+	    rp, &pe) == -1 ||
+	    plist_param(params, "graduate", 0, true, rp, &pe) == -1) {
 		req_error_params(r, &pe);
 		return;
 	}
-	store_list_records(server.store, "placement", from, to, cursor,
-	    (size_t)limit, plist_done, r);
+	records_page_read(r, rp);
 }
