@@ -12,51 +12,43 @@
 // docs/kiosk.md's pictures are taken from.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, TOKENS, axe, launchBrowser, openKiosk, shot, sideways } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { TOKENS, axe, openKiosk, shot, sideways, useKiosk } from './harness.mjs';
 import { searchByPointer, liveText } from './flow.mjs';
 import { MODES, walkSearch, walkOthers, walkFair } from './screens.mjs';
 
 // The idle time the kiosk uses when its operator set none (kiosk/js/rpc.js).
 const IDLE_MS = 120 * 1000;
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 function report(found) {
 	return found.map((f) => `${f.where}: ${f.id} (${f.impact}): ${f.help}\n    ` +
 	    f.nodes.join('\n    ')).join('\n');
 }
 
+// Adds axe-core's violations on the screen name to found (in the
+// high-contrast mode, those of the enhanced 7:1 contrast too) and writes
+// its screenshot in the mode.
+async function axeScreen(page, name, mode, found) {
+	for (const v of await axe(page))
+		found.push(Object.assign({ where: name }, v));
+	if (mode === 'contrast')
+		for (const v of await axe(page, { rules: ['color-contrast-enhanced'] }))
+			found.push(Object.assign({ where: name + ' (7:1)' }, v));
+	await shot(page, `${name}-${mode}`);
+}
+
 describe('axe-core on every screen', { timeout: 240000 }, () => {
 	for (const mode of Object.keys(MODES)) {
 		it(`finds no violation in the ${mode} mode`, async () => {
 			const found = [];
-			const check = async (page, name) => {
-				for (const v of await axe(page))
-					found.push(Object.assign({ where: name }, v));
-				if (mode === 'contrast')
-					for (const v of await axe(page, { rules: ['color-contrast-enhanced'] }))
-						found.push(Object.assign({ where: name + ' (7:1)' }, v));
-				await shot(page, `${name}-${mode}`);
-			};
-			const page = await openKiosk(browser, env, { clock: true });
+			const check = (page, name) => axeScreen(page, name, mode, found);
+			const page = await openKiosk(kiosk.browser, kiosk.env, { clock: true });
 			await walkSearch(page, mode, (name) => check(page, name), { clock: true, idleMs: IDLE_MS });
 			assert.deepEqual(page.errors, []);
 			await page.context().close();
-			await walkOthers(browser, env, mode, check);
+			await walkOthers(kiosk.browser, kiosk.env, mode, check);
 			assert.equal(found.length, 0, '\n' + report(found));
 		});
 	}
@@ -81,7 +73,7 @@ function has(tree, role, name) {
 
 describe('the accessibility tree', { timeout: 120000 }, () => {
 	it('has the landmarks, headings, labels and the live region a screen reader announces', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		let tree = await axTree(page);
 		for (const role of ['banner', 'main', 'contentinfo'])
 			assert.ok(has(tree, role, /.*/), `a ${role} landmark`);
@@ -101,7 +93,7 @@ describe('the accessibility tree', { timeout: 120000 }, () => {
 		await page.waitForSelector('#type-err:not([hidden])');
 		tree = await axTree(page);
 		assert.ok(tree.some((n) => n.role === 'radio' && n.props.invalid === 'true'), 'the error marks the group');
-		await page.goto(env.url);		// a fresh page, and a whole search
+		await page.goto(kiosk.env.url);		// a fresh page, and a whole search
 		await page.waitForSelector('#start');
 		await searchByPointer(page);
 		const count = await liveText(page);
@@ -137,11 +129,11 @@ describe('reflow', { timeout: 240000 }, () => {
 					if (ctx.viewport.width === 320)
 						await shot(page, `${name}-${mode}-320px`);
 				};
-				const page = await openKiosk(browser, env, ctx);
+				const page = await openKiosk(kiosk.browser, kiosk.env, ctx);
 				await walkSearch(page, mode, (name) => check(page, name));
 				assert.deepEqual(page.errors, []);
 				await page.context().close();
-				await walkOthers(browser, env, mode, check, ctx);
+				await walkOthers(kiosk.browser, kiosk.env, mode, check, ctx);
 				assert.deepEqual(wide, []);
 			});
 		}
@@ -153,18 +145,11 @@ describe('at a job fair', { timeout: 240000 }, () => {
 		it(`axe-core finds no violation in the ${mode} mode, and nothing scrolls sideways at 320 CSS px`, async () => {
 			const found = [];
 			const wide = [];
-			let page = await openKiosk(browser, env, { token: TOKENS.fair });
-			await walkFair(page, mode, async (name) => {
-				for (const v of await axe(page))
-					found.push(Object.assign({ where: name }, v));
-				if (mode === 'contrast')
-					for (const v of await axe(page, { rules: ['color-contrast-enhanced'] }))
-						found.push(Object.assign({ where: name + ' (7:1)' }, v));
-				await shot(page, `${name}-${mode}`);
-			});
+			let page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair });
+			await walkFair(page, mode, (name) => axeScreen(page, name, mode, found));
 			assert.deepEqual(page.errors, []);
 			await page.context().close();
-			page = await openKiosk(browser, env, { token: TOKENS.fair, viewport: { width: 320, height: 640 } });
+			page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair, viewport: { width: 320, height: 640 } });
 			await walkFair(page, mode, async (name) => {
 				const s = await sideways(page);
 				if (s.scrollWidth > s.clientWidth)

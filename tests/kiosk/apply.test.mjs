@@ -10,34 +10,11 @@
 // view and the QR code's text hold it too.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, launchBrowser, openKiosk, shot, waitFor } from './harness.mjs';
-import { searchByPointer, tabTo } from './flow.mjs';
+import { describe, it } from 'node:test';
+import { openKiosk, shot, useKiosk, waitFor } from './harness.mjs';
+import { matchAnswers, searchByPointer, tabTo } from './flow.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
-
-// The answers to the page's match requests, as the daemon sent them.
-function recordMatches(page) {
-	const seen = [];
-	page.on('response', async (r) => {
-		if (/"method":"match"/.test(r.request().postData() || ''))
-			seen.push((await r.json()).result);
-	});
-	return seen;
-}
+const kiosk = useKiosk();
 
 // Each result's "how to apply" block as shown: {text, phone, tel}.
 function applyShown(page) {
@@ -69,8 +46,8 @@ function enDate(iso) {
 
 describe('how to apply on the results', { timeout: 180000 }, () => {
 	it('shows each posting\'s contact, last day and instructions as the daemon gave them', async () => {
-		const page = await openKiosk(browser, env);
-		const answers = recordMatches(page);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
+		const answers = matchAnswers(page);
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
 		const results = answers[0].results;
@@ -127,8 +104,8 @@ describe('how to apply on the results', { timeout: 180000 }, () => {
 	});
 
 	it('reads the phone aloud digit by digit, with the result', async () => {
-		const page = await openKiosk(browser, env, { speech: true });
-		const answers = recordMatches(page);
+		const page = await openKiosk(kiosk.browser, kiosk.env, { speech: true });
+		const answers = matchAnswers(page);
 		await page.keyboard.press('F2');
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
@@ -147,8 +124,8 @@ describe('how to apply on the results', { timeout: 180000 }, () => {
 
 describe('how to apply, taken home', { timeout: 180000 }, () => {
 	it('is on the take-home screen, in its print view and in the QR code\'s text', async () => {
-		const page = await openKiosk(browser, env);
-		const answers = recordMatches(page);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
+		const answers = matchAnswers(page);
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
 		const results = answers[0].results;

@@ -14,8 +14,8 @@
 // large-text and high-contrast modes.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, TOKENS, axe, launchBrowser, openKiosk, shot } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { TOKENS, axe, openKiosk, shot, useKiosk } from './harness.mjs';
 import { MODES } from './screens.mjs';
 
 const TOWN = { code: '500231001000', kind: 'subdistrict' };	// 桂溪街道
@@ -27,23 +27,12 @@ const PHONE = { id: 'avoid-test-phone', employer_id: EMPLOYER, title: '电话客
 const TEXT = { id: 'avoid-test-text', employer_id: EMPLOYER, title: '在线文字客服（测试）',
 	accessible_for: ['hearing'], employment_type: 'full_time', town: TOWN.code };
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
+// The sample, and the two postings of the test.
+const kiosk = useKiosk(async (env) => {
 	for (const job of [PHONE, TEXT]) {
 		const r = await env.rpc('job.post', { job }, TOKENS.staff);
 		assert.ok(r.result, JSON.stringify(r.error));
 	}
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
 });
 
 // The matches the page asks for: their params.
@@ -88,7 +77,7 @@ async function results(page, title) {
 
 describe('the choice of work not wanted', { timeout: 120000 }, () => {
 	it('is a group of its own, never ticked, in both languages and the easy-read words', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await toNeeds(page);
 		const g = await page.evaluate(() => {
 			const f = document.getElementById('avoid');
@@ -128,7 +117,7 @@ describe('the choice of work not wanted', { timeout: 120000 }, () => {
 	});
 
 	it('ranks a telephone post lower without it, and leaves it out with it', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		const asked = recordMatches(page);
 		await toNeeds(page);
 		await page.click('#next');
@@ -168,7 +157,7 @@ describe('the choice of work not wanted', { timeout: 120000 }, () => {
 
 	for (const mode of Object.keys(MODES)) {
 		it(`has no axe-core violation in the ${mode} mode`, async () => {
-			const page = await openKiosk(browser, env);
+			const page = await openKiosk(kiosk.browser, kiosk.env);
 			for (const b of MODES[mode])
 				await page.click(b);
 			const found = [];

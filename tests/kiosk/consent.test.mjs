@@ -16,8 +16,8 @@
 // aloud, and in English.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, TOKENS, TOKEN_KEY, employerToken, launchBrowser, openKiosk, shot, waitFor } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { TOKENS, TOKEN_KEY, employerToken, openKiosk, shot, useKiosk, waitFor } from './harness.mjs';
 import { PERSON, searchByKeyboard, searchByPointer, tabTo, focused } from './flow.mjs';
 
 // The idle time and the warning's (kiosk/js/rpc.js, kiosk/js/idle.js).
@@ -27,31 +27,18 @@ const WARN_MS = 30 * 1000;
 const NAME = '测试人甲';
 const PHONE = '139 1234 5678';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 // Every interest staff can read (the test's own daemon: all of them).
 async function interests(token = TOKENS.staff) {
-	const r = await env.rpc('interest.list', {}, token);
+	const r = await kiosk.env.rpc('interest.list', {}, token);
 	assert.ok(r.result, JSON.stringify(r.error));
 	return r.result.interests;
 }
 
 async function deleteAll() {
 	for (const x of await interests())
-		await env.rpc('interest.delete', { id: x.id }, TOKENS.staff);
+		await kiosk.env.rpc('interest.delete', { id: x.id }, TOKENS.staff);
 }
 
 // The page's requests and its console, to look at afterwards.
@@ -116,7 +103,7 @@ function boxes(page) {
 describe('the consent', { timeout: 180000 }, () => {
 	it('is never ticked for the person, and without it nothing is sent', async () => {
 		await deleteAll();
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		const seen = watch(page);
 		await searchByPointer(page);
 		await page.click('#ask-0');
@@ -129,7 +116,7 @@ describe('the consent', { timeout: 180000 }, () => {
 			assert.deepEqual([b.checked, b.attr, b.def], [false, false, false], `${b.id} is not ticked`);
 		// what is kept, who sees it, for how long (vocab), how to erase it
 		const kept = await page.textContent('.kept');
-		const days = (await env.rpc('vocab', {}, TOKENS.kiosk)).result.interest_retention_days;
+		const days = (await kiosk.env.rpc('vocab', {}, TOKENS.kiosk)).result.interest_retention_days;
 		assert.equal(days, 180);
 		assert.ok(kept.includes(`保存多久：${days}天`), kept);
 		assert.match(kept, /谁能看到/);
@@ -171,7 +158,7 @@ describe('the consent', { timeout: 180000 }, () => {
 
 	it('refused by the daemon, is shown, and nothing is stored', async () => {
 		await deleteAll();
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		// the request as a faulty page would send it: consent.contact false
 		await page.route('**/rpc', (route) => {
 			const body = route.request().postData() || '';
@@ -204,7 +191,7 @@ describe('the consent', { timeout: 180000 }, () => {
 describe('sent with consent', { timeout: 180000 }, () => {
 	it('by keyboard, not shared: stored once as chosen, the employer does not see it, the form is forgotten', async () => {
 		await deleteAll();
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		const seen = watch(page);
 		await searchByKeyboard(page);
 		const job = await resultJob(page, 0);
@@ -258,7 +245,7 @@ describe('sent with consent', { timeout: 180000 }, () => {
 
 	it('shared, with the needs: the employer sees it, with them', async () => {
 		await deleteAll();
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByPointer(page);
 		await page.click('label[for="take-2"]');
 		await page.click('#take-go-top');
@@ -310,7 +297,7 @@ describe('a half-filled form', { timeout: 180000 }, () => {
 	}
 
 	it('keeps what is typed through a change of language, and "do not send" forgets it', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await halfFill(page);
 		await page.click('#btn-lang');
 		await page.waitForSelector('#screen-title:text("Contact me about this job")');
@@ -330,7 +317,7 @@ describe('a half-filled form', { timeout: 180000 }, () => {
 
 	it('is cleared by the idle reset', async () => {
 		await deleteAll();
-		const page = await openKiosk(browser, env, { clock: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { clock: true });
 		await halfFill(page);
 		await page.clock.fastForward(IDLE_MS);
 		await page.waitForSelector('#idle-dialog[open]');
@@ -342,7 +329,7 @@ describe('a half-filled form', { timeout: 180000 }, () => {
 	});
 
 	it('is cleared by "start over"', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await halfFill(page);
 		await page.click('#btn-reset');
 		await page.click('#reset-yes');
@@ -354,7 +341,7 @@ describe('a half-filled form', { timeout: 180000 }, () => {
 
 describe('the form read aloud', { timeout: 180000 }, () => {
 	it('reads the form with each choice\'s state, and the error', async () => {
-		const page = await openKiosk(browser, env, { speech: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { speech: true });
 		await page.keyboard.press('F2');
 		await searchByPointer(page);
 		let n = await page.evaluate(() => window.__spoken.length);

@@ -13,35 +13,22 @@
 // says so to the staff.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, FAIR, MISSING_FAIR, TOKENS, launchBrowser, openKiosk, shot, waitFor } from './harness.mjs';
-import { searchByPointer, tabTo, focused } from './flow.mjs';
+import { describe, it } from 'node:test';
+import { FAIR, MISSING_FAIR, TOKENS, openKiosk, shot, useKiosk, waitFor } from './harness.mjs';
+import { matchAnswers, searchByPointer, tabTo, focused } from './flow.mjs';
 import { walkSearch } from './screens.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 // fair.get as staff reads it.
 async function fairGet() {
-	const r = await env.rpc('fair.get', { id: FAIR.id }, TOKENS.staff);
+	const r = await kiosk.env.rpc('fair.get', { id: FAIR.id }, TOKENS.staff);
 	assert.ok(r.result, JSON.stringify(r.error));
 	return r.result;
 }
 
 async function stats() {
-	const r = await env.rpc('fair.stats', { id: FAIR.id }, TOKENS.staff);
+	const r = await kiosk.env.rpc('fair.stats', { id: FAIR.id }, TOKENS.staff);
 	assert.ok(r.result, JSON.stringify(r.error));
 	return r.result;
 }
@@ -51,15 +38,6 @@ function natural(a, b) {
 	return a.localeCompare(b, 'en', { numeric: true });
 }
 
-function recordMatches(page) {
-	const seen = [];
-	page.on('response', async (r) => {
-		if (/"method":"match"/.test(r.request().postData() || ''))
-			seen.push((await r.json()).result);
-	});
-	return seen;
-}
-
 const fairLine = (page) => page.evaluate(() => {
 	const el = document.getElementById('fair-line');
 	return el.hidden ? null : el.textContent;
@@ -67,7 +45,7 @@ const fairLine = (page) => page.evaluate(() => {
 
 describe('the fair', { timeout: 240000 }, () => {
 	it('is named in the header of every screen, with its date and venue on the first', async () => {
-		const page = await openKiosk(browser, env, { token: TOKENS.fair });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair });
 		const welcome = await page.textContent('#screen .fair');
 		assert.ok(welcome.includes(FAIR.name));
 		const [y, m, d] = FAIR.date.split('-').map(Number);
@@ -92,8 +70,8 @@ describe('the fair', { timeout: 240000 }, () => {
 	});
 
 	it('gives each result its booth, shown and read aloud, and on the take-home screen', async () => {
-		const page = await openKiosk(browser, env, { token: TOKENS.fair, speech: true });
-		const answers = recordMatches(page);
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair, speech: true });
+		const answers = matchAnswers(page);
 		await page.keyboard.press('F2');
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
@@ -127,7 +105,7 @@ describe('the fair', { timeout: 240000 }, () => {
 
 describe('the operator\'s setup', { timeout: 120000 }, () => {
 	it('names the fair a kiosk token is bound to', async () => {
-		const page = await openKiosk(browser, env, { token: false });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: false });
 		await page.waitForSelector('#setup-token');
 		await page.fill('#setup-token', TOKENS.fair);
 		await page.click('#setup-save');
@@ -142,7 +120,7 @@ describe('the operator\'s setup', { timeout: 120000 }, () => {
 
 describe('the floor list', { timeout: 240000 }, () => {
 	it('has every exhibitor in booth order with its open jobs, by keyboard, and leads to the person\'s results', async () => {
-		const page = await openKiosk(browser, env, { token: TOKENS.fair });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair });
 		// from the settings bar, by keyboard
 		await tabTo(page, '#btn-floor', { back: true });
 		await page.keyboard.press('Enter');
@@ -174,7 +152,7 @@ describe('the floor list', { timeout: 240000 }, () => {
 
 		// after a search: the person's results at each booth, each a way
 		// to the result
-		const answers = recordMatches(page);
+		const answers = matchAnswers(page);
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
 		const results = answers[0].results;
@@ -200,9 +178,9 @@ describe('the floor list', { timeout: 240000 }, () => {
 describe('the organiser\'s report', { timeout: 240000 }, () => {
 	it('counts the search, the results, the QR code and a consented contact left at the fair', async () => {
 		const before = await stats();
-		const earlier = (await env.rpc('interest.list', { fair: FAIR.id }, TOKENS.staff)).result.interests.length;
-		const page = await openKiosk(browser, env, { token: TOKENS.fair });
-		const answers = recordMatches(page);
+		const earlier = (await kiosk.env.rpc('interest.list', { fair: FAIR.id }, TOKENS.staff)).result.interests.length;
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fair });
+		const answers = matchAnswers(page);
 		await searchByPointer(page);
 		await waitFor(() => answers.length === 1, 'the match\'s answer');
 		await page.click('label[for="take-0"]');
@@ -215,7 +193,7 @@ describe('the organiser\'s report', { timeout: 240000 }, () => {
 		await page.click('label[for="consent-contact"]');
 		await page.click('#contact-send');
 		await page.waitForSelector('#done-back');
-		const list = (await env.rpc('interest.list', { fair: FAIR.id }, TOKENS.staff)).result.interests;
+		const list = (await kiosk.env.rpc('interest.list', { fair: FAIR.id }, TOKENS.staff)).result.interests;
 		assert.equal(list.length, earlier + 1);
 		const mine = list[list.length - 1];
 		assert.equal(mine.fair, FAIR.id);
@@ -233,7 +211,7 @@ describe('the organiser\'s report', { timeout: 240000 }, () => {
 
 describe('a kiosk without a fair', { timeout: 120000 }, () => {
 	it('shows no fair, no floor list and no booth', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		assert.equal(await fairLine(page), null);
 		assert.ok(!(await page.isVisible('#btn-floor')));
 		assert.equal(await page.locator('#screen .fair, #welcome-floor').count(), 0);
@@ -246,7 +224,7 @@ describe('a kiosk without a fair', { timeout: 120000 }, () => {
 	});
 
 	it('bound to a fair nobody registered, tells the staff', async () => {
-		const page = await openKiosk(browser, env, { token: TOKENS.fairMissing });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: TOKENS.fairMissing });
 		await page.waitForFunction(() => /没有设置好/.test(document.getElementById('screen').textContent));
 		const text = await page.textContent('#screen');
 		assert.ok(text.includes(MISSING_FAIR), text);

@@ -18,6 +18,17 @@ export const PERSON = {
 	needGroup: 'access',
 };
 
+// The answers to the page's match requests, as the daemon sent them
+// (their results), in an array that fills as they come.
+export function matchAnswers(page) {
+	const seen = [];
+	page.on('response', async (r) => {
+		if (/"method":"match"/.test(r.request().postData() || ''))
+			seen.push((await r.json()).result);
+	});
+	return seen;
+}
+
 // What the page's element that has focus is: selector-testable.
 export function focused(page, selector) {
 	return page.evaluate((s) => !!document.activeElement && document.activeElement.matches(s), selector);

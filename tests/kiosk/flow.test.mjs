@@ -8,24 +8,11 @@
 // target at least 44 x 44 CSS px.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, launchBrowser, openKiosk } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { openKiosk, useKiosk } from './harness.mjs';
 import { PERSON, searchByKeyboard, searchByPointer, tabTo, liveText, screenIs } from './flow.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 // Each result as the page shows it.
 function results(page) {
@@ -39,7 +26,7 @@ function results(page) {
 
 describe('a whole search', { timeout: 180000 }, () => {
 	it('by keyboard alone ends with results, and one of them as a QR code', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByKeyboard(page);
 		const list = await results(page);
 		assert.ok(list.length > 0, 'results');
@@ -67,7 +54,7 @@ describe('a whole search', { timeout: 180000 }, () => {
 	});
 
 	it('by pointer ends with results, and one of them as a QR code', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByPointer(page);
 		assert.ok((await results(page)).length > 0);
 		await page.click('label[for="take-1"]');
@@ -80,7 +67,7 @@ describe('a whole search', { timeout: 180000 }, () => {
 
 describe('going back', { timeout: 120000 }, () => {
 	it('keeps every answer, and the results are not asked for again', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		let matches = 0;
 		page.on('request', (r) => {
 			if (r.method() === 'POST' && /"method":"match"/.test(r.postData() || ''))
@@ -121,7 +108,7 @@ describe('going back', { timeout: 120000 }, () => {
 
 describe('languages and wording', { timeout: 120000 }, () => {
 	it('English by the switch, with lang set; the easy-read wording', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByPointer(page);
 		const zh = await page.textContent('#screen-title');
 		await page.click('#btn-lang');
@@ -152,7 +139,7 @@ describe('languages and wording', { timeout: 120000 }, () => {
 
 describe('targets', { timeout: 120000 }, () => {
 	it('every control on every step is at least 44 x 44 CSS px', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		const small = [];
 		const measure = async (where) => {
 			const found = await page.evaluate(() => {

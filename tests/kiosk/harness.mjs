@@ -32,6 +32,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -354,6 +355,31 @@ export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 export async function launchBrowser() {
 	const { chromium } = await import('playwright-core');
 	return chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+}
+
+// What a file of browser tests shares: registers the node:test hooks that
+// start an Env and the browser before its tests (then, when given,
+// await setup(env) in the same hook: node's runner does not wait for one
+// top-level before hook to end before it starts the next) and stop them
+// after, the browser first, then the Env. The Env is kept before it
+// starts, so that one whose start fails half way still has what it
+// started stopped. Returns {env, browser}, which the hooks fill in.
+export function useKiosk(setup = null) {
+	const kiosk = { env: null, browser: null };
+	before(async () => {
+		kiosk.env = new Env();
+		await kiosk.env.start();
+		kiosk.browser = await launchBrowser();
+		if (setup)
+			await setup(kiosk.env);
+	});
+	after(async () => {
+		if (kiosk.browser)
+			await kiosk.browser.close();
+		if (kiosk.env)
+			await kiosk.env.stop();
+	});
+	return kiosk;
 }
 
 // A page of a fresh browser context (its own storage), opened on the

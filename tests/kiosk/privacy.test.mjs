@@ -9,8 +9,8 @@
 // token only in the Authorization header.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, TOKENS, TOKEN_KEY, launchBrowser, openKiosk } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { TOKENS, TOKEN_KEY, openKiosk, useKiosk } from './harness.mjs';
 import { PERSON, searchByPointer } from './flow.mjs';
 
 // The idle time the kiosk uses when its operator set none, and the
@@ -18,20 +18,7 @@ import { PERSON, searchByPointer } from './flow.mjs';
 const IDLE_MS = 120 * 1000;
 const WARN_MS = 30 * 1000;
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 // Everything the page could still hold of the person.
 function traces(page) {
@@ -114,7 +101,7 @@ function assertCleared(t, before, seen) {
 
 describe('the idle reset', { timeout: 120000 }, () => {
 	it('warns, can be extended, then clears everything of the person', async () => {
-		const page = await openKiosk(browser, env, { clock: true, speech: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { clock: true, speech: true });
 		const before = await traces(page);
 		const seen = await session(page);
 		const during = await traces(page);
@@ -153,7 +140,7 @@ describe('the idle reset', { timeout: 120000 }, () => {
 	});
 
 	it('does not run on an untouched first screen', async () => {
-		const page = await openKiosk(browser, env, { clock: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { clock: true });
 		await page.clock.fastForward(IDLE_MS * 3);
 		assert.ok(!(await page.isVisible('#idle-dialog')));
 		await page.context().close();
@@ -162,7 +149,7 @@ describe('the idle reset', { timeout: 120000 }, () => {
 
 describe('start over', { timeout: 120000 }, () => {
 	it('asks, and "no" keeps everything; "yes" clears everything of the person', async () => {
-		const page = await openKiosk(browser, env, { speech: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { speech: true });
 		const before = await traces(page);
 		const seen = await session(page);
 		await page.click('#btn-reset');
@@ -181,7 +168,7 @@ describe('start over', { timeout: 120000 }, () => {
 
 describe('what leaves the page', { timeout: 120000 }, () => {
 	it('the profile only in match requests; the token only in the Authorization header', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		const sent = [];
 		page.on('request', (r) => sent.push({
 			url: r.url(), method: r.method(), body: r.postData() || '', auth: r.headers().authorization || null,
@@ -201,7 +188,7 @@ describe('what leaves the page', { timeout: 120000 }, () => {
 		assert.ok(sent.some((r) => /"method":"match"/.test(r.body)));
 		for (const r of sent) {
 			const u = new URL(r.url);
-			assert.equal(u.origin, new URL(env.url).origin, 'nothing is asked of another site');
+			assert.equal(u.origin, new URL(kiosk.env.url).origin, 'nothing is asked of another site');
 			assert.ok(!r.url.includes(TOKENS.kiosk), 'no token in an address: ' + r.url);
 			for (const bit of profileBits)
 				assert.ok(!decodeURIComponent(r.url).includes(bit), `no profile in an address: ${r.url}`);

@@ -8,23 +8,10 @@
 // daemon refuses shows "not set up".
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, TOKENS, TOKEN_KEY, launchBrowser, openKiosk } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { TOKENS, TOKEN_KEY, openKiosk, useKiosk } from './harness.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 function kept(page) {
 	return page.evaluate((k) => localStorage.getItem(k), TOKEN_KEY);
@@ -41,7 +28,7 @@ async function save(page, token) {
 
 describe('the kiosk token', { timeout: 120000 }, () => {
 	it('is set up once by the operator: staff and wrong tokens refused, a kiosk token kept', async () => {
-		const page = await openKiosk(browser, env, { token: false });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: false });
 		const urls = [];
 		page.on('request', (r) => urls.push(r.url()));
 		await page.waitForSelector('#setup-token');
@@ -69,7 +56,7 @@ describe('the kiosk token', { timeout: 120000 }, () => {
 	});
 
 	it('Ctrl+Alt+Shift+K opens the setup from any screen; the idle time is set there', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await page.click('#start');
 		await page.waitForSelector('#type');
 		await page.keyboard.press('Control+Alt+Shift+KeyK');
@@ -86,7 +73,7 @@ describe('the kiosk token', { timeout: 120000 }, () => {
 	});
 
 	it('a kept token the daemon refuses shows "not set up"', async () => {
-		const page = await openKiosk(browser, env, { token: 'revoked-token' });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { token: 'revoked-token' });
 		await page.waitForFunction(() => /还没有设置好/.test(document.getElementById('screen-title').textContent));
 		assert.ok(!(await page.isVisible('#start')));
 		await page.context().close();

@@ -9,24 +9,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Env, ROOT, TOKENS, httpRequest, launchBrowser, openKiosk, shot } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { ROOT, TOKENS, httpRequest, openKiosk, shot, useKiosk } from './harness.mjs';
 import { searchByPointer } from './flow.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 // The QR code as the screen shows it, decoded.
 async function decode(page, name) {
@@ -46,7 +33,7 @@ function shown(page) {
 
 describe('the QR code', { timeout: 120000 }, () => {
 	it('decodes to the chosen postings\' text and nothing else', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		let asked = null;
 		page.on('request', (r) => {
 			if (/\/qr\.svg/.test(r.url()))
@@ -63,7 +50,7 @@ describe('the QR code', { timeout: 120000 }, () => {
 		// the same text the daemon says it encoded, and the page shows
 		const jobs = asked.searchParams.get('jobs');
 		assert.equal(jobs.split(',').length, 2);
-		const txt = await httpRequest(env.httpPort, 'GET', `/qr.txt?jobs=${jobs}&lang=zh`,
+		const txt = await httpRequest(kiosk.env.httpPort, 'GET', `/qr.txt?jobs=${jobs}&lang=zh`,
 			{ headers: { Authorization: 'Bearer ' + TOKENS.kiosk } });
 		assert.equal(txt.status, 200);
 		assert.equal(text, txt.body.replace(/\n$/, ''));
@@ -85,7 +72,7 @@ describe('the QR code', { timeout: 120000 }, () => {
 			document.querySelector('#qr svg').getAttribute('aria-label')));
 		assert.notEqual(await page.textContent('#qr-text'), text);
 		const en = await decode(page, 'qr-en');
-		const txtEn = await httpRequest(env.httpPort, 'GET', `/qr.txt?jobs=${jobs}&lang=en`,
+		const txtEn = await httpRequest(kiosk.env.httpPort, 'GET', `/qr.txt?jobs=${jobs}&lang=en`,
 			{ headers: { Authorization: 'Bearer ' + TOKENS.kiosk } });
 		assert.equal(en, txtEn.body.replace(/\n$/, ''));
 		assert.notEqual(en, text);
@@ -94,7 +81,7 @@ describe('the QR code', { timeout: 120000 }, () => {
 	});
 
 	it('holds at most five postings, and one can be taken off', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByPointer(page);
 		for (let i = 0; i < 5; i++)
 			await page.click(`label[for="take-${i}"]`);
@@ -118,7 +105,7 @@ describe('the QR code', { timeout: 120000 }, () => {
 
 describe('the print view', { timeout: 120000 }, () => {
 	it('is the take-home screen alone, in large type', async () => {
-		const page = await openKiosk(browser, env);
+		const page = await openKiosk(kiosk.browser, kiosk.env);
 		await searchByPointer(page);
 		await page.click('label[for="take-0"]');
 		await page.click('#take-go-top');

@@ -9,24 +9,11 @@
 // see harness.mjs) and the browser still speaks them.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Env, launchBrowser, openKiosk } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { openKiosk, useKiosk } from './harness.mjs';
 import { searchByKeyboard, tabTo } from './flow.mjs';
 
-let env;
-let browser;
-
-before(async () => {
-	env = await new Env().start();
-	browser = await launchBrowser();
-});
-
-after(async () => {
-	if (browser)
-		await browser.close();
-	if (env)
-		await env.stop();
-});
+const kiosk = useKiosk();
 
 function spoken(page) {
 	return page.evaluate(() => window.__spoken.slice());
@@ -38,7 +25,7 @@ async function saidSince(page, n) {
 
 describe('reading aloud', { timeout: 180000 }, () => {
 	it('F2 turns it on; every screen, control and result is read', async () => {
-		const page = await openKiosk(browser, env, { speech: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { speech: true });
 		// off: the first key only says how to turn it on
 		await page.keyboard.press('Shift');
 		assert.match(await saidSince(page, 0), /按F2键/);
@@ -71,7 +58,7 @@ describe('reading aloud', { timeout: 180000 }, () => {
 		assert.match(said, /视力残疾.*已选/, 'the choice just made');
 
 		// the rest of the search by keyboard
-		await page.goto(env.url);
+		await page.goto(kiosk.env.url);
 		await page.waitForSelector('#start');
 		await page.keyboard.press('F2');
 		n = (await spoken(page)).length;
@@ -113,7 +100,7 @@ describe('reading aloud', { timeout: 180000 }, () => {
 	});
 
 	it('the on-screen button does the same, and the take-home screen is read', async () => {
-		const page = await openKiosk(browser, env, { speech: true });
+		const page = await openKiosk(kiosk.browser, kiosk.env, { speech: true });
 		await page.click('#btn-voice');
 		assert.equal(await page.getAttribute('#btn-voice', 'aria-pressed'), 'true');
 		assert.match(await saidSince(page, 0), /朗读已打开.*欢迎来找工作/);
